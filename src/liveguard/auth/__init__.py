@@ -1,0 +1,1 @@
+"""Who is calling: API tokens and console sessions for staff, consumers and merchants."""

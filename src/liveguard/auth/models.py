@@ -1,0 +1,39 @@
+"""Credentials. Tokens are stored only as SHA-256 digests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Enum, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from liveguard.db import Base, utcnow
+
+
+class PrincipalKind(StrEnum):
+    staff = "staff"
+    consumer = "consumer"
+    merchant = "merchant"
+
+
+class TokenKind(StrEnum):
+    api = "api"  # long-lived, for integrations and scripts
+    session = "session"  # a console sign-in, expires
+
+
+class AuthToken(Base):
+    __tablename__ = "auth_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[TokenKind] = mapped_column(Enum(TokenKind, native_enum=False, length=16))
+    principal_kind: Mapped[PrincipalKind] = mapped_column(
+        Enum(PrincipalKind, native_enum=False, length=16)
+    )
+    principal_id: Mapped[int] = mapped_column(index=True)
+    label: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]

@@ -1,0 +1,36 @@
+"""API shapes for sign-in and tokens."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from liveguard.auth.models import PrincipalKind
+from liveguard.parties.models import StaffRole
+
+
+class LoginIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=1, max_length=60)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class TokenOut(BaseModel):
+    token: str = Field(description="shown once; send it as 'Authorization: Bearer <token>'")
+    principal_kind: PrincipalKind
+    principal_id: int
+
+
+class TokenCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    principal_kind: PrincipalKind
+    principal_id: int
+    label: str = Field(min_length=1, max_length=100)
+
+
+class Me(BaseModel):
+    kind: PrincipalKind
+    id: int
+    name: str
+    role: StaffRole | None

@@ -1,0 +1,124 @@
+"""Issue, resolve and revoke credentials. No web imports."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from liveguard.auth.models import AuthToken, PrincipalKind, TokenKind
+from liveguard.auth.passwords import verify_password
+from liveguard.db import utcnow
+from liveguard.errors import NotAuthenticated
+from liveguard.parties import service as parties_service
+from liveguard.parties.models import StaffRole
+
+TOKEN_PREFIX = "lg_"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller of a request, as the permission checks see it."""
+
+    kind: PrincipalKind
+    id: int
+    name: str
+    role: StaffRole | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.kind is PrincipalKind.staff
+
+
+def digest(raw_token: str) -> str:
+    # Tokens carry 256 random bits, so a plain SHA-256 is enough: there is nothing to
+    # brute-force, and lookups stay one indexed equality.
+    return hashlib.sha256(raw_token.encode()).hexdigest()
+
+
+def issue(
+    *,
+    db_session: Session,
+    principal_kind: PrincipalKind,
+    principal_id: int,
+    label: str,
+    kind: TokenKind = TokenKind.api,
+    ttl: timedelta | None = None,
+) -> str:
+    """Create a token and return it in clear: the only time it is ever seen."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    db_session.add(
+        AuthToken(
+            token_hash=digest(raw),
+            kind=kind,
+            principal_kind=principal_kind,
+            principal_id=principal_id,
+            label=label,
+            expires_at=utcnow() + ttl if ttl else None,
+        )
+    )
+    db_session.flush()
+    return raw
+
+
+def resolve(*, db_session: Session, raw_token: str, now: datetime | None = None) -> Principal:
+    """The principal a token stands for, or NotAuthenticated saying why not."""
+    now = now or utcnow()
+    token = db_session.scalar(select(AuthToken).where(AuthToken.token_hash == digest(raw_token)))
+    if token is None:
+        raise NotAuthenticated("the token is not known: sign in again or ask for a new token")
+    if token.revoked_at is not None:
+        raise NotAuthenticated("the token was revoked")
+    if token.expires_at is not None and token.expires_at <= now:
+        raise NotAuthenticated("the session has expired: sign in again")
+    principal = _principal(db_session, token.principal_kind, token.principal_id)
+    token.last_used_at = now
+    return principal
+
+
+def _principal(db_session: Session, kind: PrincipalKind, principal_id: int) -> Principal:
+    if kind is PrincipalKind.staff:
+        staff = parties_service.get_staff(db_session=db_session, staff_id=principal_id)
+        if not staff.active:
+            raise NotAuthenticated("this staff account is disabled")
+        return Principal(kind, staff.id, staff.username, staff.role)
+    if kind is PrincipalKind.merchant:
+        merchant = parties_service.get_merchant(db_session=db_session, merchant_id=principal_id)
+        return Principal(kind, merchant.id, merchant.shop_name)
+    consumer = parties_service.get_consumer(db_session=db_session, consumer_id=principal_id)
+    return Principal(kind, consumer.id, consumer.nickname)
+
+
+def login(
+    *, db_session: Session, username: str, password: str, ttl: timedelta
+) -> tuple[str, Principal]:
+    """Check a staff password and open a console session."""
+    staff = parties_service.get_staff_by_username(db_session=db_session, username=username)
+    if (
+        staff is None
+        or not staff.active
+        or not staff.password_hash
+        or not verify_password(password, staff.password_hash)
+    ):
+        raise NotAuthenticated("unknown user name or wrong password")
+    raw = issue(
+        db_session=db_session,
+        principal_kind=PrincipalKind.staff,
+        principal_id=staff.id,
+        label="console session",
+        kind=TokenKind.session,
+        ttl=ttl,
+    )
+    return raw, Principal(PrincipalKind.staff, staff.id, staff.username, staff.role)
+
+
+def revoke(*, db_session: Session, raw_token: str) -> None:
+    db_session.execute(
+        update(AuthToken)
+        .where(AuthToken.token_hash == digest(raw_token), AuthToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )

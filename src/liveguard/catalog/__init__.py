@@ -1,0 +1,1 @@
+"""Product listings. Versions and listing review arrive with the listing-review issue."""

@@ -1,0 +1,247 @@
+"""Load the demo data set through the same services (and checks) as real input."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from importlib import resources
+from typing import Any
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from liveguard.blobs import FileBlobStore
+from liveguard.catalog import service as catalog_service
+from liveguard.catalog.schemas import ListingCreate
+from liveguard.clock import CHINA, Clock
+from liveguard.config import Settings
+from liveguard.db import make_engine, make_session_factory, transaction
+from liveguard.live import service as live_service
+from liveguard.live.schemas import EventCreate, SessionCreate
+from liveguard.parties import deposits, reviews
+from liveguard.parties import service as parties_service
+from liveguard.parties.models import Decision, MovementKind, OwnerKind, Platform
+from liveguard.parties.schemas import (
+    AnchorCreate,
+    ConsumerCreate,
+    DepositMovementCreate,
+    DocumentMeta,
+    McnCreate,
+    MerchantCreate,
+    PlatformCreate,
+    RelationCreate,
+    ReviewIn,
+    StaffCreate,
+)
+from liveguard.privacy.fields import FieldCipher
+
+DEMO_ACTOR = "compliance"
+
+
+def _spec() -> dict[str, Any]:
+    text = resources.files(__package__).joinpath("data").joinpath("demo.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+# The console prints these so a visitor can sign in; they exist only in the demo.
+DEMO_STAFF = [(s["username"], s["role"], s["password"]) for s in _spec()["staff"]]
+
+
+def _scan(title: str) -> bytes:
+    """A one-page PDF standing in for a scanned document."""
+    safe = title.encode("ascii", "replace").decode().replace("(", "[").replace(")", "]")
+    stream = f"BT /F1 14 Tf 50 780 Td (LiveGuard demo scan: {safe}) Tj ET".encode()
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R"
+        b"/Resources<</Font<</F1 5 0 R>>>>>>endobj\n"
+        + f"4 0 obj<</Length {len(stream)}>>stream\n".encode()
+        + stream
+        + b"\nendstream endobj\n5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+
+
+def _days(today: date, offset: int | None) -> date | None:
+    return None if offset is None else today + timedelta(days=offset)
+
+
+def load(settings: Settings, *, clock: Clock | None = None) -> bool:
+    """Load the demo set once; returns False when it is already there."""
+    engine = make_engine(settings.database_url)
+    try:
+        with transaction(make_session_factory(engine)) as db_session:
+            if db_session.scalar(select(Platform).where(Platform.code == "xinghe")):
+                return False
+            _load(
+                db_session,
+                FieldCipher.from_key_dir(settings.key_dir),
+                FileBlobStore(settings.blob_dir),
+                (clock or Clock()).today(),
+            )
+            return True
+    finally:
+        engine.dispose()
+
+
+def _load(db: Session, cipher: FieldCipher, blobs: FileBlobStore, today: date) -> None:
+    spec = _spec()
+    ids: dict[str, dict[str, int]] = {k: {} for k in ("platform", "merchant", "anchor", "mcn")}
+    for item in spec["staff"]:
+        parties_service.create_staff(db_session=db, staff_in=StaffCreate(**item))
+    for item in spec["platforms"]:
+        data = {k: v for k, v in item.items() if k != "key"}
+        platform = parties_service.create_platform(
+            db_session=db, platform_in=PlatformCreate(**data)
+        )
+        ids["platform"][item["key"]] = platform.id
+
+    for item in spec["merchants"]:
+        onboarded = today - timedelta(days=item["registered_days_ago"])
+        merchant = parties_service.create_merchant(
+            db_session=db,
+            cipher=cipher,
+            today=onboarded,
+            merchant_in=MerchantCreate(
+                platform_id=ids["platform"][item["platform"]],
+                licence_valid_from=_days(today, item["licence"]["from_days"]),
+                licence_valid_to=_days(today, item["licence"]["to_days"]),
+                **{
+                    k: item[k]
+                    for k in (
+                        "name",
+                        "shop_name",
+                        "credit_code",
+                        "legal_representative",
+                        "address",
+                        "contact_phone",
+                        "categories",
+                    )
+                },
+            ),
+        )
+        ids["merchant"][item["key"]] = merchant.id
+        for doc in item.get("documents", []):
+            document = reviews.add_document(
+                db_session=db,
+                blobs=blobs,
+                today=today,
+                meta=DocumentMeta(
+                    owner_kind=OwnerKind.merchant,
+                    owner_id=merchant.id,
+                    doc_type=doc["doc_type"],
+                    number=doc["number"],
+                    issuer=doc["issuer"],
+                    valid_from=_days(today, doc["from_days"]),
+                    valid_to=_days(today, doc["to_days"]),
+                ),
+                content=_scan(f"{doc['doc_type']} {doc['number']}"),
+                file_name=f"{doc['doc_type']}.pdf",
+                content_type="application/pdf",
+            )
+            if doc.get("decision"):
+                reviews.review_document(
+                    db_session=db,
+                    document=document,
+                    actor=DEMO_ACTOR,
+                    review=ReviewIn(decision=Decision(doc["decision"])),
+                )
+        if item.get("decision"):
+            reviews.review_merchant(
+                db_session=db,
+                merchant=merchant,
+                actor=DEMO_ACTOR,
+                today=onboarded,
+                review=ReviewIn(decision=Decision(item["decision"])),
+            )
+        if item.get("deposit_fen"):
+            deposits.record_movement(
+                db_session=db,
+                merchant=merchant,
+                actor=DEMO_ACTOR,
+                movement_in=DepositMovementCreate(
+                    kind=MovementKind.pay_in,
+                    amount_fen=item["deposit_fen"],
+                    reason="onboarding deposit",
+                ),
+            )
+
+    for item in spec["mcns"]:
+        mcn = parties_service.create_mcn(
+            db_session=db, mcn_in=McnCreate(name=item["name"], credit_code=item["credit_code"])
+        )
+        ids["mcn"][item["key"]] = mcn.id
+    for item in spec["anchors"]:
+        anchor = parties_service.create_anchor(
+            db_session=db,
+            cipher=cipher,
+            anchor_in=AnchorCreate(
+                platform_id=ids["platform"][item["platform"]],
+                nickname=item["nickname"],
+                real_name=item["real_name"],
+                id_number=item["id_number"],
+            ),
+        )
+        ids["anchor"][item["key"]] = anchor.id
+        if item.get("decision"):
+            reviews.review_anchor(
+                db_session=db,
+                anchor=anchor,
+                actor=DEMO_ACTOR,
+                today=today,
+                review=ReviewIn(decision=Decision(item["decision"])),
+            )
+    for item in spec["relations"]:
+        parties_service.create_relation(
+            db_session=db,
+            relation_in=RelationCreate(
+                kind=item["kind"],
+                anchor_id=ids["anchor"].get(item.get("anchor", "")),
+                mcn_id=ids["mcn"].get(item.get("mcn", "")),
+                merchant_id=ids["merchant"].get(item.get("merchant", "")),
+                starts_on=_days(today, item["starts_days"]),
+                contract_ref=item.get("contract_ref"),
+            ),
+        )
+    for item in spec["consumers"]:
+        parties_service.create_consumer(
+            db_session=db, cipher=cipher, consumer_in=ConsumerCreate(**item)
+        )
+    for item in spec["listings"]:
+        data = {k: v for k, v in item.items() if k != "merchant"}
+        catalog_service.create(
+            db_session=db,
+            today=today,
+            listing_in=ListingCreate(merchant_id=ids["merchant"][item["merchant"]], **data),
+        )
+
+    for item in spec["sessions"]:
+        day = today - timedelta(days=item["start"]["days_ago"])
+        started = datetime.combine(day, time.fromisoformat(item["start"]["at"]), CHINA)
+        live_session = live_service.create(
+            db_session=db,
+            session_in=SessionCreate(
+                platform_id=ids["platform"][item["platform"]],
+                room_code=item["room_code"],
+                title=item["title"],
+                anchor_id=ids["anchor"][item["anchor"]],
+                merchant_id=ids["merchant"][item["merchant"]],
+                started_at=started,
+                ended_at=started + timedelta(minutes=item["minutes"]),
+                peak_viewers=item["peak_viewers"],
+            ),
+        )
+        live_service.add_events(
+            db_session=db,
+            live_session=live_session,
+            events=[
+                EventCreate(
+                    occurred_at=started + timedelta(seconds=e["at"]),
+                    **{k: v for k, v in e.items() if k != "at"},
+                )
+                for e in item["events"]
+            ],
+        )
+    # The licence that lapsed since onboarding is caught the way it would be in production.
+    reviews.reverify(db_session=db, today=today)

@@ -1,0 +1,183 @@
+"""The ``liveguard`` command."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from liveguard.config import Environment, Settings
+
+app = typer.Typer(
+    help="LiveGuard: consumer protection and compliance for live-stream commerce.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+user_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        help="where data lives (default: LIVEGUARD_DATA_DIR or ~/.local/share/liveguard)",
+    ),
+]
+
+
+def _settings(data_dir: Path | None, **overrides: object) -> Settings:
+    values: dict[str, object] = {k: v for k, v in overrides.items() if v is not None}
+    if data_dir is not None:
+        values["data_dir"] = data_dir
+    settings = Settings(**values)  # type: ignore[arg-type]
+    settings.ensure_dirs()
+    return settings
+
+
+def _serve(settings: Settings) -> None:
+    import uvicorn
+
+    from liveguard.web.app import create_app
+
+    typer.echo(f"LiveGuard on http://{settings.host}:{settings.port}  (API docs at /docs)")
+    uvicorn.run(
+        create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade(data_dir: DataDir = None) -> None:
+    """Bring the database schema to the latest version."""
+    from liveguard import migrations
+
+    settings = _settings(data_dir)
+    migrations.upgrade(settings.database_url)
+    typer.echo(f"database at revision {migrations.current(settings.database_url)}")
+
+
+@app.command()
+def serve(
+    data_dir: DataDir = None,
+    host: Annotated[str | None, typer.Option(help="interface to bind")] = None,
+    port: Annotated[int | None, typer.Option(help="TCP port")] = None,
+    migrate: Annotated[bool, typer.Option(help="upgrade the schema first")] = True,
+) -> None:
+    """Serve the console and the API."""
+    from liveguard import migrations
+
+    settings = _settings(data_dir, host=host, port=port)
+    if migrate:
+        migrations.upgrade(settings.database_url)
+    _serve(settings)
+
+
+@app.command()
+def demo(
+    data_dir: DataDir = None,
+    host: Annotated[str | None, typer.Option(help="interface to bind")] = None,
+    port: Annotated[int | None, typer.Option(help="TCP port")] = None,
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="serve after loading")
+    ] = True,
+) -> None:
+    """Migrate, load the demo data set (once), and serve on http://127.0.0.1:8000."""
+    from liveguard import migrations
+    from liveguard.cli import demo_data
+
+    settings = _settings(data_dir, host=host, port=port, environment=Environment.demo)
+    migrations.upgrade(settings.database_url)
+    loaded = demo_data.load(settings)
+    typer.echo("demo data loaded" if loaded else "demo data already present")
+    for username, role, password in demo_data.DEMO_STAFF:
+        typer.echo(f"  sign in as {username} / {password}  ({role})")
+    if serve_after:
+        _serve(settings)
+
+
+@user_app.command("add")
+def user_add(
+    username: str,
+    role: Annotated[str, typer.Option(help="admin, compliance, case_handler or regulator")],
+    display_name: Annotated[str | None, typer.Option(help="name shown in the console")] = None,
+    password: Annotated[
+        str | None,
+        typer.Option(
+            help="console password; prompted when omitted (use --no-password for token only)"
+        ),
+    ] = None,
+    no_password: Annotated[bool, typer.Option(help="API token only, no console sign-in")] = False,
+    token: Annotated[bool, typer.Option(help="also print a new API token")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Add a staff member."""
+    from pydantic import ValidationError
+
+    from liveguard.auth import service as auth_service
+    from liveguard.auth.models import PrincipalKind
+    from liveguard.db import make_engine, make_session_factory, transaction
+    from liveguard.errors import LiveGuardError
+    from liveguard.parties import service as parties_service
+    from liveguard.parties.schemas import StaffCreate
+
+    settings = _settings(data_dir)
+    if password is None and not no_password:
+        password = getpass.getpass("password: ")
+    try:
+        staff_in = StaffCreate(
+            username=username,
+            display_name=display_name or username,
+            role=role,
+            password=password or None,
+        )  # type: ignore[arg-type]
+    except ValidationError as error:
+        for item in error.errors():
+            field = ".".join(str(p) for p in item["loc"])
+            typer.echo(f"error: {field}: {item['msg']}", err=True)
+        raise typer.Exit(2) from None
+    engine = make_engine(settings.database_url)
+    try:
+        with transaction(make_session_factory(engine)) as db_session:
+            staff = parties_service.create_staff(db_session=db_session, staff_in=staff_in)
+            raw = (
+                auth_service.issue(
+                    db_session=db_session,
+                    principal_kind=PrincipalKind.staff,
+                    principal_id=staff.id,
+                    label="created by liveguard user add",
+                )
+                if token
+                else None
+            )
+    except LiveGuardError as error:
+        typer.echo(f"error: {error.detail}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        engine.dispose()
+    typer.echo(f"added {staff.username} ({staff.role.value}), id {staff.id}")
+    if raw:
+        typer.echo(f"API token (shown once): {raw}")
+
+
+@app.command()
+def reverify(data_dir: DataDir = None) -> None:
+    """Re-check every merchant's licence now; suspend lapsed ones, reinstate renewed ones."""
+    from liveguard.clock import Clock
+    from liveguard.db import make_engine, make_session_factory, transaction
+    from liveguard.parties import reviews
+
+    settings = _settings(data_dir)
+    engine = make_engine(settings.database_url)
+    try:
+        with transaction(make_session_factory(engine)) as db_session:
+            report = reviews.reverify(db_session=db_session, today=Clock().today())
+    finally:
+        engine.dispose()
+    typer.echo(report.model_dump_json(indent=2))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,116 @@
+"""Typed settings, read once from LIVEGUARD_* variables and an optional TOML file.
+
+Precedence, highest first: explicit keyword arguments, environment variables, the TOML
+file (``LIVEGUARD_CONFIG`` or ``<data_dir>/liveguard.toml``), defaults. The defaults need
+nothing but Python: a SQLite file in the data directory.
+"""
+
+from __future__ import annotations
+
+import os
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+class Environment(StrEnum):
+    development = "development"
+    demo = "demo"
+    production = "production"
+
+
+def default_data_dir() -> Path:
+    """XDG data home, so a user install keeps its data where Linux users look for it."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "liveguard"
+
+
+def _config_file() -> Path | None:
+    explicit = os.environ.get("LIVEGUARD_CONFIG")
+    if explicit:
+        path = Path(explicit)
+        if not path.is_file():
+            raise FileNotFoundError(f"LIVEGUARD_CONFIG points to {path}, which is not a file")
+        return path
+    data_dir = os.environ.get("LIVEGUARD_DATA_DIR")
+    candidate = (Path(data_dir) if data_dir else default_data_dir()) / "liveguard.toml"
+    return candidate if candidate.is_file() else None
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LIVEGUARD_", extra="forbid")
+
+    environment: Environment = Environment.development
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str = Field(
+        default="",
+        description="SQLAlchemy URL; empty means the SQLite file <data_dir>/liveguard.db",
+    )
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    nats_url: str | None = Field(
+        default=None, description="NATS JetStream server; unset means the in-process bus"
+    )
+    session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    reverify_interval_minutes: int = Field(
+        default=60, ge=0, description="how often qualification expiry is rechecked; 0 = never"
+    )
+    log_level: str = "info"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        toml_file = _config_file()
+        if toml_file is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+        return tuple(sources)
+
+    @field_validator("data_dir")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @model_validator(mode="after")
+    def _database_default(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / 'liveguard.db'}"
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def blob_dir(self) -> Path:
+        return self.data_dir / "blobs"
+
+    @property
+    def key_dir(self) -> Path:
+        return self.data_dir / "keys"
+
+    def ensure_dirs(self) -> None:
+        """Create the data directories, private to this user."""
+        for path in (self.data_dir, self.blob_dir, self.key_dir):
+            path.mkdir(parents=True, exist_ok=True)
+        self.key_dir.chmod(0o700)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Live sessions and their recorded events. The real-time monitor arrives with its issue."""

@@ -1,0 +1,1 @@
+"""Merchants, anchors, MCN agencies, platforms, consumers and staff; their qualifications."""

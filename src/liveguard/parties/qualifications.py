@@ -1,0 +1,110 @@
+"""Which documents a merchant needs for a product category: loaded from data, checked."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from liveguard.legal import LegalBasis
+
+DATA_FILE = "qualifications.yaml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DocumentType(_Strict):
+    code: str
+    name: str
+    number_pattern: str
+    number_hint: str
+
+    def number_problem(self, number: str) -> str | None:
+        if re.fullmatch(self.number_pattern, number.strip()):
+            return None
+        return f"a {self.code} number looks like {self.number_hint}"
+
+
+class Example(_Strict):
+    holds: list[str]
+    may_sell: bool
+
+
+class Category(_Strict):
+    code: str
+    name: str
+    requires: list[list[str]]
+    deposit_fen: int = Field(ge=0)
+    legal_basis: list[LegalBasis]
+    examples: list[Example] = Field(min_length=1)
+
+    def missing(self, held: set[str]) -> list[list[str]]:
+        """The requirement groups that none of the held document types satisfies."""
+        return [group for group in self.requires if not held.intersection(group)]
+
+
+class Reverification(_Strict):
+    interval_days: int = Field(ge=1)
+    legal_basis: list[LegalBasis]
+
+
+class Catalogue(_Strict):
+    reverification: Reverification
+    document_types: list[DocumentType]
+    common_basis: list[LegalBasis]
+    categories: list[Category]
+
+    @model_validator(mode="after")
+    def _references(self) -> Catalogue:
+        known = {d.code for d in self.document_types}
+        for category in self.categories:
+            for group in category.requires:
+                unknown = set(group) - known
+                if unknown or not group:
+                    raise ValueError(
+                        f"category {category.code}: requires unknown document types "
+                        f"{sorted(unknown)} (known: {sorted(known)})"
+                    )
+        codes = [c.code for c in self.categories]
+        if len(codes) != len(set(codes)):
+            raise ValueError("category codes must be unique")
+        return self
+
+    def category(self, code: str) -> Category | None:
+        return next((c for c in self.categories if c.code == code), None)
+
+    def document_type(self, code: str) -> DocumentType | None:
+        return next((d for d in self.document_types if d.code == code), None)
+
+    def all_legal_bases(self) -> list[LegalBasis]:
+        bases = [*self.reverification.legal_basis, *self.common_basis]
+        for category in self.categories:
+            bases.extend(category.legal_basis)
+        return bases
+
+
+def parse(raw: dict[str, Any], *, source: str) -> Catalogue:
+    try:
+        return Catalogue.model_validate(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ValueError(f"{source}: {where}: {first['msg']}") from None
+
+
+@cache
+def catalogue() -> Catalogue:
+    """The shipped requirements, parsed once."""
+    text = (
+        resources.files(__package__)
+        .joinpath("data")
+        .joinpath(DATA_FILE)
+        .read_text(encoding="utf-8")
+    )
+    return parse(yaml.safe_load(text), source=DATA_FILE)

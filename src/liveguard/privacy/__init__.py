@@ -1,0 +1,1 @@
+"""Personal information: field encryption, masking, and (later) data-subject rights."""

@@ -1,0 +1,1 @@
+"""The FastAPI app: JSON API, console pages, problem details."""

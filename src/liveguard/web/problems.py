@@ -1,0 +1,121 @@
+"""RFC 9457 problem details for every error, each naming the field and the fix."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from liveguard.errors import LiveGuardError
+
+MEDIA_TYPE = "application/problem+json"
+log = logging.getLogger(__name__)
+
+# How to fix the common pydantic error types; custom validators put the fix in the message.
+_FIXES = {
+    "missing": "add this field",
+    "extra_forbidden": "remove this field: it is not part of the API",
+    "int_parsing": "send a whole number",
+    "int_type": "send a whole number",
+    "int_from_float": "send a whole number (money is integer fen: 1 yuan = 100 fen)",
+    "greater_than": "send a larger number",
+    "greater_than_equal": "send a larger number",
+    "date_from_datetime_parsing": "send a date as YYYY-MM-DD",
+    "date_parsing": "send a date as YYYY-MM-DD",
+    "timezone_aware": "send a time with its offset, e.g. 2026-05-28T20:00:00+08:00",
+    "enum": "use one of the listed values",
+    "string_too_short": "send a longer text",
+    "string_too_long": "send a shorter text",
+    "string_pattern_mismatch": "check the format",
+    "too_short": "send at least one item",
+    "json_invalid": "send valid JSON (check quotes, commas and brackets)",
+    "model_attributes_type": "send a JSON object",
+    "dict_type": "send a JSON object",
+}
+
+
+def problem(
+    status: int, title: str, detail: str, *, slug: str | None = None, **extra: Any
+) -> JSONResponse:
+    body = {
+        "type": f"/problems/{slug}" if slug else "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        **extra,
+    }
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "header", "cookie", "form"):
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def _message(error: dict[str, Any]) -> str:
+    message = str(error.get("msg", "invalid"))
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if message.startswith(prefix):
+            return message[len(prefix) :]
+    return message
+
+
+async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = list(exc.errors())
+    if any(e.get("type") == "json_invalid" for e in errors):
+        error = next(e for e in errors if e.get("type") == "json_invalid")
+        reason = (error.get("ctx") or {}).get("error", "the body is not valid JSON")
+        return problem(
+            400,
+            "Malformed JSON",
+            f"the request body is not valid JSON: {reason}",
+            slug="malformed-json",
+            errors=[{"field": "body", "message": str(reason), "fix": _FIXES["json_invalid"]}],
+        )
+    items = [
+        {
+            "field": _field(tuple(e["loc"])),
+            "message": _message(e),
+            "fix": _FIXES.get(str(e.get("type")), ""),
+        }
+        for e in errors
+    ]
+    detail = "; ".join(f"{i['field']}: {i['message']}" for i in items)
+    return problem(422, "Some fields are not valid", detail, slug="invalid-input", errors=items)
+
+
+async def _domain(request: Request, exc: LiveGuardError) -> JSONResponse:
+    return problem(
+        exc.status,
+        exc.title,
+        exc.detail,
+        slug=exc.slug,
+        errors=[p.as_dict() for p in exc.problems],
+    )
+
+
+async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    return problem(exc.status_code, str(exc.detail), str(exc.detail))
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem(
+        500,
+        "Internal error",
+        "something went wrong on our side; nothing was saved",
+        slug="internal",
+    )
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
+    app.add_exception_handler(LiveGuardError, _domain)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _unexpected)
