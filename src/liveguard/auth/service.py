@@ -48,8 +48,10 @@ def issue(
     label: str,
     kind: TokenKind = TokenKind.api,
     ttl: timedelta | None = None,
+    now: datetime | None = None,
 ) -> str:
     """Create a token and return it in clear: the only time it is ever seen."""
+    now = now or utcnow()
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     db_session.add(
         AuthToken(
@@ -58,7 +60,8 @@ def issue(
             principal_kind=principal_kind,
             principal_id=principal_id,
             label=label,
-            expires_at=utcnow() + ttl if ttl else None,
+            created_at=now,
+            expires_at=now + ttl if ttl else None,
         )
     )
     db_session.flush()
@@ -94,7 +97,12 @@ def _principal(db_session: Session, kind: PrincipalKind, principal_id: int) -> P
 
 
 def login(
-    *, db_session: Session, username: str, password: str, ttl: timedelta
+    *,
+    db_session: Session,
+    username: str,
+    password: str,
+    ttl: timedelta,
+    now: datetime | None = None,
 ) -> tuple[str, Principal]:
     """Check a staff password and open a console session."""
     staff = parties_service.get_staff_by_username(db_session=db_session, username=username)
@@ -112,6 +120,7 @@ def login(
         label="console session",
         kind=TokenKind.session,
         ttl=ttl,
+        now=now,
     )
     return raw, Principal(PrincipalKind.staff, staff.id, staff.username, staff.role)
 

@@ -16,13 +16,14 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 
 
 @router.post("/login", response_model=TokenOut)
-def login(credentials: LoginIn, db_session: DbSession, settings: CurrentSettings):
+def login(request: Request, credentials: LoginIn, db_session: DbSession, settings: CurrentSettings):
     """Open a session for a staff member (no role needed: this is how one gets one)."""
     token, principal = service.login(
         db_session=db_session,
         username=credentials.username,
         password=credentials.password,
         ttl=timedelta(hours=settings.session_hours),
+        now=request.app.state.clock.now(),
     )
     return TokenOut(token=token, principal_kind=principal.kind, principal_id=principal.id)
 

@@ -67,15 +67,17 @@ from liveguard.web.deps import (
 router = APIRouter(tags=["parties"])
 
 
-def current_merchant(merchant_id: int, db_session: DbSession) -> Merchant:
+# Lookups depend on a signed-in caller, so an anonymous request is refused before it can
+# learn whether an id exists. Routes still check the caller's role or ownership.
+def current_merchant(merchant_id: int, db_session: DbSession, _: Signed) -> Merchant:
     return service.get_merchant(db_session=db_session, merchant_id=merchant_id)
 
 
-def current_anchor(anchor_id: int, db_session: DbSession) -> Anchor:
+def current_anchor(anchor_id: int, db_session: DbSession, _: Signed) -> Anchor:
     return service.get_anchor(db_session=db_session, anchor_id=anchor_id)
 
 
-def current_document(document_id: int, db_session: DbSession) -> QualificationDocument:
+def current_document(document_id: int, db_session: DbSession, _: Signed) -> QualificationDocument:
     return reviews.get_document(db_session=db_session, document_id=document_id)
 
 
@@ -231,8 +233,9 @@ def record_deposit_movement(
 
 
 @router.get("/public/merchants/{merchant_id}", response_model=MerchantPublic, tags=["public"])
-def public_merchant(merchant: CurrentMerchant, db_session: DbSession, today: Today):
+def public_merchant(merchant_id: int, db_session: DbSession, today: Today):
     """The licence information 电子商务法 art. 15 requires a shop to show: no sign-in."""
+    merchant = service.get_merchant(db_session=db_session, merchant_id=merchant_id)
     permits = service.approved_documents(
         db_session=db_session, owner_kind="merchant", owner_id=merchant.id, on=today
     )

@@ -166,6 +166,7 @@ def login(
             username=username,
             password=password,
             ttl=timedelta(hours=settings.session_hours),
+            now=request.app.state.clock.now(),
         )
     except NotAuthenticated as error:
         return render(

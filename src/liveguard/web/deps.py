@@ -66,7 +66,9 @@ def get_principal(request: Request, db_session: DbSession) -> Principal | None:
     token = raw_token(request)
     if not token:
         return None
-    return auth_service.resolve(db_session=db_session, raw_token=token)
+    return auth_service.resolve(
+        db_session=db_session, raw_token=token, now=request.app.state.clock.now()
+    )
 
 
 MaybePrincipal = Annotated[Principal | None, Depends(get_principal)]

@@ -1,0 +1,149 @@
+"""The app on a real database: every test here runs on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import datetime, time
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from liveguard import migrations
+from liveguard.auth import service as auth_service
+from liveguard.auth.models import PrincipalKind
+from liveguard.clock import CHINA, FixedClock
+from liveguard.config import Settings
+from liveguard.db import Base, import_models, transaction
+from liveguard.parties import service as parties_service
+from liveguard.parties.models import StaffRole
+from liveguard.parties.schemas import StaffCreate
+from liveguard.web.app import create_app
+from tests import factories
+from tests.conftest import port_open, service_missing
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "LIVEGUARD_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def _throwaway_postgres() -> Iterator[str]:
+    admin = make_url(POSTGRES_ADMIN_URL)
+    if not port_open(admin.host or "127.0.0.1", admin.port or 5432):
+        service_missing(f"no PostgreSQL answers at {admin.host}:{admin.port}")
+    name = f"liveguard_test_{uuid.uuid4().hex[:10]}"
+    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """A migrated, empty database on each backend."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'liveguard.db'}"
+        migrations.upgrade(url)
+        yield url
+        return
+    for url in _throwaway_postgres():
+        migrations.upgrade(url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("data")
+
+
+@pytest.fixture(scope="session")
+def clock() -> FixedClock:
+    return FixedClock(datetime.combine(factories.TODAY, time(10, 0), CHINA))
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, data_dir: Path, clock: FixedClock):
+    settings = Settings(data_dir=data_dir, database_url=database_url, reverify_interval_minutes=0)
+    return create_app(settings, clock=clock)
+
+
+@pytest.fixture
+def engine(app) -> Engine:
+    return app.state.engine
+
+
+@pytest.fixture(autouse=True)
+def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each test starts from empty tables (on the backend it runs on)."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    engine: Engine = request.getfixturevalue("app").state.engine
+    import_models()
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app, clock: FixedClock) -> Iterator[TestClient]:
+    with TestClient(app) as test_client:
+        yield test_client
+    clock.at = datetime.combine(factories.TODAY, time(10, 0), CHINA)
+
+
+@pytest.fixture
+def db(app):
+    """A committed unit of work for arranging data directly through the services."""
+
+    def unit():
+        return transaction(app.state.session_factory)
+
+    return unit
+
+
+@pytest.fixture
+def token_for(app) -> Callable[..., str]:
+    """An API token for a new staff member with the given role."""
+
+    def issue(role: str = "compliance", username: str | None = None) -> str:
+        with transaction(app.state.session_factory) as session:
+            staff = parties_service.create_staff(
+                db_session=session,
+                staff_in=StaffCreate(
+                    username=username or f"{role}-{uuid.uuid4().hex[:6]}",
+                    display_name=role,
+                    role=StaffRole(role),
+                    password="correct horse battery",
+                ),
+            )
+            return auth_service.issue(
+                db_session=session,
+                principal_kind=PrincipalKind.staff,
+                principal_id=staff.id,
+                label="test",
+            )
+
+    return issue
+
+
+@pytest.fixture
+def auth(token_for) -> Callable[[str], dict[str, str]]:
+    """Headers for a caller with the given role: ``client.get(url, headers=auth('admin'))``."""
+    cache: dict[str, dict[str, str]] = {}
+
+    def headers(role: str = "compliance") -> dict[str, str]:
+        if role not in cache:
+            cache[role] = {"Authorization": f"Bearer {token_for(role)}"}
+        return cache[role]
+
+    return headers
