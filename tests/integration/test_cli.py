@@ -1,0 +1,93 @@
+"""The liveguard command: migrate, add users, load the demo, re-verify."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import create_engine, text
+from typer.testing import CliRunner
+
+from liveguard.cli.main import app as cli
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli_env(tmp_path, database_url, monkeypatch):
+    """Point the command at this backend's test database and a private data dir."""
+    monkeypatch.setenv("LIVEGUARD_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("LIVEGUARD_DATABASE_URL", database_url)
+    return tmp_path
+
+
+def test_db_upgrade_reports_the_revision(cli_env):
+    result = runner.invoke(cli, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert "database at revision 0001" in result.output
+
+
+def test_user_add_creates_staff_who_can_sign_in(app, cli_env, client):
+    result = runner.invoke(
+        cli,
+        ["user", "add", "zhou", "--role", "case_handler", "--password", "s3cret-pass", "--token"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "added zhou (case_handler)" in result.output
+    token = result.output.split("API token (shown once): ")[1].strip()
+    assert (
+        client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).json()["role"]
+        == "case_handler"
+    )
+    signed_in = client.post("/api/auth/login", json={"username": "zhou", "password": "s3cret-pass"})
+    assert signed_in.status_code == 200
+
+
+def test_user_add_refuses_a_bad_role_and_a_taken_name(cli_env):
+    bad = runner.invoke(cli, ["user", "add", "li", "--role", "boss", "--no-password"])
+    assert bad.exit_code == 2
+    assert "role" in bad.output
+    assert (
+        runner.invoke(cli, ["user", "add", "li", "--role", "admin", "--no-password"]).exit_code == 0
+    )
+    taken = runner.invoke(cli, ["user", "add", "li", "--role", "admin", "--no-password"])
+    assert taken.exit_code == 1
+    assert "taken" in taken.output
+
+
+def test_demo_loads_once_and_reverify_runs(cli_env, database_url):
+    first = runner.invoke(cli, ["demo", "--no-serve"])
+    assert first.exit_code == 0, first.output
+    assert "demo data loaded" in first.output
+    assert "compliance / demo-compliance" in first.output
+    second = runner.invoke(cli, ["demo", "--no-serve"])
+    assert "already present" in second.output
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        counts = {
+            t: connection.execute(text(f"SELECT count(*) FROM {t}")).scalar()
+            for t in (
+                "platforms",
+                "merchants",
+                "anchors",
+                "listings",
+                "live_sessions",
+                "live_events",
+                "qualification_documents",
+            )
+        }
+        suspended = connection.execute(
+            text("SELECT shop_name, status_reason FROM merchants WHERE status = 'suspended'")
+        ).all()
+    engine.dispose()
+    assert counts == {
+        "platforms": 2,
+        "merchants": 7,
+        "anchors": 4,
+        "listings": 4,
+        "live_sessions": 1,
+        "live_events": 9,
+        "qualification_documents": 3,
+    }
+    assert len(suspended) == 1 and "expired" in suspended[0][1]
+    report = runner.invoke(cli, ["reverify"])
+    assert report.exit_code == 0
+    assert '"checked"' in report.output

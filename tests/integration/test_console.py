@@ -1,0 +1,70 @@
+"""The console over HTTP: the public home page, sign-in, and reviewing from a form."""
+
+from __future__ import annotations
+
+import re
+
+from liveguard.cli import demo_data
+from tests import factories
+
+
+def load_demo(app, clock) -> None:
+    assert demo_data.load(app.state.settings, clock=clock)
+
+
+def test_the_home_page_shows_the_demo_data_without_sign_in(app, client, clock):
+    load_demo(app, clock)
+    page = client.get("/")
+    assert page.status_code == 200
+    assert 'data-testid="count-merchants">7<' in page.text
+    assert "暖冬服饰旗舰店" in page.text
+    assert "暖冬服饰 年货节羽绒服专场" in page.text
+    assert "13912345678" not in page.text  # no personal data on a public page
+
+
+def test_staff_pages_send_visitors_to_sign_in(client):
+    response = client.get("/console/reviews", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/console/login")
+
+
+def test_a_reviewer_signs_in_and_approves_from_the_queue(app, client, clock, token_for):
+    load_demo(app, clock)
+    bad = client.post("/console/login", data={"username": "compliance", "password": "nope"})
+    assert bad.status_code == 401 and "wrong password" in bad.text
+    client.post("/console/login", data={"username": "compliance", "password": "demo-compliance"})
+    queue = client.get("/console/reviews")
+    assert "酒类流通备案登记表" in queue.text
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', queue.text).group(1)
+    document_id = re.search(r'data-document="(\d+)"', queue.text).group(1)
+
+    forged = client.post(
+        f"/console/documents/{document_id}/review", data={"decision": "approve", "csrf": "0" * 64}
+    )
+    assert forged.status_code == 403
+
+    done = client.post(
+        f"/console/documents/{document_id}/review",
+        data={"decision": "approve", "csrf": csrf},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and "notice=saved" in done.headers["location"]
+    assert f'data-document="{document_id}"' not in client.get("/console/reviews").text
+
+
+def test_a_regulator_sees_the_queue_without_decision_buttons(app, client, clock):
+    load_demo(app, clock)
+    client.post("/console/login", data={"username": "regulator", "password": "demo-regulator"})
+    queue = client.get("/console/reviews")
+    assert queue.status_code == 200
+    assert 'value="approve"' not in queue.text
+
+
+def test_the_public_shop_page_shows_the_licence_information(client, auth):
+    platform = client.post("/api/platforms", json=factories.platform(), headers=auth("admin"))
+    merchant = client.post(
+        "/api/merchants", json=factories.merchant(platform.json()["id"]), headers=auth()
+    ).json()
+    page = client.get(f"/shops/{merchant['id']}")
+    assert merchant["credit_code"] in page.text
+    assert "电子商务法" in page.text
