@@ -87,6 +87,24 @@ def test_a_food_merchant_sells_only_after_its_food_licence_is_approved(client, a
     assert "contact_phone_masked" not in public
 
 
+def test_an_expired_food_licence_blocks_food_but_not_the_merchant(client, auth, platform_id, clock):
+    mid = register(
+        client, auth, platform_id, categories=["food", "apparel"], licence_valid_to=None
+    )["id"]
+    doc = upload(client, auth(), mid, valid_to="2027-03-01").json()
+    decide(client, auth, f"/api/documents/{doc['id']}/review", "approve")
+    decide(client, auth, f"/api/merchants/{mid}/review", "approve")
+    assert client.get(f"/api/merchants/{mid}/selling/food", headers=auth()).json()["may_sell"]
+    clock.at += timedelta(days=120)
+    report = client.post("/api/reverification", headers=auth()).json()
+    assert report["documents_expired"] == [doc["id"]]
+    assert report["suspended"] == []
+    food = client.get(f"/api/merchants/{mid}/selling/food", headers=auth()).json()
+    assert food["may_sell"] is False
+    assert food["reasons"] == ["no approved, unexpired 食品经营许可证 or 仅销售预包装食品备案"]
+    assert client.get(f"/api/merchants/{mid}/selling/apparel", headers=auth()).json()["may_sell"]
+
+
 def test_prepackaged_food_filing_is_an_accepted_alternative(client, auth, platform_id):
     mid = register(client, auth, platform_id, categories=["food"])["id"]
     doc = upload(

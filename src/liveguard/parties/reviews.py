@@ -287,7 +287,19 @@ def reverify(*, db_session: Session, today: date) -> ReverificationReport:
     due = db_session.scalars(
         select(Anchor.id).where(Anchor.reverify_due <= today).order_by(Anchor.id)
     ).all()
+    lapsed = db_session.scalars(
+        select(QualificationDocument.id)
+        .where(
+            QualificationDocument.status == ReviewStatus.approved,
+            QualificationDocument.valid_to < today,
+        )
+        .order_by(QualificationDocument.id)
+    ).all()
     db_session.flush()
     return ReverificationReport(
-        checked=len(merchants), suspended=suspended, reinstated=reinstated, anchors_due=list(due)
+        checked=len(merchants),
+        suspended=suspended,
+        reinstated=reinstated,
+        anchors_due=list(due),
+        documents_expired=list(lapsed),
     )

@@ -331,3 +331,8 @@ class ReverificationReport(BaseModel):
     suspended: list[int]
     reinstated: list[int]
     anchors_due: list[int]
+    documents_expired: list[int] = Field(
+        default=[],
+        description="approved permits now past their end date: that category "
+        "is blocked until a renewed permit is approved",
+    )
