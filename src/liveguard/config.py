@@ -33,15 +33,16 @@ def default_data_dir() -> Path:
     return Path(base) / "liveguard"
 
 
-def _config_file() -> Path | None:
+def _config_file(data_dir: object = None) -> Path | None:
+    """LIVEGUARD_CONFIG, else liveguard.toml in the data directory (argument, env, default)."""
     explicit = os.environ.get("LIVEGUARD_CONFIG")
     if explicit:
         path = Path(explicit)
         if not path.is_file():
             raise FileNotFoundError(f"LIVEGUARD_CONFIG points to {path}, which is not a file")
         return path
-    data_dir = os.environ.get("LIVEGUARD_DATA_DIR")
-    candidate = (Path(data_dir) if data_dir else default_data_dir()) / "liveguard.toml"
+    data_dir = data_dir or os.environ.get("LIVEGUARD_DATA_DIR")
+    candidate = (Path(data_dir).expanduser() if data_dir else default_data_dir()) / "liveguard.toml"
     return candidate if candidate.is_file() else None
 
 
@@ -75,7 +76,8 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        toml_file = _config_file()
+        init_kwargs = getattr(init_settings, "init_kwargs", {})
+        toml_file = _config_file(init_kwargs.get("data_dir"))
         if toml_file is not None:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
         return tuple(sources)

@@ -68,3 +68,29 @@ def test_the_public_shop_page_shows_the_licence_information(client, auth):
     page = client.get(f"/shops/{merchant['id']}")
     assert merchant["credit_code"] in page.text
     assert "电子商务法" in page.text
+
+
+def test_sign_in_returns_to_a_page_on_this_site_only(app, client, clock):
+    load_demo(app, clock)
+    credentials = {"username": "regulator", "password": "demo-regulator"}
+    back = client.post(
+        "/console/login",
+        data={**credentials, "next": "/console/sessions/1"},
+        follow_redirects=False,
+    )
+    assert back.headers["location"] == "/console/sessions/1"
+    for hostile in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
+        away = client.post(
+            "/console/login", data={**credentials, "next": hostile}, follow_redirects=False
+        )
+        assert away.headers["location"] == "/console/reviews", hostile
+
+
+def test_every_staff_role_can_sign_out(app, client, clock):
+    load_demo(app, clock)
+    client.post("/console/login", data={"username": "regulator", "password": "demo-regulator"})
+    page = client.get("/console/reviews")
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
+    out = client.post("/console/logout", data={"csrf": csrf}, follow_redirects=False)
+    assert out.status_code == 303
+    assert client.get("/console/reviews", follow_redirects=False).status_code == 303

@@ -131,6 +131,8 @@ def quote_problem(basis: LegalBasis) -> str | None:
     except KeyError as error:
         return str(error.args[0])
     haystack = _SPACE.sub("", text)
+    if not _SPACE.sub("", basis.quote.replace("……", "")):
+        return f"the quote for {basis.law} art. {basis.article} has no words"
     position = 0
     for part in basis.quote.split("……"):
         needle = _SPACE.sub("", part)

@@ -6,6 +6,7 @@ Pure functions, no I/O. Each validator returns the normalised value or raises
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 # GB 32100-2015, 统一社会信用代码: 31 characters, the letters I, O, Z, S, V left out.
@@ -15,6 +16,11 @@ USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 # GB 11643-1999, 公民身份号码: weights 2^(i) mod 11 for positions 18..2, check table.
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
+
+
+def _normalise(value: str) -> str:
+    """Full-width characters (typed with a Chinese input method) become ASCII, upper case."""
+    return unicodedata.normalize("NFKC", value).strip().upper()
 
 
 def uscc_check_char(body: str) -> str:
@@ -30,7 +36,7 @@ def uscc_check_char(body: str) -> str:
 
 def validate_uscc(value: str) -> str:
     """Normalise and check a 统一社会信用代码 (GB 32100-2015)."""
-    code = value.strip().upper()
+    code = _normalise(value)
     if len(code) != 18:
         raise ValueError(
             f"a unified social credit code has 18 characters, this one has {len(code)}"
@@ -54,17 +60,17 @@ def validate_uscc(value: str) -> str:
 
 def id_check_char(body: str) -> str:
     """The GB 11643 check character for the first 17 digits of an ID number."""
-    if len(body) != 17 or not body.isdigit():
+    if len(body) != 17 or not (body.isascii() and body.isdigit()):
         raise ValueError("the ID number body must be 17 digits")
     return ID_CHECK[sum(int(d) * w for d, w in zip(body, ID_WEIGHTS, strict=True)) % 11]
 
 
 def validate_id_number(value: str, *, today: date | None = None) -> str:
     """Normalise and check an 18-digit 居民身份证 number (GB 11643-1999)."""
-    number = value.strip().upper()
+    number = _normalise(value)
     if len(number) != 18:
         raise ValueError(f"a resident ID number has 18 characters, this one has {len(number)}")
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not (number.isascii() and number[:17].isdigit()) or number[17] not in "0123456789X":
         raise ValueError("an ID number is 17 digits followed by a digit or X")
     try:
         born = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))

@@ -26,7 +26,8 @@ class DocumentType(_Strict):
     number_hint: str
 
     def number_problem(self, number: str) -> str | None:
-        if re.fullmatch(self.number_pattern, number.strip()):
+        # re.ASCII: \d must not accept full-width digits that no register issues.
+        if re.fullmatch(self.number_pattern, number.strip(), flags=re.ASCII):
             return None
         return f"a {self.code} number looks like {self.number_hint}"
 
@@ -65,15 +66,18 @@ class Catalogue(_Strict):
         known = {d.code for d in self.document_types}
         for category in self.categories:
             for group in category.requires:
+                if not group:
+                    raise ValueError(f"category {category.code}: a requirement group is empty")
                 unknown = set(group) - known
-                if unknown or not group:
+                if unknown:
                     raise ValueError(
                         f"category {category.code}: requires unknown document types "
                         f"{sorted(unknown)} (known: {sorted(known)})"
                     )
         codes = [c.code for c in self.categories]
-        if len(codes) != len(set(codes)):
-            raise ValueError("category codes must be unique")
+        duplicates = sorted({code for code in codes if codes.count(code) > 1})
+        if duplicates:
+            raise ValueError(f"category codes must be unique; repeated: {duplicates}")
         return self
 
     def category(self, code: str) -> Category | None:
@@ -94,8 +98,9 @@ def parse(raw: dict[str, Any], *, source: str) -> Catalogue:
         return Catalogue.model_validate(raw)
     except ValidationError as error:
         first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise ValueError(f"{source}: {where}: {first['msg']}") from None
+        where = ".".join(str(part) for part in first["loc"]) or "(whole file)"
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise ValueError(f"{source}: {where}: {message}") from None
 
 
 @cache

@@ -12,6 +12,7 @@ import hmac
 from datetime import timedelta
 from importlib import resources
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -21,6 +22,7 @@ from sqlalchemy import func, select
 from liveguard.auth import service as auth_service
 from liveguard.auth.service import Principal
 from liveguard.catalog import service as catalog_service
+from liveguard.config import Environment, Settings
 from liveguard.errors import Forbidden, LiveGuardError, NotAuthenticated
 from liveguard.live import service as live_service
 from liveguard.parties import deposits, reviews
@@ -70,21 +72,45 @@ def page_staff(request: Request, principal: MaybePrincipal) -> Principal:
     return principal
 
 
-def form_staff(
+def form_signed(
     request: Request, principal: MaybePrincipal, csrf: Annotated[str, Form()] = ""
 ) -> Principal:
-    """Staff allowed to decide (compliance or admin), posting a form from our own page."""
+    """Any signed-in staff member posting a form from our own page (e.g. signing out)."""
     if principal is None:
         raise NotAuthenticated("sign in to the console first")
-    if principal.role not in (StaffRole.compliance, StaffRole.admin):
-        raise Forbidden(f"role {principal.role} cannot decide reviews")
     if not hmac.compare_digest(csrf, csrf_token(request)):
         raise Forbidden("the form is stale or came from another site: reload the page")
     return principal
 
 
+SignedForm = Annotated[Principal, Depends(form_signed)]
+
+
+def form_staff(principal: SignedForm) -> Principal:
+    """A signed-in reviewer allowed to decide (compliance or admin)."""
+    if principal.role not in (StaffRole.compliance, StaffRole.admin):
+        raise Forbidden(f"role {principal.role} cannot decide reviews")
+    return principal
+
+
 PageStaff = Annotated[Principal, Depends(page_staff)]
 FormStaff = Annotated[Principal, Depends(form_staff)]
+
+
+def safe_next(target: str) -> str:
+    """Only a path on this site: never '//host' or 'https://host' (an open redirect)."""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/console/reviews"
+
+
+def demo_accounts(settings: Settings) -> list[tuple[str, str, str]]:
+    """The demo's accounts, shown on the sign-in page only when running the demo."""
+    if settings.environment is not Environment.demo:
+        return []
+    from liveguard.cli.demo_data import DEMO_STAFF
+
+    return DEMO_STAFF
 
 
 def render(
@@ -145,10 +171,19 @@ def shop(
 
 @router.get("/console/login", response_class=HTMLResponse)
 def login_page(
-    request: Request, principal: MaybePrincipal, settings: CurrentSettings, error: str = ""
+    request: Request,
+    principal: MaybePrincipal,
+    settings: CurrentSettings,
+    error: str = "",
+    next: str = "/console/reviews",
 ):
     return render(
-        request, "login.html", principal, error=error, demo=settings.environment.value == "demo"
+        request,
+        "login.html",
+        principal,
+        error=error,
+        next=safe_next(next),
+        demo_accounts=demo_accounts(settings),
     )
 
 
@@ -159,6 +194,7 @@ def login(
     settings: CurrentSettings,
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "/console/reviews",
 ):
     try:
         token, _ = auth_service.login(
@@ -174,10 +210,11 @@ def login(
             "login.html",
             None,
             error=error.detail,
-            demo=settings.environment.value == "demo",
+            next=safe_next(next),
+            demo_accounts=demo_accounts(settings),
             status_code=401,
         )
-    response = RedirectResponse("/console/reviews", status_code=303)
+    response = RedirectResponse(safe_next(next), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
         token,
@@ -190,7 +227,7 @@ def login(
 
 
 @router.post("/console/logout")
-def logout(request: Request, db_session: DbSession, principal: FormStaff):
+def logout(request: Request, db_session: DbSession, principal: SignedForm):
     token = raw_token(request)
     if token:
         auth_service.revoke(db_session=db_session, raw_token=token)
@@ -232,7 +269,7 @@ def _decide(action: Any, back: str) -> RedirectResponse:
     try:
         action()
     except LiveGuardError as error:
-        return RedirectResponse(f"{back}?error={error.detail}", status_code=303)
+        return RedirectResponse(f"{back}?{urlencode({'error': error.detail})}", status_code=303)
     return RedirectResponse(f"{back}?notice=saved", status_code=303)
 
 
