@@ -12,6 +12,8 @@ fi
 stamp=".venv/.liveguard-installed-${extras:-base}"
 want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras:+[$extras]}"
+  echo "installing LiveGuard${extras:+ with [$extras]} into .venv ..."
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras:+[$extras]}" \
+    2> >(grep -v "^WARNING: Location" >&2)
   echo "$want" > "$stamp"
 fi
