@@ -19,6 +19,7 @@ def test_the_home_page_shows_the_demo_data_without_sign_in(app, client, clock):
     assert 'data-testid="count-merchants">7<' in page.text
     assert "暖冬服饰旗舰店" in page.text
     assert "暖冬服饰 年货节羽绒服专场" in page.text
+    assert "2026-11-17 20:00" in page.text  # started 20:00 Beijing time (12:00 UTC)
     assert "13912345678" not in page.text  # no personal data on a public page
 
 

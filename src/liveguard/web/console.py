@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import timedelta
+from datetime import datetime, timedelta
 from importlib import resources
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from liveguard.auth import service as auth_service
 from liveguard.auth.service import Principal
 from liveguard.catalog import service as catalog_service
+from liveguard.clock import CHINA
 from liveguard.config import Environment, Settings
 from liveguard.errors import Forbidden, LiveGuardError, NotAuthenticated
 from liveguard.live import service as live_service
@@ -47,7 +48,13 @@ def yuan(fen: int | None) -> str:
     return "" if fen is None else f"¥{fen / 100:,.2f}"
 
 
+def china_time(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Stored UTC, shown in Beijing time: the time people in the live room saw."""
+    return "" if moment is None else moment.astimezone(CHINA).strftime(fmt)
+
+
 templates.env.filters["yuan"] = yuan
+templates.env.filters["china_time"] = china_time
 templates.env.globals["category_name"] = lambda code: (
     c.name if (c := catalogue().category(code)) else code
 )
