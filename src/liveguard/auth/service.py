@@ -78,12 +78,15 @@ def resolve(*, db_session: Session, raw_token: str, now: datetime | None = None)
         raise NotAuthenticated("the token was revoked")
     if token.expires_at is not None and token.expires_at <= now:
         raise NotAuthenticated("the session has expired: sign in again")
-    principal = _principal(db_session, token.principal_kind, token.principal_id)
+    principal = get_principal(
+        db_session=db_session, kind=token.principal_kind, principal_id=token.principal_id
+    )
     token.last_used_at = now
     return principal
 
 
-def _principal(db_session: Session, kind: PrincipalKind, principal_id: int) -> Principal:
+def get_principal(*, db_session: Session, kind: PrincipalKind, principal_id: int) -> Principal:
+    """The staff member, merchant or consumer behind a credential; NotFound if none."""
     if kind is PrincipalKind.staff:
         staff = parties_service.get_staff(db_session=db_session, staff_id=principal_id)
         if not staff.active:

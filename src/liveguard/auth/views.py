@@ -7,9 +7,7 @@ from datetime import timedelta
 from fastapi import APIRouter, Request, status
 
 from liveguard.auth import service
-from liveguard.auth.models import PrincipalKind
 from liveguard.auth.schemas import LoginIn, Me, TokenCreate, TokenOut
-from liveguard.parties import service as parties_service
 from liveguard.web.deps import Admin, CurrentSettings, DbSession, Signed, raw_token
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -43,17 +41,9 @@ def me(principal: Signed):
 @router.post("/tokens", status_code=status.HTTP_201_CREATED, response_model=TokenOut)
 def create_token(token_in: TokenCreate, db_session: DbSession, _: Admin):
     """An API token for a staff member, a merchant or a consumer."""
-    lookups = {
-        PrincipalKind.staff: parties_service.get_staff,
-        PrincipalKind.merchant: parties_service.get_merchant,
-        PrincipalKind.consumer: parties_service.get_consumer,
-    }
-    key = {
-        PrincipalKind.staff: "staff_id",
-        PrincipalKind.merchant: "merchant_id",
-        PrincipalKind.consumer: "consumer_id",
-    }[token_in.principal_kind]
-    lookups[token_in.principal_kind](db_session=db_session, **{key: token_in.principal_id})
+    service.get_principal(  # a token for nobody would be a token for whoever comes next
+        db_session=db_session, kind=token_in.principal_kind, principal_id=token_in.principal_id
+    )
     token = service.issue(
         db_session=db_session,
         principal_kind=token_in.principal_kind,

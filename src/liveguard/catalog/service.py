@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from liveguard.catalog.models import Listing
@@ -32,6 +32,10 @@ def create(*, db_session: Session, listing_in: ListingCreate, today: date) -> Li
     db_session.add(listing)
     db_session.flush()
     return listing
+
+
+def count(*, db_session: Session) -> int:
+    return int(db_session.scalar(select(func.count()).select_from(Listing)) or 0)
 
 
 def get(*, db_session: Session, listing_id: int) -> Listing:

@@ -36,6 +36,10 @@ def get(*, db_session: Session, session_id: int) -> LiveSession:
     return found
 
 
+def count(*, db_session: Session) -> int:
+    return int(db_session.scalar(select(func.count()).select_from(LiveSession)) or 0)
+
+
 def get_all(*, db_session: Session, limit: int = 50) -> Sequence[LiveSession]:
     query = select(LiveSession).order_by(LiveSession.started_at.desc()).limit(limit)
     return db_session.scalars(query).all()

@@ -172,6 +172,14 @@ class AnchorRead(Output):
     reverify_due: date | None
 
 
+class IdentityRequest(Input):
+    purpose: str = Field(
+        min_length=5,
+        max_length=500,
+        description="why the full identity is needed, e.g. a case number",
+    )
+
+
 class AnchorIdentity(BaseModel):
     """The anchor's full identity, for the few who need it (an access is recorded)."""
 

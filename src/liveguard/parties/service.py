@@ -47,6 +47,18 @@ from liveguard.privacy.fields import FieldCipher
 M = TypeVar("M", bound=Base)
 
 
+def count(*, db_session: Session, model: type[Base]) -> int:
+    return int(db_session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def count_merchants(*, db_session: Session) -> int:
+    return count(db_session=db_session, model=Merchant)
+
+
+def count_anchors(*, db_session: Session) -> int:
+    return count(db_session=db_session, model=Anchor)
+
+
 def get_by_id(db_session: Session, model: type[M], key: int, kind: str) -> M:
     found = db_session.get(model, key)
     if found is None:

@@ -17,7 +17,6 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import func, select
 
 from liveguard.auth import service as auth_service
 from liveguard.auth.service import Principal
@@ -28,7 +27,7 @@ from liveguard.errors import Forbidden, LiveGuardError, NotAuthenticated
 from liveguard.live import service as live_service
 from liveguard.parties import deposits, reviews
 from liveguard.parties import service as parties_service
-from liveguard.parties.models import Anchor, Decision, Merchant, OwnerKind, StaffRole
+from liveguard.parties.models import Decision, OwnerKind, StaffRole
 from liveguard.parties.qualifications import catalogue
 from liveguard.parties.schemas import ReviewIn
 from liveguard.web.deps import (
@@ -138,21 +137,22 @@ def render(
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, db_session: DbSession, principal: MaybePrincipal, today: Today):
-    counts = {
-        label: db_session.scalar(select(func.count()).select_from(model)) or 0
-        for label, model in (("merchants", Merchant), ("anchors", Anchor))
-    }
     platforms = parties_service.get_all_platforms(db_session=db_session)
     merchants, _ = parties_service.get_all_merchants(db_session=db_session, limit=100)
-    listings = catalog_service.get_all(db_session=db_session)
-    sessions = live_service.get_all(db_session=db_session, limit=10)
     queue = reviews.review_queue(db_session=db_session, today=today)
+    counts = {
+        "platforms": len(platforms),
+        "merchants": parties_service.count_merchants(db_session=db_session),
+        "anchors": parties_service.count_anchors(db_session=db_session),
+        "listings": catalog_service.count(db_session=db_session),
+        "sessions": live_service.count(db_session=db_session),
+    }
+    sessions = live_service.get_all(db_session=db_session, limit=10)
     return render(
         request,
         "home.html",
         principal,
-        counts=counts
-        | {"platforms": len(platforms), "listings": len(listings), "sessions": len(sessions)},
+        counts=counts,
         platforms={p.id: p for p in platforms},
         merchants=merchants,
         sessions=sessions,
