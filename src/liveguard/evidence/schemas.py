@@ -1,0 +1,79 @@
+"""API shapes for the ledger. Hashes travel as lowercase hex."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+Sha256Hex = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class RecordKind(StrEnum):
+    utterance = "utterance"
+    chat_message = "chat_message"
+    frame = "frame"
+    listing_version = "listing_version"
+    order = "order"
+    finding = "finding"
+    warning = "warning"
+    action = "action"
+    complaint = "complaint"
+    document = "document"
+
+
+class RecordIn(BaseModel):
+    """What happened, where, who was involved, and the SHA-256 of any file it refers to.
+
+    Personal data does not belong here in clear: put a pseudonym or a hash in ``who``.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: RecordKind
+    occurred_at: AwareDatetime
+    where: dict[str, Any] = Field(default_factory=dict, description="platform, room, session")
+    who: dict[str, Any] = Field(default_factory=dict, description="party ids and roles")
+    data: dict[str, Any] = Field(default_factory=dict)
+    blobs: dict[str, Sha256Hex] = Field(default_factory=dict, description="name -> SHA-256")
+
+
+class ItemRead(BaseModel):
+    seq: int
+    kind: str
+    recorded_at: datetime
+    leaf_hash: str
+    record: dict[str, Any]
+    intact: bool = Field(description="the stored bytes still hash to the stored leaf hash")
+
+
+class CheckpointRead(BaseModel):
+    id: int
+    origin: str
+    tree_size: int
+    root_hash: str
+    issued_at: datetime
+    key_id: str
+    signature: str
+    note: str = Field(description="the exact text that was signed")
+
+
+class InclusionProofRead(BaseModel):
+    seq: int
+    tree_size: int
+    leaf_hash: str
+    path: list[str]
+
+
+class ConsistencyProofRead(BaseModel):
+    first: int
+    second: int
+    proof: list[str]
+
+
+class PublicKeyRead(BaseModel):
+    algorithm: str = "Ed25519"
+    key_id: str
+    public_key: str = Field(description="raw 32-byte public key, hex")
