@@ -8,6 +8,7 @@ perfect subtrees it completes: nothing already stored is read or recomputed.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -71,10 +72,16 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
+@dataclass(frozen=True)
+class Appended:
+    seq: int
+    leaf_hash: bytes
+
+
 def append(
     *, db_session: Session, records: Sequence[RecordIn], now: datetime | None = None
-) -> list[LedgerLeaf]:
-    """Append records in order; returns the new leaves with their sequence numbers."""
+) -> list[Appended]:
+    """Append records in order; returns each one's sequence number and leaf hash."""
     if not records:
         return []
     now = now or utcnow()

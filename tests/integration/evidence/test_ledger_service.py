@@ -54,7 +54,9 @@ def test_appends_build_the_rfc_tree_and_every_item_proves(db, signer):
 
 def test_a_leaf_holds_the_canonical_record(db):
     with db() as session:
-        (leaf,) = ledger.append(db_session=session, records=[utterance(7)])
+        (appended,) = ledger.append(db_session=session, records=[utterance(7)])
+        leaf = ledger.get_item(db_session=session, seq=appended.seq)
+        assert bytes(leaf.leaf_hash) == appended.leaf_hash
         record = canonical.decode(leaf.data.encode())
     assert record["kind"] == "utterance"
     assert record["occurred_at"] == "2026-02-16T12:00:00.000000Z"
