@@ -64,6 +64,15 @@ class Settings(BaseSettings):
     reverify_interval_minutes: int = Field(
         default=60, ge=0, description="how often qualification expiry is rechecked; 0 = never"
     )
+    checkpoint_interval_minutes: int = Field(
+        default=10, ge=0, description="how often a grown ledger gets a signed checkpoint; 0 = never"
+    )
+    checkpoint_origin: str = Field(
+        default="liveguard",
+        min_length=1,
+        max_length=200,
+        description="the log's name in its checkpoints, e.g. the operator's domain",
+    )
     log_level: str = "info"
 
     @classmethod

@@ -194,6 +194,17 @@ def issue_checkpoint(
     return checkpoint
 
 
+def checkpoint_if_grown(
+    *, db_session: Session, signer: Signer, origin: str = DEFAULT_ORIGIN
+) -> Checkpoint | None:
+    """The scheduled checkpoint: issued only when items arrived since the last one."""
+    latest = latest_checkpoint(db_session=db_session)
+    size = tree_size(db_session=db_session)
+    if size == 0 or (latest is not None and latest.tree_size == size):
+        return None
+    return issue_checkpoint(db_session=db_session, signer=signer, origin=origin)
+
+
 def latest_checkpoint(*, db_session: Session) -> Checkpoint | None:
     return db_session.scalar(select(Checkpoint).order_by(Checkpoint.id.desc()).limit(1))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from importlib import resources
 
@@ -17,6 +17,8 @@ from liveguard.blobs import FileBlobStore
 from liveguard.clock import Clock
 from liveguard.config import Settings, get_settings
 from liveguard.db import make_engine, make_session_factory, transaction
+from liveguard.evidence import service as ledger
+from liveguard.evidence.signing import Signer
 from liveguard.parties import reviews
 from liveguard.privacy.fields import FieldCipher
 from liveguard.web import console, problems
@@ -25,34 +27,50 @@ from liveguard.web.api import api_router
 log = logging.getLogger(__name__)
 
 
-async def _reverify_periodically(app: FastAPI, minutes: int) -> None:
-    """Re-check licence expiry on a schedule (网络交易监督管理办法 art. 24)."""
+async def _every(minutes: int, name: str, job: Callable[[], object]) -> None:
+    """Run a database job on a schedule in a worker thread; log and retry on failure."""
     while True:
         try:
-            report = await asyncio.to_thread(_reverify_once, app)
-            if report.suspended or report.reinstated:
-                log.info("reverification: %s", report.model_dump())
+            outcome = await asyncio.to_thread(job)
+            if outcome:
+                log.info("%s: %s", name, outcome)
         except Exception:
-            log.exception("reverification failed; will retry")
+            log.exception("%s failed; will retry", name)
         await asyncio.sleep(minutes * 60)
 
 
-def _reverify_once(app: FastAPI):
-    with transaction(app.state.session_factory) as db_session:
-        return reviews.reverify(db_session=db_session, today=app.state.clock.today())
+def _scheduled_jobs(app: FastAPI) -> list[tuple[int, str, Callable[[], object]]]:
+    settings: Settings = app.state.settings
+
+    def reverify() -> object:
+        # 网络交易监督管理办法 art. 24: merchants' information is re-verified periodically.
+        with transaction(app.state.session_factory) as db_session:
+            report = reviews.reverify(db_session=db_session, today=app.state.clock.today())
+            return report.model_dump() if report.suspended or report.reinstated else None
+
+    def checkpoint() -> object:
+        with transaction(app.state.session_factory) as db_session:
+            issued = ledger.checkpoint_if_grown(
+                db_session=db_session, signer=app.state.signer, origin=settings.checkpoint_origin
+            )
+            return f"checkpoint at size {issued.tree_size}" if issued else None
+
+    jobs = [
+        (settings.reverify_interval_minutes, "reverification", reverify),
+        (settings.checkpoint_interval_minutes, "checkpoint", checkpoint),
+    ]
+    return [job for job in jobs if job[0] > 0]
 
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    settings: Settings = app.state.settings
-    task = None
-    if settings.reverify_interval_minutes > 0:
-        task = asyncio.create_task(_reverify_periodically(app, settings.reverify_interval_minutes))
+    tasks = [asyncio.create_task(_every(*job)) for job in _scheduled_jobs(app)]
     try:
         yield
     finally:
-        if task is not None:
+        for task in tasks:
             task.cancel()
+        for task in tasks:
             with suppress(asyncio.CancelledError):
                 await task
         app.state.engine.dispose()
@@ -73,6 +91,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.session_factory = make_session_factory(app.state.engine)
     app.state.cipher = FieldCipher.from_key_dir(settings.key_dir)
     app.state.blobs = FileBlobStore(settings.blob_dir)
+    app.state.signer = Signer.from_key_dir(settings.key_dir)
 
     problems.install(app)
     console.install(app)

@@ -1,0 +1,132 @@
+"""Ledger routes. Checkpoints and the public key are public: anyone may verify."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, status
+from pydantic import BaseModel, Field
+
+from liveguard.errors import NotFound
+from liveguard.evidence import canonical
+from liveguard.evidence import service as ledger
+from liveguard.evidence.models import Checkpoint
+from liveguard.evidence.schemas import (
+    CheckpointRead,
+    ConsistencyProofRead,
+    InclusionProofRead,
+    ItemRead,
+    PublicKeyRead,
+    RecordIn,
+)
+from liveguard.evidence.signing import Signer
+from liveguard.web.deps import AnyStaff, Compliance, DbSession
+
+router = APIRouter(prefix="/evidence", tags=["evidence"])
+
+
+def get_signer(request: Request) -> Signer:
+    return request.app.state.signer
+
+
+LogSigner = Annotated[Signer, Depends(get_signer)]
+
+
+class AppendIn(BaseModel):
+    records: list[RecordIn] = Field(min_length=1, max_length=10_000)
+
+
+class AppendedRead(BaseModel):
+    seq: int
+    leaf_hash: str
+
+
+def checkpoint_read(checkpoint: Checkpoint) -> CheckpointRead:
+    return CheckpointRead(
+        id=checkpoint.id,
+        origin=checkpoint.origin,
+        tree_size=checkpoint.tree_size,
+        root_hash=bytes(checkpoint.root_hash).hex(),
+        issued_at=checkpoint.issued_at,
+        key_id=checkpoint.key_id,
+        signature=bytes(checkpoint.signature).hex(),
+        note=ledger.checkpoint_body(checkpoint).note().decode(),
+    )
+
+
+@router.post("/items", status_code=status.HTTP_201_CREATED, response_model=list[AppendedRead])
+def append_items(_: Compliance, append_in: AppendIn, db_session: DbSession):
+    """Record items (for integrations; capabilities append through the service)."""
+    appended = ledger.append(db_session=db_session, records=append_in.records)
+    return [AppendedRead(seq=a.seq, leaf_hash=a.leaf_hash.hex()) for a in appended]
+
+
+@router.get("/items/{seq}", response_model=ItemRead)
+def read_item(_: AnyStaff, seq: int, db_session: DbSession):
+    leaf = ledger.get_item(db_session=db_session, seq=seq)
+    return ItemRead(
+        seq=leaf.seq,
+        kind=leaf.kind,
+        recorded_at=leaf.recorded_at,
+        leaf_hash=bytes(leaf.leaf_hash).hex(),
+        record=canonical.decode(leaf.data.encode()),
+        intact=ledger.item_intact(leaf),
+    )
+
+
+@router.get("/items/{seq}/inclusion", response_model=InclusionProofRead)
+def inclusion(
+    _: AnyStaff,
+    seq: int,
+    db_session: DbSession,
+    tree_size: Annotated[int | None, Query(ge=1, description="default: latest checkpoint")] = None,
+):
+    if tree_size is None:
+        latest = ledger.latest_checkpoint(db_session=db_session)
+        if latest is None:
+            raise NotFound("checkpoint", "latest")
+        tree_size = latest.tree_size
+    leaf = ledger.get_item(db_session=db_session, seq=seq)
+    path = ledger.inclusion_proof(db_session=db_session, seq=seq, size=tree_size)
+    return InclusionProofRead(
+        seq=seq,
+        tree_size=tree_size,
+        leaf_hash=bytes(leaf.leaf_hash).hex(),
+        path=[p.hex() for p in path],
+    )
+
+
+@router.get("/consistency", response_model=ConsistencyProofRead)
+def consistency(
+    first: Annotated[int, Query(ge=0)],
+    second: Annotated[int, Query(ge=1)],
+    db_session: DbSession,
+):
+    """Public: anyone holding an old checkpoint can check the log only grew since."""
+    proof = ledger.consistency_proof(db_session=db_session, first=first, second=second)
+    return ConsistencyProofRead(first=first, second=second, proof=[p.hex() for p in proof])
+
+
+@router.get("/checkpoints/latest", response_model=CheckpointRead)
+def latest_checkpoint(db_session: DbSession):
+    checkpoint = ledger.latest_checkpoint(db_session=db_session)
+    if checkpoint is None:
+        raise NotFound("checkpoint", "latest")
+    return checkpoint_read(checkpoint)
+
+
+@router.get("/checkpoints/{checkpoint_id}", response_model=CheckpointRead)
+def read_checkpoint(checkpoint_id: int, db_session: DbSession):
+    return checkpoint_read(
+        ledger.get_checkpoint(db_session=db_session, checkpoint_id=checkpoint_id)
+    )
+
+
+@router.post("/checkpoints", status_code=status.HTTP_201_CREATED, response_model=CheckpointRead)
+def issue_checkpoint(_: Compliance, db_session: DbSession, signer: LogSigner):
+    return checkpoint_read(ledger.issue_checkpoint(db_session=db_session, signer=signer))
+
+
+@router.get("/public-key", response_model=PublicKeyRead)
+def public_key(signer: LogSigner):
+    return PublicKeyRead(key_id=signer.key_id, public_key=signer.public_key.hex())
