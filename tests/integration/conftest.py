@@ -72,7 +72,12 @@ def clock() -> FixedClock:
 
 @pytest.fixture(scope="session")
 def app(database_url: str, data_dir: Path, clock: FixedClock):
-    settings = Settings(data_dir=data_dir, database_url=database_url, reverify_interval_minutes=0)
+    settings = Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        reverify_interval_minutes=0,  # scheduled jobs off: tests run them explicitly
+        checkpoint_interval_minutes=0,
+    )
     return create_app(settings, clock=clock)
 
 
