@@ -163,6 +163,26 @@ def user_add(
 
 
 @app.command()
+def verify(
+    bundle: Annotated[Path, typer.Argument(help="the evidence bundle (.zip) to check")],
+    public_key: Annotated[
+        str | None,
+        typer.Option(
+            help="the log's published Ed25519 key (hex); without it the bundle's own key is "
+            "reported for you to compare"
+        ),
+    ] = None,
+) -> None:
+    """Check an evidence bundle offline; exit 0 only when everything in it holds."""
+    from liveguard.evidence.verify import verify_bundle
+
+    report = verify_bundle(bundle, pinned_key=public_key)
+    for line in report.lines():
+        typer.echo(line)
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command()
 def reverify(data_dir: DataDir = None) -> None:
     """Re-check every merchant's licence now; suspend lapsed ones, reinstate renewed ones."""
     from liveguard.clock import Clock

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from liveguard.errors import NotFound
-from liveguard.evidence import canonical
+from liveguard.evidence import bundle, canonical
 from liveguard.evidence import service as ledger
 from liveguard.evidence.models import Checkpoint
 from liveguard.evidence.schemas import (
@@ -20,7 +21,7 @@ from liveguard.evidence.schemas import (
     RecordIn,
 )
 from liveguard.evidence.signing import Signer
-from liveguard.web.deps import AnyStaff, Compliance, DbSession
+from liveguard.web.deps import AnyStaff, Blobs, Compliance, DbSession
 
 router = APIRouter(prefix="/evidence", tags=["evidence"])
 
@@ -125,6 +126,40 @@ def read_checkpoint(checkpoint_id: int, db_session: DbSession):
 @router.post("/checkpoints", status_code=status.HTTP_201_CREATED, response_model=CheckpointRead)
 def issue_checkpoint(_: Compliance, db_session: DbSession, signer: LogSigner):
     return checkpoint_read(ledger.issue_checkpoint(db_session=db_session, signer=signer))
+
+
+class BundleIn(BaseModel):
+    seqs: list[int] = Field(min_length=1, max_length=bundle.MAX_ITEMS)
+    title: str = Field(default="LiveGuard evidence", min_length=1, max_length=200)
+
+
+@router.post(
+    "/bundles", response_class=Response, responses={200: {"content": {"application/zip": {}}}}
+)
+def export_bundle(
+    _: AnyStaff, bundle_in: BundleIn, db_session: DbSession, signer: LogSigner, blobs: Blobs
+):
+    """One zip holding the items, their files, proofs and a signed checkpoint.
+
+    Uses the latest checkpoint, or signs a new one when the items are newer than it.
+    """
+    checkpoint = ledger.latest_checkpoint(db_session=db_session)
+    if checkpoint is None or max(bundle_in.seqs) >= checkpoint.tree_size:
+        checkpoint = ledger.issue_checkpoint(db_session=db_session, signer=signer)
+    content = bundle.export(
+        db_session=db_session,
+        seqs=bundle_in.seqs,
+        blobs=blobs,
+        signer=signer,
+        checkpoint=checkpoint,
+        title=bundle_in.title,
+    )
+    filename = f"liveguard-evidence-{checkpoint.tree_size}.zip"
+    return Response(
+        content,
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @router.get("/public-key", response_model=PublicKeyRead)

@@ -1,0 +1,176 @@
+"""Evidence bundles: exported over the API, checked by `liveguard verify`, tampering caught."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from liveguard.cli.main import app as cli
+from liveguard.evidence.signing import CheckpointBody
+
+runner = CliRunner()
+FRAME = b"\x89PNG\r\n\x1a\n" + b"frame showing a WeChat QR code" * 10
+UPLOAD = b"%PDF-1.4 the buyer's screenshot of the WeChat payment"
+
+
+@pytest.fixture
+def bundle(app, client, auth, tmp_path) -> Path:
+    blobs = app.state.blobs
+    frame, upload = blobs.put(FRAME), blobs.put(UPLOAD)
+    records = [
+        {
+            "kind": "utterance",
+            "occurred_at": "2026-02-16T20:02:30+08:00",
+            "where": {"room": "XH-880231"},
+            "who": {"role": "assistant"},
+            "data": {"text": f"加我们薇信，可以提前安排发货 ({n})"},
+        }
+        for n in range(5)
+    ]
+    records.append(
+        {
+            "kind": "frame",
+            "occurred_at": "2026-02-16T20:03:10+08:00",
+            "where": {"room": "XH-880231"},
+            "blobs": {"frame": frame},
+        }
+    )
+    records.append(
+        {
+            "kind": "complaint",
+            "occurred_at": "2026-02-25T09:00:00+08:00",
+            "data": {"paid_fen": 66900, "channel": "wechat_qr"},
+            "blobs": {"screenshot": upload},
+        }
+    )
+    client.post("/api/evidence/items", json={"records": records}, headers=auth())
+    response = client.post(
+        "/api/evidence/bundles",
+        json={"seqs": [1, 2, 4, 5, 6], "title": "S1 down jacket"},
+        headers=auth("case_handler"),
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/zip"
+    path = tmp_path / "bundle.zip"
+    path.write_bytes(response.content)
+    return path
+
+
+def verify(path: Path, *args: str):
+    return runner.invoke(cli, ["verify", str(path), *args])
+
+
+def rewrite(path: Path, change: Callable[[dict[str, bytes]], None]) -> Path:
+    with zipfile.ZipFile(path) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    change(files)
+    out = path.with_name("tampered.zip")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    out.write_bytes(buffer.getvalue())
+    return out
+
+
+def test_an_exported_bundle_verifies_offline_and_says_so(bundle, client):
+    result = verify(bundle)
+    assert result.exit_code == 0, result.output
+    assert result.output.count("OK   item") == 5
+    assert "item 5 (frame) is in the signed log, unchanged" in result.output
+    assert result.output.count("matches the hash its item recorded") == 2
+    assert "VERDICT: every item is exactly as the ledger recorded it" in result.output
+    published = client.get("/api/evidence/public-key").json()["public_key"]
+    assert verify(bundle, "--public-key", published).exit_code == 0
+    with zipfile.ZipFile(bundle) as archive:
+        assert "S1 down jacket" in archive.read("README.md").decode()
+
+
+def change_item(files: dict[str, bytes]) -> None:
+    files["items/2.json"] = files["items/2.json"].replace("薇信".encode(), "微博".encode())
+
+
+def drop_item(files: dict[str, bytes]) -> None:
+    del files["items/4.json"]
+
+
+def reorder_two(files: dict[str, bytes]) -> None:
+    files["items/1.json"], files["items/2.json"] = files["items/2.json"], files["items/1.json"]
+
+
+def reorder_two_with_proofs(files: dict[str, bytes]) -> None:
+    reorder_two(files)
+    files["proofs/1.json"], files["proofs/2.json"] = (
+        files["proofs/2.json"],
+        files["proofs/1.json"],
+    )
+
+
+def swap_blob(files: dict[str, bytes]) -> None:
+    name = next(n for n in files if n.startswith("blobs/") and files[n] == FRAME)
+    files[name] = FRAME.replace(b"WeChat", b"Alipay")
+
+
+def forge_checkpoint(files: dict[str, bytes]) -> None:
+    checkpoint = json.loads(files["checkpoint.json"])
+    body = CheckpointBody.parse(checkpoint["note"].encode())
+    forged = CheckpointBody(body.origin, body.tree_size + 1, body.root_hash, body.issued_at)
+    checkpoint["note"] = forged.note().decode()
+    files["checkpoint.json"] = json.dumps(checkpoint).encode()
+
+
+def corrupt_proof(files: dict[str, bytes]) -> None:
+    proof = json.loads(files["proofs/5.json"])
+    proof["path"][0] = "00" * 32
+    files["proofs/5.json"] = json.dumps(proof).encode()
+
+
+@pytest.mark.parametrize(
+    ("tamper", "says"),
+    [
+        (change_item, "item 2: its content differs from what the ledger recorded"),
+        (drop_item, "item 4 is listed but its record or proof is missing"),
+        (reorder_two, "item 1: its content differs"),
+        (reorder_two_with_proofs, "item 1: its proof is for item 2"),
+        (swap_blob, "has been altered: it no longer matches the hash its item recorded"),
+        (forge_checkpoint, "the checkpoint's signature does not match its text"),
+        (corrupt_proof, "item 5: its proof does not lead to the signed root"),
+    ],
+    ids=lambda value: getattr(value, "__name__", ""),
+)
+def test_tampering_with_a_bundle_is_caught_in_plain_words(bundle, tamper, says):
+    result = verify(rewrite(bundle, tamper))
+    assert result.exit_code == 1, result.output
+    assert says in result.output
+    assert "VERDICT: this bundle does NOT prove its contents" in result.output
+
+
+def test_a_bundle_signed_by_another_key_fails_against_the_published_key(bundle):
+    result = verify(bundle, "--public-key", "ab" * 32)
+    assert result.exit_code == 1
+    assert "is not the key you gave" in result.output
+
+
+def test_a_file_that_is_not_a_bundle_is_refused(tmp_path):
+    junk = tmp_path / "junk.zip"
+    junk.write_bytes(b"not a zip at all")
+    result = verify(junk)
+    assert result.exit_code == 1
+    assert "cannot be opened as a zip archive" in result.output
+
+
+def test_a_bundle_cannot_name_items_beyond_the_log(client, auth):
+    client.post(
+        "/api/evidence/items",
+        headers=auth(),
+        json={"records": [{"kind": "order", "occurred_at": "2026-02-16T20:05:00+08:00"}]},
+    )
+    response = client.post("/api/evidence/bundles", json={"seqs": [0, 9]}, headers=auth())
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "seqs"
