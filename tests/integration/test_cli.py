@@ -82,7 +82,6 @@ def test_demo_loads_once_and_reverify_runs(cli_env, database_url):
         suspended = connection.execute(
             text("SELECT shop_name, status_reason FROM merchants WHERE status = 'suspended'")
         ).all()
-    engine.dispose()
     assert counts == {
         "platforms": 2,
         "merchants": 7,
@@ -93,6 +92,11 @@ def test_demo_loads_once_and_reverify_runs(cli_env, database_url):
         "qualification_documents": 3,
     }
     assert len(suspended) == 1 and "expired" in suspended[0][1]
+    with engine.connect() as connection:
+        ledger_size = connection.execute(text("SELECT tree_size FROM evidence_state")).scalar()
+        checkpoint = connection.execute(text("SELECT tree_size FROM evidence_checkpoints")).all()
+    assert ledger_size == 9 and [row[0] for row in checkpoint] == [9]
+    engine.dispose()
     report = runner.invoke(cli, ["reverify"])
     assert report.exit_code == 0
     assert '"checked"' in report.output

@@ -16,6 +16,8 @@ from liveguard.catalog.schemas import ListingCreate
 from liveguard.clock import CHINA, Clock
 from liveguard.config import Settings
 from liveguard.db import make_engine, make_session_factory, transaction
+from liveguard.evidence import service as ledger
+from liveguard.evidence.signing import Signer
 from liveguard.live import service as live_service
 from liveguard.live.schemas import EventCreate, SessionCreate
 from liveguard.parties import deposits, reviews
@@ -79,6 +81,12 @@ def load(settings: Settings, *, clock: Clock | None = None) -> bool:
                 FieldCipher.from_key_dir(settings.key_dir),
                 FileBlobStore(settings.blob_dir),
                 (clock or Clock()).today(),
+            )
+            # The session's events went into the ledger as they were recorded; sign it.
+            ledger.issue_checkpoint(
+                db_session=db_session,
+                signer=Signer.from_key_dir(settings.key_dir),
+                origin=settings.checkpoint_origin,
             )
             return True
     finally:

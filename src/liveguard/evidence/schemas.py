@@ -16,6 +16,7 @@ class RecordKind(StrEnum):
     chat_message = "chat_message"
     frame = "frame"
     listing_version = "listing_version"
+    counters = "counters"  # viewers, likes, stock, sales as the room showed them
     order = "order"
     finding = "finding"
     warning = "warning"

@@ -64,3 +64,4 @@ class EventRead(BaseModel):
     speaker_role: SpeakerRole | None
     text: str | None
     data: dict[str, Any]
+    ledger_seq: int | None

@@ -8,7 +8,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from liveguard.errors import InvalidInput, NotFound
-from liveguard.live.models import LiveEvent, LiveSession
+from liveguard.evidence import service as ledger
+from liveguard.evidence.schemas import RecordIn, RecordKind
+from liveguard.live.models import EventKind, LiveEvent, LiveSession
 from liveguard.live.schemas import EventCreate, SessionCreate
 from liveguard.parties import service as parties_service
 
@@ -56,9 +58,44 @@ def add_events(
         LiveEvent(session_id=live_session.id, seq=(last or 0) + i, **event.model_dump())
         for i, event in enumerate(events, start=1)
     ]
+    # Recorded in the evidence ledger in the same transaction: stored means provable.
+    appended = ledger.append(
+        db_session=db_session, records=[_evidence(live_session, row) for row in rows]
+    )
+    for row, item in zip(rows, appended, strict=True):
+        row.ledger_seq = item.seq
     db_session.add_all(rows)
     db_session.flush()
     return rows
+
+
+_EVIDENCE_KINDS = {
+    EventKind.utterance: RecordKind.utterance,
+    EventKind.chat: RecordKind.chat_message,
+    EventKind.listing_shown: RecordKind.listing_version,
+    EventKind.counters: RecordKind.counters,
+    EventKind.order: RecordKind.order,
+}
+
+
+def _evidence(live_session: LiveSession, event: LiveEvent) -> RecordIn:
+    """The ledger record of an event. Viewers appear only by role: no personal data."""
+    return RecordIn(
+        kind=_EVIDENCE_KINDS[event.kind],
+        occurred_at=event.occurred_at,
+        where={
+            "platform_id": live_session.platform_id,
+            "room": live_session.room_code,
+            "session_id": live_session.id,
+            "event_seq": event.seq,
+        },
+        who={
+            "anchor_id": live_session.anchor_id,
+            "merchant_id": live_session.merchant_id,
+            "speaker_role": event.speaker_role.value if event.speaker_role else None,
+        },
+        data={"text": event.text, **event.data},
+    )
 
 
 def get_events(*, db_session: Session, session_id: int) -> Sequence[LiveEvent]:

@@ -174,3 +174,29 @@ def test_a_bundle_cannot_name_items_beyond_the_log(client, auth):
     response = client.post("/api/evidence/bundles", json={"seqs": [0, 9]}, headers=auth())
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "seqs"
+
+
+def test_a_bundle_of_the_demo_session_verifies_offline(app, client, auth, clock, tmp_path):
+    from liveguard.cli import demo_data
+
+    assert demo_data.load(app.state.settings, clock=clock)
+    events = client.get("/api/sessions", headers=auth()).json()
+    session_id = events[0]["id"]
+    seqs = [
+        e["ledger_seq"]
+        for e in client.get(f"/api/sessions/{session_id}/events", headers=auth()).json()
+    ]
+    assert len(seqs) == 9 and None not in seqs
+    response = client.post(
+        "/api/evidence/bundles",
+        headers=auth("regulator"),
+        json={"seqs": seqs, "title": "Session XH-880231"},
+    )
+    path = tmp_path / "session.zip"
+    path.write_bytes(response.content)
+    result = verify(path)
+    assert result.exit_code == 0, result.output
+    assert "(chat_message) is in the signed log, unchanged" in result.output
+    with zipfile.ZipFile(path) as archive:
+        texts = [json.loads(archive.read(f"items/{s}.json"))["data"]["text"] for s in seqs]
+    assert any(text and "薇信" in text for text in texts)
