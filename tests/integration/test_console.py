@@ -95,3 +95,23 @@ def test_every_staff_role_can_sign_out(app, client, clock):
     out = client.post("/console/logout", data={"csrf": csrf}, follow_redirects=False)
     assert out.status_code == 303
     assert client.get("/console/reviews", follow_redirects=False).status_code == 303
+
+
+def test_the_evidence_page_verifies_an_item_and_shows_tampering(app, client, clock, engine):
+    from sqlalchemy import text
+
+    load_demo(app, clock)
+    client.post("/console/login", data={"username": "regulator", "password": "demo-regulator"})
+    page = client.get("/console/evidence?item=3")
+    assert 'data-testid="ledger-size">9<' in page.text
+    assert "signature valid" in page.text
+    assert "✔ the stored record still hashes" in page.text
+    assert "leads to the root signed in checkpoint" in page.text
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE evidence_leaves SET data = replace(data, '薇信', '微博') WHERE seq = 3")
+        )
+    page = client.get("/console/evidence?item=3")
+    assert "✘ the stored record has been altered since it was recorded" in page.text
+    assert "does not lead to the root" in page.text
+    assert "no item 99" in client.get("/console/evidence?item=99").text
