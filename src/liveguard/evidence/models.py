@@ -56,3 +56,20 @@ class Checkpoint(Base):
     origin: Mapped[str] = mapped_column(String(200))
     key_id: Mapped[str] = mapped_column(String(16))
     signature: Mapped[bytes] = mapped_column(LargeBinary(64))
+
+
+class SubjectKey(Base):
+    """A data subject's key for the personal fields of their ledger items.
+
+    Erasure (个人信息保护法 art. 47) destroys ``key``: the ciphertext in the leaves stays,
+    so every hash and proof still verifies, but nobody can read it again.
+    """
+
+    __tablename__ = "evidence_subject_keys"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random; goes in leaves
+    subject_ref: Mapped[str] = mapped_column(String(100), unique=True)  # e.g. consumer:12
+    key: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    created_at: Mapped[datetime]
+    erased_at: Mapped[datetime | None]
+    erasure_reason: Mapped[str | None] = mapped_column(Text)

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Sha256Hex = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
 
@@ -39,6 +39,20 @@ class RecordIn(BaseModel):
     who: dict[str, Any] = Field(default_factory=dict, description="party ids and roles")
     data: dict[str, Any] = Field(default_factory=dict)
     blobs: dict[str, Sha256Hex] = Field(default_factory=dict, description="name -> SHA-256")
+    subject: str | None = Field(
+        default=None,
+        max_length=100,
+        description="whose personal data ``personal`` holds, e.g. consumer:12",
+    )
+    personal: dict[str, Any] | None = Field(
+        default=None, description="personal fields: sealed under the subject's own key"
+    )
+
+    @model_validator(mode="after")
+    def _personal_needs_subject(self) -> RecordIn:
+        if self.personal and not self.subject:
+            raise ValueError("personal fields need a subject: whose data is this?")
+        return self
 
 
 class ItemRead(BaseModel):
@@ -48,6 +62,10 @@ class ItemRead(BaseModel):
     leaf_hash: str
     record: dict[str, Any]
     intact: bool = Field(description="the stored bytes still hash to the stored leaf hash")
+    personal: dict[str, Any] | None = Field(
+        default=None, description="the sealed personal fields, unless the subject was erased"
+    )
+    personal_erased: bool = False
 
 
 class CheckpointRead(BaseModel):

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from liveguard.db import utcnow
 from liveguard.errors import InvalidInput, NotFound
-from liveguard.evidence import canonical, merkle
+from liveguard.evidence import canonical, merkle, subjects
 from liveguard.evidence.models import Checkpoint, LedgerLeaf, LedgerNode, LedgerState
 from liveguard.evidence.schemas import RecordIn
 from liveguard.evidence.signing import CheckpointBody, Signer
@@ -54,9 +54,11 @@ def _state(db_session: Session, *, lock: bool) -> LedgerState:
     return state
 
 
-def record_payload(record: RecordIn, *, recorded_at: datetime) -> dict[str, Any]:
-    """What a leaf holds: the record plus when the ledger received it."""
-    return {
+def record_payload(
+    record: RecordIn, *, recorded_at: datetime, sealed: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """What a leaf holds: the record, when the ledger received it, sealed personal fields."""
+    payload = {
         "v": 1,
         "kind": record.kind.value,
         "occurred_at": _stamp(record.occurred_at),
@@ -66,6 +68,9 @@ def record_payload(record: RecordIn, *, recorded_at: datetime) -> dict[str, Any]
         "data": record.data,
         "blobs": record.blobs,
     }
+    if sealed is not None:
+        payload["personal"] = sealed
+    return payload
 
 
 def _stamp(moment: datetime) -> str:
@@ -88,7 +93,11 @@ def append(
     encoded = []
     for position, record in enumerate(records):
         try:
-            encoded.append(canonical.encode(record_payload(record, recorded_at=now)))
+            sealed = None
+            if record.personal:
+                key = subjects.key_for(db_session=db_session, subject_ref=record.subject or "")
+                sealed = subjects.seal(key, record.personal)
+            encoded.append(canonical.encode(record_payload(record, recorded_at=now, sealed=sealed)))
         except ValueError as error:
             raise InvalidInput(f"records.{position}", str(error)) from None
     state = _state(db_session, lock=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, status
@@ -9,7 +10,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from liveguard.errors import NotFound
-from liveguard.evidence import bundle, canonical
+from liveguard.evidence import bundle, canonical, subjects
 from liveguard.evidence import service as ledger
 from liveguard.evidence.models import Checkpoint
 from liveguard.evidence.schemas import (
@@ -21,7 +22,7 @@ from liveguard.evidence.schemas import (
     RecordIn,
 )
 from liveguard.evidence.signing import Signer
-from liveguard.web.deps import AnyStaff, Blobs, Compliance, DbSession
+from liveguard.web.deps import Admin, AnyStaff, Blobs, Compliance, DbSession
 
 router = APIRouter(prefix="/evidence", tags=["evidence"])
 
@@ -65,13 +66,42 @@ def append_items(_: Compliance, append_in: AppendIn, db_session: DbSession):
 @router.get("/items/{seq}", response_model=ItemRead)
 def read_item(_: AnyStaff, seq: int, db_session: DbSession):
     leaf = ledger.get_item(db_session=db_session, seq=seq)
+    record = canonical.decode(leaf.data.encode())
+    sealed = record.get("personal")
+    personal = subjects.open_sealed(db_session=db_session, sealed=sealed) if sealed else None
     return ItemRead(
         seq=leaf.seq,
         kind=leaf.kind,
         recorded_at=leaf.recorded_at,
         leaf_hash=bytes(leaf.leaf_hash).hex(),
-        record=canonical.decode(leaf.data.encode()),
+        record=record,
         intact=ledger.item_intact(leaf),
+        personal=personal,
+        personal_erased=bool(sealed) and personal is None,
+    )
+
+
+class ErasureIn(BaseModel):
+    reason: str = Field(
+        min_length=5,
+        max_length=500,
+        description="the ground under 个人信息保护法 art. 47, e.g. the request id",
+    )
+
+
+class ErasureRead(BaseModel):
+    subject: str
+    erased_at: datetime
+    reason: str
+
+
+@router.post("/subjects/{subject_ref}/erase", response_model=ErasureRead)
+def erase_subject(_: Admin, subject_ref: str, erasure: ErasureIn, db_session: DbSession):
+    """Destroy a person's ledger key: their sealed fields become unreadable for good,
+    while every item, hash and proof stays verifiable."""
+    key = subjects.erase(db_session=db_session, subject_ref=subject_ref, reason=erasure.reason)
+    return ErasureRead(
+        subject=key.subject_ref, erased_at=key.erased_at, reason=key.erasure_reason or ""
     )
 
 
