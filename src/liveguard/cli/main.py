@@ -18,7 +18,9 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 user_app = typer.Typer(help="Staff accounts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+evidence_app = typer.Typer(help="The evidence ledger.", no_args_is_help=True)
 app.add_typer(user_app, name="user")
+app.add_typer(evidence_app, name="evidence")
 
 DataDir = Annotated[
     Path | None,
@@ -180,6 +182,48 @@ def verify(
     for line in report.lines():
         typer.echo(line)
     raise typer.Exit(0 if report.ok else 1)
+
+
+@evidence_app.command("audit")
+def evidence_audit(data_dir: DataDir = None) -> None:
+    """Rebuild the whole log from its items and check it against every signed checkpoint."""
+    from liveguard.db import make_engine, make_session_factory, transaction
+    from liveguard.evidence.audit import audit
+    from liveguard.evidence.signing import Signer
+
+    settings = _settings(data_dir)
+    engine = make_engine(settings.database_url)
+    try:
+        with transaction(make_session_factory(engine)) as db_session:
+            report = audit(
+                db_session=db_session, public_key=Signer.from_key_dir(settings.key_dir).public_key
+            )
+    finally:
+        engine.dispose()
+    for line in report.lines():
+        typer.echo(line)
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@evidence_app.command("checkpoint")
+def evidence_checkpoint(data_dir: DataDir = None) -> None:
+    """Sign a checkpoint of the ledger now."""
+    from liveguard.db import make_engine, make_session_factory, transaction
+    from liveguard.evidence import service as ledger
+    from liveguard.evidence.signing import Signer
+
+    settings = _settings(data_dir)
+    engine = make_engine(settings.database_url)
+    try:
+        with transaction(make_session_factory(engine)) as db_session:
+            checkpoint = ledger.issue_checkpoint(
+                db_session=db_session,
+                signer=Signer.from_key_dir(settings.key_dir),
+                origin=settings.checkpoint_origin,
+            )
+            typer.echo(ledger.checkpoint_body(checkpoint).note().decode(), nl=False)
+    finally:
+        engine.dispose()
 
 
 @app.command()
