@@ -78,6 +78,11 @@ class ListReader:
 
     def perfect(self, level: int, index: int) -> bytes:
         width = 1 << level
+        if level < 0 or index < 0 or (index + 1) * width > len(self.leaf_hashes):
+            raise ProofError(
+                f"no perfect subtree at level {level}, index {index} in a tree of "
+                f"{len(self.leaf_hashes)} leaves"
+            )
         return root_of(self.leaf_hashes[index * width : (index + 1) * width])
 
 
@@ -198,6 +203,8 @@ def verify_consistency(
     if first == 0:
         if proof:
             raise ProofError("a consistency proof from the empty tree is empty")
+        if first_root != empty_root():
+            raise RootMismatch("the root given for size 0 is not the empty tree's root")
         return
     if not proof:  # step 1
         raise ProofError("the consistency proof is empty")
@@ -253,6 +260,7 @@ class Frontier:
 
     def append(self, leaf_hash: bytes) -> list[Node]:
         """Add a leaf; return the perfect subtrees it completes, the leaf itself first."""
+        _check_hashes(leaf_hash)
         index = self.size
         completed = [Node(0, index, leaf_hash)]
         self.roots.append(leaf_hash)
