@@ -37,22 +37,13 @@ def wheel_only_verifier(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """`liveguard` from the built wheel in an environment of its own."""
     work = tmp_path_factory.mktemp("wheel")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LIVEGUARD_", "PYTHON"))}
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--quiet",
-            "--no-deps",
-            "-w",
-            str(work / "dist"),
-            str(ROOT),
-        ],
-        check=True,
-        env=env,
-        cwd=work,
+    source = work / "source"  # build from a copy: setuptools writes build/ beside the sources
+    ignore = shutil.ignore_patterns(
+        ".git", ".venv", "build", "*.egg-info", "__pycache__", ".pytest_cache", ".ruff_cache"
     )
+    shutil.copytree(ROOT, source, ignore=ignore)
+    pip_wheel = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w"]
+    subprocess.run([*pip_wheel, str(work / "dist"), str(source)], check=True, env=env, cwd=work)
     (wheel,) = (work / "dist").glob("liveguard-*.whl")
     subprocess.run([sys.executable, "-m", "venv", str(work / "venv")], check=True)
     subprocess.run(
