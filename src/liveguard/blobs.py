@@ -11,7 +11,8 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
+from urllib.parse import urlparse
 
 
 class BlobStore(Protocol):
@@ -59,3 +60,68 @@ class FileBlobStore:
 
     def exists(self, sha256: str) -> bool:
         return self.path(sha256).exists()
+
+
+class S3BlobStore:
+    """Blobs in any S3-compatible store (AWS S3, MinIO, Ceph, OSS's S3 API), by SHA-256.
+
+    ``client`` is a boto3 S3 client; boto3 is an optional dependency
+    (``pip install 'liveguard[s3]'``), imported only by ``from_url``.
+    """
+
+    def __init__(self, client: Any, bucket: str, prefix: str = "blobs/") -> None:
+        self.client = client
+        self.bucket = bucket
+        self.prefix = prefix
+
+    @classmethod
+    def from_url(cls, url: str, *, endpoint_url: str | None = None) -> S3BlobStore:
+        """``s3://bucket/prefix``; credentials come from boto3's usual sources."""
+        import boto3
+
+        parsed = urlparse(url)
+        if parsed.scheme != "s3" or not parsed.netloc:
+            raise ValueError(f"{url!r} is not an s3://bucket/prefix URL")
+        prefix = parsed.path.lstrip("/")
+        return cls(
+            boto3.client("s3", endpoint_url=endpoint_url),
+            parsed.netloc,
+            prefix if not prefix or prefix.endswith("/") else prefix + "/",
+        )
+
+    def key(self, sha256: str) -> str:
+        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+            raise ValueError(f"{sha256!r} is not a SHA-256 hex digest")
+        return f"{self.prefix}{sha256[:2]}/{sha256}"
+
+    def put(self, content: bytes) -> str:
+        sha256 = hashlib.sha256(content).hexdigest()
+        if not self.exists(sha256):
+            self.client.put_object(Bucket=self.bucket, Key=self.key(sha256), Body=content)
+        return sha256
+
+    def get(self, sha256: str) -> bytes:
+        content = self.client.get_object(Bucket=self.bucket, Key=self.key(sha256))["Body"].read()
+        if hashlib.sha256(content).hexdigest() != sha256:
+            raise ValueError(f"blob {sha256} does not match its hash: the object was altered")
+        return content
+
+    def exists(self, sha256: str) -> bool:
+        from botocore.exceptions import ClientError
+
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self.key(sha256))
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise
+        return True
+
+
+def make_blob_store(url: str | None, default_root: Path) -> BlobStore:
+    """Files under the data directory by default; ``s3://bucket/prefix`` for object storage."""
+    if not url:
+        return FileBlobStore(default_root)
+    if url.startswith("s3://"):
+        return S3BlobStore.from_url(url, endpoint_url=os.environ.get("LIVEGUARD_S3_ENDPOINT"))
+    raise ValueError(f"unknown blob store {url!r}: use s3://bucket/prefix or leave it unset")

@@ -73,6 +73,11 @@ class Settings(BaseSettings):
         max_length=200,
         description="the log's name in its checkpoints, e.g. the operator's domain",
     )
+    blob_url: str | None = Field(
+        default=None,
+        description="s3://bucket/prefix for an S3-compatible store "
+        "(endpoint in LIVEGUARD_S3_ENDPOINT); unset means files under the data directory",
+    )
     log_level: str = "info"
 
     @classmethod

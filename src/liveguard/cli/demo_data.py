@@ -10,7 +10,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from liveguard.blobs import FileBlobStore
+from liveguard.blobs import BlobStore, make_blob_store
 from liveguard.catalog import service as catalog_service
 from liveguard.catalog.schemas import ListingCreate
 from liveguard.clock import CHINA, Clock
@@ -79,7 +79,7 @@ def load(settings: Settings, *, clock: Clock | None = None) -> bool:
             _load(
                 db_session,
                 FieldCipher.from_key_dir(settings.key_dir),
-                FileBlobStore(settings.blob_dir),
+                make_blob_store(settings.blob_url, settings.blob_dir),
                 (clock or Clock()).today(),
             )
             # The session's events went into the ledger as they were recorded; sign it.
@@ -93,7 +93,7 @@ def load(settings: Settings, *, clock: Clock | None = None) -> bool:
         engine.dispose()
 
 
-def _load(db: Session, cipher: FieldCipher, blobs: FileBlobStore, today: date) -> None:
+def _load(db: Session, cipher: FieldCipher, blobs: BlobStore, today: date) -> None:
     spec = _spec()
     ids: dict[str, dict[str, int]] = {k: {} for k in ("platform", "merchant", "anchor", "mcn")}
     for item in spec["staff"]:

@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from liveguard import __version__
-from liveguard.blobs import FileBlobStore
+from liveguard.blobs import make_blob_store
 from liveguard.clock import Clock
 from liveguard.config import Settings, get_settings
 from liveguard.db import make_engine, make_session_factory, transaction
@@ -90,7 +90,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.engine = make_engine(settings.database_url)
     app.state.session_factory = make_session_factory(app.state.engine)
     app.state.cipher = FieldCipher.from_key_dir(settings.key_dir)
-    app.state.blobs = FileBlobStore(settings.blob_dir)
+    app.state.blobs = make_blob_store(settings.blob_url, settings.blob_dir)
     app.state.signer = Signer.from_key_dir(settings.key_dir)
 
     problems.install(app)
