@@ -7,12 +7,13 @@ perfect subtrees it completes: nothing already stored is read or recomputed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import TextClause, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from liveguard.db import utcnow
@@ -26,43 +27,94 @@ STATE_ROW = 1
 DEFAULT_ORIGIN = "liveguard"
 
 
-class DbNodeReader:
-    """Perfect subtree hashes from the database: leaves at level 0, stored nodes above."""
+class _KeyRecorder:
+    """Notes which subtrees a proof reads. Which ones depends only on index and size,
+    never on hash values, so a dry run with zero hashes lists them all."""
 
-    def __init__(self, db_session: Session) -> None:
-        self.db_session = db_session
+    def __init__(self) -> None:
+        self.keys: list[tuple[int, int]] = []
 
     def perfect(self, level: int, index: int) -> bytes:
-        if level == 0:
-            found = self.db_session.scalar(
-                select(LedgerLeaf.leaf_hash).where(LedgerLeaf.seq == index)
-            )
-        else:
-            found = self.db_session.scalar(
-                select(LedgerNode.hash).where(LedgerNode.level == level, LedgerNode.index == index)
-            )
-        if found is None:
-            raise merkle.ProofError(f"the log has no subtree at level {level}, index {index}")
-        return bytes(found)
+        self.keys.append((level, index))
+        return bytes(merkle.HASH_SIZE)
 
 
-def _state(db_session: Session, *, lock: bool) -> LedgerState:
-    query = select(LedgerState).where(LedgerState.id == STATE_ROW)
-    state = db_session.scalar(query.with_for_update() if lock else query)
-    if state is None:
+@dataclass(frozen=True)
+class _FetchedReader:
+    hashes: dict[tuple[int, int], bytes]
+
+    def perfect(self, level: int, index: int) -> bytes:
+        try:
+            return self.hashes[(level, index)]
+        except KeyError:
+            raise merkle.ProofError(
+                f"the log has no subtree at level {level}, index {index}"
+            ) from None
+
+
+@lru_cache(maxsize=64)
+def _nodes_statement(count: int) -> TextClause:
+    """Fetch ``count`` (level, index) nodes by joining a VALUES list: one indexed statement,
+    cached per size, on SQLite and PostgreSQL alike (a tuple IN makes SQLite scan)."""
+    values = ", ".join(f"(CAST(:l{i} AS INTEGER), CAST(:i{i} AS BIGINT))" for i in range(count))
+    return text(
+        f'WITH k(l, i) AS (VALUES {values}) SELECT n.level, n."index", n.hash '
+        'FROM k JOIN evidence_nodes n ON n.level = k.l AND n."index" = k.i'
+    )
+
+
+def prefetched_reader(
+    db_session: Session, proof: Callable[[merkle.NodeReader], object]
+) -> merkle.NodeReader:
+    """Every subtree hash ``proof`` will read, fetched in two statements, not thirty."""
+    recorder = _KeyRecorder()
+    proof(recorder)
+    leaves = sorted({index for level, index in recorder.keys if level == 0})
+    nodes = sorted({key for key in recorder.keys if key[0] > 0})
+    hashes: dict[tuple[int, int], bytes] = {}
+    if leaves:
+        for seq, value in db_session.execute(_LEAVES_BY_SEQ, {"seqs": leaves}):
+            hashes[(0, seq)] = bytes(value)
+    if nodes:
+        params = {}
+        for i, (level, index) in enumerate(nodes):
+            params[f"l{i}"], params[f"i{i}"] = level, index
+        for level, index, value in db_session.execute(_nodes_statement(len(nodes)), params):
+            hashes[(level, index)] = bytes(value)
+    return _FetchedReader(hashes)
+
+
+# Core statements built once: appends and proofs are hot paths, and the ORM's per-call
+# statement building and identity map cost more than the SQL itself (benchmarks/).
+_READ_STATE = select(LedgerState.tree_size, LedgerState.frontier).where(LedgerState.id == STATE_ROW)
+_WRITE_STATE = (
+    update(LedgerState.__table__)
+    .where(LedgerState.__table__.c.id == STATE_ROW)
+    .values(tree_size=bindparam("size"), frontier=bindparam("roots"))
+)
+_INSERT_LEAVES = insert(LedgerLeaf.__table__)
+_INSERT_NODES = insert(LedgerNode.__table__)
+_LEAVES_BY_SEQ = select(LedgerLeaf.seq, LedgerLeaf.leaf_hash).where(
+    LedgerLeaf.seq.in_(bindparam("seqs", expanding=True))
+)
+
+
+def _read_state(db_session: Session, *, lock: bool) -> merkle.Frontier:
+    row = db_session.execute(_READ_STATE.with_for_update() if lock else _READ_STATE).first()
+    if row is None:
         raise RuntimeError("the evidence_state row is missing: run `liveguard db upgrade`")
-    return state
+    return merkle.Frontier(row.tree_size, [bytes.fromhex(h) for h in row.frontier])
 
 
 def record_payload(
-    record: RecordIn, *, recorded_at: datetime, sealed: dict[str, str] | None = None
+    record: RecordIn, *, recorded_at: str, sealed: dict[str, str] | None = None
 ) -> dict[str, Any]:
     """What a leaf holds: the record, when the ledger received it, sealed personal fields."""
     payload = {
         "v": 1,
         "kind": record.kind.value,
-        "occurred_at": _stamp(record.occurred_at),
-        "recorded_at": _stamp(recorded_at),
+        "occurred_at": stamp(record.occurred_at),
+        "recorded_at": recorded_at,
         "where": record.where,
         "who": record.who,
         "data": record.data,
@@ -73,7 +125,7 @@ def record_payload(
     return payload
 
 
-def _stamp(moment: datetime) -> str:
+def stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
@@ -90,6 +142,7 @@ def append(
     if not records:
         return []
     now = now or utcnow()
+    received = stamp(now)
     encoded = []
     for position, record in enumerate(records):
         try:
@@ -97,18 +150,20 @@ def append(
             if record.personal:
                 key = subjects.key_for(db_session=db_session, subject_ref=record.subject or "")
                 sealed = subjects.seal(key, record.personal)
-            encoded.append(canonical.encode(record_payload(record, recorded_at=now, sealed=sealed)))
+            payload = record_payload(record, recorded_at=received, sealed=sealed)
+            encoded.append(canonical.encode(payload))
         except ValueError as error:
             raise InvalidInput(f"records.{position}", str(error)) from None
-    state = _state(db_session, lock=True)
-    frontier = merkle.Frontier(state.tree_size, [bytes.fromhex(h) for h in state.frontier])
-    leaf_rows, node_rows = [], []
+    frontier = _read_state(db_session, lock=True)
+    leaf_rows, node_rows, appended = [], [], []
     for record, data in zip(records, encoded, strict=True):
         leaf_hash = merkle.hash_leaf(data)
         completed = frontier.append(leaf_hash)
+        seq = completed[0].index
+        appended.append(Appended(seq, leaf_hash))
         leaf_rows.append(
             {
-                "seq": completed[0].index,
+                "seq": seq,
                 "kind": record.kind.value,
                 "recorded_at": now,
                 "leaf_hash": leaf_hash,
@@ -118,29 +173,23 @@ def append(
         node_rows.extend(
             {"level": n.level, "index": n.index, "hash": n.hash} for n in completed[1:]
         )
-    db_session.execute(insert(LedgerLeaf), leaf_rows)
+    connection = db_session.connection()
+    connection.execute(_INSERT_LEAVES, leaf_rows)
     if node_rows:
-        db_session.execute(insert(LedgerNode), node_rows)
-    state.tree_size = frontier.size
-    state.frontier = [root.hex() for root in frontier.roots]
-    db_session.flush()
-    first = leaf_rows[0]["seq"]
-    return list(
-        db_session.scalars(
-            select(LedgerLeaf).where(LedgerLeaf.seq >= first).order_by(LedgerLeaf.seq)
-        )
+        connection.execute(_INSERT_NODES, node_rows)
+    connection.execute(
+        _WRITE_STATE, {"size": frontier.size, "roots": [r.hex() for r in frontier.roots]}
     )
+    return appended
 
 
 def tree_size(*, db_session: Session) -> int:
-    return _state(db_session, lock=False).tree_size
+    return _read_state(db_session, lock=False).size
 
 
 def current_root(*, db_session: Session) -> tuple[int, bytes]:
-    state = _state(db_session, lock=False)
-    return state.tree_size, merkle.Frontier(
-        state.tree_size, [bytes.fromhex(h) for h in state.frontier]
-    ).root()
+    frontier = _read_state(db_session, lock=False)
+    return frontier.size, frontier.root()
 
 
 def get_item(*, db_session: Session, seq: int) -> LedgerLeaf:
@@ -165,14 +214,20 @@ def inclusion_proof(*, db_session: Session, seq: int, size: int) -> list[bytes]:
     _checked_size(db_session, size, "tree_size")
     if not 0 <= seq < size:
         raise InvalidInput("seq", f"item {seq} is not in the first {size} items")
-    return merkle.inclusion_proof(DbNodeReader(db_session), seq, size)
+    return merkle.inclusion_proof(
+        prefetched_reader(db_session, lambda r: merkle.inclusion_proof(r, seq, size)), seq, size
+    )
 
 
 def consistency_proof(*, db_session: Session, first: int, second: int) -> list[bytes]:
     _checked_size(db_session, second, "second")
     if not 0 <= first <= second:
         raise InvalidInput("first", f"size {first} must be between 0 and {second}")
-    return merkle.consistency_proof(DbNodeReader(db_session), first, second)
+    return merkle.consistency_proof(
+        prefetched_reader(db_session, lambda r: merkle.consistency_proof(r, first, second)),
+        first,
+        second,
+    )
 
 
 def issue_checkpoint(
