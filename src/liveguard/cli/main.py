@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.orm import Session
 
 from liveguard.config import Environment, Settings
 
@@ -38,6 +41,19 @@ def _settings(data_dir: Path | None, **overrides: object) -> Settings:
     settings = Settings(**values)  # type: ignore[arg-type]
     settings.ensure_dirs()
     return settings
+
+
+@contextmanager
+def _unit_of_work(settings: Settings) -> Iterator[Session]:
+    """One committed transaction on the configured database, engine closed afterwards."""
+    from liveguard.db import make_engine, make_session_factory, transaction
+
+    engine = make_engine(settings.database_url)
+    try:
+        with transaction(make_session_factory(engine)) as db_session:
+            yield db_session
+    finally:
+        engine.dispose()
 
 
 def _serve(settings: Settings) -> None:
@@ -120,7 +136,6 @@ def user_add(
 
     from liveguard.auth import service as auth_service
     from liveguard.auth.models import PrincipalKind
-    from liveguard.db import make_engine, make_session_factory, transaction
     from liveguard.errors import LiveGuardError
     from liveguard.parties import service as parties_service
     from liveguard.parties.schemas import StaffCreate
@@ -140,9 +155,8 @@ def user_add(
             field = ".".join(str(p) for p in item["loc"])
             typer.echo(f"error: {field}: {item['msg']}", err=True)
         raise typer.Exit(2) from None
-    engine = make_engine(settings.database_url)
     try:
-        with transaction(make_session_factory(engine)) as db_session:
+        with _unit_of_work(settings) as db_session:
             staff = parties_service.create_staff(db_session=db_session, staff_in=staff_in)
             raw = (
                 auth_service.issue(
@@ -157,8 +171,6 @@ def user_add(
     except LiveGuardError as error:
         typer.echo(f"error: {error.detail}", err=True)
         raise typer.Exit(1) from None
-    finally:
-        engine.dispose()
     typer.echo(f"added {staff.username} ({staff.role.value}), id {staff.id}")
     if raw:
         typer.echo(f"API token (shown once): {raw}")
@@ -187,19 +199,14 @@ def verify(
 @evidence_app.command("audit")
 def evidence_audit(data_dir: DataDir = None) -> None:
     """Rebuild the whole log from its items and check it against every signed checkpoint."""
-    from liveguard.db import make_engine, make_session_factory, transaction
     from liveguard.evidence.audit import audit
     from liveguard.evidence.signing import Signer
 
     settings = _settings(data_dir)
-    engine = make_engine(settings.database_url)
-    try:
-        with transaction(make_session_factory(engine)) as db_session:
-            report = audit(
-                db_session=db_session, public_key=Signer.from_key_dir(settings.key_dir).public_key
-            )
-    finally:
-        engine.dispose()
+    with _unit_of_work(settings) as db_session:
+        report = audit(
+            db_session=db_session, public_key=Signer.from_key_dir(settings.key_dir).public_key
+        )
     for line in report.lines():
         typer.echo(line)
     raise typer.Exit(0 if report.ok else 1)
@@ -208,38 +215,28 @@ def evidence_audit(data_dir: DataDir = None) -> None:
 @evidence_app.command("checkpoint")
 def evidence_checkpoint(data_dir: DataDir = None) -> None:
     """Sign a checkpoint of the ledger now."""
-    from liveguard.db import make_engine, make_session_factory, transaction
     from liveguard.evidence import service as ledger
     from liveguard.evidence.signing import Signer
 
     settings = _settings(data_dir)
-    engine = make_engine(settings.database_url)
-    try:
-        with transaction(make_session_factory(engine)) as db_session:
-            checkpoint = ledger.issue_checkpoint(
-                db_session=db_session,
-                signer=Signer.from_key_dir(settings.key_dir),
-                origin=settings.checkpoint_origin,
-            )
-            typer.echo(ledger.checkpoint_body(checkpoint).note().decode(), nl=False)
-    finally:
-        engine.dispose()
+    with _unit_of_work(settings) as db_session:
+        checkpoint = ledger.issue_checkpoint(
+            db_session=db_session,
+            signer=Signer.from_key_dir(settings.key_dir),
+            origin=settings.checkpoint_origin,
+        )
+        typer.echo(ledger.checkpoint_body(checkpoint).note().decode(), nl=False)
 
 
 @app.command()
 def reverify(data_dir: DataDir = None) -> None:
     """Re-check every merchant's licence now; suspend lapsed ones, reinstate renewed ones."""
     from liveguard.clock import Clock
-    from liveguard.db import make_engine, make_session_factory, transaction
     from liveguard.parties import reviews
 
     settings = _settings(data_dir)
-    engine = make_engine(settings.database_url)
-    try:
-        with transaction(make_session_factory(engine)) as db_session:
-            report = reviews.reverify(db_session=db_session, today=Clock().today())
-    finally:
-        engine.dispose()
+    with _unit_of_work(settings) as db_session:
+        report = reviews.reverify(db_session=db_session, today=Clock().today())
     typer.echo(report.model_dump_json(indent=2))
 
 

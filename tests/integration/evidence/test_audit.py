@@ -115,3 +115,11 @@ def test_tampering_with_the_stored_log_is_caught(audited_log, engine, tamper, sa
     assert result.exit_code == 1, result.output
     assert says in result.output
     assert "VERDICT: the log has been altered" in result.output
+
+
+def test_the_cli_signs_a_checkpoint_that_the_audit_accepts(audited_log):
+    result = runner.invoke(cli, ["evidence", "checkpoint"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.split("\n")
+    assert lines[0] == "liveguard-checkpoint/v1" and lines[2] == "20"
+    assert "and 3 signed checkpoints" in run_audit().output
