@@ -115,3 +115,27 @@ def test_the_evidence_page_verifies_an_item_and_shows_tampering(app, client, clo
     assert "✘ the stored record has been altered since it was recorded" in page.text
     assert "does not lead to the root" in page.text
     assert "no item 99" in client.get("/console/evidence?item=99").text
+
+
+def test_a_case_handler_downloads_a_bundle_that_verifies(app, client, clock, tmp_path):
+    from typer.testing import CliRunner
+
+    from liveguard.cli.main import app as cli
+
+    load_demo(app, clock)
+    client.post("/console/login", data={"username": "cases", "password": "demo-cases"})
+    page = client.get("/console/evidence")
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
+    response = client.post(
+        "/console/evidence/bundle", data={"items": "0-3, 5，8", "title": "S1", "csrf": csrf}
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/zip"
+    path = tmp_path / "s1.zip"
+    path.write_bytes(response.content)
+    result = CliRunner().invoke(cli, ["verify", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("is in the signed log, unchanged") == 6
+    bad = client.post("/console/evidence/bundle", data={"items": "3-x", "csrf": csrf})
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["field"] == "items"

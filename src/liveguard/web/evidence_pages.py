@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from liveguard.errors import NotFound
-from liveguard.evidence import canonical, merkle
+from liveguard.errors import InvalidInput, NotFound
+from liveguard.evidence import bundle, canonical, merkle
 from liveguard.evidence import service as ledger
 from liveguard.evidence.models import Checkpoint
 from liveguard.evidence.signing import verify_signature
-from liveguard.web.console import PageStaff, render
+from liveguard.web.console import PageStaff, SignedForm, render
 from liveguard.web.deps import DbSession
 
 router = APIRouter(include_in_schema=False)
@@ -92,3 +92,52 @@ def _verify_item(db_session: Session, seq: int, checkpoint: Checkpoint | None) -
         "record": canonical.decode(leaf.data.encode()),
         "checks": checks,
     }
+
+
+@router.post("/console/evidence/bundle")
+def download_bundle(
+    request: Request,
+    principal: SignedForm,
+    db_session: DbSession,
+    items: Annotated[str, Form(description="item numbers, e.g. 1, 2, 5-8")],
+    title: Annotated[str, Form()] = "LiveGuard evidence",
+):
+    """The bundle for the items typed in, as a file download."""
+    signer = request.app.state.signer
+    seqs = parse_items(items)
+    checkpoint = ledger.latest_checkpoint(db_session=db_session)
+    if checkpoint is None or max(seqs) >= checkpoint.tree_size:
+        checkpoint = ledger.issue_checkpoint(db_session=db_session, signer=signer)
+    content = bundle.export(
+        db_session=db_session,
+        seqs=seqs,
+        blobs=request.app.state.blobs,
+        signer=signer,
+        checkpoint=checkpoint,
+        title=title[:200] or "evidence",
+    )
+    return Response(
+        content,
+        media_type="application/zip",
+        headers={"Content-Disposition": 'attachment; filename="liveguard-evidence.zip"'},
+    )
+
+
+def parse_items(text: str) -> list[int]:
+    """``1, 2, 5-8`` -> [1, 2, 5, 6, 7, 8]; a clear error for anything else."""
+    seqs: list[int] = []
+    for part in filter(None, (p.strip() for p in text.replace("，", ",").split(","))):
+        first, _, last = part.partition("-")
+        if not first.isdigit() or (last and not last.isdigit()):
+            raise InvalidInput(
+                "items",
+                f"{part!r} is not an item number or a range",
+                "write numbers and ranges such as 1, 2, 5-8",
+            )
+        low, high = int(first), int(last or first)
+        if high < low or high - low >= bundle.MAX_ITEMS:
+            raise InvalidInput("items", f"the range {part} is empty or too long")
+        seqs.extend(range(low, high + 1))
+    if not seqs:
+        raise InvalidInput("items", "no item numbers given")
+    return seqs
