@@ -6,7 +6,7 @@ import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy.orm import Session
@@ -54,6 +54,13 @@ def _unit_of_work(settings: Settings) -> Iterator[Session]:
             yield db_session
     finally:
         engine.dispose()
+
+
+def _finish(report: Any) -> None:
+    """Print a check's plain-words lines; exit 0 only when everything held."""
+    for line in report.lines():
+        typer.echo(line)
+    raise typer.Exit(0 if report.ok else 1)
 
 
 def _serve(settings: Settings) -> None:
@@ -190,10 +197,7 @@ def verify(
     """Check an evidence bundle offline; exit 0 only when everything in it holds."""
     from liveguard.evidence.verify import verify_bundle
 
-    report = verify_bundle(bundle, pinned_key=public_key)
-    for line in report.lines():
-        typer.echo(line)
-    raise typer.Exit(0 if report.ok else 1)
+    _finish(verify_bundle(bundle, pinned_key=public_key))
 
 
 @evidence_app.command("audit")
@@ -207,9 +211,7 @@ def evidence_audit(data_dir: DataDir = None) -> None:
         report = audit(
             db_session=db_session, public_key=Signer.from_key_dir(settings.key_dir).public_key
         )
-    for line in report.lines():
-        typer.echo(line)
-    raise typer.Exit(0 if report.ok else 1)
+    _finish(report)
 
 
 @evidence_app.command("checkpoint")

@@ -35,7 +35,7 @@ def uscc_check_char(body: str) -> str:
 
 
 def validate_uscc(value: str) -> str:
-    """Normalise and check a 统一社会信用代码 (GB 32100-2015)."""
+    """Normalise and check a unified social credit code (GB 32100-2015)."""
     code = _normalise(value)
     if len(code) != 18:
         raise ValueError(
@@ -66,7 +66,7 @@ def id_check_char(body: str) -> str:
 
 
 def validate_id_number(value: str, *, today: date | None = None) -> str:
-    """Normalise and check an 18-digit 居民身份证 number (GB 11643-1999)."""
+    """Normalise and check an 18-digit resident ID card number (GB 11643-1999)."""
     number = _normalise(value)
     if len(number) != 18:
         raise ValueError(f"a resident ID number has 18 characters, this one has {len(number)}")
@@ -110,5 +110,5 @@ def mask_phone(phone: str) -> str:
 
 
 def mask_name(name: str) -> str:
-    """``张三丰`` -> ``张**``: the surname alone stays readable."""
+    """A three-character name keeps its first character (the surname): ``X**``."""
     return name[:1] + "*" * (len(name) - 1) if name else name

@@ -99,7 +99,9 @@ class MerchantCreate(Input):
     address: Text
     contact_phone: Phone
     licence_valid_from: date
-    licence_valid_to: date | None = Field(default=None, description="null for 长期")
+    licence_valid_to: date | None = Field(
+        default=None, description="null for a licence without end date"
+    )
     categories: list[CategoryCode] = Field(min_length=1)
     self_operated: bool = False
 
@@ -129,7 +131,7 @@ class MerchantRead(Output):
 
 
 class MerchantPublic(Output):
-    """What 电子商务法 art. 15 says a shop must show everyone: its licence information."""
+    """What E-Commerce Law art. 15 says a shop must show everyone: its licence information."""
 
     id: int
     name: str

@@ -157,7 +157,7 @@ def selling_check(
 
 @router.get("/public/merchants/{merchant_id}", response_model=MerchantPublic, tags=["public"])
 def public_merchant(merchant_id: int, db_session: DbSession, today: Today):
-    """The licence information 电子商务法 art. 15 requires a shop to show: no sign-in."""
+    """The licence information E-Commerce Law art. 15 requires a shop to show: no sign-in."""
     merchant = service.get_merchant(db_session=db_session, merchant_id=merchant_id)
     permits = service.approved_documents(
         db_session=db_session, owner_kind="merchant", owner_id=merchant.id, on=today
