@@ -65,10 +65,12 @@ from liveguard.evidence import canonical, merkle
 from liveguard.evidence import service as ledger
 from liveguard.evidence.schemas import RecordIn, RecordKind
 
+NODE_FLOOR = ledger.NODE_FLOOR
+
 TARGET_APPEND_RATE = 20_000  # leaves per second, batches of 1,000
 TARGET_SINGLE_P99_MS = 2.0
 TARGET_PROOF_P99_MS = 5.0
-BUILD_FORMAT = 'liveguard-bench-ledger/1: leaf i holds canonical JSON {"n": i}'
+BUILD_FORMAT = 'liveguard-bench-ledger/2: leaf i holds canonical JSON {"n": i}; nodes from level 3'
 
 AT = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 NOW = datetime(2026, 11, 23, 2, 30, tzinfo=UTC)
@@ -398,8 +400,8 @@ def build_tree_database(db_path: Path, meta_path: Path, n: int, seed: int) -> di
             leaf_hash = hash_leaf(data)
             completed = append(leaf_hash)
             leaf_rows.append((i, kind, recorded_at, leaf_hash, data.decode()))
-            if len(completed) > 1:
-                node_rows.extend((c.level, c.index, c.hash) for c in completed[1:])
+            if len(completed) > NODE_FLOOR:
+                node_rows.extend((c.level, c.index, c.hash) for c in completed[NODE_FLOOR:])
             if i + 1 in wanted:
                 roots[i + 1] = frontier.root().hex()
         con.executemany(leaf_sql, leaf_rows)
@@ -479,6 +481,10 @@ class RawSqliteReader:
 
     def perfect(self, level: int, index: int) -> bytes:
         self.reads += 1
+        if 0 < level < NODE_FLOOR:  # not stored: hash it from its two halves
+            return merkle.hash_children(
+                self.perfect(level - 1, 2 * index), self.perfect(level - 1, 2 * index + 1)
+            )
         if level == 0:
             row = self.con.execute(
                 "SELECT leaf_hash FROM evidence_leaves WHERE seq = ?", (index,)

@@ -70,7 +70,9 @@ def audit(*, db_session: Session, public_key: bytes) -> AuditReport:
             expected_seq = leaf.seq + 1
             if not ledger.item_intact(leaf):
                 report.problems.append(f"item {leaf.seq}: its stored bytes do not match its hash")
-            completed.extend(frontier.append(merkle.hash_leaf(leaf.data.encode()))[1:])
+            completed.extend(
+                frontier.append(merkle.hash_leaf(leaf.data.encode()))[ledger.NODE_FLOOR :]
+            )
             while pending and pending[0].tree_size == frontier.size:
                 checkpoint = pending.pop(0)
                 if frontier.root() != bytes(checkpoint.root_hash):

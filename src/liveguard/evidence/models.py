@@ -17,16 +17,17 @@ class LedgerLeaf(Base):
     __tablename__ = "evidence_leaves"
 
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    kind: Mapped[str] = mapped_column(String(40), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
     recorded_at: Mapped[datetime]
     leaf_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
     data: Mapped[str] = mapped_column(Text)  # canonical JSON (see canonical.py)
 
 
 class LedgerNode(Base):
-    """The hash of a perfect subtree of 2**level leaves (level >= 1), kept as it completes.
+    """The hash of a perfect subtree of 2**level leaves, kept as it completes.
 
-    With these, any proof reads O(log n) rows: no leaf is read twice, none all at once.
+    Only levels >= ``service.NODE_FLOOR`` are stored; with them any proof reads O(log n)
+    rows: a few leaf hashes at the edges, never the whole log.
     """
 
     __tablename__ = "evidence_nodes"

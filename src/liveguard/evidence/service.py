@@ -25,6 +25,10 @@ from liveguard.evidence.signing import CheckpointBody, Signer
 
 STATE_ROW = 1
 DEFAULT_ORIGIN = "liveguard"
+# Subtrees below this level are not stored: a proof recomputes one from at most
+# 2**(NODE_FLOOR - 1) leaf hashes read in the same statement, and appends insert about
+# 1/2**(NODE_FLOOR - 1) as many node rows as leaves instead of one per leaf.
+NODE_FLOOR = 3
 
 
 class _KeyRecorder:
@@ -44,12 +48,28 @@ class _FetchedReader:
     hashes: dict[tuple[int, int], bytes]
 
     def perfect(self, level: int, index: int) -> bytes:
-        try:
-            return self.hashes[(level, index)]
-        except KeyError:
-            raise merkle.ProofError(
-                f"the log has no subtree at level {level}, index {index}"
-            ) from None
+        found = self.hashes.get((level, index))
+        if found is not None:
+            return found
+        if 0 < level < NODE_FLOOR:
+            found = merkle.hash_children(
+                self.perfect(level - 1, 2 * index), self.perfect(level - 1, 2 * index + 1)
+            )
+            self.hashes[(level, index)] = found
+            return found
+        raise merkle.ProofError(f"the log has no subtree at level {level}, index {index}")
+
+
+def _stored_keys(keys: list[tuple[int, int]]) -> tuple[set[int], set[tuple[int, int]]]:
+    """The leaf seqs and stored node keys that hold the subtrees ``keys`` name."""
+    leaves: set[int] = set()
+    nodes: set[tuple[int, int]] = set()
+    for level, index in keys:
+        if level >= NODE_FLOOR:
+            nodes.add((level, index))
+        else:
+            leaves.update(range(index << level, (index + 1) << level))
+    return leaves, nodes
 
 
 @lru_cache(maxsize=64)
@@ -69,15 +89,14 @@ def prefetched_reader(
     """Every subtree hash ``proof`` will read, fetched in two statements, not thirty."""
     recorder = _KeyRecorder()
     proof(recorder)
-    leaves = sorted({index for level, index in recorder.keys if level == 0})
-    nodes = sorted({key for key in recorder.keys if key[0] > 0})
+    leaves, nodes = _stored_keys(recorder.keys)
     hashes: dict[tuple[int, int], bytes] = {}
     if leaves:
-        for seq, value in db_session.execute(_LEAVES_BY_SEQ, {"seqs": leaves}):
+        for seq, value in db_session.execute(_LEAVES_BY_SEQ, {"seqs": sorted(leaves)}):
             hashes[(0, seq)] = bytes(value)
     if nodes:
         params = {}
-        for i, (level, index) in enumerate(nodes):
+        for i, (level, index) in enumerate(sorted(nodes)):
             params[f"l{i}"], params[f"i{i}"] = level, index
         for level, index, value in db_session.execute(_nodes_statement(len(nodes)), params):
             hashes[(level, index)] = bytes(value)
@@ -171,7 +190,7 @@ def append(
             }
         )
         node_rows.extend(
-            {"level": n.level, "index": n.index, "hash": n.hash} for n in completed[1:]
+            {"level": n.level, "index": n.index, "hash": n.hash} for n in completed[NODE_FLOOR:]
         )
     connection = db_session.connection()
     connection.execute(_INSERT_LEAVES, leaf_rows)

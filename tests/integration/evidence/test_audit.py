@@ -91,7 +91,7 @@ def forge_checkpoint(connection) -> None:
 
 def change_a_stored_subtree(connection) -> None:
     connection.execute(
-        text("UPDATE evidence_nodes SET hash = :h WHERE level = 2 AND " + '"index"' + " = 1"),
+        text("UPDATE evidence_nodes SET hash = :h WHERE level = 3 AND " + '"index"' + " = 0"),
         {"h": b"\x00" * 32},
     )
 
@@ -104,7 +104,7 @@ def change_a_stored_subtree(connection) -> None:
         (drop_one, "items 7..7 are missing from the stored log"),
         (reorder_two, "no longer reaches the root signed in checkpoint"),
         (forge_checkpoint, "does not carry a valid signature"),
-        (change_a_stored_subtree, "stored subtree at level 2, index 1 differs"),
+        (change_a_stored_subtree, "stored subtree at level 3, index 0 differs"),
     ],
     ids=lambda value: getattr(value, "__name__", ""),
 )
