@@ -1,0 +1,1 @@
+"""Detection: normalised text matched against rules held as data, with their legal basis."""

@@ -1,0 +1,311 @@
+"""A rule set: rule files (and a platform's overlay) compiled into one Hyperscan database.
+
+Every term, template expansion, pinyin spelling, exception and allow-list phrase becomes
+one pattern in one database, so a text is scanned once per view whatever the number of
+rules. Hyperscan (Intel's multi-pattern engine) measured 140-190 MB/s over Chinese with
+5,000 patterns on this machine, against 0.45 MB/s for a ``re`` alternation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import hyperscan
+
+from liveguard.detect import normalize
+from liveguard.detect.rulefile import (
+    TEMPLATE_SLOT,
+    GroupSpec,
+    Role,
+    RuleFile,
+    RuleFileError,
+    RuleSpec,
+    Severity,
+    Source,
+    load,
+    parse,
+)
+from liveguard.legal import LegalBasis
+
+MAX_EXPANSION = 20_000  # one template expanding past this is a mistake, not a lexicon
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    category: str
+    severity: Severity
+    message: str
+    legal_basis: tuple[LegalBasis, ...]
+    view: str
+    validator: str | None
+    roles: frozenset[Role] | None
+    sources: frozenset[Source] | None
+    categories: frozenset[str] | None
+    except_categories: frozenset[str]
+    yields_to: frozenset[str]
+    spec: RuleSpec = field(compare=False, repr=False)
+    file: str = ""
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """What one Hyperscan expression id stands for."""
+
+    # "rule"; "near_a"/"near_b" (the two sides of a rule's ``near``); "unless" (an
+    # exception of one rule); "allow" (an allow-list phrase)
+    kind: str
+    owner: int  # rule index for rule/unless; for allow, the index into RuleSet.allow_scopes
+    literal_bytes: int  # UTF-8 length of a literal; 0 for a regex (start from SOM)
+
+
+@dataclass
+class RuleSet:
+    version: str
+    rules: list[Rule]
+    patterns: list[Pattern]
+    allow_scopes: list[str | None]  # None: every category; else one category
+    literal_count: int
+    database: hyperscan.Database
+    files: list[str]
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+
+def _pinyin(term: str, styles: list[str]) -> list[str]:
+    if not styles or not all("\u4e00" <= ch <= "\u9fff" for ch in term):
+        return []
+    from pypinyin import Style, lazy_pinyin  # compile time only: 0.26 MB/s is no hot path
+
+    spellings = []
+    if "full" in styles:
+        spellings.append("".join(lazy_pinyin(term)))
+    if "initials" in styles:
+        spellings.append("".join(lazy_pinyin(term, style=Style.FIRST_LETTER)))
+    return spellings
+
+
+def _groups(files: list[RuleFile]) -> tuple[dict[str, list[str]], list[str]]:
+    groups: dict[str, list[str]] = {}
+    problems = []
+    for spec in files:
+        for name, group in spec.groups.items():
+            if name in groups:
+                problems.append(f"{spec.where('groups', name)}: group {name!r} is defined twice")
+            terms = group.terms if isinstance(group, GroupSpec) else group
+            styles = group.pinyin if isinstance(group, GroupSpec) else []
+            expanded = list(terms)
+            for term in terms:
+                expanded.extend(_pinyin(term, styles))
+            groups[name] = expanded
+    return groups, problems
+
+
+def _expand(template: str, groups: dict[str, list[str]]) -> list[str]:
+    parts = TEMPLATE_SLOT.split(template)  # literal, slot, literal, slot, ...
+    choices = []
+    for i, part in enumerate(parts):
+        if i % 2:
+            if part not in groups:
+                raise KeyError(part)
+            choices.append(groups[part])
+        else:
+            choices.append([part])
+    count = 1
+    for options in choices:
+        count *= len(options)
+    if count > MAX_EXPANSION:
+        raise OverflowError(count)
+    return ["".join(combo) for combo in itertools.product(*choices)]
+
+
+def _regex_source(pattern: str, normaliser: normalize.Normaliser) -> str:
+    # Rules match normalised text: fold the pattern's non-ASCII characters the same way
+    # (一 -> 1, 聯 -> 联); ASCII is regex syntax and stays as written.
+    return "".join(ch if ch.isascii() else normaliser.char(ch) for ch in pattern)
+
+
+def _with_groups(pattern: str, groups: dict[str, list[str]], normaliser) -> str:
+    """``{wechat}`` in a regex becomes an alternation of the group's normalised terms."""
+
+    def alternation(match: re.Match) -> str:
+        terms = sorted({normaliser.term(t) for t in groups[match.group(1)]}, key=len, reverse=True)
+        return "(?:" + "|".join(re.escape(t) for t in terms if t) + ")"
+
+    return TEMPLATE_SLOT.sub(alternation, pattern)
+
+
+def _literal_expression(term: str) -> bytes:
+    return re.escape(term).encode("utf-8")
+
+
+def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
+    """Compile parsed rule files; every problem is reported at once, file and line."""
+    normaliser = normalize.default()
+    groups, problems = _groups(files)
+    rules: list[Rule] = []
+    allow_scopes: list[str | None] = []
+    expressions: list[bytes] = []
+    flags: list[int] = []
+    patterns: list[Pattern] = []
+    where: list[str] = []
+    seen_ids: dict[str, str] = {}
+
+    def add_literal(kind: str, owner: int, term: str, at: str) -> None:
+        normalised = normaliser.term(term)
+        if not normalised:
+            problems.append(f"{at}: {term!r} is empty once normalised")
+            return
+        expressions.append(_literal_expression(normalised))
+        flags.append(hyperscan.HS_FLAG_UTF8)
+        patterns.append(Pattern(kind, owner, len(normalised.encode("utf-8"))))
+        where.append(at)
+
+    for spec in files:
+        scope = len(allow_scopes)
+        allow_scopes.append(spec.category if spec.rules else None)
+        for i, phrase in enumerate(spec.allow):
+            add_literal("allow", scope, phrase, spec.where("allow", i))
+        for r, rule_spec in enumerate(spec.rules):
+            at = spec.where("rules", r)
+            if rule_spec.id in seen_ids:
+                problems.append(
+                    f"{at}: rule id {rule_spec.id!r} is also used in {seen_ids[rule_spec.id]}"
+                )
+                continue
+            seen_ids[rule_spec.id] = at
+            index = len(rules)
+            rules.append(
+                Rule(
+                    id=rule_spec.id,
+                    category=spec.category or "",
+                    severity=rule_spec.severity,
+                    message=rule_spec.message,
+                    legal_basis=tuple(rule_spec.legal_basis or spec.legal_basis),
+                    view=rule_spec.view,
+                    validator=rule_spec.validator,
+                    roles=frozenset(rule_spec.roles) if rule_spec.roles else None,
+                    sources=frozenset(rule_spec.sources) if rule_spec.sources else None,
+                    categories=frozenset(rule_spec.categories) if rule_spec.categories else None,
+                    except_categories=frozenset(rule_spec.except_categories or ()),
+                    yields_to=frozenset(rule_spec.yields_to),
+                    spec=rule_spec,
+                    file=at.split(":")[0],
+                )
+            )
+            for t, term in enumerate(rule_spec.terms):
+                add_literal("rule", index, term, spec.where("rules", r, "terms", t))
+            sides = [("rule", "templates", rule_spec.templates)]
+            if rule_spec.near:
+                sides += [
+                    ("near_a", "near.first", rule_spec.near.first),
+                    ("near_b", "near.then", rule_spec.near.then),
+                ]
+            for kind, key, templates in sides:
+                for t, template in enumerate(templates):
+                    at_t = spec.where("rules", r, *key.split("."), t)
+                    try:
+                        expanded = _expand(template, groups)
+                    except KeyError as missing:
+                        problems.append(f"{at_t}: template {template!r} names no group {missing}")
+                        continue
+                    except OverflowError as count:
+                        problems.append(f"{at_t}: template {template!r} expands to {count} terms")
+                        continue
+                    for term in expanded:
+                        add_literal(kind, index, term, at_t)
+            for t, pattern in enumerate(rule_spec.patterns):
+                try:
+                    source = _regex_source(_with_groups(pattern, groups, normaliser), normaliser)
+                except KeyError as missing:
+                    problems.append(
+                        f"{spec.where('rules', r, 'patterns', t)}: pattern names no group {missing}"
+                    )
+                    continue
+                expressions.append(source.encode("utf-8"))
+                flags.append(hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST)
+                patterns.append(Pattern("rule", index, 0))
+                where.append(spec.where("rules", r, "patterns", t))
+            for t, phrase in enumerate(rule_spec.unless):
+                add_literal("unless", index, phrase, spec.where("rules", r, "unless", t))
+    if problems:
+        raise RuleFileError(problems)
+    database = _build(expressions, flags, where, patterns)
+    digest = hashlib.sha256()
+    for spec in files:
+        digest.update(spec.model_dump_json().encode("utf-8"))
+    version = digest.hexdigest()[:12] + (f"+{extra_version}" if extra_version else "")
+    literal_count = sum(1 for p in patterns if p.literal_bytes)
+    return RuleSet(
+        version=version,
+        rules=rules,
+        patterns=patterns,
+        allow_scopes=allow_scopes,
+        literal_count=literal_count,
+        database=database,
+        files=sorted({w.split(":")[0] for w in where}),
+    )
+
+
+def _build(
+    expressions: list[bytes], flags: list[int], where: list[str], patterns: list[Pattern]
+) -> hyperscan.Database:
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    try:
+        database.compile(expressions=expressions, ids=list(range(len(expressions))), flags=flags)
+    except hyperscan.error as error:
+        # Hyperscan does not always say which expression failed: try each regex alone.
+        problems = []
+        for i, pattern in enumerate(patterns):
+            if pattern.literal_bytes:
+                continue
+            try:
+                hyperscan.Database().compile(
+                    expressions=[expressions[i]], ids=[0], flags=[flags[i]]
+                )
+            except hyperscan.error as alone:
+                problems.append(
+                    f"{where[i]}: pattern {expressions[i].decode()!r} does not compile: {alone}"
+                )
+        raise RuleFileError(problems or [f"the rule set does not compile: {error}"]) from None
+    return database
+
+
+RULES_PACKAGE = "data/rules"
+
+
+def packaged_files() -> list[Path]:
+    folder = resources.files(__package__).joinpath(RULES_PACKAGE)
+    return sorted(Path(str(entry)) for entry in folder.iterdir() if entry.name.endswith(".yaml"))
+
+
+def load_files(paths: list[Path]) -> list[RuleFile]:
+    specs, problems = [], []
+    for path in paths:
+        try:
+            specs.append(load(path))
+        except RuleFileError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise RuleFileError(problems)
+    return specs
+
+
+@cache
+def packaged() -> RuleSet:
+    """The rules shipped with LiveGuard, compiled once per process."""
+    return compile_files(load_files(packaged_files()))
+
+
+def parse_text(text: str, name: str) -> RuleFile:
+    return parse(text, name)
