@@ -31,6 +31,24 @@ class Finding:
     ruleset_version: str
 
 
+def _names(rule: Rule) -> frozenset[str]:
+    return frozenset((rule.id, rule.category))
+
+
+def _warned(rule: Rule, start: int, end: int, spans: set | None, original: str) -> bool:
+    """Whether one of the rule's warning words sits close by, in the same sentence."""
+    if not spans:
+        return False
+    within = rule.spec.unless_near.within
+    for w_start, w_end in spans:
+        gap_start, gap_end = min(w_end, end), max(w_start, start)
+        if gap_end - gap_start <= within and not SENTENCE_END.intersection(
+            original[gap_start:gap_end]
+        ):
+            return True
+    return False
+
+
 def applies(rule: Rule, context: Context) -> bool:
     if rule.roles is not None and context.role is not None and context.role not in rule.roles:
         return False
@@ -104,12 +122,16 @@ class Detector:
         candidates: dict[tuple[int, int, int], str] = {}
         covers: list[tuple[str, int, int, int]] = []  # (kind, owner, start, end) in base
         near: dict[tuple[int, str], set[tuple[int, int]]] = {}
+        warnings: dict[int, set[tuple[int, int]]] = {}  # rule index -> unless_near spans
         for view, text in views:
             for pattern_id, start, end in self._scan(text):
                 pattern = ruleset.patterns[pattern_id]
                 span = normalised.base_span(view, start, end)
                 if pattern.kind in ("allow", "unless"):
                     covers.append((pattern.kind, pattern.owner, *span))
+                    continue
+                if pattern.kind == "unless_near":
+                    warnings.setdefault(pattern.owner, set()).add(span)
                     continue
                 rule = ruleset.rules[pattern.owner]
                 if rule.view not in ("any", view) or rule.id in self.disabled:
@@ -121,10 +143,11 @@ class Detector:
                 if not applies(rule, context):
                     continue
                 matched = text[start:end]
+                checked = pattern.kind == "rule" or not pattern.literal_bytes  # not a near word
+                if rule.validator and checked and not validators.check(rule.validator, matched):
+                    continue
                 if pattern.kind != "rule":
                     near.setdefault((pattern.owner, pattern.kind), set()).add(span)
-                    continue
-                if rule.validator and not validators.check(rule.validator, matched):
                     continue
                 candidates.setdefault((pattern.owner, *span), matched)
         for (rule_index, kind), firsts in near.items():
@@ -137,16 +160,14 @@ class Detector:
             (key, matched)
             for key, matched in candidates.items()
             if not self._covered(key[0], ruleset.rules[key[0]], key[1], key[2], covers)
+            and not _warned(
+                ruleset.rules[key[0]], key[1], key[2], warnings.get(key[0]), normalised.original
+            )
         ]
-        # A rule that yields (a phone number as personal data) gives way to a firm finding
-        # in the same text (the same number in an invitation to add the seller).
-        firm = [ruleset.rules[key[0]] for key, _ in kept if not ruleset.rules[key[0]].yields_to]
-        firm_names = {rule.id for rule in firm} | {rule.category for rule in firm}
+        kept = self._after_yielding(kept)
         findings: list[Finding] = []
         for (rule_index, start, end), matched in sorted(kept, key=lambda c: (c[0][1], c[0][0])):
             rule = ruleset.rules[rule_index]
-            if rule.yields_to & firm_names:
-                continue
             # overlapping hits of one category read as one finding, under the first rule
             for position in range(len(findings) - 1, -1, -1):
                 previous = findings[position]
@@ -176,6 +197,34 @@ class Detector:
                     continue
                 found.append((min(a_start, b_start), max(a_end, b_end)))
         return found
+
+    def _after_yielding(self, kept: list) -> list:
+        """Drop the findings of rules that yield to another finding in the same text: a
+        phone number is personal data unless it is the seller's own in an invitation, and
+        an invitation's number is someone else's when they are congratulated or named."""
+        rules = self.ruleset.rules
+        decided = [item for item in kept if not rules[item[0][0]].yields_to]
+        pending = [item for item in kept if rules[item[0][0]].yields_to]
+        names = {name for item in decided for name in _names(rules[item[0][0]])}
+        while pending:
+            waiting = []
+            for item in pending:
+                rule = rules[item[0][0]]
+                if rule.yields_to & names:
+                    continue
+                if any(
+                    other is not item and rule.yields_to & _names(rules[other[0][0]])
+                    for other in pending
+                ):
+                    waiting.append(item)  # decide once what it yields to is decided
+                else:
+                    decided.append(item)
+                    names |= _names(rule)
+            if len(waiting) == len(pending):  # a cycle of yielding rules: keep them all
+                decided += waiting
+                break
+            pending = waiting
+        return decided
 
     def _covered(self, rule_index: int, rule: Rule, start: int, end: int, covers) -> bool:
         scopes = self.ruleset.allow_scopes

@@ -78,10 +78,32 @@ class Near(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    first: list[str] = Field(min_length=1, description="terms or templates")
-    then: list[str] = Field(min_length=1, description="terms or templates")
+    first: list[str] = Field(default=[], description="terms or templates")
+    then: list[str] = Field(default=[], description="terms or templates")
+    # regexes for a side that is a number or a handle (a phone number, then a lure); the
+    # rule's validator checks what they match
+    first_patterns: list[str] = []
+    then_patterns: list[str] = []
     within: int = Field(default=10, ge=0, le=60, description="characters between them")
     ordered: bool = Field(default=False, description="first must come before then")
+
+    @model_validator(mode="after")
+    def _both_sides(self) -> Near:
+        if not (self.first or self.first_patterns):
+            raise ValueError("near needs first or first_patterns")
+        if not (self.then or self.then_patterns):
+            raise ValueError("near needs then or then_patterns")
+        return self
+
+
+class UnlessNear(BaseModel):
+    """Words that, close to a match in the same sentence, show it is not a violation:
+    a warning ("是骗子", "千万别") or someone else's doing ("有人私聊我")."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    terms: list[str] = Field(min_length=1, description="terms or templates")
+    within: int = Field(default=8, ge=0, le=60, description="characters between them")
 
 
 class RuleSpec(BaseModel):
@@ -97,6 +119,7 @@ class RuleSpec(BaseModel):
     view: Literal["any", "base", "compact"] = "any"
     validator: Literal["mobile", "gb11643", "luhn", "handle"] | None = None
     unless: list[str] = Field(default=[], description="phrases that, covering a match, undo it")
+    unless_near: UnlessNear | None = None
     yields_to: list[str] = Field(
         default=[],
         description="rule ids or categories whose finding in the same text replaces this one",

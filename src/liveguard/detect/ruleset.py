@@ -59,7 +59,8 @@ class Pattern:
     """What one Hyperscan expression id stands for."""
 
     # "rule"; "near_a"/"near_b" (the two sides of a rule's ``near``); "unless" (an
-    # exception of one rule); "allow" (an allow-list phrase)
+    # exception of one rule); "unless_near" (a rule's warning words); "allow" (an
+    # allow-list phrase)
     kind: str
     owner: int  # rule index for rule/unless; for allow, the index into RuleSet.allow_scopes
     literal_bytes: int  # UTF-8 length of a literal; 0 for a regex (start from SOM)
@@ -211,6 +212,8 @@ def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
                     ("near_a", "near.first", rule_spec.near.first),
                     ("near_b", "near.then", rule_spec.near.then),
                 ]
+            if rule_spec.unless_near:
+                sides.append(("unless_near", "unless_near.terms", rule_spec.unless_near.terms))
             for kind, key, templates in sides:
                 for t, template in enumerate(templates):
                     at_t = spec.where("rules", r, *key.split("."), t)
@@ -224,18 +227,26 @@ def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
                         continue
                     for term in expanded:
                         add_literal(kind, index, term, at_t)
-            for t, pattern in enumerate(rule_spec.patterns):
-                try:
-                    source = _regex_source(_with_groups(pattern, groups, normaliser), normaliser)
-                except KeyError as missing:
-                    problems.append(
-                        f"{spec.where('rules', r, 'patterns', t)}: pattern names no group {missing}"
-                    )
-                    continue
-                expressions.append(source.encode("utf-8"))
-                flags.append(hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST)
-                patterns.append(Pattern("rule", index, 0))
-                where.append(spec.where("rules", r, "patterns", t))
+            regexes = [("rule", ("patterns",), rule_spec.patterns)]
+            if rule_spec.near:
+                regexes += [
+                    ("near_a", ("near", "first_patterns"), rule_spec.near.first_patterns),
+                    ("near_b", ("near", "then_patterns"), rule_spec.near.then_patterns),
+                ]
+            for kind, key, sources in regexes:
+                for t, pattern in enumerate(sources):
+                    at_t = spec.where("rules", r, *key, t)
+                    try:
+                        source = _regex_source(
+                            _with_groups(pattern, groups, normaliser), normaliser
+                        )
+                    except KeyError as missing:
+                        problems.append(f"{at_t}: pattern names no group {missing}")
+                        continue
+                    expressions.append(source.encode("utf-8"))
+                    flags.append(hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST)
+                    patterns.append(Pattern(kind, index, 0))
+                    where.append(at_t)
             for t, phrase in enumerate(rule_spec.unless):
                 add_literal("unless", index, phrase, spec.where("rules", r, "unless", t))
     if problems:
