@@ -1,7 +1,13 @@
-"""Scanning a normalised text with a compiled rule set, and turning hits into findings."""
+"""Scanning a normalised text with a compiled rule set, and turning hits into findings.
+
+Costs are per hit, not per rule: one Hyperscan pass per view finds every term, pattern,
+exception and allow-list phrase at once; the rest is bookkeeping over the hits, with
+sorted lists where a hit has to find its neighbours.
+"""
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,6 +18,12 @@ from liveguard.detect.ruleset import Rule, RuleSet
 
 MAX_TEXT = 20_000  # characters; a live utterance or listing text is far shorter
 SENTENCE_END = frozenset("。！？!?；;\n")
+
+
+class TextTooLong(ValueError):
+    def __init__(self, length: int) -> None:
+        super().__init__(f"the text is {length:,} characters long; the limit is {MAX_TEXT:,}")
+        self.length = length
 
 
 @dataclass(frozen=True)
@@ -31,22 +43,46 @@ class Finding:
     ruleset_version: str
 
 
+# one hit: (pattern id, view, start, end in the view, start, end in the original)
+Hit = tuple[int, str, int, int, int, int]
+
+
 def _names(rule: Rule) -> frozenset[str]:
     return frozenset((rule.id, rule.category))
 
 
-def _warned(rule: Rule, start: int, end: int, spans: set | None, original: str) -> bool:
+def _gap_is_close(a: tuple[int, int], b: tuple[int, int], within: int, original: str) -> bool:
+    """Whether two spans are at most ``within`` characters apart, in one sentence."""
+    gap_start, gap_end = min(a[1], b[1]), max(a[0], b[0])
+    return gap_end - gap_start <= within and not SENTENCE_END.intersection(
+        original[gap_start:gap_end]
+    )
+
+
+def _warned(rule: Rule, start: int, end: int, spans: list | None, original: str) -> bool:
     """Whether one of the rule's warning words sits close by, in the same sentence."""
     if not spans:
         return False
     within = rule.spec.unless_near.within
-    for w_start, w_end in spans:
-        gap_start, gap_end = min(w_end, end), max(w_start, start)
-        if gap_end - gap_start <= within and not SENTENCE_END.intersection(
-            original[gap_start:gap_end]
-        ):
-            return True
-    return False
+    return any(_gap_is_close(span, (start, end), within, original) for span in spans)
+
+
+def _pairs(rule: Rule, firsts: list, thens: list, original: str) -> list[tuple[int, int]]:
+    """Spans where a ``near.first`` hit and a ``near.then`` hit share a sentence."""
+    spec = rule.spec.near
+    thens = sorted(thens)
+    then_starts = [b_start for b_start, _ in thens]
+    longest = max(b_end - b_start for b_start, b_end in thens)
+    found = []
+    for a_start, a_end in firsts:
+        low = bisect_left(then_starts, a_start - spec.within - longest)
+        high = bisect_right(then_starts, a_end + spec.within)
+        for b_start, b_end in thens[low:high]:
+            if spec.ordered and b_start < a_start:
+                continue
+            if _gap_is_close((a_start, a_end), (b_start, b_end), spec.within, original):
+                found.append((min(a_start, b_start), max(a_end, b_end)))
+    return found
 
 
 def applies(rule: Rule, context: Context) -> bool:
@@ -70,24 +106,47 @@ def _is_token_char(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
-def _char_offsets(text: str, data: bytes, byte_offsets: np.ndarray) -> np.ndarray:
+def _to_chars(text: str, data: bytes, offsets: list[int]) -> list[int]:
+    """Char offsets of UTF-8 byte offsets (boundaries) into ``data``, the encoded text."""
     if len(data) == len(text):  # ASCII: bytes are characters
-        return byte_offsets
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    widths = 1 + (codes >= 0x80) + (codes >= 0x800) + (codes >= 0x10000)
-    starts = np.concatenate(([0], np.cumsum(widths)))
-    return np.searchsorted(starts, byte_offsets)
+        return offsets
+    leads = (np.frombuffer(data, dtype=np.uint8) & 0xC0) != 0x80
+    before = np.concatenate(([0], np.cumsum(leads)))  # lead bytes before each offset
+    return before[np.array(offsets)].tolist()
 
 
 class Detector:
+    """A compiled rule set applied to texts. Safe to share: it keeps no per-call state."""
+
     def __init__(self, ruleset: RuleSet, disabled: frozenset[str] = frozenset()) -> None:
         self.ruleset = ruleset
         self.disabled = disabled
         self.normaliser = normalize.default()
-        self.scratch = None
+        # the hot loop reads plain lists, not attributes
+        self._kinds = [p.kind for p in ruleset.patterns]
+        self._owners = [p.owner for p in ruleset.patterns]
+        self._lengths = [p.literal_bytes for p in ruleset.patterns]
+        self._latin_start = [p.latin_start for p in ruleset.patterns]
+        self._latin_end = [p.latin_end for p in ruleset.patterns]
+        self._live_by_context: dict[tuple[Context, str], list[bool]] = {}
+
+    def _live(self, context: Context, view: str) -> list[bool]:
+        """Per rule: does it run on this view, in this context? (cached per context)"""
+        live = self._live_by_context.get((context, view))
+        if live is None:
+            live = [
+                rule.view in ("any", view)
+                and rule.id not in self.disabled
+                and applies(rule, context)
+                for rule in self.ruleset.rules
+            ]
+            if len(self._live_by_context) < 4096:
+                self._live_by_context[(context, view)] = live
+        return live
 
     def _scan(self, text: str) -> list[tuple[int, int, int]]:
-        """(pattern id, start, end) in characters of ``text``."""
+        """(pattern id, start, end) in characters of ``text``; a regex reports its longest
+        match from each start, not every prefix of it."""
         data = text.encode("utf-8", "surrogatepass")
         raw: list[tuple[int, int, int]] = []
         self.ruleset.database.scan(
@@ -95,108 +154,172 @@ class Detector:
         )
         if not raw:
             return raw
-        patterns = self.ruleset.patterns
-        ids = [i for i, _, _ in raw]
-        begins = np.array(
-            [
-                to - patterns[i].literal_bytes if patterns[i].literal_bytes else frm
-                for i, frm, to in raw
-            ]
-        )
-        ends = np.array([to for _, _, to in raw])
-        begins = _char_offsets(text, data, begins)
-        ends = _char_offsets(text, data, ends)
-        return list(zip(ids, begins.tolist(), ends.tolist(), strict=True))
+        lengths = self._lengths
+        longest: dict[tuple[int, int], int] = {}
+        hits = []
+        for i, frm, to in raw:
+            if lengths[i]:
+                hits.append((i, to - lengths[i], to))
+            elif longest.get((i, frm), -1) < to:
+                longest[(i, frm)] = to
+        hits.extend((i, frm, to) for (i, frm), to in longest.items())
+        chars = _to_chars(text, data, [b for _, b, _ in hits] + [e for _, _, e in hits])
+        return [(i, chars[n], chars[n + len(hits)]) for n, (i, _, _) in enumerate(hits)]
 
     def detect(self, text: str, context: Context = Context()) -> list[Finding]:
-        normalised = self.normaliser(text)
-        return self.detect_normalised(normalised, context)
+        return self.detect_many([text], [context])[0]
+
+    def detect_many(
+        self, texts: list[str], contexts: list[Context] | None = None
+    ) -> list[list[Finding]]:
+        """Findings for each text, from one normalisation and one scan: the throughput
+        path for a burst of chat lines. The texts are joined by line breaks, which end a
+        sentence, and a hit that spans two texts is dropped."""
+        contexts = contexts or [Context()] * len(texts)
+        if len(contexts) != len(texts):
+            raise ValueError(f"{len(texts)} texts but {len(contexts)} contexts")
+        for text in texts:
+            if len(text) > MAX_TEXT:
+                raise TextTooLong(len(text))
+        normalised = self.normaliser("\n".join(texts))
+        ends = []  # text i is [ends[i-1] + 1, ends[i]) of the joined text
+        position = -1
+        for text in texts:
+            position += len(text) + 1
+            ends.append(position)
+        views = {"base": normalised.base}
+        if normalised.kept is not None:
+            views["compact"] = normalised.compact
+        hits: list[list[Hit]] = [[] for _ in texts]
+        for view, text in views.items():
+            found = self._scan(text)
+            if view == "compact" and found:
+                kept = normalised.kept
+                spans = zip(
+                    kept[[start for _, start, _ in found]].tolist(),
+                    (kept[[end - 1 for _, _, end in found]] + 1).tolist(),
+                    strict=True,
+                )
+            else:
+                spans = ((start, end) for _, start, end in found)
+            for (pattern_id, start, end), (b_start, b_end) in zip(found, spans, strict=False):
+                if view == "compact" and b_end - b_start == end - start:
+                    continue  # no separator inside: the base view has found it
+                which = bisect_right(ends, b_start)
+                if b_end <= ends[which]:  # else it runs across the break into the next text
+                    hits[which].append((pattern_id, view, start, end, b_start, b_end))
+        return [
+            self._findings(text_hits, normalised, views, contexts[i], ends[i] - len(texts[i]))
+            if text_hits
+            else []
+            for i, text_hits in enumerate(hits)
+        ]
 
     def detect_normalised(
         self, normalised: normalize.Normalised, context: Context
     ) -> list[Finding]:
-        views = [("base", normalised.base)]
+        """Findings in a text already normalised (when one text is checked repeatedly)."""
+        views = {"base": normalised.base}
         if normalised.kept is not None:
-            views.append(("compact", normalised.compact))
-        ruleset = self.ruleset
+            views["compact"] = normalised.compact
+        hits = [
+            (pattern_id, view, start, end, *normalised.base_span(view, start, end))
+            for view, text in views.items()
+            for pattern_id, start, end in self._scan(text)
+        ]
+        return self._findings(hits, normalised, views, context, 0) if hits else []
+
+    def _findings(
+        self,
+        hits: list[Hit],
+        normalised: normalize.Normalised,
+        views: dict[str, str],
+        context: Context,
+        offset: int,
+    ) -> list[Finding]:
+        """One text's findings from its hits; ``offset`` is where the text starts in a
+        joined batch, and findings are reported relative to it."""
+        rules, kinds, owners = self.ruleset.rules, self._kinds, self._owners
         candidates: dict[tuple[int, int, int], str] = {}
-        covers: list[tuple[str, int, int, int]] = []  # (kind, owner, start, end) in base
-        near: dict[tuple[int, str], set[tuple[int, int]]] = {}
-        warnings: dict[int, set[tuple[int, int]]] = {}  # rule index -> unless_near spans
-        for view, text in views:
-            for pattern_id, start, end in self._scan(text):
-                pattern = ruleset.patterns[pattern_id]
-                span = normalised.base_span(view, start, end)
-                if pattern.kind in ("allow", "unless"):
-                    covers.append((pattern.kind, pattern.owner, *span))
-                    continue
-                if pattern.kind == "unless_near":
-                    warnings.setdefault(pattern.owner, set()).add(span)
-                    continue
-                rule = ruleset.rules[pattern.owner]
-                if rule.view not in ("any", view) or rule.id in self.disabled:
-                    continue
-                if _is_token_char(text[start]) and start > 0 and _is_token_char(text[start - 1]):
-                    continue  # "sb" inside "disburse": Latin and digits match whole tokens
-                if _is_token_char(text[end - 1]) and end < len(text) and _is_token_char(text[end]):
-                    continue
-                if not applies(rule, context):
-                    continue
-                matched = text[start:end]
-                checked = pattern.kind == "rule" or not pattern.literal_bytes  # not a near word
-                if rule.validator and checked and not validators.check(rule.validator, matched):
-                    continue
-                if pattern.kind != "rule":
-                    near.setdefault((pattern.owner, pattern.kind), set()).add(span)
-                    continue
-                candidates.setdefault((pattern.owner, *span), matched)
+        covers: list[tuple[int, int, str, int]] = []  # (start, end, kind, owner)
+        near: dict[tuple[int, str], list[tuple[int, int]]] = {}
+        warnings: dict[int, list[tuple[int, int]]] = {}  # rule index -> unless_near spans
+        live = {view: self._live(context, view) for view in views}
+        for pattern_id, view, start, end, b_start, b_end in hits:
+            kind, owner = kinds[pattern_id], owners[pattern_id]
+            if kind == "allow" or kind == "unless":
+                covers.append((b_start, b_end, kind, owner))
+                continue
+            if kind == "unless_near":
+                warnings.setdefault(owner, []).append((b_start, b_end))
+                continue
+            if not live[view][owner]:
+                continue
+            text = views[view]
+            # "sb" inside "disburse": Latin letters and digits match whole tokens
+            if (
+                self._latin_start[pattern_id]
+                and start > 0
+                and _is_token_char(text[start - 1])
+                and _is_token_char(text[start])
+            ):
+                continue
+            if (
+                self._latin_end[pattern_id]
+                and end < len(text)
+                and _is_token_char(text[end])
+                and _is_token_char(text[end - 1])
+            ):
+                continue
+            matched = text[start:end]
+            rule = rules[owner]
+            checked = kind == "rule" or not self._lengths[pattern_id]  # not a near word
+            if rule.validator and checked and not validators.check(rule.validator, matched):
+                continue
+            if kind != "rule":
+                near.setdefault((owner, kind), []).append((b_start, b_end))
+                continue
+            candidates.setdefault((owner, b_start, b_end), matched)
+        original = normalised.original
         for (rule_index, kind), firsts in near.items():
             thens = near.get((rule_index, "near_b"))
             if kind == "near_a" and thens:
-                rule = ruleset.rules[rule_index]
-                for span in self._pairs(rule, firsts, thens, normalised.original):
+                for span in _pairs(rules[rule_index], firsts, thens, original):
                     candidates.setdefault((rule_index, *span), normalised.base[span[0] : span[1]])
+        if not candidates:
+            return []
+        covers.sort()
+        cover_starts = [c[0] for c in covers]
+        cover_longest = max((c[1] - c[0] for c in covers), default=0)
         kept = [
             (key, matched)
             for key, matched in candidates.items()
-            if not self._covered(key[0], ruleset.rules[key[0]], key[1], key[2], covers)
-            and not _warned(
-                ruleset.rules[key[0]], key[1], key[2], warnings.get(key[0]), normalised.original
-            )
+            if not self._covered(key, covers, cover_starts, cover_longest)
+            and not _warned(rules[key[0]], key[1], key[2], warnings.get(key[0]), original)
         ]
-        kept = self._after_yielding(kept)
         findings: list[Finding] = []
-        for (rule_index, start, end), matched in sorted(kept, key=lambda c: (c[0][1], c[0][0])):
-            rule = ruleset.rules[rule_index]
-            # overlapping hits of one category read as one finding, under the first rule
-            for position in range(len(findings) - 1, -1, -1):
-                previous = findings[position]
-                if previous.rule.category == rule.category and start < previous.end:
-                    if end > previous.end:
-                        findings[position] = self._finding(
-                            previous.rule, previous.start, end, normalised, previous.normalised
-                        )
-                    break
-            else:
-                findings.append(self._finding(rule, start, end, normalised, matched))
+        last: dict[str, Finding] = {}  # category -> its latest finding
+        for (rule_index, start, end), matched in sorted(
+            self._after_yielding(kept), key=lambda c: (c[0][1], c[0][0])
+        ):
+            rule = rules[rule_index]
+            previous = last.get(rule.category)
+            if previous is not None and start - offset < previous.end:
+                # overlapping hits of one category read as one finding, under the first rule
+                if end - offset > previous.end:
+                    merged = self._finding(
+                        previous.rule,
+                        previous.start + offset,
+                        end,
+                        normalised,
+                        offset,
+                        previous.normalised,
+                    )
+                    findings[findings.index(previous)] = last[rule.category] = merged
+                continue
+            last[rule.category] = self._finding(rule, start, end, normalised, offset, matched)
+            findings.append(last[rule.category])
         return findings
-
-    @staticmethod
-    def _pairs(rule: Rule, firsts, thens, original: str) -> list[tuple[int, int]]:
-        """Spans where a ``near.first`` hit and a ``near.then`` hit share a sentence."""
-        spec = rule.spec.near
-        found = []
-        for a_start, a_end in firsts:
-            for b_start, b_end in thens:
-                if spec.ordered and b_start < a_start:
-                    continue
-                gap_start, gap_end = min(a_end, b_end), max(a_start, b_start)
-                if gap_end - gap_start > spec.within:
-                    continue
-                if SENTENCE_END.intersection(original[gap_start:gap_end]):
-                    continue
-                found.append((min(a_start, b_start), max(a_end, b_end)))
-        return found
 
     def _after_yielding(self, kept: list) -> list:
         """Drop the findings of rules that yield to another finding in the same text: a
@@ -226,23 +349,31 @@ class Detector:
             pending = waiting
         return decided
 
-    def _covered(self, rule_index: int, rule: Rule, start: int, end: int, covers) -> bool:
+    def _covered(self, key: tuple[int, int, int], covers: list, starts: list, longest: int) -> bool:
+        """Whether an allow-list phrase, or one of the rule's own exceptions, covers it."""
+        rule_index, start, end = key
+        category = self.ruleset.rules[rule_index].category
         scopes = self.ruleset.allow_scopes
-        for kind, owner, c_start, c_end in covers:
-            if c_start > start or c_end < end:
+        for position in range(bisect_right(starts, start) - 1, -1, -1):
+            c_start, c_end, kind, owner = covers[position]
+            if start - c_start > longest:
+                break
+            if c_end < end:
                 continue
             if kind == "unless" and owner == rule_index:
                 return True
-            if kind == "allow" and scopes[owner] in (None, rule.category):
+            if kind == "allow" and scopes[owner] in (None, category):
                 return True
         return False
 
-    def _finding(self, rule: Rule, start: int, end: int, normalised, matched: str) -> Finding:
+    def _finding(
+        self, rule: Rule, start: int, end: int, normalised, offset: int, matched: str = ""
+    ) -> Finding:
         return Finding(
             rule=rule,
-            start=start,
-            end=end,
+            start=start - offset,
+            end=end - offset,
             quote=normalised.original[start:end],
-            normalised=matched,
+            normalised=matched or normalised.base[start:end],
             ruleset_version=self.ruleset.version,
         )

@@ -33,6 +33,8 @@ from liveguard.detect.rulefile import (
 )
 from liveguard.legal import LegalBasis
 
+# ``$`` and ``^`` also match at line breaks, the boundaries of the texts in a batch
+REGEX_FLAGS = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST | hyperscan.HS_FLAG_MULTILINE
 MAX_EXPANSION = 20_000  # one template expanding past this is a mistake, not a lexicon
 
 
@@ -64,6 +66,10 @@ class Pattern:
     kind: str
     owner: int  # rule index for rule/unless; for allow, the index into RuleSet.allow_scopes
     literal_bytes: int  # UTF-8 length of a literal; 0 for a regex (start from SOM)
+    # whether a match may begin / end with a Latin letter or digit, and so needs the
+    # whole-token check ("sb" must not fire inside "disburse")
+    latin_start: bool = True
+    latin_end: bool = True
 
 
 @dataclass
@@ -132,8 +138,10 @@ def _expand(template: str, groups: dict[str, list[str]]) -> list[str]:
 
 def _regex_source(pattern: str, normaliser: normalize.Normaliser) -> str:
     # Rules match normalised text: fold the pattern's non-ASCII characters the same way
-    # (一 -> 1, 聯 -> 联); ASCII is regex syntax and stays as written.
-    return "".join(ch if ch.isascii() else normaliser.char(ch) for ch in pattern)
+    # (一 -> 1, 聯 -> 联); ASCII is regex syntax and stays as written. A negated class
+    # never crosses a line break: a match must not start in the previous text of a batch.
+    folded = "".join(ch if ch.isascii() else normaliser.char(ch) for ch in pattern)
+    return re.sub(r"(?<!\\)\[\^", r"[^\\n", folded)
 
 
 def _with_groups(pattern: str, groups: dict[str, list[str]], normaliser) -> str:
@@ -169,7 +177,15 @@ def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
             return
         expressions.append(_literal_expression(normalised))
         flags.append(hyperscan.HS_FLAG_UTF8)
-        patterns.append(Pattern(kind, owner, len(normalised.encode("utf-8"))))
+        patterns.append(
+            Pattern(
+                kind,
+                owner,
+                len(normalised.encode("utf-8")),
+                latin_start=normalised[0].isascii() and normalised[0].isalnum(),
+                latin_end=normalised[-1].isascii() and normalised[-1].isalnum(),
+            )
+        )
         where.append(at)
 
     for spec in files:
@@ -244,7 +260,7 @@ def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
                         problems.append(f"{at_t}: pattern names no group {missing}")
                         continue
                     expressions.append(source.encode("utf-8"))
-                    flags.append(hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST)
+                    flags.append(REGEX_FLAGS)
                     patterns.append(Pattern(kind, index, 0))
                     where.append(at_t)
             for t, phrase in enumerate(rule_spec.unless):

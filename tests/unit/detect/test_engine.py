@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from liveguard.detect import engine, ruleset
+from liveguard.detect import engine, evaluate, ruleset
 from liveguard.detect.rulefile import parse
 from tests.unit.detect.test_rules import GOOD_RULE
 
@@ -117,3 +119,20 @@ def test_an_allow_list_phrase_covers_a_match():
     )
     assert _ids(detector, "环境治理") == []
     assert _ids(detector, "专治失眠") == ["demo.cure"]
+
+
+def test_a_batch_finds_what_each_text_finds_alone():
+    detector = engine.Detector(ruleset.packaged())
+    items = evaluate.read_lines(Path(__file__).parents[3] / "data" / "eval" / "detect.jsonl")
+    texts = [item["text"] for item in items]
+    assert detector.detect_many(texts) == [detector.detect(text) for text in texts]
+    # a word split by the line break between two texts is in neither
+    assert detector.detect_many(["加我微", "信详聊"]) == [[], []]
+
+
+def test_an_over_long_text_is_refused_with_its_length():
+    detector = _detector(
+        "  - id: demo.cure\n    severity: high\n    message: mm\n    terms: [治]\n",
+    )
+    with pytest.raises(engine.TextTooLong, match="20,001 characters long; the limit is 20,000"):
+        detector.detect("治" * (engine.MAX_TEXT + 1))
