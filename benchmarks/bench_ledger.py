@@ -28,7 +28,6 @@ import argparse
 import gc
 import hashlib
 import json
-import math
 import os
 import random
 import shutil
@@ -58,6 +57,8 @@ try:  # the venv installs the package (editable); PYTHONPATH can point at anothe
     import liveguard  # noqa: F401
 except ImportError:  # a checkout without the package installed
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from _report import median, percentile, rate, section
 
 from liveguard import migrations
 from liveguard.db import UTCDateTime, make_engine, make_session_factory, transaction
@@ -94,27 +95,8 @@ LINES = [
 # ----------------------------------------------------------------------------- helpers
 
 
-def percentile(values: Sequence[float], p: float) -> float:
-    """Nearest-rank percentile (p in 0..100)."""
-    ordered = sorted(values)
-    rank = max(1, math.ceil(p / 100 * len(ordered)))
-    return ordered[rank - 1]
-
-
-def median(values: Sequence[float]) -> float:
-    return statistics.median(values)
-
-
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.3f} ms"
-
-
-def rate(value: float) -> str:
-    return f"{value:,.0f}/s"
-
-
-def section(title: str) -> None:
-    print(f"\n== {title} " + "=" * max(0, 76 - len(title)), flush=True)
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from liveguard.auth.views import router as auth_router
 from liveguard.catalog.views import router as catalog_router
+from liveguard.detect.views import router as detect_router
 from liveguard.evidence.views import router as evidence_router
 from liveguard.live.views import router as live_router
 from liveguard.parties.review_views import router as reviews_router
@@ -18,3 +19,4 @@ api_router.include_router(reviews_router)
 api_router.include_router(catalog_router)
 api_router.include_router(live_router)
 api_router.include_router(evidence_router)
+api_router.include_router(detect_router)
