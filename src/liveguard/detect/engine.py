@@ -7,9 +7,11 @@ sorted lists where a hit has to find its neighbours.
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
+import hyperscan
 import numpy as np
 
 from liveguard.detect import normalize, validators
@@ -59,12 +61,16 @@ def _gap_is_close(a: tuple[int, int], b: tuple[int, int], within: int, original:
     )
 
 
-def _warned(rule: Rule, start: int, end: int, spans: list | None, original: str) -> bool:
-    """Whether one of the rule's warning words sits close by, in the same sentence."""
-    if not spans:
+def _warned(rule: Rule, start: int, end: int, warnings: tuple | None, original: str) -> bool:
+    """Whether one of the rule's warning words sits close by, in the same sentence.
+    ``warnings``: the rule's warning spans, sorted, and the longest one's length."""
+    if not warnings:
         return False
+    spans, longest = warnings
     within = rule.spec.unless_near.within
-    return any(_gap_is_close(span, (start, end), within, original) for span in spans)
+    low = bisect_left(spans, (start - within - longest,))
+    high = bisect_right(spans, (end + within + 1,))
+    return any(_gap_is_close(span, (start, end), within, original) for span in spans[low:high])
 
 
 def _pairs(rule: Rule, firsts: list, thens: list, original: str) -> list[tuple[int, int]]:
@@ -106,6 +112,21 @@ def _is_token_char(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
+def _token_edge(base: str, original: str, left: int, right: int) -> bool:
+    """Whether positions ``left`` and ``right`` are both inside one Latin word or number,
+    as written: 唯一一款 folds to 唯11款, but its 一 are words, not a number's digits."""
+    return (
+        _is_token_char(base[left])
+        and _is_token_char(base[right])
+        and not _IDEOGRAPH_START <= original[left] <= _IDEOGRAPH_END
+        and not _IDEOGRAPH_START <= original[right] <= _IDEOGRAPH_END
+    )
+
+
+_IDEOGRAPH_START, _IDEOGRAPH_END = "\u3400", "\u9fff"
+_CONTEXT_KINDS = frozenset(("near_b", "unless", "unless_near"))  # matter only beside a hit
+
+
 def _to_chars(text: str, data: bytes, offsets: list[int]) -> list[int]:
     """Char offsets of UTF-8 byte offsets (boundaries) into ``data``, the encoded text."""
     if len(data) == len(text):  # ASCII: bytes are characters
@@ -116,7 +137,8 @@ def _to_chars(text: str, data: bytes, offsets: list[int]) -> list[int]:
 
 
 class Detector:
-    """A compiled rule set applied to texts. Safe to share: it keeps no per-call state."""
+    """A compiled rule set applied to texts. Safe to share between threads: each thread
+    scans with scratch space of its own (Hyperscan refuses two scans in one scratch)."""
 
     def __init__(self, ruleset: RuleSet, disabled: frozenset[str] = frozenset()) -> None:
         self.ruleset = ruleset
@@ -129,6 +151,16 @@ class Detector:
         self._latin_start = [p.latin_start for p in ruleset.patterns]
         self._latin_end = [p.latin_end for p in ruleset.patterns]
         self._live_by_context: dict[tuple[Context, str], list[bool]] = {}
+        self._local = threading.local()
+
+    def _scratch(self, database: hyperscan.Database) -> hyperscan.Scratch:
+        scratches = getattr(self._local, "scratches", None)
+        if scratches is None:
+            scratches = self._local.scratches = {}
+        scratch = scratches.get(id(database))
+        if scratch is None:
+            scratch = scratches[id(database)] = hyperscan.Scratch(database)
+        return scratch
 
     def _live(self, context: Context, view: str) -> list[bool]:
         """Per rule: does it run on this view, in this context? (cached per context)"""
@@ -144,16 +176,18 @@ class Detector:
                 self._live_by_context[(context, view)] = live
         return live
 
-    def _scan(self, text: str) -> list[tuple[int, int, int]]:
-        """(pattern id, start, end) in characters of ``text``; a regex reports its longest
+    def _scan(self, database, text: str) -> tuple[bytes, list[tuple[int, int, int]]]:
+        """(pattern id, start, end) in UTF-8 bytes of ``text``; a regex reports its longest
         match from each start, not every prefix of it."""
         data = text.encode("utf-8", "surrogatepass")
         raw: list[tuple[int, int, int]] = []
-        self.ruleset.database.scan(
-            data, match_event_handler=lambda i, frm, to, _f, _c: raw.append((i, frm, to))
+        database.scan(
+            data,
+            match_event_handler=lambda i, frm, to, _f, _c: raw.append((i, frm, to)),
+            scratch=self._scratch(database),
         )
         if not raw:
-            return raw
+            return data, raw
         lengths = self._lengths
         longest: dict[tuple[int, int], int] = {}
         hits = []
@@ -163,8 +197,49 @@ class Detector:
             elif longest.get((i, frm), -1) < to:
                 longest[(i, frm)] = to
         hits.extend((i, frm, to) for (i, frm), to in longest.items())
-        chars = _to_chars(text, data, [b for _, b, _ in hits] + [e for _, _, e in hits])
-        return [(i, chars[n], chars[n + len(hits)]) for n, (i, _, _) in enumerate(hits)]
+        return data, hits
+
+    def _hits(self, normalised: normalize.Normalised) -> list[Hit]:
+        """Every hit in both views, with its span in the original text. Words that matter
+        only beside a hit (a near rule's second side, exceptions, allow-list phrases) are
+        dropped at once when nothing they could qualify was found."""
+        ruleset, kinds, owners = self.ruleset, self._kinds, self._owners
+        compact = normalised.compact if normalised.kept is not None else normalised.base
+        scans = [("compact", compact, *self._scan(ruleset.database, compact))]
+        if ruleset.base_database is not None:
+            scans.append(
+                ("base", normalised.base, *self._scan(ruleset.base_database, normalised.base))
+            )
+        qualified = {
+            owners[i] for *_, found in scans for i, _, _ in found if kinds[i] in ("rule", "near_a")
+        }
+        if not qualified:
+            return []
+        hits: list[Hit] = []
+        for view, text, data, found in scans:
+            found = [
+                hit
+                for hit in found
+                if kinds[hit[0]] not in _CONTEXT_KINDS or owners[hit[0]] in qualified
+            ]
+            if not found:
+                continue
+            chars = _to_chars(text, data, [b for _, b, _ in found] + [e for _, _, e in found])
+            count = len(found)
+            starts, ends = chars[:count], chars[count:]
+            if view == "compact" and normalised.kept is not None:
+                kept = normalised.kept
+                b_starts = kept[starts].tolist()
+                b_ends = (kept[[end - 1 for end in ends]] + 1).tolist()
+            else:
+                b_starts, b_ends = starts, ends
+            lengths = self._lengths
+            for n, (pattern_id, _, _) in enumerate(found):
+                start, end, b_start, b_end = starts[n], ends[n], b_starts[n], b_ends[n]
+                if view == "compact" and not lengths[pattern_id] and b_end - b_start == end - start:
+                    continue  # a regex with no separator inside: the base view has found it
+                hits.append((pattern_id, view, start, end, b_start, b_end))
+        return hits
 
     def detect(self, text: str, context: Context = Context()) -> list[Finding]:
         return self.detect_many([text], [context])[0]
@@ -187,27 +262,12 @@ class Detector:
         for text in texts:
             position += len(text) + 1
             ends.append(position)
-        views = {"base": normalised.base}
-        if normalised.kept is not None:
-            views["compact"] = normalised.compact
+        views = {"base": normalised.base, "compact": normalised.compact}
         hits: list[list[Hit]] = [[] for _ in texts]
-        for view, text in views.items():
-            found = self._scan(text)
-            if view == "compact" and found:
-                kept = normalised.kept
-                spans = zip(
-                    kept[[start for _, start, _ in found]].tolist(),
-                    (kept[[end - 1 for _, _, end in found]] + 1).tolist(),
-                    strict=True,
-                )
-            else:
-                spans = ((start, end) for _, start, end in found)
-            for (pattern_id, start, end), (b_start, b_end) in zip(found, spans, strict=False):
-                if view == "compact" and b_end - b_start == end - start:
-                    continue  # no separator inside: the base view has found it
-                which = bisect_right(ends, b_start)
-                if b_end <= ends[which]:  # else it runs across the break into the next text
-                    hits[which].append((pattern_id, view, start, end, b_start, b_end))
+        for hit in self._hits(normalised):
+            which = bisect_right(ends, hit[4])
+            if hit[5] <= ends[which]:  # else it runs across the break into the next text
+                hits[which].append(hit)
         return [
             self._findings(text_hits, normalised, views, contexts[i], ends[i] - len(texts[i]))
             if text_hits
@@ -219,14 +279,8 @@ class Detector:
         self, normalised: normalize.Normalised, context: Context
     ) -> list[Finding]:
         """Findings in a text already normalised (when one text is checked repeatedly)."""
-        views = {"base": normalised.base}
-        if normalised.kept is not None:
-            views["compact"] = normalised.compact
-        hits = [
-            (pattern_id, view, start, end, *normalised.base_span(view, start, end))
-            for view, text in views.items()
-            for pattern_id, start, end in self._scan(text)
-        ]
+        views = {"base": normalised.base, "compact": normalised.compact}
+        hits = self._hits(normalised)
         return self._findings(hits, normalised, views, context, 0) if hits else []
 
     def _findings(
@@ -245,6 +299,7 @@ class Detector:
         near: dict[tuple[int, str], list[tuple[int, int]]] = {}
         warnings: dict[int, list[tuple[int, int]]] = {}  # rule index -> unless_near spans
         live = {view: self._live(context, view) for view in views}
+        base, original = normalised.base, normalised.original
         for pattern_id, view, start, end, b_start, b_end in hits:
             kind, owner = kinds[pattern_id], owners[pattern_id]
             if kind == "allow" or kind == "unless":
@@ -255,23 +310,19 @@ class Detector:
                 continue
             if not live[view][owner]:
                 continue
-            text = views[view]
-            # "sb" inside "disburse": Latin letters and digits match whole tokens
+            # "sb" inside "disburse": Latin letters and digits match whole tokens, judged
+            # in the text as written (with its spaces), not in the compact view
             if (
                 self._latin_start[pattern_id]
-                and start > 0
-                and _is_token_char(text[start - 1])
-                and _is_token_char(text[start])
-            ):
-                continue
-            if (
+                and b_start > 0
+                and _token_edge(base, original, b_start - 1, b_start)
+            ) or (
                 self._latin_end[pattern_id]
-                and end < len(text)
-                and _is_token_char(text[end])
-                and _is_token_char(text[end - 1])
+                and b_end < len(base)
+                and _token_edge(base, original, b_end - 1, b_end)
             ):
                 continue
-            matched = text[start:end]
+            matched = views[view][start:end]
             rule = rules[owner]
             checked = kind == "rule" or not self._lengths[pattern_id]  # not a near word
             if rule.validator and checked and not validators.check(rule.validator, matched):
@@ -280,7 +331,6 @@ class Detector:
                 near.setdefault((owner, kind), []).append((b_start, b_end))
                 continue
             candidates.setdefault((owner, b_start, b_end), matched)
-        original = normalised.original
         for (rule_index, kind), firsts in near.items():
             thens = near.get((rule_index, "near_b"))
             if kind == "near_a" and thens:
@@ -288,6 +338,10 @@ class Detector:
                     candidates.setdefault((rule_index, *span), normalised.base[span[0] : span[1]])
         if not candidates:
             return []
+        sorted_warnings = {
+            owner: (sorted(spans), max(e - s for s, e in spans))
+            for owner, spans in warnings.items()
+        }
         covers.sort()
         cover_starts = [c[0] for c in covers]
         cover_longest = max((c[1] - c[0] for c in covers), default=0)
@@ -295,15 +349,16 @@ class Detector:
             (key, matched)
             for key, matched in candidates.items()
             if not self._covered(key, covers, cover_starts, cover_longest)
-            and not _warned(rules[key[0]], key[1], key[2], warnings.get(key[0]), original)
+            and not _warned(rules[key[0]], key[1], key[2], sorted_warnings.get(key[0]), original)
         ]
         findings: list[Finding] = []
-        last: dict[str, Finding] = {}  # category -> its latest finding
+        last: dict[str, int] = {}  # category -> index of its latest finding
         for (rule_index, start, end), matched in sorted(
             self._after_yielding(kept), key=lambda c: (c[0][1], c[0][0])
         ):
             rule = rules[rule_index]
-            previous = last.get(rule.category)
+            position = last.get(rule.category)
+            previous = findings[position] if position is not None else None
             if previous is not None and start - offset < previous.end:
                 # overlapping hits of one category read as one finding, under the first rule
                 if end - offset > previous.end:
@@ -315,10 +370,10 @@ class Detector:
                         offset,
                         previous.normalised,
                     )
-                    findings[findings.index(previous)] = last[rule.category] = merged
+                    findings[position] = merged
                 continue
-            last[rule.category] = self._finding(rule, start, end, normalised, offset, matched)
-            findings.append(last[rule.category])
+            last[rule.category] = len(findings)
+            findings.append(self._finding(rule, start, end, normalised, offset, matched))
         return findings
 
     def _after_yielding(self, kept: list) -> list:

@@ -79,7 +79,11 @@ class RuleSet:
     patterns: list[Pattern]
     allow_scopes: list[str | None]  # None: every category; else one category
     literal_count: int
-    database: hyperscan.Database
+    # Literals are scanned in the compact view only (it holds every literal hit of the
+    # base view, as terms are stored without separators); regexes in both views.
+    database: hyperscan.Database  # the compact view's: literals and regexes
+    base_database: hyperscan.Database | None  # the base view's: regexes, base-only terms
+    expressions: list[bytes]  # what each pattern id compiled, for tools and benchmarks
     files: list[str]
 
     def rule(self, rule_id: str) -> Rule:
@@ -267,7 +271,18 @@ def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
                 add_literal("unless", index, phrase, spec.where("rules", r, "unless", t))
     if problems:
         raise RuleFileError(problems)
-    database = _build(expressions, flags, where, patterns)
+
+    def view_of(pattern: Pattern) -> str:
+        return "any" if pattern.kind == "allow" else rules[pattern.owner].view
+
+    compact_ids = [i for i, p in enumerate(patterns) if view_of(p) != "base"]
+    base_ids = [
+        i
+        for i, p in enumerate(patterns)
+        if (view_of(p) == "base" if p.literal_bytes else view_of(p) != "compact")
+    ]
+    database = _build(expressions, flags, where, patterns, compact_ids)
+    base_database = _build(expressions, flags, where, patterns, base_ids) if base_ids else None
     digest = hashlib.sha256()
     for spec in files:
         digest.update(spec.model_dump_json().encode("utf-8"))
@@ -280,21 +295,30 @@ def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
         allow_scopes=allow_scopes,
         literal_count=literal_count,
         database=database,
+        base_database=base_database,
+        expressions=expressions,
         files=sorted({w.split(":")[0] for w in where}),
     )
 
 
 def _build(
-    expressions: list[bytes], flags: list[int], where: list[str], patterns: list[Pattern]
+    expressions: list[bytes],
+    flags: list[int],
+    where: list[str],
+    patterns: list[Pattern],
+    ids: list[int],
 ) -> hyperscan.Database:
+    """One Hyperscan database of the expressions ``ids``, reporting those ids."""
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     try:
-        database.compile(expressions=expressions, ids=list(range(len(expressions))), flags=flags)
+        database.compile(
+            expressions=[expressions[i] for i in ids], ids=ids, flags=[flags[i] for i in ids]
+        )
     except hyperscan.error as error:
         # Hyperscan does not always say which expression failed: try each regex alone.
         problems = []
-        for i, pattern in enumerate(patterns):
-            if pattern.literal_bytes:
+        for i in ids:
+            if patterns[i].literal_bytes:
                 continue
             try:
                 hyperscan.Database().compile(

@@ -240,3 +240,26 @@ def test_a_bad_platform_code_is_refused(client, auth):
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "platform"
     assert put(client, auth(), OVERLAY, platform="Dou_Yin").status_code == 422
+
+
+def test_a_stored_overlay_that_no_longer_fits_is_reported(client, auth, db):
+    content = "disable: [diversion.retired_rule]\n"  # as if a later release dropped the rule
+    with db() as session:
+        session.add(
+            DetectRuleset(
+                platform="douyin",
+                version=1,
+                content=content,
+                digest=hashlib.sha256(content.encode()).hexdigest(),
+                created_by="earlier",
+            )
+        )
+    response = detect(client, auth(), DIVERSION, platform="douyin")
+    assert response.status_code == 409
+    assert "no longer fits the shipped rules" in response.json()["detail"]
+    assert (
+        "douyin.yaml:1: disable.0: there is no rule 'diversion.retired_rule'"
+        in (response.json()["detail"])
+    )
+    assert "PUT /api/detect/rulesets/douyin" in response.json()["errors"][0]["fix"]
+    assert detect(client, auth(), DIVERSION).status_code == 200  # other callers unaffected

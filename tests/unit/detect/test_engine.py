@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,11 @@ def test_an_over_long_text_is_refused_with_its_length():
     )
     with pytest.raises(engine.TextTooLong, match="20,001 characters long; the limit is 20,000"):
         detector.detect("治" * (engine.MAX_TEXT + 1))
+
+
+def test_one_detector_serves_many_threads():
+    detector = engine.Detector(ruleset.packaged())
+    texts = ["加我微信 abc12345 私聊下单", "全网最低价", "今天天气不错"] * 200
+    expected = [detector.detect(text) for text in texts]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(detector.detect, texts)) == expected
