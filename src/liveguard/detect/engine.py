@@ -127,13 +127,16 @@ _IDEOGRAPH_START, _IDEOGRAPH_END = "\u3400", "\u9fff"
 _CONTEXT_KINDS = frozenset(("near_b", "unless", "unless_near"))  # matter only beside a hit
 
 
-def _to_chars(text: str, data: bytes, offsets: list[int]) -> list[int]:
+def _to_chars(text: str, data: bytes, offsets: np.ndarray) -> np.ndarray:
     """Char offsets of UTF-8 byte offsets (boundaries) into ``data``, the encoded text."""
     if len(data) == len(text):  # ASCII: bytes are characters
         return offsets
     leads = (np.frombuffer(data, dtype=np.uint8) & 0xC0) != 0x80
     before = np.concatenate(([0], np.cumsum(leads)))  # lead bytes before each offset
-    return before[np.array(offsets)].tolist()
+    return before[offsets]
+
+
+_NO_HITS = np.empty((0, 3), dtype=np.int64)
 
 
 class Detector:
@@ -148,6 +151,10 @@ class Detector:
         self._kinds = [p.kind for p in ruleset.patterns]
         self._owners = [p.owner for p in ruleset.patterns]
         self._lengths = [p.literal_bytes for p in ruleset.patterns]
+        self._length_array = np.array(self._lengths, dtype=np.int64)
+        self._owner_array = np.array(self._owners, dtype=np.int64)
+        self._qualifies = np.array([k in ("rule", "near_a") for k in self._kinds])
+        self._context = np.array([k in _CONTEXT_KINDS for k in self._kinds])
         self._latin_start = [p.latin_start for p in ruleset.patterns]
         self._latin_end = [p.latin_end for p in ruleset.patterns]
         self._live_by_context: dict[tuple[Context, str], list[bool]] = {}
@@ -176,9 +183,9 @@ class Detector:
                 self._live_by_context[(context, view)] = live
         return live
 
-    def _scan(self, database, text: str) -> tuple[bytes, list[tuple[int, int, int]]]:
-        """(pattern id, start, end) in UTF-8 bytes of ``text``; a regex reports its longest
-        match from each start, not every prefix of it."""
+    def _scan(self, database, text: str) -> tuple[bytes, np.ndarray]:
+        """Hits as rows (pattern id, start, end) in UTF-8 bytes of ``text``; a regex
+        reports its longest match from each start, not every prefix of it."""
         data = text.encode("utf-8", "surrogatepass")
         raw: list[tuple[int, int, int]] = []
         database.scan(
@@ -187,58 +194,63 @@ class Detector:
             scratch=self._scratch(database),
         )
         if not raw:
-            return data, raw
-        lengths = self._lengths
-        longest: dict[tuple[int, int], int] = {}
-        hits = []
-        for i, frm, to in raw:
-            if lengths[i]:
-                hits.append((i, to - lengths[i], to))
-            elif longest.get((i, frm), -1) < to:
-                longest[(i, frm)] = to
-        hits.extend((i, frm, to) for (i, frm), to in longest.items())
-        return data, hits
+            return data, _NO_HITS
+        hits = np.array(raw, dtype=np.int64)
+        lengths = self._length_array[hits[:, 0]]
+        literal = lengths > 0
+        hits[literal, 1] = hits[literal, 2] - lengths[literal]
+        regex = hits[~literal]
+        if len(regex) > 1:  # keep the longest match of each (pattern, start)
+            regex = regex[np.lexsort((-regex[:, 2], regex[:, 1], regex[:, 0]))]
+            first = np.ones(len(regex), dtype=bool)
+            first[1:] = (regex[1:, 0] != regex[:-1, 0]) | (regex[1:, 1] != regex[:-1, 1])
+            regex = regex[first]
+        return data, np.concatenate((hits[literal], regex))
 
     def _hits(self, normalised: normalize.Normalised) -> list[Hit]:
         """Every hit in both views, with its span in the original text. Words that matter
         only beside a hit (a near rule's second side, exceptions, allow-list phrases) are
         dropped at once when nothing they could qualify was found."""
-        ruleset, kinds, owners = self.ruleset, self._kinds, self._owners
+        ruleset = self.ruleset
         compact = normalised.compact if normalised.kept is not None else normalised.base
         scans = [("compact", compact, *self._scan(ruleset.database, compact))]
         if ruleset.base_database is not None:
             scans.append(
                 ("base", normalised.base, *self._scan(ruleset.base_database, normalised.base))
             )
-        qualified = {
-            owners[i] for *_, found in scans for i, _, _ in found if kinds[i] in ("rule", "near_a")
-        }
-        if not qualified:
+        ids = np.concatenate([found[:, 0] for *_, found in scans])
+        qualified = np.unique(self._owner_array[ids[self._qualifies[ids]]])
+        if not len(qualified):
             return []
         hits: list[Hit] = []
         for view, text, data, found in scans:
-            found = [
-                hit
-                for hit in found
-                if kinds[hit[0]] not in _CONTEXT_KINDS or owners[hit[0]] in qualified
-            ]
-            if not found:
+            if not len(found):
                 continue
-            chars = _to_chars(text, data, [b for _, b, _ in found] + [e for _, _, e in found])
-            count = len(found)
-            starts, ends = chars[:count], chars[count:]
+            ids = found[:, 0]
+            found = found[~self._context[ids] | np.isin(self._owner_array[ids], qualified)]
+            if not len(found):
+                continue
+            starts, ends = _to_chars(text, data, found[:, 1]), _to_chars(text, data, found[:, 2])
             if view == "compact" and normalised.kept is not None:
                 kept = normalised.kept
-                b_starts = kept[starts].tolist()
-                b_ends = (kept[[end - 1 for end in ends]] + 1).tolist()
+                b_starts, b_ends = kept[starts], kept[ends - 1] + 1
+                # a regex with no separator inside: the base view has found it
+                fresh = (self._length_array[found[:, 0]] > 0) | (b_ends - b_starts != ends - starts)
+                found, starts, ends = found[fresh], starts[fresh], ends[fresh]
+                b_starts, b_ends = b_starts[fresh], b_ends[fresh]
             else:
                 b_starts, b_ends = starts, ends
-            lengths = self._lengths
-            for n, (pattern_id, _, _) in enumerate(found):
-                start, end, b_start, b_end = starts[n], ends[n], b_starts[n], b_ends[n]
-                if view == "compact" and not lengths[pattern_id] and b_end - b_start == end - start:
-                    continue  # a regex with no separator inside: the base view has found it
-                hits.append((pattern_id, view, start, end, b_start, b_end))
+            hits.extend(
+                zip(
+                    found[:, 0].tolist(),
+                    [view] * len(found),
+                    starts.tolist(),
+                    ends.tolist(),
+                    b_starts.tolist(),
+                    b_ends.tolist(),
+                    strict=True,
+                )
+            )
         return hits
 
     def detect(self, text: str, context: Context = Context()) -> list[Finding]:

@@ -117,6 +117,10 @@ class RuleSpec(BaseModel):
     patterns: list[str] = Field(default=[], description="regexes over the normalised text")
     near: Near | None = None
     view: Literal["any", "base", "compact"] = "any"
+    # Regexes run over the text as written (base) and with separators dropped (compact),
+    # so 138 0013 8000 is a number; "base" spares the second scan for patterns that read
+    # punctuation themselves (addresses, web links). Terms always match through separators.
+    patterns_view: Literal["base", "both"] = "both"
     validator: Literal["mobile", "gb11643", "luhn", "handle"] | None = None
     unless: list[str] = Field(default=[], description="phrases that, covering a match, undo it")
     unless_near: UnlessNear | None = None

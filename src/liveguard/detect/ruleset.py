@@ -275,7 +275,17 @@ def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
     def view_of(pattern: Pattern) -> str:
         return "any" if pattern.kind == "allow" else rules[pattern.owner].view
 
-    compact_ids = [i for i, p in enumerate(patterns) if view_of(p) != "base"]
+    def regex_in_compact(pattern: Pattern) -> bool:
+        view = view_of(pattern)
+        return view == "compact" or (
+            view == "any" and rules[pattern.owner].spec.patterns_view == "both"
+        )
+
+    compact_ids = [
+        i
+        for i, p in enumerate(patterns)
+        if (view_of(p) != "base" if p.literal_bytes else regex_in_compact(p))
+    ]
     base_ids = [
         i
         for i, p in enumerate(patterns)
