@@ -136,7 +136,19 @@ def _to_chars(text: str, data: bytes, offsets: np.ndarray) -> np.ndarray:
     return before[offsets]
 
 
-_NO_HITS = np.empty((0, 3), dtype=np.int64)
+def _char_map(text: str, data: bytes, found: list[tuple[int, int, int]]) -> dict[int, int]:
+    """Char offset of each byte offset in ``found`` (few hits: no arrays)."""
+    offsets = sorted({b for _, b, _ in found} | {e for _, _, e in found})
+    if len(data) == len(text):
+        return {offset: offset for offset in offsets}
+    chars, previous, count = {}, 0, 0
+    for offset in offsets:
+        count += len(data[previous:offset].decode("utf-8", "surrogatepass"))
+        chars[offset], previous = count, offset
+    return chars
+
+
+_ARRAYS_FROM = 200  # raw hits in one text from which the NumPy path is faster
 
 
 class Detector:
@@ -153,8 +165,10 @@ class Detector:
         self._lengths = [p.literal_bytes for p in ruleset.patterns]
         self._length_array = np.array(self._lengths, dtype=np.int64)
         self._owner_array = np.array(self._owners, dtype=np.int64)
-        self._qualifies = np.array([k in ("rule", "near_a") for k in self._kinds])
-        self._context = np.array([k in _CONTEXT_KINDS for k in self._kinds])
+        self._qualifies_list = [k in ("rule", "near_a") for k in self._kinds]
+        self._context_list = [k in _CONTEXT_KINDS for k in self._kinds]
+        self._qualifies = np.array(self._qualifies_list)
+        self._context = np.array(self._context_list)
         self._latin_start = [p.latin_start for p in ruleset.patterns]
         self._latin_end = [p.latin_end for p in ruleset.patterns]
         self._live_by_context: dict[tuple[Context, str], list[bool]] = {}
@@ -183,9 +197,8 @@ class Detector:
                 self._live_by_context[(context, view)] = live
         return live
 
-    def _scan(self, database, text: str) -> tuple[bytes, np.ndarray]:
-        """Hits as rows (pattern id, start, end) in UTF-8 bytes of ``text``; a regex
-        reports its longest match from each start, not every prefix of it."""
+    def _scan(self, database, text: str) -> tuple[bytes, list[tuple[int, int, int]]]:
+        """Hyperscan's reports (pattern id, from, to) over the UTF-8 bytes of ``text``."""
         data = text.encode("utf-8", "surrogatepass")
         raw: list[tuple[int, int, int]] = []
         database.scan(
@@ -193,24 +206,13 @@ class Detector:
             match_event_handler=lambda i, frm, to, _f, _c: raw.append((i, frm, to)),
             scratch=self._scratch(database),
         )
-        if not raw:
-            return data, _NO_HITS
-        hits = np.array(raw, dtype=np.int64)
-        lengths = self._length_array[hits[:, 0]]
-        literal = lengths > 0
-        hits[literal, 1] = hits[literal, 2] - lengths[literal]
-        regex = hits[~literal]
-        if len(regex) > 1:  # keep the longest match of each (pattern, start)
-            regex = regex[np.lexsort((-regex[:, 2], regex[:, 1], regex[:, 0]))]
-            first = np.ones(len(regex), dtype=bool)
-            first[1:] = (regex[1:, 0] != regex[:-1, 0]) | (regex[1:, 1] != regex[:-1, 1])
-            regex = regex[first]
-        return data, np.concatenate((hits[literal], regex))
+        return data, raw
 
     def _hits(self, normalised: normalize.Normalised) -> list[Hit]:
-        """Every hit in both views, with its span in the original text. Words that matter
-        only beside a hit (a near rule's second side, exceptions, allow-list phrases) are
-        dropped at once when nothing they could qualify was found."""
+        """Every hit in both views, with its span in the original text. A literal starts
+        its length before its end; a regex keeps its longest match from each start. Words
+        that matter only beside a hit (a near rule's second side, exceptions, allow-list
+        phrases) are dropped at once when nothing they could qualify was found."""
         ruleset = self.ruleset
         compact = normalised.compact if normalised.kept is not None else normalised.base
         scans = [("compact", compact, *self._scan(ruleset.database, compact))]
@@ -218,14 +220,67 @@ class Detector:
             scans.append(
                 ("base", normalised.base, *self._scan(ruleset.base_database, normalised.base))
             )
-        ids = np.concatenate([found[:, 0] for *_, found in scans])
+        total = sum(len(raw) for *_, raw in scans)
+        if not total:
+            return []
+        # NumPy pays off on a long text's thousands of hits; a chat line has a handful
+        if total > _ARRAYS_FROM:
+            return self._hits_as_arrays(normalised, scans)
+        kinds_qualify, context, owners, lengths = (
+            self._qualifies_list,
+            self._context_list,
+            self._owners,
+            self._lengths,
+        )
+        qualified = {owners[i] for *_, raw in scans for i, _, _ in raw if kinds_qualify[i]}
+        if not qualified:
+            return []
+        kept = normalised.kept
+        hits: list[Hit] = []
+        for view, text, data, raw in scans:
+            longest: dict[tuple[int, int], int] = {}
+            found = []
+            for i, frm, to in raw:
+                if context[i] and owners[i] not in qualified:
+                    continue
+                if lengths[i]:
+                    found.append((i, to - lengths[i], to))
+                elif longest.get((i, frm), -1) < to:
+                    longest[(i, frm)] = to
+            found.extend((i, frm, to) for (i, frm), to in longest.items())
+            chars = _char_map(text, data, found)
+            for i, frm, to in found:
+                start, end = chars[frm], chars[to]
+                if view == "compact" and kept is not None:
+                    b_start, b_end = int(kept[start]), int(kept[end - 1]) + 1
+                    if not lengths[i] and b_end - b_start == end - start:
+                        continue  # a regex with no separator inside: the base view has it
+                else:
+                    b_start, b_end = start, end
+                hits.append((i, view, start, end, b_start, b_end))
+        return hits
+
+    def _hits_as_arrays(self, normalised: normalize.Normalised, scans: list) -> list[Hit]:
+        """``_hits`` for many hits at once, in NumPy."""
+        arrays = []
+        for view, text, data, raw in scans:
+            found = np.array(raw, dtype=np.int64).reshape(-1, 3)
+            lengths = self._length_array[found[:, 0]]
+            literal = lengths > 0
+            found[literal, 1] = found[literal, 2] - lengths[literal]
+            regex = found[~literal]
+            if len(regex) > 1:  # keep the longest match of each (pattern, start)
+                regex = regex[np.lexsort((-regex[:, 2], regex[:, 1], regex[:, 0]))]
+                first = np.ones(len(regex), dtype=bool)
+                first[1:] = (regex[1:, 0] != regex[:-1, 0]) | (regex[1:, 1] != regex[:-1, 1])
+                regex = regex[first]
+            arrays.append((view, text, data, np.concatenate((found[literal], regex))))
+        ids = np.concatenate([found[:, 0] for *_, found in arrays])
         qualified = np.unique(self._owner_array[ids[self._qualifies[ids]]])
         if not len(qualified):
             return []
         hits: list[Hit] = []
-        for view, text, data, found in scans:
-            if not len(found):
-                continue
+        for view, text, data, found in arrays:
             ids = found[:, 0]
             found = found[~self._context[ids] | np.isin(self._owner_array[ids], qualified)]
             if not len(found):
@@ -366,7 +421,7 @@ class Detector:
         findings: list[Finding] = []
         last: dict[str, int] = {}  # category -> index of its latest finding
         for (rule_index, start, end), matched in sorted(
-            self._after_yielding(kept), key=lambda c: (c[0][1], c[0][0])
+            self._after_yielding(kept), key=lambda c: (c[0][1], c[0][0], -c[0][2])
         ):
             rule = rules[rule_index]
             position = last.get(rule.category)
