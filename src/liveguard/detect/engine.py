@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import hyperscan
 import numpy as np
 
-from liveguard.detect import normalize, validators
+from liveguard.detect import model, normalize, validators
 from liveguard.detect.rulefile import Role, Source
 from liveguard.detect.ruleset import Rule, RuleSet
 
@@ -173,6 +173,8 @@ class Detector:
         self._latin_end = [p.latin_end for p in ruleset.patterns]
         self._live_by_context: dict[tuple[Context, str], list[bool]] = {}
         self._local = threading.local()
+        self._model_rules = [i for i, rule in enumerate(ruleset.rules) if rule.spec.model]
+        self.model = model.packaged() if self._model_rules else None
 
     def _scratch(self, database: hyperscan.Database) -> hyperscan.Scratch:
         scratches = getattr(self._local, "scratches", None)
@@ -335,12 +337,43 @@ class Detector:
             which = bisect_right(ends, hit[4])
             if hit[5] <= ends[which]:  # else it runs across the break into the next text
                 hits[which].append(hit)
-        return [
+        results = [
             self._findings(text_hits, normalised, views, contexts[i], ends[i] - len(texts[i]))
             if text_hits
             else []
             for i, text_hits in enumerate(hits)
         ]
+        if self._model_rules:
+            for i, text in enumerate(texts):
+                start = ends[i] - len(text)
+                self._add_model_findings(results[i], normalised, start, ends[i], contexts[i])
+        return results
+
+    def _add_model_findings(
+        self,
+        findings: list[Finding],
+        normalised: normalize.Normalised,
+        start: int,
+        end: int,
+        context: Context,
+    ) -> None:
+        """The classifier's findings for a short text, in categories no rule found."""
+        found = {finding.rule.category for finding in findings}
+        live = self._live(context, "base")
+        wanted = [
+            self.ruleset.rules[index]
+            for index in self._model_rules
+            if live[index]
+            and self.ruleset.rules[index].category not in found
+            and end - start <= self.ruleset.rules[index].spec.model.max_chars
+        ]
+        if not wanted or end == start:
+            return
+        text = normalised.base[start:end]
+        scores = self.model.scores(*model.features(text, context.role, context.category))
+        for rule in wanted:
+            if scores.get(rule.category, 0.0) >= rule.spec.model.threshold:
+                findings.append(self._finding(rule, start, end, normalised, start, text))
 
     def detect_normalised(
         self, normalised: normalize.Normalised, context: Context
@@ -348,7 +381,10 @@ class Detector:
         """Findings in a text already normalised (when one text is checked repeatedly)."""
         views = {"base": normalised.base, "compact": normalised.compact}
         hits = self._hits(normalised)
-        return self._findings(hits, normalised, views, context, 0) if hits else []
+        findings = self._findings(hits, normalised, views, context, 0) if hits else []
+        if self._model_rules:
+            self._add_model_findings(findings, normalised, 0, len(normalised.base), context)
+        return findings
 
     def _findings(
         self,

@@ -106,6 +106,17 @@ class UnlessNear(BaseModel):
     within: int = Field(default=8, ge=0, le=60, description="characters between them")
 
 
+class ModelUse(BaseModel):
+    """The rule also fires when the shipped classifier (``model.py``) scores a short text
+    of the file's category at or above ``threshold``; the finding quotes the whole text,
+    for a person to review."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    threshold: float = Field(ge=0.5, le=0.99)
+    max_chars: int = Field(default=300, ge=10, le=2000, description="longer texts: rules only")
+
+
 class RuleSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -116,6 +127,7 @@ class RuleSpec(BaseModel):
     templates: list[str] = []
     patterns: list[str] = Field(default=[], description="regexes over the normalised text")
     near: Near | None = None
+    model: ModelUse | None = None
     view: Literal["any", "base", "compact"] = "any"
     # Regexes run over the text as written (base) and with separators dropped (compact),
     # so 138 0013 8000 is a number; "base" spares the second scan for patterns that read
@@ -137,8 +149,8 @@ class RuleSpec(BaseModel):
 
     @model_validator(mode="after")
     def _has_something_to_match(self) -> RuleSpec:
-        if not (self.terms or self.templates or self.patterns or self.near):
-            raise ValueError("a rule needs terms, templates, patterns or near")
+        if not (self.terms or self.templates or self.patterns or self.near or self.model):
+            raise ValueError("a rule needs terms, templates, patterns, near or model")
         return self
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import hyperscan
 
-from liveguard.detect import normalize
+from liveguard.detect import model, normalize
 from liveguard.detect.rulefile import (
     TEMPLATE_SLOT,
     GroupSpec,
@@ -269,6 +269,7 @@ def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
                     where.append(at_t)
             for t, phrase in enumerate(rule_spec.unless):
                 add_literal("unless", index, phrase, spec.where("rules", r, "unless", t))
+    problems += _model_problems(files)
     if problems:
         raise RuleFileError(problems)
 
@@ -296,6 +297,8 @@ def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
     digest = hashlib.sha256()
     for spec in files:
         digest.update(spec.model_dump_json().encode("utf-8"))
+    if any(rule.model for spec in files for rule in spec.rules):
+        digest.update(model.packaged_digest())  # a retrained model is a new rule set
     version = digest.hexdigest()[:12] + (f"+{extra_version}" if extra_version else "")
     literal_count = sum(1 for p in patterns if p.literal_bytes)
     return RuleSet(
@@ -309,6 +312,24 @@ def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
         expressions=expressions,
         files=sorted({w.split(":")[0] for w in where}),
     )
+
+
+def _model_problems(files: list[RuleFile]) -> list[str]:
+    """A rule that uses the classifier needs one shipped that knows its category."""
+    problems = []
+    shipped = model.packaged()
+    for spec in files:
+        for r, rule in enumerate(spec.rules):
+            if rule.model is None:
+                continue
+            if shipped is None:
+                problems.append(f"{spec.where('rules', r, 'model')}: no trained model is shipped")
+            elif spec.category not in shipped.categories:
+                problems.append(
+                    f"{spec.where('rules', r, 'model')}: the model knows no category "
+                    f"{spec.category!r} (it knows {', '.join(shipped.categories)})"
+                )
+    return problems
 
 
 def _build(

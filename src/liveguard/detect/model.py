@@ -1,0 +1,165 @@
+"""A small text classifier per category, for the phrasings no rule lists.
+
+Rules quote exactly what they match; people find new ways to say "add me on WeChat" every
+day. This model scores a short text (an utterance, a chat line) per category from hashed
+character 1-3-grams of the normalised text plus the speaker's role and the product
+category, with one logistic regression per category. It is trained on the labelled lines
+the project ships (``liveguard evaluate detect`` keeps a held-out file apart from them),
+in NumPy: no model is downloaded, and a retrain is a command
+(``python -m liveguard.detect.model train``).
+
+A rule file opts in with ``model: {threshold: ...}`` on a rule: the rule then also fires
+on a short text the model scores above the threshold, quoting the whole text for a person
+to review. Everything here is vectorised, so scoring a line costs tens of microseconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+DIMENSION = 1 << 18  # hashed features: collisions are rare at a few hundred per line
+MODEL_FILE = "data/model.npz"
+_PRIME_1, _PRIME_2 = np.uint64(1_000_003), np.uint64(998_244_353)
+
+
+def features(text: str, role: str | None, category: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """(indices, values) of one normalised text: L2-normalised log-scaled counts."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(
+        np.uint64
+    )
+    grams = [codes * _PRIME_1]
+    if len(codes) > 1:
+        grams.append(codes[:-1] * _PRIME_2 + codes[1:] * _PRIME_1 + np.uint64(1))
+    if len(codes) > 2:
+        grams.append(
+            (codes[:-2] * _PRIME_2 + codes[1:-1]) * _PRIME_2 + codes[2:] * _PRIME_1 + np.uint64(2)
+        )
+    context = [f"role={role}", f"category={category}"]
+    extra = np.array([hash_text(token) for token in context], dtype=np.uint64)
+    hashed = np.concatenate([*grams, extra]) % np.uint64(DIMENSION)
+    indices, counts = np.unique(hashed.astype(np.int64), return_counts=True)
+    values = 1.0 + np.log(counts)
+    values /= np.sqrt(np.sum(values * values))
+    return indices, values
+
+
+def hash_text(token: str) -> int:
+    """A stable hash (Python's own is salted per process)."""
+    value = 1469598103934665603
+    for byte in token.encode("utf-8"):
+        value = ((value ^ byte) * 1099511628211) % (1 << 64)
+    return value
+
+
+@dataclass(frozen=True)
+class Model:
+    categories: tuple[str, ...]
+    weights: np.ndarray  # (categories, DIMENSION)
+    bias: np.ndarray  # (categories,)
+
+    def scores(self, indices: np.ndarray, values: np.ndarray) -> dict[str, float]:
+        """Probability per category for one text's features."""
+        logits = self.weights[:, indices] @ values + self.bias
+        return dict(zip(self.categories, (1 / (1 + np.exp(-logits))).tolist(), strict=True))
+
+    def save(self, path: Path) -> None:
+        np.savez_compressed(
+            path,
+            categories=np.array(self.categories),
+            weights=self.weights.astype(np.float16),
+            bias=self.bias,
+        )
+
+
+def load(path: Path) -> Model:
+    with np.load(path) as data:
+        return Model(
+            tuple(str(c) for c in data["categories"]),
+            data["weights"].astype(np.float32),
+            data["bias"].astype(np.float32),
+        )
+
+
+def _packaged_path() -> Path:
+    return Path(str(resources.files(__package__).joinpath(MODEL_FILE)))
+
+
+@cache
+def packaged() -> Model | None:
+    """The model shipped with LiveGuard, or None when it has not been trained."""
+    path = _packaged_path()
+    return load(path) if path.exists() else None
+
+
+@cache
+def packaged_digest() -> bytes:
+    path = _packaged_path()
+    return hashlib.sha256(path.read_bytes()).digest() if path.exists() else b"no model"
+
+
+def train(items: list[dict], categories: list[str], *, epochs: int = 60, l2: float = 1e-4) -> Model:
+    """Logistic regression per category by Adam on the sparse features (deterministic)."""
+    from liveguard.detect import normalize
+
+    normaliser = normalize.default()
+    rows = [
+        features(normaliser(item["text"]).base, item.get("role"), item.get("category"))
+        for item in items
+    ]
+    labels = np.array(
+        [[name in item["labels"] for name in categories] for item in items], dtype=np.float32
+    )
+    weights = np.zeros((len(categories), DIMENSION), dtype=np.float32)
+    bias = np.zeros(len(categories), dtype=np.float32)
+    moment = np.zeros_like(weights)
+    velocity = np.zeros_like(weights)
+    rate, beta1, beta2, step = 0.05, 0.9, 0.999, 0
+    # positives are rarer than the rest: weigh both classes equally
+    positive = labels.mean(axis=0).clip(1e-3, 1 - 1e-3)
+    order = np.random.default_rng(20261123)
+    for _ in range(epochs):
+        for batch in np.array_split(order.permutation(len(rows)), max(1, len(rows) // 64)):
+            step += 1
+            gradient = np.zeros_like(weights)
+            gradient_bias = np.zeros_like(bias)
+            for n in batch:
+                indices, values = rows[n]
+                logits = weights[:, indices] @ values + bias
+                error = 1 / (1 + np.exp(-logits)) - labels[n]
+                error *= np.where(labels[n] > 0, 0.5 / positive, 0.5 / (1 - positive))
+                gradient[:, indices] += np.outer(error, values)
+                gradient_bias += error
+            gradient = gradient / len(batch) + l2 * weights
+            moment = beta1 * moment + (1 - beta1) * gradient
+            velocity = beta2 * velocity + (1 - beta2) * gradient * gradient
+            correction = rate * np.sqrt(1 - beta2**step) / (1 - beta1**step)
+            weights -= correction * moment / (np.sqrt(velocity) + 1e-8)
+            bias -= rate * gradient_bias / len(batch)
+    return Model(tuple(categories), weights, bias)
+
+
+def main(argv: list[str]) -> int:
+    """``python -m liveguard.detect.model train DATA... --out PATH``."""
+    if len(argv) < 2 or argv[0] != "train" or "--out" not in argv:
+        print("usage: python -m liveguard.detect.model train DATA.jsonl... --out model.npz")
+        return 2
+    out = Path(argv[argv.index("--out") + 1])
+    paths = [Path(a) for a in argv[1 : argv.index("--out")]]
+    items = [json.loads(line) for path in paths for line in path.open(encoding="utf-8")]
+    categories = sorted({label for item in items for label in item["labels"]})
+    model = train(items, categories)
+    model.save(out)
+    print(f"trained on {len(items)} lines, categories {', '.join(categories)}: {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
