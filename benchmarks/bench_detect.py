@@ -895,7 +895,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "",
             ],
             [
-                "Hyperscan scan alone (base view)",
+                "Hyperscan scan alone (compact view)",
                 mbps(r["scan_mbps"]),
                 "(info)",
                 "",
