@@ -344,36 +344,47 @@ class Detector:
             for i, text_hits in enumerate(hits)
         ]
         if self._model_rules:
-            for i, text in enumerate(texts):
-                start = ends[i] - len(text)
-                self._add_model_findings(results[i], normalised, start, ends[i], contexts[i])
+            spans = [(end - len(text), end) for text, end in zip(texts, ends, strict=True)]
+            self._add_model_findings(results, normalised, spans, contexts)
         return results
 
     def _add_model_findings(
         self,
-        findings: list[Finding],
+        results: list[list[Finding]],
         normalised: normalize.Normalised,
-        start: int,
-        end: int,
-        context: Context,
+        spans: list[tuple[int, int]],
+        contexts: list[Context],
     ) -> None:
-        """The classifier's findings for a short text, in categories no rule found."""
-        found = {finding.rule.category for finding in findings}
-        live = self._live(context, "base")
-        wanted = [
-            self.ruleset.rules[index]
-            for index in self._model_rules
-            if live[index]
-            and self.ruleset.rules[index].category not in found
-            and end - start <= self.ruleset.rules[index].spec.model.max_chars
-        ]
-        if not wanted or end == start:
+        """The classifier's findings for short texts, in categories no rule found; one
+        vectorised pass over every text that needs it."""
+        rules = self.ruleset.rules
+        todo = []  # (text, the model rules it needs)
+        for i, (start, end) in enumerate(spans):
+            found = {finding.rule.category for finding in results[i]}
+            live = self._live(contexts[i], "base")
+            wanted = [
+                rules[index]
+                for index in self._model_rules
+                if live[index]
+                and rules[index].category not in found
+                and 0 < end - start <= rules[index].spec.model.max_chars
+            ]
+            if wanted:
+                todo.append((i, wanted))
+        if not todo:
             return
-        text = normalised.base[start:end]
-        scores = self.model.scores(*model.features(text, context.role, context.category))
-        for rule in wanted:
-            if scores.get(rule.category, 0.0) >= rule.spec.model.threshold:
-                findings.append(self._finding(rule, start, end, normalised, start, text))
+        probabilities = self.model.scores_many(
+            normalised.base,
+            [spans[i] for i, _ in todo],
+            [(contexts[i].role, contexts[i].category) for i, _ in todo],
+        )
+        column = {category: k for k, category in enumerate(self.model.categories)}
+        for row, (i, wanted) in enumerate(todo):
+            start, end = spans[i]
+            for rule in wanted:
+                if probabilities[row, column[rule.category]] >= rule.spec.model.threshold:
+                    text = normalised.base[start:end]
+                    results[i].append(self._finding(rule, start, end, normalised, start, text))
 
     def detect_normalised(
         self, normalised: normalize.Normalised, context: Context
@@ -383,7 +394,7 @@ class Detector:
         hits = self._hits(normalised)
         findings = self._findings(hits, normalised, views, context, 0) if hits else []
         if self._model_rules:
-            self._add_model_findings(findings, normalised, 0, len(normalised.base), context)
+            self._add_model_findings([findings], normalised, [(0, len(normalised.base))], [context])
         return findings
 
     def _findings(
