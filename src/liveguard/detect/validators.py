@@ -22,6 +22,8 @@ def luhn(number: str) -> bool:
 
 
 _HANDLE = re.compile(r"[a-z0-9_-]+$")
+# a single-letter contact word (v for WeChat, q for QQ) glued to more letters: a word
+_LATIN_WORD = re.compile(r"[vq](?![xq])[a-z]")
 
 
 def handle(matched: str) -> bool:
@@ -30,6 +32,8 @@ def handle(matched: str) -> bool:
     run = _HANDLE.search(matched)
     if run is None or not 6 <= len(run.group()) <= 30:
         return False
+    if _LATIN_WORD.match(matched):
+        return False  # "v" run into a word (vol 500ml, VIP888) is no contact word
     if any(ch.isdigit() or ch == "_" for ch in run.group()):
         return True
     return matched[: run.start()].rstrip().endswith((":", "是", "号", "为"))
