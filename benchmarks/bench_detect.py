@@ -55,7 +55,7 @@ try:  # the venv installs the package (editable); PYTHONPATH can point at anothe
 except ImportError:  # a checkout without the package installed
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from _report import median, percentile, rate, section
+from _report import median, percentile, pin, rate, section, table
 
 from liveguard import legal
 from liveguard.detect import engine, normalize, ruleset
@@ -96,22 +96,6 @@ def verdict(met: bool) -> str:
     return "MET" if met else "MISSED"
 
 
-def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    cells = [list(map(str, header))] + [[str(c) for c in row] for row in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
-    for n, row in enumerate(cells):
-        print(
-            "  "
-            + "  ".join(
-                c.ljust(w) if i == 0 else c.rjust(w)
-                for i, (c, w) in enumerate(zip(row, widths, strict=True))
-            )
-        )
-        if n == 0:
-            print("  " + "  ".join("-" * w for w in widths))
-    sys.stdout.flush()
-
-
 def rss_mb() -> tuple[float, float | None]:
     """(peak RSS from getrusage, current VmRSS where /proc has it), in MB."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
@@ -122,18 +106,6 @@ def rss_mb() -> tuple[float, float | None]:
     except OSError:
         pass
     return peak, None
-
-
-def pin(core: int | None) -> str:
-    if not hasattr(os, "sched_setaffinity"):
-        return "not pinned (no sched_setaffinity here)"
-    allowed = sorted(os.sched_getaffinity(0))
-    chosen = allowed[-1] if core is None else core
-    try:
-        os.sched_setaffinity(0, {chosen})
-    except OSError as error:
-        return f"not pinned ({error})"
-    return f"pinned to core {chosen} (of {allowed})"
 
 
 def utf8(text: str) -> bytes:

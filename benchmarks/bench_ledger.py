@@ -58,7 +58,7 @@ try:  # the venv installs the package (editable); PYTHONPATH can point at anothe
 except ImportError:  # a checkout without the package installed
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from _report import median, percentile, rate, section
+from _report import median, percentile, rate, section, table
 
 from liveguard import migrations
 from liveguard.db import UTCDateTime, make_engine, make_session_factory, transaction
@@ -97,21 +97,6 @@ LINES = [
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.3f} ms"
-
-
-def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    cells = [list(map(str, header))] + [[str(c) for c in row] for row in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
-    for n, row in enumerate(cells):
-        print(
-            "  "
-            + "  ".join(
-                c.ljust(w) if i == 0 else c.rjust(w)
-                for i, (c, w) in enumerate(zip(row, widths, strict=True))
-            )
-        )
-        if n == 0:
-            print("  " + "  ".join("-" * w for w in widths))
 
 
 def utterance(i: int) -> RecordIn:

@@ -95,7 +95,7 @@ def test_demo_loads_once_and_reverify_runs(cli_env, database_url):
     with engine.connect() as connection:
         ledger_size = connection.execute(text("SELECT tree_size FROM evidence_state")).scalar()
         checkpoint = connection.execute(text("SELECT tree_size FROM evidence_checkpoints")).all()
-    assert ledger_size == 9 and [row[0] for row in checkpoint] == [9]
+    assert ledger_size == 13 and [row[0] for row in checkpoint] == [13]
     engine.dispose()
     report = runner.invoke(cli, ["reverify"])
     assert report.exit_code == 0

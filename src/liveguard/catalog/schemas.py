@@ -1,35 +1,100 @@
-"""API shapes for listings. Money in integer fen."""
+"""API shapes for listings, their versions, reviews and appeals. Money in integer fen."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from enum import StrEnum
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from liveguard.catalog.models import ListingStatus
-from liveguard.parties.schemas import CategoryCode
+from liveguard.catalog.models import ListingStatus, ReviewerKind, Verdict
+from liveguard.parties.schemas import CategoryCode, MerchantPublic
 
 Fen = Annotated[int, Field(ge=0, description="integer fen (1 yuan = 100 fen)")]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=300)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+
+# the fields a version records, in the order a version shows them
+LISTING_FIELDS = (
+    "title",
+    "description",
+    "category",
+    "price_fen",
+    "original_price_fen",
+    "shipping_fee_fen",
+    "stock",
+    "label",
+    "store_terms",
+)
 
 
-class ListingCreate(BaseModel):
+def check_original_price(price_fen: int, original_price_fen: int | None) -> None:
+    if original_price_fen is not None and original_price_fen < price_fen:
+        raise ValueError(
+            "original_price_fen is below price_fen: a struck-through price must be higher"
+        )
+
+
+class ListingBase(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    merchant_id: int
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=300)]
-    description: str = ""
+    title: Title
+    description: str = Field(default="", max_length=20000)
     category: CategoryCode
     price_fen: Fen
     original_price_fen: Fen | None = None
     shipping_fee_fen: Fen = 0
     stock: int = Field(default=0, ge=0)
-    label: dict[str, str] = Field(default_factory=dict)
+    label: dict[str, str] = Field(
+        default_factory=dict,
+        description="what the package says: product_name, producer_name, producer_address, "
+        "licence_number, production_date (YYYY-MM-DD), shelf_life, standard_number",
+    )
+    store_terms: str = Field(default="", max_length=20000, description="return, after-sales")
 
     @model_validator(mode="after")
-    def _original_not_below_price(self) -> ListingCreate:
-        if self.original_price_fen is not None and self.original_price_fen < self.price_fen:
-            raise ValueError("original_price_fen is below price_fen: it cannot be a discount")
+    def _original_not_below_price(self) -> ListingBase:
+        check_original_price(self.price_fen, self.original_price_fen)
+        return self
+
+
+class ListingCreate(ListingBase):
+    merchant_id: int
+
+
+class ImportRow(ListingBase):
+    """A row of a bulk import: a merchant's own import may leave out ``merchant_id``."""
+
+    merchant_id: int | None = None
+
+
+class ListingUpdate(BaseModel):
+    """A change: only the fields sent are changed; send null to remove the original price."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title | None = None
+    description: str | None = Field(default=None, max_length=20000)
+    category: CategoryCode | None = None
+    price_fen: Fen | None = None
+    original_price_fen: Fen | None = None
+    shipping_fee_fen: Fen | None = None
+    stock: int | None = Field(default=None, ge=0)
+    label: dict[str, str] | None = None
+    store_terms: str | None = Field(default=None, max_length=20000)
+
+    @model_validator(mode="after")
+    def _only_original_price_may_be_null(self) -> ListingUpdate:
+        nulled = sorted(
+            name
+            for name in self.model_fields_set
+            if getattr(self, name) is None and name != "original_price_fen"
+        )
+        if nulled:
+            raise ValueError(f"{', '.join(nulled)} cannot be null: leave the field out instead")
+        if not self.model_fields_set:
+            raise ValueError("send at least one field to change")
         return self
 
 
@@ -46,5 +111,141 @@ class ListingRead(BaseModel):
     shipping_fee_fen: int
     stock: int
     label: dict[str, str]
+    store_terms: str
     status: ListingStatus
+    version: int
+    awaiting_decision: bool
     created_at: datetime
+    updated_at: datetime
+
+
+class LegalBasisRead(BaseModel):
+    law: str
+    article: int
+    quote: str | None = None
+    version: str | None = None
+
+
+class ProblemRead(BaseModel):
+    check: str = Field(description="a stable check id, e.g. shipping.excessive")
+    severity: str
+    message: str
+    field: str | None
+    legal_basis: list[LegalBasisRead]
+    evidence: dict[str, Any]
+
+
+class ReviewRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    listing_id: int
+    version: int
+    verdict: Verdict
+    problems: list[ProblemRead]
+    reviewer_kind: ReviewerKind
+    reviewer: str
+    reason: str | None
+    created_at: datetime
+
+
+class ListingReviewed(ListingRead):
+    """A listing with its latest review: why it may or may not go on sale."""
+
+    review: ReviewRead | None = None
+
+
+class VersionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    listing_id: int
+    version: int
+    title: str
+    description: str
+    category: str
+    price_fen: int
+    original_price_fen: int | None
+    shipping_fee_fen: int
+    stock: int
+    label: dict[str, str]
+    store_terms: str
+    created_at: datetime
+    created_by: str
+    ledger_seq: int = Field(description="the evidence-ledger item holding this version")
+
+
+class StaffDecision(StrEnum):
+    approve = "approve"
+    reject = "reject"
+    request_changes = "request_changes"
+
+
+class DecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    decision: StaffDecision
+    reason: Reason | None = Field(default=None, description="shown to the merchant")
+    version: int | None = Field(
+        default=None, description="the version decided on; refused if the listing changed since"
+    )
+
+
+class AppealIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    statement: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=5, max_length=5000)
+    ] = Field(description="why the review is wrong, or what was fixed")
+
+
+class AppealRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    listing_id: int
+    version: int
+    statement: str
+    submitted_by: str
+    submitted_at: datetime
+    decision_id: int | None
+
+
+class QueueItem(BaseModel):
+    listing: ListingRead
+    review: ReviewRead | None
+    appeal: AppealRead | None = Field(description="the open appeal, if the merchant appealed")
+
+
+class ImportedRow(BaseModel):
+    row: int
+    id: int
+    status: ListingStatus
+
+
+class RowError(BaseModel):
+    row: int = Field(description="1-based: the first listing (the first CSV line after the header)")
+    field: str
+    message: str
+    fix: str = ""
+
+
+class ImportResult(BaseModel):
+    created: list[ImportedRow]
+    errors: list[RowError]
+
+
+class ListingPublic(BaseModel):
+    """A listing as a buyer sees it, with the seller's licence information (电子商务法 art. 15)."""
+
+    id: int
+    title: str
+    description: str
+    category: str
+    price_fen: int
+    original_price_fen: int | None
+    shipping_fee_fen: int
+    stock: int
+    label: dict[str, str]
+    store_terms: str
+    version: int
+    merchant: MerchantPublic

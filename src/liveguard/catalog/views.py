@@ -1,31 +1,228 @@
-"""Listing routes."""
+"""Listing routes: create and change (each a reviewed version), decisions, appeals, sale,
+bulk import, and the public page a buyer sees."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from datetime import datetime
+from typing import Annotated
 
-from liveguard.catalog import service
-from liveguard.catalog.schemas import ListingCreate, ListingRead
-from liveguard.web.deps import AnyStaff, DbSession, Signed, Today, check_merchant_access
+from fastapi import APIRouter, Depends, Request, status
+from sqlalchemy.orm import Session
 
-router = APIRouter(prefix="/listings", tags=["catalog"])
+from liveguard.auth.models import PrincipalKind
+from liveguard.auth.service import Principal
+from liveguard.catalog import review, service
+from liveguard.catalog.models import Listing, ListingStatus
+from liveguard.catalog.schemas import (
+    AppealIn,
+    AppealRead,
+    DecisionIn,
+    ImportResult,
+    ListingCreate,
+    ListingPublic,
+    ListingRead,
+    ListingReviewed,
+    ListingUpdate,
+    QueueItem,
+    ReviewRead,
+    VersionRead,
+)
+from liveguard.clock import CHINA
+from liveguard.errors import Forbidden, NotFound
+from liveguard.parties import service as parties_service
+from liveguard.parties.models import StaffRole
+from liveguard.parties.schemas import DocumentPublic, MerchantPublic
+from liveguard.web.deps import AnyStaff, Compliance, DbSession, Signed, check_merchant_access
+
+router = APIRouter(tags=["catalog"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=ListingRead)
-def create_listing(
-    listing_in: ListingCreate, db_session: DbSession, today: Today, principal: Signed
-):
+def get_now(request: Request) -> datetime:
+    return request.app.state.clock.now()
+
+
+Now = Annotated[datetime, Depends(get_now)]
+
+
+def actor(principal: Principal) -> str:
+    """How a version or decision names who made it: a staff username or merchant:<id>."""
+    return principal.name if principal.is_staff else f"{principal.kind.value}:{principal.id}"
+
+
+# Lookups depend on a signed-in caller, so an anonymous request cannot probe for ids.
+def current_listing(listing_id: int, db_session: DbSession, _: Signed) -> Listing:
+    return service.get(db_session=db_session, listing_id=listing_id)
+
+
+CurrentListing = Annotated[Listing, Depends(current_listing)]
+
+
+def reviewed(db_session: Session, listing: Listing) -> ListingReviewed:
+    shown = ListingReviewed.model_validate(listing)
+    latest = review.latest_review(db_session=db_session, listing_id=listing.id)
+    shown.review = ReviewRead.model_validate(latest) if latest else None
+    return shown
+
+
+@router.post("/listings", status_code=status.HTTP_201_CREATED, response_model=ListingReviewed)
+def create_listing(listing_in: ListingCreate, db_session: DbSession, now: Now, principal: Signed):
+    """Store and review a listing. A refused listing is stored too, with its reasons."""
     check_merchant_access(principal, listing_in.merchant_id, write=True)
-    return service.create(db_session=db_session, listing_in=listing_in, today=today)
+    listing = service.create(
+        db_session=db_session, listing_in=listing_in, now=now, actor=actor(principal)
+    )
+    return reviewed(db_session, listing)
 
 
-@router.get("", response_model=list[ListingRead])
+@router.get("/listings", response_model=list[ListingRead])
 def list_listings(db_session: DbSession, _: AnyStaff, merchant_id: int | None = None):
     return service.get_all(db_session=db_session, merchant_id=merchant_id)
 
 
-@router.get("/{listing_id}", response_model=ListingRead)
-def read_listing(listing_id: int, db_session: DbSession, principal: Signed):
-    listing = service.get(db_session=db_session, listing_id=listing_id)
+@router.get("/listings/review-queue", response_model=list[QueueItem])
+def review_queue(db_session: DbSession, _: AnyStaff):
+    """Listings waiting for a staff decision: review asked for changes, or an appeal."""
+    items = []
+    for listing in service.review_queue(db_session=db_session):
+        latest = review.latest_review(db_session=db_session, listing_id=listing.id)
+        appeal = service.open_appeal(db_session=db_session, listing=listing)
+        items.append(
+            QueueItem(
+                listing=ListingRead.model_validate(listing),
+                review=ReviewRead.model_validate(latest) if latest else None,
+                appeal=AppealRead.model_validate(appeal) if appeal else None,
+            )
+        )
+    return items
+
+
+@router.post("/listings/import", response_model=ImportResult)
+async def import_listings(request: Request, db_session: DbSession, now: Now, principal: Signed):
+    """Many listings at once, as a JSON list or a CSV file (``Content-Type: text/csv``).
+
+    Valid rows are stored and reviewed even when others fail; each failure names its row
+    and field.
+    """
+    own = principal.id if principal.kind is PrincipalKind.merchant else None
+    if own is None and principal.role not in (StaffRole.compliance, StaffRole.admin):
+        raise Forbidden("bulk import is for the merchant itself or compliance staff")
+    rows = service.parse_import(await request.body(), request.headers.get("content-type", ""))
+    return service.import_rows(
+        db_session=db_session, rows=rows, now=now, actor=actor(principal), own_merchant_id=own
+    )
+
+
+@router.get("/listings/{listing_id}", response_model=ListingReviewed)
+def read_listing(listing: CurrentListing, db_session: DbSession, principal: Signed):
     check_merchant_access(principal, listing.merchant_id, write=False)
-    return listing
+    return reviewed(db_session, listing)
+
+
+@router.patch("/listings/{listing_id}", response_model=ListingReviewed)
+def change_listing(
+    listing_in: ListingUpdate,
+    listing: CurrentListing,
+    db_session: DbSession,
+    now: Now,
+    principal: Signed,
+):
+    """Change a listing: a new version, reviewed again; a refused change takes it off sale."""
+    check_merchant_access(principal, listing.merchant_id, write=True)
+    service.update(
+        db_session=db_session,
+        listing=listing,
+        listing_in=listing_in,
+        now=now,
+        actor=actor(principal),
+    )
+    return reviewed(db_session, listing)
+
+
+@router.get("/listings/{listing_id}/versions", response_model=list[VersionRead])
+def listing_versions(listing: CurrentListing, db_session: DbSession, principal: Signed):
+    check_merchant_access(principal, listing.merchant_id, write=False)
+    return service.get_versions(db_session=db_session, listing_id=listing.id)
+
+
+@router.get("/listings/{listing_id}/reviews", response_model=list[ReviewRead])
+def listing_reviews(listing: CurrentListing, db_session: DbSession, principal: Signed):
+    check_merchant_access(principal, listing.merchant_id, write=False)
+    return review.get_reviews(db_session=db_session, listing_id=listing.id)
+
+
+@router.post("/listings/{listing_id}/decision", response_model=ListingReviewed)
+def decide(
+    decision_in: DecisionIn,
+    listing: CurrentListing,
+    db_session: DbSession,
+    now: Now,
+    principal: Compliance,
+):
+    """Staff approve, reject or request changes; the reason is shown to the merchant."""
+    service.decide(
+        db_session=db_session,
+        listing=listing,
+        decision_in=decision_in,
+        now=now,
+        actor=actor(principal),
+    )
+    return reviewed(db_session, listing)
+
+
+@router.post(
+    "/listings/{listing_id}/appeal", status_code=status.HTTP_201_CREATED, response_model=AppealRead
+)
+def appeal(
+    appeal_in: AppealIn,
+    listing: CurrentListing,
+    db_session: DbSession,
+    now: Now,
+    principal: Signed,
+):
+    """The merchant contests a review of its own listing: it goes back to the staff queue."""
+    if principal.kind is not PrincipalKind.merchant or principal.id != listing.merchant_id:
+        raise Forbidden("only the merchant that owns the listing can appeal its review")
+    return service.appeal(
+        db_session=db_session,
+        listing=listing,
+        statement=appeal_in.statement,
+        now=now,
+        actor=actor(principal),
+    )
+
+
+@router.post("/listings/{listing_id}/publish", response_model=ListingReviewed)
+def publish(listing: CurrentListing, db_session: DbSession, now: Now, principal: Signed):
+    """Put an approved listing on sale; anything else is refused with the review's reasons."""
+    check_merchant_access(principal, listing.merchant_id, write=True)
+    service.put_on_sale(db_session=db_session, listing=listing, now=now)
+    return reviewed(db_session, listing)
+
+
+@router.post("/listings/{listing_id}/unpublish", response_model=ListingReviewed)
+def unpublish(listing: CurrentListing, db_session: DbSession, now: Now, principal: Signed):
+    check_merchant_access(principal, listing.merchant_id, write=True)
+    service.take_off_sale(db_session=db_session, listing=listing, now=now)
+    return reviewed(db_session, listing)
+
+
+@router.get("/public/listings/{listing_id}", response_model=ListingPublic, tags=["public"])
+def public_listing(listing_id: int, db_session: DbSession, now: Now):
+    """A listing on sale as a buyer sees it, with the seller's licence information
+    (电子商务法 art. 15): no sign-in."""
+    listing = service.get(db_session=db_session, listing_id=listing_id)
+    if listing.status is not ListingStatus.on_sale:
+        raise NotFound("listing on sale", listing_id)
+    merchant = parties_service.get_merchant(db_session=db_session, merchant_id=listing.merchant_id)
+    permits = parties_service.approved_documents(
+        db_session=db_session,
+        owner_kind="merchant",
+        owner_id=merchant.id,
+        on=now.astimezone(CHINA).date(),
+    )
+    seller = MerchantPublic.model_validate(merchant)
+    seller.permits = [DocumentPublic.model_validate(p) for p in permits]
+    shown = {
+        name: getattr(listing, name) for name in ListingPublic.model_fields if name != "merchant"
+    }
+    return ListingPublic(**shown, merchant=seller)

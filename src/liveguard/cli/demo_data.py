@@ -216,14 +216,6 @@ def _load(db: Session, cipher: FieldCipher, blobs: BlobStore, today: date) -> No
         parties_service.create_consumer(
             db_session=db, cipher=cipher, consumer_in=ConsumerCreate(**item)
         )
-    for item in spec["listings"]:
-        data = {k: v for k, v in item.items() if k != "merchant"}
-        catalog_service.create(
-            db_session=db,
-            today=today,
-            listing_in=ListingCreate(merchant_id=ids["merchant"][item["merchant"]], **data),
-        )
-
     for item in spec["sessions"]:
         day = today - timedelta(days=item["start"]["days_ago"])
         started = datetime.combine(day, time.fromisoformat(item["start"]["at"]), CHINA)
@@ -251,5 +243,23 @@ def _load(db: Session, cipher: FieldCipher, blobs: BlobStore, today: date) -> No
                 for e in item["events"]
             ],
         )
+    # Each listing is reviewed as it is stored: the S3 "1 cent, 999 yuan shipping" item is
+    # refused with its reasons, as it would be in production. Stored after the sessions so
+    # the live room's ledger items keep their numbers (0-8).
+    listed_at = datetime.combine(today, time(0, 0), CHINA)  # never ahead of the clock
+    for item in spec["listings"]:
+        data = {k: v for k, v in item.items() if k != "merchant"}
+        label = dict(data.get("label", {}))
+        if "produced_days_ago" in label:  # a production date that stays in the past
+            days = int(label.pop("produced_days_ago"))
+            label["production_date"] = (today - timedelta(days=days)).isoformat()
+            data["label"] = label
+        catalog_service.create(
+            db_session=db,
+            now=listed_at,
+            actor=DEMO_ACTOR,
+            listing_in=ListingCreate(merchant_id=ids["merchant"][item["merchant"]], **data),
+        )
+
     # The licence that lapsed since onboarding is caught the way it would be in production.
     reviews.reverify(db_session=db, today=today)

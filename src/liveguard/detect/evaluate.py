@@ -7,33 +7,13 @@ finding of that category and the label lists it; scoring is per line, per catego
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from liveguard.detect.engine import Context, Detector
 from liveguard.detect.rulefile import Role, Source
-
-
-@dataclass
-class Score:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+from liveguard.scoring import Score, read_labelled
 
 
 @dataclass
@@ -70,20 +50,7 @@ class Report:
 
 
 def read_lines(path: Path) -> list[dict]:
-    items = []
-    with path.open(encoding="utf-8") as handle:
-        for number, raw in enumerate(handle, 1):
-            if not raw.strip():
-                continue
-            try:
-                item = json.loads(raw)
-            except json.JSONDecodeError as error:
-                raise ValueError(f"{path.name}:{number}: not JSON: {error.msg}") from None
-            for key in ("text", "labels"):
-                if key not in item:
-                    raise ValueError(f"{path.name}:{number}: missing {key!r}")
-            items.append(item)
-    return items
+    return read_labelled(path, ("text", "labels"))
 
 
 def evaluate(detector: Detector, items: Iterable[dict], categories: set[str]) -> Report:

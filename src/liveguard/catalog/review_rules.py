@@ -1,0 +1,428 @@
+"""The listing-review rules as data: ``data/review.yaml`` and ``data/lexicons.yaml``, read
+into strict models. Problems name the file, the line and the field
+(``review.yaml:212: checks.3.severity: ...``), for the people who edit the rules.
+
+The lexicon entries are compiled into a small detection rule set, so prohibited goods,
+placeholder phrases and unfair terms get the detect package's normalisation (traditional
+characters, full-width letters, 七 = 7, separators inside a word) and one Hyperscan pass.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from datetime import datetime
+from decimal import ROUND_FLOOR, Decimal
+from functools import cache
+from importlib import resources
+from typing import Any, Literal, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from liveguard.detect.rulefile import (
+    Examples,
+    Near,
+    RuleFile,
+    RuleFileError,
+    RuleSpec,
+    Severity,
+    UnlessNear,
+)
+from liveguard.detect.ruleset import RuleSet, compile_files
+from liveguard.legal import LegalBasis, quote_problem
+
+M = TypeVar("M", bound="BaseModel")
+REVIEW_FILE = "review.yaml"
+LEXICON_FILE = "lexicons.yaml"
+
+
+class ReviewRulesError(RuleFileError):
+    """Every problem found in the review rule files, one line each."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LexiconKind(enum.StrEnum):
+    """What the reviewer does with a lexicon hit (see lexicons.yaml)."""
+
+    prohibited = "prohibited"
+    placeholder_deferral = "placeholder_deferral"
+    placeholder_marker = "placeholder_marker"
+    unfair_term = "unfair_term"
+    refuses_return = "refuses_return"
+    return_exemption = "return_exemption"
+
+
+class TextField(enum.StrEnum):
+    """The listing texts that are scanned."""
+
+    title = "title"
+    description = "description"
+    product_name = "product_name"
+    store_terms = "store_terms"
+
+
+# --- review.yaml --------------------------------------------------------------------------
+
+
+class FieldRule(_Strict):
+    name: str
+    pattern: str
+    hint: str
+
+
+class LicenceRule(_Strict):
+    name: str
+    pattern: str
+    hint: str
+
+
+class CategoryLabel(_Strict):
+    required: list[str]
+    licence: LicenceRule | None = None
+    legal_basis: list[LegalBasis] = Field(min_length=1)
+
+
+class LabelRules(_Strict):
+    placeholders: list[str]
+    fields: dict[str, FieldRule]
+    categories: dict[str, CategoryLabel]
+
+    @model_validator(mode="after")
+    def _known_fields(self) -> LabelRules:
+        for code, category in self.categories.items():
+            unknown = set(category.required) - set(self.fields)
+            if unknown:
+                raise ValueError(f"category {code} requires unknown label fields {sorted(unknown)}")
+        return self
+
+
+class ShelfLifeUnit(_Strict):
+    days: int = Field(default=0, ge=0)
+    months: int = Field(default=0, ge=0)
+
+
+class ShelfLifeRules(_Strict):
+    units: dict[str, ShelfLifeUnit] = Field(min_length=1)
+
+
+class PriceReferences(_Strict):
+    """How a message names the price the original price was compared with."""
+
+    window: str
+    last_before_window: str
+
+
+class PriceRules(_Strict):
+    window_days: int = Field(ge=1)
+    raise_min_ratio: float = Field(gt=0)
+    raise_lookback_days: int = Field(ge=1)
+    references: PriceReferences
+
+
+class ShippingThreshold(_Strict):
+    cap_fen: int = Field(ge=0)
+    ratio: float = Field(ge=0)
+
+    def limit_fen(self, price_fen: int) -> int:
+        """The largest fair fee: the cap, or the share of the price when that is more
+        (money in integer fen; the ratio goes through Decimal, never float arithmetic)."""
+        share = (Decimal(price_fen) * Decimal(str(self.ratio))).to_integral_value(ROUND_FLOOR)
+        return max(self.cap_fen, int(share))
+
+
+class ShippingRules(_Strict):
+    default: ShippingThreshold
+    categories: dict[str, ShippingThreshold] = {}
+
+    def for_category(self, code: str) -> ShippingThreshold:
+        return self.categories.get(code, self.default)
+
+
+class ClaimRules(_Strict):
+    message: str = Field(min_length=4)
+
+
+class PlaceholderRules(_Strict):
+    min_description_chars: int = Field(ge=0)
+    # a product name made only of these words names nothing ("福利款", "补差价链接")
+    vague_names: list[str] = []
+
+
+class ListingExamples(_Strict):
+    positive: list[dict[str, Any]] = Field(min_length=1)
+    negative: list[dict[str, Any]] = Field(min_length=1)
+
+
+class CheckSpec(_Strict):
+    id: str = Field(pattern=r"^[a-z_]+(\.[a-z_]+)*$")
+    severity: Severity
+    message: str = Field(min_length=4)
+    legal_basis: list[LegalBasis] = Field(min_length=1)
+    examples: ListingExamples
+
+
+class LexiconCheckExamples(_Strict):
+    check: str
+    examples: ListingExamples
+
+
+class ReviewRules(_Strict):
+    example_base: dict[str, Any]
+    label: LabelRules
+    shelf_life: ShelfLifeRules
+    price: PriceRules
+    shipping: ShippingRules
+    text_fields: dict[TextField, str]
+    claims: ClaimRules
+    placeholder_link: PlaceholderRules
+    checks: list[CheckSpec]
+    listing_examples: list[LexiconCheckExamples] = []
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> ReviewRules:
+        ids = [c.id for c in self.checks]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"check ids must be unique; repeated: {repeated}")
+        return self
+
+    def check(self, check_id: str) -> CheckSpec:
+        for spec in self.checks:
+            if spec.id == check_id:
+                return spec
+        raise KeyError(f"{REVIEW_FILE} has no check {check_id!r}")
+
+
+# --- lexicons.yaml ------------------------------------------------------------------------
+
+
+class PhraseExamples(_Strict):
+    positive: list[str] = Field(min_length=1)
+    negative: list[str] = Field(min_length=1)
+
+
+class LexiconEntry(_Strict):
+    id: str = Field(pattern=r"^[a-z_]+\.[a-z_]+$")
+    kind: LexiconKind
+    name: str | None = None
+    severity: Severity | None = None
+    message: str | None = None
+    fields: list[TextField] = Field(min_length=1)
+    terms: list[str] = []
+    near: Near | None = None
+    unless: list[str] = []
+    unless_near: UnlessNear | None = None
+    # "base": match only as written, not across punctuation (the compact view drops it,
+    # so "无理由退货，不支持定制款" would read as "无理由退货不支持")
+    view: Literal["any", "base"] = "any"
+    legal_basis: list[LegalBasis] = Field(min_length=1)
+    examples: PhraseExamples
+
+    @model_validator(mode="after")
+    def _complete(self) -> LexiconEntry:
+        if not (self.terms or self.near):
+            raise ValueError("an entry needs terms or near")
+        if self.kind != "return_exemption" and not (self.severity and self.message):
+            raise ValueError(f"a {self.kind} entry needs a severity and a message")
+        if self.kind == "return_exemption" and not self.name:
+            raise ValueError("a return_exemption entry needs a name")
+        return self
+
+
+class Lexicons(_Strict):
+    entries: list[LexiconEntry] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Lexicons:
+        ids = [e.id for e in self.entries]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"entry ids must be unique; repeated: {repeated}")
+        return self
+
+    def entry(self, entry_id: str) -> LexiconEntry:
+        for entry in self.entries:
+            if entry.id == entry_id:
+                return entry
+        raise KeyError(f"{LEXICON_FILE} has no entry {entry_id!r}")
+
+    def rule_files(self) -> list[RuleFile]:
+        """The entries as detect rule files, for ``ruleset.compile_files``: one file (and
+        so one rule category) per entry, because the engine merges overlapping hits of
+        one category under the first rule, and two entries may match the same words
+        ("概不退换" is an unfair term and a refused return)."""
+        return [
+            RuleFile(
+                category=entry.id.replace(".", "_"),
+                title=entry.name or entry.id,
+                rules=[
+                    RuleSpec(
+                        id=entry.id,
+                        severity=entry.severity or Severity.low,
+                        message=entry.message or entry.name or entry.id,
+                        terms=entry.terms,
+                        near=entry.near,
+                        unless=entry.unless,
+                        unless_near=entry.unless_near,
+                        view=entry.view,
+                        legal_basis=entry.legal_basis,
+                        examples=Examples(
+                            positive=list(entry.examples.positive),
+                            negative=list(entry.examples.negative),
+                        ),
+                    )
+                ],
+            )
+            for entry in self.entries
+        ]
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def _plain(node: yaml.Node, path: tuple, lines: dict[tuple, int]) -> Any:
+    """The Python value of a composed YAML node, noting each path's line number."""
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        result = {}
+        for key_node, value_node in node.value:
+            if key_node.value in result:
+                raise ReviewRulesError(
+                    [f"line {key_node.start_mark.line + 1}: duplicate key {key_node.value!r}"]
+                )
+            result[key_node.value] = _plain(value_node, (*path, key_node.value), lines)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(item, (*path, i), lines) for i, item in enumerate(node.value)]
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_object(node)
+    finally:
+        loader.dispose()
+
+
+def _line_of(lines: dict[tuple, int], loc: tuple) -> int:
+    for end in range(len(loc), -1, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return 1
+
+
+def _bases(value: Any, path: tuple) -> list[tuple[tuple, LegalBasis]]:
+    """Every LegalBasis inside a parsed model, with its path."""
+    found = []
+    if isinstance(value, LegalBasis):
+        return [(path, value)]
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            found.extend(_bases(getattr(value, name), (*path, name)))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found.extend(_bases(item, (*path, key)))
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            found.extend(_bases(item, (*path, i)))
+    return found
+
+
+def parse(text: str, name: str, model: type[M]) -> M:
+    """One file's text, validated into ``model``; every legal quote verified."""
+    lines: dict[tuple, int] = {}
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{name}:{mark.line + 1}" if mark else name
+        problem = getattr(error, "problem", error)
+        raise ReviewRulesError([f"{where}: not valid YAML: {problem}"]) from None
+    if root is None:
+        raise ReviewRulesError([f"{name}: the file is empty"])
+    try:
+        data = _plain(root, (), lines)
+    except ReviewRulesError as error:
+        problems = [f"{name}:{p.removeprefix('line ')}" for p in error.problems]
+        raise ReviewRulesError(problems) from None
+    try:
+        spec = model.model_validate(data)
+    except ValidationError as error:
+        problems = []
+        for issue in error.errors():
+            loc = tuple(p for p in issue["loc"] if not (isinstance(p, str) and "[" in p))
+            field = ".".join(str(p) for p in loc) or "(file)"
+            message = str(issue["msg"]).removeprefix("Value error, ")
+            problems.append(f"{name}:{_line_of(lines, loc)}: {field}: {message}")
+        raise ReviewRulesError(problems) from None
+    problems = []
+    for path, basis in _bases(spec, ()):
+        if (problem := quote_problem(basis)) is not None:
+            field = ".".join(str(p) for p in path)
+            problems.append(f"{name}:{_line_of(lines, path)}: {field}: {problem}")
+    if isinstance(spec, ReviewRules):
+        problems.extend(_check_review(spec, name, lines))
+    if problems:
+        raise ReviewRulesError(problems)
+    return spec
+
+
+def _check_review(spec: ReviewRules, name: str, lines: dict[tuple, int]) -> list[str]:
+    """What pydantic cannot see: regexes compile, categories exist."""
+    from liveguard.parties.qualifications import catalogue
+
+    known = {c.code for c in catalogue().categories}
+    problems = []
+
+    def regex(pattern: str, path: tuple) -> None:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            problems.append(f"{name}:{_line_of(lines, path)}: {'.'.join(map(str, path))}: {error}")
+
+    for key, rule in spec.label.fields.items():
+        regex(rule.pattern, ("label", "fields", key, "pattern"))
+    for code, category in spec.label.categories.items():
+        if code not in known:
+            where = _line_of(lines, ("label", "categories", code))
+            problems.append(f"{name}:{where}: label.categories.{code}: not a category code")
+        if category.licence:
+            regex(category.licence.pattern, ("label", "categories", code, "licence", "pattern"))
+    for code in spec.shipping.categories:
+        if code not in known:
+            where = _line_of(lines, ("shipping", "categories", code))
+            problems.append(f"{name}:{where}: shipping.categories.{code}: not a category code")
+    try:
+        datetime.fromisoformat(str(spec.example_base.get("now")))
+    except ValueError:
+        problems.append(f"{name}:{_line_of(lines, ('example_base',))}: example_base.now: no date")
+    return problems
+
+
+def _read(file: str) -> str:
+    return resources.files(__package__).joinpath("data").joinpath(file).read_text("utf-8")
+
+
+@cache
+def review_rules() -> ReviewRules:
+    """The shipped thresholds, formats and check specs, parsed once."""
+    return parse(_read(REVIEW_FILE), REVIEW_FILE, ReviewRules)
+
+
+@cache
+def lexicons() -> Lexicons:
+    """The shipped phrase lists, parsed once."""
+    return parse(_read(LEXICON_FILE), LEXICON_FILE, Lexicons)
+
+
+def compile_lexicons(entries: Lexicons | None = None) -> RuleSet:
+    """The lexicon entries compiled into one Hyperscan rule set (see the module doc)."""
+    if entries is None:
+        return _shipped_lexicon_ruleset()
+    return compile_files(entries.rule_files(), extra_version="lexicons")
+
+
+@cache
+def _shipped_lexicon_ruleset() -> RuleSet:
+    return compile_files(lexicons().rule_files(), extra_version="lexicons")
