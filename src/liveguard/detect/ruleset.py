@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import os
+import platform
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -152,7 +154,9 @@ def _with_groups(pattern: str, groups: dict[str, list[str]], normaliser) -> str:
     """``{wechat}`` in a regex becomes an alternation of the group's normalised terms."""
 
     def alternation(match: re.Match) -> str:
-        terms = sorted({normaliser.term(t) for t in groups[match.group(1)]}, key=len, reverse=True)
+        terms = sorted(
+            {normaliser.term(t) for t in groups[match.group(1)]}, key=lambda t: (-len(t), t)
+        )
         return "(?:" + "|".join(re.escape(t) for t in terms if t) + ")"
 
     return TEMPLATE_SLOT.sub(alternation, pattern)
@@ -339,7 +343,12 @@ def _build(
     patterns: list[Pattern],
     ids: list[int],
 ) -> hyperscan.Database:
-    """One Hyperscan database of the expressions ``ids``, reporting those ids."""
+    """One Hyperscan database of the expressions ``ids``, reporting those ids; read from
+    the compile cache when the same expressions were compiled before."""
+    key = _cache_key(expressions, flags, ids)
+    cached = _cache_read(key)
+    if cached is not None:
+        return cached
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     try:
         database.compile(
@@ -360,7 +369,44 @@ def _build(
                     f"{where[i]}: pattern {expressions[i].decode()!r} does not compile: {alone}"
                 )
         raise RuleFileError(problems or [f"the rule set does not compile: {error}"]) from None
+    _cache_write(key, database)
     return database
+
+
+# Compiling ~20,000 expressions takes Hyperscan seconds; its databases serialise, so a
+# process that meets the same rule set again (a server restart, a test run) reads them.
+def _cache_dir() -> Path:
+    if configured := os.environ.get("LIVEGUARD_CACHE_DIR"):
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "liveguard" / "hyperscan"
+
+
+def _cache_key(expressions: list[bytes], flags: list[int], ids: list[int]) -> str:
+    digest = hashlib.sha256(f"{hyperscan.__version__}|{platform.machine()}".encode())
+    for i in ids:
+        digest.update(b"%d %d %d " % (i, flags[i], len(expressions[i])))
+        digest.update(expressions[i])
+    return digest.hexdigest()
+
+
+def _cache_read(key: str) -> hyperscan.Database | None:
+    try:
+        data = (_cache_dir() / f"{key}.hsdb").read_bytes()
+        return hyperscan.loadb(data, hyperscan.HS_MODE_BLOCK)
+    except (OSError, hyperscan.error):  # absent, unreadable, or built for another CPU
+        return None
+
+
+def _cache_write(key: str, database: hyperscan.Database) -> None:
+    try:
+        folder = _cache_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = folder / f"{key}.{os.getpid()}.tmp"
+        partial.write_bytes(hyperscan.dumpb(database))
+        partial.replace(folder / f"{key}.hsdb")  # whole or not at all
+    except OSError:
+        pass  # a read-only home: compile each time
 
 
 RULES_PACKAGE = "data/rules"

@@ -117,3 +117,23 @@ def test_a_regex_that_does_not_compile_is_named():
     with pytest.raises(RuleFileError) as raised:
         ruleset.compile_files([parse(bad, "demo.yaml")])
     assert "demo.yaml:12: pattern '最(佳' does not compile" in str(raised.value)
+
+
+def test_a_compiled_rule_set_is_cached_and_a_bad_cache_file_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.setenv("LIVEGUARD_CACHE_DIR", str(tmp_path))
+    first = ruleset.compile_files([parse(GOOD_RULE, "demo.yaml")])
+    cached = list(tmp_path.glob("*.hsdb"))
+    assert cached
+
+    def no_compile(*_args, **_kwargs):
+        raise AssertionError("compiled again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(ruleset.hyperscan, "Database", no_compile)
+        again = ruleset.compile_files([parse(GOOD_RULE, "demo.yaml")])
+    assert [f.rule.id for f in engine.Detector(again).detect("最佳")] == ["demo.one"]
+    assert again.version == first.version
+    for path in cached:
+        path.write_bytes(b"not a database")
+    rebuilt = ruleset.compile_files([parse(GOOD_RULE, "demo.yaml")])
+    assert [f.rule.id for f in engine.Detector(rebuilt).detect("最佳")] == ["demo.one"]
