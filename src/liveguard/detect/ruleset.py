@@ -393,7 +393,9 @@ def _cache_key(expressions: list[bytes], flags: list[int], ids: list[int]) -> st
 def _cache_read(key: str) -> hyperscan.Database | None:
     try:
         data = (_cache_dir() / f"{key}.hsdb").read_bytes()
-        return hyperscan.loadb(data, hyperscan.HS_MODE_BLOCK)
+        database = hyperscan.loadb(data, hyperscan.HS_MODE_BLOCK)
+        database.scratch = hyperscan.Scratch(database)  # as compile() leaves it
+        return database
     except (OSError, hyperscan.error):  # absent, unreadable, or built for another CPU
         return None
 

@@ -132,6 +132,7 @@ def test_a_compiled_rule_set_is_cached_and_a_bad_cache_file_is_ignored(tmp_path,
         patch.setattr(ruleset.hyperscan, "Database", no_compile)
         again = ruleset.compile_files([parse(GOOD_RULE, "demo.yaml")])
     assert [f.rule.id for f in engine.Detector(again).detect("最佳")] == ["demo.one"]
+    again.database.scan(b"x", match_event_handler=lambda *_: None)  # scans without a scratch
     assert again.version == first.version
     for path in cached:
         path.write_bytes(b"not a database")
