@@ -87,29 +87,25 @@ class Model:
         normalised text, in one pass: the same numbers ``scores(features(...))`` gives
         each text alone."""
         codes = _codes(text)
-        starts = np.array([start for start, _ in spans], dtype=np.int64)
-        ends = np.array([end for _, end in spans], dtype=np.int64)
+        owner_of = np.full(len(codes), -1, dtype=np.int64)  # which text a character is in
+        for i, (start, end) in enumerate(spans):
+            owner_of[start:end] = i
         which, hashed = [], []
         for size, grams in enumerate(_grams(codes), 1):
-            positions = np.arange(len(grams), dtype=np.int64)
-            owner = np.searchsorted(starts, positions, side="right") - 1
-            inside = (owner >= 0) & (positions + size <= ends[owner.clip(0)])
-            which.append(owner[inside])
+            first = owner_of[: len(grams)]
+            inside = (first >= 0) & (first == owner_of[size - 1 :])  # all in one text
+            which.append(first[inside])
             hashed.append(grams[inside])
-        extra = [_context_hashes(*context) for context in contexts]
         which.append(np.repeat(np.arange(len(spans)), 2))
-        hashed.append(np.array(extra, dtype=np.uint64).reshape(-1))
+        hashed.append(np.array([_context_hashes(*c) for c in contexts], dtype=np.uint64).ravel())
         owner = np.concatenate(which)
         rows = self.weights[(np.concatenate(hashed) % np.uint64(DIMENSION)).astype(np.int64)]
+        width = len(self.categories)
+        cells = (owner[:, None] * width + np.arange(width)).ravel()
+        sums = np.bincount(cells, weights=rows.ravel(), minlength=len(spans) * width)
         counts = np.bincount(owner, minlength=len(spans))
-        sums = np.stack(
-            [
-                np.bincount(owner, weights=rows[:, c], minlength=len(spans))
-                for c in range(len(self.categories))
-            ],
-            axis=1,
-        )
-        logits = sums / np.sqrt(np.maximum(counts, 1))[:, None] + self.bias
+        logits = sums.reshape(len(spans), width) / np.sqrt(np.maximum(counts, 1))[:, None]
+        logits += self.bias
         return 1 / (1 + np.exp(-logits))
 
     def save(self, path: Path) -> None:
