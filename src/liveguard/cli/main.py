@@ -472,5 +472,19 @@ def evaluate_detect(
             )
 
 
+@evaluate_app.command("listings")
+def evaluate_listings(
+    data: Annotated[
+        Path | None, typer.Option(help="labelled JSON lines (default: data/eval/listings.jsonl)")
+    ] = None,
+    mistakes: Annotated[bool, typer.Option(help="also list every miss and false alarm")] = False,
+) -> None:
+    """Precision, recall and F1 of the listing review per check family."""
+    from liveguard.catalog import evaluate
+
+    argv = [str(data)] if data else []
+    raise typer.Exit(evaluate.main(argv + (["--mistakes"] if mistakes else [])))
+
+
 if __name__ == "__main__":
     app()

@@ -113,3 +113,15 @@ def test_the_command_prints_the_table(tmp_path, items, capsys):
 def test_the_command_reports_a_missing_file(tmp_path, capsys):
     assert main([str(tmp_path / "none.jsonl")]) == 1
     assert "none.jsonl" in capsys.readouterr().err
+
+
+def test_liveguard_evaluate_listings_prints_the_table():
+    from typer.testing import CliRunner
+
+    from liveguard.cli.main import app
+
+    result = CliRunner().invoke(app, ["evaluate", "listings"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[1].split() == ["check", "lines", "precision", "recall", "F1"]
+    assert any(line.startswith("shipping") for line in lines)
