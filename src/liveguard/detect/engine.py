@@ -148,6 +148,8 @@ def _char_map(text: str, data: bytes, found: list[tuple[int, int, int]]) -> dict
     return chars
 
 
+_RULE, _NEAR_A, _NEAR_B, _UNLESS_NEAR = range(4)
+_LONGEST_SPAN = 200  # characters: no term or near-side match is longer
 _ARRAYS_FROM = 200  # raw hits in one text from which the NumPy path is faster
 
 
@@ -166,6 +168,20 @@ class Detector:
         self._length_array = np.array(self._lengths, dtype=np.int64)
         self._owner_array = np.array(self._owners, dtype=np.int64)
         self._qualifies_list = [k in ("rule", "near_a") for k in self._kinds]
+        codes = {"rule": _RULE, "near_a": _NEAR_A, "near_b": _NEAR_B, "unless_near": _UNLESS_NEAR}
+        self._kind_codes = np.array([codes.get(k, -1) for k in self._kinds])
+        # how far apart (in characters, between starts) two hits can be and still pair:
+        # the rule's distance plus room for the longest words on either side
+        self._reach = np.array(
+            [
+                max(
+                    rule.spec.near.within if rule.spec.near else 0,
+                    rule.spec.unless_near.within if rule.spec.unless_near else 0,
+                )
+                + _LONGEST_SPAN
+                for rule in ruleset.rules
+            ]
+        )
         self._context_list = [k in _CONTEXT_KINDS for k in self._kinds]
         self._qualifies = np.array(self._qualifies_list)
         self._context = np.array(self._context_list)
@@ -281,7 +297,7 @@ class Detector:
         qualified = np.unique(self._owner_array[ids[self._qualifies[ids]]])
         if not len(qualified):
             return []
-        hits: list[Hit] = []
+        columns = []  # per view: pattern ids, view, starts, ends, original starts and ends
         for view, text, data, found in arrays:
             ids = found[:, 0]
             found = found[~self._context[ids] | np.isin(self._owner_array[ids], qualified)]
@@ -297,18 +313,53 @@ class Detector:
                 b_starts, b_ends = b_starts[fresh], b_ends[fresh]
             else:
                 b_starts, b_ends = starts, ends
+            columns.append((found[:, 0], view, starts, ends, b_starts, b_ends))
+        if not columns:
+            return []
+        keep = self._near_something(
+            np.concatenate([c[0] for c in columns]), np.concatenate([c[4] for c in columns])
+        )
+        hits: list[Hit] = []
+        offset = 0
+        for ids, view, starts, ends, b_starts, b_ends in columns:
+            mask = keep[offset : offset + len(ids)]
+            offset += len(ids)
             hits.extend(
                 zip(
-                    found[:, 0].tolist(),
-                    [view] * len(found),
-                    starts.tolist(),
-                    ends.tolist(),
-                    b_starts.tolist(),
-                    b_ends.tolist(),
+                    ids[mask].tolist(),
+                    [view] * int(mask.sum()),
+                    starts[mask].tolist(),
+                    ends[mask].tolist(),
+                    b_starts[mask].tolist(),
+                    b_ends[mask].tolist(),
                     strict=True,
                 )
             )
         return hits
+
+    def _near_something(self, ids: np.ndarray, starts: np.ndarray) -> np.ndarray:
+        """Which hits to keep: a near rule's second side or a warning word only within
+        reach of a hit it could qualify (a long text has lure words everywhere, and phone
+        numbers in few places)."""
+        keep = np.ones(len(ids), dtype=bool)
+        owners = self._owner_array[ids]
+        kinds = self._kind_codes[ids]
+        for code, partners in ((_NEAR_B, (_NEAR_A,)), (_UNLESS_NEAR, (_RULE, _NEAR_A))):
+            for owner in np.unique(owners[kinds == code]):
+                these = (kinds == code) & (owners == owner)
+                anchors = np.sort(starts[np.isin(kinds, partners) & (owners == owner)])
+                if not len(anchors):
+                    keep[these] = False
+                    continue
+                reach = self._reach[owner]
+                position = starts[these]
+                after = np.searchsorted(anchors, position).clip(0, len(anchors) - 1)
+                before = (after - 1).clip(0)
+                nearest = np.minimum(
+                    np.abs(anchors[after] - position), np.abs(anchors[before] - position)
+                )
+                keep[these] = nearest <= reach
+        return keep
 
     def detect(self, text: str, context: Context = Context()) -> list[Finding]:
         return self.detect_many([text], [context])[0]
