@@ -8,7 +8,7 @@ sorted lists where a hit has to find its neighbours.
 from __future__ import annotations
 
 import threading
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from dataclasses import dataclass
 
 import hyperscan
@@ -17,9 +17,15 @@ import numpy as np
 from liveguard.detect import model, normalize, validators
 from liveguard.detect.rulefile import Role, Source
 from liveguard.detect.ruleset import Rule, RuleSet
+from liveguard.detect.spans import (
+    char_map,
+    pairs,
+    to_chars,
+    token_edge,
+    warned,
+)
 
 MAX_TEXT = 20_000  # characters; a live utterance or listing text is far shorter
-SENTENCE_END = frozenset("。！？!?；;\n")
 
 
 class TextTooLong(ValueError):
@@ -53,44 +59,6 @@ def _names(rule: Rule) -> frozenset[str]:
     return frozenset((rule.id, rule.category))
 
 
-def _gap_is_close(a: tuple[int, int], b: tuple[int, int], within: int, original: str) -> bool:
-    """Whether two spans are at most ``within`` characters apart, in one sentence."""
-    gap_start, gap_end = min(a[1], b[1]), max(a[0], b[0])
-    return gap_end - gap_start <= within and not SENTENCE_END.intersection(
-        original[gap_start:gap_end]
-    )
-
-
-def _warned(rule: Rule, start: int, end: int, warnings: tuple | None, original: str) -> bool:
-    """Whether one of the rule's warning words sits close by, in the same sentence.
-    ``warnings``: the rule's warning spans, sorted, and the longest one's length."""
-    if not warnings:
-        return False
-    spans, longest = warnings
-    within = rule.spec.unless_near.within
-    low = bisect_left(spans, (start - within - longest,))
-    high = bisect_right(spans, (end + within + 1,))
-    return any(_gap_is_close(span, (start, end), within, original) for span in spans[low:high])
-
-
-def _pairs(rule: Rule, firsts: list, thens: list, original: str) -> list[tuple[int, int]]:
-    """Spans where a ``near.first`` hit and a ``near.then`` hit share a sentence."""
-    spec = rule.spec.near
-    thens = sorted(thens)
-    then_starts = [b_start for b_start, _ in thens]
-    longest = max(b_end - b_start for b_start, b_end in thens)
-    found = []
-    for a_start, a_end in firsts:
-        low = bisect_left(then_starts, a_start - spec.within - longest)
-        high = bisect_right(then_starts, a_end + spec.within)
-        for b_start, b_end in thens[low:high]:
-            if spec.ordered and b_start < a_start:
-                continue
-            if _gap_is_close((a_start, a_end), (b_start, b_end), spec.within, original):
-                found.append((min(a_start, b_start), max(a_end, b_end)))
-    return found
-
-
 def applies(rule: Rule, context: Context) -> bool:
     if rule.roles is not None and context.role is not None and context.role not in rule.roles:
         return False
@@ -108,44 +76,7 @@ def applies(rule: Rule, context: Context) -> bool:
     return True
 
 
-def _is_token_char(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
-
-
-def _token_edge(base: str, original: str, left: int, right: int) -> bool:
-    """Whether positions ``left`` and ``right`` are both inside one Latin word or number,
-    as written: 唯一一款 folds to 唯11款, but its 一 are words, not a number's digits."""
-    return (
-        _is_token_char(base[left])
-        and _is_token_char(base[right])
-        and not _IDEOGRAPH_START <= original[left] <= _IDEOGRAPH_END
-        and not _IDEOGRAPH_START <= original[right] <= _IDEOGRAPH_END
-    )
-
-
-_IDEOGRAPH_START, _IDEOGRAPH_END = "\u3400", "\u9fff"
 _CONTEXT_KINDS = frozenset(("near_b", "unless", "unless_near"))  # matter only beside a hit
-
-
-def _to_chars(text: str, data: bytes, offsets: np.ndarray) -> np.ndarray:
-    """Char offsets of UTF-8 byte offsets (boundaries) into ``data``, the encoded text."""
-    if len(data) == len(text):  # ASCII: bytes are characters
-        return offsets
-    leads = (np.frombuffer(data, dtype=np.uint8) & 0xC0) != 0x80
-    before = np.concatenate(([0], np.cumsum(leads)))  # lead bytes before each offset
-    return before[offsets]
-
-
-def _char_map(text: str, data: bytes, found: list[tuple[int, int, int]]) -> dict[int, int]:
-    """Char offset of each byte offset in ``found`` (few hits: no arrays)."""
-    offsets = sorted({b for _, b, _ in found} | {e for _, _, e in found})
-    if len(data) == len(text):
-        return {offset: offset for offset in offsets}
-    chars, previous, count = {}, 0, 0
-    for offset in offsets:
-        count += len(data[previous:offset].decode("utf-8", "surrogatepass"))
-        chars[offset], previous = count, offset
-    return chars
 
 
 _RULE, _NEAR_A, _NEAR_B, _UNLESS_NEAR = range(4)
@@ -266,7 +197,7 @@ class Detector:
                 elif longest.get((i, frm), -1) < to:
                     longest[(i, frm)] = to
             found.extend((i, frm, to) for (i, frm), to in longest.items())
-            chars = _char_map(text, data, found)
+            chars = char_map(text, data, found)
             for i, frm, to in found:
                 start, end = chars[frm], chars[to]
                 if view == "compact" and kept is not None:
@@ -303,7 +234,7 @@ class Detector:
             found = found[~self._context[ids] | np.isin(self._owner_array[ids], qualified)]
             if not len(found):
                 continue
-            starts, ends = _to_chars(text, data, found[:, 1]), _to_chars(text, data, found[:, 2])
+            starts, ends = to_chars(text, data, found[:, 1]), to_chars(text, data, found[:, 2])
             if view == "compact" and normalised.kept is not None:
                 kept = normalised.kept
                 b_starts, b_ends = kept[starts], kept[ends - 1] + 1
@@ -480,11 +411,11 @@ class Detector:
             if (
                 self._latin_start[pattern_id]
                 and b_start > 0
-                and _token_edge(base, original, b_start - 1, b_start)
+                and token_edge(base, original, b_start - 1, b_start)
             ) or (
                 self._latin_end[pattern_id]
                 and b_end < len(base)
-                and _token_edge(base, original, b_end - 1, b_end)
+                and token_edge(base, original, b_end - 1, b_end)
             ):
                 continue
             matched = views[view][start:end]
@@ -499,7 +430,7 @@ class Detector:
         for (rule_index, kind), firsts in near.items():
             thens = near.get((rule_index, "near_b"))
             if kind == "near_a" and thens:
-                for span in _pairs(rules[rule_index], firsts, thens, original):
+                for span in pairs(rules[rule_index], firsts, thens, original):
                     candidates.setdefault((rule_index, *span), normalised.base[span[0] : span[1]])
         if not candidates:
             return []
@@ -514,7 +445,7 @@ class Detector:
             (key, matched)
             for key, matched in candidates.items()
             if not self._covered(key, covers, cover_starts, cover_longest)
-            and not _warned(rules[key[0]], key[1], key[2], sorted_warnings.get(key[0]), original)
+            and not warned(rules[key[0]], key[1], key[2], sorted_warnings.get(key[0]), original)
         ]
         findings: list[Finding] = []
         last: dict[str, int] = {}  # category -> index of its latest finding
