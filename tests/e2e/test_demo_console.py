@@ -137,6 +137,18 @@ def test_reviews_need_sign_in_and_compliance_sees_the_queue(page: Page) -> None:
     expect(queue_row(page, "pending-anchors", PENDING_ANCHOR)).to_have_count(1)
 
 
+def test_listing_review_shows_s3_refused_with_its_reason(page: Page) -> None:
+    sign_in(page, "regulator", "demo-regulator")
+    page.get_by_role("link", name="Listings").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Listing review")
+    s3 = queue_row(page, "listings", "1分钱秒杀")
+    expect(s3.locator(".status")).to_have_text("rejected")
+    expect(s3.locator('[data-check="shipping.excessive"]')).to_contain_text(
+        "明码标价和禁止价格欺诈规定"
+    )
+    expect(page.get_by_role("button", name="Approve")).to_have_count(0)  # read-only role
+
+
 def test_wrong_password_is_refused_on_the_page(page: Page) -> None:
     page.goto("/console/login")
     page.get_by_label("User name").fill("compliance")

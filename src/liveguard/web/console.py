@@ -272,7 +272,8 @@ def review_queue(
     )
 
 
-def _decide(action: Any, back: str) -> RedirectResponse:
+def decide_and_return(action: Any, back: str) -> RedirectResponse:
+    """Run a console decision; back to the page with a notice, or with the error in words."""
     try:
         action()
     except LiveGuardError as error:
@@ -290,7 +291,7 @@ def review_document(
 ):
     document = reviews.get_document(db_session=db_session, document_id=document_id)
     review = ReviewIn(decision=decision, reason=reason or None)
-    return _decide(
+    return decide_and_return(
         lambda: reviews.review_document(
             db_session=db_session, document=document, review=review, actor=principal.name
         ),
@@ -309,7 +310,7 @@ def review_merchant(
 ):
     merchant = parties_service.get_merchant(db_session=db_session, merchant_id=merchant_id)
     review = ReviewIn(decision=decision, reason=reason or None)
-    return _decide(
+    return decide_and_return(
         lambda: reviews.review_merchant(
             db_session=db_session,
             merchant=merchant,
