@@ -12,14 +12,16 @@ The verdict: any critical or high problem rejects the listing (it must not go, o
 on sale; a corrected version is reviewed afresh); otherwise any medium problem requests
 changes (a form defect the merchant fixes; staff may still approve); otherwise approve.
 
-Price integrity (明码标价和禁止价格欺诈规定 arts. 16, 17): the "original" (struck-through)
+Price integrity (Provisions on Clearly Marked Prices and the Prohibition of Price Fraud,
+arts. 16, 17): the "original" (struck-through)
 price is compared with the lowest price actually charged in the 7 days before ``now``,
 window start included; with no sale in the window, with the last sale before it
-(art. 16 para. 2). No sale at all: ``price.original_unproven`` (art. 17 para. 2, a price
-"无从比较"), medium, since a new listing may quote a manufacturer's price that the
-merchant can label as such. ``price.raised_before_discount`` (art. 17 para. 1): a sale
-in the window at a price at least ``raise_min_ratio`` above the sale before it (within
-``raise_lookback_days``), and the original price is that raised price or more.
+(art. 16 para. 2). No sale at all: ``price.original_unproven`` (art. 17 para. 2, a
+price with nothing to compare it with), medium, since a new listing may quote a
+manufacturer's price that the merchant can label as such.
+``price.raised_before_discount`` (art. 17 para. 1): a sale in the window at a price at
+least ``raise_min_ratio`` above the sale before it (within ``raise_lookback_days``), and
+the original price is that raised price or more.
 """
 
 from __future__ import annotations
@@ -126,11 +128,12 @@ def yuan(fen: int) -> str:
     return f"{sign}{whole}.{cents:02d}"
 
 
-def render(template: str, evidence: Mapping[str, Any]) -> str:
+def render(template: str, evidence: Mapping[str, Any], separator: str) -> str:
+    """A message from its template: lists joined by ``separator``, ``*_fen`` also as yuan."""
     slots: dict[str, Any] = {}
     for key, value in evidence.items():
         if isinstance(value, list):
-            value = "、".join(map(str, value))
+            value = separator.join(map(str, value))
         slots[key] = value
         if key.endswith("_fen") and isinstance(value, int):
             slots[key.removesuffix("_fen") + "_yuan"] = yuan(value)
@@ -165,9 +168,7 @@ class Checks:
             if spec.licence
         }
         units = sorted(rules.shelf_life.units, key=len, reverse=True)
-        self.shelf_life = re.compile(
-            r"^(\d{1,4}|[零一二两三四五六七八九十百]{1,4})\s*(" + "|".join(units) + r")$"
-        )
+        self.shelf_life = re.compile(rf"^({rules.shelf_life.amount})\s*(" + "|".join(units) + r")$")
         self.category_names = {c.code: c.name for c in categories.categories}
         self.categories = {c.code: c for c in categories.categories}
         # fee limit = max(cap, price x ratio), the ratio as an exact fraction: no floats
@@ -176,6 +177,9 @@ class Checks:
             for code in self.categories
             for limits in (rules.shipping.for_category(code),)
         }
+
+    def render(self, template: str, evidence: Mapping[str, Any]) -> str:
+        return render(template, evidence, self.rules.wording.list_separator)
 
     def problem(
         self,
@@ -187,7 +191,9 @@ class Checks:
     ) -> Problem:
         spec = self.specs[check]
         cited = tuple(basis if basis is not None else spec.legal_basis) + tuple(extra_basis)
-        return Problem(check, spec.severity, render(spec.message, evidence), field, cited, evidence)
+        return Problem(
+            check, spec.severity, self.render(spec.message, evidence), field, cited, evidence
+        )
 
     # --- "three-no": the label -----------------------------------------------------------
 
@@ -294,7 +300,9 @@ class Checks:
         if not missing:
             return []
         names = [
-            "或".join(self.catalogue.document_type(code).name for code in group)
+            self.rules.wording.alternatives.join(
+                self.catalogue.document_type(code).name for code in group
+            )
             for group in missing
         ]
         evidence = {
@@ -507,7 +515,7 @@ class Reviewer:
                     Problem(
                         f"claims.{rule.category}",
                         rule.severity,
-                        render(template, evidence),
+                        self.checks.render(template, evidence),
                         str(name),
                         rule.legal_basis,
                         evidence,
@@ -540,7 +548,7 @@ class Reviewer:
                 continue
             if kind in (LexiconKind.unfair_term, LexiconKind.refuses_return):
                 if kind is LexiconKind.refuses_return and exempt:
-                    continue  # goods that 消费者权益保护法 art. 25 exempts
+                    continue  # goods the Consumer Protection Law art. 25 exempts
                 if any(
                     field == name and start < finding.end and finding.start < end
                     for field, start, end in reported_terms
@@ -571,7 +579,7 @@ class Reviewer:
                 Problem(
                     check,
                     entry.severity,
-                    render(entry.message, evidence),
+                    self.checks.render(entry.message, evidence),
                     str(name),
                     tuple(entry.legal_basis),
                     evidence,

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from liveguard.catalog.checks import ListingFacts, Problem, Reviewer
+from liveguard.catalog.schemas import LISTING_FIELDS
 from liveguard.scoring import Score, read_labelled
 
 FAMILIES = (
@@ -35,22 +36,7 @@ FAMILIES = (
     "terms",
 )
 DEFAULT_PATH = Path(__file__).resolve().parents[3] / "data" / "eval" / "listings.jsonl"
-LISTING_KEYS = frozenset(
-    {
-        "title",
-        "description",
-        "category",
-        "price_fen",
-        "original_price_fen",
-        "shipping_fee_fen",
-        "stock",
-        "label",
-        "store_terms",
-        "merchant_documents",
-        "price_history",
-        "now",
-    }
-)
+LISTING_KEYS = frozenset(LISTING_FIELDS) | {"merchant_documents", "price_history", "now"}
 
 
 @dataclass

@@ -5,7 +5,7 @@ parties, the listing's price history), runs the shared ``Reviewer``, stores the 
 a ``ListingReview`` and sets the listing's status. It also keeps the price history.
 
 Price history: there are no orders in the schema yet, so "the lowest price actually
-charged in the 7 days before" (明码标价和禁止价格欺诈规定 art. 16) is computed from the
+charged in the 7 days before" (price-marking provisions art. 16) is computed from the
 prices in force: a ``ListingPrice`` row is open while the listing is on sale at a price,
 and closed when the price changes or the listing leaves sale. A price in force during any
 part of the window counts as charged in it. When orders arrive, their prices can be fed

@@ -106,7 +106,13 @@ class ShelfLifeUnit(_Strict):
 
 
 class ShelfLifeRules(_Strict):
+    amount: str = Field(description="a regex for the count before the unit")
     units: dict[str, ShelfLifeUnit] = Field(min_length=1)
+
+
+class Wording(_Strict):
+    list_separator: str
+    alternatives: str
 
 
 class PriceReferences(_Strict):
@@ -173,6 +179,7 @@ class LexiconCheckExamples(_Strict):
 class ReviewRules(_Strict):
     example_base: dict[str, Any]
     label: LabelRules
+    wording: Wording
     shelf_life: ShelfLifeRules
     price: PriceRules
     shipping: ShippingRules
@@ -254,7 +261,7 @@ class Lexicons(_Strict):
         """The entries as detect rule files, for ``ruleset.compile_files``: one file (and
         so one rule category) per entry, because the engine merges overlapping hits of
         one category under the first rule, and two entries may match the same words
-        ("概不退换" is an unfair term and a refused return)."""
+        ("no returns once sold" is an unfair term and a refused return)."""
         return [
             RuleFile(
                 category=entry.id.replace(".", "_"),

@@ -235,7 +235,8 @@ class ImportResult(BaseModel):
 
 
 class ListingPublic(BaseModel):
-    """A listing as a buyer sees it, with the seller's licence information (电子商务法 art. 15)."""
+    """A listing as a buyer sees it, with the seller's licence information (E-Commerce Law
+    art. 15)."""
 
     id: int
     title: str

@@ -209,7 +209,7 @@ def unpublish(listing: CurrentListing, db_session: DbSession, now: Now, principa
 @router.get("/public/listings/{listing_id}", response_model=ListingPublic, tags=["public"])
 def public_listing(listing_id: int, db_session: DbSession, now: Now):
     """A listing on sale as a buyer sees it, with the seller's licence information
-    (电子商务法 art. 15): no sign-in."""
+    (E-Commerce Law art. 15): no sign-in."""
     listing = service.get(db_session=db_session, listing_id=listing_id)
     if listing.status is not ListingStatus.on_sale:
         raise NotFound("listing on sale", listing_id)

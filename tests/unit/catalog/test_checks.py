@@ -37,7 +37,7 @@ def test_yuan_formats_fen_without_floats():
 
 
 def test_render_adds_yuan_slots_for_fen_amounts_and_joins_lists():
-    text = render("{fee_yuan} / {names}", {"fee_fen": 99900, "names": ["甲", "乙"]})
+    text = render("{fee_yuan} / {names}", {"fee_fen": 99900, "names": ["甲", "乙"]}, "、")
     assert text == "999.00 / 甲、乙"
 
 
