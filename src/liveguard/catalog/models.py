@@ -7,7 +7,7 @@ what the page said, what it cost and who let it go on sale.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -46,6 +46,17 @@ class Verdict(StrEnum):
 class ReviewerKind(StrEnum):
     automatic = "automatic"
     staff = "staff"
+    sampling = "sampling"  # pulled because a bought item failed its test
+
+
+class SampleKind(StrEnum):
+    sampling = "sampling"  # 抽检: a regulator's or platform's quality sampling
+    mystery_shopping = "mystery_shopping"  # 体验式调查: bought as a consumer would
+
+
+class SampleOutcome(StrEnum):
+    passed = "passed"
+    failed = "failed"
 
 
 class Listing(TimestampMixin, Base):
@@ -118,6 +129,9 @@ class ListingReview(Base):
     reviewer: Mapped[str] = mapped_column(String(60))  # "automatic" or a staff username
     reason: Mapped[str | None] = mapped_column(Text)  # a staff decision's words to the merchant
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A staff decision's (or a failed sample's pull's) own ledger item; an automatic review
+    # is inside its version's item.
+    ledger_seq: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class ListingAppeal(Base):
@@ -132,3 +146,32 @@ class ListingAppeal(Base):
     submitted_by: Mapped[str] = mapped_column(String(60))
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("listing_reviews.id"))
+    ledger_seq: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class SampleResult(Base):
+    """An item bought from a live room and tested against a standard (seed 001: 29 of 80
+    products bought in live rooms failed national standards). Only ever added."""
+
+    __tablename__ = "listing_samples"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id"), index=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), index=True)
+    version: Mapped[int]  # the listing version on sale when the result was recorded
+    live_session_id: Mapped[int | None] = mapped_column(ForeignKey("live_sessions.id"))
+    kind: Mapped[SampleKind] = mapped_column(_enum(SampleKind))
+    batch: Mapped[str | None] = mapped_column(String(100))
+    production_date: Mapped[date | None]
+    bought_at: Mapped[datetime]
+    bought_by: Mapped[str] = mapped_column(String(200))  # an organisation, not a person's name
+    tested_by: Mapped[str] = mapped_column(String(200))
+    report_number: Mapped[str | None] = mapped_column(String(100))
+    test: Mapped[str] = mapped_column(String(300))
+    standard: Mapped[str] = mapped_column(String(100))
+    outcome: Mapped[SampleOutcome] = mapped_column(_enum(SampleOutcome))
+    # [{item, measured, required}] for a failed result
+    failed_items: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    recorded_by: Mapped[str] = mapped_column(String(60))
+    recorded_at: Mapped[datetime] = mapped_column(index=True)
+    ledger_seq: Mapped[int] = mapped_column(BigInteger)

@@ -407,20 +407,21 @@ def _check_review(spec: ReviewRules, name: str, lines: dict[tuple, int]) -> list
     return problems
 
 
-def _read(file: str) -> str:
+def data_text(file: str) -> str:
+    """A shipped data file's text."""
     return resources.files(__package__).joinpath("data").joinpath(file).read_text("utf-8")
 
 
 @cache
 def review_rules() -> ReviewRules:
     """The shipped thresholds, formats and check specs, parsed once."""
-    return parse(_read(REVIEW_FILE), REVIEW_FILE, ReviewRules)
+    return parse(data_text(REVIEW_FILE), REVIEW_FILE, ReviewRules)
 
 
 @cache
 def lexicons() -> Lexicons:
     """The shipped phrase lists, parsed once."""
-    return parse(_read(LEXICON_FILE), LEXICON_FILE, Lexicons)
+    return parse(data_text(LEXICON_FILE), LEXICON_FILE, Lexicons)
 
 
 def compile_lexicons(entries: Lexicons | None = None) -> RuleSet:

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
-from liveguard.catalog.models import ListingStatus, ReviewerKind, Verdict
+from liveguard.catalog.models import (
+    ListingStatus,
+    ReviewerKind,
+    SampleKind,
+    SampleOutcome,
+    Verdict,
+)
 from liveguard.parties.schemas import CategoryCode, MerchantPublic
 
 Fen = Annotated[int, Field(ge=0, description="integer fen (1 yuan = 100 fen)")]
@@ -147,6 +160,9 @@ class ReviewRead(BaseModel):
     reviewer: str
     reason: str | None
     created_at: datetime
+    ledger_seq: int | None = Field(
+        default=None, description="a staff decision's or a pull's own evidence-ledger item"
+    )
 
 
 class ListingReviewed(ListingRead):
@@ -208,6 +224,7 @@ class AppealRead(BaseModel):
     submitted_by: str
     submitted_at: datetime
     decision_id: int | None
+    ledger_seq: int | None = Field(default=None, description="the appeal's evidence-ledger item")
 
 
 class QueueItem(BaseModel):
@@ -234,9 +251,129 @@ class ImportResult(BaseModel):
     errors: list[RowError]
 
 
+# --- sampling and mystery shopping -------------------------------------------------------
+
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Named = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=200)]
+
+
+class FailedItem(BaseModel):
+    """One test item the sample failed: what was measured against what the standard asks."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    item: Short = Field(description="the test item, e.g. 蛋白质 or 菌落总数")
+    measured: Short = Field(description="the value found, with its unit, e.g. 0.2 g/100g")
+    required: Short = Field(description="what the standard requires, e.g. ≥ 0.6 g/100g")
+
+
+class SampleCreate(BaseModel):
+    """An item bought from a live room (抽检 or 体验式调查) and the result of its test."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    listing_id: int
+    live_session_id: int | None = Field(default=None, description="the live room it came from")
+    kind: SampleKind = SampleKind.sampling
+    batch: Short | None = Field(default=None, description="batch number printed on the package")
+    production_date: date | None = None
+    bought_at: AwareDatetime
+    bought_by: Named = Field(
+        description="who bought it: the organisation (a consumer association, a regulator, "
+        "the platform), never a person's name"
+    )
+    tested_by: Named = Field(description="the laboratory that tested it")
+    report_number: Short | None = None
+    test: Named = Field(description="the test performed, e.g. 理化指标检验")
+    standard: Short = Field(description="the standard tested against, e.g. GB 19644-2010")
+    outcome: SampleOutcome
+    failed_items: list[FailedItem] = Field(default_factory=list, max_length=50)
+
+    @model_validator(mode="after")
+    def _failed_items_match_outcome(self) -> SampleCreate:
+        if self.outcome is SampleOutcome.failed and not self.failed_items:
+            raise ValueError(
+                "a failed result needs its failed_items: each item, the measured value and "
+                "the value the standard requires"
+            )
+        if self.outcome is SampleOutcome.passed and self.failed_items:
+            raise ValueError("a passed result has no failed_items: send outcome 'failed' or none")
+        if self.production_date and self.production_date > self.bought_at.date():
+            raise ValueError("production_date is after bought_at: check both dates")
+        return self
+
+
+class SampleRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    listing_id: int
+    merchant_id: int
+    version: int
+    live_session_id: int | None
+    kind: SampleKind
+    batch: str | None
+    production_date: date | None
+    bought_at: datetime
+    bought_by: str
+    tested_by: str
+    report_number: str | None
+    test: str
+    standard: str
+    outcome: SampleOutcome
+    failed_items: list[FailedItem]
+    recorded_by: str
+    recorded_at: datetime
+    ledger_seq: int = Field(description="the result's evidence-ledger item")
+
+
+class FailedSample(BaseModel):
+    """What other capabilities need of a failed sample: which listing, seller and batch."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    sample_id: int = Field(validation_alias="id")
+    listing_id: int
+    merchant_id: int
+    live_session_id: int | None
+    batch: str | None
+    production_date: date | None
+    bought_at: datetime
+    standard: str
+    failed_items: list[FailedItem]
+    recorded_at: datetime
+    ledger_seq: int
+
+
+class SamplePublic(BaseModel):
+    """A sampling result as a buyer sees it: who tested what, against which standard."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    kind: SampleKind
+    batch: str | None
+    production_date: date | None
+    bought_at: datetime
+    bought_by: str
+    tested_by: str
+    test: str
+    standard: str
+    outcome: SampleOutcome
+    failed_items: list[FailedItem]
+    ledger_seq: int
+
+
+class SampleActedRead(BaseModel):
+    """A recorded result, and what it did to the listing."""
+
+    sample: SampleRead
+    listing_status: ListingStatus
+    pulled: ReviewRead | None = Field(description="the review that took the listing off sale")
+
+
 class ListingPublic(BaseModel):
     """A listing as a buyer sees it, with the seller's licence information (E-Commerce Law
-    art. 15)."""
+    art. 15), its review status and any sampling results."""
 
     id: int
     title: str
@@ -249,4 +386,8 @@ class ListingPublic(BaseModel):
     label: dict[str, str]
     store_terms: str
     version: int
+    status: ListingStatus = Field(description="on_sale, or pulled (taken off sale)")
+    status_reason: str | None = Field(description="why it was taken off sale")
+    reviewed_at: datetime | None = Field(description="when its current version was approved")
+    samples: list[SamplePublic]
     merchant: MerchantPublic

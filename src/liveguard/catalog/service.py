@@ -7,14 +7,10 @@ must be allowed to sell in the category; a listing goes on sale only once approv
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -26,22 +22,21 @@ from liveguard.catalog.models import (
     ListingStatus,
     ListingVersion,
     ReviewerKind,
+    SampleOutcome,
+    SampleResult,
     Verdict,
 )
 from liveguard.catalog.schemas import (
     LISTING_FIELDS,
     DecisionIn,
-    ImportedRow,
-    ImportResult,
-    ImportRow,
+    FailedSample,
     ListingCreate,
     ListingUpdate,
-    RowError,
     StaffDecision,
     check_original_price,
 )
 from liveguard.clock import CHINA
-from liveguard.errors import Conflict, InvalidInput, LiveGuardError, NotFound
+from liveguard.errors import Conflict, InvalidInput, NotFound
 from liveguard.evidence import service as evidence_service
 from liveguard.evidence.schemas import RecordIn, RecordKind
 from liveguard.parties import service as parties_service
@@ -49,7 +44,6 @@ from liveguard.parties import service as parties_service
 if TYPE_CHECKING:
     from liveguard.parties.models import Merchant
 
-MAX_IMPORT_ROWS = 2000
 APPEALABLE = {ListingStatus.rejected, ListingStatus.changes_requested, ListingStatus.pulled}
 _DECISION_VERDICTS = {
     StaffDecision.approve: Verdict.approve,
@@ -139,28 +133,55 @@ def _new_version(
         listing_id=listing.id, version=listing.version, created_at=now, created_by=actor, **fields
     )
     checked = review.review_listing(db_session=db_session, listing=listing, now=now)
-    merchant = parties_service.get_merchant(db_session=db_session, merchant_id=listing.merchant_id)
-    record = RecordIn(
+    version.ledger_seq = record(
+        db_session=db_session,
+        listing=listing,
         kind=RecordKind.listing_version,
-        occurred_at=now,
-        where={"platform_id": merchant.platform_id},
-        who={"merchant_id": listing.merchant_id, "changed_by": actor},
+        now=now,
+        who={"changed_by": actor},
         data={
-            "listing_id": listing.id,
-            "version": listing.version,
             **fields,
             "review": {
                 "verdict": checked.verdict.value,
                 "checks": [p["check"] for p in checked.problems],
             },
-            "status": listing.status.value,
         },
     )
-    [appended] = evidence_service.append(db_session=db_session, records=[record], now=now)
-    version.ledger_seq = appended.seq
     db_session.add(version)
     db_session.flush()
     return version
+
+
+def record(
+    *,
+    db_session: Session,
+    listing: Listing,
+    kind: RecordKind,
+    now: datetime,
+    who: dict[str, Any],
+    data: dict[str, Any],
+    where: dict[str, Any] | None = None,
+) -> int:
+    """Append what happened to a listing to the evidence ledger; returns its sequence number.
+
+    Every item names the listing, its version and the status it left the listing in, so a
+    dispute can cite the exact item.
+    """
+    merchant = parties_service.get_merchant(db_session=db_session, merchant_id=listing.merchant_id)
+    item = RecordIn(
+        kind=kind,
+        occurred_at=now,
+        where={"platform_id": merchant.platform_id, **(where or {})},
+        who={"merchant_id": listing.merchant_id, **who},
+        data={
+            "listing_id": listing.id,
+            "version": listing.version,
+            **data,
+            "status": listing.status.value,
+        },
+    )
+    [appended] = evidence_service.append(db_session=db_session, records=[item], now=now)
+    return appended.seq
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -217,6 +238,26 @@ def review_queue(*, db_session: Session) -> Sequence[Listing]:
     return db_session.scalars(query).all()
 
 
+def failed_samples(
+    *, db_session: Session, since: datetime | None = None, merchant_id: int | None = None
+) -> list[FailedSample]:
+    """Failed sampling and mystery-shopping results recorded since ``since`` (all if None),
+    oldest first: which listing, which seller, which batch, and the ledger item to cite.
+
+    For other capabilities: credit counts them, trade finds the buyers of the batch.
+    """
+    query = (
+        select(SampleResult)
+        .where(SampleResult.outcome == SampleOutcome.failed)
+        .order_by(SampleResult.recorded_at, SampleResult.id)
+    )
+    if since is not None:
+        query = query.where(SampleResult.recorded_at >= since)
+    if merchant_id is not None:
+        query = query.where(SampleResult.merchant_id == merchant_id)
+    return [FailedSample.model_validate(s) for s in db_session.scalars(query)]
+
+
 # --- decisions, appeals, sale -------------------------------------------------------------
 
 
@@ -237,30 +278,74 @@ def decide(
             "say what is wrong and how to fix it: the merchant will read it",
         )
     verdict = _DECISION_VERDICTS[decision_in.decision]
+    status = {
+        Verdict.approve: ListingStatus.approved,
+        Verdict.reject: ListingStatus.rejected,
+        Verdict.changes_requested: ListingStatus.changes_requested,
+    }[verdict]
+    if verdict is Verdict.approve and listing.status is ListingStatus.on_sale:
+        status = ListingStatus.on_sale  # approving what is on sale keeps it there
+    appeal = open_appeal(db_session=db_session, listing=listing)
+    decided = add_decision(
+        db_session=db_session,
+        listing=listing,
+        verdict=verdict,
+        status=status,
+        reviewer_kind=ReviewerKind.staff,
+        actor=actor,
+        reason=decision_in.reason,
+        now=now,
+        data={
+            "decision": decision_in.decision.value,
+            "answers_appeal_id": appeal.id if appeal is not None else None,
+        },
+    )
+    if appeal is not None:
+        appeal.decision_id = decided.id
+        db_session.flush()
+    return decided
+
+
+def add_decision(
+    *,
+    db_session: Session,
+    listing: Listing,
+    verdict: Verdict,
+    status: ListingStatus,
+    reviewer_kind: ReviewerKind,
+    actor: str,
+    reason: str | None,
+    now: datetime,
+    problems: list[dict[str, Any]] | None = None,
+    data: dict[str, Any] | None = None,
+) -> ListingReview:
+    """A review by a person (or an act on their finding) on the current version: sets the
+    status, leaves the queue, keeps prices in force right, and is its own ledger item."""
     decided = ListingReview(
         listing_id=listing.id,
         version=listing.version,
         verdict=verdict,
-        problems=[],
-        reviewer_kind=ReviewerKind.staff,
+        problems=problems or [],
+        reviewer_kind=reviewer_kind,
         reviewer=actor,
-        reason=decision_in.reason,
+        reason=reason,
         created_at=now,
     )
     db_session.add(decided)
-    db_session.flush()
-    appeal = open_appeal(db_session=db_session, listing=listing)
-    if appeal is not None:
-        appeal.decision_id = decided.id
-    if not (verdict is Verdict.approve and listing.status is ListingStatus.on_sale):
-        listing.status = {
-            Verdict.approve: ListingStatus.approved,
-            Verdict.reject: ListingStatus.rejected,
-            Verdict.changes_requested: ListingStatus.changes_requested,
-        }[verdict]
+    listing.status = status
     listing.awaiting_decision = False
     listing.updated_at = now
+    db_session.flush()
     review.sync_prices(db_session=db_session, listing=listing, now=now)
+    decided.ledger_seq = record(
+        db_session=db_session,
+        listing=listing,
+        kind=RecordKind.listing_decision,
+        now=now,
+        who={"decided_by": actor},
+        data={"review_id": decided.id, "verdict": verdict.value, "reason": reason, **(data or {})},
+    )
+    db_session.flush()
     return decided
 
 
@@ -282,9 +367,23 @@ def appeal(
         submitted_at=now,
     )
     db_session.add(appealed)
+    contested = review.latest_review(db_session=db_session, listing_id=listing.id)
     listing.status = ListingStatus.appealed
     listing.awaiting_decision = True
     listing.updated_at = now
+    db_session.flush()
+    appealed.ledger_seq = record(
+        db_session=db_session,
+        listing=listing,
+        kind=RecordKind.listing_appeal,
+        now=now,
+        who={"submitted_by": actor},
+        data={
+            "appeal_id": appealed.id,
+            "statement": statement,
+            "contests_review_id": contested.id if contested is not None else None,
+        },
+    )
     db_session.flush()
     return appealed
 
@@ -316,115 +415,3 @@ def take_off_sale(*, db_session: Session, listing: Listing, now: datetime) -> Li
     listing.updated_at = now
     review.sync_prices(db_session=db_session, listing=listing, now=now)
     return listing
-
-
-# --- bulk import --------------------------------------------------------------------------
-
-
-def parse_import(body: bytes, content_type: str) -> list[Any]:
-    """Rows from a JSON body (a list, or {"listings": [...]}) or a CSV with a header line.
-
-    CSV: one column per field; label fields as ``label.<name>`` columns (or one ``label``
-    column holding a JSON object); empty cells are left out, so defaults apply.
-    """
-    try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidInput("body", "the body is not UTF-8 text", "save the file as UTF-8") from None
-    if "csv" in content_type:
-        rows: list[Any] = []
-        for raw in csv.DictReader(io.StringIO(text)):
-            row: dict[str, Any] = {}
-            for key, value in raw.items():
-                if key is None or value is None or not value.strip():
-                    continue
-                key = key.strip()
-                if key.startswith("label."):
-                    row.setdefault("label", {})[key.removeprefix("label.")] = value.strip()
-                elif key == "label":
-                    try:
-                        row["label"] = json.loads(value)
-                    except ValueError:
-                        row["label"] = value  # reported by the row's validation
-                else:
-                    row[key] = value.strip()
-            rows.append(row)
-    else:
-        try:
-            parsed = json.loads(text)
-        except ValueError as error:
-            raise InvalidInput("body", f"the body is not valid JSON: {error}") from None
-        rows = parsed.get("listings") if isinstance(parsed, dict) else parsed
-        if not isinstance(rows, list):
-            raise InvalidInput("body", "send a JSON list of listings, or {'listings': [...]}")
-    if not rows:
-        raise InvalidInput("body", "there are no rows to import")
-    if len(rows) > MAX_IMPORT_ROWS:
-        raise InvalidInput(
-            "body", f"{len(rows)} rows; at most {MAX_IMPORT_ROWS} per import", "split the file"
-        )
-    return rows
-
-
-def import_rows(
-    *,
-    db_session: Session,
-    rows: Sequence[Any],
-    now: datetime,
-    actor: str,
-    own_merchant_id: int | None = None,
-) -> ImportResult:
-    """Store every valid row, each reviewed; report every invalid one with its row number.
-
-    All rows are checked before anything is written, so a bad row never leaves a
-    half-stored listing. ``own_merchant_id``: a merchant importing its own listings.
-    """
-    errors: list[RowError] = []
-    valid: list[tuple[int, ListingCreate]] = []
-    for number, raw in enumerate(rows, start=1):
-        if not isinstance(raw, dict):
-            errors.append(RowError(row=number, field="row", message="a row must be an object"))
-            continue
-        try:
-            row = ImportRow.model_validate(raw)
-        except ValidationError as error:
-            for item in error.errors():
-                where = ".".join(str(part) for part in item["loc"]) or "row"
-                message = str(item["msg"]).removeprefix("Value error, ")
-                errors.append(RowError(row=number, field=where, message=message))
-            continue
-        merchant_id = row.merchant_id if row.merchant_id is not None else own_merchant_id
-        if merchant_id is None:
-            errors.append(RowError(row=number, field="merchant_id", message="missing"))
-            continue
-        if own_merchant_id is not None and merchant_id != own_merchant_id:
-            errors.append(
-                RowError(
-                    row=number,
-                    field="merchant_id",
-                    message="a merchant can import only its own listings",
-                    fix=f"leave merchant_id out or send {own_merchant_id}",
-                )
-            )
-            continue
-        try:
-            check_may_list(
-                db_session=db_session, merchant_id=merchant_id, category=row.category, now=now
-            )
-        except LiveGuardError as error:
-            for problem in error.problems or []:
-                errors.append(
-                    RowError(
-                        row=number, field=problem.field, message=problem.message, fix=problem.fix
-                    )
-                )
-            if not error.problems:
-                errors.append(RowError(row=number, field="merchant_id", message=error.detail))
-            continue
-        data = row.model_dump(exclude={"merchant_id"})
-        valid.append((number, ListingCreate(merchant_id=merchant_id, **data)))
-    created = []
-    for number, listing_in in valid:
-        listing = create(db_session=db_session, listing_in=listing_in, now=now, actor=actor)
-        created.append(ImportedRow(row=number, id=listing.id, status=listing.status))
-    return ImportResult(created=created, errors=errors)

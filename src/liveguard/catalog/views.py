@@ -11,12 +11,13 @@ from sqlalchemy.orm import Session
 
 from liveguard.auth.models import PrincipalKind
 from liveguard.auth.service import Principal
-from liveguard.catalog import review, service
-from liveguard.catalog.models import Listing, ListingStatus
+from liveguard.catalog import bulk, flows, public, review, sampling, service
+from liveguard.catalog.models import Listing
 from liveguard.catalog.schemas import (
     AppealIn,
     AppealRead,
     DecisionIn,
+    FailedSample,
     ImportResult,
     ListingCreate,
     ListingPublic,
@@ -25,14 +26,22 @@ from liveguard.catalog.schemas import (
     ListingUpdate,
     QueueItem,
     ReviewRead,
+    SampleActedRead,
+    SampleCreate,
+    SampleRead,
     VersionRead,
 )
 from liveguard.clock import CHINA
-from liveguard.errors import Forbidden, NotFound
-from liveguard.parties import service as parties_service
+from liveguard.errors import Forbidden
 from liveguard.parties.models import StaffRole
-from liveguard.parties.schemas import DocumentPublic, MerchantPublic
-from liveguard.web.deps import AnyStaff, Compliance, DbSession, Signed, check_merchant_access
+from liveguard.web.deps import (
+    AnyStaff,
+    Compliance,
+    DbSession,
+    Signed,
+    check_merchant_access,
+    require_staff,
+)
 
 router = APIRouter(tags=["catalog"])
 
@@ -106,8 +115,8 @@ async def import_listings(request: Request, db_session: DbSession, now: Now, pri
     own = principal.id if principal.kind is PrincipalKind.merchant else None
     if own is None and principal.role not in (StaffRole.compliance, StaffRole.admin):
         raise Forbidden("bulk import is for the merchant itself or compliance staff")
-    rows = service.parse_import(await request.body(), request.headers.get("content-type", ""))
-    return service.import_rows(
+    rows = bulk.parse_import(await request.body(), request.headers.get("content-type", ""))
+    return bulk.import_rows(
         db_session=db_session, rows=rows, now=now, actor=actor(principal), own_merchant_id=own
     )
 
@@ -208,21 +217,64 @@ def unpublish(listing: CurrentListing, db_session: DbSession, now: Now, principa
 
 @router.get("/public/listings/{listing_id}", response_model=ListingPublic, tags=["public"])
 def public_listing(listing_id: int, db_session: DbSession, now: Now):
-    """A listing on sale as a buyer sees it, with the seller's licence information
-    (E-Commerce Law art. 15): no sign-in."""
-    listing = service.get(db_session=db_session, listing_id=listing_id)
-    if listing.status is not ListingStatus.on_sale:
-        raise NotFound("listing on sale", listing_id)
-    merchant = parties_service.get_merchant(db_session=db_session, merchant_id=listing.merchant_id)
-    permits = parties_service.approved_documents(
-        db_session=db_session,
-        owner_kind="merchant",
-        owner_id=merchant.id,
-        on=now.astimezone(CHINA).date(),
+    """A listing on sale (or taken off sale, with why) as a buyer sees it, with the
+    seller's licence information (E-Commerce Law art. 15) and sampling results: no sign-in."""
+    return public.listing_page(
+        db_session=db_session, listing_id=listing_id, today=now.astimezone(CHINA).date()
     )
-    seller = MerchantPublic.model_validate(merchant)
-    seller.permits = [DocumentPublic.model_validate(p) for p in permits]
-    shown = {
-        name: getattr(listing, name) for name in ListingPublic.model_fields if name != "merchant"
-    }
-    return ListingPublic(**shown, merchant=seller)
+
+
+# --- sampling and mystery shopping ------------------------------------------------------
+
+# Regulators and consumer associations run the tests (seed 001), so they may record their
+# own results, as may compliance; a result changes nothing but the listing's sale.
+SampleRecorder = Annotated[
+    Principal, Depends(require_staff(StaffRole.compliance, StaffRole.regulator))
+]
+
+
+@router.post("/samples", status_code=status.HTTP_201_CREATED, response_model=SampleActedRead)
+def record_sample(
+    sample_in: SampleCreate, db_session: DbSession, now: Now, principal: SampleRecorder
+):
+    """Record an item bought from a live room and its test result. A failed result takes
+    the listing off sale at once, with the failed items as the reason."""
+    acted = flows.record_sample(
+        db_session=db_session, sample_in=sample_in, now=now, actor=actor(principal)
+    )
+    listing = service.get(db_session=db_session, listing_id=acted.sample.listing_id)
+    return SampleActedRead(
+        sample=SampleRead.model_validate(acted.sample),
+        listing_status=listing.status,
+        pulled=ReviewRead.model_validate(acted.pulled) if acted.pulled else None,
+    )
+
+
+@router.get("/samples", response_model=list[SampleRead])
+def list_samples(
+    db_session: DbSession,
+    _: AnyStaff,
+    listing_id: int | None = None,
+    merchant_id: int | None = None,
+):
+    """Results, newest first."""
+    return sampling.get_all(db_session=db_session, listing_id=listing_id, merchant_id=merchant_id)
+
+
+@router.get("/samples/failed", response_model=list[FailedSample])
+def failed_samples(db_session: DbSession, _: AnyStaff, since: datetime | None = None):
+    """Failed results since a time (all if none), oldest first: listing, merchant, batch."""
+    return service.failed_samples(db_session=db_session, since=since)
+
+
+@router.get("/samples/{sample_id}", response_model=SampleRead)
+def read_sample(sample_id: int, db_session: DbSession, principal: Signed):
+    sample = sampling.get(db_session=db_session, sample_id=sample_id)
+    check_merchant_access(principal, sample.merchant_id, write=False)
+    return sample
+
+
+@router.get("/listings/{listing_id}/samples", response_model=list[SampleRead])
+def listing_samples(listing: CurrentListing, db_session: DbSession, principal: Signed):
+    check_merchant_access(principal, listing.merchant_id, write=False)
+    return sampling.get_all(db_session=db_session, listing_id=listing.id)

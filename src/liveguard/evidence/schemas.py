@@ -23,6 +23,9 @@ class RecordKind(StrEnum):
     action = "action"
     complaint = "complaint"
     document = "document"
+    listing_decision = "listing_decision"  # a staff decision on a listing version
+    listing_appeal = "listing_appeal"  # a merchant contesting a listing review
+    sample_result = "sample_result"  # an item bought from a live room, tested
 
 
 class RecordIn(BaseModel):

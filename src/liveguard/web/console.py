@@ -221,7 +221,13 @@ def login(
             demo_accounts=demo_accounts(settings),
             status_code=401,
         )
-    response = RedirectResponse(safe_next(next), status_code=303)
+    return session_redirect(safe_next(next), token, settings)
+
+
+def session_redirect(target: str, token: str, settings: Settings) -> RedirectResponse:
+    """Go to ``target`` holding a console session: HttpOnly, SameSite=Strict, Secure in
+    production (staff and merchant sign-ins alike)."""
+    response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
         token,

@@ -1,20 +1,60 @@
-"""Console pages for listing review: every listing with its verdict and reasons, and the
-queue of listings waiting for a person's decision."""
+"""Console pages for listings: staff review (every listing with its verdict and reasons,
+and the queue of those waiting for a person), sampling results, the merchant's own view
+with its appeals, and the public listing page a buyer sees without signing in.
+
+Merchants sign in to the console with the API token an admin issued them
+(``POST /api/auth/tokens``): the token is checked once and exchanged for an expiring
+session in the same HttpOnly, SameSite=Strict cookie staff get, and their forms carry the
+same CSRF token. A merchant session reaches only that merchant's listings.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import ValidationError
 
-from liveguard.catalog import review, service
-from liveguard.catalog.schemas import DecisionIn, StaffDecision
+from liveguard.auth import service as auth_service
+from liveguard.auth.models import PrincipalKind, TokenKind
+from liveguard.auth.service import Principal
+from liveguard.catalog import flows, public, review, review_rules, sampling, service
+from liveguard.catalog.models import SampleKind, SampleOutcome
+from liveguard.catalog.schemas import DecisionIn, SampleCreate, StaffDecision
 from liveguard.catalog.views import Now
-from liveguard.web.console import FormStaff, PageStaff, decide_and_return, render
-from liveguard.web.deps import DbSession
+from liveguard.clock import CHINA
+from liveguard.errors import Forbidden, LiveGuardError, NotAuthenticated
+from liveguard.live import service as live_service
+from liveguard.parties.models import StaffRole
+from liveguard.web.console import (
+    FormStaff,
+    PageStaff,
+    SignedForm,
+    decide_and_return,
+    render,
+    session_redirect,
+)
+from liveguard.web.deps import CurrentSettings, DbSession, MaybePrincipal, Today
 
 router = APIRouter(include_in_schema=False)
+
+MERCHANT_HOME = "/console/merchant"
+MERCHANT_LOGIN = "/console/merchant/login"
+SAMPLE_WRITERS = (StaffRole.compliance, StaffRole.regulator, StaffRole.admin)
+
+
+def label_names() -> dict[str, str]:
+    return {key: field.name for key, field in review_rules.review_rules().label.fields.items()}
+
+
+def back_with(path: str, **query: str) -> RedirectResponse:
+    return RedirectResponse(f"{path}?{urlencode(query)}", status_code=303)
+
+
+# --- staff: listing review ------------------------------------------------------------------
 
 
 @router.get("/console/listings", response_class=HTMLResponse)
@@ -56,4 +96,216 @@ def decide_listing(
             actor=principal.name,
         ),
         "/console/listings",
+    )
+
+
+# --- staff and regulators: sampling results -----------------------------------------------
+
+
+@router.get("/console/samples", response_class=HTMLResponse)
+def samples_page(
+    request: Request, db_session: DbSession, principal: PageStaff, notice: str = "", error: str = ""
+):
+    return render(
+        request,
+        "samples.html",
+        principal,
+        samples=sampling.get_all(db_session=db_session),
+        listings={item.id: item for item in service.get_all(db_session=db_session)},
+        sessions=live_service.get_all(db_session=db_session, limit=200),
+        may_record=principal.role in SAMPLE_WRITERS,
+        kinds=list(SampleKind),
+        outcomes=list(SampleOutcome),
+        notice=notice,
+        error=error,
+    )
+
+
+def failed_items(text: str) -> list[dict[str, str]]:
+    """The form's failed items: one a line, ``item | measured | required``."""
+    items = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.replace("｜", "|").split("|")]
+        if len(parts) != 3:
+            raise ValueError(
+                f"failed items, line {number}: write 项目 | 实测值 | 标准要求, e.g. "
+                "蛋白质 | 0.2 g/100g | ≥ 0.6 g/100g"
+            )
+        items.append(dict(zip(("item", "measured", "required"), parts, strict=True)))
+    return items
+
+
+@router.post("/console/samples")
+def record_sample(
+    db_session: DbSession,
+    principal: SignedForm,
+    now: Now,
+    listing_id: Annotated[int, Form()],
+    kind: Annotated[SampleKind, Form()],
+    bought_at: Annotated[str, Form()],
+    bought_by: Annotated[str, Form()],
+    tested_by: Annotated[str, Form()],
+    test: Annotated[str, Form()],
+    standard: Annotated[str, Form()],
+    outcome: Annotated[SampleOutcome, Form()],
+    live_session_id: Annotated[str, Form()] = "",
+    batch: Annotated[str, Form()] = "",
+    production_date: Annotated[str, Form()] = "",
+    report_number: Annotated[str, Form()] = "",
+    failed: Annotated[str, Form()] = "",
+):
+    """The console form for ``POST /api/samples``: Beijing time, failed items one a line."""
+    if principal.role not in SAMPLE_WRITERS:
+        raise Forbidden("only compliance staff and regulators record sampling results")
+    try:
+        sample_in = SampleCreate(
+            listing_id=listing_id,
+            live_session_id=int(live_session_id) if live_session_id else None,
+            kind=kind,
+            batch=batch or None,
+            production_date=date.fromisoformat(production_date) if production_date else None,
+            bought_at=datetime.fromisoformat(bought_at).replace(tzinfo=CHINA),
+            bought_by=bought_by,
+            tested_by=tested_by,
+            report_number=report_number or None,
+            test=test,
+            standard=standard,
+            outcome=outcome,
+            failed_items=failed_items(failed),
+        )
+        acted = flows.record_sample(
+            db_session=db_session, sample_in=sample_in, now=now, actor=principal.name
+        )
+    except ValidationError as error:
+        words = "; ".join(
+            ".".join(map(str, e["loc"])) + ": " + str(e["msg"]).removeprefix("Value error, ")
+            for e in error.errors()
+        )
+        return back_with("/console/samples", error=words)
+    except ValueError as error:
+        return back_with("/console/samples", error=str(error))
+    except LiveGuardError as error:
+        return back_with("/console/samples", error=error.detail)
+    return back_with("/console/samples", notice="saved", sample=str(acted.sample.id))
+
+
+# --- the public listing page ----------------------------------------------------------------
+
+
+@router.get("/listings/{listing_id}", response_class=HTMLResponse)
+def public_listing(
+    request: Request,
+    listing_id: int,
+    db_session: DbSession,
+    principal: MaybePrincipal,
+    today: Today,
+):
+    item = public.listing_page(db_session=db_session, listing_id=listing_id, today=today)
+    return render(request, "listing_public.html", principal, item=item, label_names=label_names())
+
+
+# --- merchants: sign in with their token, their listings, appeals ----------------------------
+
+
+@router.get(MERCHANT_LOGIN, response_class=HTMLResponse)
+def merchant_login_page(request: Request, principal: MaybePrincipal, error: str = ""):
+    return render(request, "merchant_login.html", principal, error=error)
+
+
+@router.post(MERCHANT_LOGIN)
+def merchant_login(
+    request: Request,
+    db_session: DbSession,
+    settings: CurrentSettings,
+    token: Annotated[str, Form()],
+):
+    """Exchange a merchant's API token for a console session (the token never goes in a
+    cookie, so signing out ends the session and leaves the token working)."""
+    now = request.app.state.clock.now()
+    try:
+        principal = auth_service.resolve(db_session=db_session, raw_token=token.strip(), now=now)
+        if principal.kind is not PrincipalKind.merchant:
+            raise NotAuthenticated("not a merchant's token: staff sign in at /console/login")
+    except LiveGuardError as error:  # unknown, revoked or expired; or its merchant is gone
+        return render(request, "merchant_login.html", None, error=error.detail, status_code=401)
+    session = auth_service.issue(
+        db_session=db_session,
+        principal_kind=PrincipalKind.merchant,
+        principal_id=principal.id,
+        label="merchant console session",
+        kind=TokenKind.session,
+        ttl=timedelta(hours=settings.session_hours),
+        now=now,
+    )
+    return session_redirect(MERCHANT_HOME, session, settings)
+
+
+def merchant_rows(*, db_session: Any, merchant_id: int) -> list[dict[str, Any]]:
+    """Each listing of a merchant with its latest review, open appeal and sampling results."""
+    rows = []
+    for listing in service.get_all(db_session=db_session, merchant_id=merchant_id):
+        rows.append(
+            {
+                "listing": listing,
+                "review": review.latest_review(db_session=db_session, listing_id=listing.id),
+                "appeal": service.open_appeal(db_session=db_session, listing=listing),
+                "appealable": listing.status in service.APPEALABLE,
+                "samples": sampling.get_all(db_session=db_session, listing_id=listing.id),
+            }
+        )
+    return rows
+
+
+@router.get(MERCHANT_HOME, response_class=HTMLResponse)
+def merchant_home(
+    request: Request,
+    db_session: DbSession,
+    principal: MaybePrincipal,
+    notice: str = "",
+    error: str = "",
+):
+    if principal is None or principal.kind is not PrincipalKind.merchant:
+        return RedirectResponse(MERCHANT_LOGIN, status_code=303)
+    return render(
+        request,
+        "merchant_listings.html",
+        principal,
+        rows=merchant_rows(db_session=db_session, merchant_id=principal.id),
+        notice=notice,
+        error=error,
+    )
+
+
+def own_merchant(principal: Principal) -> Principal:
+    if principal.kind is not PrincipalKind.merchant:
+        raise Forbidden("this form is for a merchant signed in to its own console")
+    return principal
+
+
+@router.post("/console/merchant/listings/{listing_id}/appeal")
+def merchant_appeal(
+    listing_id: int,
+    db_session: DbSession,
+    principal: SignedForm,
+    now: Now,
+    statement: Annotated[str, Form()] = "",
+):
+    merchant = own_merchant(principal)
+    listing = service.get(db_session=db_session, listing_id=listing_id)
+    if listing.merchant_id != merchant.id:
+        raise Forbidden("a merchant can appeal only its own listings")
+    words = statement.strip()
+    if len(words) < 5:
+        return back_with(MERCHANT_HOME, error="申诉理由至少 5 个字 the reason needs 5 characters")
+    return decide_and_return(
+        lambda: service.appeal(
+            db_session=db_session,
+            listing=listing,
+            statement=words,
+            now=now,
+            actor=f"merchant:{merchant.id}",
+        ),
+        MERCHANT_HOME,
     )

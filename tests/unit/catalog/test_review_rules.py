@@ -146,11 +146,11 @@ def test_example_changes_only_name_listing_fields():
 
 
 def _review_text() -> str:
-    return data._read(REVIEW_FILE)
+    return data.data_text(REVIEW_FILE)
 
 
 def _lexicon_text() -> str:
-    return data._read(LEXICON_FILE)
+    return data.data_text(LEXICON_FILE)
 
 
 def _refused(text: str, name: str, model) -> list[str]:

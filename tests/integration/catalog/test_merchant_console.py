@@ -1,0 +1,167 @@
+"""The merchant's own console (signed in with its token), the public listing page, the
+sampling form, and staff decisions and appeals as ledger items a dispute can cite."""
+
+from __future__ import annotations
+
+import re
+
+from tests.integration.catalog.conftest import GOOD_FOOD, listing
+
+ADDRESS_MISSING = {"producer_address": None}
+SAMPLE_FORM = {
+    "kind": "sampling",
+    "bought_at": "2026-11-20T20:30",
+    "bought_by": "某市市场监督管理局",
+    "tested_by": "某市食品药品检验所",
+    "test": "微生物指标",
+    "standard": "GB 19300-2014",
+    "outcome": "failed",
+    "batch": "B-1108",
+    "failed": "霉菌 | 85 CFU/g | ≤ 25 CFU/g",
+}
+
+
+def csrf_of(page) -> str:
+    return re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
+
+
+def sign_in_merchant(client, shop) -> None:
+    token = shop.headers["Authorization"].removeprefix("Bearer ")
+    signed = client.post("/console/merchant/login", data={"token": token}, follow_redirects=False)
+    assert signed.status_code == 303 and signed.headers["location"] == "/console/merchant"
+    assert (
+        "HttpOnly" in signed.headers["set-cookie"]
+        and "SameSite=strict" in signed.headers["set-cookie"]
+    )
+    assert token not in signed.headers["set-cookie"]  # a session, not the API token
+
+
+def test_a_decision_and_an_appeal_are_each_a_ledger_item(client, shop, auth):
+    lid = client.post(
+        "/api/listings", json=listing(shop, label=ADDRESS_MISSING), headers=shop.headers
+    ).json()["id"]
+    statement = "生产者地址印在外箱上，已补充照片，请复核。"
+    appeal = client.post(
+        f"/api/listings/{lid}/appeal", json={"statement": statement}, headers=shop.headers
+    ).json()
+    item = client.get(f"/api/evidence/items/{appeal['ledger_seq']}", headers=auth()).json()
+    assert item["kind"] == "listing_appeal" and item["intact"] is True
+    data = item["record"]["data"]
+    assert (data["listing_id"], data["version"], data["status"]) == (lid, 1, "appealed")
+    assert data["statement"] == statement
+    assert item["record"]["who"] == {"merchant_id": shop.id, "submitted_by": f"merchant:{shop.id}"}
+
+    reason = "商品页必须写明生产者地址。"
+    decided = client.post(
+        f"/api/listings/{lid}/decision",
+        json={"decision": "reject", "reason": reason},
+        headers=auth(),
+    ).json()["review"]
+    item = client.get(f"/api/evidence/items/{decided['ledger_seq']}", headers=auth()).json()
+    assert item["kind"] == "listing_decision"
+    data = item["record"]["data"]
+    assert (data["decision"], data["reason"], data["status"]) == ("reject", reason, "rejected")
+    assert data["answers_appeal_id"] == appeal["id"]
+    assert item["record"]["who"]["decided_by"].startswith("compliance")
+    # the automatic review stays inside its version's item: no item of its own
+    reviews = client.get(f"/api/listings/{lid}/reviews", headers=shop.headers).json()
+    assert [r["ledger_seq"] is None for r in reviews] == [True, False]
+
+
+def test_a_merchant_signs_in_with_its_token_sees_why_and_appeals_from_the_page(
+    client, shop, make_shop, auth
+):
+    refused = client.post(
+        "/api/listings", json=listing(shop, label=ADDRESS_MISSING), headers=shop.headers
+    ).json()
+    other = make_shop()
+    theirs = client.post("/api/listings", json=listing(other), headers=other.headers).json()
+    assert client.get("/console/merchant", follow_redirects=False).headers["location"] == (
+        "/console/merchant/login"
+    )
+    sign_in_merchant(client, shop)
+    page = client.get("/console/merchant")
+    assert page.status_code == 200
+    assert f'data-listing="{refused["id"]}"' in page.text
+    assert f'data-listing="{theirs["id"]}"' not in page.text  # only its own
+    row = page.text[page.text.index(f'data-listing="{refused["id"]}"') :]
+    assert 'data-check="three_no.missing_field"' in row
+    assert "生产者地址" in row and "《食品安全法》第67条" in row  # the rule, its quote, the fix
+    assert "请在标签信息中补充" in row
+
+    csrf = csrf_of(page)
+    url = f"/console/merchant/listings/{refused['id']}/appeal"
+    forged = client.post(url, data={"statement": "请复核，谢谢。", "csrf": "0" * 64})
+    assert forged.status_code == 403
+    assert (
+        client.post(
+            f"/console/merchant/listings/{theirs['id']}/appeal",
+            data={"statement": "请复核，谢谢。", "csrf": csrf},
+        ).status_code
+        == 403
+    )
+    short = client.post(url, data={"statement": "复核", "csrf": csrf}, follow_redirects=False)
+    assert "error=" in short.headers["location"]
+    done = client.post(
+        url, data={"statement": "地址已印在外箱，请复核。", "csrf": csrf}, follow_redirects=False
+    )
+    assert done.headers["location"] == "/console/merchant?notice=saved"
+    assert client.get(f"/api/listings/{refused['id']}", headers=auth()).json()["status"] == (
+        "appealed"
+    )
+    assert 'data-testid="appeal-waiting"' in client.get("/console/merchant").text
+    # a merchant session is not a staff session
+    assert client.get("/console/listings", follow_redirects=False).status_code == 303
+
+
+def test_staff_tokens_and_unknown_tokens_do_not_open_a_merchant_session(client, token_for):
+    staff = client.post("/console/merchant/login", data={"token": token_for("admin")})
+    assert staff.status_code == 401 and "not a merchant" in staff.text
+    unknown = client.post("/console/merchant/login", data={"token": "lg_nothing"})
+    assert unknown.status_code == 401 and "lg_session" not in unknown.headers.get("set-cookie", "")
+
+
+def test_the_public_page_shows_price_label_licence_and_review_status(client, shop):
+    lid = client.post("/api/listings", json=listing(shop), headers=shop.headers).json()["id"]
+    assert client.get(f"/listings/{lid}").status_code == 404  # not on sale: the merchant's draft
+    client.post(f"/api/listings/{lid}/publish", headers=shop.headers)
+    page = client.get(f"/listings/{lid}")
+    assert page.status_code == 200
+    assert GOOD_FOOD["title"] in page.text and "¥99.00" in page.text and "包邮" in page.text
+    assert "生产者地址" in page.text and GOOD_FOOD["label"]["producer_address"] in page.text
+    assert "SC11834020300567" in page.text
+    assert "电子商务法" in page.text and "JY13301060012345" in page.text  # the seller's permit
+    assert "在售" in page.text and "已通过上架审核" in page.text
+
+
+def test_a_regulator_records_a_failed_sample_from_the_console(client, shop, auth, token_for):
+    lid = client.post("/api/listings", json=listing(shop), headers=shop.headers).json()["id"]
+    client.post(f"/api/listings/{lid}/publish", headers=shop.headers)
+    token_for("regulator", username="sampler")
+    client.post("/console/login", data={"username": "sampler", "password": "correct horse battery"})
+    page = client.get("/console/samples")
+    assert page.status_code == 200 and 'data-testid="sample-form"' in page.text
+    form = {**SAMPLE_FORM, "csrf": csrf_of(page), "listing_id": str(lid)}
+    bad = client.post(
+        "/console/samples", data={**form, "failed": "霉菌 85"}, follow_redirects=False
+    )
+    assert "error=" in bad.headers["location"] and "line+1" in bad.headers["location"]
+    done = client.post("/console/samples", data=form, follow_redirects=False)
+    assert "notice=saved" in done.headers["location"], done.headers["location"]
+    listed = client.get("/console/samples").text
+    assert "霉菌：实测 85 CFU/g，标准要求 ≤ 25 CFU/g" in listed and "pulled" in listed
+    assert client.get(f"/api/listings/{lid}", headers=auth()).json()["status"] == "pulled"
+    # the merchant sees it too
+    client.cookies.clear()
+    sign_in_merchant(client, shop)
+    mine = client.get("/console/merchant").text
+    assert "霉菌：实测 85 CFU/g" in mine and "sampling.failed" in mine
+
+
+def test_a_case_handler_reads_samples_but_has_no_form(client, token_for):
+    token_for("case_handler", username="handler")
+    client.post("/console/login", data={"username": "handler", "password": "correct horse battery"})
+    page = client.get("/console/samples")
+    assert page.status_code == 200 and 'data-testid="sample-form"' not in page.text
+    form = {**SAMPLE_FORM, "csrf": csrf_of(page), "listing_id": "1"}
+    assert client.post("/console/samples", data=form).status_code == 403
