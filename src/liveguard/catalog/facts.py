@@ -1,0 +1,116 @@
+"""The vocabulary of listing review: what is reviewed (``ListingFacts``), what is found
+(``Problem``), the verdict they add up to, and how messages are rendered. No database,
+no web; ``checks.py`` explains the review as a whole."""
+
+from __future__ import annotations
+
+import calendar
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from liveguard.clock import CHINA
+from liveguard.detect.rulefile import Severity
+from liveguard.legal import LegalBasis
+
+SEVERITY_RANK = {Severity.low: 0, Severity.medium: 1, Severity.high: 2, Severity.critical: 3}
+# The checks computed here from the facts; review.yaml gives each its severity, message
+# and basis. The text checks take theirs from lexicons.yaml (prohibited.<kind>,
+# placeholder_link, terms.unfair) and from the detect rules (claims.<rule category>).
+COMPUTED_CHECKS = (
+    "three_no.missing_field",
+    "three_no.bad_licence_number",
+    "three_no.bad_format",
+    "three_no.future_production_date",
+    "three_no.expired",
+    "qualification.missing",
+    "price.fake_original",
+    "price.raised_before_discount",
+    "price.original_unproven",
+    "shipping.excessive",
+)
+
+
+class Verdict(enum.StrEnum):
+    approve = "approve"
+    changes_requested = "changes_requested"
+    reject = "reject"
+
+
+@dataclass(frozen=True)
+class ListingFacts:
+    """What review looks at. Money in integer fen; ``now`` and history times aware."""
+
+    title: str
+    description: str
+    category: str  # a category code of parties/data/qualifications.yaml
+    price_fen: int
+    now: datetime  # the moment of review: the price comparison is made now
+    original_price_fen: int | None = None
+    shipping_fee_fen: int = 0
+    stock: int = 0
+    label: Mapping[str, str] = field(default_factory=dict)
+    store_terms: str = ""  # return, shipping and after-sales terms as shown to buyers
+    merchant_documents: frozenset[str] | None = None  # valid today; None: not known
+    price_history: Sequence[tuple[datetime, int]] = ()  # (when, price) actually charged
+
+    def __post_init__(self) -> None:
+        if self.now.tzinfo is None:
+            raise ValueError("now must be timezone-aware")
+        if any(at.tzinfo is None for at, _ in self.price_history):
+            raise ValueError("price_history times must be timezone-aware")
+
+    @property
+    def today(self) -> date:
+        """The date in China: labels and shelf lives are counted in local dates."""
+        return self.now.astimezone(CHINA).date()
+
+
+@dataclass(frozen=True)
+class Problem:
+    check: str  # a stable id, e.g. "price.fake_original"; its first part is the family
+    severity: Severity
+    message: str  # plain Chinese: what is wrong and what to fix
+    field: str | None
+    legal_basis: tuple[LegalBasis, ...]
+    evidence: dict[str, Any] = field(default_factory=dict)  # JSON-ready values
+
+    @property
+    def family(self) -> str:
+        return self.check.split(".", 1)[0]
+
+
+def verdict(problems: Iterable[Problem]) -> Verdict:
+    worst = max((SEVERITY_RANK[p.severity] for p in problems), default=-1)
+    if worst >= SEVERITY_RANK[Severity.high]:
+        return Verdict.reject
+    if worst == SEVERITY_RANK[Severity.medium]:
+        return Verdict.changes_requested
+    return Verdict.approve
+
+
+def yuan(fen: int) -> str:
+    sign = "-" if fen < 0 else ""
+    whole, cents = divmod(abs(fen), 100)
+    return f"{sign}{whole}.{cents:02d}"
+
+
+def render(template: str, evidence: Mapping[str, Any], separator: str) -> str:
+    """A message from its template: lists joined by ``separator``, ``*_fen`` also as yuan."""
+    slots: dict[str, Any] = {}
+    for key, value in evidence.items():
+        if isinstance(value, list):
+            value = separator.join(map(str, value))
+        slots[key] = value
+        if key.endswith("_fen") and isinstance(value, int):
+            slots[key.removesuffix("_fen") + "_yuan"] = yuan(value)
+    return template.format_map(slots)
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus whole months; the 31st of a short month is its last day."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
