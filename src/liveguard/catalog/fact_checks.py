@@ -13,7 +13,7 @@ from itertools import pairwise
 from typing import Any
 
 from liveguard.catalog.facts import COMPUTED_CHECKS, ListingFacts, Problem, add_months, render
-from liveguard.catalog.review_rules import ReviewRules
+from liveguard.catalog.review_rules import CategoryLabel, ReviewRules
 from liveguard.clock import CHINA
 from liveguard.legal import LegalBasis, chinese_numeral
 from liveguard.parties.qualifications import Catalogue
@@ -110,6 +110,7 @@ class Checks:
                     )
                 )
         produced: date | None = None
+        licence_valid_to: date | None = None
         for name, text in values.items():
             if text is None:
                 continue
@@ -126,11 +127,16 @@ class Checks:
                     )
                 continue
             well_formed = bool(self.field_patterns[name].fullmatch(text))
-            if well_formed and name == "production_date":
+            if well_formed and name in ("production_date", "licence_valid_to"):
                 try:
-                    produced = date.fromisoformat(text)
+                    day = date.fromisoformat(text)
                 except ValueError:
                     well_formed = False
+                else:
+                    if name == "production_date":
+                        produced = day
+                    else:
+                        licence_valid_to = day
             if well_formed and name == "shelf_life":
                 well_formed = self.shelf_life.match(text) is not None
             if not well_formed:
@@ -141,9 +147,11 @@ class Checks:
                     "hint": fields[name].hint,
                 }
                 problems.append(self.problem("three_no.bad_format", f"label.{name}", evidence))
+        today = facts.today
+        if licence_valid_to is not None and licence_valid_to < today:
+            problems.append(self.licence_expired(facts, spec, values, licence_valid_to))
         if produced is None:
             return problems
-        today = facts.today
         if produced > today:
             evidence = {"production_date": produced.isoformat(), "today": today.isoformat()}
             problems.append(
@@ -161,6 +169,28 @@ class Checks:
             }
             problems.append(self.problem("three_no.expired", "label.shelf_life", evidence))
         return problems
+
+    def licence_expired(
+        self,
+        facts: ListingFacts,
+        spec: CategoryLabel,
+        values: Mapping[str, str | None],
+        valid_to: date,
+    ) -> Problem:
+        """The production licence on the label ran out before today: goods made since were
+        made without one."""
+        fields = self.rules.label.fields
+        evidence = {
+            "licence_name": spec.licence.name if spec.licence else fields["licence_number"].name,
+            "licence_number": values.get("licence_number") or "",
+            "licence_valid_to": valid_to.isoformat(),
+            "today": facts.today.isoformat(),
+            "production_date": values.get("production_date"),
+        }
+        extra = spec.licence.legal_basis if spec.licence else ()
+        return self.problem(
+            "three_no.licence_expired", "label.licence_valid_to", evidence, extra_basis=extra
+        )
 
     # --- qualifications ------------------------------------------------------------------
 

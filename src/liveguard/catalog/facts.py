@@ -25,6 +25,7 @@ COMPUTED_CHECKS = (
     "three_no.bad_format",
     "three_no.future_production_date",
     "three_no.expired",
+    "three_no.licence_expired",
     "qualification.missing",
     "price.fake_original",
     "price.raised_before_discount",

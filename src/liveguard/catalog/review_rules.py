@@ -78,6 +78,9 @@ class LicenceRule(_Strict):
     name: str
     pattern: str
     hint: str
+    # the law that requires the licence: cited, with the check's own basis, when the
+    # licence on the label has expired (three_no.licence_expired)
+    legal_basis: list[LegalBasis] = []
 
 
 class CategoryLabel(_Strict):

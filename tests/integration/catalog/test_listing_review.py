@@ -59,6 +59,32 @@ def test_a_listing_without_the_producer_address_is_refused(client, shop):
     assert problem["legal_basis"][0]["law"] == "食品安全法"
 
 
+def test_a_listing_whose_sc_licence_expired_is_refused(client, shop, clock):
+    expired = str((clock.at - timedelta(days=3)).date())
+    body = client.post(
+        "/api/listings",
+        json=listing(shop, label={"licence_valid_to": expired}),
+        headers=shop.headers,
+    ).json()
+    assert body["status"] == "rejected"
+    [problem] = body["review"]["problems"]
+    assert problem["check"] == "three_no.licence_expired"
+    assert problem["field"] == "label.licence_valid_to"
+    assert "SC11834020300567" in problem["message"] and expired in problem["message"]
+    assert {(b["law"], b["article"]) for b in problem["legal_basis"]} == {
+        ("电子商务法", 12),
+        ("食品安全法", 35),
+    }
+    refused = client.post(f"/api/listings/{body['id']}/publish", headers=shop.headers)
+    assert refused.status_code == 409 and "过期" in refused.json()["detail"]
+    renewed = client.patch(
+        f"/api/listings/{body['id']}",
+        json={"label": {**listing(shop)["label"], "licence_valid_to": "2031-06-30"}},
+        headers=shop.headers,
+    ).json()
+    assert renewed["status"] == "approved"
+
+
 def test_food_past_its_shelf_life_is_refused(client, shop):
     stale = listing(shop, label={"production_date": "2025-01-10", "shelf_life": "180天"})
     body = client.post("/api/listings", json=stale, headers=shop.headers).json()

@@ -4,6 +4,7 @@ sampling form, and staff decisions and appeals as ledger items a dispute can cit
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from tests.integration.catalog.conftest import GOOD_FOOD, listing
 
@@ -165,3 +166,63 @@ def test_a_case_handler_reads_samples_but_has_no_form(client, token_for):
     assert page.status_code == 200 and 'data-testid="sample-form"' not in page.text
     form = {**SAMPLE_FORM, "csrf": csrf_of(page), "listing_id": "1"}
     assert client.post("/console/samples", data=form).status_code == 403
+
+
+def test_the_done_when_cases_are_refused_with_their_rule_in_both_consoles(
+    client, shop, token_for, clock
+):
+    """Issue 7's "done when", through the console: S3, no producer address, an expired SC
+    licence and a fake original price, each refused with its rule for staff and merchant."""
+    s3 = {
+        "merchant_id": shop.id,
+        "title": "粉丝福利 1分钱秒杀 神秘好物",
+        "description": "拍下即发，数量有限，具体看直播。",
+        "category": "household",
+        "price_fen": 1,
+        "shipping_fee_fen": 99900,
+    }
+    expired = str((clock.at - timedelta(days=1)).date())
+    bodies = [
+        s3,
+        listing(shop, label=ADDRESS_MISSING),
+        listing(shop, label={"licence_valid_to": expired}),
+    ]
+    ids = [client.post("/api/listings", json=b, headers=shop.headers).json()["id"] for b in bodies]
+    faked = client.post("/api/listings", json=listing(shop), headers=shop.headers).json()["id"]
+    client.post(f"/api/listings/{faked}/publish", headers=shop.headers)
+    clock.at += timedelta(days=1)
+    client.patch(
+        f"/api/listings/{faked}",
+        json={"price_fen": 8900, "original_price_fen": 15900},
+        headers=shop.headers,
+    )
+    expected = dict(
+        zip(
+            [*ids, faked],
+            [
+                "shipping.excessive",
+                "three_no.missing_field",
+                "three_no.licence_expired",
+                "price.fake_original",
+            ],
+            strict=True,
+        )
+    )
+
+    def row_of(page: str, listing_id: int, end: str) -> str:
+        start = page.index(f'data-listing="{listing_id}"')
+        return page[start : page.index(end, start)]
+
+    token_for("compliance", username="reviewer")
+    client.post(
+        "/console/login", data={"username": "reviewer", "password": "correct horse battery"}
+    )
+    staff_page = client.get("/console/listings").text
+    client.cookies.clear()
+    sign_in_merchant(client, shop)
+    merchant_page = client.get("/console/merchant").text
+    for listing_id, check in expected.items():
+        for page, end in ((staff_page, "</tr>"), (merchant_page, "</section>")):
+            row = row_of(page, listing_id, end)
+            assert "rejected" in row, (listing_id, row[:300])
+            assert f'data-check="{check}"' in row, (listing_id, check)
