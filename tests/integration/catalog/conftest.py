@@ -103,5 +103,24 @@ def listing(shop: Shop, **changes: Any) -> dict[str, Any]:
     return body
 
 
+def s3_listing(shop: Shop) -> dict[str, Any]:
+    """SCENARIOS.md S3: a "1 cent fan benefit" item that asks 999 yuan for shipping, on a
+    page that says what you get only in the live room."""
+    return {
+        "merchant_id": shop.id,
+        "title": "粉丝福利 1分钱秒杀 神秘好物",
+        "description": "拍下即发，数量有限，具体看直播。",
+        "category": "household",
+        "price_fen": 1,
+        "shipping_fee_fen": 99900,
+        "stock": 100,
+        "label": {
+            "product_name": "神秘好物",
+            "producer_name": "义乌市福利日用品有限公司",
+            "producer_address": "浙江省义乌市福田街道商城大道8号",
+        },
+    }
+
+
 def checks(body: dict[str, Any]) -> list[str]:
     return [p["check"] for p in body["review"]["problems"]]

@@ -4,26 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.integration.catalog.conftest import FOOD_LICENCE, checks, listing
+from tests.integration.catalog.conftest import FOOD_LICENCE, checks, listing, s3_listing
 
 
 def test_s3_one_cent_with_999_yuan_shipping_is_refused_before_it_goes_live(client, shop):
     # SCENARIOS.md S3: a "1 cent fan benefit" item that asks 999 yuan for shipping, on a
     # page that says what you get only in the live room.
-    s3 = {
-        "merchant_id": shop.id,
-        "title": "粉丝福利 1分钱秒杀 神秘好物",
-        "description": "拍下即发，数量有限，具体看直播。",
-        "category": "household",
-        "price_fen": 1,
-        "shipping_fee_fen": 99900,
-        "stock": 100,
-        "label": {
-            "product_name": "神秘好物",
-            "producer_name": "义乌市福利日用品有限公司",
-            "producer_address": "浙江省义乌市福田街道商城大道8号",
-        },
-    }
+    s3 = s3_listing(shop)
     response = client.post("/api/listings", json=s3, headers=shop.headers)
     assert response.status_code == 201, response.text
     body = response.json()

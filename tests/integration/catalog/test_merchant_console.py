@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from tests.integration.catalog.conftest import GOOD_FOOD, listing
+from tests.integration.catalog.conftest import GOOD_FOOD, listing, s3_listing
 
 ADDRESS_MISSING = {"producer_address": None}
 SAMPLE_FORM = {
@@ -173,17 +173,9 @@ def test_the_done_when_cases_are_refused_with_their_rule_in_both_consoles(
 ):
     """Issue 7's "done when", through the console: S3, no producer address, an expired SC
     licence and a fake original price, each refused with its rule for staff and merchant."""
-    s3 = {
-        "merchant_id": shop.id,
-        "title": "粉丝福利 1分钱秒杀 神秘好物",
-        "description": "拍下即发，数量有限，具体看直播。",
-        "category": "household",
-        "price_fen": 1,
-        "shipping_fee_fen": 99900,
-    }
     expired = str((clock.at - timedelta(days=1)).date())
     bodies = [
-        s3,
+        s3_listing(shop),
         listing(shop, label=ADDRESS_MISSING),
         listing(shop, label={"licence_valid_to": expired}),
     ]
