@@ -21,7 +21,7 @@ from liveguard.evidence import service as ledger
 from liveguard.evidence.signing import Signer
 from liveguard.parties import reviews
 from liveguard.privacy.fields import FieldCipher
-from liveguard.web import console, evidence_pages, listing_pages, problems
+from liveguard.web import console, evidence_pages, listing_pages, live_pages, problems
 from liveguard.web.api import api_router
 
 log = logging.getLogger(__name__)
@@ -99,6 +99,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(console.router)
     app.include_router(evidence_pages.router)
     app.include_router(listing_pages.router)
+    app.include_router(live_pages.router)
     static = resources.files("liveguard.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
