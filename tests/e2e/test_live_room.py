@@ -230,3 +230,22 @@ def test_staff_warn_viewers_from_the_room_page_and_the_banner_follows(
     expect(action).to_contain_text("compliance")
     expect(page.get_by_test_id("warning-text")).to_have_text("主播引导私下交易，请勿扫码付款")
     staff.context.close()
+
+
+def test_a_caption_on_screen_is_read_and_its_finding_marked_on_the_line(
+    browser: Browser, demo_server: str, api: Api
+) -> None:
+    caption = "加我薇信私聊下单"
+    png = encoded(frame(captions=[(caption, (80, 600))], font_size=44))  # skips without a CJK font
+    session_id = new_session(api, "E2E 画面文字")
+    staff = staff_page(browser, demo_server)
+    staff.goto(f"/console/live/{session_id}")
+    expect(staff.get_by_test_id("stream-state")).to_have_text("live")
+    image = {"image_base64": base64.b64encode(png).decode(), "mime": "image/png"}
+    post_events(api, session_id, [event("frame", data=image)])
+    line = staff.get_by_test_id("ocr-line")
+    expect(line).to_have_text(caption)
+    expect(line.get_by_test_id("finding-span").first).to_be_visible()
+    [row] = api.call("GET", f"/api/sessions/{session_id}/timeline")["events"]
+    assert {f["source"] for f in row["findings"]} == {"screen"}
+    staff.context.close()

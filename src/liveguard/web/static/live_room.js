@@ -85,6 +85,12 @@
     return item;
   }
 
+  // A screen finding's offsets are into one read line: the line whose span is its quote.
+  function lineFindings(line, findings) {
+    return findings.filter((f) => f.source === "screen" &&
+      Array.from(line.text).slice(f.start, f.end).join("") === f.quote);
+  }
+
   function frameBlock(event) {
     const reading = event.data.frame || {};
     const block = el("div", { class: "frame-view", "data-testid": "frame" });
@@ -104,7 +110,8 @@
     if (lines.length) {
       facts.append(el("div", { class: "ocr", "data-testid": "ocr-lines" },
         el("span", { class: "muted", text: "画面文字 on-screen text: " }),
-        ...lines.map((line) => el("span", { class: "ocr-line", text: line.text }))));
+        ...lines.map((line) => el("span", { class: "ocr-line", "data-testid": "ocr-line" },
+          highlighted(line.text, lineFindings(line, event.findings))))));
     } else if (reading.ocr) {
       facts.append(el("div", { class: "muted", text: "OCR: " + reading.ocr }));
     }
