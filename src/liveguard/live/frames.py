@@ -246,6 +246,7 @@ class TextReader:
         self.settings = settings or frame_settings().ocr
         self._engine: Any = None
         self._lock = threading.Lock()
+        self._reading = threading.Lock()
 
     def _load(self) -> Any:
         with self._lock:
@@ -272,7 +273,9 @@ class TextReader:
 
     def read(self, rgb: np.ndarray, offset: tuple[int, int] = (0, 0)) -> list[TextLine]:
         """The text lines in an RGB image; boxes shifted by ``offset`` into frame pixels."""
-        result = self._load()(np.ascontiguousarray(rgb[:, :, ::-1]))  # RapidOCR wants BGR
+        engine = self._load()
+        with self._reading:  # one read at a time: a worker is one core, and the pipeline
+            result = engine(np.ascontiguousarray(rgb[:, :, ::-1]))  # keeps state; wants BGR
         if result.txts is None or result.boxes is None:
             return []
         lines = []

@@ -13,10 +13,12 @@ appears as soon as one is issued (``/api/public/live/{id}/warnings/stream``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Form, Request, Response
 from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
 
 from liveguard.catalog.views import Now
 from liveguard.enforcement import service as enforcement_service
@@ -187,10 +189,8 @@ def _default_reason(kind: str) -> str:
     return f"{kind} by staff from the live-room console"
 
 
-def _validated(take) -> None:
+def _validated(take: Callable[[], None]) -> None:
     """Pydantic's refusal of a form, as an error a person can read on the page."""
-    from pydantic import ValidationError
-
     try:
         take()
     except ValidationError as error:
