@@ -19,6 +19,7 @@ from liveguard.config import Settings, get_settings
 from liveguard.db import make_engine, make_session_factory, transaction
 from liveguard.evidence import service as ledger
 from liveguard.evidence.signing import Signer
+from liveguard.live import notify
 from liveguard.parties import reviews
 from liveguard.privacy.fields import FieldCipher
 from liveguard.web import console, evidence_pages, listing_pages, live_pages, problems
@@ -65,6 +66,8 @@ def _scheduled_jobs(app: FastAPI) -> list[tuple[int, str, Callable[[], object]]]
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     tasks = [asyncio.create_task(_every(*job)) for job in _scheduled_jobs(app)]
+    if app.state.settings.nats_url:  # monitor workers elsewhere: relay their news to SSE
+        tasks.append(asyncio.create_task(notify.relay(app.state.settings.nats_url)))
     try:
         yield
     finally:

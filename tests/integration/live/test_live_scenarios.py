@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+
+import pytest
+
 from tests.integration.live.conftest import speech
 
 
@@ -154,3 +158,25 @@ def test_staff_act_by_hand_and_dismiss_a_finding(client, auth, room, event):
     assert dismissed.status_code == 200, dismissed.text
     rooms = client.get("/api/live/rooms", headers=auth()).json()
     assert rooms[0]["status"] == "suspended" and rooms[0]["open_findings"] == len(findings) - 1
+
+
+def test_s1_a_wechat_qr_code_held_up_in_a_frame_is_found_and_warned(client, auth, room, event):
+    pytest.importorskip("zxingcpp")
+    from tests.frame_images import encoded, frame
+
+    image = encoded(frame(qr="https://u.wechat.com/EH2xQ3kC9lXz1aBcDeFg"))
+    still = event(
+        "frame",
+        data={"image_base64": base64.b64encode(image).decode(), "mime": "image/png"},
+    )
+    answer = send(client, auth, room, [still])
+    assert answer["refused"] == [] and answer["accepted"][0]["findings"] >= 1
+    timeline = client.get(f"/api/sessions/{room.session_id}/timeline", headers=auth()).json()
+    [row] = timeline["events"]
+    assert row["data"]["frame"]["qr_codes"][0]["kind"] == "wechat_contact"
+    [finding] = [f for f in row["findings"] if f["source"] == "qr"]
+    assert finding["category"] == "diversion" and finding["legal_basis"]
+    assert "u.wechat.com" in finding["quote"]
+    assert "viewer_warning" in [a["kind"] for a in timeline["actions"]]
+    item = client.get(f"/api/evidence/items/{row['ledger_seq']}", headers=auth()).json()
+    assert item["kind"] == "frame" and len(item["record"]["blobs"]["image"]) == 64
