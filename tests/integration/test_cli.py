@@ -95,7 +95,9 @@ def test_demo_loads_once_and_reverify_runs(cli_env, database_url):
     with engine.connect() as connection:
         ledger_size = connection.execute(text("SELECT tree_size FROM evidence_state")).scalar()
         checkpoint = connection.execute(text("SELECT tree_size FROM evidence_checkpoints")).all()
-    assert ledger_size == 13 and [row[0] for row in checkpoint] == [13]
+    # 13 items of the parties, listings and the room's events, 8 findings and 9 actions of
+    # the monitor on the room
+    assert ledger_size == 30 and [row[0] for row in checkpoint] == [30]
     engine.dispose()
     report = runner.invoke(cli, ["reverify"])
     assert report.exit_code == 0

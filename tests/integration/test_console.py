@@ -102,16 +102,23 @@ def test_the_evidence_page_verifies_an_item_and_shows_tampering(app, client, clo
 
     load_demo(app, clock)
     client.post("/console/login", data={"username": "regulator", "password": "demo-regulator"})
-    page = client.get("/console/evidence?item=3")
-    assert 'data-testid="ledger-size">13<' in page.text
+    with engine.begin() as connection:  # the assistant's 薇信 line, wherever the demo put it
+        seq = connection.execute(
+            text("SELECT ledger_seq FROM live_events WHERE text LIKE '%薇信%'")
+        ).scalar()
+    page = client.get(f"/console/evidence?item={seq}")
+    assert 'data-testid="ledger-size">30<' in page.text
     assert "signature valid" in page.text
     assert "✔ the stored record still hashes" in page.text
     assert "leads to the root signed in checkpoint" in page.text
     with engine.begin() as connection:
         connection.execute(
-            text("UPDATE evidence_leaves SET data = replace(data, '薇信', '微博') WHERE seq = 3")
+            text(
+                "UPDATE evidence_leaves SET data = replace(data, '薇信', '微博') WHERE seq = :seq"
+            ),
+            {"seq": seq},
         )
-    page = client.get("/console/evidence?item=3")
+    page = client.get(f"/console/evidence?item={seq}")
     assert "✘ the stored record has been altered since it was recorded" in page.text
     assert "does not lead to the root" in page.text
     assert "no item 99" in client.get("/console/evidence?item=99").text

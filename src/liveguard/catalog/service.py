@@ -8,6 +8,7 @@ must be allowed to sell in the category; a listing goes on sale only once approv
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -415,3 +416,24 @@ def take_off_sale(*, db_session: Session, listing: Listing, now: datetime) -> Li
     listing.updated_at = now
     review.sync_prices(db_session=db_session, listing=listing, now=now)
     return listing
+
+
+# --- checks for the live monitor ------------------------------------------------------------
+
+
+def price_problems(
+    *,
+    db_session: Session,
+    listing: Listing,
+    now: datetime,
+    changes: dict[str, Any] | None = None,
+    extra_history: Sequence[tuple[datetime, int]] = (),
+) -> list[dict[str, Any]]:
+    """The price and shipping problems the listing has with ``changes`` applied (a change
+    made during a live stream, an "original price" said aloud), without storing anything.
+    ``extra_history`` adds prices the listing was sold at that the catalog has not seen."""
+    facts = review.facts_for(db_session=db_session, listing=listing, now=now)
+    history = sorted([*facts.price_history, *extra_history])
+    facts = replace(facts, **(changes or {}), price_history=history)
+    found = [*review.reviewer().checks.price(facts), *review.reviewer().checks.shipping(facts)]
+    return [review.problem_json(problem) for problem in found]

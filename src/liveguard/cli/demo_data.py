@@ -18,8 +18,9 @@ from liveguard.config import Settings
 from liveguard.db import make_engine, make_session_factory, transaction
 from liveguard.evidence import service as ledger
 from liveguard.evidence.signing import Signer
+from liveguard.live import ingest
 from liveguard.live import service as live_service
-from liveguard.live.schemas import EventCreate, SessionCreate
+from liveguard.live.schemas import SessionCreate
 from liveguard.parties import deposits, reviews
 from liveguard.parties import service as parties_service
 from liveguard.parties.models import Decision, MovementKind, OwnerKind, Platform
@@ -216,6 +217,7 @@ def _load(db: Session, cipher: FieldCipher, blobs: BlobStore, today: date) -> No
         parties_service.create_consumer(
             db_session=db, cipher=cipher, consumer_in=ConsumerCreate(**item)
         )
+    sessions = []  # their events go in once the listings they show exist
     for item in spec["sessions"]:
         day = today - timedelta(days=item["start"]["days_ago"])
         started = datetime.combine(day, time.fromisoformat(item["start"]["at"]), CHINA)
@@ -232,17 +234,7 @@ def _load(db: Session, cipher: FieldCipher, blobs: BlobStore, today: date) -> No
                 peak_viewers=item["peak_viewers"],
             ),
         )
-        live_service.add_events(
-            db_session=db,
-            live_session=live_session,
-            events=[
-                EventCreate(
-                    occurred_at=started + timedelta(seconds=e["at"]),
-                    **{k: v for k, v in e.items() if k != "at"},
-                )
-                for e in item["events"]
-            ],
-        )
+        sessions.append((live_session, started, item))
     # Each listing is reviewed as it is stored: the S3 "1 cent, 999 yuan shipping" item is
     # refused with its reasons, as it would be in production. Stored after the sessions so
     # the live room's ledger items keep their numbers (0-8).
@@ -260,6 +252,32 @@ def _load(db: Session, cipher: FieldCipher, blobs: BlobStore, today: date) -> No
             actor=DEMO_ACTOR,
             listing_in=ListingCreate(merchant_id=ids["merchant"][item["merchant"]], **data),
         )
+
+    # The rooms' events go through the monitor as a platform's would: findings, the
+    # anchor warned, the viewers' banner, all in the ledger after the listings.
+    listings = {(x.merchant_id, x.title): x.id for x in catalog_service.get_all(db_session=db)}
+    for live_session, started, item in sessions:
+        events = []
+        for n, e in enumerate(item["events"]):
+            event = {k: v for k, v in e.items() if k != "at"}
+            data = dict(event.get("data", {}))
+            if "listing_title" in data:
+                data = {"listing_id": listings[(live_session.merchant_id, data["listing_title"])]}
+            at = started + timedelta(seconds=e["at"])
+            events.append({**event, "data": data, "event_id": f"{item['key']}-{n}"})
+            events[-1]["occurred_at"] = at.isoformat()
+            if event["kind"] == "utterance":
+                events[-1]["data"] = {"start_ms": e["at"] * 1000, "end_ms": e["at"] * 1000 + 4000}
+        outcome = ingest.ingest(
+            db_session=db,
+            live_session=live_session,
+            raw_events=events,
+            channel="demo",
+            blobs=blobs,
+            now=started + timedelta(minutes=item["minutes"]),
+        )
+        if outcome.refused:
+            raise ValueError(f"demo events refused: {outcome.refused}")
 
     # The licence that lapsed since onboarding is caught the way it would be in production.
     reviews.reverify(db_session=db, today=today)

@@ -246,5 +246,60 @@ def reverify(data_dir: DataDir = None) -> None:
     typer.echo(report.model_dump_json(indent=2))
 
 
+@app.command()
+def monitor(
+    data_dir: DataDir = None,
+    nats_url: Annotated[
+        str | None, typer.Option("--nats-url", help="default: LIVEGUARD_NATS_URL")
+    ] = None,
+    batch: Annotated[int, typer.Option(help="messages fetched at a time")] = 500,
+    stream: Annotated[str, typer.Option(help="JetStream stream name")] = "LIVEGUARD_EVENTS",
+    prefix: Annotated[str, typer.Option(help="subjects: <prefix>.<platform>")] = "liveguard.events",
+    durable: Annotated[str, typer.Option(help="the consumer the workers share")] = "monitor",
+    ack_wait: Annotated[float, typer.Option(help="seconds before redelivery")] = 30,
+) -> None:
+    """Run a live monitor worker on the NATS JetStream event stream (stop with Ctrl-C).
+
+    Start several: they share one durable consumer, each message goes to one of them."""
+    import asyncio
+    import os
+    import signal
+
+    from liveguard.blobs import make_blob_store
+    from liveguard.db import make_engine, make_session_factory
+    from liveguard.live.worker import Bus, Worker
+
+    settings = _settings(data_dir)
+    url = nats_url or settings.nats_url
+    if not url:
+        typer.echo("no NATS server: set LIVEGUARD_NATS_URL or pass --nats-url", err=True)
+        raise typer.Exit(2)
+    engine = make_engine(settings.database_url)
+    worker = Worker(
+        session_factory=make_session_factory(engine),
+        blobs=make_blob_store(settings.blob_url, settings.blob_dir),
+        batch=batch,
+        name=f"monitor-{os.getpid()}",
+        bus=Bus(stream=stream, prefix=prefix, durable=durable, ack_wait=ack_wait),
+    )
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        typer.echo(f"monitor worker {os.getpid()} on {url}")
+        stats = await worker.run(url, stop)
+        typer.echo(
+            f"stopped: {stats.messages} messages, {stats.accepted} events stored, "
+            f"{stats.duplicates} duplicates, {stats.refused} refused, {stats.warnings} warnings"
+        )
+
+    try:
+        asyncio.run(main())
+    finally:
+        engine.dispose()
+
+
 if __name__ == "__main__":
     app()

@@ -1,4 +1,4 @@
-"""A live session and what happened in it, in order."""
+"""A live session, what happened in it in order, what the monitor found, what was refused."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import BigInteger, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import JSON
 
 from liveguard.db import Base, TimestampMixin
 
@@ -15,7 +16,10 @@ from liveguard.db import Base, TimestampMixin
 class EventKind(StrEnum):
     utterance = "utterance"  # a speech transcript segment
     chat = "chat"
+    frame = "frame"  # a still of the stream; the image is a blob
     listing_shown = "listing_shown"
+    listing_changed = "listing_changed"
+    listing_removed = "listing_removed"
     counters = "counters"  # viewers, likes, stock, sales
     order = "order"
 
@@ -39,15 +43,21 @@ class LiveSession(TimestampMixin, Base):
     started_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
     peak_viewers: Mapped[int] = mapped_column(default=0)
+    suspended_at: Mapped[datetime | None]  # the room was suspended (by policy or staff)
 
 
 class LiveEvent(Base):
     __tablename__ = "live_events"
-    __table_args__ = (UniqueConstraint("session_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("session_id", "seq"),
+        # the sender's own id: sending an event twice stores it once
+        UniqueConstraint("session_id", "event_id", name="uq_live_events_session_event_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("live_sessions.id"), index=True)
     seq: Mapped[int]
+    event_id: Mapped[str | None] = mapped_column(String(100))  # None: stored before 0009
     kind: Mapped[EventKind] = mapped_column(Enum(EventKind, native_enum=False, length=20))
     occurred_at: Mapped[datetime]
     speaker_role: Mapped[SpeakerRole | None] = mapped_column(
@@ -56,3 +66,62 @@ class LiveEvent(Base):
     text: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     ledger_seq: Mapped[int | None] = mapped_column(BigInteger)  # its evidence ledger item
+
+
+class FindingSource(StrEnum):
+    text = "text"  # the event's own text (speech, chat)
+    screen = "screen"  # on-screen text read from a frame
+    qr = "qr"  # a QR code in a frame
+    data = "data"  # a claim checked against counters, prices or a listing's change
+    traffic = "traffic"  # viewer and like counts against chat and orders
+
+
+class FindingStatus(StrEnum):
+    open = "open"
+    dismissed = "dismissed"
+
+
+class LiveFinding(Base):
+    """What the monitor found in one event, with the listing on show when it happened."""
+
+    __tablename__ = "live_findings"
+    __table_args__ = (
+        # a finding is stored once, however often its event is delivered
+        UniqueConstraint(
+            "event_pk", "rule", "source", "start", "end", name="uq_live_findings_event_rule_span"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("live_sessions.id"), index=True)
+    event_pk: Mapped[int] = mapped_column(ForeignKey("live_events.id"), index=True)
+    source: Mapped[FindingSource] = mapped_column(Enum(FindingSource, native_enum=False, length=16))
+    rule: Mapped[str] = mapped_column(String(120))
+    category: Mapped[str] = mapped_column(String(60))
+    severity: Mapped[str] = mapped_column(String(16))
+    message: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(default=0)
+    end: Mapped[int] = mapped_column(default=0)
+    quote: Mapped[str] = mapped_column(Text, default="")
+    legal_basis: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the data or series
+    listing_id: Mapped[int | None]  # the listing on show when the event happened
+    status: Mapped[FindingStatus] = mapped_column(
+        Enum(FindingStatus, native_enum=False, length=16), default=FindingStatus.open
+    )
+    created_at: Mapped[datetime]
+    ledger_seq: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class LiveRefusal(Base):
+    """An event refused at the door, with why: refusals are counted, never dropped."""
+
+    __tablename__ = "live_refusals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int | None] = mapped_column(index=True)  # None: no session could be told
+    channel: Mapped[str] = mapped_column(String(16))  # http, websocket, nats
+    reason: Mapped[str] = mapped_column(String(60))  # a stable code, e.g. unknown_kind
+    detail: Mapped[str] = mapped_column(Text)
+    event_id: Mapped[str | None] = mapped_column(String(100))
+    received_at: Mapped[datetime]

@@ -1,13 +1,26 @@
-"""API shapes for live sessions and events."""
+"""API shapes for live sessions and events: one event schema for HTTP, WebSocket and NATS."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    field_validator,
+    model_validator,
+)
 
 from liveguard.live.models import EventKind, SpeakerRole
+
+MAX_FRAME_BYTES = 4 * 1024 * 1024  # a 720p JPEG is ~100-300 KB; a PNG a few MB at most
+FRAME_MAGIC = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
 
 
 class SessionCreate(BaseModel):
@@ -41,16 +54,188 @@ class SessionRead(BaseModel):
     started_at: datetime
     ended_at: datetime | None
     peak_viewers: int
+    suspended_at: datetime | None = None
 
 
-class EventCreate(BaseModel):
+# --- events in ---------------------------------------------------------------------------
+
+
+class _Event(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    kind: EventKind
+    event_id: str = Field(min_length=1, max_length=100, description="the sender's own id")
     occurred_at: AwareDatetime
-    speaker_role: SpeakerRole | None = None
-    text: str | None = Field(default=None, max_length=5000)
-    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class UtteranceData(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    start_ms: int = Field(ge=0, description="from the start of the stream")
+    end_ms: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> UtteranceData:
+        if self.end_ms < self.start_ms:
+            raise ValueError("end_ms is before start_ms")
+        return self
+
+
+class UtteranceIn(_Event):
+    kind: Literal[EventKind.utterance]
+    speaker_role: SpeakerRole
+    text: str = Field(min_length=1, max_length=5000)
+    data: UtteranceData
+
+
+class ChatData(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user: str | None = Field(default=None, max_length=100, description="a pseudonym, never a name")
+
+
+class ChatIn(_Event):
+    kind: Literal[EventKind.chat]
+    speaker_role: SpeakerRole = SpeakerRole.viewer
+    text: str = Field(min_length=1, max_length=5000)
+    data: ChatData = Field(default_factory=ChatData)
+
+
+class FrameData(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    image_base64: str = Field(description="the PNG or JPEG bytes, base64")
+    mime: Literal["image/png", "image/jpeg"]
+
+    def image(self) -> bytes:
+        try:
+            raw = base64.b64decode(self.image_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError("image_base64 is not base64") from None
+        if len(raw) > MAX_FRAME_BYTES:
+            raise ValueError(f"the image is {len(raw):,} bytes; the limit is {MAX_FRAME_BYTES:,}")
+        if not raw.startswith(FRAME_MAGIC[self.mime]):
+            raise ValueError(f"the bytes are not a {self.mime} image")
+        return raw
+
+    @model_validator(mode="after")
+    def _decodes(self) -> FrameData:
+        self.image()
+        return self
+
+
+class FrameIn(_Event):
+    kind: Literal[EventKind.frame]
+    data: FrameData
+
+
+class ListingRef(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    listing_id: int = Field(gt=0)
+
+
+class ListingChanges(BaseModel):
+    """The fields a platform may change on a listing during a stream (money in fen)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    description: str | None = None
+    price_fen: int | None = Field(default=None, ge=0)
+    original_price_fen: int | None = Field(default=None, ge=0)
+    shipping_fee_fen: int | None = Field(default=None, ge=0)
+    stock: int | None = Field(default=None, ge=0)
+
+
+class ListingChangeData(ListingRef):
+    changes: ListingChanges
+
+    @field_validator("changes")
+    @classmethod
+    def _something(cls, changes: ListingChanges) -> ListingChanges:
+        if not changes.model_dump(exclude_unset=True):
+            raise ValueError("changes is empty: name at least one changed field")
+        return changes
+
+
+class ListingShownIn(_Event):
+    kind: Literal[EventKind.listing_shown, EventKind.listing_removed]
+    data: ListingRef
+
+
+class ListingChangedIn(_Event):
+    kind: Literal[EventKind.listing_changed]
+    data: ListingChangeData
+
+
+class CountersData(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    viewers: int | None = Field(default=None, ge=0)
+    likes: int | None = Field(default=None, ge=0)
+    stock: int | None = Field(default=None, ge=0)
+    sales: int | None = Field(default=None, ge=0)
+    listing_id: int | None = Field(default=None, gt=0, description="whose stock and sales")
+
+    @model_validator(mode="after")
+    def _something(self) -> CountersData:
+        if all(v is None for v in (self.viewers, self.likes, self.stock, self.sales)):
+            raise ValueError("send at least one of viewers, likes, stock, sales")
+        return self
+
+
+class CountersIn(_Event):
+    kind: Literal[EventKind.counters]
+    data: CountersData
+
+
+class OrderData(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    order_id: str = Field(min_length=1, max_length=100)
+    listing_id: int | None = Field(default=None, gt=0)
+    quantity: int = Field(default=1, gt=0)
+    amount_fen: int = Field(ge=0)
+
+
+class OrderIn(_Event):
+    kind: Literal[EventKind.order]
+    data: OrderData
+
+
+EventIn = Annotated[
+    UtteranceIn | ChatIn | FrameIn | ListingShownIn | ListingChangedIn | CountersIn | OrderIn,
+    Field(discriminator="kind"),
+]
+EVENT_ADAPTER: TypeAdapter[Any] = TypeAdapter(EventIn)
+
+
+# --- what an ingest answers --------------------------------------------------------------
+
+
+class Accepted(BaseModel):
+    index: int
+    event_id: str
+    seq: int
+    duplicate: bool = Field(description="already stored: sent before, acknowledged again")
+    findings: int
+
+
+class Refused(BaseModel):
+    index: int
+    event_id: str | None
+    reason: str = Field(description="a stable code, e.g. unknown_kind, malformed")
+    detail: str
+
+
+class IngestRead(BaseModel):
+    accepted: list[Accepted]
+    refused: list[Refused]
+
+
+class RefusalCount(BaseModel):
+    reason: str
+    count: int
 
 
 class EventRead(BaseModel):
@@ -59,9 +244,52 @@ class EventRead(BaseModel):
     id: int
     session_id: int
     seq: int
+    event_id: str | None
     kind: EventKind
     occurred_at: datetime
     speaker_role: SpeakerRole | None
     text: str | None
     data: dict[str, Any]
     ledger_seq: int | None
+
+
+# --- what staff see ----------------------------------------------------------------------
+
+
+class FindingRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    source: str
+    rule: str
+    category: str
+    severity: str
+    message: str
+    start: int
+    end: int
+    quote: str
+    legal_basis: list[dict[str, Any]]
+    evidence: dict[str, Any]
+    listing_id: int | None
+    status: str
+    ledger_seq: int | None
+
+
+class TimelineEvent(EventRead):
+    listing_id: int | None = Field(description="the listing on show when it happened")
+    findings: list[FindingRead]
+
+
+class RoomRead(BaseModel):
+    session: SessionRead
+    status: str = Field(description="live, suspended or ended")
+    risk_score: float = Field(description="0-100; see live.service.risk_score")
+    open_findings: int
+
+
+class TimelineRead(BaseModel):
+    room: RoomRead
+    last_seq: int
+    last_action_id: int
+    events: list[TimelineEvent]
+    actions: list[dict[str, Any]]  # enforcement ActionRead, as JSON

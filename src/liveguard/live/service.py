@@ -1,17 +1,28 @@
-"""Recording live sessions and their events."""
+"""Live sessions, their findings and refusals, and the room list's risk score.
+
+Events come in through ``ingest.py`` (which runs ``monitor.py``); this module holds the
+reads and small writes other packages reach the live capability through."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from liveguard.errors import InvalidInput, NotFound
-from liveguard.evidence import service as ledger
-from liveguard.evidence.schemas import RecordIn, RecordKind
-from liveguard.live.models import EventKind, LiveEvent, LiveSession
-from liveguard.live.schemas import EventCreate, SessionCreate
+from liveguard.live.models import (
+    FindingStatus,
+    LiveEvent,
+    LiveFinding,
+    LiveRefusal,
+    LiveSession,
+)
+from liveguard.live.schemas import SessionCreate
 from liveguard.parties import service as parties_service
 
 
@@ -38,6 +49,15 @@ def get(*, db_session: Session, session_id: int) -> LiveSession:
     return found
 
 
+def ledger_where(live_session: LiveSession) -> dict[str, object]:
+    """Where a live record happened, as every ledger record of a room says it."""
+    return {
+        "platform_id": live_session.platform_id,
+        "room": live_session.room_code,
+        "session_id": live_session.id,
+    }
+
+
 def count(*, db_session: Session) -> int:
     return int(db_session.scalar(select(func.count()).select_from(LiveSession)) or 0)
 
@@ -47,57 +67,134 @@ def get_all(*, db_session: Session, limit: int = 50) -> Sequence[LiveSession]:
     return db_session.scalars(query).all()
 
 
-def add_events(
-    *, db_session: Session, live_session: LiveSession, events: list[EventCreate]
-) -> list[LiveEvent]:
-    """Append events in order; each gets the next sequence number in its session."""
-    last = db_session.scalar(
-        select(func.max(LiveEvent.seq)).where(LiveEvent.session_id == live_session.id)
-    )
-    rows = [
-        LiveEvent(session_id=live_session.id, seq=(last or 0) + i, **event.model_dump())
-        for i, event in enumerate(events, start=1)
-    ]
-    # Recorded in the evidence ledger in the same transaction: stored means provable.
-    appended = ledger.append(
-        db_session=db_session, records=[_evidence(live_session, row) for row in rows]
-    )
-    for row, item in zip(rows, appended, strict=True):
-        row.ledger_seq = item.seq
-    db_session.add_all(rows)
-    db_session.flush()
-    return rows
-
-
-_EVIDENCE_KINDS = {
-    EventKind.utterance: RecordKind.utterance,
-    EventKind.chat: RecordKind.chat_message,
-    EventKind.listing_shown: RecordKind.listing_version,
-    EventKind.counters: RecordKind.counters,
-    EventKind.order: RecordKind.order,
-}
-
-
-def _evidence(live_session: LiveSession, event: LiveEvent) -> RecordIn:
-    """The ledger record of an event. Viewers appear only by role: no personal data."""
-    return RecordIn(
-        kind=_EVIDENCE_KINDS[event.kind],
-        occurred_at=event.occurred_at,
-        where={
-            "platform_id": live_session.platform_id,
-            "room": live_session.room_code,
-            "session_id": live_session.id,
-            "event_seq": event.seq,
-        },
-        who={
-            "anchor_id": live_session.anchor_id,
-            "merchant_id": live_session.merchant_id,
-            "speaker_role": event.speaker_role.value if event.speaker_role else None,
-        },
-        data={"text": event.text, **event.data},
-    )
-
-
 def get_events(*, db_session: Session, session_id: int) -> Sequence[LiveEvent]:
     query = select(LiveEvent).where(LiveEvent.session_id == session_id).order_by(LiveEvent.seq)
     return db_session.scalars(query).all()
+
+
+def suspend(*, db_session: Session, live_session: LiveSession, now: datetime) -> LiveSession:
+    if live_session.suspended_at is None:
+        live_session.suspended_at = now
+        db_session.flush()
+    return live_session
+
+
+def get_finding(*, db_session: Session, finding_id: int) -> LiveFinding:
+    found = db_session.get(LiveFinding, finding_id)
+    if found is None:
+        raise NotFound("live finding", finding_id)
+    return found
+
+
+def get_findings(
+    *, db_session: Session, session_id: int, event_pks: Iterable[int] | None = None
+) -> Sequence[LiveFinding]:
+    query = select(LiveFinding).where(LiveFinding.session_id == session_id)
+    if event_pks is not None:
+        query = query.where(LiveFinding.event_pk.in_(list(event_pks)))
+    return db_session.scalars(query.order_by(LiveFinding.id)).all()
+
+
+def open_finding_counts(
+    *, db_session: Session, session_id: int, categories: Iterable[str]
+) -> dict[str, int]:
+    """Open findings of each category in the session: a policy's repeat count."""
+    rows = db_session.execute(
+        select(LiveFinding.category, func.count())
+        .where(
+            LiveFinding.session_id == session_id,
+            LiveFinding.status == FindingStatus.open,
+            LiveFinding.category.in_(list(categories)),
+        )
+        .group_by(LiveFinding.category)
+    ).all()
+    return {category: int(n) for category, n in rows}
+
+
+def anchor_history(
+    *, db_session: Session, anchor_id: int, before_session: int, categories: Iterable[str]
+) -> dict[str, int]:
+    """The anchor's other sessions with an open finding of each category."""
+    rows = db_session.execute(
+        select(LiveFinding.category, func.count(func.distinct(LiveFinding.session_id)))
+        .join(LiveSession, LiveSession.id == LiveFinding.session_id)
+        .where(
+            LiveSession.anchor_id == anchor_id,
+            LiveSession.id != before_session,
+            LiveFinding.status == FindingStatus.open,
+            LiveFinding.category.in_(list(categories)),
+        )
+        .group_by(LiveFinding.category)
+    ).all()
+    return {category: int(n) for category, n in rows}
+
+
+def refusal_counts(*, db_session: Session, session_id: int | None) -> list[tuple[str, int]]:
+    """Refused events per reason (for one session, or those no session could be told for)."""
+    rows = db_session.execute(
+        select(LiveRefusal.reason, func.count())
+        .where(
+            LiveRefusal.session_id == session_id
+            if session_id is not None
+            else LiveRefusal.session_id.is_(None)
+        )
+        .group_by(LiveRefusal.reason)
+        .order_by(LiveRefusal.reason)
+    ).all()
+    return [(reason, int(n)) for reason, n in rows]
+
+
+# --- the room list ------------------------------------------------------------------------
+
+SEVERITY_WEIGHT = {"low": 1, "medium": 3, "high": 10, "critical": 25}
+RISK_SCALE = 50  # a raw score of 50 (five high findings) reads as 63 out of 100
+
+
+def risk_score(severities: Counter[str], suspended: bool) -> float:
+    """0-100: 100 x (1 - exp(-raw / 50)), raw = the open findings weighted by severity
+    (low 1, medium 3, high 10, critical 25), plus 25 when the room is suspended. Grows
+    fast at first and saturates, so a room with a few serious findings already ranks
+    high and one with hundreds of minor ones does not drown the rest."""
+    raw = sum(SEVERITY_WEIGHT.get(s, 1) * n for s, n in severities.items())
+    raw += 25 if suspended else 0
+    return round(100 * (1 - math.exp(-raw / RISK_SCALE)), 1)
+
+
+@dataclass(frozen=True)
+class RoomRisk:
+    session: LiveSession
+    status: str  # live, suspended, ended
+    risk_score: float
+    open_findings: int
+
+
+def status_of(live_session: LiveSession) -> str:
+    if live_session.suspended_at is not None:
+        return "suspended"
+    return "ended" if live_session.ended_at is not None else "live"
+
+
+def rooms(*, db_session: Session, limit: int = 100) -> list[RoomRisk]:
+    """Live sessions with their risk score, riskiest first."""
+    sessions = get_all(db_session=db_session, limit=limit)
+    rows = db_session.execute(
+        select(LiveFinding.session_id, LiveFinding.severity, func.count())
+        .where(
+            LiveFinding.session_id.in_([s.id for s in sessions]),
+            LiveFinding.status == FindingStatus.open,
+        )
+        .group_by(LiveFinding.session_id, LiveFinding.severity)
+    ).all()
+    severities: dict[int, Counter[str]] = {}
+    for session_id, severity, n in rows:
+        severities.setdefault(session_id, Counter())[severity] += int(n)
+    found = [
+        RoomRisk(
+            session=s,
+            status=status_of(s),
+            risk_score=risk_score(severities.get(s.id, Counter()), s.suspended_at is not None),
+            open_findings=sum(severities.get(s.id, Counter()).values()),
+        )
+        for s in sessions
+    ]
+    return sorted(found, key=lambda room: (-room.risk_score, -room.session.id))

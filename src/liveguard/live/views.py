@@ -1,14 +1,37 @@
-"""Live session routes."""
+"""Live session routes: sessions, events in (HTTP batch and WebSocket), the staff timeline
+and its stream, refusals, the room list, and viewers' warnings (public)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+import asyncio
+import json
+from typing import Any
 
-from liveguard.live import service
-from liveguard.live.schemas import EventCreate, EventRead, SessionCreate, SessionRead
-from liveguard.web.deps import AnyStaff, Compliance, DbSession
+from fastapi import APIRouter, BackgroundTasks, Request, WebSocket, WebSocketDisconnect, status
+from fastapi.responses import StreamingResponse
+
+from liveguard.auth import service as auth_service
+from liveguard.db import transaction
+from liveguard.enforcement import service as enforcement_service
+from liveguard.enforcement.schemas import WarningRead
+from liveguard.errors import InvalidInput, LiveGuardError
+from liveguard.live import ingest, service, timeline
+from liveguard.live.notify import broadcaster, sse
+from liveguard.live.schemas import (
+    EventRead,
+    IngestRead,
+    RefusalCount,
+    RoomRead,
+    SessionCreate,
+    SessionRead,
+    TimelineRead,
+)
+from liveguard.web.deps import AnyStaff, Blobs, Compliance, DbSession
 
 router = APIRouter(prefix="/sessions", tags=["live"])
+rooms_router = APIRouter(prefix="/live", tags=["live"])
+public_router = APIRouter(prefix="/public/live", tags=["live (public)"])
+SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=SessionRead)
@@ -26,15 +49,178 @@ def read_session(session_id: int, db_session: DbSession, _: AnyStaff):
     return service.get(db_session=db_session, session_id=session_id)
 
 
-@router.post(
-    "/{session_id}/events", status_code=status.HTTP_201_CREATED, response_model=list[EventRead]
-)
-def add_events(session_id: int, events: list[EventCreate], db_session: DbSession, _: Compliance):
+@router.post("/{session_id}/events", response_model=IngestRead)
+def add_events(
+    session_id: int,
+    events: list[Any],
+    request: Request,
+    db_session: DbSession,
+    blobs: Blobs,
+    background: BackgroundTasks,
+    _: Compliance,
+):
+    """A batch of events, each accepted or refused on its own (200 either way: the body
+    says which). Accepted means stored, in the ledger and monitored: the transaction
+    commits before this answer is sent."""
+    if len(events) > ingest.MAX_BATCH:
+        raise InvalidInput("events", f"{len(events)} events; at most {ingest.MAX_BATCH} a batch")
     live_session = service.get(db_session=db_session, session_id=session_id)
-    return service.add_events(db_session=db_session, live_session=live_session, events=events)
+    outcome = ingest.ingest(
+        db_session=db_session,
+        live_session=live_session,
+        raw_events=events,
+        channel="http",
+        blobs=blobs,
+        now=request.app.state.clock.now(),
+    )
+    if outcome.accepted:
+        background.add_task(broadcaster.notify, session_id)  # runs after the commit
+    return outcome.read()
 
 
 @router.get("/{session_id}/events", response_model=list[EventRead])
 def list_events(session_id: int, db_session: DbSession, _: AnyStaff):
     service.get(db_session=db_session, session_id=session_id)
     return service.get_events(db_session=db_session, session_id=session_id)
+
+
+@router.websocket("/{session_id}/events/ws")
+async def events_socket(websocket: WebSocket, session_id: int):
+    """Send an event (or a list) per message; each gets ``{"type": "ack", "accepted",
+    "refused"}`` once stored. Sign in with ``Authorization: Bearer`` or ``?token=``."""
+    state = websocket.app.state
+    token = websocket.query_params.get("token") or websocket.headers.get("authorization", "")
+    token = token.removeprefix("Bearer ").strip()
+    with transaction(state.session_factory) as db_session:
+        try:
+            principal = auth_service.resolve(
+                db_session=db_session, raw_token=token, now=state.clock.now()
+            )
+        except LiveGuardError:
+            principal = None
+    if principal is None or not principal.is_staff:
+        await websocket.close(code=4401, reason="sign in with a staff token")
+        return
+    await websocket.accept()
+    try:
+        while True:
+            message = await websocket.receive_text()
+            try:
+                body = json.loads(message)
+            except json.JSONDecodeError as error:
+                body = [f"not JSON: {error.msg}"]  # refused below as not_an_object
+            raw = body if isinstance(body, list) else [body]
+            outcome = await asyncio.to_thread(
+                ingest.ingest_committed,
+                session_factory=state.session_factory,
+                session_id=session_id,
+                raw_events=raw,
+                channel="websocket",
+                blobs=state.blobs,
+                now=state.clock.now(),
+            )
+            if outcome.accepted:
+                broadcaster.notify(session_id)
+            await websocket.send_json({"type": "ack", **outcome.read().model_dump()})
+    except WebSocketDisconnect:
+        return
+
+
+@router.get("/{session_id}/timeline", response_model=TimelineRead)
+def read_timeline(
+    session_id: int, db_session: DbSession, _: AnyStaff, after: int = 0, after_action: int = 0
+):
+    return timeline.timeline(
+        db_session=db_session, session_id=session_id, after_seq=after, after_action=after_action
+    )
+
+
+@router.get("/{session_id}/stream")
+async def timeline_stream(session_id: int, request: Request, _: AnyStaff):
+    """Server-Sent Events for the console: ``event: timeline``, data a TimelineRead of
+    what is new since the last one (the id is the last event's sequence number)."""
+    factory = request.app.state.session_factory
+    with transaction(factory) as db_session:
+        service.get(db_session=db_session, session_id=session_id)
+    after_action = [0]
+
+    def read(after_seq: int) -> list[tuple[int, str]]:
+        with transaction(factory) as db_session:
+            found = timeline.timeline(
+                db_session=db_session,
+                session_id=session_id,
+                after_seq=after_seq,
+                after_action=after_action[0],
+            )
+        if not found.events and not found.actions:
+            return []
+        after_action[0] = found.last_action_id
+        return [(found.last_seq, found.model_dump_json())]
+
+    start = int(request.headers.get("last-event-id") or 0)
+    stream = sse(session_id, read, event="timeline", last_id=start)
+    return StreamingResponse(stream, media_type="text/event-stream", headers=SSE_HEADERS)
+
+
+@router.get("/{session_id}/refusals", response_model=list[RefusalCount])
+def refusals(session_id: int, db_session: DbSession, _: AnyStaff):
+    service.get(db_session=db_session, session_id=session_id)
+    counts = service.refusal_counts(db_session=db_session, session_id=session_id)
+    return [RefusalCount(reason=reason, count=n) for reason, n in counts]
+
+
+@rooms_router.get("/rooms", response_model=list[RoomRead])
+def rooms(db_session: DbSession, _: AnyStaff):
+    return [
+        RoomRead(
+            session=SessionRead.model_validate(r.session),
+            status=r.status,
+            risk_score=r.risk_score,
+            open_findings=r.open_findings,
+        )
+        for r in service.rooms(db_session=db_session)
+    ]
+
+
+@rooms_router.get("/refusals", response_model=list[RefusalCount])
+def refusals_without_session(db_session: DbSession, _: AnyStaff):
+    """Events refused before any session could be told (NATS messages to no session)."""
+    counts = service.refusal_counts(db_session=db_session, session_id=None)
+    return [RefusalCount(reason=reason, count=n) for reason, n in counts]
+
+
+# --- viewers: public, no sign-in ------------------------------------------------------------
+
+
+def _warnings(db_session: Any, session_id: int, after_id: int = 0) -> list[WarningRead]:
+    return [
+        WarningRead(id=a.id, text=a.text or "", issued_at=a.created_at)
+        for a in enforcement_service.warnings(
+            db_session=db_session, session_id=session_id, after_id=after_id
+        )
+    ]
+
+
+@public_router.get("/{session_id}/warnings", response_model=list[WarningRead])
+def public_warnings(session_id: int, db_session: DbSession):
+    """The warnings a viewer of the room must see, oldest first."""
+    service.get(db_session=db_session, session_id=session_id)
+    return _warnings(db_session, session_id)
+
+
+@public_router.get("/{session_id}/warnings/stream")
+async def public_warning_stream(session_id: int, request: Request):
+    """Server-Sent Events: ``event: warning``, data ``{"id", "text", "issued_at"}``, each
+    once (``Last-Event-ID`` resumes after a reconnect)."""
+    factory = request.app.state.session_factory
+    with transaction(factory) as db_session:
+        service.get(db_session=db_session, session_id=session_id)
+
+    def read(after_id: int) -> list[tuple[int, str]]:
+        with transaction(factory) as db_session:
+            found = _warnings(db_session, session_id, after_id)
+        return [(w.id, w.model_dump_json()) for w in found]
+
+    start = int(request.headers.get("last-event-id") or 0)
+    stream = sse(session_id, read, event="warning", last_id=start)
+    return StreamingResponse(stream, media_type="text/event-stream", headers=SSE_HEADERS)

@@ -7,7 +7,10 @@ from fastapi import APIRouter
 from liveguard.auth.views import router as auth_router
 from liveguard.catalog.views import router as catalog_router
 from liveguard.detect.views import router as detect_router
+from liveguard.enforcement.views import router as enforcement_router
 from liveguard.evidence.views import router as evidence_router
+from liveguard.live.views import public_router as live_public_router
+from liveguard.live.views import rooms_router as live_rooms_router
 from liveguard.live.views import router as live_router
 from liveguard.parties.review_views import router as reviews_router
 from liveguard.parties.views import router as parties_router
@@ -20,3 +23,6 @@ api_router.include_router(catalog_router)
 api_router.include_router(live_router)
 api_router.include_router(evidence_router)
 api_router.include_router(detect_router)
+api_router.include_router(live_rooms_router)
+api_router.include_router(live_public_router)
+api_router.include_router(enforcement_router)

@@ -19,9 +19,10 @@ from liveguard.config import Settings, get_settings
 from liveguard.db import make_engine, make_session_factory, transaction
 from liveguard.evidence import service as ledger
 from liveguard.evidence.signing import Signer
+from liveguard.live import notify
 from liveguard.parties import reviews
 from liveguard.privacy.fields import FieldCipher
-from liveguard.web import console, evidence_pages, listing_pages, problems
+from liveguard.web import console, evidence_pages, listing_pages, live_pages, problems
 from liveguard.web.api import api_router
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,8 @@ def _scheduled_jobs(app: FastAPI) -> list[tuple[int, str, Callable[[], object]]]
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     tasks = [asyncio.create_task(_every(*job)) for job in _scheduled_jobs(app)]
+    if app.state.settings.nats_url:  # monitor workers elsewhere: relay their news to SSE
+        tasks.append(asyncio.create_task(notify.relay(app.state.settings.nats_url)))
     try:
         yield
     finally:
@@ -99,6 +102,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(console.router)
     app.include_router(evidence_pages.router)
     app.include_router(listing_pages.router)
+    app.include_router(live_pages.router)
     static = resources.files("liveguard.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 

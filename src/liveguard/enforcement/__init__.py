@@ -1,0 +1,1 @@
+"""Enforcement: policy from live findings to actions, the action log, viewers' warnings."""

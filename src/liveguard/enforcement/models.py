@@ -1,0 +1,38 @@
+"""Every action taken on a live room, by policy or by a person, with its reason."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, Enum, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from liveguard.db import Base
+
+
+class ActionKind(StrEnum):
+    note = "note"  # recorded, nobody told
+    warn_anchor = "warn_anchor"  # a message to the room's console
+    viewer_warning = "viewer_warning"  # a banner every viewer of the room sees
+    pull_listing = "pull_listing"  # the listing's link taken off sale
+    suspend_room = "suspend_room"
+    escalate = "escalate"  # a person must look at it
+    dismiss = "dismiss"  # staff judged a finding wrong
+
+
+class EnforcementAction(Base):
+    __tablename__ = "enforcement_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("live_sessions.id"), index=True)
+    kind: Mapped[ActionKind] = mapped_column(Enum(ActionKind, native_enum=False, length=20))
+    finding_id: Mapped[int | None] = mapped_column(ForeignKey("live_findings.id"), index=True)
+    policy: Mapped[str | None] = mapped_column(String(120))  # the policy entry; None: by hand
+    rule: Mapped[str | None] = mapped_column(String(120))  # the finding's rule
+    reason: Mapped[str] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(Text)  # what the anchor or the viewers are shown
+    listing_id: Mapped[int | None]
+    actor: Mapped[str] = mapped_column(String(60))  # "policy" or a staff username
+    created_at: Mapped[datetime]
+    ledger_seq: Mapped[int | None] = mapped_column(BigInteger)

@@ -1,0 +1,278 @@
+"""Acting on live findings: by policy as they are found, or by staff by hand. Every
+action is stored with its reason, finding and rule, and appended to the evidence ledger
+in the same transaction. Services flush; callers commit."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from liveguard.catalog import service as catalog_service
+from liveguard.enforcement import policy as policies
+from liveguard.enforcement.models import ActionKind, EnforcementAction
+from liveguard.enforcement.schemas import ActionCreate
+from liveguard.errors import Conflict, InvalidInput, LiveGuardError
+from liveguard.evidence import service as ledger
+from liveguard.evidence.schemas import RecordIn, RecordKind
+from liveguard.live import service as live_service
+from liveguard.live.models import FindingStatus, LiveFinding, LiveSession
+
+POLICY_ACTOR = "policy"
+ONCE_PER_ROOM = frozenset({ActionKind.viewer_warning, ActionKind.suspend_room, ActionKind.escalate})
+
+
+def apply_policy(
+    *,
+    db_session: Session,
+    live_session: LiveSession,
+    findings: Sequence[LiveFinding],
+    now: datetime,
+) -> list[EnforcementAction]:
+    """The actions policy calls for on newly stored findings, taken and recorded."""
+    if not findings:
+        return []
+    categories = {f.category for f in findings}
+    repeats = live_service.open_finding_counts(
+        db_session=db_session, session_id=live_session.id, categories=categories
+    )
+    # the batch's findings are flushed already: number them in order from those before
+    before = {c: repeats.get(c, 0) - n for c, n in Counter(f.category for f in findings).items()}
+    so_far: Counter[str] = Counter()
+    history = live_service.anchor_history(
+        db_session=db_session,
+        anchor_id=live_session.anchor_id,
+        before_session=live_session.id,
+        categories=categories,
+    )
+    # Room-wide actions are taken once per room: one banner of a kind, one suspension,
+    # one escalation per policy; notes and messages to the anchor go with each finding.
+    taken = {
+        (a.kind, a.text if a.kind is ActionKind.viewer_warning else a.policy)
+        for a in get_actions(db_session=db_session, session_id=live_session.id)
+    }
+    actions = []
+    for finding in findings:
+        so_far[finding.category] += 1
+        for decision in policies.decide(
+            rule=finding.rule,
+            category=finding.category,
+            severity=finding.severity,
+            quote=finding.quote,
+            repeat=before[finding.category] + so_far[finding.category],
+            history=history.get(finding.category, 0),
+        ):
+            if decision.kind in ONCE_PER_ROOM:
+                key = (
+                    decision.kind,
+                    decision.text
+                    if decision.kind is ActionKind.viewer_warning
+                    else decision.policy.id,
+                )
+                if key in taken:
+                    continue
+                taken.add(key)
+            reason = f"{decision.policy.id}: {finding.rule} ({finding.severity})"
+            actions.append(
+                _take(
+                    db_session=db_session,
+                    live_session=live_session,
+                    kind=decision.kind,
+                    reason=reason,
+                    text=decision.text,
+                    finding=finding,
+                    policy=decision.policy.id,
+                    listing_id=finding.listing_id,
+                    actor=POLICY_ACTOR,
+                    now=now,
+                )
+            )
+    _record(db_session=db_session, live_session=live_session, actions=actions, now=now)
+    return actions
+
+
+def act(
+    *,
+    db_session: Session,
+    live_session: LiveSession,
+    action_in: ActionCreate,
+    actor: str,
+    now: datetime,
+) -> EnforcementAction:
+    """A staff member's action on a room, recorded like a policy's."""
+    finding = None
+    if action_in.finding_id is not None:
+        finding = live_service.get_finding(db_session=db_session, finding_id=action_in.finding_id)
+        if finding.session_id != live_session.id:
+            raise InvalidInput("finding_id", "the finding belongs to another live session")
+    listing_id = action_in.listing_id or (finding.listing_id if finding else None)
+    if action_in.kind is ActionKind.pull_listing and listing_id is None:
+        raise InvalidInput("listing_id", "pull_listing needs the listing", "send listing_id")
+    action = _take(
+        db_session=db_session,
+        live_session=live_session,
+        kind=action_in.kind,
+        reason=action_in.reason,
+        text=action_in.text,
+        finding=finding,
+        policy=None,
+        listing_id=listing_id,
+        actor=actor,
+        now=now,
+        strict=True,
+    )
+    _record(db_session=db_session, live_session=live_session, actions=[action], now=now)
+    return action
+
+
+def dismiss(
+    *, db_session: Session, finding_id: int, reason: str, actor: str, now: datetime
+) -> EnforcementAction:
+    """Staff judged a finding wrong: it no longer counts towards policy or risk."""
+    finding = live_service.get_finding(db_session=db_session, finding_id=finding_id)
+    if finding.status is FindingStatus.dismissed:
+        raise Conflict(f"finding {finding_id} is already dismissed", field_name="finding_id")
+    live_session = live_service.get(db_session=db_session, session_id=finding.session_id)
+    finding.status = FindingStatus.dismissed
+    action = _take(
+        db_session=db_session,
+        live_session=live_session,
+        kind=ActionKind.dismiss,
+        reason=reason,
+        text=None,
+        finding=finding,
+        policy=None,
+        listing_id=finding.listing_id,
+        actor=actor,
+        now=now,
+    )
+    _record(db_session=db_session, live_session=live_session, actions=[action], now=now)
+    return action
+
+
+def _take(
+    *,
+    db_session: Session,
+    live_session: LiveSession,
+    kind: ActionKind,
+    reason: str,
+    text: str | None,
+    finding: LiveFinding | None,
+    policy: str | None,
+    listing_id: int | None,
+    actor: str,
+    now: datetime,
+    strict: bool = False,
+) -> EnforcementAction:
+    """Do what the action says where it has an effect, then build its row."""
+    if kind is ActionKind.suspend_room:
+        live_service.suspend(db_session=db_session, live_session=live_session, now=now)
+    elif kind is ActionKind.pull_listing and listing_id is not None:
+        try:
+            listing = catalog_service.get(db_session=db_session, listing_id=listing_id)
+            catalog_service.take_off_sale(db_session=db_session, listing=listing, now=now)
+        except LiveGuardError as error:
+            if strict:
+                raise
+            reason = f"{reason}; the listing was not on sale to pull: {error}"
+    action = EnforcementAction(
+        session_id=live_session.id,
+        kind=kind,
+        finding_id=finding.id if finding else None,
+        policy=policy,
+        rule=finding.rule if finding else None,
+        reason=reason,
+        text=text,
+        listing_id=listing_id,
+        actor=actor,
+        created_at=now,
+    )
+    db_session.add(action)
+    return action
+
+
+def _record(
+    *,
+    db_session: Session,
+    live_session: LiveSession,
+    actions: Sequence[EnforcementAction],
+    now: datetime,
+) -> None:
+    if not actions:
+        return
+    db_session.flush()
+    records = [
+        RecordIn(
+            kind=RecordKind.warning if a.kind is ActionKind.viewer_warning else RecordKind.action,
+            occurred_at=now,
+            where=live_service.ledger_where(live_session),
+            who={"anchor_id": live_session.anchor_id, "actor": a.actor},
+            data={
+                "action_id": a.id,
+                "action": a.kind.value,
+                "finding_id": a.finding_id,
+                "finding_ledger_seq": _finding_seq(db_session, a.finding_id),
+                "policy": a.policy,
+                "rule": a.rule,
+                "reason": a.reason,
+                "text": a.text,
+                "listing_id": a.listing_id,
+            },
+        )
+        for a in actions
+    ]
+    for action, item in zip(
+        actions, ledger.append(db_session=db_session, records=records, now=now), strict=True
+    ):
+        action.ledger_seq = item.seq
+    db_session.flush()
+
+
+def _finding_seq(db_session: Session, finding_id: int | None) -> int | None:
+    if finding_id is None:
+        return None
+    finding = db_session.get(LiveFinding, finding_id)
+    return finding.ledger_seq if finding else None
+
+
+def get_actions(
+    *, db_session: Session, session_id: int, after_id: int = 0
+) -> Sequence[EnforcementAction]:
+    query = (
+        select(EnforcementAction)
+        .where(EnforcementAction.session_id == session_id, EnforcementAction.id > after_id)
+        .order_by(EnforcementAction.id)
+    )
+    return db_session.scalars(query).all()
+
+
+def warnings(
+    *, db_session: Session, session_id: int, after_id: int = 0
+) -> Sequence[EnforcementAction]:
+    """The room's viewer warnings in the order they were issued."""
+    query = (
+        select(EnforcementAction)
+        .where(
+            EnforcementAction.session_id == session_id,
+            EnforcementAction.kind == ActionKind.viewer_warning,
+            EnforcementAction.id > after_id,
+        )
+        .order_by(EnforcementAction.id)
+    )
+    return db_session.scalars(query).all()
+
+
+def action_counts(*, db_session: Session, session_ids: Sequence[int]) -> dict[int, Counter[str]]:
+    """Per session, how many actions of each kind: the room list's risk score reads it."""
+    rows = db_session.execute(
+        select(EnforcementAction.session_id, EnforcementAction.kind).where(
+            EnforcementAction.session_id.in_(session_ids)
+        )
+    ).all()
+    counts: dict[int, Counter[str]] = {}
+    for session_id, kind in rows:
+        counts.setdefault(session_id, Counter())[kind.value] += 1
+    return counts

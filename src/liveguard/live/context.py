@@ -1,0 +1,134 @@
+"""The room as it stood when an event happened: the listing on show, the latest counters,
+the listing changes made during the stream. Loaded once per batch, then advanced event
+by event, so a batch costs a few queries, not a few per event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from liveguard.catalog import service as catalog_service
+from liveguard.errors import LiveGuardError
+from liveguard.live.models import EventKind, LiveEvent, LiveSession
+
+if TYPE_CHECKING:
+    from liveguard.catalog.models import Listing
+
+COUNTER_LOOKBACK = 50  # recent counters events read to find the latest stock and sales
+PRICE_FIELDS = ("title", "description", "price_fen", "original_price_fen", "shipping_fee_fen")
+
+
+@dataclass
+class RoomState:
+    db_session: Session
+    live_session: LiveSession
+    listing_id: int | None = None
+    stock: int | None = None
+    sales: int | None = None
+    counter_seq: dict[str, int | None] = field(
+        default_factory=lambda: {"stock": None, "sales": None}
+    )
+    # listing fields changed during the stream (the catalog keeps its own copy)
+    changed: dict[int, dict[str, Any]] = field(default_factory=dict)
+    prices: dict[int, list[tuple[datetime, int]]] = field(default_factory=dict)
+    # this batch's chat lines and orders, for the traffic check: (when, kind)
+    activity: list[tuple[datetime, EventKind]] = field(default_factory=list)
+    _listings: dict[int, Listing | None] = field(default_factory=dict)
+
+    @classmethod
+    def load(
+        cls, *, db_session: Session, live_session: LiveSession, before: LiveEvent
+    ) -> RoomState:
+        state = cls(db_session, live_session)
+        earlier = (LiveEvent.session_id == live_session.id, LiveEvent.seq < before.seq)
+        shown = db_session.execute(
+            select(LiveEvent.kind, LiveEvent.data)
+            .where(
+                *earlier,
+                LiveEvent.kind.in_([EventKind.listing_shown, EventKind.listing_removed]),
+            )
+            .order_by(LiveEvent.seq.desc())
+            .limit(1)
+        ).first()
+        if shown is not None and shown.kind is EventKind.listing_shown:
+            state.listing_id = shown.data.get("listing_id")
+        counters = db_session.execute(
+            select(LiveEvent.seq, LiveEvent.data)
+            .where(*earlier, LiveEvent.kind == EventKind.counters)
+            .order_by(LiveEvent.seq.desc())
+            .limit(COUNTER_LOOKBACK)
+        ).all()
+        for row in reversed(counters):
+            state._count(row.seq, row.data)
+        changes = db_session.execute(
+            select(LiveEvent.occurred_at, LiveEvent.data)
+            .where(*earlier, LiveEvent.kind == EventKind.listing_changed)
+            .order_by(LiveEvent.seq)
+        ).all()
+        for row in changes:
+            listing = state.listing_by_id(row.data["listing_id"])
+            if listing is not None:
+                before_price = state.listing_fields(listing)["price_fen"]
+                state.record_change(
+                    row.data["listing_id"], row.data["changes"], row.occurred_at, before_price
+                )
+        return state
+
+    def advance(self, event: LiveEvent) -> None:
+        """Take in one event (before it is checked: a listing shown is on show for itself)."""
+        kind = event.kind
+        if kind is EventKind.listing_shown:
+            self.listing_id = event.data["listing_id"]
+        elif kind is EventKind.listing_removed and event.data["listing_id"] == self.listing_id:
+            self.listing_id = None
+        elif kind is EventKind.counters:
+            self._count(event.seq, event.data)
+        elif kind in (EventKind.chat, EventKind.order):
+            self.activity.append((event.occurred_at, kind))
+
+    def _count(self, seq: int, data: dict[str, Any]) -> None:
+        which = data.get("listing_id")
+        if which is not None and self.listing_id is not None and which != self.listing_id:
+            return  # another listing's stock and sales
+        for name in ("stock", "sales"):
+            if data.get(name) is not None:
+                setattr(self, name, data[name])
+                self.counter_seq[name] = seq
+
+    def listing_by_id(self, listing_id: int) -> Listing | None:
+        if listing_id not in self._listings:
+            try:
+                found = catalog_service.get(db_session=self.db_session, listing_id=listing_id)
+            except LiveGuardError:
+                found = None  # a listing the catalog does not know: no context from it
+            self._listings[listing_id] = found
+        return self._listings[listing_id]
+
+    def listing(self, db_session: Session | None = None) -> Listing | None:
+        return self.listing_by_id(self.listing_id) if self.listing_id is not None else None
+
+    @property
+    def category(self) -> str | None:
+        listing = self.listing()
+        return listing.category if listing is not None else None
+
+    def listing_fields(self, listing: Listing) -> dict[str, Any]:
+        """The listing's price fields as the room last showed them."""
+        fields = {name: getattr(listing, name) for name in PRICE_FIELDS}
+        return {**fields, **self.changed.get(listing.id, {})}
+
+    def record_change(
+        self, listing_id: int, changes: dict[str, Any], at: datetime, price_before: int
+    ) -> None:
+        self.changed.setdefault(listing_id, {}).update(changes)
+        if "price_fen" in changes:  # the price buyers paid until now, then the new one
+            points = self.prices.setdefault(listing_id, [])
+            points += [(at, price_before), (at, changes["price_fen"])]
+
+    def price_points(self, listing_id: int) -> list[tuple[datetime, int]]:
+        """Prices the listing was shown at during the stream, as catalog's history points."""
+        return list(self.prices.get(listing_id, []))

@@ -1,0 +1,354 @@
+"""The monitor: every stored event read in context, findings stored and acted on.
+
+Context is the room as it stood when the event happened: the listing on show and its
+category, the speaker's role, the latest stock and sales counters. Texts (speech, chat,
+on-screen text read from frames) go through the detectors in one ``detect_many`` call
+per batch; spoken numbers are checked against the counters and the price history
+(``claims.py``); a listing changed on show is re-checked by catalog's price and shipping
+checks; viewer and like counts are weighed against chat and orders (``traffic.py``).
+Each finding names the listing on show, so a spoken claim is joined to the product shown.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from liveguard.catalog import service as catalog_service
+from liveguard.detect import service as detect_service
+from liveguard.detect.engine import Context
+from liveguard.detect.rulefile import Role, Source
+from liveguard.enforcement import service as enforcement_service
+from liveguard.enforcement.models import ActionKind, EnforcementAction
+from liveguard.errors import LiveGuardError
+from liveguard.evidence import service as ledger
+from liveguard.evidence.schemas import RecordIn, RecordKind
+from liveguard.live import claims, traffic
+from liveguard.live import service as live_service
+from liveguard.live.context import RoomState
+from liveguard.live.models import (
+    EventKind,
+    FindingSource,
+    LiveEvent,
+    LiveFinding,
+    LiveSession,
+    SpeakerRole,
+)
+from liveguard.parties import service as parties_service
+
+log = logging.getLogger(__name__)
+
+_ROLES = {
+    SpeakerRole.anchor: Role.anchor,
+    SpeakerRole.assistant: Role.assistant,
+    SpeakerRole.viewer: Role.viewer,
+}
+_SOURCES = {EventKind.utterance: Source.speech, EventKind.chat: Source.chat}
+# who can make a claim about the goods: the seller's side, not a viewer
+_CLAIMANTS = frozenset({SpeakerRole.anchor, SpeakerRole.assistant})
+
+
+@dataclass
+class Result:
+    findings: list[LiveFinding] = field(default_factory=list)
+    actions: list[EnforcementAction] = field(default_factory=list)
+    counts: dict[int, int] = field(default_factory=dict)  # findings per event row id
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for a in self.actions if a.kind is ActionKind.viewer_warning)
+
+
+@cache
+def frame_analyser() -> Any | None:
+    """6b's frame reader, one per process; None when its packages are not installed."""
+    try:
+        from liveguard.live import frames
+    except ImportError as error:  # zxing-cpp or rapidocr missing: frames are kept, not read
+        log.warning("frames are stored but not read: %s", error)
+        return None
+    return frames.FrameAnalyser()
+
+
+def run(
+    *,
+    db_session: Session,
+    live_session: LiveSession,
+    events: Sequence[LiveEvent],
+    now: datetime,
+    images: dict[str, bytes] | None = None,
+) -> Result:
+    """Monitor newly stored events (flushed, in sequence order); store what is found.
+    ``images`` holds the frames' bytes by blob hash, as ingest had them."""
+    images = images or {}
+    result = Result()
+    if not events:
+        return result
+    state = RoomState.load(db_session=db_session, live_session=live_session, before=events[0])
+    texts: list[tuple[LiveEvent, str, Context, FindingSource, int | None]] = []
+    for event in events:
+        state.advance(event)
+        role = _ROLES.get(event.speaker_role) if event.speaker_role else None
+        on_show = state.listing_id
+        if event.kind in _SOURCES and event.text:
+            context = Context(role=role, category=state.category, source=_SOURCES[event.kind])
+            texts.append((event, event.text, context, FindingSource.text, on_show))
+            if event.speaker_role in _CLAIMANTS:
+                result.findings += _claims(db_session, state, event, now)
+        elif event.kind is EventKind.frame:
+            findings, lines = _frame(event, state, images)
+            result.findings += findings
+            context = Context(role=Role.anchor, category=state.category, source=Source.screen)
+            texts += [(event, line, context, FindingSource.screen, on_show) for line in lines]
+        elif event.kind is EventKind.listing_changed:
+            result.findings += _listing_change(db_session, state, event, now)
+        elif event.kind is EventKind.counters:
+            result.findings += traffic.check(db_session=db_session, state=state, event=event)
+    result.findings += _detect(db_session, live_session, texts)
+    _store(db_session, live_session, result.findings, now)
+    for finding in result.findings:
+        result.counts[finding.event_pk] = result.counts.get(finding.event_pk, 0) + 1
+    result.actions = enforcement_service.apply_policy(
+        db_session=db_session, live_session=live_session, findings=result.findings, now=now
+    )
+    return result
+
+
+def _finding(event: LiveEvent, listing_id: int | None, **fields: Any) -> LiveFinding:
+    fields.setdefault("start", 0)
+    fields.setdefault("end", 0)
+    return LiveFinding(
+        session_id=event.session_id, event_pk=event.id, listing_id=listing_id, **fields
+    )
+
+
+def _basis(bases: Sequence[Any]) -> list[dict[str, Any]]:
+    return [b.model_dump(exclude_none=True) for b in bases]
+
+
+def _detect(
+    db_session: Session,
+    live_session: LiveSession,
+    texts: list[tuple[LiveEvent, str, Context, FindingSource, int | None]],
+) -> list[LiveFinding]:
+    if not texts:
+        return []
+    platform = parties_service.get_platform(
+        db_session=db_session, platform_id=live_session.platform_id
+    )
+    detector = detect_service.get_detector(db_session=db_session, platform=platform.code)
+    batches = detector.detect_many([t[1] for t in texts], [t[2] for t in texts])
+    found = []
+    for (event, _text, _context, source, on_show), hits in zip(texts, batches, strict=True):
+        seen = set()
+        for hit in hits:
+            key = (hit.rule.id, hit.start, hit.end)
+            if key in seen:
+                continue
+            seen.add(key)
+            rule = hit.rule
+            found.append(
+                _finding(
+                    event,
+                    on_show,
+                    source=source,
+                    rule=rule.id,
+                    category=rule.category,
+                    severity=str(rule.severity),
+                    message=rule.message,
+                    # a screen line's offsets are into that line, which the quote shows
+                    start=hit.start,
+                    end=hit.end,
+                    quote=hit.quote,
+                    legal_basis=_basis(rule.legal_basis),
+                    evidence={"ruleset": hit.ruleset_version, "normalised": hit.normalised},
+                )
+            )
+    return found
+
+
+def _claims(
+    db_session: Session, state: RoomState, event: LiveEvent, now: datetime
+) -> list[LiveFinding]:
+    found = []
+    for claim in claims.find(event.text or ""):
+        rule = claim.rule
+        evidence: dict[str, Any] = {"claimed": claim.claimed}
+        if rule.compare in ("stock", "sales"):
+            actual = state.stock if rule.compare == "stock" else state.sales
+            if actual is None or not rule.contradicted(claim.claimed, actual):
+                continue
+            evidence.update(actual=actual, counter_seq=state.counter_seq[rule.compare])
+            message = rule.message.format(quote=claim.quote, actual=actual)
+        else:
+            listing = state.listing(db_session)
+            if listing is None:
+                continue
+            spoken = claim.claimed * (100 if rule.unit == "yuan" else 1)
+            if spoken <= listing.price_fen:
+                continue  # not a comparison with a higher "original" price
+            problems = catalog_service.price_problems(
+                db_session=db_session,
+                listing=listing,
+                now=event.occurred_at,
+                changes={"original_price_fen": spoken},
+                extra_history=state.price_points(listing.id),
+            )
+            problems = [p for p in problems if p["check"].startswith("price.")]
+            if not problems:
+                continue
+            evidence.update(claimed_fen=spoken, price_fen=listing.price_fen, problems=problems)
+            message = rule.message.format(
+                quote=claim.quote, problems="；".join(p["message"] for p in problems)
+            )
+        found.append(
+            _finding(
+                event,
+                state.listing_id,
+                source=FindingSource.data,
+                rule=rule.id,
+                category=rule.category,
+                severity=rule.severity,
+                message=message,
+                start=claim.start,
+                end=claim.end,
+                quote=claim.quote,
+                legal_basis=_basis(rule.legal_basis),
+                evidence=evidence,
+            )
+        )
+    return found
+
+
+def _listing_change(
+    db_session: Session, state: RoomState, event: LiveEvent, now: datetime
+) -> list[LiveFinding]:
+    """Problems the change brought in, by catalog's own price and shipping checks."""
+    listing_id = event.data["listing_id"]
+    try:
+        listing = catalog_service.get(db_session=db_session, listing_id=listing_id)
+    except LiveGuardError:
+        return []
+    changes = event.data["changes"]
+    before = state.listing_fields(listing)
+    after = {**before, **changes}
+    history = state.price_points(listing_id)
+    old = catalog_service.price_problems(
+        db_session=db_session,
+        listing=listing,
+        now=event.occurred_at,
+        changes=before,
+        extra_history=history,
+    )
+    points = [*history, (event.occurred_at, before["price_fen"])]
+    new = catalog_service.price_problems(
+        db_session=db_session,
+        listing=listing,
+        now=event.occurred_at,
+        changes=after,
+        extra_history=points,
+    )
+    known = {p["check"] for p in old}
+    brought = [p for p in new if p["check"] not in known]
+    state.record_change(listing_id, changes, event.occurred_at, before["price_fen"])
+    if not brought:
+        return []
+    rule = claims.rules().listing_change
+    return [
+        _finding(
+            event,
+            listing_id,
+            source=FindingSource.data,
+            rule=rule.id,
+            category=rule.category,
+            severity=rule.severity,
+            message=rule.message.format(problems="；".join(p["message"] for p in brought)),
+            quote=", ".join(f"{k}: {before.get(k)} -> {v}" for k, v in changes.items()),
+            legal_basis=_basis(rule.legal_basis) + [b for p in brought for b in p["legal_basis"]],
+            evidence={"before": before, "after": after, "problems": brought},
+        )
+    ]
+
+
+def _frame(
+    event: LiveEvent, state: RoomState, images: dict[str, bytes]
+) -> tuple[list[LiveFinding], list[str]]:
+    analyser = frame_analyser()
+    if analyser is None:
+        return [], []
+    image = images.get(event.data["blob"])
+    if image is None:
+        return [], []
+    try:
+        reading = analyser.analyse(
+            image, stream=f"session:{event.session_id}", at=event.occurred_at
+        )
+    except LiveGuardError as error:
+        event.data = {**event.data, "frame_error": str(error)}
+        return [], []
+    event.data = {**event.data, "frame": reading.to_dict()}
+    found = []
+    for code in reading.qr_codes:
+        if code.rule is None:
+            continue
+        found.append(
+            _finding(
+                event,
+                state.listing_id,
+                source=FindingSource.qr,
+                rule=code.rule.id,
+                category="diversion",
+                severity=str(code.rule.severity),
+                message=code.rule.message,
+                quote=code.payload[:500],
+                legal_basis=_basis(code.rule.legal_basis),
+                evidence={"kind": str(code.kind), "box": list(code.box)},
+            )
+        )
+    return found, reading.texts()
+
+
+def _store(
+    db_session: Session, live_session: LiveSession, findings: list[LiveFinding], now: datetime
+) -> None:
+    if not findings:
+        return
+    for finding in findings:
+        finding.created_at = now
+    db_session.add_all(findings)
+    db_session.flush()
+    events = {e.id: e for e in db_session.identity_map.values() if isinstance(e, LiveEvent)}
+    records = [
+        RecordIn(
+            kind=RecordKind.finding,
+            occurred_at=now,
+            where=live_service.ledger_where(live_session),
+            who={"anchor_id": live_session.anchor_id, "merchant_id": live_session.merchant_id},
+            data={
+                "finding_id": f.id,
+                "event_seq": events[f.event_pk].seq if f.event_pk in events else None,
+                "event_ledger_seq": events[f.event_pk].ledger_seq if f.event_pk in events else None,
+                "source": f.source.value,
+                "rule": f.rule,
+                "category": f.category,
+                "severity": f.severity,
+                "span": [f.start, f.end],
+                "quote": f.quote,
+                "listing_id": f.listing_id,
+                "legal_basis": f.legal_basis,
+                "evidence": f.evidence,
+            },
+        )
+        for f in findings
+    ]
+    for finding, item in zip(
+        findings, ledger.append(db_session=db_session, records=records, now=now), strict=True
+    ):
+        finding.ledger_seq = item.seq
+    db_session.flush()

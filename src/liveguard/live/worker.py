@@ -1,0 +1,202 @@
+"""The NATS JetStream path: platforms publish events, monitor workers share the stream.
+
+Subjects are ``liveguard.events.<platform code>``, one stream (``LIVEGUARD_EVENTS``) over
+``liveguard.events.>``, and one durable pull consumer (``monitor``) (see ``Bus``) that every worker
+binds to, so each message goes to one worker and workers can be added or killed at any
+time. A message is ``{"session_id": 7, "events": [<event>, ...]}``, the events in the
+same schema as HTTP and WebSocket. A worker fetches a batch, stores and monitors it per
+session in one transaction each, and acknowledges the messages only after the commit; a
+worker killed before that leaves them unacknowledged, JetStream redelivers them after
+``Bus.ack_wait`` seconds, and the event ids make the second delivery a no-op. An envelope
+that cannot be read is recorded as a refusal (no session) and then acknowledged: it
+would never get better by redelivery.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from liveguard.blobs import BlobStore
+from liveguard.clock import Clock
+from liveguard.db import transaction
+from liveguard.live import ingest
+from liveguard.live.notify import NOTIFY_SUBJECT
+
+log = logging.getLogger(__name__)
+
+MAX_ACK_PENDING = 20_000
+
+
+@dataclass(frozen=True)
+class Bus:
+    """Where events travel. The defaults are production's; tests and benchmarks use their
+    own names so they never share a stream with a running system."""
+
+    stream: str = "LIVEGUARD_EVENTS"
+    prefix: str = "liveguard.events"
+    durable: str = "monitor"
+    ack_wait: float = 30  # seconds before an unacknowledged message goes to another worker
+
+    def subject(self, platform: str) -> str:
+        return f"{self.prefix}.{platform}"
+
+    async def ensure(self, js: Any) -> None:
+        """The stream and the shared durable consumer, created if missing (idempotent)."""
+        from nats.js.api import AckPolicy, ConsumerConfig, StreamConfig
+
+        await js.add_stream(StreamConfig(name=self.stream, subjects=[f"{self.prefix}.>"]))
+        await js.add_consumer(
+            self.stream,
+            ConsumerConfig(
+                durable_name=self.durable,
+                ack_policy=AckPolicy.EXPLICIT,
+                ack_wait=self.ack_wait,
+                max_ack_pending=MAX_ACK_PENDING,
+            ),
+        )
+
+
+BUS = Bus()
+
+
+@dataclass
+class Stats:
+    messages: int = 0
+    accepted: int = 0
+    duplicates: int = 0
+    refused: int = 0
+    warnings: int = 0
+    batches: int = 0
+    sessions: set[int] = field(default_factory=set)
+
+
+def read_envelope(data: bytes) -> tuple[int, list[object]] | str:
+    """(session id, raw events), or why the message cannot be read."""
+    try:
+        body = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        return f"not JSON: {error}"
+    if not isinstance(body, dict):
+        return 'a message is a JSON object {"session_id": ..., "events": [...]}'
+    session_id, events = body.get("session_id"), body.get("events")
+    if not isinstance(session_id, int) or isinstance(session_id, bool):
+        return "session_id: send the live session's id (an integer)"
+    if not isinstance(events, list) or not events:
+        return "events: send a non-empty list of events"
+    return session_id, events
+
+
+class Worker:
+    """One monitor worker: pulls batches from the shared consumer until told to stop."""
+
+    def __init__(
+        self,
+        *,
+        session_factory: Any,
+        blobs: BlobStore,
+        clock: Clock | None = None,
+        batch: int = 500,
+        name: str = "monitor",
+        bus: Bus = BUS,
+    ) -> None:
+        self.bus = bus
+        self.session_factory = session_factory
+        self.blobs = blobs
+        self.clock = clock or Clock()
+        self.batch = batch
+        self.name = name
+        self.stats = Stats()
+
+    async def run(self, nats_url: str, stop: asyncio.Event | None = None) -> Stats:
+        import nats
+        from nats.errors import TimeoutError as NatsTimeout
+
+        stop = stop or asyncio.Event()
+        client = await nats.connect(nats_url, name=self.name)
+        try:
+            js = client.jetstream()
+            await self.bus.ensure(js)
+            subscription = await js.pull_subscribe(
+                f"{self.bus.prefix}.>", durable=self.bus.durable, stream=self.bus.stream
+            )
+            while not stop.is_set():
+                try:
+                    messages = await subscription.fetch(self.batch, timeout=0.2)
+                except (NatsTimeout, TimeoutError):  # nothing to fetch within the timeout
+                    continue
+                await self.handle(client, messages)
+        finally:
+            await client.close()  # unacknowledged messages go back to the stream
+        return self.stats
+
+    async def handle(self, client: Any, messages: list[Any]) -> None:
+        """Store and monitor one fetched batch, then acknowledge it."""
+        self.stats.batches += 1
+        self.stats.messages += len(messages)
+        by_session: dict[int, list[tuple[Any, list[object]]]] = defaultdict(list)
+        unreadable = []
+        for message in messages:
+            envelope = read_envelope(message.data)
+            if isinstance(envelope, str):
+                unreadable.append((message, envelope))
+            else:
+                by_session[envelope[0]].append((message, envelope[1]))
+        if unreadable:
+            await asyncio.to_thread(self._refuse_unreadable, [why for _, why in unreadable])
+            for message, _ in unreadable:
+                await message.ack()
+        for session_id, items in by_session.items():
+            raw = [event for _, events in items for event in events]
+            try:
+                outcome = await asyncio.to_thread(
+                    ingest.ingest_committed,
+                    session_factory=self.session_factory,
+                    session_id=session_id,
+                    raw_events=raw,
+                    channel="nats",
+                    blobs=self.blobs,
+                    now=self.clock.now(),
+                )
+            except Exception:  # the database is away: let another delivery try again
+                log.exception("session %s: batch not stored; it will be redelivered", session_id)
+                for message, _ in items:
+                    await message.nak(delay=1)
+                continue
+            for message, _ in items:  # stored and committed: now, and only now, acknowledge
+                await message.ack()
+            self.stats.accepted += sum(not a.duplicate for a in outcome.accepted)
+            self.stats.duplicates += sum(a.duplicate for a in outcome.accepted)
+            self.stats.refused += len(outcome.refused)
+            self.stats.warnings += outcome.warnings
+            self.stats.sessions.add(session_id)
+            if outcome.accepted:
+                await client.publish(NOTIFY_SUBJECT, str(session_id).encode())
+
+    def _refuse_unreadable(self, reasons: list[str]) -> None:
+        now = self.clock.now()
+        with transaction(self.session_factory) as db_session:
+            for reason in reasons:
+                ingest.refuse(
+                    db_session=db_session,
+                    session_id=None,
+                    channel="nats",
+                    reason="unreadable_message",
+                    detail=reason,
+                    event_id=None,
+                    now=now,
+                )
+        self.stats.refused += len(reasons)
+
+
+async def publish(
+    js: Any, *, platform: str, session_id: int, events: list[dict[str, Any]], bus: Bus = BUS
+) -> None:
+    """Publish events for a session (what a platform's adapter does), awaiting the stream's
+    acknowledgement that it holds them."""
+    body = json.dumps({"session_id": session_id, "events": events}, ensure_ascii=False)
+    await js.publish(bus.subject(platform), body.encode())

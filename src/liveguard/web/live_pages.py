@@ -1,0 +1,199 @@
+"""Console pages for live rooms, and the page a room's viewers see.
+
+Staff: the room list with risk scores (``/console/live``) and a room's page
+(``/console/live/{id}``) that keeps itself up to date from the timeline's Server-Sent
+Events (``/api/sessions/{id}/stream``): transcript and chat with each finding's exact span
+marked, frames with their decoded QR codes and read text, the actions taken, and forms to
+act (CSRF-protected like every console form). The first paint is the same timeline JSON,
+rendered by the same script, so a row looks the same whether it came first or later.
+
+Viewers (``/live/{id}``, public, no sign-in): the room's warnings as a banner that
+appears as soon as one is issued (``/api/public/live/{id}/warnings/stream``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Form, Request, Response
+from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
+
+from liveguard.catalog.views import Now
+from liveguard.enforcement import service as enforcement_service
+from liveguard.enforcement.models import ActionKind
+from liveguard.enforcement.schemas import ActionCreate
+from liveguard.errors import InvalidInput, NotFound
+from liveguard.live import service as live_service
+from liveguard.live import timeline
+from liveguard.live.models import EventKind
+from liveguard.live.notify import broadcaster
+from liveguard.parties import service as parties_service
+from liveguard.web.console import FormStaff, PageStaff, decide_and_return, render
+from liveguard.web.deps import Blobs, DbSession
+
+router = APIRouter(include_in_schema=False)
+
+# What the forms on a room's page may ask for; dismissing has its own route.
+FORM_ACTIONS = (
+    ActionKind.warn_anchor,
+    ActionKind.viewer_warning,
+    ActionKind.pull_listing,
+    ActionKind.suspend_room,
+    ActionKind.escalate,
+    ActionKind.note,
+)
+
+
+@router.get("/console/live", response_class=HTMLResponse)
+def rooms_page(request: Request, db_session: DbSession, principal: PageStaff):
+    rooms = live_service.rooms(db_session=db_session)
+    anchors = {
+        r.session.anchor_id: parties_service.get_anchor(
+            db_session=db_session, anchor_id=r.session.anchor_id
+        )
+        for r in rooms
+    }
+    return render(request, "live_rooms.html", principal, rooms=rooms, anchors=anchors)
+
+
+@router.get("/console/live/{session_id}", response_class=HTMLResponse)
+def room_page(
+    request: Request,
+    session_id: int,
+    db_session: DbSession,
+    principal: PageStaff,
+    notice: str = "",
+    error: str = "",
+):
+    live_session = live_service.get(db_session=db_session, session_id=session_id)
+    first = timeline.timeline(db_session=db_session, session_id=session_id)
+    return render(
+        request,
+        "live_room.html",
+        principal,
+        session=live_session,
+        anchor=parties_service.get_anchor(db_session=db_session, anchor_id=live_session.anchor_id),
+        merchant=parties_service.get_merchant(
+            db_session=db_session, merchant_id=live_session.merchant_id
+        ),
+        first=first.model_dump(mode="json"),
+        can_act=principal.role is not None and principal.role.value in ("compliance", "admin"),
+        actions=FORM_ACTIONS,
+        notice=notice,
+        error=error,
+    )
+
+
+@router.post("/console/live/{session_id}/actions")
+def act_on_room(
+    session_id: int,
+    db_session: DbSession,
+    principal: FormStaff,
+    now: Now,
+    background: BackgroundTasks,
+    kind: Annotated[str, Form()],
+    reason: Annotated[str, Form()] = "",
+    text: Annotated[str, Form()] = "",
+    finding_id: Annotated[str, Form()] = "",
+    listing_id: Annotated[str, Form()] = "",
+):
+    live_session = live_service.get(db_session=db_session, session_id=session_id)
+    back = f"/console/live/{session_id}"
+
+    def take() -> None:
+        if kind not in {k.value for k in FORM_ACTIONS}:
+            raise InvalidInput("kind", f"{kind!r} is not an action", "pick one of the buttons")
+        action_in = ActionCreate.model_validate(
+            {
+                "kind": kind,
+                "reason": reason.strip() or _default_reason(kind),
+                "text": text.strip() or None,
+                "finding_id": _number("finding_id", finding_id),
+                "listing_id": _number("listing_id", listing_id),
+            }
+        )
+        enforcement_service.act(
+            db_session=db_session,
+            live_session=live_session,
+            action_in=action_in,
+            actor=principal.name,
+            now=now,
+        )
+
+    background.add_task(broadcaster.notify, session_id)  # after the commit: pages update now
+    return decide_and_return(lambda: _validated(take), back)
+
+
+@router.post("/console/live/findings/{finding_id}/dismiss")
+def dismiss_finding(
+    finding_id: int,
+    db_session: DbSession,
+    principal: FormStaff,
+    now: Now,
+    background: BackgroundTasks,
+    reason: Annotated[str, Form()] = "",
+):
+    finding = live_service.get_finding(db_session=db_session, finding_id=finding_id)
+    background.add_task(broadcaster.notify, finding.session_id)
+    return decide_and_return(
+        lambda: enforcement_service.dismiss(
+            db_session=db_session,
+            finding_id=finding_id,
+            reason=reason.strip() or "staff judged the finding wrong",
+            actor=principal.name,
+            now=now,
+        ),
+        f"/console/live/{finding.session_id}",
+    )
+
+
+@router.get("/console/live/{session_id}/frames/{seq}")
+def frame_image(session_id: int, seq: int, db_session: DbSession, blobs: Blobs, _: PageStaff):
+    """A frame as it was received (from the content-addressed blob store)."""
+    for event in live_service.get_events(db_session=db_session, session_id=session_id):
+        if event.seq == seq and event.kind is EventKind.frame and event.data.get("blob"):
+            return Response(
+                blobs.get(event.data["blob"]),
+                media_type=event.data.get("mime", "application/octet-stream"),
+                headers={"Cache-Control": "private, max-age=86400"},
+            )
+    raise NotFound("frame", f"{session_id}/{seq}")
+
+
+@router.get("/live/{session_id}", response_class=HTMLResponse)
+def viewer_page(request: Request, session_id: int, db_session: DbSession):
+    """What a viewer of the room sees of LiveGuard: the warnings, in plain Chinese."""
+    live_session = live_service.get(db_session=db_session, session_id=session_id)
+    warnings = enforcement_service.warnings(db_session=db_session, session_id=session_id)
+    return render(
+        request,
+        "live_viewer.html",
+        None,
+        session=live_session,
+        anchor=parties_service.get_anchor(db_session=db_session, anchor_id=live_session.anchor_id),
+        warnings=[{"id": w.id, "text": w.text or ""} for w in warnings],
+    )
+
+
+def _number(field: str, value: str) -> int | None:
+    if not value.strip():
+        return None
+    if not value.strip().isdigit():
+        raise InvalidInput(field, f"{value!r} is not a number")
+    return int(value)
+
+
+def _default_reason(kind: str) -> str:
+    return f"{kind} by staff from the live-room console"
+
+
+def _validated(take: Callable[[], None]) -> None:
+    """Pydantic's refusal of a form, as an error a person can read on the page."""
+    try:
+        take()
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "form"
+        raise InvalidInput(field, str(first["msg"]).removeprefix("Value error, ")) from None

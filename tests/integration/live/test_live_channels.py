@@ -1,0 +1,66 @@
+"""The other ways in and out: the WebSocket per session, the Server-Sent-Event streams."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from starlette.websockets import WebSocketDisconnect
+
+from tests.integration.live.conftest import speech
+
+
+def test_events_over_the_websocket_are_acknowledged_once_stored(
+    client, auth, room, event, token_for
+):
+    token = token_for("compliance")
+    url = f"/api/sessions/{room.session_id}/events/ws?token={token}"
+    spoken = speech(event, "加我微信 abc12345 私聊下单")
+    with client.websocket_connect(url) as socket:
+        socket.send_text(json.dumps(spoken))
+        ack = socket.receive_json()
+        assert ack["type"] == "ack" and ack["refused"] == []
+        assert ack["accepted"][0]["findings"] >= 1
+        # stored before the ack: it is on the timeline already
+        timeline = client.get(f"/api/sessions/{room.session_id}/timeline", headers=auth())
+        assert timeline.json()["events"][0]["event_id"] == spoken["event_id"]
+        socket.send_text(json.dumps([spoken, {"kind": "chat"}]))
+        again = socket.receive_json()
+        assert again["accepted"][0]["duplicate"] is True
+        assert again["refused"][0]["reason"] == "missing_event_id"
+        socket.send_text("{not json")
+        assert socket.receive_json()["refused"][0]["reason"] == "not_an_object"
+
+
+def test_the_websocket_turns_away_a_caller_without_a_staff_token(client, room):
+    with (
+        pytest.raises(WebSocketDisconnect) as closed,
+        client.websocket_connect(f"/api/sessions/{room.session_id}/events/ws?token=nope") as ws,
+    ):
+        ws.receive_json()
+    assert closed.value.code == 4401
+
+
+def _first_sse_event(client, url: str, headers=None) -> tuple[str, dict]:
+    with client.stream("GET", url, headers=headers or {}) as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        name = None
+        for line in response.iter_lines():
+            if line.startswith("event: "):
+                name = line[7:]
+            elif line.startswith("data: ") and name:
+                return name, json.loads(line[6:])
+    raise AssertionError("the stream ended without an event")
+
+
+def test_a_viewer_warning_reaches_the_public_stream_without_sign_in(client, auth, room, event):
+    client.post(room.events_url(), json=[speech(event, "加V 私下转账更便宜")], headers=auth())
+    name, warning = _first_sse_event(client, f"/api/public/live/{room.session_id}/warnings/stream")
+    assert name == "warning" and "Do not pay outside the platform" in warning["text"]
+
+
+def test_the_staff_stream_carries_the_timeline(client, auth, room, event):
+    client.post(room.events_url(), json=[speech(event, "加我微信 abc12345")], headers=auth())
+    name, body = _first_sse_event(client, f"/api/sessions/{room.session_id}/stream", headers=auth())
+    assert name == "timeline"
+    assert body["events"][0]["findings"] and body["actions"]

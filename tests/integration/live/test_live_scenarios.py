@@ -1,0 +1,182 @@
+"""S1 and S3 through the public API: events in, findings, actions, warnings, the ledger."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from tests.integration.live.conftest import speech
+
+
+def send(client, auth, room, events):
+    response = client.post(room.events_url(), json=events, headers=auth())
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def ledger_kinds(client, auth, seqs):
+    return [client.get(f"/api/evidence/items/{s}", headers=auth()).json()["kind"] for s in seqs]
+
+
+def test_s1_diversion_in_speech_and_chat_is_found_warned_and_kept_in_the_ledger(
+    client, auth, room, event
+):
+    shown = event("listing_shown", data={"listing_id": room.listing_id})
+    spoken = speech(
+        event, "过年不发货，想早点发的加V 薇信 一三八 零零一三 八零零零，私下转账更便宜"
+    )
+    chat = event("chat", text="加我vx: abc_jacket888 私聊下单", speaker_role="assistant")
+    answer = send(client, auth, room, [shown, spoken, chat])
+    assert answer["refused"] == []
+    assert [a["duplicate"] for a in answer["accepted"]] == [False, False, False]
+    assert answer["accepted"][1]["findings"] >= 1 and answer["accepted"][2]["findings"] >= 1
+
+    timeline = client.get(f"/api/sessions/{room.session_id}/timeline", headers=auth()).json()
+    spoken_row = timeline["events"][1]
+    categories = {f["category"] for f in spoken_row["findings"]}
+    assert "diversion" in categories
+    assert spoken_row["listing_id"] == room.listing_id  # joined to the product on show
+    assert all(f["legal_basis"] for f in spoken_row["findings"])
+    assert {f["category"] for f in timeline["events"][2]["findings"]} >= {"diversion"}
+
+    kinds = [a["kind"] for a in timeline["actions"]]
+    assert kinds.count("viewer_warning") == 1  # one banner per room, however many findings
+    assert "warn_anchor" in kinds
+
+    warnings = client.get(f"/api/public/live/{room.session_id}/warnings").json()
+    assert len(warnings) == 1 and "Do not pay outside the platform" in warnings[0]["text"]
+
+    # everything in the ledger: the events, the findings, the warning
+    seqs = [e["ledger_seq"] for e in timeline["events"]]
+    seqs += [f["ledger_seq"] for e in timeline["events"] for f in e["findings"]]
+    seqs += [a["ledger_seq"] for a in timeline["actions"]]
+    assert None not in seqs
+    kinds = ledger_kinds(client, auth, seqs)
+    assert {"utterance", "chat_message", "finding", "warning", "action"} <= set(kinds)
+
+
+def test_a_resent_event_is_stored_once_and_finds_nothing_twice(client, auth, room, event):
+    spoken = speech(event, "加我微信 abc12345 私聊下单")
+    first = send(client, auth, room, [spoken])["accepted"][0]
+    again = send(client, auth, room, [spoken])["accepted"][0]
+    assert again["duplicate"] and again["seq"] == first["seq"]
+    assert again["findings"] == first["findings"] >= 1
+    timeline = client.get(f"/api/sessions/{room.session_id}/timeline", headers=auth()).json()
+    assert len(timeline["events"]) == 1
+
+
+def test_malformed_and_unknown_events_are_refused_with_a_reason_and_counted(
+    client, auth, room, event
+):
+    good = speech(event, "大家好")
+    answer = send(
+        client,
+        auth,
+        room,
+        [good, {"event_id": "x1", "kind": "teleport"}, event("chat"), "text", {"kind": "chat"}],
+    )
+    assert [a["index"] for a in answer["accepted"]] == [0]
+    reasons = [(r["index"], r["reason"]) for r in answer["refused"]]
+    assert reasons == [
+        (1, "unknown_kind"),
+        (2, "malformed"),
+        (3, "not_an_object"),
+        (4, "missing_event_id"),
+    ]
+    counts = client.get(f"/api/sessions/{room.session_id}/refusals", headers=auth()).json()
+    assert {c["reason"]: c["count"] for c in counts} == {
+        "malformed": 1,
+        "missing_event_id": 1,
+        "not_an_object": 1,
+        "unknown_kind": 1,
+    }
+
+
+def test_s3_a_listing_changed_on_show_to_999_yuan_shipping_is_flagged_and_pulled(
+    client, auth, room, event
+):
+    shown = event("listing_shown", data={"listing_id": room.listing_id})
+    changed = event(
+        "listing_changed",
+        data={
+            "listing_id": room.listing_id,
+            "changes": {"price_fen": 1, "shipping_fee_fen": 99900},
+        },
+    )
+    send(client, auth, room, [shown, changed])
+    timeline = client.get(f"/api/sessions/{room.session_id}/timeline", headers=auth()).json()
+    [finding] = timeline["events"][1]["findings"]
+    assert finding["rule"] == "listing.changed_midstream"
+    assert "shipping.excessive" in [p["check"] for p in finding["evidence"]["problems"]]
+    assert finding["evidence"]["after"]["shipping_fee_fen"] == 99900
+    kinds = [a["kind"] for a in timeline["actions"]]
+    assert "pull_listing" in kinds and "viewer_warning" in kinds
+    listing = client.get(f"/api/listings/{room.listing_id}", headers=auth()).json()
+    assert listing["status"] != "on_sale"
+
+
+def test_a_claimed_scarcity_is_checked_against_the_stock_counter(client, auth, room, event):
+    send(
+        client,
+        auth,
+        room,
+        [
+            event("listing_shown", data={"listing_id": room.listing_id}),
+            event("counters", data={"stock": 480, "listing_id": room.listing_id}),
+            speech(event, "最后三件了，抓紧拍"),
+            event("counters", data={"stock": 3, "listing_id": room.listing_id}),
+            speech(event, "最后三件了"),
+        ],
+    )
+    events = client.get(f"/api/sessions/{room.session_id}/timeline", headers=auth()).json()[
+        "events"
+    ]
+    [claim] = [f for f in events[2]["findings"] if f["rule"] == "claim.scarcity_vs_stock"]
+    assert claim["evidence"]["actual"] == 480 and claim["listing_id"] == room.listing_id
+    assert "claim.scarcity_vs_stock" not in [f["rule"] for f in events[4]["findings"]]
+
+
+def test_staff_act_by_hand_and_dismiss_a_finding(client, auth, room, event):
+    send(client, auth, room, [speech(event, "加我微信 abc12345 私聊下单")])
+    timeline = client.get(f"/api/sessions/{room.session_id}/timeline", headers=auth()).json()
+    findings = timeline["events"][0]["findings"]
+    finding_id = findings[0]["id"]
+    url = f"/api/sessions/{room.session_id}/actions"
+    refused = client.post(url, json={"kind": "suspend_room", "reason": "repeat"})
+    assert refused.status_code == 401
+    suspended = client.post(
+        url,
+        json={"kind": "suspend_room", "reason": "third diversion", "finding_id": finding_id},
+        headers=auth(),
+    )
+    assert suspended.status_code == 201, suspended.text
+    assert suspended.json()["ledger_seq"] is not None
+    dismissed = client.post(
+        f"/api/live/findings/{finding_id}/dismiss", json={"reason": "a test line"}, headers=auth()
+    )
+    assert dismissed.status_code == 200, dismissed.text
+    rooms = client.get("/api/live/rooms", headers=auth()).json()
+    assert rooms[0]["status"] == "suspended" and rooms[0]["open_findings"] == len(findings) - 1
+
+
+def test_s1_a_wechat_qr_code_held_up_in_a_frame_is_found_and_warned(client, auth, room, event):
+    pytest.importorskip("zxingcpp")
+    from tests.frame_images import encoded, frame
+
+    image = encoded(frame(qr="https://u.wechat.com/EH2xQ3kC9lXz1aBcDeFg"))
+    still = event(
+        "frame",
+        data={"image_base64": base64.b64encode(image).decode(), "mime": "image/png"},
+    )
+    answer = send(client, auth, room, [still])
+    assert answer["refused"] == [] and answer["accepted"][0]["findings"] >= 1
+    timeline = client.get(f"/api/sessions/{room.session_id}/timeline", headers=auth()).json()
+    [row] = timeline["events"]
+    assert row["data"]["frame"]["qr_codes"][0]["kind"] == "wechat_contact"
+    [finding] = [f for f in row["findings"] if f["source"] == "qr"]
+    assert finding["category"] == "diversion" and finding["legal_basis"]
+    assert "u.wechat.com" in finding["quote"]
+    assert "viewer_warning" in [a["kind"] for a in timeline["actions"]]
+    item = client.get(f"/api/evidence/items/{row['ledger_seq']}", headers=auth()).json()
+    assert item["kind"] == "frame" and len(item["record"]["blobs"]["image"]) == 64

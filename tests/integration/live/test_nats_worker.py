@@ -1,0 +1,129 @@
+"""The NATS path: events published on the stream, monitor workers as real processes; a
+worker killed mid-stream loses no event and duplicates no finding."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from liveguard.live.models import LiveEvent, LiveFinding
+from liveguard.live.worker import Bus, publish
+from tests.conftest import port_open, service_missing
+from tests.integration.live.conftest import speech
+
+NATS_URL = os.environ.get("LIVEGUARD_TEST_NATS_URL", "nats://127.0.0.1:4222")
+EVENTS = 1500
+PER_MESSAGE = 5
+
+
+@pytest.fixture
+def bus():
+    if not port_open("127.0.0.1", int(NATS_URL.rsplit(":", 1)[1])):
+        service_missing(f"no NATS answers at {NATS_URL}")
+    pytest.importorskip("nats")
+    name = uuid.uuid4().hex[:10]
+    bus = Bus(stream=f"TEST_{name}", prefix=f"test.{name}", durable="monitor", ack_wait=2)
+    yield bus
+    asyncio.run(_delete(bus))
+
+
+async def _delete(bus: Bus) -> None:
+    import nats
+
+    client = await nats.connect(NATS_URL)
+    try:
+        await client.jetstream().delete_stream(bus.stream)
+    finally:
+        await client.close()
+
+
+async def _publish(bus: Bus, session_id: int, batches: list[list[dict]]) -> None:
+    import nats
+
+    client = await nats.connect(NATS_URL)
+    js = client.jetstream()
+    await bus.ensure(js)
+    for events in batches:
+        await publish(js, platform="xinghe", session_id=session_id, events=events, bus=bus)
+    await client.close()
+
+
+def _worker(app, bus: Bus) -> subprocess.Popen:
+    settings = app.state.settings
+    env = {
+        **os.environ,
+        "LIVEGUARD_DATABASE_URL": settings.database_url,
+        "LIVEGUARD_DATA_DIR": str(settings.data_dir),
+    }
+    command = [sys.executable, "-m", "liveguard.cli.main", "monitor", "--nats-url", NATS_URL]
+    command += ["--stream", bus.stream, "--prefix", bus.prefix, "--durable", bus.durable]
+    command += ["--ack-wait", str(bus.ack_wait), "--batch", "50"]
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+def _counts(app, session_id: int) -> tuple[int, int, int]:
+    with app.state.session_factory() as db_session:
+        events = db_session.scalar(select(func.count()).where(LiveEvent.session_id == session_id))
+        findings = db_session.scalar(
+            select(func.count()).where(LiveFinding.session_id == session_id)
+        )
+        with_findings = db_session.scalar(
+            select(func.count(func.distinct(LiveFinding.event_pk))).where(
+                LiveFinding.session_id == session_id
+            )
+        )
+    return int(events or 0), int(findings or 0), int(with_findings or 0)
+
+
+def _wait(predicate, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_worker_killed_mid_stream_loses_no_event_and_duplicates_no_finding(
+    app, client, auth, room, event, bus
+):
+    # one finding per line, so the expected total is known without running the detector
+    lines = [speech(event, f"加我微信 abc{n:05d} 私聊下单") for n in range(EVENTS)]
+    expected = client.post(room.events_url(), json=[lines[0]], headers=auth()).json()
+    per_line = expected["accepted"][0]["findings"]
+    assert per_line >= 1
+    batches = [lines[i : i + PER_MESSAGE] for i in range(0, EVENTS, PER_MESSAGE)]
+    asyncio.run(_publish(bus, room.session_id, batches))
+
+    first = _worker(app, bus)
+    try:
+        assert _wait(lambda: _counts(app, room.session_id)[0] > EVENTS // 4, 120)
+        first.send_signal(signal.SIGKILL)  # no goodbye: whatever it had not acknowledged
+        first.wait(10)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    stored_at_kill = _counts(app, room.session_id)[0]
+    assert stored_at_kill < EVENTS, "the worker finished before it could be killed"
+
+    second = _worker(app, bus)
+    try:
+        assert _wait(lambda: _counts(app, room.session_id)[0] == EVENTS, 180), _counts(
+            app, room.session_id
+        )
+        time.sleep(bus.ack_wait + 1)  # any redelivery of what the first had stored lands now
+    finally:
+        second.send_signal(signal.SIGTERM)
+        output = second.communicate(timeout=20)[0].decode()
+    events, findings, with_findings = _counts(app, room.session_id)
+    assert events == EVENTS  # none lost, none stored twice
+    assert with_findings == EVENTS and findings == EVENTS * per_line, output
+    assert "stopped:" in output
