@@ -23,12 +23,11 @@ class _Out(BaseModel):
 class Role(StrEnum):
     """The roles the law gives the people behind a live-room sale."""
 
-    seller = "seller"  # 销售者 / 平台内经营者
-    room_operator = "room_operator"  # 直播间运营者 held as seller (SPC online art. 12)
-    room_operator_promoter = "room_operator_promoter"  # room operator who promoted knowingly
-    anchor_seller = "anchor_seller"
+    seller = "seller"  # 销售者 / 平台内经营者 (the store)
+    anchor_seller = "anchor_seller"  # the anchor selling in their own name
+    anchor_operator = "anchor_operator"  # the anchor as 直播间运营者 of their own room
     anchor_endorser = "anchor_endorser"  # 广告代言人 / 推荐者
-    mcn = "mcn"
+    mcn = "mcn"  # an MCN agency, as 直播间运营者 of the room it runs
     platform = "platform"  # 电子商务平台经营者 / 直播营销平台经营者
     platform_seller = "platform_seller"  # the platform selling its own goods (自营)
     account_holder = "account_holder"  # the person behind the off-platform account
@@ -37,6 +36,7 @@ class Role(StrEnum):
 
 class LiabilityKind(StrEnum):
     sole = "sole"  # the party answers alone
+    as_seller = "as_seller"  # answers as if it were the seller (SPC online art. 12)
     joint = "joint"  # 连带责任: the consumer may claim all of it from any of them
     supplementary = "supplementary"  # answers when the one primarily liable cannot
     advance_compensation = "advance_compensation"  # 先行赔付 then recovers from the seller
@@ -86,6 +86,9 @@ class Deadline(_Out):
     what_zh: str
     due_on: date | None = Field(description="None when it cannot be computed (see note)")
     working_days: bool
+    estimated: bool = Field(
+        default=False, description="counted past the official calendar's last year (see note)"
+    )
     rule: RuleRef | None = None
     note_zh: str | None = None
 
@@ -108,6 +111,14 @@ class EscalationStep(_Out):
     note_zh: str | None = None
 
 
+class ClearedParty(_Out):
+    """A party people often blame that the law does not hold liable on these facts."""
+
+    role: Role
+    rules: list[RuleRef]
+    explanation_zh: str
+
+
 class FactUsed(_Out):
     field: str
     value: str
@@ -122,7 +133,11 @@ class Question(_Out):
 
 class Resolution(_Out):
     parties: list[LiableParty]
+    not_liable: list[ClearedParty] = Field(default_factory=list)
     remedies: list[Remedy]
+    remedies_refused: list[Remedy] = Field(
+        default_factory=list, description="remedies asked about that the law does not give here"
+    )
     total_fen: int = Field(ge=0, description="the money remedies added up")
     contact_first: Contact | None
     escalation: list[EscalationStep]
