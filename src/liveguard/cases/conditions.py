@@ -101,6 +101,8 @@ def parse(line: str) -> Condition:
         kind = field_type(field)
     except KeyError:
         raise ValueError(f"unknown fact {field!r} in condition {line!r}") from None
+    if op in ("<", "<=", ">", ">=") and kind is not int:
+        raise ValueError(f"{field} is not a number: {line!r}")
     if op in ("in", "not in"):
         if not (raw.startswith("[") and raw.endswith("]")):
             raise ValueError(f"'{op}' takes a list in brackets: {line!r}")
@@ -110,8 +112,6 @@ def parse(line: str) -> Condition:
         values = tuple(_value(item, kind, field) for item in items)
     else:
         values = (_value(raw, kind, field),)
-    if op in ("<", "<=", ">", ">=") and kind is not int:
-        raise ValueError(f"{field} is not a number: {line!r}")
     return Condition(field=field, op=op, values=values)
 
 

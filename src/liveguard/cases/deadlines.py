@@ -58,8 +58,8 @@ def add_working_days(start: date, n: int) -> date:
 
 
 def add_working_days_estimated(start: date, n: int) -> tuple[date, bool]:
-    """Like ``add_working_days``; past the calendar's last year, Monday to Friday count,
-    and the second value says the date is an estimate."""
+    """Like ``add_working_days``; past the calendar's last year, Monday to Friday count
+    (less the fixed-date public holidays), and the second value says it is an estimate."""
     day, left, estimated = start, n, False
     while left:
         day += timedelta(days=1)
@@ -67,7 +67,8 @@ def add_working_days_estimated(start: date, n: int) -> tuple[date, bool]:
             working = is_working_day(day)
         except CalendarNotCovered:
             estimated = True
-            working = day.weekday() < 5
+            fixed = day.strftime("%m-%d") in data().estimate_fixed_holidays
+            working = day.weekday() < 5 and not fixed
         if working:
             left -= 1
     return day, estimated
@@ -97,6 +98,7 @@ class Step(Strict):
 
 
 class DeadlineFile(Strict):
+    estimate_fixed_holidays: list[str] = Field(min_length=1)
     limits: dict[str, Limit]
     escalation: list[Step] = Field(min_length=1)
 
