@@ -11,6 +11,7 @@ from liveguard.evidence.views import router as evidence_router
 from liveguard.live.views import router as live_router
 from liveguard.parties.review_views import router as reviews_router
 from liveguard.parties.views import router as parties_router
+from liveguard.trade.views import router as trade_router
 
 api_router = APIRouter(prefix="/api")
 api_router.include_router(auth_router)
@@ -20,3 +21,4 @@ api_router.include_router(catalog_router)
 api_router.include_router(live_router)
 api_router.include_router(evidence_router)
 api_router.include_router(detect_router)
+api_router.include_router(trade_router)
