@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     checkpoint_interval_minutes: int = Field(
         default=10, ge=0, description="how often a grown ledger gets a signed checkpoint; 0 = never"
     )
+    case_reminder_interval_minutes: int = Field(
+        default=60, ge=0, description="how often overdue case steps are reminded; 0 = never"
+    )
     checkpoint_origin: str = Field(
         default="liveguard",
         min_length=1,

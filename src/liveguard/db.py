@@ -112,6 +112,7 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
 def import_models() -> None:
     """Import every capability's models so the metadata is complete (Alembic, tests)."""
     from liveguard.auth import models as _auth  # noqa: F401
+    from liveguard.cases import models as _cases  # noqa: F401
     from liveguard.catalog import models as _catalog  # noqa: F401
     from liveguard.detect import models as _detect  # noqa: F401
     from liveguard.evidence import models as _evidence  # noqa: F401

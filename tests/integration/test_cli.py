@@ -95,7 +95,8 @@ def test_demo_loads_once_and_reverify_runs(cli_env, database_url):
     with engine.connect() as connection:
         ledger_size = connection.execute(text("SELECT tree_size FROM evidence_state")).scalar()
         checkpoint = connection.execute(text("SELECT tree_size FROM evidence_checkpoints")).all()
-    assert ledger_size == 13 and [row[0] for row in checkpoint] == [13]
+    # 13 recorded items, then the S1 complaint with the findings on the words it links
+    assert ledger_size == 22 and [row[0] for row in checkpoint] == [22]
     engine.dispose()
     report = runner.invoke(cli, ["reverify"])
     assert report.exit_code == 0

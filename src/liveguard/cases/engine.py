@@ -105,13 +105,10 @@ def resolve(facts: CaseFacts, *, today: date) -> Resolution:
     waiting = _merge(decision.waiting, found.waiting)
     if barred is None:
         waiting.setdefault("knew_of_harm_on", []).append("complaint_time_limit")
-    asked: dict[str, list[str]] = {}
-    for field, ids in waiting.items():
-        asked.setdefault(_asked_fact(field, facts), []).extend(ids)
-    questions = [
-        Question(field=field, question_zh=fact_texts()[field].question_zh, needed_by=ids)
-        for field, ids in asked.items()
-    ]
+    optional = _merge(decision.optional, found.optional)
+    questions = _questions(waiting, facts, optional=False)
+    required = {q.field for q in questions}
+    questions += [q for q in _questions(optional, facts, optional=True) if q.field not in required]
     used = _relied_on(facts, decision.fired, found, barred is not None)
     resolution = Resolution(
         parties=decision.parties,
@@ -129,6 +126,23 @@ def resolve(facts: CaseFacts, *, today: date) -> Resolution:
         text_zh="",
     )
     return resolution.model_copy(update={"text_zh": render(resolution)})
+
+
+def _questions(
+    waiting: dict[str, list[str]], facts: CaseFacts, *, optional: bool
+) -> list[Question]:
+    asked: dict[str, list[str]] = {}
+    for field, ids in waiting.items():
+        asked.setdefault(_asked_fact(field, facts), []).extend(ids)
+    return [
+        Question(
+            field=field,
+            question_zh=fact_texts()[field].question_zh,
+            needed_by=ids,
+            optional=optional,
+        )
+        for field, ids in asked.items()
+    ]
 
 
 def _asked_fact(field: str, facts: CaseFacts) -> str:

@@ -63,6 +63,11 @@ class LiabilityRule(Strict):
     replaces: list[Role] = Field(
         default_factory=list, description="roles this rule's party stands in for"
     )
+    optional: bool = Field(
+        default=False,
+        description="its unknown facts are asked as 'if so, tell us' (an allegation that adds "
+        "a party), not as facts the answer waits on",
+    )
     legal_basis: list[LegalBasis] = Field(min_length=1)
     explanation_zh: str
     examples: list[LiabilityExample] = Field(min_length=2)
@@ -133,20 +138,29 @@ class Decision(BaseModel):
     not_liable: list[ClearedParty]
     fired: list[str]
     waiting: dict[str, list[str]]  # fact -> ids of the rules that wait on it
+    optional: dict[str, list[str]]  # fact -> ids of rules that would add to the answer
 
 
 def decide(view: dict[str, object], names: dict[str, str | None]) -> Decision:
     """Apply every liability rule to the facts ``view`` (known facts and derived ones)."""
     fired: list[LiabilityRule] = []
     waiting: dict[str, list[str]] = {}
+    optional: dict[str, list[str]] = {}
     for rule in rules():
         outcome = conditions.all_of(rule.when, view)
         if outcome.fires:
             fired.append(rule)
         elif outcome.fires is None:
-            for fact in outcome.unknown:
-                waiting.setdefault(fact, []).append(rule.id)
+            # one question at a time, in the rule's order: the next depends on the answer
+            asked = optional if rule.optional else waiting
+            asked.setdefault(outcome.unknown[0], []).append(rule.id)
     replaced = {role for rule in fired for role in rule.replaces}
+    # a rule whose every party is stood in for by another needs no answer
+    for asked in (waiting, optional):
+        for fact, ids in list(asked.items()):
+            ids[:] = [i for i in ids if not _moot(i, replaced)]
+            if not ids:
+                del asked[fact]
     # (role, kind) -> rules; the seller side first, so joint parties can name it
     found: dict[tuple[Role, LiabilityKind], list[LiabilityRule]] = {}
     for rule in fired:
@@ -161,7 +175,7 @@ def decide(view: dict[str, object], names: dict[str, str | None]) -> Decision:
         with_roles: list[Role] = []
         if kind is LiabilityKind.joint:
             with_roles = [s for s in sellers if s != role]
-        elif kind in SELLER_KINDS and joint_roles - {role}:
+        elif kind is LiabilityKind.sole and joint_roles - {role}:
             kind = LiabilityKind.joint  # the seller shares it with them
             with_roles = sorted(joint_roles - {role})
         parties.append(
@@ -194,7 +208,14 @@ def decide(view: dict[str, object], names: dict[str, str | None]) -> Decision:
         ],
         fired=[rule.id for rule in fired],
         waiting=waiting,
+        optional=optional,
     )
+
+
+def _moot(rule_id: str, replaced: set[Role]) -> bool:
+    rule = next(r for r in rules() if r.id == rule_id)
+    roles = {a.role for a in rule.assigns}
+    return bool(roles) and roles <= replaced
 
 
 def _merged(parties: list[LiableParty]) -> list[LiableParty]:

@@ -56,6 +56,7 @@ class RemedyRule(Strict):
     group: str | None = None
     promise: PromiseKind | None = None
     refuses: bool = False
+    optional: bool = False  # its unknown facts are asked as "if so, tell us"
     when: tuple[Condition, ...]
     amount: AmountSpec
     owed_by: Literal["liable"] | list[Role] = "liable"
@@ -101,6 +102,7 @@ class Found(BaseModel):
     owed: list[Owed]
     refused: list[RemedyRule]
     waiting: dict[str, list[str]]  # fact -> ids of the remedies that wait on it
+    optional: dict[str, list[str]]  # fact -> ids of remedies it could add
 
 
 def amount(
@@ -158,6 +160,7 @@ def find(facts: CaseFacts, view: dict[str, object]) -> Found:
     owed: list[Owed] = []
     refused: list[RemedyRule] = []
     waiting: dict[str, list[str]] = {}
+    optional: dict[str, list[str]] = {}
     for rule in rules():
         outcome = conditions.all_of(rule.when, view)
         if outcome.fires is False:
@@ -165,8 +168,8 @@ def find(facts: CaseFacts, view: dict[str, object]) -> Found:
         promises = _promises(rule, facts, view)
         if outcome.fires is None:
             if promises:
-                for fact in outcome.unknown:
-                    waiting.setdefault(fact, []).append(rule.id)
+                asked = optional if rule.optional else waiting
+                asked.setdefault(outcome.unknown[0], []).append(rule.id)
             continue
         if rule.refuses:
             refused.append(rule)
@@ -183,7 +186,12 @@ def find(facts: CaseFacts, view: dict[str, object]) -> Found:
     owed = _largest_per_group(owed)
     if any(o.rule.kind is RemedyKind.no_reason_return for o in owed):
         refused = [r for r in refused if r.kind is not RemedyKind.no_reason_return]
-    return Found(owed=owed, refused=refused, waiting=_worth_asking(waiting, owed, facts))
+    return Found(
+        owed=owed,
+        refused=refused,
+        waiting=_worth_asking(waiting, owed, facts),
+        optional=_worth_asking(optional, owed, facts),
+    )
 
 
 def _largest_per_group(owed: list[Owed]) -> list[Owed]:

@@ -99,7 +99,12 @@ def render(resolution: Resolution) -> str:
     if resolution.facts_relied_on:
         lines.append("【以上结论依据的事实】")
         lines += [f"  - {f.label_zh}：{f.value}" for f in resolution.facts_relied_on]
-    if resolution.questions:
+    needed = [q for q in resolution.questions if not q.optional]
+    maybe = [q for q in resolution.questions if q.optional]
+    if needed:
         lines.append("【还需要您回答】")
-        lines += [f"  - {q.question_zh}" for q in resolution.questions]
+        lines += [f"  - {q.question_zh}" for q in needed]
+    if maybe:
+        lines.append("【如有以下情况，请告诉我们（可能增加责任方或赔偿）】")
+        lines += [f"  - {q.question_zh}" for q in maybe]
     return "\n".join(lines)

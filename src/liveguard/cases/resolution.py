@@ -129,6 +129,10 @@ class Question(_Out):
     field: str
     question_zh: str
     needed_by: list[str] = Field(description="ids of the rules or remedies that wait on it")
+    optional: bool = Field(
+        default=False,
+        description="True: the answer stands without it, but a yes would add a party or remedy",
+    )
 
 
 class Resolution(_Out):

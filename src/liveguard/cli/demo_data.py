@@ -212,10 +212,13 @@ def _load(db: Session, cipher: FieldCipher, blobs: BlobStore, today: date) -> No
                 contract_ref=item.get("contract_ref"),
             ),
         )
+    consumers: dict[str, int] = {}
     for item in spec["consumers"]:
-        parties_service.create_consumer(
+        consumer = parties_service.create_consumer(
             db_session=db, cipher=cipher, consumer_in=ConsumerCreate(**item)
         )
+        consumers[consumer.nickname] = consumer.id
+    sessions: dict[str, Any] = {}
     for item in spec["sessions"]:
         day = today - timedelta(days=item["start"]["days_ago"])
         started = datetime.combine(day, time.fromisoformat(item["start"]["at"]), CHINA)
@@ -232,6 +235,7 @@ def _load(db: Session, cipher: FieldCipher, blobs: BlobStore, today: date) -> No
                 peak_viewers=item["peak_viewers"],
             ),
         )
+        sessions[item["key"]] = live_session
         live_service.add_events(
             db_session=db,
             live_session=live_session,
@@ -263,3 +267,31 @@ def _load(db: Session, cipher: FieldCipher, blobs: BlobStore, today: date) -> No
 
     # The licence that lapsed since onboarding is caught the way it would be in production.
     reviews.reverify(db_session=db, today=today)
+    _complaints(db, spec, sessions, consumers, today)
+
+
+def _complaints(
+    db: Session,
+    spec: dict[str, Any],
+    sessions: dict[str, Any],
+    consumers: dict[str, int],
+    today: date,
+) -> None:
+    """The demo's complaints, filed through the cases flow as a consumer would file them."""
+    from liveguard.cases import flows as cases_flows
+    from liveguard.cases.models import CaseOrigin
+    from liveguard.cases.schemas import ComplaintCreate
+
+    for item in spec.get("complaints", []):
+        live_session = sessions[item["session"]]
+        at = live_session.started_at + timedelta(seconds=item["at"])
+        data = {k: v for k, v in item.items() if k not in ("consumer", "session", "at")}
+        cases_flows.file_complaint(
+            db_session=db,
+            complaint_in=ComplaintCreate(session_id=live_session.id, occurred_at=at, **data),
+            consumer_id=consumers[item["consumer"]],
+            origin=CaseOrigin.consumer,
+            actor=f"consumer:{consumers[item['consumer']]}",
+            now=datetime.combine(today, time(9, 0), CHINA),
+            today=today,
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from liveguard.auth.views import router as auth_router
+from liveguard.cases.views import router as cases_router
 from liveguard.catalog.views import router as catalog_router
 from liveguard.detect.views import router as detect_router
 from liveguard.evidence.views import router as evidence_router
@@ -21,4 +22,5 @@ api_router.include_router(catalog_router)
 api_router.include_router(live_router)
 api_router.include_router(evidence_router)
 api_router.include_router(detect_router)
+api_router.include_router(cases_router)
 api_router.include_router(trade_router)
