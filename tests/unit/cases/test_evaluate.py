@@ -58,3 +58,19 @@ def test_the_shipped_set_has_forty_cases_or_more_and_every_rule_branch():
     assert {"platform", "off_platform"} <= channels
     categories = {item["facts"].get("category") for item in items}
     assert {"food", "drug", "other"} <= categories
+
+
+def test_the_command_prints_the_figures_and_the_mistakes(tmp_path):
+    from typer.testing import CliRunner
+
+    from liveguard.cli.main import app
+
+    wrong = json.loads(json.dumps(CASE))
+    wrong["expected"]["total_fen"] = 1
+    path = tmp_path / "cases.jsonl"
+    lines = [json.dumps(c, ensure_ascii=False) for c in (CASE, wrong)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["evaluate", "cases", "--data", str(path), "--mistakes"])
+    assert result.exit_code == 0, result.output
+    assert "remedies and amounts     1/2 (50.0%)" in result.output
+    assert "fraud-off-platform amounts: want" in result.output
