@@ -54,23 +54,19 @@ class LiabilityExample(Strict):
     assigns: dict[Role, LiabilityKind] = Field(default_factory=dict)
 
 
-class LiabilityRule(Strict):
+class Rule(Strict):
+    """What every liability and remedy rule has: an id, conditions, the law, examples."""
+
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     title: str
     when: tuple[Condition, ...]
-    assigns: list[Assignment] = Field(default_factory=list)
-    clears: list[Role] = Field(default_factory=list, description="roles not liable here")
-    replaces: list[Role] = Field(
-        default_factory=list, description="roles this rule's party stands in for"
-    )
     optional: bool = Field(
         default=False,
         description="its unknown facts are asked as 'if so, tell us' (an allegation that adds "
-        "a party), not as facts the answer waits on",
+        "a party or remedy), not as facts the answer waits on",
     )
     legal_basis: list[LegalBasis] = Field(min_length=1)
     explanation_zh: str
-    examples: list[LiabilityExample] = Field(min_length=2)
 
     @field_validator("when", mode="before")
     @classmethod
@@ -82,6 +78,15 @@ class LiabilityRule(Strict):
     @property
     def ref(self) -> RuleRef:
         return RuleRef(id=self.id, title=self.title, legal_basis=self.legal_basis)
+
+
+class LiabilityRule(Rule):
+    assigns: list[Assignment] = Field(default_factory=list)
+    clears: list[Role] = Field(default_factory=list, description="roles not liable here")
+    replaces: list[Role] = Field(
+        default_factory=list, description="roles this rule's party stands in for"
+    )
+    examples: list[LiabilityExample] = Field(min_length=2)
 
 
 class LiabilityFile(Strict):

@@ -12,14 +12,12 @@ from datetime import date
 from functools import cache
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from liveguard.cases import conditions
-from liveguard.cases.conditions import Condition
 from liveguard.cases.facts import CaseFacts, Promise, PromiseKind
-from liveguard.cases.liability import Strict, load_data, parse_conditions
-from liveguard.cases.resolution import RemedyKind, Role, RuleRef
-from liveguard.legal import LegalBasis
+from liveguard.cases.liability import Rule, Strict, load_data
+from liveguard.cases.resolution import RemedyKind, Role
 
 REMEDY_FILE = "remedies.yaml"
 
@@ -49,31 +47,14 @@ class RemedyExample(Strict):
     refused: list[RemedyKind] = Field(default_factory=list)
 
 
-class RemedyRule(Strict):
-    id: str = Field(pattern=r"^[a-z0-9-]+$")
-    title: str
+class RemedyRule(Rule):
     kind: RemedyKind
     group: str | None = None
     promise: PromiseKind | None = None
     refuses: bool = False
-    optional: bool = False  # its unknown facts are asked as "if so, tell us"
-    when: tuple[Condition, ...]
     amount: AmountSpec
     owed_by: Literal["liable"] | list[Role] = "liable"
-    legal_basis: list[LegalBasis] = Field(min_length=1)
-    explanation_zh: str
     examples: list[RemedyExample] = Field(min_length=2)
-
-    @field_validator("when", mode="before")
-    @classmethod
-    def _parse_when(cls, value: Any) -> Any:
-        if isinstance(value, list) and all(isinstance(line, str) for line in value):
-            return parse_conditions(value)
-        return value
-
-    @property
-    def ref(self) -> RuleRef:
-        return RuleRef(id=self.id, title=self.title, legal_basis=self.legal_basis)
 
 
 class RemedyFile(Strict):
