@@ -171,8 +171,11 @@ def escalation(
             accepted = deadline("regulator_acceptance", today)
             dates.append(accepted)
             if accepted.due_on is not None:
-                dates.append(deadline("regulator_mediation_days", accepted.due_on))
-                dates.append(deadline("regulator_mediation_working_days", accepted.due_on))
+                start = f"按最迟受理日{accepted.due_on.isoformat()}起算，实际以受理决定日为准"
+                for name in ("regulator_mediation_days", "regulator_mediation_working_days"):
+                    counted = deadline(name, accepted.due_on)
+                    both = "；".join(n for n in (start, counted.note_zh) if n)
+                    dates.append(counted.model_copy(update={"note_zh": both}))
         steps.append(
             EscalationStep(
                 order=len(steps) + 1,

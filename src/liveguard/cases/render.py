@@ -51,7 +51,10 @@ def render(resolution: Resolution) -> str:
         lines.append("  现有事实还不足以确定责任方，请先回答下面的问题。")
     for party in resolution.parties:
         who = ROLE_ZH[party.role] + (f"「{party.name}」" if party.name else "")
-        lines.append(f"  - {who}：{KIND_ZH[party.liability]}。{party.explanation_zh}")
+        kind = KIND_ZH[party.liability]
+        if party.with_roles:
+            kind += "，与" + "、".join(ROLE_ZH[r] for r in party.with_roles) + "连带"
+        lines.append(f"  - {who}：{kind}。{party.explanation_zh}")
         for ref in party.rules:
             lines += _quotes(ref)
     cleared_by: dict[str, list[Role]] = {}
