@@ -74,3 +74,8 @@ def test_the_command_prints_the_figures_and_the_mistakes(tmp_path):
     assert result.exit_code == 0, result.output
     assert "remedies and amounts     1/2 (50.0%)" in result.output
     assert "fraud-off-platform amounts: want" in result.output
+
+
+def test_the_engine_answers_every_shipped_case_as_the_law_says():
+    report = evaluate.evaluate(evaluate.read_lines(evaluate.DEFAULT_PATH))
+    assert report.mistakes == []
