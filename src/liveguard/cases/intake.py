@@ -264,6 +264,15 @@ def _parties(
     if merchant_id is not None:
         merchant = parties_service.get_merchant(db_session=db_session, merchant_id=merchant_id)
         names["seller"] = merchant.name
+        # A shop the platform reviewed and approved has its licence, address and contact
+        # on file (电子商务法 art. 27); suspension later does not erase them.
+        gathered.fact(
+            "platform_can_identify_seller",
+            merchant.status in (PartyStatus.active, PartyStatus.suspended),
+            "parties",
+            f"merchant:{merchant.id}",
+            None,
+        )
         gathered.fact(
             "platform_self_operated",
             merchant.self_operated,
@@ -291,8 +300,6 @@ def _parties(
                 mcn = parties_service.get_mcn(db_session=db_session, mcn_id=relation.mcn_id)
                 names["mcn"] = mcn.name
                 gathered.fact("mcn_runs_anchor", True, "parties", f"mcn:{mcn.id}", None)
-        verified = merchant.status is PartyStatus.active and anchor.status is PartyStatus.active
-        gathered.fact("platform_can_identify_seller", verified, "parties", ref, None)
     if names:
         gathered.fact("names", names, "parties", ref, None)
 
