@@ -78,6 +78,7 @@ def app(database_url: str, data_dir: Path, clock: FixedClock):
         reverify_interval_minutes=0,  # scheduled jobs off: tests run them explicitly
         checkpoint_interval_minutes=0,
         case_reminder_interval_minutes=0,
+        promise_check_interval_minutes=0,
     )
     return create_app(settings, clock=clock)
 

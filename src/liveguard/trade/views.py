@@ -1,5 +1,5 @@
 """Order routes: the platform's integration writes orders, shops report shipments and
-changes of promise, buyers read their own orders."""
+changes of promise, buyers read their own orders; the promise check on demand."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ from liveguard.auth.service import Principal
 from liveguard.clock import CHINA
 from liveguard.errors import Forbidden
 from liveguard.parties.models import StaffRole
-from liveguard.trade import service
+from liveguard.trade import checks, service
 from liveguard.trade.models import Order
 from liveguard.trade.schemas import (
     BreachRead,
+    CheckReport,
     OrderCreate,
     OrderDetail,
     OrderEventRead,
@@ -28,8 +29,10 @@ from liveguard.trade.schemas import (
 from liveguard.web.deps import (
     CaseWork,
     Cipher,
+    Compliance,
     DbSession,
     Signed,
+    Today,
     check_merchant_access,
 )
 
@@ -180,3 +183,11 @@ def merchant_breaches(
     check_merchant_access(principal, merchant_id, write=False)
     start = datetime.combine(since, time(0), CHINA) if since else None
     return service.breaches_of(db_session=db_session, merchant_id=merchant_id, since=start)
+
+
+@router.post("/trade/check-promises", response_model=CheckReport)
+def check_promises(
+    db_session: DbSession, now: Now, today: Today, _: Compliance, day: date | None = None
+):
+    """Run the promise check now (the server also runs it on a timer)."""
+    return checks.check_promises(db_session=db_session, day=day or today, now=now)

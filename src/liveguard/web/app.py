@@ -22,6 +22,7 @@ from liveguard.evidence import service as ledger
 from liveguard.evidence.signing import Signer
 from liveguard.parties import reviews
 from liveguard.privacy.fields import FieldCipher
+from liveguard.trade import checks as trade_checks
 from liveguard.web import case_pages, console, evidence_pages, listing_pages, problems
 from liveguard.web.api import api_router
 
@@ -56,6 +57,15 @@ def _scheduled_jobs(app: FastAPI) -> list[tuple[int, str, Callable[[], object]]]
             )
             return f"checkpoint at size {issued.tree_size}" if issued else None
 
+    def check_promises() -> object:
+        # 电子商务法 art. 20: goods are delivered within the time promised; a breach is
+        # flagged on the day it happens and the buyer's case opened without being asked.
+        with transaction(app.state.session_factory) as db_session:
+            report = trade_checks.check_promises(
+                db_session=db_session, day=app.state.clock.today(), now=app.state.clock.now()
+            )
+            return f"{len(report.breaches)} broken promise(s) flagged" if report.breaches else None
+
     def remind_cases() -> object:
         # Each case step has a deadline in working days; an overdue one is reminded once.
         with transaction(app.state.session_factory) as db_session:
@@ -68,6 +78,7 @@ def _scheduled_jobs(app: FastAPI) -> list[tuple[int, str, Callable[[], object]]]
         (settings.reverify_interval_minutes, "reverification", reverify),
         (settings.checkpoint_interval_minutes, "checkpoint", checkpoint),
         (settings.case_reminder_interval_minutes, "case reminders", remind_cases),
+        (settings.promise_check_interval_minutes, "promise check", check_promises),
     ]
     return [job for job in jobs if job[0] > 0]
 
