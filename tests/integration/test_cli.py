@@ -95,8 +95,10 @@ def test_demo_loads_once_and_reverify_runs(cli_env, database_url):
     with engine.connect() as connection:
         ledger_size = connection.execute(text("SELECT tree_size FROM evidence_state")).scalar()
         checkpoint = connection.execute(text("SELECT tree_size FROM evidence_checkpoints")).all()
-    # 13 recorded items, then the S1 complaint with the findings on the words it links
-    assert ledger_size == 22 and [row[0] for row in checkpoint] == [22]
+    # 13 recorded items, then the S1 complaint with the findings on the words it links,
+    # then S4's order: paid, two promises, cancelled, refunded, the breach, its
+    # settlement by the cancellation, and the case opened for the buyer (8 items)
+    assert ledger_size == 30 and [row[0] for row in checkpoint] == [30]
     engine.dispose()
     report = runner.invoke(cli, ["reverify"])
     assert report.exit_code == 0

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from liveguard.blobs import BlobStore, make_blob_store
 from liveguard.catalog import service as catalog_service
 from liveguard.catalog.schemas import ListingCreate
+from liveguard.cli import demo_orders
 from liveguard.clock import CHINA, Clock
 from liveguard.config import Settings
 from liveguard.db import make_engine, make_session_factory, transaction
@@ -268,6 +269,7 @@ def _load(db: Session, cipher: FieldCipher, blobs: BlobStore, today: date) -> No
     # The licence that lapsed since onboarding is caught the way it would be in production.
     reviews.reverify(db_session=db, today=today)
     _complaints(db, spec, sessions, consumers, today)
+    demo_orders.load(db, spec, cipher, ids["merchant"], consumers, today)
 
 
 def _complaints(
