@@ -34,7 +34,8 @@ Value = str | bool | int
 # facts the engine works out from CaseFacts and the day of the answer
 DERIVED: dict[str, type] = {
     "life_health": bool,  # food, drugs, or stated to bear on life and health
-    "days_since_delivery": int,  # calendar days from delivered_on to today
+    # calendar days from delivered_on to the return request (or to today, if none yet)
+    "days_since_delivery": int,
 }
 
 _LINE = re.compile(
@@ -171,5 +172,6 @@ def view_of(facts: CaseFacts, today: date) -> dict[str, object]:
     view: dict[str, object] = dict(facts.known())
     view["life_health"] = facts.life_health
     if facts.delivered_on is not None:
-        view["days_since_delivery"] = (today - facts.delivered_on).days
+        asked = facts.return_asked_on or today
+        view["days_since_delivery"] = (asked - facts.delivered_on).days
     return view

@@ -105,7 +105,7 @@ def resolve(facts: CaseFacts, *, today: date) -> Resolution:
     waiting = _merge(decision.waiting, found.waiting)
     if barred is None:
         waiting.setdefault("knew_of_harm_on", []).append("complaint_time_limit")
-    optional = _merge(decision.optional, found.optional)
+    optional = _merge(decision.optional, found.optional, _late_return(facts, view, owed))
     questions = _questions(waiting, facts, optional=False)
     required = {q.field for q in questions}
     questions += [q for q in _questions(optional, facts, optional=True) if q.field not in required]
@@ -126,6 +126,17 @@ def resolve(facts: CaseFacts, *, today: date) -> Resolution:
         text_zh="",
     )
     return resolution.model_copy(update={"text_zh": render(resolution)})
+
+
+def _late_return(
+    facts: CaseFacts, view: dict[str, object], owed: list[Remedy]
+) -> dict[str, list[str]]:
+    """Past 7 days with no return owed: had the consumer asked for one in time?"""
+    days = view.get("days_since_delivery")
+    late = isinstance(days, int) and days > 7 and facts.return_asked_on is None
+    if late and not any(r.kind in RETURNS for r in owed) and facts.defect is not None:
+        return {"return_asked_on": ["quality-return-within-7-days", "no-reason-return"]}
+    return {}
 
 
 def _questions(

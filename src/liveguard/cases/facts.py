@@ -190,6 +190,11 @@ class CaseFacts(_Strict):
     knew_of_harm_on: date | None = Field(
         default=None, description="when the consumer knew (or should have) of the harm"
     )
+    return_asked_on: date | None = Field(
+        default=None,
+        description="when the consumer first asked the seller to take the goods back; the "
+        "7-day periods are counted to this day (to the day of the answer when not yet asked)",
+    )
 
     # -- what went wrong ------------------------------------------------------------
     defect: Defect | None = None
@@ -262,6 +267,8 @@ class CaseFacts(_Strict):
             raise ValueError("delivered_on is before bought_on: check the two dates")
         if self.bought_on and self.knew_of_harm_on and self.knew_of_harm_on < self.bought_on:
             raise ValueError("knew_of_harm_on is before bought_on: check the two dates")
+        if self.delivered_on and self.return_asked_on and self.return_asked_on < self.delivered_on:
+            raise ValueError("return_asked_on is before delivered_on: check the two dates")
         if self.channel is Channel.platform and self.off_platform_payment is not None:
             raise ValueError(
                 "off_platform_payment is set on a platform order: set channel to off_platform"

@@ -142,3 +142,33 @@ def test_the_answer_lists_the_facts_it_relied_on():
     relied = {f.field: f.value for f in answer.facts_relied_on}
     assert relied["channel"] == "平台外付款"
     assert relied["price_paid_fen"] == "669.00元"
+
+
+def test_the_seven_days_run_to_the_day_the_return_was_asked_for_not_to_the_complaint():
+    base = dict(
+        channel="platform",
+        platform_self_operated=False,
+        room_operator="merchant",
+        defect="quality",
+        delivered_on="2026-02-01",
+        price_paid_fen=30000,
+    )
+    late = resolve(_facts(**base), today=TODAY)
+    assert RemedyKind.return_refund not in _amounts(late)
+    asked_in_time = resolve(_facts(**base, return_asked_on="2026-02-08"), today=TODAY)
+    assert _amounts(asked_in_time)[RemedyKind.return_refund] == 30000
+    asked_late = resolve(_facts(**base, return_asked_on="2026-02-09"), today=TODAY)
+    assert RemedyKind.return_refund not in _amounts(asked_late)
+
+
+def test_a_late_complaint_asks_whether_the_return_was_asked_for_in_time():
+    facts = _facts(
+        channel="platform",
+        platform_self_operated=False,
+        room_operator="merchant",
+        defect="quality",
+        delivered_on="2026-02-01",
+        price_paid_fen=30000,
+    )
+    asked = {q.field: q for q in resolve(facts, today=TODAY).questions}
+    assert asked["return_asked_on"].optional
