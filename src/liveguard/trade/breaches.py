@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from liveguard.evidence.schemas import RecordKind
 from liveguard.trade import promises as promise_rules
 from liveguard.trade import records
-from liveguard.trade.models import DeliveryPromise, Order, OrderEvent, PromiseBreach
+from liveguard.trade.models import DeliveryPromise, Order, OrderEvent, PromiseBreach, PromiseKind
 
 
 def breaches_of(
@@ -45,12 +45,38 @@ def breaches_of_order(*, db_session: Session, order_id: int) -> Sequence[Promise
 
 
 def orders_with_promises_due(*, db_session: Session, day: date) -> Sequence[Order]:
-    """Orders holding a promise whose date is before ``day`` and that is not yet flagged."""
-    flagged = select(PromiseBreach.promise_id)
-    due = select(DeliveryPromise.order_id).where(
-        DeliveryPromise.due_on < day, DeliveryPromise.id.not_in(flagged)
+    """Orders holding a promise that stands broken on ``day`` and is not yet flagged.
+
+    The test of ``promises.breaches`` in SQL (due before the day, not replaced in time,
+    not kept or ended in time), so the daily check reads these orders only, not every
+    order ever promised; ``promises.breaches`` still decides on each one.
+    """
+    promise, change = DeliveryPromise, aliased(DeliveryPromise)
+    settling = or_(
+        *(
+            and_(
+                promise.kind == kind,
+                OrderEvent.to_status.in_(promise_rules.FULFILS[kind] | promise_rules.ENDS),
+            )
+            for kind in PromiseKind
+        )
     )
-    return db_session.scalars(select(Order).where(Order.id.in_(due)).order_by(Order.id)).all()
+    kept_or_ended = (
+        select(OrderEvent.id)
+        .where(OrderEvent.order_id == promise.order_id)
+        .where(OrderEvent.occurred_at < promise.holds_until, settling)
+        .exists()
+    )
+    replaced = (
+        select(change.id)
+        .where(change.replaces_id == promise.id, change.said_at < promise.holds_until)
+        .exists()
+    )
+    flagged = select(PromiseBreach.id).where(PromiseBreach.promise_id == promise.id).exists()
+    broken = select(promise.order_id).where(
+        promise.due_on < day, ~flagged, ~replaced, ~kept_or_ended
+    )
+    return db_session.scalars(select(Order).where(Order.id.in_(broken)).order_by(Order.id)).all()
 
 
 def record_breach(

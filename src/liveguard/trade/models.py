@@ -104,7 +104,10 @@ class DeliveryPromise(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("trade_orders.id"), index=True)
     kind: Mapped[PromiseKind] = mapped_column(_enum(PromiseKind))
-    due_on: Mapped[date]  # the last day, in China's calendar
+    due_on: Mapped[date] = mapped_column(index=True)  # the last day, in China's calendar
+    # The first instant after due_on in China, in UTC: what the promise must be kept
+    # before. Stored so the daily check can pick broken promises in SQL, not in Python.
+    holds_until: Mapped[datetime]
     source: Mapped[PromiseSource] = mapped_column(_enum(PromiseSource))
     # Where it was said: "listing_version:3", "ledger:1234" (an utterance), a message id.
     source_ref: Mapped[str | None] = mapped_column(String(120))

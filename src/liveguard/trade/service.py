@@ -22,6 +22,7 @@ from liveguard.parties import identifiers
 from liveguard.parties import service as parties_service
 from liveguard.privacy.fields import FieldCipher
 from liveguard.trade import breaches, records
+from liveguard.trade import promises as promise_rules
 from liveguard.trade.models import (
     DeliveryPromise,
     Order,
@@ -336,6 +337,7 @@ def add_promise(
             include={"kind", "due_on", "source", "quote", "said_at", "replaces_id", "reason"}
         ),
         source_ref=source_ref,
+        holds_until=promise_rules.end_of(promise_in.due_on),
         actor=actor,
         recorded_at=now,
         ledger_seq=0,

@@ -88,6 +88,7 @@ def upgrade() -> None:
         sa.Column("order_id", sa.Integer(), nullable=False),
         sa.Column("kind", _enum("promisekind", *PROMISE_KINDS), nullable=False),
         sa.Column("due_on", sa.Date(), nullable=False),
+        _time("holds_until"),
         sa.Column("source", _enum("promisesource", *PROMISE_SOURCES), nullable=False),
         sa.Column("source_ref", sa.String(length=120), nullable=True),
         sa.Column("quote", sa.Text(), nullable=True),
@@ -101,7 +102,7 @@ def upgrade() -> None:
         _fk("trade_delivery_promises", "replaces_id", "trade_delivery_promises"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_trade_delivery_promises")),
     )
-    _indexes("trade_delivery_promises", "order_id")
+    _indexes("trade_delivery_promises", "due_on", "order_id")
 
     op.create_table(
         "trade_order_events",
@@ -150,7 +151,7 @@ def downgrade() -> None:
     drops = {
         "trade_promise_breaches": ("merchant_id", "order_id"),
         "trade_order_events": ("order_id",),
-        "trade_delivery_promises": ("order_id",),
+        "trade_delivery_promises": ("due_on", "order_id"),
         "trade_orders": (
             "anchor_id",
             "batch",
