@@ -64,8 +64,17 @@ class Settings(BaseSettings):
     reverify_interval_minutes: int = Field(
         default=60, ge=0, description="how often qualification expiry is rechecked; 0 = never"
     )
+    promise_check_interval_minutes: int = Field(
+        default=60,
+        ge=0,
+        description="how often broken delivery promises are looked for (and cases opened); "
+        "0 = never",
+    )
     checkpoint_interval_minutes: int = Field(
         default=10, ge=0, description="how often a grown ledger gets a signed checkpoint; 0 = never"
+    )
+    case_reminder_interval_minutes: int = Field(
+        default=60, ge=0, description="how often overdue case steps are reminded; 0 = never"
     )
     checkpoint_origin: str = Field(
         default="liveguard",

@@ -112,6 +112,7 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
 def import_models() -> None:
     """Import every capability's models so the metadata is complete (Alembic, tests)."""
     from liveguard.auth import models as _auth  # noqa: F401
+    from liveguard.cases import models as _cases  # noqa: F401
     from liveguard.catalog import models as _catalog  # noqa: F401
     from liveguard.detect import models as _detect  # noqa: F401
     from liveguard.enforcement import models as _enforcement  # noqa: F401
@@ -119,3 +120,4 @@ def import_models() -> None:
     from liveguard.live import models as _live  # noqa: F401
     from liveguard.parties import models as _parties  # noqa: F401
     from liveguard.privacy import models as _privacy  # noqa: F401
+    from liveguard.trade import models as _trade  # noqa: F401

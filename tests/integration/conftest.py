@@ -77,6 +77,8 @@ def app(database_url: str, data_dir: Path, clock: FixedClock):
         database_url=database_url,
         reverify_interval_minutes=0,  # scheduled jobs off: tests run them explicitly
         checkpoint_interval_minutes=0,
+        case_reminder_interval_minutes=0,
+        promise_check_interval_minutes=0,
     )
     return create_app(settings, clock=clock)
 

@@ -15,6 +15,7 @@ PUBLIC_WRITES = {
     ("POST", "/api/auth/login"),
     ("POST", "/console/login"),
     ("POST", "/console/merchant/login"),  # a merchant exchanges its token for a session
+    ("POST", "/console/consumer-login"),  # a consumer signs in with her token
 }
 
 

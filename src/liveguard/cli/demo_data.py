@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from liveguard.blobs import BlobStore, make_blob_store
 from liveguard.catalog import service as catalog_service
 from liveguard.catalog.schemas import ListingCreate
+from liveguard.cli import demo_orders
 from liveguard.clock import CHINA, Clock
 from liveguard.config import Settings
 from liveguard.db import make_engine, make_session_factory, transaction
@@ -213,11 +214,14 @@ def _load(db: Session, cipher: FieldCipher, blobs: BlobStore, today: date) -> No
                 contract_ref=item.get("contract_ref"),
             ),
         )
+    consumers: dict[str, int] = {}
     for item in spec["consumers"]:
-        parties_service.create_consumer(
+        consumer = parties_service.create_consumer(
             db_session=db, cipher=cipher, consumer_in=ConsumerCreate(**item)
         )
+        consumers[consumer.nickname] = consumer.id
     sessions = []  # their events go in once the listings they show exist
+    sessions_by_key: dict[str, Any] = {}
     for item in spec["sessions"]:
         day = today - timedelta(days=item["start"]["days_ago"])
         started = datetime.combine(day, time.fromisoformat(item["start"]["at"]), CHINA)
@@ -235,6 +239,7 @@ def _load(db: Session, cipher: FieldCipher, blobs: BlobStore, today: date) -> No
             ),
         )
         sessions.append((live_session, started, item))
+        sessions_by_key[item["key"]] = live_session
     # Each listing is reviewed as it is stored: the S3 "1 cent, 999 yuan shipping" item is
     # refused with its reasons, as it would be in production. Stored after the sessions so
     # the live room's ledger items keep their numbers (0-8).
@@ -281,3 +286,32 @@ def _load(db: Session, cipher: FieldCipher, blobs: BlobStore, today: date) -> No
 
     # The licence that lapsed since onboarding is caught the way it would be in production.
     reviews.reverify(db_session=db, today=today)
+    _complaints(db, spec, sessions_by_key, consumers, today)
+    demo_orders.load(db, spec, cipher, ids["merchant"], consumers, today)
+
+
+def _complaints(
+    db: Session,
+    spec: dict[str, Any],
+    sessions: dict[str, Any],
+    consumers: dict[str, int],
+    today: date,
+) -> None:
+    """The demo's complaints, filed through the cases flow as a consumer would file them."""
+    from liveguard.cases import flows as cases_flows
+    from liveguard.cases.models import CaseOrigin
+    from liveguard.cases.schemas import ComplaintCreate
+
+    for item in spec.get("complaints", []):
+        live_session = sessions[item["session"]]
+        at = live_session.started_at + timedelta(seconds=item["at"])
+        data = {k: v for k, v in item.items() if k not in ("consumer", "session", "at")}
+        cases_flows.file_complaint(
+            db_session=db,
+            complaint_in=ComplaintCreate(session_id=live_session.id, occurred_at=at, **data),
+            consumer_id=consumers[item["consumer"]],
+            origin=CaseOrigin.consumer,
+            actor=f"consumer:{consumers[item['consumer']]}",
+            now=datetime.combine(today, time(9, 0), CHINA),
+            today=today,
+        )

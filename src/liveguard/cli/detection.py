@@ -248,3 +248,18 @@ def evaluate_listings(
 
     argv = [str(data)] if data else []
     raise typer.Exit(evaluate.main(argv + (["--mistakes"] if mistakes else [])))
+
+
+@evaluate_app.command("cases")
+def evaluate_cases(
+    data: Annotated[
+        Path | None,
+        typer.Option(help="complaint cases, JSON lines (default: data/eval/cases.jsonl)"),
+    ] = None,
+    mistakes: Annotated[bool, typer.Option(help="also list every wrong answer")] = False,
+) -> None:
+    """How often the liability engine names the right parties, liability kinds and amounts."""
+    from liveguard.cases import evaluate
+
+    argv = [str(data)] if data else []
+    raise typer.Exit(evaluate.main(argv + (["--mistakes"] if mistakes else [])))

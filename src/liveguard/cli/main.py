@@ -12,6 +12,8 @@ import typer
 from sqlalchemy.orm import Session
 
 from liveguard.cli import detection
+from liveguard.cli.cases import cases_app
+from liveguard.cli.trade import trade_app
 from liveguard.config import Environment, Settings
 
 app = typer.Typer(
@@ -28,6 +30,8 @@ app.add_typer(evidence_app, name="evidence")
 app.add_typer(detection.rules_app, name="rules")
 app.add_typer(detection.evaluate_app, name="evaluate")
 app.command("detect")(detection.detect_file)
+app.add_typer(cases_app, name="cases")
+app.add_typer(trade_app, name="trade")
 
 DataDir = Annotated[
     Path | None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from liveguard.auth.views import router as auth_router
+from liveguard.cases.views import router as cases_router
 from liveguard.catalog.views import router as catalog_router
 from liveguard.detect.views import router as detect_router
 from liveguard.enforcement.views import router as enforcement_router
@@ -14,6 +15,7 @@ from liveguard.live.views import rooms_router as live_rooms_router
 from liveguard.live.views import router as live_router
 from liveguard.parties.review_views import router as reviews_router
 from liveguard.parties.views import router as parties_router
+from liveguard.trade.views import router as trade_router
 
 api_router = APIRouter(prefix="/api")
 api_router.include_router(auth_router)
@@ -26,3 +28,5 @@ api_router.include_router(detect_router)
 api_router.include_router(live_rooms_router)
 api_router.include_router(live_public_router)
 api_router.include_router(enforcement_router)
+api_router.include_router(cases_router)
+api_router.include_router(trade_router)

@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from liveguard import __version__
 from liveguard.blobs import make_blob_store
+from liveguard.cases import workflow as case_workflow
 from liveguard.clock import Clock
 from liveguard.config import Settings, get_settings
 from liveguard.db import make_engine, make_session_factory, transaction
@@ -22,7 +23,15 @@ from liveguard.evidence.signing import Signer
 from liveguard.live import notify
 from liveguard.parties import reviews
 from liveguard.privacy.fields import FieldCipher
-from liveguard.web import console, evidence_pages, listing_pages, live_pages, problems
+from liveguard.trade import checks as trade_checks
+from liveguard.web import (
+    case_pages,
+    console,
+    evidence_pages,
+    listing_pages,
+    live_pages,
+    problems,
+)
 from liveguard.web.api import api_router
 
 log = logging.getLogger(__name__)
@@ -56,9 +65,28 @@ def _scheduled_jobs(app: FastAPI) -> list[tuple[int, str, Callable[[], object]]]
             )
             return f"checkpoint at size {issued.tree_size}" if issued else None
 
+    def check_promises() -> object:
+        # 电子商务法 art. 20: goods are delivered within the time promised; a breach is
+        # flagged on the day it happens and the buyer's case opened without being asked.
+        with transaction(app.state.session_factory) as db_session:
+            report = trade_checks.check_promises(
+                db_session=db_session, day=app.state.clock.today(), now=app.state.clock.now()
+            )
+            return f"{len(report.breaches)} broken promise(s) flagged" if report.breaches else None
+
+    def remind_cases() -> object:
+        # Each case step has a deadline in working days; an overdue one is reminded once.
+        with transaction(app.state.session_factory) as db_session:
+            late = case_workflow.remind(
+                db_session=db_session, today=app.state.clock.today(), now=app.state.clock.now()
+            )
+            return [f"case {o.case.id}: {o.case.due_step} {o.days_overdue}d late" for o in late]
+
     jobs = [
         (settings.reverify_interval_minutes, "reverification", reverify),
         (settings.checkpoint_interval_minutes, "checkpoint", checkpoint),
+        (settings.case_reminder_interval_minutes, "case reminders", remind_cases),
+        (settings.promise_check_interval_minutes, "promise check", check_promises),
     ]
     return [job for job in jobs if job[0] > 0]
 
@@ -103,6 +131,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(evidence_pages.router)
     app.include_router(listing_pages.router)
     app.include_router(live_pages.router)
+    app.include_router(case_pages.router)
     static = resources.files("liveguard.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 

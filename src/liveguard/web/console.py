@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from importlib import resources
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
 
 from liveguard.auth import service as auth_service
 from liveguard.auth.service import Principal
@@ -30,6 +31,7 @@ from liveguard.parties import service as parties_service
 from liveguard.parties.models import Decision, OwnerKind, StaffRole
 from liveguard.parties.qualifications import catalogue
 from liveguard.parties.schemas import ReviewIn
+from liveguard.trade import service as trade_service
 from liveguard.web.deps import (
     SESSION_COOKIE,
     CurrentSettings,
@@ -354,7 +356,21 @@ def merchant_page(
         deposit_required=deposits.required_fen(merchant),
         movements=deposits.get_movements(db_session=db_session, merchant_id=merchant.id),
         listings=catalog_service.get_all(db_session=db_session, merchant_id=merchant.id),
+        **_broken_promises(db_session, merchant.id, today),
     )
+
+
+def _broken_promises(db_session: Session, merchant_id: int, today: date) -> dict[str, Any]:
+    """The shop's broken delivery promises with their orders, and how many in a year:
+    what a credit rating will count against it."""
+    breaches = trade_service.breaches_of(db_session=db_session, merchant_id=merchant_id)
+    year_ago = today - timedelta(days=365)
+    return {
+        "breaches": [
+            (b, trade_service.get(db_session=db_session, order_id=b.order_id)) for b in breaches
+        ],
+        "breaches_in_year": sum(1 for b in breaches if b.breached_on > year_ago),
+    }
 
 
 @router.get("/console/sessions/{session_id}", response_class=HTMLResponse)

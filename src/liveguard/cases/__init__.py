@@ -1,0 +1,1 @@
+"""Complaints: facts, liability, remedies, deadlines, and the case workflow."""

@@ -1,0 +1,177 @@
+"""The small condition language of the liability and remedy rules, parsed, never eval'd.
+
+One condition is one line::
+
+    channel is platform
+    seller_marked_in_room is false
+    room_operator in [anchor, mcn]
+    defect not in [none, not_delivered]
+    days_since_delivery <= 7
+
+A fact that is unknown (None) makes its condition *unknown*, not false: a rule with an
+unknown condition and no false one neither fires nor is dismissed; the engine asks for
+the fact instead. Field names and values are checked against ``CaseFacts`` when the rule
+file is loaded, so a misspelt fact or enum value fails at load time, not in a complaint.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import types
+import typing
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from liveguard.cases.facts import CaseFacts
+
+Op = Literal["is", "is not", "in", "not in", "<", "<=", ">", ">="]
+Value = str | bool | int
+
+# facts the engine works out from CaseFacts and the day of the answer
+DERIVED: dict[str, type] = {
+    "life_health": bool,  # food, drugs, or stated to bear on life and health
+    # calendar days from delivered_on to the return request (or to today, if none yet)
+    "days_since_delivery": int,
+}
+
+_LINE = re.compile(
+    r"^\s*(?P<field>[a-z_]+)\s+(?P<op>is not|is|not in|in|<=|>=|<|>)\s+(?P<value>.+?)\s*$"
+)
+
+
+class Condition(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    field: str
+    op: Op
+    values: tuple[Value, ...]
+
+    def __str__(self) -> str:
+        shown = [str(v).lower() if isinstance(v, bool) else str(v) for v in self.values]
+        rhs = f"[{', '.join(shown)}]" if self.op in ("in", "not in") else shown[0]
+        return f"{self.field} {self.op} {rhs}"
+
+
+def field_type(name: str) -> type:
+    """The plain type of a fact (an enum, bool, int, date...), or KeyError."""
+    if name in DERIVED:
+        return DERIVED[name]
+    info = CaseFacts.model_fields.get(name)
+    if info is None:
+        raise KeyError(name)
+    annotation = info.annotation
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    return annotation
+
+
+def _value(raw: str, kind: type, field: str) -> Value:
+    raw = raw.strip()
+    if kind is bool:
+        if raw not in ("true", "false"):
+            raise ValueError(f"{field} is true or false, not {raw!r}")
+        return raw == "true"
+    if kind is int:
+        if not re.fullmatch(r"-?\d+", raw):
+            raise ValueError(f"{field} takes a whole number, not {raw!r}")
+        return int(raw)
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        allowed = [member.value for member in kind]
+        if raw not in allowed:
+            raise ValueError(f"{field} is one of {allowed}, not {raw!r}")
+        return raw
+    raise ValueError(f"{field} cannot be used in a condition")
+
+
+def parse(line: str) -> Condition:
+    """``"channel is platform"`` -> Condition; ValueError says what to fix."""
+    match = _LINE.match(line)
+    if not match:
+        raise ValueError(
+            f"cannot read condition {line!r}: write '<fact> is <value>', '<fact> in [a, b]' "
+            "or '<fact> <= <number>'"
+        )
+    field, op, raw = match["field"], match["op"], match["value"]
+    try:
+        kind = field_type(field)
+    except KeyError:
+        raise ValueError(f"unknown fact {field!r} in condition {line!r}") from None
+    if op in ("<", "<=", ">", ">=") and kind is not int:
+        raise ValueError(f"{field} is not a number: {line!r}")
+    if op in ("in", "not in"):
+        if not (raw.startswith("[") and raw.endswith("]")):
+            raise ValueError(f"'{op}' takes a list in brackets: {line!r}")
+        items = [item for item in raw[1:-1].split(",") if item.strip()]
+        if not items:
+            raise ValueError(f"empty list in condition {line!r}")
+        values = tuple(_value(item, kind, field) for item in items)
+    else:
+        values = (_value(raw, kind, field),)
+    return Condition(field=field, op=op, values=values)
+
+
+def _plain(value: object) -> object:
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def holds(condition: Condition, view: dict[str, object]) -> bool | None:
+    """True, False, or None when the fact is unknown."""
+    value = view.get(condition.field)
+    if value is None:
+        return None
+    value = _plain(value)
+    first = condition.values[0]
+    match condition.op:
+        case "is":
+            return value == first
+        case "is not":
+            return value != first
+        case "in":
+            return value in condition.values
+        case "not in":
+            return value not in condition.values
+        case "<":
+            return value < first  # type: ignore[operator]
+        case "<=":
+            return value <= first  # type: ignore[operator]
+        case ">":
+            return value > first  # type: ignore[operator]
+        case ">=":
+            return value >= first  # type: ignore[operator]
+    raise AssertionError(condition.op)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """All conditions together: ``fires`` True/False/None, and the facts it waits on."""
+
+    fires: bool | None
+    unknown: tuple[str, ...]
+
+
+def all_of(conditions: tuple[Condition, ...] | list[Condition], view: dict[str, object]) -> Outcome:
+    """Every condition must hold; one false one settles it whatever else is unknown."""
+    unknown: list[str] = []
+    for condition in conditions:
+        result = holds(condition, view)
+        if result is False:
+            return Outcome(False, ())
+        if result is None and condition.field not in unknown:
+            unknown.append(condition.field)
+    return Outcome(None if unknown else True, tuple(unknown))
+
+
+def view_of(facts: CaseFacts, today: date) -> dict[str, object]:
+    """The facts a condition can test: the known ones and the derived ones."""
+    view: dict[str, object] = dict(facts.known())
+    view["life_health"] = facts.life_health
+    if facts.delivered_on is not None:
+        asked = facts.return_asked_on or today
+        view["days_since_delivery"] = (asked - facts.delivered_on).days
+    return view

@@ -1,0 +1,273 @@
+"""``resolve``: one clear answer to a complaint (scenario S8).
+
+Pure: facts in, ``Resolution`` out; no database, no web, no clock (``today`` is given).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+
+from pydantic import Field
+
+from liveguard.cases import conditions, deadlines, liability, remedies
+from liveguard.cases.facts import CaseFacts, Channel
+from liveguard.cases.liability import Strict, load_data
+from liveguard.cases.render import render
+from liveguard.cases.resolution import (
+    Contact,
+    Deadline,
+    FactUsed,
+    LiabilityKind,
+    LiableParty,
+    Question,
+    Remedy,
+    RemedyKind,
+    Resolution,
+    Role,
+)
+
+QUESTION_FILE = "questions.yaml"
+# who answers first, in this order, when several are liable
+FIRST_CONTACT = (
+    Role.platform_seller,
+    Role.seller,
+    Role.anchor_seller,
+    Role.account_holder,
+    Role.anchor_operator,
+    Role.mcn,
+    Role.producer,
+)
+RETURNS = {RemedyKind.return_refund, RemedyKind.no_reason_return}
+# derived facts stand for the facts they come from
+SOURCES = {"days_since_delivery": ("delivered_on",), "life_health": ("category",)}
+
+
+class FactText(Strict):
+    label_zh: str
+    question_zh: str
+
+
+class QuestionFile(Strict):
+    facts: dict[str, FactText] = Field(min_length=1)
+    values: dict[str, str] = Field(min_length=1)
+
+
+@cache
+def _question_file() -> QuestionFile:
+    return load_data(QUESTION_FILE, QuestionFile)
+
+
+def fact_texts() -> dict[str, FactText]:
+    return _question_file().facts
+
+
+def value_zh(value: object) -> str:
+    """A known fact's value in Chinese: 是/否, enum labels, dates as ISO."""
+    key = str(value).lower() if isinstance(value, bool) else str(getattr(value, "value", value))
+    return _question_file().values.get(key, key)
+
+
+def resolve(facts: CaseFacts, *, today: date) -> Resolution:
+    """Who is liable and how, what is owed, whom to contact, by when, and what to ask."""
+    view = conditions.view_of(facts, today)
+    names = facts.names.model_dump() if facts.names else {}
+    names |= {
+        "anchor_seller": names.get("anchor"),
+        "anchor_operator": names.get("anchor"),
+        "anchor_endorser": names.get("anchor"),
+        "platform_seller": names.get("platform"),
+    }
+    decision = liability.decide(view, names)
+    found = remedies.find(facts, view)
+    liable_roles = [
+        p.role for p in decision.parties if p.liability is not LiabilityKind.disclose_identity
+    ]
+    owed = [_remedy(item, liable_roles) for item in found.owed]
+    refused = [
+        Remedy(
+            kind=rule.kind,
+            amount_fen=0,
+            arithmetic="",
+            owed_by=[],
+            rule=rule.ref,
+            explanation_zh=rule.explanation_zh,
+        )
+        for rule in found.refused
+    ]
+    barred = deadlines.time_barred(facts.knew_of_harm_on, today)
+    platform_involved = facts.room_operator is not None or facts.channel is Channel.platform
+    escalation = deadlines.escalation(
+        today=today, barred=barred, platform_involved=platform_involved
+    )
+    timeline = _deadlines(facts, owed)
+    contact = _contact(decision.parties, timeline)
+    waiting = _merge(decision.waiting, found.waiting)
+    if barred is None:
+        waiting.setdefault("knew_of_harm_on", []).append("complaint_time_limit")
+    optional = _merge(decision.optional, found.optional, _late_return(facts, view, owed))
+    questions = _questions(waiting, facts, optional=False)
+    required = {q.field for q in questions}
+    questions += [q for q in _questions(optional, facts, optional=True) if q.field not in required]
+    used = _relied_on(facts, decision.fired, found, barred is not None)
+    resolution = Resolution(
+        parties=decision.parties,
+        not_liable=decision.not_liable,
+        remedies=owed,
+        remedies_refused=refused,
+        total_fen=sum(r.amount_fen or 0 for r in owed),
+        contact_first=contact,
+        escalation=escalation,
+        deadlines=timeline,
+        facts_relied_on=used,
+        questions=questions,
+        time_barred=bool(barred),
+        decided_on=today,
+        text_zh="",
+    )
+    return resolution.model_copy(update={"text_zh": render(resolution)})
+
+
+def _late_return(
+    facts: CaseFacts, view: dict[str, object], owed: list[Remedy]
+) -> dict[str, list[str]]:
+    """Past 7 days with no return owed: had the consumer asked for one in time?"""
+    days = view.get("days_since_delivery")
+    late = isinstance(days, int) and days > 7 and facts.return_asked_on is None
+    if late and not any(r.kind in RETURNS for r in owed) and facts.defect is not None:
+        return {"return_asked_on": ["quality-return-within-7-days", "no-reason-return"]}
+    return {}
+
+
+def _questions(
+    waiting: dict[str, list[str]], facts: CaseFacts, *, optional: bool
+) -> list[Question]:
+    asked: dict[str, list[str]] = {}
+    for field, ids in waiting.items():
+        asked.setdefault(_asked_fact(field, facts), []).extend(ids)
+    return [
+        Question(
+            field=field,
+            question_zh=fact_texts()[field].question_zh,
+            needed_by=ids,
+            optional=optional,
+        )
+        for field, ids in asked.items()
+    ]
+
+
+def _asked_fact(field: str, facts: CaseFacts) -> str:
+    """The fact to ask for when a derived fact is unknown."""
+    if field == "life_health":
+        return "category" if facts.category is None else "concerns_life_health"
+    return SOURCES.get(field, (field,))[0]
+
+
+def _remedy(item: remedies.Owed, liable: list[Role]) -> Remedy:
+    rule = item.rule
+    owed_by = liable if rule.owed_by == "liable" else [r for r in rule.owed_by]
+    return Remedy(
+        kind=rule.kind,
+        amount_fen=item.amount_fen,
+        arithmetic=item.arithmetic,
+        owed_by=owed_by,
+        rule=rule.ref,
+        promise_text=item.promise.text if item.promise else None,
+        recorded=item.promise.recorded if item.promise else None,
+        explanation_zh=rule.explanation_zh,
+    )
+
+
+def _deadlines(facts: CaseFacts, owed: list[Remedy]) -> list[Deadline]:
+    timeline: list[Deadline] = []
+    kinds = {r.kind for r in owed}
+    windows = {
+        "no-reason-return": "return_window",
+        "quality-return-within-7-days": "quality_return_window",
+    }
+    for remedy in owed:
+        if facts.delivered_on is not None and remedy.rule.id in windows:
+            timeline.append(deadlines.deadline(windows[remedy.rule.id], facts.delivered_on))
+    if kinds & RETURNS:
+        limit = deadlines.data().limits["refund_after_return"]
+        timeline.append(
+            Deadline(
+                what_zh=limit.what_zh,
+                due_on=None,
+                working_days=False,
+                rule=deadlines.limit_ref("refund_after_return"),
+                note_zh="自卖家收到退回商品之日起七日内退款；请保留退货物流单号。",
+            )
+        )
+    if facts.knew_of_harm_on is not None:
+        timeline.append(deadlines.deadline("complaint_time_limit", facts.knew_of_harm_on))
+    return timeline
+
+
+def _contact(parties: list[LiableParty], timeline: list[Deadline]) -> Contact | None:
+    by_role = {p.role: p for p in parties}
+    platform = [p for p in parties if p.role is Role.platform]
+    if any(p.liability is LiabilityKind.advance_compensation for p in platform):
+        party = platform[0]
+        why = "平台不能提供卖家的真实信息（或承诺了先行赔付），请直接要求平台赔偿。"
+        return Contact(role=party.role, name=party.name, why_zh=why, deadlines=timeline)
+    for role in FIRST_CONTACT:
+        if role in by_role:
+            party = by_role[role]
+            why = "先与对您承担销售者责任的一方协商解决（消费者权益保护法第三十九条第一项）。"
+            if platform:
+                why += "联系不上或对方身份不明时，可要求平台提供其真实身份信息和直播记录。"
+            return Contact(role=role, name=party.name, why_zh=why, deadlines=timeline)
+    if platform:
+        why = "请先要求平台提供直播间运营者、主播的真实身份信息和直播记录。"
+        return Contact(role=Role.platform, name=platform[0].name, why_zh=why, deadlines=timeline)
+    return None
+
+
+def _merge(*waits: dict[str, list[str]]) -> dict[str, list[str]]:
+    merged: dict[str, list[str]] = {}
+    for wait in waits:
+        for fact, ids in wait.items():
+            merged.setdefault(fact, []).extend(i for i in ids if i not in merged.get(fact, []))
+    return merged
+
+
+def _relied_on(
+    facts: CaseFacts, fired: list[str], found: remedies.Found, dated: bool
+) -> list[FactUsed]:
+    fields: list[str] = []
+    rules_by_id = {rule.id: rule for rule in liability.rules()}
+    conds = [c for rule_id in fired for c in rules_by_id[rule_id].when]
+    conds += [c for item in found.owed for c in item.rule.when]
+    conds += [c for rule in found.refused for c in rule.when]
+    for condition in conds:
+        for name in SOURCES.get(condition.field, (condition.field,)):
+            if name not in fields:
+                fields.append(name)
+    specs = {item.rule.amount for item in found.owed}
+    if specs - {"none", "loss", "costs"}:
+        fields.append("price_paid_fen")
+    fields += [n for n, spec in (("loss_fen", "loss"), ("costs", "costs")) if spec in specs]
+    if any(item.promise for item in found.owed):
+        fields.append("promises")
+    if dated:
+        fields.append("knew_of_harm_on")
+    known = facts.known()
+    used: list[FactUsed] = []
+    for name in dict.fromkeys(fields):
+        if name in known:
+            value = known[name]
+            if name == "promises":
+                shown = "、".join(f"「{p.text}」" for p in facts.promises or [])
+            elif name == "costs":
+                shown = "、".join(
+                    f"{c.what}{remedies.yuan(c.amount_fen)}" for c in facts.costs or []
+                )
+            elif name.endswith("_fen"):
+                shown = remedies.yuan(int(value))  # type: ignore[call-overload]
+            else:
+                shown = value_zh(value)
+            used.append(
+                FactUsed(field=name, value=str(shown), label_zh=fact_texts()[name].label_zh)
+            )
+    return used

@@ -1,0 +1,406 @@
+"""Linking a complaint to what LiveGuard recorded, and the facts those records settle.
+
+The live session's utterances and chat around the moment the consumer names, what the
+detection engine finds in them, the listing's versions and the order are linked to the
+case; from them come the facts the records can vouch for (who sold, who spoke, how the
+buyer was led off the platform, which promises were made). Each such fact keeps where it
+came from. Everything else is the consumer's to state, and the engine asks for it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from liveguard.cases.facts import (
+    AnchorRole,
+    Category,
+    Diverter,
+    OffPlatformPayment,
+    PromiseKind,
+    RecordSource,
+)
+from liveguard.cases.models import CaseLink
+from liveguard.catalog import service as catalog_service
+from liveguard.clock import CHINA
+from liveguard.detect import service as detect_service
+from liveguard.detect.engine import Context
+from liveguard.detect.normalize import default as normaliser
+from liveguard.detect.rulefile import Role, Source
+from liveguard.live import service as live_service
+from liveguard.live.models import EventKind, LiveEvent, LiveSession
+from liveguard.parties import service as parties_service
+from liveguard.parties.models import PartyStatus, RelationKind
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CategoryRule(_Strict):
+    category: Category
+    life_health: bool
+
+
+class PromiseRule(_Strict):
+    kind: PromiseKind
+    pattern: str
+    more_than: int | None = None
+    examples: dict[str, int | None] = Field(min_length=1)
+
+
+class IntakeRules(_Strict):
+    window_minutes: int = Field(ge=1, le=24 * 60)
+    categories: dict[str, CategoryRule]
+    diversion_rules: list[str] = Field(min_length=1)
+    diverted_by_role: dict[str, Diverter]
+    payment_hints: dict[OffPlatformPayment, list[str]]
+    promises: list[PromiseRule]
+
+
+@cache
+def rules() -> IntakeRules:
+    text = resources.files(__package__).joinpath("data/intake.yaml").read_text("utf-8")
+    return IntakeRules.model_validate(yaml.safe_load(text))
+
+
+_DIGITS = {"两": 2, "十": 10, "百": 100}
+
+
+def number(text: str) -> int:
+    """An Arabic or simple Chinese numeral as the normaliser leaves it (十, 十5, 3十, 1百)."""
+    if text.isdigit():
+        return int(text)
+    total, current = 0, 0
+    for ch in text:
+        if ch.isdigit():
+            current = int(ch)
+        elif ch == "两":
+            current = 2
+        else:
+            total += (current or 1) * _DIGITS[ch]
+            current = 0
+    return total + current
+
+
+@dataclass(frozen=True)
+class FoundPromise:
+    kind: PromiseKind
+    n: int | None
+    quote: str
+
+
+def find_promises(text: str) -> list[FoundPromise]:
+    """Promises beyond the law in one text (假一赔十, 坏一赔三, 不满意全额退, 15天无理由)."""
+    normalised = normaliser()(text)
+    found = []
+    for rule in rules().promises:
+        for match in re.finditer(rule.pattern, normalised.compact):
+            n = number(match.group("n")) if "n" in match.groupdict() else None
+            if rule.more_than is not None and (n is None or n <= rule.more_than):
+                continue
+            start, end = normalised.base_span("compact", *match.span())
+            found.append(FoundPromise(rule.kind, n, text[start:end]))  # verbatim, as said
+    return found
+
+
+def payment_hint(text: str) -> OffPlatformPayment | None:
+    compact = normaliser()(text).compact
+    for payment, words in rules().payment_hints.items():
+        if any(normaliser().term(word) in compact for word in words):
+            return payment
+    return None
+
+
+@dataclass
+class Gathered:
+    """What the records say: links to show and cite, facts with their sources."""
+
+    links: list[CaseLink] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    promises: list[dict[str, Any]] = field(default_factory=list)
+    on_show: LiveEvent | None = None  # the listing_shown event current at the moment
+    listing_id: int | None = None  # the listing complained of: given, or on show then
+
+    def fact(self, name: str, value: Any, source: str, ref: str, ledger_seq: int | None) -> None:
+        if name not in self.facts:  # the first record to settle a fact is the one cited
+            self.facts[name] = value
+            self.sources[name] = {"source": source, "ref": ref, "ledger_seq": ledger_seq}
+
+
+_SOURCES = {EventKind.utterance: Source.speech, EventKind.chat: Source.chat}
+_ROLES = {"anchor": Role.anchor, "assistant": Role.assistant, "viewer": Role.viewer}
+
+
+def _window(live_session: LiveSession, at: datetime | None) -> tuple[datetime, datetime]:
+    if at is None:
+        return live_session.started_at, live_session.ended_at or datetime.max.replace(tzinfo=CHINA)
+    reach = timedelta(minutes=rules().window_minutes)
+    return at - reach, at + reach
+
+
+def _session_records(
+    db_session: Session, live_session: LiveSession, at: datetime | None, gathered: Gathered
+) -> list[tuple[LiveEvent, list[Any]]]:
+    """Link the session's utterances and chat in the window, with their findings."""
+    start, end = _window(live_session, at)
+    platform = parties_service.get_platform(
+        db_session=db_session, platform_id=live_session.platform_id
+    )
+    spoken = []
+    for event in live_service.get_events(db_session=db_session, session_id=live_session.id):
+        if event.kind is EventKind.listing_shown and event.occurred_at <= end:
+            gathered.on_show = event  # the last product put on show before the moment
+        if event.kind not in _SOURCES or not event.text or not start <= event.occurred_at <= end:
+            continue
+        role = event.speaker_role.value if event.speaker_role else None
+        ref = f"session:{live_session.id}/event:{event.seq}"
+        gathered.links.append(
+            CaseLink(
+                kind=event.kind.value,
+                ref=ref,
+                ledger_seq=event.ledger_seq,
+                summary=event.text,
+                data={"speaker_role": role, "occurred_at": event.occurred_at.isoformat()},
+            )
+        )
+        detection = detect_service.detect(
+            db_session=db_session,
+            text=event.text,
+            context=Context(role=_ROLES.get(role or ""), source=_SOURCES[event.kind]),
+            platform=platform.code,
+        )
+        for finding in detection.findings:
+            gathered.links.append(
+                CaseLink(
+                    kind="finding",
+                    ref=f"{ref}/rule:{finding.rule.id}",
+                    ledger_seq=None,  # appended to the ledger with the complaint
+                    summary=finding.rule.message,
+                    data={
+                        "rule": finding.rule.id,
+                        "category": finding.rule.category,
+                        "quote": finding.quote,
+                        "speaker_role": role,
+                        "event_ledger_seq": event.ledger_seq,
+                        "ruleset_version": detection.ruleset_version,
+                        "legal_basis": [
+                            {"law": b.law, "article": b.article, "quote": b.quote}
+                            for b in finding.rule.legal_basis
+                        ],
+                    },
+                )
+            )
+        spoken.append((event, detection.findings))
+    return spoken
+
+
+def _diversion(gathered: Gathered, spoken: list[tuple[LiveEvent, list[Any]]]) -> None:
+    """Who led the buyer off the platform, and how, as the recording shows it."""
+    settings = rules()
+    for event, findings in spoken:
+        if event.speaker_role is None or event.speaker_role.value == "viewer":
+            continue
+        hits = [f for f in findings if f.rule.id in settings.diversion_rules]
+        if not hits:
+            continue
+        ref = f"session:{event.session_id}/event:{event.seq}"
+        hint = payment_hint(event.text or "")
+        if hint is not None:
+            gathered.fact("off_platform_payment", hint, "recorded", ref, event.ledger_seq)
+        diverter = settings.diverted_by_role.get(event.speaker_role.value)
+        if diverter is not None:
+            gathered.fact("diverted_by", diverter, "recorded", ref, event.ledger_seq)
+
+
+def _promises(
+    gathered: Gathered,
+    text: str,
+    source: RecordSource,
+    ref: str,
+    seq: int | None,
+    at: datetime | None,
+) -> None:
+    for promise in find_promises(text):
+        entry: dict[str, Any] = {
+            "text": promise.quote,
+            "kind": promise.kind,
+            "recorded": {
+                "source": source,
+                "ledger_seq": seq,
+                "ref": ref,
+                "at": at.isoformat() if at else None,
+            },
+        }
+        if promise.kind is PromiseKind.return_days:
+            entry["days"] = promise.n
+        elif promise.n is not None:
+            entry["multiple"] = promise.n
+        gathered.promises.append(entry)
+
+
+def _parties(
+    db_session: Session,
+    gathered: Gathered,
+    merchant_id: int | None,
+    anchor_id: int | None,
+    platform_id: int | None,
+    ref: str,
+) -> None:
+    names: dict[str, str] = {}
+    if platform_id is not None:
+        platform = parties_service.get_platform(db_session=db_session, platform_id=platform_id)
+        names["platform"] = platform.operator_name
+    merchant = anchor = None
+    if merchant_id is not None:
+        merchant = parties_service.get_merchant(db_session=db_session, merchant_id=merchant_id)
+        names["seller"] = merchant.name
+        # A shop the platform reviewed and approved has its licence, address and contact
+        # on file (电子商务法 art. 27); suspension later does not erase them.
+        gathered.fact(
+            "platform_can_identify_seller",
+            merchant.status in (PartyStatus.active, PartyStatus.suspended),
+            "parties",
+            f"merchant:{merchant.id}",
+            None,
+        )
+        gathered.fact(
+            "platform_self_operated",
+            merchant.self_operated,
+            "parties",
+            f"merchant:{merchant.id}",
+            None,
+        )
+    if anchor_id is not None:
+        anchor = parties_service.get_anchor(db_session=db_session, anchor_id=anchor_id)
+        names["anchor"] = anchor.nickname
+    if merchant is not None and anchor is not None:
+        relations = parties_service.get_relations(db_session=db_session, anchor_id=anchor.id)
+        promotes = any(
+            r.kind is RelationKind.sells_for_merchant and r.merchant_id == merchant.id
+            for r in relations
+        )
+        if promotes:  # recorded as promoting this merchant's goods in its own name
+            gathered.fact(
+                "anchor_role", AnchorRole.endorser, "parties", f"anchor:{anchor.id}", None
+            )
+        mcn_ids = {r.mcn_id for r in relations if r.kind is RelationKind.signed_with_mcn}
+        serving = parties_service.get_relations(db_session=db_session, merchant_id=merchant.id)
+        for relation in serving:
+            if relation.kind is RelationKind.mcn_serves_merchant and relation.mcn_id in mcn_ids:
+                mcn = parties_service.get_mcn(db_session=db_session, mcn_id=relation.mcn_id)
+                names["mcn"] = mcn.name
+                gathered.fact("mcn_runs_anchor", True, "parties", f"mcn:{mcn.id}", None)
+    if names:
+        gathered.fact("names", names, "parties", ref, None)
+
+
+def _listing_on_show(db_session: Session, shown: LiveEvent, merchant_id: int) -> int | None:
+    """The merchant's listing the room had on show: by id when the event names it, else
+    by its exact title (rooms announce the title they show)."""
+    data = shown.data or {}
+    if isinstance(data.get("listing_id"), int):
+        return data["listing_id"]
+    title = data.get("listing_title")
+    matches = [
+        listing.id
+        for listing in catalog_service.get_all(db_session=db_session, merchant_id=merchant_id)
+        if title and listing.title == title
+    ]
+    return matches[0] if len(matches) == 1 else None
+
+
+def gather(
+    *,
+    db_session: Session,
+    session_id: int | None,
+    occurred_at: datetime | None,
+    listing_id: int | None,
+    merchant_id: int | None,
+    anchor_id: int | None,
+    platform_id: int | None,
+) -> Gathered:
+    """Link the session, its words and findings, and the listing; derive what they settle."""
+    gathered = Gathered()
+    if session_id is not None:
+        live_session = live_service.get(db_session=db_session, session_id=session_id)
+        gathered.links.append(
+            CaseLink(
+                kind="session",
+                ref=f"session:{live_session.id}",
+                summary=f"{live_session.room_code} {live_session.title}",
+                data={"started_at": live_session.started_at.isoformat()},
+            )
+        )
+        spoken = _session_records(db_session, live_session, occurred_at, gathered)
+        _diversion(gathered, spoken)
+        for event, _ in spoken:
+            if event.speaker_role is not None and event.speaker_role.value != "viewer":
+                source = (
+                    RecordSource.utterance
+                    if event.kind is EventKind.utterance
+                    else RecordSource.chat
+                )
+                _promises(
+                    gathered,
+                    event.text or "",
+                    source,
+                    f"session:{live_session.id}/event:{event.seq}",
+                    event.ledger_seq,
+                    event.occurred_at,
+                )
+    if listing_id is None and gathered.on_show is not None and merchant_id is not None:
+        listing_id = _listing_on_show(db_session, gathered.on_show, merchant_id)
+    gathered.listing_id = listing_id
+    if listing_id is not None:
+        listing = catalog_service.get(db_session=db_session, listing_id=listing_id)
+        for version in catalog_service.get_versions(db_session=db_session, listing_id=listing.id):
+            ref = f"listing:{listing.id}/v{version.version}"
+            gathered.links.append(
+                CaseLink(
+                    kind="listing_version",
+                    ref=ref,
+                    ledger_seq=version.ledger_seq,
+                    summary=f"{version.title} ¥{version.price_fen / 100:.2f}",
+                    data={"category": version.category, "label": version.label},
+                )
+            )
+            text = " ".join([version.title, version.description, version.store_terms])
+            _promises(
+                gathered,
+                text,
+                RecordSource.listing_version,
+                ref,
+                version.ledger_seq,
+                version.created_at,
+            )
+        known = rules().categories.get(listing.category)
+        if known is not None:
+            ref = f"listing:{listing.id}"
+            gathered.fact("category", known.category, "listing", ref, None)
+            gathered.fact("concerns_life_health", known.life_health, "listing", ref, None)
+    _parties(
+        db_session,
+        gathered,
+        merchant_id,
+        anchor_id,
+        platform_id,
+        f"merchant:{merchant_id}" if merchant_id else "parties",
+    )
+    if gathered.promises:
+        gathered.fact("promises", gathered.promises, "recorded", "promises", None)
+    return gathered
+
+
+def off_platform_channel(gathered: Gathered) -> bool:
+    """Did the recording show the seller's side asking for payment outside the platform?"""
+    return "diverted_by" in gathered.facts or "off_platform_payment" in gathered.facts

@@ -1,0 +1,262 @@
+"""Cases, their events, files and links: stored, read, and each step put in the ledger.
+
+Every write here appends one evidence-ledger item in the same transaction, so a case's
+history can be proved step by step. Personal words (what the consumer wrote, mediation
+notes) are sealed under the consumer's own ledger key, as the evidence service does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from liveguard.blobs import BlobStore
+from liveguard.cases.models import Case, CaseEvent, CaseEventKind, CaseFile, CaseLink, CaseState
+from liveguard.errors import InvalidInput, NotFound
+from liveguard.evidence import service as ledger
+from liveguard.evidence.schemas import RecordIn, RecordKind
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+def subject_of(case: Case) -> str | None:
+    """Whose personal data the case's sealed fields are."""
+    return f"consumer:{case.consumer_id}" if case.consumer_id else None
+
+
+def where(case: Case) -> dict[str, Any]:
+    return {
+        "case_id": case.id,
+        "platform_id": case.platform_id,
+        "session_id": case.session_id,
+    }
+
+
+def who(case: Case) -> dict[str, Any]:
+    # The consumer only by pseudonymous id; names and words are sealed, never in clear.
+    return {
+        "consumer": subject_of(case),
+        "merchant_id": case.merchant_id,
+        "anchor_id": case.anchor_id,
+    }
+
+
+def record(
+    *,
+    db_session: Session,
+    case: Case,
+    kind: RecordKind,
+    data: dict[str, Any],
+    now: datetime,
+    personal: dict[str, Any] | None = None,
+    blobs: dict[str, str] | None = None,
+) -> int:
+    """Append one ledger item about ``case``; returns its sequence number."""
+    subject = subject_of(case) if personal else None
+    if personal and subject is None:
+        # No consumer to seal under (an automatic case before the buyer is known):
+        # words stay out of the ledger rather than in it in clear.
+        data = {**data, "personal_withheld": sorted(personal)}
+        personal = None
+    appended = ledger.append(
+        db_session=db_session,
+        now=now,
+        records=[
+            RecordIn(
+                kind=kind,
+                occurred_at=now,
+                where=where(case),
+                who=who(case),
+                data={"case_id": case.id, **data},
+                blobs=blobs or {},
+                subject=subject,
+                personal=personal,
+            )
+        ],
+    )
+    return appended[0].seq
+
+
+def add_event(
+    *,
+    db_session: Session,
+    case: Case,
+    kind: CaseEventKind,
+    actor: str,
+    party_role: str,
+    now: datetime,
+    text: str = "",
+    data: dict[str, Any] | None = None,
+    to_state: CaseState | None = None,
+    sealed_text: bool = False,
+) -> CaseEvent:
+    """One step in the case, in the ledger first; ``to_state`` moves the case."""
+    from_state = case.state
+    data = data or {}
+    entry: dict[str, Any] = {
+        "event": kind.value,
+        "actor": actor,
+        "party_role": party_role,
+        "from_state": from_state.value if to_state else None,
+        "to_state": to_state.value if to_state else None,
+        **data,
+    }
+    personal = None
+    if text and sealed_text:
+        personal = {"text": text}
+    elif text:
+        entry["text"] = text
+    seq = record(
+        db_session=db_session,
+        case=case,
+        kind=RecordKind.action,
+        data=entry,
+        now=now,
+        personal=personal,
+    )
+    event = CaseEvent(
+        case_id=case.id,
+        kind=kind,
+        from_state=from_state if to_state else None,
+        to_state=to_state,
+        actor=actor,
+        party_role=party_role,
+        text=text,
+        data=data,
+        at=now,
+        ledger_seq=seq,
+    )
+    if to_state is not None:
+        case.state = to_state
+        if to_state is CaseState.closed:
+            case.closed_at = now
+    db_session.add(event)
+    db_session.flush()
+    return event
+
+
+def add_file(
+    *,
+    db_session: Session,
+    case: Case,
+    blobs: BlobStore,
+    content: bytes,
+    file_name: str,
+    content_type: str,
+    actor: str,
+    now: datetime,
+) -> CaseFile:
+    """Store an evidence file by its SHA-256 and record it in the ledger."""
+    if not content:
+        raise InvalidInput("file", "the file is empty", "attach the photo, receipt or chat log")
+    if len(content) > MAX_FILE_BYTES:
+        raise InvalidInput(
+            "file",
+            f"the file has {len(content)} bytes; the limit is {MAX_FILE_BYTES}",
+            "send a smaller copy, or split it",
+        )
+    sha256 = blobs.put(content)
+    name = file_name[-255:] or "evidence"
+    seq = record(
+        db_session=db_session,
+        case=case,
+        kind=RecordKind.document,
+        data={"event": "file", "content_type": content_type, "size_bytes": len(content)},
+        now=now,
+        personal={"file_name": name},
+        blobs={"file": sha256},
+    )
+    row = CaseFile(
+        case_id=case.id,
+        sha256=sha256,
+        file_name=name,
+        content_type=content_type[:100] or "application/octet-stream",
+        size_bytes=len(content),
+        added_by=actor,
+        added_at=now,
+        ledger_seq=seq,
+    )
+    db_session.add(row)
+    db_session.flush()
+    return row
+
+
+def get(*, db_session: Session, case_id: int) -> Case:
+    found = db_session.get(Case, case_id)
+    if found is None:
+        raise NotFound("case", case_id)
+    return found
+
+
+def get_by_origin_key(*, db_session: Session, origin_key: str) -> Case | None:
+    return db_session.scalar(select(Case).where(Case.origin_key == origin_key))
+
+
+def get_all(
+    *,
+    db_session: Session,
+    state: CaseState | None = None,
+    consumer_id: int | None = None,
+    merchant_id: int | None = None,
+    anchor_id: int | None = None,
+    limit: int = 200,
+) -> Sequence[Case]:
+    query = select(Case).order_by(Case.id.desc()).limit(limit)
+    if state is not None:
+        query = query.where(Case.state == state)
+    if consumer_id is not None:
+        query = query.where(Case.consumer_id == consumer_id)
+    if merchant_id is not None:
+        query = query.where(Case.merchant_id == merchant_id)
+    if anchor_id is not None:
+        query = query.where(Case.anchor_id == anchor_id)
+    return db_session.scalars(query).all()
+
+
+def get_open(*, db_session: Session) -> Sequence[Case]:
+    """Cases with a step still to take (not closed, not refused)."""
+    query = (
+        select(Case)
+        .where(Case.state.not_in([CaseState.closed, CaseState.refused]))
+        .order_by(Case.due_on, Case.id)
+    )
+    return db_session.scalars(query).all()
+
+
+def count(*, db_session: Session) -> int:
+    return int(db_session.scalar(select(func.count()).select_from(Case)) or 0)
+
+
+def get_published(*, db_session: Session) -> Sequence[Case]:
+    query = select(Case).where(Case.published_at.is_not(None)).order_by(Case.published_at.desc())
+    return db_session.scalars(query).all()
+
+
+def get_events(*, db_session: Session, case_id: int) -> Sequence[CaseEvent]:
+    query = select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
+    return db_session.scalars(query).all()
+
+
+def get_files(*, db_session: Session, case_id: int) -> Sequence[CaseFile]:
+    query = select(CaseFile).where(CaseFile.case_id == case_id).order_by(CaseFile.id)
+    return db_session.scalars(query).all()
+
+
+def get_links(*, db_session: Session, case_id: int) -> Sequence[CaseLink]:
+    query = select(CaseLink).where(CaseLink.case_id == case_id).order_by(CaseLink.id)
+    return db_session.scalars(query).all()
+
+
+def add_links(*, db_session: Session, case: Case, links: list[CaseLink]) -> None:
+    """The records linked at intake (links are added once; re-linking adds the new ones)."""
+    known = {(link.kind, link.ref) for link in get_links(db_session=db_session, case_id=case.id)}
+    for link in links:
+        if (link.kind, link.ref) not in known:
+            link.case_id = case.id
+            db_session.add(link)
+            known.add((link.kind, link.ref))
+    db_session.flush()

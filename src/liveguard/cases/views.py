@@ -1,0 +1,370 @@
+"""Case routes: file a complaint, read its answer, answer its questions, add evidence;
+the workflow steps for staff and parties; the bundle; the public record."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Request, UploadFile, status
+from fastapi.responses import Response
+
+from liveguard.auth.models import PrincipalKind
+from liveguard.auth.service import Principal
+from liveguard.cases import flows, handling, publicity, service, workflow
+from liveguard.cases.models import Case, CaseOrigin, CaseState
+from liveguard.cases.schemas import (
+    CaseDetail,
+    CaseRead,
+    CompensationCreate,
+    ComplaintCreate,
+    DecisionCreate,
+    EventRead,
+    FactsAnswer,
+    FileRead,
+    LinkRead,
+    NoteIn,
+    OverdueRead,
+    PartyAnswerIn,
+    PublicCase,
+    TransitionIn,
+)
+from liveguard.catalog.views import Now, actor
+from liveguard.errors import Forbidden, InvalidInput, NotFound
+from liveguard.evidence.views import LogSigner
+from liveguard.parties.models import StaffRole
+from liveguard.web.deps import AnyStaff, Blobs, CaseWork, Cipher, DbSession, Signed, Today
+
+router = APIRouter(tags=["cases"])
+CASE_WORK = (StaffRole.compliance, StaffRole.case_handler, StaffRole.admin)
+
+
+def check_case_access(principal: Principal, case: Case, *, write: bool) -> None:
+    """Staff (writers: case handlers, compliance), the consumer herself, or the merchant."""
+    if principal.kind is PrincipalKind.consumer:
+        if case.consumer_id != principal.id:
+            raise NotFound("case", case.id)  # another's case is not even shown to exist
+        return
+    if principal.kind is PrincipalKind.merchant:
+        if case.merchant_id != principal.id:
+            raise NotFound("case", case.id)
+        if write:
+            raise Forbidden("a merchant answers a case; it cannot change it")
+        return
+    if write and principal.role not in CASE_WORK:
+        raise Forbidden(f"role {principal.role} is read-only here")
+
+
+def current_case(case_id: int, db_session: DbSession, _: Signed) -> Case:
+    return service.get(db_session=db_session, case_id=case_id)
+
+
+CurrentCase = Annotated[Case, Depends(current_case)]
+
+
+def detail(db_session, case: Case) -> CaseDetail:
+    shown = CaseDetail.model_validate(case)
+    shown.events = [
+        EventRead.model_validate(e)
+        for e in service.get_events(db_session=db_session, case_id=case.id)
+    ]
+    shown.files = [
+        FileRead.model_validate(f)
+        for f in service.get_files(db_session=db_session, case_id=case.id)
+    ]
+    shown.links = [
+        LinkRead.model_validate(link)
+        for link in service.get_links(db_session=db_session, case_id=case.id)
+    ]
+    shown.next_states = workflow.next_states(case)
+    return shown
+
+
+def filer(principal: Principal, complaint_in: ComplaintCreate) -> tuple[int | None, CaseOrigin]:
+    """Who the complaint is for: a consumer files her own; staff file on one's behalf."""
+    if principal.kind is PrincipalKind.consumer:
+        if complaint_in.consumer_id not in (None, principal.id):
+            raise Forbidden("a consumer files complaints for herself only")
+        return principal.id, CaseOrigin.consumer
+    if principal.is_staff and principal.role in CASE_WORK:
+        if complaint_in.consumer_id is None:
+            raise InvalidInput(
+                "consumer_id",
+                "whose complaint is it?",
+                "give the consumer's id (POST /api/consumers)",
+            )
+        return complaint_in.consumer_id, CaseOrigin.staff
+    raise Forbidden("complaints are filed by the consumer, or by case staff on her behalf")
+
+
+@router.post("/cases", status_code=status.HTTP_201_CREATED, response_model=CaseDetail)
+def file_complaint(
+    complaint_in: ComplaintCreate, db_session: DbSession, principal: Signed, now: Now, today: Today
+):
+    """File a complaint; the answer (who is liable, under which rule, what is owed, by
+    when, and what is still to be asked) comes back at once."""
+    consumer_id, origin = filer(principal, complaint_in)
+    case = flows.file_complaint(
+        db_session=db_session,
+        complaint_in=complaint_in,
+        consumer_id=consumer_id,
+        origin=origin,
+        actor=actor(principal),
+        now=now,
+        today=today,
+    )
+    return detail(db_session, case)
+
+
+@router.get("/cases", response_model=list[CaseRead])
+def list_cases(db_session: DbSession, principal: Signed, state: CaseState | None = None):
+    if principal.kind is PrincipalKind.consumer:
+        return service.get_all(db_session=db_session, consumer_id=principal.id, state=state)
+    if principal.kind is PrincipalKind.merchant:
+        return service.get_all(db_session=db_session, merchant_id=principal.id, state=state)
+    return service.get_all(db_session=db_session, state=state)
+
+
+@router.get("/cases/overdue", response_model=list[OverdueRead])
+def overdue_cases(db_session: DbSession, _: AnyStaff, today: Today):
+    return [
+        OverdueRead(
+            case_id=o.case.id,
+            state=o.case.state,
+            due_step=o.case.due_step,
+            due_on=o.case.due_on,
+            days_overdue=o.days_overdue,
+        )
+        for o in workflow.overdue(db_session=db_session, today=today)
+    ]
+
+
+@router.post("/cases/reminders", response_model=list[OverdueRead])
+def send_reminders(db_session: DbSession, _: CaseWork, today: Today, now: Now):
+    """Record a reminder on every overdue step (what the server's timer does)."""
+    return [
+        OverdueRead(
+            case_id=o.case.id,
+            state=o.case.state,
+            due_step=o.case.due_step,
+            due_on=o.case.due_on,
+            days_overdue=o.days_overdue,
+        )
+        for o in workflow.remind(db_session=db_session, today=today, now=now)
+    ]
+
+
+@router.get("/cases/{case_id}", response_model=CaseDetail)
+def read_case(case: CurrentCase, db_session: DbSession, principal: Signed):
+    check_case_access(principal, case, write=False)
+    return detail(db_session, case)
+
+
+@router.post("/cases/{case_id}/facts", response_model=CaseDetail)
+def answer_facts(
+    answer_in: FactsAnswer,
+    case: CurrentCase,
+    db_session: DbSession,
+    principal: Signed,
+    now: Now,
+    today: Today,
+):
+    """Answer the questions the answer asked; the case is resolved again."""
+    check_case_access(principal, case, write=True)
+    flows.answer_facts(
+        db_session=db_session,
+        case=case,
+        answers=answer_in.facts,
+        actor=actor(principal),
+        party_role="staff" if principal.is_staff else "consumer",
+        now=now,
+        today=today,
+    )
+    return detail(db_session, case)
+
+
+@router.post("/cases/{case_id}/files", status_code=status.HTTP_201_CREATED, response_model=FileRead)
+async def add_file(
+    case: CurrentCase,
+    db_session: DbSession,
+    principal: Signed,
+    blobs: Blobs,
+    now: Now,
+    file: Annotated[UploadFile, File(description="a photo, receipt, chat log or recording")],
+):
+    check_case_access(principal, case, write=True)
+    return service.add_file(
+        db_session=db_session,
+        case=case,
+        blobs=blobs,
+        content=await file.read(),
+        file_name=file.filename or "evidence",
+        content_type=file.content_type or "application/octet-stream",
+        actor=actor(principal),
+        now=now,
+    )
+
+
+@router.post("/cases/{case_id}/transition", response_model=CaseDetail)
+def move_case(
+    transition_in: TransitionIn,
+    case: CurrentCase,
+    db_session: DbSession,
+    principal: CaseWork,
+    now: Now,
+    today: Today,
+):
+    workflow.transition(
+        db_session=db_session,
+        case=case,
+        to_state=transition_in.to_state,
+        actor=principal.name,
+        party_role="staff",
+        reason=transition_in.reason,
+        now=now,
+        today=today,
+    )
+    return detail(db_session, case)
+
+
+@router.post(
+    "/cases/{case_id}/answers", status_code=status.HTTP_201_CREATED, response_model=EventRead
+)
+def party_answer(
+    answer_in: PartyAnswerIn,
+    case: CurrentCase,
+    db_session: DbSession,
+    principal: Signed,
+    now: Now,
+    party: str = "anchor",
+):
+    """The merchant answers as itself; case staff take down the anchor's (or MCN's) answer."""
+    if principal.kind is PrincipalKind.merchant:
+        check_case_access(principal, case, write=False)
+        role = "merchant"
+    elif principal.is_staff and principal.role in CASE_WORK:
+        role = party
+    else:
+        raise Forbidden("answers come from the merchant, or are taken down by case staff")
+    return handling.answer(
+        db_session=db_session,
+        case=case,
+        party_role=role,
+        text=answer_in.text,
+        actor=actor(principal),
+        now=now,
+    )
+
+
+@router.post(
+    "/cases/{case_id}/notes", status_code=status.HTTP_201_CREATED, response_model=EventRead
+)
+def mediation_note(
+    note_in: NoteIn, case: CurrentCase, db_session: DbSession, principal: CaseWork, now: Now
+):
+    return handling.note(
+        db_session=db_session, case=case, text=note_in.text, actor=principal.name, now=now
+    )
+
+
+@router.post("/cases/{case_id}/decision", response_model=CaseDetail)
+def decide(
+    decision_in: DecisionCreate,
+    case: CurrentCase,
+    db_session: DbSession,
+    principal: CaseWork,
+    now: Now,
+    today: Today,
+):
+    handling.decide(
+        db_session=db_session,
+        case=case,
+        decision_in=decision_in,
+        actor=principal.name,
+        now=now,
+        today=today,
+    )
+    return detail(db_session, case)
+
+
+@router.post("/cases/{case_id}/compensation", response_model=CaseDetail)
+def compensate(
+    compensation_in: CompensationCreate,
+    case: CurrentCase,
+    db_session: DbSession,
+    principal: CaseWork,
+    now: Now,
+    today: Today,
+):
+    """Platform advance compensation out of the merchant's deposit."""
+    handling.compensate(
+        db_session=db_session,
+        case=case,
+        compensation_in=compensation_in,
+        actor=principal.name,
+        now=now,
+        today=today,
+    )
+    return detail(db_session, case)
+
+
+@router.post("/cases/{case_id}/anchor-identity")
+def anchor_identity(
+    case: CurrentCase, db_session: DbSession, principal: Signed, cipher: Cipher, now: Now
+):
+    """The anchor's verified identity, for the consumer, when the answer requires it."""
+    check_case_access(principal, case, write=True)
+    return handling.disclose_anchor_identity(
+        db_session=db_session, case=case, cipher=cipher, actor=actor(principal), now=now
+    )
+
+
+@router.post(
+    "/cases/{case_id}/bundle",
+    response_class=Response,
+    responses={200: {"content": {"application/zip": {}}}},
+)
+def case_bundle(
+    request: Request,
+    case: CurrentCase,
+    db_session: DbSession,
+    principal: Signed,
+    signer: LogSigner,
+    blobs: Blobs,
+):
+    """The case's evidence bundle: verify it offline with ``liveguard verify``."""
+    check_case_access(principal, case, write=True)
+    content = publicity.export_bundle(
+        db_session=db_session,
+        case=case,
+        blobs=blobs,
+        signer=signer,
+        origin=request.app.state.settings.checkpoint_origin,
+    )
+    return Response(
+        content,
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="liveguard-case-{case.id}.zip"'},
+    )
+
+
+@router.post("/cases/{case_id}/publish", response_model=PublicCase)
+def publish(case: CurrentCase, db_session: DbSession, principal: CaseWork, now: Now):
+    publicity.publish(db_session=db_session, case=case, actor=principal.name, now=now)
+    return publicity.public_record(db_session=db_session, case=case)
+
+
+@router.get("/public/cases", response_model=list[PublicCase], tags=["public"])
+def public_cases(db_session: DbSession):
+    """Complaint publicity: published cases, anonymised."""
+    return [
+        publicity.public_record(db_session=db_session, case=case)
+        for case in service.get_published(db_session=db_session)
+    ]
+
+
+@router.get("/public/cases/{case_id}", response_model=PublicCase, tags=["public"])
+def public_case(case_id: int, db_session: DbSession):
+    case = service.get(db_session=db_session, case_id=case_id)
+    if case.published_at is None:
+        raise NotFound("published case", case_id)
+    return publicity.public_record(db_session=db_session, case=case)

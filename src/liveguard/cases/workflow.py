@@ -1,0 +1,157 @@
+"""The case workflow: states from filed to closed, what is due by when, and reminders.
+
+Which state may follow which, and each state's deadline in working days, are data
+(``data/workflow.yaml``); the days are counted on the official holiday calendar by
+``deadlines``. Every state change is a case event, and so a ledger item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from importlib import resources
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from liveguard.cases import deadlines, service
+from liveguard.cases.models import Case, CaseEvent, CaseEventKind, CaseState
+from liveguard.clock import CHINA
+from liveguard.errors import Conflict
+from liveguard.legal import LegalBasis
+
+
+class Step(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    step_zh: str
+    working_days: int = Field(ge=1, le=365)
+    from_resolution: bool = False
+    counted_from: CaseState | None = None
+    legal_basis: list[LegalBasis] = Field(default_factory=list)
+
+
+class Workflow(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    transitions: dict[CaseState, list[CaseState]]
+    steps: dict[CaseState, Step]
+
+
+@cache
+def workflow() -> Workflow:
+    text = resources.files(__package__).joinpath("data/workflow.yaml").read_text("utf-8")
+    return Workflow.model_validate(yaml.safe_load(text))
+
+
+def next_states(case: Case) -> list[CaseState]:
+    return list(workflow().transitions.get(case.state, []))
+
+
+def _entered_on(db_session: Session, case: Case, state: CaseState, today: date) -> date:
+    """The day the case entered ``state`` (today when it is entering it now)."""
+    for event in reversed(service.get_events(db_session=db_session, case_id=case.id)):
+        if event.to_state is state:
+            return event.at.astimezone(CHINA).date()
+    return today
+
+
+def _resolution_due(case: Case) -> date | None:
+    contact = (case.resolution or {}).get("contact_first") or {}
+    dues = [d.get("due_on") for d in contact.get("deadlines", []) if d.get("due_on")]
+    return date.fromisoformat(min(dues)) if dues else None
+
+
+def set_due(*, db_session: Session, case: Case, today: date) -> None:
+    """The current state's step and its deadline, in working days."""
+    step = workflow().steps.get(case.state)
+    if step is None:
+        case.due_on, case.due_step = None, None
+        return
+    due = _resolution_due(case) if step.from_resolution else None
+    if due is None:
+        start = (
+            _entered_on(db_session, case, step.counted_from, today) if step.counted_from else today
+        )
+        due, _ = deadlines.add_working_days_estimated(start, step.working_days)
+    case.due_on, case.due_step = due, step.step_zh
+
+
+def transition(
+    *,
+    db_session: Session,
+    case: Case,
+    to_state: CaseState,
+    actor: str,
+    party_role: str,
+    reason: str,
+    now: datetime,
+    today: date,
+    data: dict | None = None,
+) -> CaseEvent:
+    """Move the case on, if the workflow allows it; the change goes to the ledger."""
+    allowed = next_states(case)
+    if to_state not in allowed:
+        names = ", ".join(s.value for s in allowed) or "none (the case is closed)"
+        raise Conflict(
+            f"a case in state {case.state.value} cannot go to {to_state.value}",
+            field_name="to_state",
+            fix=f"choose one of: {names}",
+        )
+    if to_state is CaseState.refused and not reason.strip():
+        raise Conflict(
+            "a refusal needs its reason", field_name="reason", fix="say why it is not accepted"
+        )
+    event = service.add_event(
+        db_session=db_session,
+        case=case,
+        kind=CaseEventKind.state,
+        actor=actor,
+        party_role=party_role,
+        now=now,
+        text=reason,
+        data=data or {},
+        to_state=to_state,
+    )
+    set_due(db_session=db_session, case=case, today=today)
+    return event
+
+
+@dataclass(frozen=True)
+class Overdue:
+    case: Case
+    days_overdue: int
+
+
+def overdue(*, db_session: Session, today: date) -> list[Overdue]:
+    """Open cases whose current step is past its deadline."""
+    return [
+        Overdue(case, (today - case.due_on).days)
+        for case in service.get_open(db_session=db_session)
+        if case.due_on is not None and case.due_on < today
+    ]
+
+
+def remind(*, db_session: Session, today: date, now: datetime) -> list[Overdue]:
+    """Report every overdue step once per deadline: a reminder event (and ledger item)."""
+    late = overdue(db_session=db_session, today=today)
+    for item in late:
+        case = item.case
+        reminded = any(
+            e.kind is CaseEventKind.reminder and e.data.get("due_on") == case.due_on.isoformat()
+            for e in service.get_events(db_session=db_session, case_id=case.id)
+        )
+        if not reminded:
+            service.add_event(
+                db_session=db_session,
+                case=case,
+                kind=CaseEventKind.reminder,
+                actor="system",
+                party_role="system",
+                now=now,
+                text=f"逾期 {item.days_overdue} 天：{case.due_step}",
+                data={"due_on": case.due_on.isoformat(), "step": case.due_step},
+            )
+    return late

@@ -1,0 +1,1 @@
+"""Trade: on-platform orders, what was promised about their delivery, and broken promises."""

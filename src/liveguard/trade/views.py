@@ -1,0 +1,193 @@
+"""Order routes: the platform's integration writes orders, shops report shipments and
+changes of promise, buyers read their own orders; the promise check on demand."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, status
+
+from liveguard.auth.models import PrincipalKind
+from liveguard.auth.service import Principal
+from liveguard.clock import CHINA
+from liveguard.errors import Forbidden
+from liveguard.parties.models import StaffRole
+from liveguard.trade import checks, service
+from liveguard.trade.models import Order
+from liveguard.trade.schemas import (
+    BreachRead,
+    CheckReport,
+    OrderCreate,
+    OrderDetail,
+    OrderEventRead,
+    OrderRead,
+    PromiseCreate,
+    PromiseRead,
+    StatusChange,
+)
+from liveguard.web.deps import (
+    CaseWork,
+    Cipher,
+    Compliance,
+    DbSession,
+    Signed,
+    Today,
+    check_merchant_access,
+)
+
+router = APIRouter(tags=["trade"])
+WRITERS = (StaffRole.compliance, StaffRole.case_handler, StaffRole.admin)
+
+
+def get_now(request: Request) -> datetime:
+    return request.app.state.clock.now()
+
+
+Now = Annotated[datetime, Depends(get_now)]
+
+
+def actor(principal: Principal) -> str:
+    return principal.name if principal.is_staff else f"{principal.kind.value}:{principal.id}"
+
+
+def check_reader(principal: Principal, order: Order) -> None:
+    """Staff, the shop that sold it, or the buyer: nobody else sees an order."""
+    if principal.is_staff:
+        return
+    if principal.kind is PrincipalKind.merchant and principal.id == order.merchant_id:
+        return
+    if principal.kind is PrincipalKind.consumer and principal.id == order.consumer_id:
+        return
+    raise Forbidden("an order is seen only by staff, the shop that sold it and its buyer")
+
+
+def check_writer(principal: Principal, order: Order) -> None:
+    """Case-work staff (the platform's integration account is one), or the shop itself."""
+    if principal.kind is PrincipalKind.merchant and principal.id == order.merchant_id:
+        return
+    if principal.is_staff and principal.role in WRITERS:
+        return
+    raise Forbidden("only the shop that sold the order or case-work staff may change it")
+
+
+# Lookups depend on a signed-in caller, so an anonymous request cannot probe for ids.
+def readable_order(order_id: int, db_session: DbSession, principal: Signed) -> Order:
+    order = service.get(db_session=db_session, order_id=order_id)
+    check_reader(principal, order)
+    return order
+
+
+ReadableOrder = Annotated[Order, Depends(readable_order)]
+
+
+def detail(db_session: DbSession, order: Order) -> OrderDetail:
+    return OrderDetail(
+        **OrderRead.model_validate(order).model_dump(),
+        events=[
+            OrderEventRead.model_validate(e)
+            for e in service.events_of(db_session=db_session, order_id=order.id)
+        ],
+        promises=[
+            PromiseRead.model_validate(p)
+            for p in service.promises_of(db_session=db_session, order_id=order.id)
+        ],
+        breaches=[
+            BreachRead.model_validate(b)
+            for b in service.breaches_of_order(db_session=db_session, order_id=order.id)
+        ],
+    )
+
+
+@router.post("/orders", status_code=status.HTTP_201_CREATED, response_model=OrderDetail)
+def create_order(
+    order_in: OrderCreate, db_session: DbSession, cipher: Cipher, now: Now, principal: CaseWork
+):
+    """Record a paid order as the platform reports it, with the promises made when sold."""
+    order = service.create(
+        db_session=db_session, order_in=order_in, cipher=cipher, now=now, actor=actor(principal)
+    )
+    return detail(db_session, order)
+
+
+@router.get("/orders", response_model=list[OrderRead])
+def list_orders(
+    db_session: DbSession,
+    principal: Signed,
+    consumer_id: int | None = None,
+    merchant_id: int | None = None,
+    listing_id: int | None = None,
+    batch: str | None = None,
+):
+    """Orders, newest first; a buyer gets only their own, a shop only its own."""
+    if principal.kind is PrincipalKind.consumer:
+        if consumer_id not in (None, principal.id):
+            raise Forbidden("a consumer can see only their own orders")
+        consumer_id = principal.id
+    elif principal.kind is PrincipalKind.merchant:
+        check_merchant_access(principal, merchant_id or principal.id, write=False)
+        merchant_id = principal.id
+    return service.get_all(
+        db_session=db_session,
+        consumer_id=consumer_id,
+        merchant_id=merchant_id,
+        listing_id=listing_id,
+        batch=batch,
+    )
+
+
+@router.get("/orders/{order_id}", response_model=OrderDetail)
+def read_order(order: ReadableOrder, db_session: DbSession):
+    return detail(db_session, order)
+
+
+@router.post("/orders/{order_id}/status", response_model=OrderDetail)
+def change_status(
+    change_in: StatusChange,
+    order: ReadableOrder,
+    db_session: DbSession,
+    now: Now,
+    principal: Signed,
+):
+    """Shipped, delivered, cancelled or refunded, with when it happened."""
+    check_writer(principal, order)
+    service.change_status(
+        db_session=db_session, order=order, change_in=change_in, now=now, actor=actor(principal)
+    )
+    return detail(db_session, order)
+
+
+@router.post(
+    "/orders/{order_id}/promises", status_code=status.HTTP_201_CREATED, response_model=PromiseRead
+)
+def add_promise(
+    promise_in: PromiseCreate,
+    order: ReadableOrder,
+    db_session: DbSession,
+    now: Now,
+    principal: Signed,
+):
+    """A delivery promise, or a change of one (``replaces_id``, ``reason``)."""
+    check_writer(principal, order)
+    return service.add_promise(
+        db_session=db_session, order=order, promise_in=promise_in, now=now, actor=actor(principal)
+    )
+
+
+@router.get("/merchants/{merchant_id}/breaches", response_model=list[BreachRead])
+def merchant_breaches(
+    merchant_id: int, db_session: DbSession, principal: Signed, since: date | None = None
+):
+    """A shop's broken delivery promises, newest first: what counts against its credit.
+    ``since``: found on or after that day (China time)."""
+    check_merchant_access(principal, merchant_id, write=False)
+    start = datetime.combine(since, time(0), CHINA) if since else None
+    return service.breaches_of(db_session=db_session, merchant_id=merchant_id, since=start)
+
+
+@router.post("/trade/check-promises", response_model=CheckReport)
+def check_promises(
+    db_session: DbSession, now: Now, today: Today, _: Compliance, day: date | None = None
+):
+    """Run the promise check now (the server also runs it on a timer)."""
+    return checks.check_promises(db_session=db_session, day=day or today, now=now)

@@ -1,0 +1,286 @@
+"""Console pages for complaint cases: the list, a filing form, one case with its answer
+(each rule quoted, each fact with its source, a form field per missing fact), the
+workflow steps, and the public anonymised record.
+
+Staff sign in as usual; a consumer signs in with her token and sees only her cases.
+"""
+
+from __future__ import annotations
+
+import json
+import typing
+from datetime import date, datetime
+from enum import Enum
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import ValidationError
+
+from liveguard.auth import service as auth_service
+from liveguard.auth.models import PrincipalKind
+from liveguard.auth.service import Principal
+from liveguard.cases import flows, publicity, service, workflow
+from liveguard.cases.facts import CaseFacts
+from liveguard.cases.models import CaseState, PaymentChannel
+from liveguard.cases.schemas import ComplaintCreate
+from liveguard.cases.views import CASE_WORK, check_case_access, filer
+from liveguard.catalog.views import Now, actor
+from liveguard.clock import CHINA
+from liveguard.errors import LiveGuardError, NotAuthenticated, NotFound
+from liveguard.web.console import SignedForm, _SignInFirst, render
+from liveguard.web.deps import SESSION_COOKIE, CurrentSettings, DbSession, MaybePrincipal, Today
+
+router = APIRouter(include_in_schema=False)
+
+
+def page_signed(principal: MaybePrincipal) -> Principal:
+    """Staff or a consumer; anyone else to the sign-in page."""
+    if principal is None or principal.kind is PrincipalKind.merchant:
+        raise _SignInFirst
+    return principal
+
+
+PageSigned = Annotated[Principal, Depends(page_signed)]
+
+
+def fact_field(name: str) -> dict[str, Any]:
+    """How to ask for one CaseFacts field in a form: its kind and, for a choice, the values."""
+    annotation = CaseFacts.model_fields[name].annotation
+    args = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
+    kind = args[0]
+    if kind is bool:
+        return {"name": name, "input": "bool"}
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return {"name": name, "input": "select", "choices": [e.value for e in kind]}
+    if kind is date:
+        return {"name": name, "input": "date"}
+    if kind is int:
+        return {"name": name, "input": "number"}
+    return {"name": name, "input": "json"}
+
+
+def parse_answer(name: str, raw: str) -> Any:
+    field = fact_field(name)
+    raw = raw.strip()
+    if field["input"] == "bool":
+        return {"yes": True, "no": False}.get(raw)
+    if field["input"] == "json":
+        return json.loads(raw) if raw else None
+    return raw or None
+
+
+def back(path: str, **query: str) -> RedirectResponse:
+    return RedirectResponse(f"{path}?{urlencode(query)}" if query else path, status_code=303)
+
+
+@router.get("/console/cases", response_class=HTMLResponse)
+def cases_page(request: Request, db_session: DbSession, principal: PageSigned, today: Today):
+    own = principal.id if principal.kind is PrincipalKind.consumer else None
+    cases = service.get_all(db_session=db_session, consumer_id=own)
+    return render(request, "cases.html", principal, cases=cases, today=today)
+
+
+@router.get("/console/cases/new", response_class=HTMLResponse)
+def new_case_page(request: Request, principal: PageSigned, error: str = ""):
+    return render(
+        request,
+        "case_new.html",
+        principal,
+        channels=[c.value for c in PaymentChannel if c is not PaymentChannel.platform],
+        error=error,
+    )
+
+
+def _optional_int(raw: str) -> int | None:
+    return int(raw) if raw.strip() else None
+
+
+@router.post("/console/cases")
+def file_case(
+    db_session: DbSession,
+    principal: SignedForm,
+    now: Now,
+    today: Today,
+    summary: Annotated[str, Form()],
+    consumer_id: Annotated[str, Form()] = "",
+    order_id: Annotated[str, Form()] = "",
+    session_id: Annotated[str, Form()] = "",
+    occurred_at: Annotated[str, Form()] = "",
+    listing_id: Annotated[str, Form()] = "",
+    paid_off_platform: Annotated[str, Form()] = "",
+    payment_channel: Annotated[str, Form()] = "",
+    price_yuan: Annotated[str, Form()] = "",
+):
+    try:
+        at = datetime.fromisoformat(occurred_at).replace(tzinfo=CHINA) if occurred_at else None
+        complaint = ComplaintCreate(
+            consumer_id=_optional_int(consumer_id),
+            summary=summary,
+            order_id=_optional_int(order_id),
+            session_id=_optional_int(session_id),
+            occurred_at=at,
+            listing_id=_optional_int(listing_id),
+            paid_off_platform=paid_off_platform == "yes",
+            payment_channel=payment_channel or None,
+            price_paid_fen=round(float(price_yuan) * 100) if price_yuan.strip() else None,
+        )
+        consumer, origin = filer(principal, complaint)
+        case = flows.file_complaint(
+            db_session=db_session,
+            complaint_in=complaint,
+            consumer_id=consumer,
+            origin=origin,
+            actor=actor(principal),
+            now=now,
+            today=today,
+        )
+    except (LiveGuardError, ValidationError, ValueError) as error:
+        message = getattr(error, "detail", None) or str(error).splitlines()[0]
+        db_session.rollback()
+        return back("/console/cases/new", error=message)
+    return back(f"/console/cases/{case.id}", notice="saved")
+
+
+@router.get("/console/cases/{case_id}", response_class=HTMLResponse)
+def case_page(
+    request: Request,
+    case_id: int,
+    db_session: DbSession,
+    principal: PageSigned,
+    notice: str = "",
+    error: str = "",
+):
+    case = service.get(db_session=db_session, case_id=case_id)
+    check_case_access(principal, case, write=False)
+    questions = case.resolution.get("questions", [])
+    return render(
+        request,
+        "case.html",
+        principal,
+        case=case,
+        answer=case.resolution,
+        fields={q["field"]: fact_field(q["field"]) for q in questions},
+        events=service.get_events(db_session=db_session, case_id=case.id),
+        links=service.get_links(db_session=db_session, case_id=case.id),
+        files=service.get_files(db_session=db_session, case_id=case.id),
+        next_states=workflow.next_states(case),
+        can_work=principal.is_staff and principal.role in CASE_WORK,
+        notice=notice,
+        error=error,
+    )
+
+
+@router.post("/console/cases/{case_id}/facts")
+async def answer_case(
+    request: Request,
+    case_id: int,
+    db_session: DbSession,
+    principal: SignedForm,
+    now: Now,
+    today: Today,
+):
+    case = service.get(db_session=db_session, case_id=case_id)
+    form = await request.form()
+    try:
+        check_case_access(principal, case, write=True)
+        answers = {
+            name[len("fact_") :]: parse_answer(name[len("fact_") :], str(value))
+            for name, value in form.items()
+            if name.startswith("fact_") and name[len("fact_") :] in CaseFacts.model_fields
+        }
+        answers = {k: v for k, v in answers.items() if v is not None}
+        if not answers:
+            return back(
+                f"/console/cases/{case.id}", error="请至少回答一个问题 Answer at least one question"
+            )
+        flows.answer_facts(
+            db_session=db_session,
+            case=case,
+            answers=answers,
+            actor=actor(principal),
+            party_role="staff" if principal.is_staff else "consumer",
+            now=now,
+            today=today,
+        )
+    except (LiveGuardError, ValueError) as error:
+        db_session.rollback()
+        return back(f"/console/cases/{case.id}", error=getattr(error, "detail", str(error)))
+    return back(f"/console/cases/{case.id}", notice="saved")
+
+
+@router.post("/console/cases/{case_id}/transition")
+def move_case(
+    case_id: int,
+    db_session: DbSession,
+    principal: SignedForm,
+    now: Now,
+    today: Today,
+    to_state: Annotated[CaseState, Form()],
+    reason: Annotated[str, Form()] = "",
+):
+    case = service.get(db_session=db_session, case_id=case_id)
+    try:
+        check_case_access(principal, case, write=True)
+        if not principal.is_staff:
+            raise NotAuthenticated("only case staff move a case on")
+        workflow.transition(
+            db_session=db_session,
+            case=case,
+            to_state=to_state,
+            actor=principal.name,
+            party_role="staff",
+            reason=reason,
+            now=now,
+            today=today,
+        )
+    except LiveGuardError as error:
+        db_session.rollback()
+        return back(f"/console/cases/{case.id}", error=error.detail)
+    return back(f"/console/cases/{case.id}", notice="saved")
+
+
+@router.get("/console/consumer-login", response_class=HTMLResponse)
+def consumer_login_page(request: Request, principal: MaybePrincipal, error: str = ""):
+    return render(request, "consumer_login.html", principal, error=error)
+
+
+@router.post("/console/consumer-login")
+def consumer_login(
+    request: Request,
+    db_session: DbSession,
+    settings: CurrentSettings,
+    token: Annotated[str, Form()],
+):
+    """A consumer signs in with the token the platform gave her."""
+    try:
+        principal = auth_service.resolve(
+            db_session=db_session, raw_token=token.strip(), now=request.app.state.clock.now()
+        )
+    except NotAuthenticated as error:
+        return back("/console/consumer-login", error=error.detail)
+    if principal.kind is not PrincipalKind.consumer:
+        return back("/console/consumer-login", error="this is not a consumer's token")
+    response = back("/console/cases")
+    response.set_cookie(
+        SESSION_COOKIE,
+        token.strip(),
+        httponly=True,
+        samesite="strict",
+        max_age=settings.session_hours * 3600,
+        secure=settings.environment.value == "production",
+    )
+    return response
+
+
+@router.get("/complaints/{case_id}", response_class=HTMLResponse)
+def public_case_page(
+    request: Request, case_id: int, db_session: DbSession, principal: MaybePrincipal
+):
+    """The anonymised public record of a published case (complaint publicity)."""
+    case = service.get(db_session=db_session, case_id=case_id)
+    if case.published_at is None:
+        raise NotFound("published case", case_id)
+    record = publicity.public_record(db_session=db_session, case=case)
+    return render(request, "public_case.html", principal, record=record)

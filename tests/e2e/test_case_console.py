@@ -1,0 +1,112 @@
+"""Complaints in the console, through a real browser against ``liveguard demo``: the
+demo's S1 complaint shows its answer (who, in which role, under which quoted rule, what
+is owed, who first, where next, each fact with its source); a missing fact is asked for
+with a form field, and answering it resolves the case again; a complaint filed through
+the form gets its answer at once.
+
+Read-only checks come first; the tests that answer or file come last.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in_as_case_handler(page: Page) -> None:
+    page.goto("/console/login?next=/console/cases")
+    page.get_by_label("User name").fill("cases")
+    page.get_by_label("Password").fill("demo-cases")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/console/cases$"))
+
+
+def open_s1(page: Page) -> None:
+    sign_in_as_case_handler(page)
+    row = page.get_by_test_id("cases").locator("tbody tr", has_text="在直播间看中一件羽绒服")
+    expect(row).to_have_count(1)
+    row.get_by_role("link").first.click()
+    expect(page).to_have_url(re.compile(r"/console/cases/\d+$"))
+
+
+def test_s1_the_demo_complaint_names_the_account_holder_and_the_fraud_damages(
+    page: Page,
+) -> None:
+    open_s1(page)
+    expect(page.get_by_test_id("case-state")).to_have_text("filed")
+    parties = page.get_by_test_id("parties")
+    expect(parties.locator('li[data-role="account_holder"]')).to_contain_text("sole")
+    expect(parties.locator('li[data-role="seller"]')).to_have_count(0)
+    remedies = page.get_by_test_id("remedies")
+    expect(remedies.locator('li[data-kind="fraud_damages"]')).to_have_attribute(
+        "data-amount", "200700"
+    )
+    expect(remedies.locator('li[data-kind="fraud_damages"]')).to_contain_text("¥2,007.00")
+    expect(remedies.locator('li[data-kind="fraud_damages"] blockquote')).to_contain_text(
+        "增加赔偿的金额为消费者购买商品的价款或者接受服务的费用的三倍"
+    )
+    expect(page.get_by_test_id("total")).to_have_text("¥2,676.00")
+
+
+def test_s8_one_answer_says_who_first_by_when_and_where_next(page: Page) -> None:
+    open_s1(page)
+    expect(page.get_by_test_id("contact-first")).to_contain_text("account_holder")
+    escalation = page.get_by_test_id("escalation")
+    # paid off the platform: the platform is no step of the ladder, the others are
+    expect(escalation.locator('li[data-body="platform"]')).to_have_count(0)
+    for body in ("consumer_association", "market_regulator", "court"):
+        expect(escalation.locator(f'li[data-body="{body}"]')).to_have_count(1)
+    expect(escalation.locator('li[data-body="market_regulator"]')).to_contain_text("工作日")
+    expect(page.get_by_test_id("due-on")).to_have_text(re.compile(r"^\d{4}-\d{2}-\d{2}$"))
+
+
+def test_every_fact_relied_on_shows_where_it_came_from(page: Page) -> None:
+    open_s1(page)
+    facts = page.get_by_test_id("facts")
+    expect(facts.locator('tr[data-fact="diverted_by"]')).to_contain_text("recorded")
+    expect(facts.locator('tr[data-fact="diverted_by"]')).to_contain_text("session:1/event:")
+    expect(facts.locator('tr[data-fact="price_paid_fen"]')).to_contain_text("consumer")
+    links = page.get_by_test_id("links")
+    expect(links.locator('li[data-link="utterance"]', has_text="二维码")).to_have_count(1)
+    expect(links.locator('li[data-link="finding"]').first).to_be_visible()
+
+
+# These change the demo data: they come last.
+
+
+def test_a_missing_fact_is_asked_and_answering_it_resolves_again(page: Page) -> None:
+    open_s1(page)
+    question = page.get_by_test_id("questions").locator('label[data-question="room_operator"]')
+    expect(question).to_be_visible()
+    question.locator("select").select_option("anchor")
+    page.get_by_role("button", name="Answer").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved")
+    duty = page.get_by_test_id("parties").locator('li[data-liability="disclose_identity"]')
+    expect(duty).to_have_attribute("data-role", "platform")
+    expect(duty).to_contain_text(
+        "直播营销平台经营者应当根据消费者的要求提供直播间运营者、直播营销人员相关信息"
+    )
+    expect(page.get_by_test_id("facts").locator('tr[data-fact="room_operator"]')).to_contain_text(
+        "staff"
+    )
+
+
+def test_a_complaint_filed_through_the_form_gets_its_answer_and_asks_what_it_lacks(
+    page: Page,
+) -> None:
+    sign_in_as_case_handler(page)
+    page.get_by_test_id("new-case").click()
+    form = page.get_by_test_id("complaint-form")
+    form.get_by_label("Consumer id").fill("2")
+    form.get_by_label("What happened").fill("直播间买的东西一直没有收到，客服只说耐心等待。")
+    form.get_by_label("Listing id").fill("3")
+    form.get_by_label("Amount paid").fill("1999")
+    form.get_by_role("button", name="File").click()
+    expect(page).to_have_url(re.compile(r"/console/cases/\d+\?notice=saved$"))
+    expect(page.get_by_test_id("case-state")).to_have_text("filed")
+    expect(page.get_by_test_id("questions").locator("label[data-question]").first).to_be_visible()
+    expect(page.get_by_test_id("answer-text")).not_to_be_empty()

@@ -1,0 +1,217 @@
+"""The case workflow: states from filed to closed with working-day deadlines, answers,
+mediation notes, the decision, advance compensation from the deposit, the evidence
+bundle, the public record and reminders; every step in the ledger."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import datetime, time
+
+from typer.testing import CliRunner
+
+from liveguard.clock import CHINA
+from liveguard.evidence import service as ledger
+from liveguard.evidence.verify import verify_bundle
+from tests.integration.cases.conftest import s1_complaint
+
+
+def _file(client, world) -> dict:
+    response = client.post("/api/cases", json=s1_complaint(world), headers=world.as_consumer())
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def _move(client, auth, case_id: int, to_state: str, reason: str = "") -> dict:
+    response = client.post(
+        f"/api/cases/{case_id}/transition",
+        json={"to_state": to_state, "reason": reason},
+        headers=auth("case_handler"),
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_acceptance_is_due_within_seven_working_days_of_filing(client, world):
+    case = _file(client, world)
+    assert case["due_step"] == "决定是否受理投诉"
+    assert case["due_on"] == "2026-12-02"  # Mon 23 Nov + 7 working days
+    assert case["next_states"] == ["accepted", "refused"]
+
+
+def test_a_case_goes_from_filed_to_closed_and_each_step_is_in_the_ledger(client, world, auth, db):
+    case = _file(client, world)
+    case = _move(client, auth, case["id"], "accepted")
+    case = _move(client, auth, case["id"], "with_merchant", "转交主播及收款账号处理")
+    answered = client.post(
+        f"/api/cases/{case['id']}/answers?party=anchor",
+        json={"text": "主播称衣服发货时是新的。"},
+        headers=auth("case_handler"),
+    )
+    assert answered.status_code == 201 and answered.json()["party_role"] == "anchor"
+    case = _move(client, auth, case["id"], "mediation")
+    note = client.post(
+        f"/api/cases/{case['id']}/notes",
+        json={"text": "双方电话调解，消费者提供了收货视频。"},
+        headers=auth("case_handler"),
+    )
+    assert note.status_code == 201
+    decided = client.post(
+        f"/api/cases/{case['id']}/decision",
+        json={"outcome": "退款669元并赔偿2007元", "amount_fen": 267600, "liable": ["anchor"]},
+        headers=auth("case_handler"),
+    )
+    assert decided.status_code == 200, decided.text
+    case = _move(client, auth, case["id"], "closed", "已履行")
+    assert case["state"] == "closed" and case["closed_at"]
+    kinds = [e["kind"] for e in case["events"]]
+    assert kinds == [
+        "filed",
+        "state",
+        "state",
+        "answer",
+        "state",
+        "note",
+        "state",
+        "decision",
+        "state",
+    ]
+    seqs = [e["ledger_seq"] for e in case["events"]]
+    assert len(set(seqs)) == len(seqs)
+    with db() as s:
+        note_leaf = ledger.get_item(db_session=s, seq=case["events"][5]["ledger_seq"]).data
+        assert "收货视频" not in note_leaf  # mediation notes are sealed
+        moved = ledger.get_item(db_session=s, seq=case["events"][1]["ledger_seq"]).data
+        assert '"to_state":"accepted"' in moved
+
+
+def test_the_workflow_refuses_a_step_out_of_order_and_says_which_are_allowed(client, world, auth):
+    case = _file(client, world)
+    response = client.post(
+        f"/api/cases/{case['id']}/transition",
+        json={"to_state": "compensated"},
+        headers=auth("case_handler"),
+    )
+    assert response.status_code == 409
+    assert "accepted, refused" in response.json()["errors"][0]["fix"]
+    no_reason = client.post(
+        f"/api/cases/{case['id']}/transition",
+        json={"to_state": "refused"},
+        headers=auth("case_handler"),
+    )
+    assert no_reason.status_code == 409
+
+
+def test_only_case_staff_move_a_case(client, world, auth):
+    case = _file(client, world)
+    for headers in (world.as_consumer(), auth("regulator")):
+        response = client.post(
+            f"/api/cases/{case['id']}/transition", json={"to_state": "accepted"}, headers=headers
+        )
+        assert response.status_code == 403
+
+
+def test_the_platform_advances_compensation_from_the_merchants_deposit(client, world, auth):
+    case = _file(client, world)
+    _move(client, auth, case["id"], "accepted")
+    early = client.post(
+        f"/api/cases/{case['id']}/compensation",
+        json={"amount_fen": 66900, "reason": "先行赔付"},
+        headers=auth("case_handler"),
+    )
+    assert early.status_code == 409  # a decision comes first
+    client.post(
+        f"/api/cases/{case['id']}/decision",
+        json={"outcome": "平台先行退还价款669元", "amount_fen": 66900},
+        headers=auth("case_handler"),
+    )
+    too_much = client.post(
+        f"/api/cases/{case['id']}/compensation",
+        json={"amount_fen": 70000, "reason": "先行赔付"},
+        headers=auth("case_handler"),
+    )
+    assert too_much.status_code == 422
+    paid = client.post(
+        f"/api/cases/{case['id']}/compensation",
+        json={"amount_fen": 66900, "reason": "平台先行赔付后向商家追偿"},
+        headers=auth("case_handler"),
+    )
+    assert paid.status_code == 200, paid.text
+    assert paid.json()["state"] == "compensated"
+    deposit = client.get(
+        f"/api/merchants/{world.jacket_shop}/deposit", headers=auth("compliance")
+    ).json()
+    assert deposit["balance_fen"] == 500000 - 66900
+
+
+def test_the_consumer_gets_a_bundle_anyone_can_verify_offline(client, world, tmp_path):
+    case = _file(client, world)
+    client.post(
+        f"/api/cases/{case['id']}/files",
+        files={"file": ("receipt.png", b"\x89PNG receipt", "image/png")},
+        headers=world.as_consumer(),
+    )
+    response = client.post(f"/api/cases/{case['id']}/bundle", headers=world.as_consumer())
+    assert response.status_code == 200, response.text
+    path = tmp_path / "case.zip"
+    path.write_bytes(response.content)
+    report = verify_bundle(path)
+    assert report.ok, report.lines()
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    kinds = {item["kind"] for item in manifest["items"]}
+    assert {"complaint", "utterance", "chat_message", "finding", "document"} <= kinds
+    other = client.post(f"/api/cases/{case['id']}/bundle", headers=world.as_consumer("other_buyer"))
+    assert other.status_code == 404
+
+
+def test_the_public_record_names_the_shop_and_outcome_never_the_consumer(client, world, auth):
+    case = _file(client, world)
+    early = client.post(f"/api/cases/{case['id']}/publish", headers=auth("case_handler"))
+    assert early.status_code == 409
+    _move(client, auth, case["id"], "accepted")
+    client.post(
+        f"/api/cases/{case['id']}/decision",
+        json={"outcome": "主播退款并赔偿", "amount_fen": 267600},
+        headers=auth("case_handler"),
+    )
+    published = client.post(f"/api/cases/{case['id']}/publish", headers=auth("case_handler"))
+    assert published.status_code == 200
+    public = client.get(f"/api/public/cases/{case['id']}")
+    assert public.status_code == 200
+    record = public.json()
+    assert record["merchant"] == "暖冬服饰" and record["outcome"] == "主播退款并赔偿"
+    assert "account_holder" in record["liable_roles"]
+    text = json.dumps(record, ensure_ascii=False)
+    assert "王女士" not in text and "拉黑" not in text and "consumer" not in text
+    page = client.get(f"/complaints/{case['id']}")
+    assert page.status_code == 200 and "暖冬服饰" in page.text and "王女士" not in page.text
+    assert [r["id"] for r in client.get("/api/public/cases").json()] == [case["id"]]
+
+
+def test_overdue_steps_are_listed_and_reminded_once(client, world, auth, clock):
+    case = _file(client, world)
+    clock.at = datetime.combine(datetime(2026, 12, 4).date(), time(10, 0), CHINA)
+    overdue = client.get("/api/cases/overdue", headers=auth("regulator")).json()
+    assert [(o["case_id"], o["days_overdue"]) for o in overdue] == [(case["id"], 2)]
+    first = client.post("/api/cases/reminders", headers=auth("case_handler")).json()
+    again = client.post("/api/cases/reminders", headers=auth("case_handler")).json()
+    assert len(first) == len(again) == 1
+    events = client.get(f"/api/cases/{case['id']}", headers=auth("regulator")).json()["events"]
+    assert [e["kind"] for e in events].count("reminder") == 1
+
+
+def test_liveguard_cases_remind_lists_overdue_steps(app, client, world, monkeypatch):
+    from liveguard.cli.main import app as cli
+
+    _file(client, world)
+    settings = app.state.settings
+    monkeypatch.setenv("LIVEGUARD_DATABASE_URL", settings.database_url)
+    monkeypatch.setattr(
+        "liveguard.clock.Clock.now",
+        lambda self: datetime(2026, 12, 10, 2, 0, tzinfo=CHINA),
+    )
+    result = CliRunner().invoke(cli, ["cases", "remind", "--data-dir", str(settings.data_dir)])
+    assert result.exit_code == 0, result.output
+    assert "1 overdue step(s)" in result.output and "决定是否受理投诉" in result.output
