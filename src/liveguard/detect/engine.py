@@ -20,6 +20,7 @@ from liveguard.detect.ruleset import Rule, RuleSet
 from liveguard.detect.spans import (
     char_map,
     pairs,
+    sentence_counts,
     to_chars,
     token_edge,
     warned,
@@ -79,8 +80,7 @@ def applies(rule: Rule, context: Context) -> bool:
 _CONTEXT_KINDS = frozenset(("near_b", "unless", "unless_near"))  # matter only beside a hit
 
 
-_RULE, _NEAR_A, _NEAR_B, _UNLESS_NEAR = range(4)
-_LONGEST_SPAN = 200  # characters: no term or near-side match is longer
+_RULE, _NEAR_A, _NEAR_B, _UNLESS_NEAR, _UNLESS, _ALLOW = range(6)
 _ARRAYS_FROM = 200  # raw hits in one text from which the NumPy path is faster
 
 
@@ -99,23 +99,16 @@ class Detector:
         self._length_array = np.array(self._lengths, dtype=np.int64)
         self._owner_array = np.array(self._owners, dtype=np.int64)
         self._qualifies_list = [k in ("rule", "near_a") for k in self._kinds]
-        codes = {"rule": _RULE, "near_a": _NEAR_A, "near_b": _NEAR_B, "unless_near": _UNLESS_NEAR}
+        codes = {
+            "rule": _RULE,
+            "near_a": _NEAR_A,
+            "near_b": _NEAR_B,
+            "unless_near": _UNLESS_NEAR,
+            "unless": _UNLESS,
+            "allow": _ALLOW,
+        }
         self._kind_codes = np.array([codes.get(k, -1) for k in self._kinds])
-        # how far apart (in characters, between starts) two hits can be and still pair:
-        # the rule's distance plus room for the longest words on either side
-        self._reach = np.array(
-            [
-                max(
-                    rule.spec.near.within if rule.spec.near else 0,
-                    rule.spec.unless_near.within if rule.spec.unless_near else 0,
-                )
-                + _LONGEST_SPAN
-                for rule in ruleset.rules
-            ]
-        )
         self._context_list = [k in _CONTEXT_KINDS for k in self._kinds]
-        self._qualifies = np.array(self._qualifies_list)
-        self._context = np.array(self._context_list)
         self._latin_start = [p.latin_start for p in ruleset.patterns]
         self._latin_end = [p.latin_end for p in ruleset.patterns]
         self._live_by_context: dict[tuple[Context, str], list[bool]] = {}
@@ -211,7 +204,7 @@ class Detector:
 
     def _hits_as_arrays(self, normalised: normalize.Normalised, scans: list) -> list[Hit]:
         """``_hits`` for many hits at once, in NumPy."""
-        arrays = []
+        columns = []  # per view: pattern ids, view, starts, ends, original starts and ends
         for view, text, data, raw in scans:
             found = np.array(raw, dtype=np.int64).reshape(-1, 3)
             lengths = self._length_array[found[:, 0]]
@@ -223,17 +216,7 @@ class Detector:
                 first = np.ones(len(regex), dtype=bool)
                 first[1:] = (regex[1:, 0] != regex[:-1, 0]) | (regex[1:, 1] != regex[:-1, 1])
                 regex = regex[first]
-            arrays.append((view, text, data, np.concatenate((found[literal], regex))))
-        ids = np.concatenate([found[:, 0] for *_, found in arrays])
-        qualified = np.unique(self._owner_array[ids[self._qualifies[ids]]])
-        if not len(qualified):
-            return []
-        columns = []  # per view: pattern ids, view, starts, ends, original starts and ends
-        for view, text, data, found in arrays:
-            ids = found[:, 0]
-            found = found[~self._context[ids] | np.isin(self._owner_array[ids], qualified)]
-            if not len(found):
-                continue
+            found = np.concatenate((found[literal], regex))
             starts, ends = to_chars(text, data, found[:, 1]), to_chars(text, data, found[:, 2])
             if view == "compact" and normalised.kept is not None:
                 kept = normalised.kept
@@ -245,10 +228,11 @@ class Detector:
             else:
                 b_starts, b_ends = starts, ends
             columns.append((found[:, 0], view, starts, ends, b_starts, b_ends))
-        if not columns:
-            return []
-        keep = self._near_something(
-            np.concatenate([c[0] for c in columns]), np.concatenate([c[4] for c in columns])
+        keep = self._in_reach(
+            np.concatenate([c[0] for c in columns]),
+            np.concatenate([c[4] for c in columns]),
+            np.concatenate([c[5] for c in columns]),
+            normalised.original,
         )
         hits: list[Hit] = []
         offset = 0
@@ -268,28 +252,37 @@ class Detector:
             )
         return hits
 
-    def _near_something(self, ids: np.ndarray, starts: np.ndarray) -> np.ndarray:
-        """Which hits to keep: a near rule's second side or a warning word only within
-        reach of a hit it could qualify (a long text has lure words everywhere, and phone
-        numbers in few places)."""
-        keep = np.ones(len(ids), dtype=bool)
+    def _in_reach(
+        self, ids: np.ndarray, starts: np.ndarray, ends: np.ndarray, original: str
+    ) -> np.ndarray:
+        """Which hits to keep: a word that works only beside another hit of its rule (the
+        two sides of a near rule, warning words, exceptions) only where such a hit shares
+        its sentence (a long text has lure words everywhere, and phone numbers in few
+        places). Two spans with no sentence end between them share a sentence count; a
+        hit that spans a sentence end keeps its rule's words everywhere."""
         owners = self._owner_array[ids]
         kinds = self._kind_codes[ids]
-        for code, partners in ((_NEAR_B, (_NEAR_A,)), (_UNLESS_NEAR, (_RULE, _NEAR_A))):
-            for owner in np.unique(owners[kinds == code]):
-                these = (kinds == code) & (owners == owner)
-                anchors = np.sort(starts[np.isin(kinds, partners) & (owners == owner)])
-                if not len(anchors):
-                    keep[these] = False
-                    continue
-                reach = self._reach[owner]
-                position = starts[these]
-                after = np.searchsorted(anchors, position).clip(0, len(anchors) - 1)
-                before = (after - 1).clip(0)
-                nearest = np.minimum(
-                    np.abs(anchors[after] - position), np.abs(anchors[before] - position)
-                )
-                keep[these] = nearest <= reach
+        counts = sentence_counts(original)
+        sentence, wild = counts[starts], counts[starts] != counts[ends]
+        key = owners * (int(counts[-1]) + 1) + sentence
+        keep = kinds != _ALLOW
+
+        def partnered(these: np.ndarray, partners: np.ndarray) -> np.ndarray:
+            return (
+                np.isin(key[these], key[partners])
+                | wild[these]
+                | np.isin(owners[these], owners[partners & wild])
+            )
+
+        near_a, near_b = kinds == _NEAR_A, kinds == _NEAR_B
+        keep[near_b] = partnered(near_b, near_a)
+        keep[near_a] = partnered(near_a, near_b & keep)
+        anchors = ((kinds == _RULE) | near_a) & keep
+        warning = kinds == _UNLESS_NEAR
+        keep[warning] = partnered(warning, anchors)
+        exception = kinds == _UNLESS
+        keep[exception] = partnered(exception, anchors)
+        keep[kinds == _ALLOW] = True
         return keep
 
     def detect(self, text: str, context: Context = Context()) -> list[Finding]:
