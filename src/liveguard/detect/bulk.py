@@ -9,7 +9,7 @@ and the engine's loop sees only what could become a finding.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -123,12 +123,13 @@ def hits(
     normalised: normalize.Normalised,
     scans: list,
     text_ends: Sequence[int],
-    live: Callable[[int], np.ndarray],
+    live: np.ndarray,
+    text_context: np.ndarray,
 ) -> list[list[tuple]]:
     """Each text's hits ``(pattern id, view, start, end, start, end in the original)``,
-    the rule's own hits already checked against the context (``live(i)``: per view and
-    rule, does it apply to text i) and for whole tokens; the engine's ``_findings`` then
-    skips those checks."""
+    the rule's own hits already checked against the context (``live[text_context[i]]``:
+    per view and rule, does it apply to text i) and for whole tokens; the engine's
+    ``_findings`` then skips those checks."""
     columns = []  # per view: pattern ids, view code, starts, ends, original starts, ends
     for view, text, data, raw in scans:
         if not raw:
@@ -156,10 +157,8 @@ def hits(
     keep &= b_ends <= limits[np.minimum(which, len(limits) - 1)]
     # the rule's own words: does the rule apply here, and is the match a whole token?
     own = tables.kinds[ids] <= NEAR_B
-    owners = tables.owners[ids]
-    for i in np.unique(which[own & keep]).tolist():
-        these = own & (which == i)
-        keep[these] &= live(i)[view_codes[these], owners[these]]
+    context = text_context[np.minimum(which, len(limits) - 1)]
+    keep &= ~own | live[context, view_codes, tables.owners[ids]]
     token = _token_chars(normalised)
     left = np.maximum(b_starts - 1, 0)
     inside = (tables.latin_start[ids] & (b_starts > 0) & token[left] & token[b_starts]) | (

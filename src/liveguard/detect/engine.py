@@ -94,6 +94,7 @@ class Detector:
         self._owners = [p.owner for p in ruleset.patterns]
         self._lengths = [p.literal_bytes for p in ruleset.patterns]
         self._tables = bulk.Tables.of(ruleset)
+        self._yields = [bool(rule.yields_to) for rule in ruleset.rules]
         self._qualifies_list = [k in ("rule", "near_a") for k in self._kinds]
         self._context_list = [k in _CONTEXT_KINDS for k in self._kinds]
         self._latin_start = [p.latin_start for p in ruleset.patterns]
@@ -171,8 +172,12 @@ class Detector:
             return per_text, True
         # NumPy pays off on a long text's thousands of hits; a chat line has a handful
         if total > _ARRAYS_FROM:
-            live = lambda i: self._live_array(contexts[i])  # noqa: E731
-            return bulk.hits(self._tables, normalised, scans, ends, live), True
+            distinct: dict[int, int] = {}  # id of a context -> its row in ``live``
+            rows = [distinct.setdefault(id(context), len(distinct)) for context in contexts]
+            firsts = {row: context for row, context in zip(rows, contexts, strict=True)}
+            live = np.array([self._live_array(firsts[row]) for row in range(len(distinct))])
+            per_text = bulk.hits(self._tables, normalised, scans, ends, live, np.array(rows))
+            return per_text, True
         for hit in self._hits(normalised, scans):
             which = bisect_right(ends, hit[4])
             if hit[5] <= ends[which]:
@@ -240,19 +245,32 @@ class Detector:
             position += len(text) + 1
             ends.append(position)
         views = {"base": normalised.base, "compact": normalised.compact}
+        lives = self._lives(contexts)
         hits, checked = self._text_hits(normalised, ends, contexts)
         results = [
-            self._findings(
-                text_hits, normalised, views, contexts[i], ends[i] - len(texts[i]), checked
-            )
+            self._findings(text_hits, normalised, views, lives[i], ends[i] - len(texts[i]), checked)
             if text_hits
             else []
             for i, text_hits in enumerate(hits)
         ]
         if self._model_rules:
             spans = [(end - len(text), end) for text, end in zip(texts, ends, strict=True)]
-            self._add_model_findings(results, normalised, spans, contexts)
+            self._add_model_findings(results, normalised, spans, contexts, lives)
         return results
+
+    def _lives(self, contexts: list[Context]) -> list[dict[str, list[bool]]]:
+        """``_live`` of each text's context in both views; a batch's texts mostly share
+        one context object, looked up once."""
+        memo: dict[int, dict[str, list[bool]]] = {}
+        lives = []
+        for context in contexts:
+            live = memo.get(id(context))
+            if live is None:
+                live = memo[id(context)] = {
+                    view: self._live(context, view) for view in ("base", "compact")
+                }
+            lives.append(live)
+        return lives
 
     def _add_model_findings(
         self,
@@ -260,14 +278,15 @@ class Detector:
         normalised: normalize.Normalised,
         spans: list[tuple[int, int]],
         contexts: list[Context],
+        lives: list[dict[str, list[bool]]],
     ) -> None:
         """The classifier's findings for short texts, in categories no rule found; one
         vectorised pass over every text that needs it."""
         rules = self.ruleset.rules
         todo = []  # (text, the model rules it needs)
         for i, (start, end) in enumerate(spans):
-            found = {finding.rule.category for finding in results[i]}
-            live = self._live(contexts[i], "base")
+            found = {finding.rule.category for finding in results[i]} if results[i] else ()
+            live = lives[i]["base"]
             wanted = [
                 rules[index]
                 for index in self._model_rules
@@ -297,10 +316,12 @@ class Detector:
     ) -> list[Finding]:
         """Findings in a text already normalised (when one text is checked repeatedly)."""
         views = {"base": normalised.base, "compact": normalised.compact}
+        lives = self._lives([context])
         (hits,), checked = self._text_hits(normalised, [len(normalised.base)], [context])
-        findings = self._findings(hits, normalised, views, context, 0, checked) if hits else []
+        findings = self._findings(hits, normalised, views, lives[0], 0, checked) if hits else []
         if self._model_rules:
-            self._add_model_findings([findings], normalised, [(0, len(normalised.base))], [context])
+            spans = [(0, len(normalised.base))]
+            self._add_model_findings([findings], normalised, spans, [context], lives)
         return findings
 
     def _findings(
@@ -308,7 +329,7 @@ class Detector:
         hits: list[Hit],
         normalised: normalize.Normalised,
         views: dict[str, str],
-        context: Context,
+        live: dict[str, list[bool]],
         offset: int,
         checked: bool = False,
     ) -> list[Finding]:
@@ -320,7 +341,6 @@ class Detector:
         covers: list[tuple[int, int, str, int]] = []  # (start, end, kind, owner)
         near: dict[tuple[int, str], list[tuple[int, int]]] = {}
         warnings: dict[int, list[tuple[int, int]]] = {}  # rule index -> unless_near spans
-        live = {view: self._live(context, view) for view in views}
         base, original = normalised.base, normalised.original
         for pattern_id, view, start, end, b_start, b_end in hits:
             kind, owner = kinds[pattern_id], owners[pattern_id]
@@ -405,6 +425,8 @@ class Detector:
         phone number is personal data unless it is the seller's own in an invitation, and
         an invitation's number is someone else's when they are congratulated or named."""
         rules = self.ruleset.rules
+        if not any(self._yields[item[0][0]] for item in kept):
+            return kept
         decided = [item for item in kept if not rules[item[0][0]].yields_to]
         pending = [item for item in kept if rules[item[0][0]].yields_to]
         names = {name for item in decided for name in _names(rules[item[0][0]])}
