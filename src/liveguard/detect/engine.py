@@ -14,13 +14,12 @@ from dataclasses import dataclass
 import hyperscan
 import numpy as np
 
-from liveguard.detect import model, normalize, validators
+from liveguard.detect import bulk, model, normalize, validators
 from liveguard.detect.rulefile import Role, Source
 from liveguard.detect.ruleset import Rule, RuleSet
 from liveguard.detect.spans import (
     char_map,
     pairs,
-    to_chars,
     token_edge,
     warned,
 )
@@ -79,8 +78,6 @@ def applies(rule: Rule, context: Context) -> bool:
 _CONTEXT_KINDS = frozenset(("near_b", "unless", "unless_near"))  # matter only beside a hit
 
 
-_RULE, _NEAR_A, _NEAR_B, _UNLESS_NEAR = range(4)
-_LONGEST_SPAN = 200  # characters: no term or near-side match is longer
 _ARRAYS_FROM = 200  # raw hits in one text from which the NumPy path is faster
 
 
@@ -96,29 +93,14 @@ class Detector:
         self._kinds = [p.kind for p in ruleset.patterns]
         self._owners = [p.owner for p in ruleset.patterns]
         self._lengths = [p.literal_bytes for p in ruleset.patterns]
-        self._length_array = np.array(self._lengths, dtype=np.int64)
-        self._owner_array = np.array(self._owners, dtype=np.int64)
+        self._tables = bulk.Tables.of(ruleset)
+        self._yields = [bool(rule.yields_to) for rule in ruleset.rules]
         self._qualifies_list = [k in ("rule", "near_a") for k in self._kinds]
-        codes = {"rule": _RULE, "near_a": _NEAR_A, "near_b": _NEAR_B, "unless_near": _UNLESS_NEAR}
-        self._kind_codes = np.array([codes.get(k, -1) for k in self._kinds])
-        # how far apart (in characters, between starts) two hits can be and still pair:
-        # the rule's distance plus room for the longest words on either side
-        self._reach = np.array(
-            [
-                max(
-                    rule.spec.near.within if rule.spec.near else 0,
-                    rule.spec.unless_near.within if rule.spec.unless_near else 0,
-                )
-                + _LONGEST_SPAN
-                for rule in ruleset.rules
-            ]
-        )
         self._context_list = [k in _CONTEXT_KINDS for k in self._kinds]
-        self._qualifies = np.array(self._qualifies_list)
-        self._context = np.array(self._context_list)
         self._latin_start = [p.latin_start for p in ruleset.patterns]
         self._latin_end = [p.latin_end for p in ruleset.patterns]
         self._live_by_context: dict[tuple[Context, str], list[bool]] = {}
+        self._live_arrays: dict[Context, np.ndarray] = {}
         self._local = threading.local()
         self._model_rules = [i for i, rule in enumerate(ruleset.rules) if rule.spec.model]
         self.model = model.packaged() if self._model_rules else None
@@ -146,6 +128,15 @@ class Detector:
                 self._live_by_context[(context, view)] = live
         return live
 
+    def _live_array(self, context: Context) -> np.ndarray:
+        """``_live`` as an array: [view code (bulk.VIEWS), rule index]."""
+        live = self._live_arrays.get(context)
+        if live is None:
+            live = np.array([self._live(context, view) for view in bulk.VIEWS], dtype=bool)
+            if len(self._live_arrays) < 4096:
+                self._live_arrays[context] = live
+        return live
+
     def _scan(self, database, text: str) -> tuple[bytes, list[tuple[int, int, int]]]:
         """Hyperscan's reports (pattern id, from, to) over the UTF-8 bytes of ``text``."""
         data = text.encode("utf-8", "surrogatepass")
@@ -157,11 +148,8 @@ class Detector:
         )
         return data, raw
 
-    def _hits(self, normalised: normalize.Normalised) -> list[Hit]:
-        """Every hit in both views, with its span in the original text. A literal starts
-        its length before its end; a regex keeps its longest match from each start. Words
-        that matter only beside a hit (a near rule's second side, exceptions, allow-list
-        phrases) are dropped at once when nothing they could qualify was found."""
+    def _scans(self, normalised: normalize.Normalised) -> list:
+        """Hyperscan's reports over each view: (view, text, its UTF-8, reports)."""
         ruleset = self.ruleset
         compact = normalised.compact if normalised.kept is not None else normalised.base
         scans = [("compact", compact, *self._scan(ruleset.database, compact))]
@@ -169,12 +157,38 @@ class Detector:
             scans.append(
                 ("base", normalised.base, *self._scan(ruleset.base_database, normalised.base))
             )
+        return scans
+
+    def _text_hits(
+        self, normalised: normalize.Normalised, ends: list[int], contexts: list[Context]
+    ) -> tuple[list[list[Hit]], bool]:
+        """Each text's hits (text i ends at ``ends[i]``), and whether they were already
+        checked against the context and for whole tokens. A hit that runs across the
+        break into the next text is in neither."""
+        scans = self._scans(normalised)
         total = sum(len(raw) for *_, raw in scans)
+        per_text: list[list[Hit]] = [[] for _ in ends]
         if not total:
-            return []
+            return per_text, True
         # NumPy pays off on a long text's thousands of hits; a chat line has a handful
         if total > _ARRAYS_FROM:
-            return self._hits_as_arrays(normalised, scans)
+            distinct: dict[int, int] = {}  # id of a context -> its row in ``live``
+            rows = [distinct.setdefault(id(context), len(distinct)) for context in contexts]
+            firsts = {row: context for row, context in zip(rows, contexts, strict=True)}
+            live = np.array([self._live_array(firsts[row]) for row in range(len(distinct))])
+            per_text = bulk.hits(self._tables, normalised, scans, ends, live, np.array(rows))
+            return per_text, True
+        for hit in self._hits(normalised, scans):
+            which = bisect_right(ends, hit[4])
+            if hit[5] <= ends[which]:
+                per_text[which].append(hit)
+        return per_text, False
+
+    def _hits(self, normalised: normalize.Normalised, scans: list) -> list[Hit]:
+        """Every hit in both views, with its span in the original text. A literal starts
+        its length before its end; a regex keeps its longest match from each start. Words
+        that matter only beside a hit (a near rule's second side, exceptions, allow-list
+        phrases) are dropped at once when nothing they could qualify was found."""
         kinds_qualify, context, owners, lengths = (
             self._qualifies_list,
             self._context_list,
@@ -209,89 +223,6 @@ class Detector:
                 hits.append((i, view, start, end, b_start, b_end))
         return hits
 
-    def _hits_as_arrays(self, normalised: normalize.Normalised, scans: list) -> list[Hit]:
-        """``_hits`` for many hits at once, in NumPy."""
-        arrays = []
-        for view, text, data, raw in scans:
-            found = np.array(raw, dtype=np.int64).reshape(-1, 3)
-            lengths = self._length_array[found[:, 0]]
-            literal = lengths > 0
-            found[literal, 1] = found[literal, 2] - lengths[literal]
-            regex = found[~literal]
-            if len(regex) > 1:  # keep the longest match of each (pattern, start)
-                regex = regex[np.lexsort((-regex[:, 2], regex[:, 1], regex[:, 0]))]
-                first = np.ones(len(regex), dtype=bool)
-                first[1:] = (regex[1:, 0] != regex[:-1, 0]) | (regex[1:, 1] != regex[:-1, 1])
-                regex = regex[first]
-            arrays.append((view, text, data, np.concatenate((found[literal], regex))))
-        ids = np.concatenate([found[:, 0] for *_, found in arrays])
-        qualified = np.unique(self._owner_array[ids[self._qualifies[ids]]])
-        if not len(qualified):
-            return []
-        columns = []  # per view: pattern ids, view, starts, ends, original starts and ends
-        for view, text, data, found in arrays:
-            ids = found[:, 0]
-            found = found[~self._context[ids] | np.isin(self._owner_array[ids], qualified)]
-            if not len(found):
-                continue
-            starts, ends = to_chars(text, data, found[:, 1]), to_chars(text, data, found[:, 2])
-            if view == "compact" and normalised.kept is not None:
-                kept = normalised.kept
-                b_starts, b_ends = kept[starts], kept[ends - 1] + 1
-                # a regex with no separator inside: the base view has found it
-                fresh = (self._length_array[found[:, 0]] > 0) | (b_ends - b_starts != ends - starts)
-                found, starts, ends = found[fresh], starts[fresh], ends[fresh]
-                b_starts, b_ends = b_starts[fresh], b_ends[fresh]
-            else:
-                b_starts, b_ends = starts, ends
-            columns.append((found[:, 0], view, starts, ends, b_starts, b_ends))
-        if not columns:
-            return []
-        keep = self._near_something(
-            np.concatenate([c[0] for c in columns]), np.concatenate([c[4] for c in columns])
-        )
-        hits: list[Hit] = []
-        offset = 0
-        for ids, view, starts, ends, b_starts, b_ends in columns:
-            mask = keep[offset : offset + len(ids)]
-            offset += len(ids)
-            hits.extend(
-                zip(
-                    ids[mask].tolist(),
-                    [view] * int(mask.sum()),
-                    starts[mask].tolist(),
-                    ends[mask].tolist(),
-                    b_starts[mask].tolist(),
-                    b_ends[mask].tolist(),
-                    strict=True,
-                )
-            )
-        return hits
-
-    def _near_something(self, ids: np.ndarray, starts: np.ndarray) -> np.ndarray:
-        """Which hits to keep: a near rule's second side or a warning word only within
-        reach of a hit it could qualify (a long text has lure words everywhere, and phone
-        numbers in few places)."""
-        keep = np.ones(len(ids), dtype=bool)
-        owners = self._owner_array[ids]
-        kinds = self._kind_codes[ids]
-        for code, partners in ((_NEAR_B, (_NEAR_A,)), (_UNLESS_NEAR, (_RULE, _NEAR_A))):
-            for owner in np.unique(owners[kinds == code]):
-                these = (kinds == code) & (owners == owner)
-                anchors = np.sort(starts[np.isin(kinds, partners) & (owners == owner)])
-                if not len(anchors):
-                    keep[these] = False
-                    continue
-                reach = self._reach[owner]
-                position = starts[these]
-                after = np.searchsorted(anchors, position).clip(0, len(anchors) - 1)
-                before = (after - 1).clip(0)
-                nearest = np.minimum(
-                    np.abs(anchors[after] - position), np.abs(anchors[before] - position)
-                )
-                keep[these] = nearest <= reach
-        return keep
-
     def detect(self, text: str, context: Context = Context()) -> list[Finding]:
         return self.detect_many([text], [context])[0]
 
@@ -314,21 +245,32 @@ class Detector:
             position += len(text) + 1
             ends.append(position)
         views = {"base": normalised.base, "compact": normalised.compact}
-        hits: list[list[Hit]] = [[] for _ in texts]
-        for hit in self._hits(normalised):
-            which = bisect_right(ends, hit[4])
-            if hit[5] <= ends[which]:  # else it runs across the break into the next text
-                hits[which].append(hit)
+        lives = self._lives(contexts)
+        hits, checked = self._text_hits(normalised, ends, contexts)
         results = [
-            self._findings(text_hits, normalised, views, contexts[i], ends[i] - len(texts[i]))
+            self._findings(text_hits, normalised, views, lives[i], ends[i] - len(texts[i]), checked)
             if text_hits
             else []
             for i, text_hits in enumerate(hits)
         ]
         if self._model_rules:
             spans = [(end - len(text), end) for text, end in zip(texts, ends, strict=True)]
-            self._add_model_findings(results, normalised, spans, contexts)
+            self._add_model_findings(results, normalised, spans, contexts, lives)
         return results
+
+    def _lives(self, contexts: list[Context]) -> list[dict[str, list[bool]]]:
+        """``_live`` of each text's context in both views; a batch's texts mostly share
+        one context object, looked up once."""
+        memo: dict[int, dict[str, list[bool]]] = {}
+        lives = []
+        for context in contexts:
+            live = memo.get(id(context))
+            if live is None:
+                live = memo[id(context)] = {
+                    view: self._live(context, view) for view in ("base", "compact")
+                }
+            lives.append(live)
+        return lives
 
     def _add_model_findings(
         self,
@@ -336,14 +278,15 @@ class Detector:
         normalised: normalize.Normalised,
         spans: list[tuple[int, int]],
         contexts: list[Context],
+        lives: list[dict[str, list[bool]]],
     ) -> None:
         """The classifier's findings for short texts, in categories no rule found; one
         vectorised pass over every text that needs it."""
         rules = self.ruleset.rules
         todo = []  # (text, the model rules it needs)
         for i, (start, end) in enumerate(spans):
-            found = {finding.rule.category for finding in results[i]}
-            live = self._live(contexts[i], "base")
+            found = {finding.rule.category for finding in results[i]} if results[i] else ()
+            live = lives[i]["base"]
             wanted = [
                 rules[index]
                 for index in self._model_rules
@@ -373,10 +316,12 @@ class Detector:
     ) -> list[Finding]:
         """Findings in a text already normalised (when one text is checked repeatedly)."""
         views = {"base": normalised.base, "compact": normalised.compact}
-        hits = self._hits(normalised)
-        findings = self._findings(hits, normalised, views, context, 0) if hits else []
+        lives = self._lives([context])
+        (hits,), checked = self._text_hits(normalised, [len(normalised.base)], [context])
+        findings = self._findings(hits, normalised, views, lives[0], 0, checked) if hits else []
         if self._model_rules:
-            self._add_model_findings([findings], normalised, [(0, len(normalised.base))], [context])
+            spans = [(0, len(normalised.base))]
+            self._add_model_findings([findings], normalised, spans, [context], lives)
         return findings
 
     def _findings(
@@ -384,17 +329,18 @@ class Detector:
         hits: list[Hit],
         normalised: normalize.Normalised,
         views: dict[str, str],
-        context: Context,
+        live: dict[str, list[bool]],
         offset: int,
+        checked: bool = False,
     ) -> list[Finding]:
         """One text's findings from its hits; ``offset`` is where the text starts in a
-        joined batch, and findings are reported relative to it."""
+        joined batch, and findings are reported relative to it. ``checked``: the hits of
+        rules that do not apply, and matches inside a Latin word, are already gone."""
         rules, kinds, owners = self.ruleset.rules, self._kinds, self._owners
         candidates: dict[tuple[int, int, int], str] = {}
         covers: list[tuple[int, int, str, int]] = []  # (start, end, kind, owner)
         near: dict[tuple[int, str], list[tuple[int, int]]] = {}
         warnings: dict[int, list[tuple[int, int]]] = {}  # rule index -> unless_near spans
-        live = {view: self._live(context, view) for view in views}
         base, original = normalised.base, normalised.original
         for pattern_id, view, start, end, b_start, b_end in hits:
             kind, owner = kinds[pattern_id], owners[pattern_id]
@@ -404,24 +350,26 @@ class Detector:
             if kind == "unless_near":
                 warnings.setdefault(owner, []).append((b_start, b_end))
                 continue
-            if not live[view][owner]:
-                continue
             # "sb" inside "disburse": Latin letters and digits match whole tokens, judged
             # in the text as written (with its spaces), not in the compact view
-            if (
-                self._latin_start[pattern_id]
-                and b_start > 0
-                and token_edge(base, original, b_start - 1, b_start)
-            ) or (
-                self._latin_end[pattern_id]
-                and b_end < len(base)
-                and token_edge(base, original, b_end - 1, b_end)
+            if not checked and (
+                not live[view][owner]
+                or (
+                    self._latin_start[pattern_id]
+                    and b_start > 0
+                    and token_edge(base, original, b_start - 1, b_start)
+                )
+                or (
+                    self._latin_end[pattern_id]
+                    and b_end < len(base)
+                    and token_edge(base, original, b_end - 1, b_end)
+                )
             ):
                 continue
             matched = views[view][start:end]
             rule = rules[owner]
-            checked = kind == "rule" or not self._lengths[pattern_id]  # not a near word
-            if rule.validator and checked and not validators.check(rule.validator, matched):
+            validated = kind == "rule" or not self._lengths[pattern_id]  # not a near word
+            if rule.validator and validated and not validators.check(rule.validator, matched):
                 continue
             if kind != "rule":
                 near.setdefault((owner, kind), []).append((b_start, b_end))
@@ -477,6 +425,8 @@ class Detector:
         phone number is personal data unless it is the seller's own in an invitation, and
         an invitation's number is someone else's when they are congratulated or named."""
         rules = self.ruleset.rules
+        if not any(self._yields[item[0][0]] for item in kept):
+            return kept
         decided = [item for item in kept if not rules[item[0][0]].yields_to]
         pending = [item for item in kept if rules[item[0][0]].yields_to]
         names = {name for item in decided for name in _names(rules[item[0][0]])}

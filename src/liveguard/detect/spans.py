@@ -9,6 +9,7 @@ import numpy as np
 from liveguard.detect.ruleset import Rule
 
 SENTENCE_END = frozenset("。！？!?；;\n")
+_SENTENCE_END_CODES = np.array(sorted(map(ord, SENTENCE_END)), dtype=np.uint32)
 
 
 def gap_is_close(a: tuple[int, int], b: tuple[int, int], within: int, original: str) -> bool:
@@ -86,3 +87,13 @@ def char_map(text: str, data: bytes, found: list[tuple[int, int, int]]) -> dict[
         count += len(data[previous:offset].decode("utf-8", "surrogatepass"))
         chars[offset], previous = count, offset
     return chars
+
+
+def sentence_counts(original: str) -> np.ndarray:
+    """How many sentence ends stand before each offset (``len(original) + 1`` of them):
+    two spans with no sentence end between them have overlapping ranges of counts."""
+    codes = np.frombuffer(original.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    ends = np.isin(codes, _SENTENCE_END_CODES)
+    counts = np.zeros(len(codes) + 1, dtype=np.int64)
+    np.cumsum(ends, out=counts[1:])
+    return counts

@@ -1,0 +1,183 @@
+"""A long text's (or a batch's) thousands of hits, sorted out in NumPy.
+
+A 20,000-character document of chat has about 25 hits per 1,000 characters, most of them
+words that matter only beside another hit, or hits of rules that do not apply. Each of
+those costs a Python loop iteration in the engine; here whole arrays are filtered at once,
+and the engine's loop sees only what could become a finding.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from liveguard.detect import normalize
+from liveguard.detect.ruleset import RuleSet
+from liveguard.detect.spans import sentence_counts, to_chars
+
+RULE, NEAR_A, NEAR_B, UNLESS_NEAR, UNLESS, ALLOW = range(6)
+KIND_CODES = {
+    "rule": RULE,
+    "near_a": NEAR_A,
+    "near_b": NEAR_B,
+    "unless_near": UNLESS_NEAR,
+    "unless": UNLESS,
+    "allow": ALLOW,
+}
+VIEWS = ("compact", "base")
+_IDEOGRAPHS = (0x3400, 0x9FFF)  # as spans.token_edge
+
+
+@dataclass(frozen=True)
+class Tables:
+    """What the arrays need to know of each Hyperscan pattern id."""
+
+    lengths: np.ndarray  # UTF-8 length of a literal; 0 for a regex
+    owners: np.ndarray
+    kinds: np.ndarray  # KIND_CODES
+    latin_start: np.ndarray
+    latin_end: np.ndarray
+
+    @classmethod
+    def of(cls, ruleset: RuleSet) -> Tables:
+        patterns = ruleset.patterns
+        return cls(
+            lengths=np.array([p.literal_bytes for p in patterns], dtype=np.int64),
+            owners=np.array([p.owner for p in patterns], dtype=np.int64),
+            kinds=np.array([KIND_CODES[p.kind] for p in patterns], dtype=np.int64),
+            latin_start=np.array([p.latin_start for p in patterns], dtype=bool),
+            latin_end=np.array([p.latin_end for p in patterns], dtype=bool),
+        )
+
+
+def _found(tables: Tables, raw: list[tuple[int, int, int]]) -> np.ndarray:
+    """(pattern id, from, to) rows: a literal starts its length before its end; a regex
+    keeps its longest match from each start."""
+    flat = np.fromiter(itertools.chain.from_iterable(raw), dtype=np.int64, count=3 * len(raw))
+    found = flat.reshape(-1, 3)
+    lengths = tables.lengths[found[:, 0]]
+    literal = lengths > 0
+    found[literal, 1] = found[literal, 2] - lengths[literal]
+    regex = found[~literal]
+    if len(regex) > 1:
+        regex = regex[np.lexsort((-regex[:, 2], regex[:, 1], regex[:, 0]))]
+        first = np.ones(len(regex), dtype=bool)
+        first[1:] = (regex[1:, 0] != regex[:-1, 0]) | (regex[1:, 1] != regex[:-1, 1])
+        regex = regex[first]
+    return np.concatenate((found[literal], regex))
+
+
+def in_reach(
+    tables: Tables, ids: np.ndarray, starts: np.ndarray, ends: np.ndarray, original: str
+) -> np.ndarray:
+    """Which hits to keep: a word that works only beside another hit of its rule (the
+    two sides of a near rule, warning words, exceptions) only where such a hit shares
+    its sentence (a long text has lure words everywhere, and phone numbers in few
+    places). Two spans with no sentence end between them share a sentence count; a hit
+    that spans a sentence end keeps its rule's words everywhere."""
+    owners = tables.owners[ids]
+    kinds = tables.kinds[ids]
+    counts = sentence_counts(original)
+    sentence, wild = counts[starts], counts[starts] != counts[ends]
+    key = owners * (int(counts[-1]) + 1) + sentence
+    keep = np.ones(len(ids), dtype=bool)
+
+    def partnered(these: np.ndarray, partners: np.ndarray) -> np.ndarray:
+        return (
+            np.isin(key[these], key[partners])
+            | wild[these]
+            | np.isin(owners[these], owners[partners & wild])
+        )
+
+    near_a, near_b = kinds == NEAR_A, kinds == NEAR_B
+    keep[near_b] = partnered(near_b, near_a)
+    keep[near_a] = partnered(near_a, near_b & keep)
+    anchors = ((kinds == RULE) | near_a) & keep
+    for kind in (UNLESS_NEAR, UNLESS):
+        these = kinds == kind
+        keep[these] = partnered(these, anchors)
+    return keep
+
+
+def _token_chars(normalised: normalize.Normalised) -> np.ndarray:
+    """Per offset (and one past the end): a Latin letter or digit as written, the
+    characters a whole-token match must not run into (see spans.token_edge)."""
+    base = np.frombuffer(normalised.base.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    original = np.frombuffer(
+        normalised.original.encode("utf-32-le", "surrogatepass"), dtype=np.uint32
+    )
+    token = np.zeros(len(base) + 1, dtype=bool)
+    token[:-1] = (
+        ((base >= ord("0")) & (base <= ord("9")))
+        | ((base >= ord("a")) & (base <= ord("z")))
+        | ((base >= ord("A")) & (base <= ord("Z")))
+    ) & ~((original >= _IDEOGRAPHS[0]) & (original <= _IDEOGRAPHS[1]))
+    return token
+
+
+def hits(
+    tables: Tables,
+    normalised: normalize.Normalised,
+    scans: list,
+    text_ends: Sequence[int],
+    live: np.ndarray,
+    text_context: np.ndarray,
+) -> list[list[tuple]]:
+    """Each text's hits ``(pattern id, view, start, end, start, end in the original)``,
+    the rule's own hits already checked against the context (``live[text_context[i]]``:
+    per view and rule, does it apply to text i) and for whole tokens; the engine's
+    ``_findings`` then skips those checks."""
+    columns = []  # per view: pattern ids, view code, starts, ends, original starts, ends
+    for view, text, data, raw in scans:
+        if not raw:
+            continue
+        found = _found(tables, raw)
+        starts, ends = to_chars(text, data, found[:, 1]), to_chars(text, data, found[:, 2])
+        if view == "compact" and normalised.kept is not None:
+            kept = normalised.kept
+            b_starts, b_ends = kept[starts], kept[ends - 1] + 1
+            # a regex with no separator inside: the base view has found it
+            fresh = (tables.lengths[found[:, 0]] > 0) | (b_ends - b_starts != ends - starts)
+            found, starts, ends = found[fresh], starts[fresh], ends[fresh]
+            b_starts, b_ends = b_starts[fresh], b_ends[fresh]
+        else:
+            b_starts, b_ends = starts, ends
+        view_code = np.full(len(found), VIEWS.index(view), dtype=np.int64)
+        columns.append((found[:, 0], view_code, starts, ends, b_starts, b_ends))
+    ids, view_codes, starts, ends, b_starts, b_ends = (
+        np.concatenate([c[k] for c in columns]) for k in range(6)
+    )
+    keep = in_reach(tables, ids, b_starts, b_ends, normalised.original)
+    # which text each hit is in; one that runs across a break into the next is in none
+    limits = np.asarray(text_ends)
+    which = np.searchsorted(limits, b_starts, side="right")
+    keep &= b_ends <= limits[np.minimum(which, len(limits) - 1)]
+    # the rule's own words: does the rule apply here, and is the match a whole token?
+    own = tables.kinds[ids] <= NEAR_B
+    context = text_context[np.minimum(which, len(limits) - 1)]
+    keep &= ~own | live[context, view_codes, tables.owners[ids]]
+    token = _token_chars(normalised)
+    left = np.maximum(b_starts - 1, 0)
+    inside = (tables.latin_start[ids] & (b_starts > 0) & token[left] & token[b_starts]) | (
+        tables.latin_end[ids] & token[b_ends - 1] & token[b_ends]
+    )
+    keep &= ~(own & inside)
+    chosen = np.flatnonzero(keep)
+    chosen = chosen[np.argsort(which[chosen], kind="stable")]
+    rows = zip(
+        ids[chosen].tolist(),
+        [VIEWS[v] for v in view_codes[chosen].tolist()],
+        starts[chosen].tolist(),
+        ends[chosen].tolist(),
+        b_starts[chosen].tolist(),
+        b_ends[chosen].tolist(),
+        strict=True,
+    )
+    per_text: list[list[tuple]] = [[] for _ in text_ends]
+    texts = which[chosen].tolist()
+    for text, group in itertools.groupby(zip(texts, rows, strict=True), key=lambda r: r[0]):
+        per_text[text] = [row for _, row in group]
+    return per_text
