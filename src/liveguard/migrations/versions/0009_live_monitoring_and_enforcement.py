@@ -3,7 +3,7 @@
 Events stored before this revision keep no client event id (NULL never collides).
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-04 20:24:06.947810
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import liveguard.db
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """trade: orders, their status changes, delivery promises and broken promises
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 Create Date: 2026-12-04 20:24:35
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import liveguard.db
 
 revision = "0010"
-down_revision = "0007"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
