@@ -6,7 +6,7 @@ and everything it sets off land together or not at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -22,9 +22,6 @@ class SampleActed:
 
     sample: SampleResult
     pulled: ListingReview | None = None  # the review that took the listing off sale
-    # What the lead's connections did (filled in once trade and cases are wired in):
-    buyers_told: int = 0
-    cases_opened: list[int] = field(default_factory=list)
 
 
 def record_sample(
@@ -56,11 +53,11 @@ def act_on_failed_sample(
       4. buyers of the same batch: ``trade`` finds the orders of ``sample.listing_id``
          whose goods came from ``sample.batch`` (every order of the listing when the batch
          is unknown, or since ``sample.production_date``) and tells each buyer, with the
-         ledger item ``sample.ledger_seq`` to cite; set ``buyers_told``;
+         ledger item ``sample.ledger_seq`` to cite (add what was done to ``SampleActed``);
       5. a case per order: ``cases_flows.open_automatic(db_session=..., kind=
          "failed_sample", order_id=..., consumer_id=..., summary=<the pull's reason>,
          facts={"sample_id": sample.id, "listing_id": ..., "batch": ...}, now=now)``
-         (idempotent per kind and order); append the case ids to ``cases_opened``;
+         (idempotent per kind and order);
       6. credit: ``catalog_service.failed_samples(db_session=..., since=...)`` lists
          every failed result by listing, merchant and batch, for the merchant's score.
     All of it in this same transaction, so the result is never stored without its effects.

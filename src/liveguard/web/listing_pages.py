@@ -17,13 +17,14 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from liveguard.auth import service as auth_service
 from liveguard.auth.models import PrincipalKind, TokenKind
 from liveguard.auth.service import Principal
 from liveguard.catalog import flows, public, review, review_rules, sampling, service
 from liveguard.catalog.models import SampleKind, SampleOutcome
-from liveguard.catalog.schemas import DecisionIn, SampleCreate, StaffDecision
+from liveguard.catalog.schemas import AppealIn, DecisionIn, SampleCreate, StaffDecision
 from liveguard.catalog.views import Now
 from liveguard.clock import CHINA
 from liveguard.errors import Forbidden, LiveGuardError, NotAuthenticated
@@ -242,7 +243,7 @@ def merchant_login(
     return session_redirect(MERCHANT_HOME, session, settings)
 
 
-def merchant_rows(*, db_session: Any, merchant_id: int) -> list[dict[str, Any]]:
+def merchant_rows(*, db_session: Session, merchant_id: int) -> list[dict[str, Any]]:
     """Each listing of a merchant with its latest review, open appeal and sampling results."""
     rows = []
     for listing in service.get_all(db_session=db_session, merchant_id=merchant_id):
@@ -296,14 +297,16 @@ def merchant_appeal(
     listing = service.get(db_session=db_session, listing_id=listing_id)
     if listing.merchant_id != merchant.id:
         raise Forbidden("a merchant can appeal only its own listings")
-    words = statement.strip()
-    if len(words) < 5:
-        return back_with(MERCHANT_HOME, error="申诉理由至少 5 个字 the reason needs 5 characters")
+    try:
+        appeal_in = AppealIn(statement=statement)
+    except ValidationError:
+        words = "申诉理由需 5 至 5000 字 the reason needs 5 to 5,000 characters"
+        return back_with(MERCHANT_HOME, error=words)
     return decide_and_return(
         lambda: service.appeal(
             db_session=db_session,
             listing=listing,
-            statement=words,
+            statement=appeal_in.statement,
             now=now,
             actor=f"merchant:{merchant.id}",
         ),
