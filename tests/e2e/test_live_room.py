@@ -249,3 +249,21 @@ def test_a_caption_on_screen_is_read_and_its_finding_marked_on_the_line(
     [row] = api.call("GET", f"/api/sessions/{session_id}/timeline")["events"]
     assert {f["source"] for f in row["findings"]} == {"screen"}
     staff.context.close()
+
+
+def test_the_room_list_raises_a_rooms_risk_as_findings_arrive(
+    browser: Browser, demo_server: str, api: Api
+) -> None:
+    session_id = new_session(api, "E2E 风险排序")
+    staff = staff_page(browser, demo_server)
+    staff.goto("/console/live")
+    row = staff.locator(f"tr[data-session='{session_id}']")
+    expect(row.get_by_test_id("risk")).to_have_text("0.0")
+    spoken = event(
+        "utterance", speaker_role="anchor", text=SPOKEN, data={"start_ms": 0, "end_ms": 1}
+    )
+    post_events(api, session_id, [spoken])
+    # no reload: the list polls the rooms API every 3 s
+    expect(row.get_by_test_id("risk")).not_to_have_text("0.0", timeout=PAGE_TIMEOUT_MS)
+    expect(row.get_by_test_id("open-findings")).not_to_have_text("0")
+    staff.context.close()
