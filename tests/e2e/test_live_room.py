@@ -3,8 +3,10 @@ chromium on the viewers' page (the warning banner arrives without a reload) and 
 staff room page (findings marked on their exact spans, the frame's decoded QR code), and
 every item found again in the evidence ledger through its API.
 
-Each test opens its own live session on the demo's platform, anchor and merchant, so
-nothing here depends on, or changes, what the other browser tests look at.
+Each test opens its own live session on the demo's platform, anchor and merchant (and S3
+its own listing), so nothing here depends on what the other browser tests do. It adds
+sessions and a listing, which would change the home page's counts: file order runs it
+after test_demo_console.py.
 """
 
 from __future__ import annotations
@@ -185,12 +187,21 @@ def test_s3_a_listing_changed_mid_stream_is_flagged_on_the_room_page(
     staff = staff_page(browser, demo_server)
     staff.goto(f"/console/live/{session_id}")
     expect(staff.get_by_test_id("stream-state")).to_have_text("live")
-    # a listing with free shipping (not the jacket S1 shows) turned, while on show, into a
-    # "1 cent" item whose shipping is raised to 999 yuan
-    listing = next(
-        item
-        for item in api.call("GET", "/api/listings")
-        if item["shipping_fee_fen"] == 0 and not item["title"].startswith("冬季加厚")
+    # a "1 cent" fan-benefit item of the demo's welfare shop, made for this test with free
+    # shipping, whose shipping is raised to 999 yuan while it is on show
+    welfare = next(i for i in api.call("GET", "/api/listings") if i["title"].startswith("粉丝福利"))
+    listing = api.call(
+        "POST",
+        "/api/listings",
+        {
+            "merchant_id": welfare["merchant_id"],
+            "title": "粉丝福利 1分钱 E2E",
+            "category": welfare["category"],
+            "price_fen": 1,
+            "shipping_fee_fen": 0,
+            "stock": 100,
+            "description": "拍下即发。",
+        },
     )
     post_events(
         api,
@@ -201,7 +212,7 @@ def test_s3_a_listing_changed_mid_stream_is_flagged_on_the_room_page(
                 "listing_changed",
                 data={
                     "listing_id": listing["id"],
-                    "changes": {"price_fen": 1, "shipping_fee_fen": 99900},
+                    "changes": {"shipping_fee_fen": 99900},
                 },
             ),
         ],
@@ -248,4 +259,22 @@ def test_a_caption_on_screen_is_read_and_its_finding_marked_on_the_line(
     expect(line.get_by_test_id("finding-span").first).to_be_visible()
     [row] = api.call("GET", f"/api/sessions/{session_id}/timeline")["events"]
     assert {f["source"] for f in row["findings"]} == {"screen"}
+    staff.context.close()
+
+
+def test_the_room_list_raises_a_rooms_risk_as_findings_arrive(
+    browser: Browser, demo_server: str, api: Api
+) -> None:
+    session_id = new_session(api, "E2E 风险排序")
+    staff = staff_page(browser, demo_server)
+    staff.goto("/console/live")
+    row = staff.locator(f"tr[data-session='{session_id}']")
+    expect(row.get_by_test_id("risk")).to_have_text("0.0")
+    spoken = event(
+        "utterance", speaker_role="anchor", text=SPOKEN, data={"start_ms": 0, "end_ms": 1}
+    )
+    post_events(api, session_id, [spoken])
+    # no reload: the list polls the rooms API every 3 s
+    expect(row.get_by_test_id("risk")).not_to_have_text("0.0", timeout=PAGE_TIMEOUT_MS)
+    expect(row.get_by_test_id("open-findings")).not_to_have_text("0")
     staff.context.close()

@@ -33,65 +33,88 @@ def apply_policy(
     now: datetime,
 ) -> list[EnforcementAction]:
     """The actions policy calls for on newly stored findings, taken and recorded."""
-    if not findings:
-        return []
-    categories = {f.category for f in findings}
-    repeats = live_service.open_finding_counts(
-        db_session=db_session, session_id=live_session.id, categories=categories
-    )
-    # the batch's findings are flushed already: number them in order from those before
-    before = {c: repeats.get(c, 0) - n for c, n in Counter(f.category for f in findings).items()}
-    so_far: Counter[str] = Counter()
+    groups = [(live_session, findings)]
+    return apply_policy_many(db_session=db_session, groups=groups, now=now).get(live_session.id, [])
+
+
+def apply_policy_many(
+    *,
+    db_session: Session,
+    groups: Sequence[tuple[LiveSession, Sequence[LiveFinding]]],
+    now: datetime,
+) -> dict[int, list[EnforcementAction]]:
+    """``apply_policy`` for several rooms: three queries and one ledger append in all."""
+    groups = [(live_session, findings) for live_session, findings in groups if findings]
+    if not groups:
+        return {}
+    ids = [live_session.id for live_session, _ in groups]
+    repeats = live_service.open_finding_counts(db_session=db_session, session_ids=ids)
     history = live_service.anchor_history(
-        db_session=db_session,
-        anchor_id=live_session.anchor_id,
-        before_session=live_session.id,
-        categories=categories,
+        db_session=db_session, anchor_ids={s.anchor_id for s, _ in groups}
     )
     # Room-wide actions are taken once per room: one banner of a kind, one suspension,
     # one escalation per policy; notes and messages to the anchor go with each finding.
     taken = {
-        (a.kind, a.text if a.kind is ActionKind.viewer_warning else a.policy)
-        for a in get_actions(db_session=db_session, session_id=live_session.id)
-    }
-    actions = []
-    for finding in findings:
-        so_far[finding.category] += 1
-        for decision in policies.decide(
-            rule=finding.rule,
-            category=finding.category,
-            severity=finding.severity,
-            quote=finding.quote,
-            repeat=before[finding.category] + so_far[finding.category],
-            history=history.get(finding.category, 0),
-        ):
-            if decision.kind in ONCE_PER_ROOM:
-                key = (
-                    decision.kind,
-                    decision.text
-                    if decision.kind is ActionKind.viewer_warning
-                    else decision.policy.id,
-                )
-                if key in taken:
-                    continue
-                taken.add(key)
-            reason = f"{decision.policy.id}: {finding.rule} ({finding.severity})"
-            actions.append(
-                _take(
-                    db_session=db_session,
-                    live_session=live_session,
-                    kind=decision.kind,
-                    reason=reason,
-                    text=decision.text,
-                    finding=finding,
-                    policy=decision.policy.id,
-                    listing_id=finding.listing_id,
-                    actor=POLICY_ACTOR,
-                    now=now,
-                )
+        (a.session_id, a.kind, a.text if a.kind is ActionKind.viewer_warning else a.policy)
+        for a in db_session.scalars(
+            select(EnforcementAction).where(
+                EnforcementAction.session_id.in_(ids),
+                EnforcementAction.kind.in_(list(ONCE_PER_ROOM)),
             )
-    _record(db_session=db_session, live_session=live_session, actions=actions, now=now)
-    return actions
+        )
+    }
+    done: dict[int, list[EnforcementAction]] = {}
+    for live_session, findings in groups:
+        sid = live_session.id
+        # the batch's findings are flushed already: number them in order from those before
+        mine = Counter(f.category for f in findings)
+        before = {c: repeats.get((sid, c), 0) - n for c, n in mine.items()}
+        so_far: Counter[str] = Counter()
+        actions = done.setdefault(sid, [])
+        for finding in findings:
+            so_far[finding.category] += 1
+            # other sessions of the anchor with an open finding of the category (this one
+            # has one: the finding itself)
+            earlier = history.get((live_session.anchor_id, finding.category), 1) - 1
+            for decision in policies.decide(
+                rule=finding.rule,
+                category=finding.category,
+                severity=finding.severity,
+                quote=finding.quote,
+                repeat=before[finding.category] + so_far[finding.category],
+                history=earlier,
+            ):
+                if decision.kind in ONCE_PER_ROOM:
+                    text_or_policy = (
+                        decision.text
+                        if decision.kind is ActionKind.viewer_warning
+                        else decision.policy.id
+                    )
+                    if (sid, decision.kind, text_or_policy) in taken:
+                        continue
+                    taken.add((sid, decision.kind, text_or_policy))
+                actions.append(
+                    _take(
+                        db_session=db_session,
+                        live_session=live_session,
+                        kind=decision.kind,
+                        reason=f"{decision.policy.id}: {finding.rule} ({finding.severity})",
+                        text=decision.text,
+                        finding=finding,
+                        policy=decision.policy.id,
+                        listing_id=finding.listing_id,
+                        actor=POLICY_ACTOR,
+                        now=now,
+                    )
+                )
+    sessions = {live_session.id: live_session for live_session, _ in groups}
+    _record(
+        db_session=db_session,
+        sessions=sessions,
+        actions=[a for actions in done.values() for a in actions],
+        now=now,
+    )
+    return done
 
 
 def act(
@@ -124,7 +147,9 @@ def act(
         now=now,
         strict=True,
     )
-    _record(db_session=db_session, live_session=live_session, actions=[action], now=now)
+    _record(
+        db_session=db_session, sessions={live_session.id: live_session}, actions=[action], now=now
+    )
     return action
 
 
@@ -149,7 +174,9 @@ def dismiss(
         actor=actor,
         now=now,
     )
-    _record(db_session=db_session, live_session=live_session, actions=[action], now=now)
+    _record(
+        db_session=db_session, sessions={live_session.id: live_session}, actions=[action], now=now
+    )
     return action
 
 
@@ -197,7 +224,7 @@ def _take(
 def _record(
     *,
     db_session: Session,
-    live_session: LiveSession,
+    sessions: dict[int, LiveSession],
     actions: Sequence[EnforcementAction],
     now: datetime,
 ) -> None:
@@ -208,8 +235,8 @@ def _record(
         RecordIn(
             kind=RecordKind.warning if a.kind is ActionKind.viewer_warning else RecordKind.action,
             occurred_at=now,
-            where=live_service.ledger_where(live_session),
-            who={"anchor_id": live_session.anchor_id, "actor": a.actor},
+            where=live_service.ledger_where(sessions[a.session_id]),
+            who={"anchor_id": sessions[a.session_id].anchor_id, "actor": a.actor},
             data={
                 "action_id": a.id,
                 "action": a.kind.value,

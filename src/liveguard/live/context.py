@@ -4,6 +4,8 @@ by event, so a batch costs a few queries, not a few per event."""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -18,6 +20,9 @@ from liveguard.live.models import EventKind, LiveEvent, LiveSession
 if TYPE_CHECKING:
     from liveguard.catalog.models import Listing
 
+MAX_KEPT = 10_000  # rooms whose state a process keeps between batches
+_KEPT: OrderedDict[int, RoomState] = OrderedDict()
+_LOCK = threading.Lock()
 COUNTER_LOOKBACK = 50  # recent counters events read to find the latest stock and sales
 PRICE_FIELDS = ("title", "description", "price_fen", "original_price_fen", "shipping_fee_fen")
 
@@ -35,9 +40,39 @@ class RoomState:
     # listing fields changed during the stream (the catalog keeps its own copy)
     changed: dict[int, dict[str, Any]] = field(default_factory=dict)
     prices: dict[int, list[tuple[datetime, int]]] = field(default_factory=dict)
-    # this batch's chat lines and orders, for the traffic check: (when, kind)
-    activity: list[tuple[datetime, EventKind]] = field(default_factory=list)
+    last_pk: int | None = None  # the row id of the last event this state has taken in
     _listings: dict[int, Listing | None] = field(default_factory=dict)
+    _categories: dict[int, str | None] = field(default_factory=dict)
+
+    @classmethod
+    def resume(
+        cls,
+        *,
+        db_session: Session,
+        live_session: LiveSession,
+        first: LiveEvent,
+        previous_pk: int | None,
+    ) -> RoomState:
+        """The state this process kept after the session's last batch, if nothing was
+        stored in the session since (``previous_pk`` is the row id of the session's last
+        event before ``first``); else loaded afresh. A rolled-back batch never matches:
+        its row ids are gone (SQLite) or skipped (PostgreSQL's sequences)."""
+        with _LOCK:
+            kept = _KEPT.get(live_session.id)
+        if kept is not None and previous_pk is not None and kept.last_pk == previous_pk:
+            kept.db_session, kept.live_session = db_session, live_session
+            kept._listings.clear()  # ORM rows belong to the session that loaded them
+            return kept
+        return cls.load(db_session=db_session, live_session=live_session, before=first)
+
+    def keep(self, last_pk: int) -> None:
+        """Keep the state for the session's next batch in this process."""
+        self.last_pk = last_pk
+        with _LOCK:
+            _KEPT[self.live_session.id] = self
+            _KEPT.move_to_end(self.live_session.id)
+            while len(_KEPT) > MAX_KEPT:
+                _KEPT.popitem(last=False)
 
     @classmethod
     def load(
@@ -87,8 +122,6 @@ class RoomState:
             self.listing_id = None
         elif kind is EventKind.counters:
             self._count(event.seq, event.data)
-        elif kind in (EventKind.chat, EventKind.order):
-            self.activity.append((event.occurred_at, kind))
 
     def _count(self, seq: int, data: dict[str, Any]) -> None:
         which = data.get("listing_id")
@@ -113,8 +146,12 @@ class RoomState:
 
     @property
     def category(self) -> str | None:
-        listing = self.listing()
-        return listing.category if listing is not None else None
+        if self.listing_id is None:
+            return None
+        if self.listing_id not in self._categories:  # a listing's category does not change
+            listing = self.listing()
+            self._categories[self.listing_id] = listing.category if listing else None
+        return self._categories[self.listing_id]
 
     def listing_fields(self, listing: Listing) -> dict[str, Any]:
         """The listing's price fields as the room last showed them."""

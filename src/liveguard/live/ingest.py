@@ -11,7 +11,7 @@ which makes every channel's redelivery harmless.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from liveguard.blobs import BlobStore
 from liveguard.db import transaction
-from liveguard.errors import NotFound
 from liveguard.evidence import service as ledger
 from liveguard.evidence.schemas import RecordIn, RecordKind
 from liveguard.live import monitor, service
@@ -101,85 +100,147 @@ def ingest(
     now: datetime,
 ) -> Outcome:
     """Validate, store, record in the ledger and monitor a batch of events (no commit)."""
-    outcome = Outcome(live_session.id)
-    parsed: list[tuple[int, Any]] = []
-    for index, raw in enumerate(raw_events):
-        event, problem = parse(raw)
-        if problem is not None:
-            event_id = raw.get("event_id") if isinstance(raw, dict) else None
-            event_id = event_id if isinstance(event_id, str) else None
-            outcome.refused.append(
-                Refused(index=index, event_id=event_id, reason=problem[0], detail=problem[1])
-            )
-            refuse(
-                db_session=db_session,
-                session_id=live_session.id,
-                channel=channel,
-                reason=problem[0],
-                detail=problem[1],
-                event_id=event_id,
-                now=now,
-            )
-        else:
-            parsed.append((index, event))
-    if not parsed:
-        db_session.flush()
-        return outcome
-    # One writer per session at a time (a row lock on PostgreSQL; SQLite writes one at a time).
-    db_session.execute(
-        select(LiveSession.id).where(LiveSession.id == live_session.id).with_for_update()
+    groups = [(live_session, raw_events)]
+    outcomes = ingest_many(
+        db_session=db_session, groups=groups, channel=channel, blobs=blobs, now=now
     )
-    stored = _stored(db_session, live_session.id, [e.event_id for _, e in parsed])
-    last = db_session.scalar(
-        select(func.max(LiveEvent.seq)).where(LiveEvent.session_id == live_session.id)
-    )
-    rows: list[LiveEvent] = []
-    images: dict[str, bytes] = {}  # frames by blob hash, for the monitor to read
-    fresh: dict[int, LiveEvent] = {}  # by the event's index in the batch
-    for index, event in parsed:
-        if event.event_id in stored:
-            continue
-        row = _row(live_session.id, (last or 0) + len(rows) + 1, event, blobs, images)
-        stored[event.event_id] = (row.seq, None)
-        rows.append(row)
-        fresh[index] = row
-    if rows:
-        appended = ledger.append(
-            db_session=db_session, records=[_evidence(live_session, r) for r in rows], now=now
+    return outcomes[live_session.id]
+
+
+def ingest_many(
+    *,
+    db_session: Session,
+    groups: Sequence[tuple[LiveSession, Sequence[object]]],
+    channel: str,
+    blobs: BlobStore,
+    now: datetime,
+) -> dict[int, Outcome]:
+    """``ingest`` for several sessions at once: a few queries, one ledger append and one
+    detector call for the whole batch, whatever the number of rooms (no commit)."""
+    outcomes = {live_session.id: Outcome(live_session.id) for live_session, _ in groups}
+    parsed: dict[int, list[tuple[int, Any]]] = {}
+    for live_session, raw_events in groups:
+        parsed[live_session.id] = _parse_all(
+            db_session, live_session.id, raw_events, outcomes[live_session.id], channel, now
         )
+    ids = sorted(sid for sid, events in parsed.items() if events)
+    if not ids:
+        db_session.flush()
+        return outcomes
+    # One writer per session at a time (row locks on PostgreSQL, taken in id order so two
+    # writers with overlapping batches queue instead of deadlocking; SQLite writes alone).
+    db_session.execute(
+        select(LiveSession.id)
+        .where(LiveSession.id.in_(ids))
+        .order_by(LiveSession.id)
+        .with_for_update()
+    )
+    stored = _stored(db_session, ids, [e.event_id for sid in ids for _, e in parsed[sid]])
+    lasts = _lasts(db_session, ids)
+    sessions = {live_session.id: live_session for live_session, _ in groups}
+    images: dict[str, bytes] = {}  # frames by blob hash, for the monitor to read
+    rows: list[LiveEvent] = []
+    fresh: dict[int, dict[int, LiveEvent]] = {sid: {} for sid in ids}  # by index in batch
+    for sid in ids:
+        seq = lasts.get(sid, (0, None))[0]
+        for index, event in parsed[sid]:
+            if (sid, event.event_id) in stored:
+                continue
+            seq += 1
+            row = _row(sid, seq, event, blobs, images)
+            stored[(sid, event.event_id)] = (seq, None)
+            rows.append(row)
+            fresh[sid][index] = row
+    if rows:
+        records = [_evidence(sessions[r.session_id], r) for r in rows]
+        appended = ledger.append(db_session=db_session, records=records, now=now)
         for row, item in zip(rows, appended, strict=True):
             row.ledger_seq = item.seq
         db_session.add_all(rows)
         db_session.flush()
-    result = monitor.run(
-        db_session=db_session, live_session=live_session, events=rows, now=now, images=images
+    results = monitor.run_many(
+        db_session=db_session,
+        groups=[
+            (sessions[sid], list(fresh[sid].values()), lasts.get(sid, (0, None))[1]) for sid in ids
+        ],
+        now=now,
+        images=images,
     )
     found = _finding_counts(db_session, [pk for _, pk in stored.values() if pk is not None])
-    for index, event in parsed:
-        seq, pk = stored[event.event_id]
-        new = fresh.get(index)
-        count = result.counts.get(new.id, 0) if new is not None else found.get(pk or 0, 0)
-        outcome.accepted.append(
-            Accepted(
-                index=index, event_id=event.event_id, seq=seq, duplicate=new is None, findings=count
+    for sid in ids:
+        outcome, result = outcomes[sid], results[sid]
+        for index, event in parsed[sid]:
+            seq, pk = stored[(sid, event.event_id)]
+            new = fresh[sid].get(index)
+            count = result.counts.get(new.id, 0) if new is not None else found.get(pk or 0, 0)
+            outcome.accepted.append(
+                Accepted(
+                    index=index,
+                    event_id=event.event_id,
+                    seq=seq,
+                    duplicate=new is None,
+                    findings=count,
+                )
             )
-        )
-    outcome.warnings = result.warnings
-    outcome.actions = len(result.actions)
+        outcome.accepted.sort(key=lambda accepted: accepted.index)
+        outcome.warnings = result.warnings
+        outcome.actions = len(result.actions)
     db_session.flush()
-    return outcome
+    return outcomes
+
+
+def _parse_all(
+    db_session: Session,
+    session_id: int,
+    raw_events: Sequence[object],
+    outcome: Outcome,
+    channel: str,
+    now: datetime,
+) -> list[tuple[int, Any]]:
+    """The events that validate, by index; the others refused and counted."""
+    parsed = []
+    for index, raw in enumerate(raw_events):
+        event, problem = parse(raw)
+        if problem is None:
+            parsed.append((index, event))
+            continue
+        event_id = raw.get("event_id") if isinstance(raw, dict) else None
+        event_id = event_id if isinstance(event_id, str) else None
+        outcome.refused.append(
+            Refused(index=index, event_id=event_id, reason=problem[0], detail=problem[1])
+        )
+        refuse(
+            db_session=db_session,
+            session_id=session_id,
+            channel=channel,
+            reason=problem[0],
+            detail=problem[1],
+            event_id=event_id,
+            now=now,
+        )
+    return parsed
 
 
 def _stored(
-    db_session: Session, session_id: int, event_ids: list[str]
-) -> dict[str, tuple[int, int | None]]:
-    """Event ids already stored in the session: (seq, row id)."""
+    db_session: Session, session_ids: list[int], event_ids: list[str]
+) -> dict[tuple[int, str], tuple[int, int | None]]:
+    """Event ids already stored in these sessions: (session, event id) -> (seq, row id)."""
     rows = db_session.execute(
-        select(LiveEvent.event_id, LiveEvent.seq, LiveEvent.id).where(
-            LiveEvent.session_id == session_id, LiveEvent.event_id.in_(set(event_ids))
+        select(LiveEvent.session_id, LiveEvent.event_id, LiveEvent.seq, LiveEvent.id).where(
+            LiveEvent.session_id.in_(session_ids), LiveEvent.event_id.in_(set(event_ids))
         )
     ).all()
-    return {event_id: (seq, pk) for event_id, seq, pk in rows}
+    return {(sid, event_id): (seq, pk) for sid, event_id, seq, pk in rows}
+
+
+def _lasts(db_session: Session, session_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Each session's last sequence number and last event row id (both only grow)."""
+    rows = db_session.execute(
+        select(LiveEvent.session_id, func.max(LiveEvent.seq), func.max(LiveEvent.id))
+        .where(LiveEvent.session_id.in_(session_ids))
+        .group_by(LiveEvent.session_id)
+    ).all()
+    return {sid: (int(seq), int(pk)) for sid, seq, pk in rows}
 
 
 def _finding_counts(db_session: Session, event_pks: list[int]) -> dict[int, int]:
@@ -260,35 +321,65 @@ def ingest_committed(
     now: datetime,
 ) -> Outcome:
     """``ingest`` in a transaction of its own, committed before it returns: what the
-    WebSocket and the NATS worker acknowledge. An unknown session is refused and counted."""
+    WebSocket acknowledges. An unknown session is refused and counted."""
+    groups = {session_id: raw_events}
+    return ingest_batch(
+        session_factory=session_factory, groups=groups, channel=channel, blobs=blobs, now=now
+    )[session_id]
+
+
+def ingest_batch(
+    *,
+    session_factory: sessionmaker[Session],
+    groups: Mapping[int, Sequence[object]],
+    channel: str,
+    blobs: BlobStore,
+    now: datetime,
+) -> dict[int, Outcome]:
+    """Several sessions' events in one transaction, committed before it returns (what a
+    NATS worker acknowledges). One commit a batch, not one a session: the commit is the
+    dearest step on either database."""
+    outcomes = {}
     with transaction(session_factory) as db_session:
-        try:
-            live_session = service.get(db_session=db_session, session_id=session_id)
-        except NotFound as error:
-            outcome = Outcome(session_id)
-            for index, raw in enumerate(raw_events):
-                event_id = raw.get("event_id") if isinstance(raw, dict) else None
-                event_id = event_id if isinstance(event_id, str) else None
-                outcome.refused.append(
-                    Refused(
-                        index=index, event_id=event_id, reason="unknown_session", detail=str(error)
-                    )
+        # Lock the batch's sessions up front, in id order: two workers with overlapping
+        # batches then queue on the first shared session instead of deadlocking.
+        found = db_session.scalars(
+            select(LiveSession)
+            .where(LiveSession.id.in_(list(groups)))
+            .order_by(LiveSession.id)
+            .with_for_update()
+        ).all()
+        sessions = {s.id: s for s in found}
+        for session_id, raw_events in groups.items():
+            if session_id not in sessions:
+                outcomes[session_id] = _unknown_session(
+                    db_session, session_id, raw_events, channel, now
                 )
-                refuse(
-                    db_session=db_session,
-                    session_id=None,
-                    channel=channel,
-                    reason="unknown_session",
-                    detail=str(error),
-                    event_id=event_id,
-                    now=now,
-                )
-            return outcome
-        return ingest(
+        known = [(sessions[sid], raw) for sid, raw in groups.items() if sid in sessions]
+        outcomes.update(
+            ingest_many(db_session=db_session, groups=known, channel=channel, blobs=blobs, now=now)
+        )
+    return outcomes
+
+
+def _unknown_session(
+    db_session: Session, session_id: int, raw_events: Sequence[object], channel: str, now: datetime
+) -> Outcome:
+    detail = f"live session {session_id} does not exist"
+    outcome = Outcome(session_id)
+    for index, raw in enumerate(raw_events):
+        event_id = raw.get("event_id") if isinstance(raw, dict) else None
+        event_id = event_id if isinstance(event_id, str) else None
+        outcome.refused.append(
+            Refused(index=index, event_id=event_id, reason="unknown_session", detail=detail)
+        )
+        refuse(
             db_session=db_session,
-            live_session=live_session,
-            raw_events=raw_events,
+            session_id=None,
             channel=channel,
-            blobs=blobs,
+            reason="unknown_session",
+            detail=detail,
+            event_id=event_id,
             now=now,
         )
+    return outcome

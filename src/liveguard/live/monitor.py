@@ -84,40 +84,72 @@ def run(
     now: datetime,
     images: dict[str, bytes] | None = None,
 ) -> Result:
-    """Monitor newly stored events (flushed, in sequence order); store what is found.
-    ``images`` holds the frames' bytes by blob hash, as ingest had them."""
+    """Monitor newly stored events of one session (flushed, in sequence order)."""
+    groups = [(live_session, list(events), None)]
+    return run_many(db_session=db_session, groups=groups, now=now, images=images)[live_session.id]
+
+
+def run_many(
+    *,
+    db_session: Session,
+    groups: Sequence[tuple[LiveSession, list[LiveEvent], int | None]],
+    now: datetime,
+    images: dict[str, bytes] | None = None,
+) -> dict[int, Result]:
+    """Monitor newly stored events of several sessions; store what is found and act on it.
+    One detector call and one ledger append for the whole batch: per-session work is what
+    makes a busy platform slow. Each group is (session, its new events, the row id of its
+    last event before them); ``images`` holds frames' bytes by blob hash."""
     images = images or {}
-    result = Result()
-    if not events:
-        return result
-    state = RoomState.load(db_session=db_session, live_session=live_session, before=events[0])
+    results = {live_session.id: Result() for live_session, _, _ in groups}
     texts: list[tuple[LiveEvent, str, Context, FindingSource, int | None]] = []
-    for event in events:
-        state.advance(event)
-        role = _ROLES.get(event.speaker_role) if event.speaker_role else None
-        on_show = state.listing_id
-        if event.kind in _SOURCES and event.text:
-            context = Context(role=role, category=state.category, source=_SOURCES[event.kind])
-            texts.append((event, event.text, context, FindingSource.text, on_show))
-            if event.speaker_role in _CLAIMANTS:
-                result.findings += _claims(db_session, state, event, now)
-        elif event.kind is EventKind.frame:
-            findings, lines = _frame(event, state, images)
-            result.findings += findings
-            context = Context(role=Role.anchor, category=state.category, source=Source.screen)
-            texts += [(event, line, context, FindingSource.screen, on_show) for line in lines]
-        elif event.kind is EventKind.listing_changed:
-            result.findings += _listing_change(db_session, state, event, now)
-        elif event.kind is EventKind.counters:
-            result.findings += traffic.check(db_session=db_session, state=state, event=event)
-    result.findings += _detect(db_session, live_session, texts)
-    _store(db_session, live_session, result.findings, now)
-    for finding in result.findings:
-        result.counts[finding.event_pk] = result.counts.get(finding.event_pk, 0) + 1
-    result.actions = enforcement_service.apply_policy(
-        db_session=db_session, live_session=live_session, findings=result.findings, now=now
+    platforms: dict[int, int] = {}  # session id -> platform id, for the detector
+    for live_session, events, previous_pk in groups:
+        if not events:
+            continue
+        platforms[live_session.id] = live_session.platform_id
+        result = results[live_session.id]
+        state = RoomState.resume(
+            db_session=db_session,
+            live_session=live_session,
+            first=events[0],
+            previous_pk=previous_pk,
+        )
+        for event in events:
+            state.advance(event)
+            role = _ROLES.get(event.speaker_role) if event.speaker_role else None
+            on_show = state.listing_id
+            if event.kind in _SOURCES and event.text:
+                context = Context(role=role, category=state.category, source=_SOURCES[event.kind])
+                texts.append((event, event.text, context, FindingSource.text, on_show))
+                if event.speaker_role in _CLAIMANTS:
+                    result.findings += _claims(db_session, state, event, now)
+            elif event.kind is EventKind.frame:
+                findings, lines = _frame(event, state, images)
+                result.findings += findings
+                context = Context(role=Role.anchor, category=state.category, source=Source.screen)
+                texts += [(event, line, context, FindingSource.screen, on_show) for line in lines]
+            elif event.kind is EventKind.listing_changed:
+                result.findings += _listing_change(db_session, state, event, now)
+            elif event.kind is EventKind.counters:
+                result.findings += traffic.check(db_session=db_session, state=state, event=event)
+        state.keep(events[-1].id)
+    for finding in _detect(db_session, platforms, texts):
+        results[finding.session_id].findings.append(finding)
+    sessions = {live_session.id: live_session for live_session, _, _ in groups}
+    events_by_pk = {event.id: event for _, events, _ in groups for event in events}
+    _store(db_session, sessions, events_by_pk, results, now)
+    for result in results.values():
+        for finding in result.findings:
+            result.counts[finding.event_pk] = result.counts.get(finding.event_pk, 0) + 1
+    acted = enforcement_service.apply_policy_many(
+        db_session=db_session,
+        groups=[(live_session, results[live_session.id].findings) for live_session, _, _ in groups],
+        now=now,
     )
-    return result
+    for session_id, actions in acted.items():
+        results[session_id].actions = actions
+    return results
 
 
 def _finding(event: LiveEvent, listing_id: int | None, **fields: Any) -> LiveFinding:
@@ -132,44 +164,64 @@ def _basis(bases: Sequence[Any]) -> list[dict[str, Any]]:
     return [b.model_dump(exclude_none=True) for b in bases]
 
 
+_PLATFORM_CODES: dict[int, str] = {}  # platform codes never change
+
+
+def _platform_code(db_session: Session, platform_id: int) -> str:
+    if platform_id not in _PLATFORM_CODES:
+        platform = parties_service.get_platform(db_session=db_session, platform_id=platform_id)
+        _PLATFORM_CODES[platform_id] = platform.code
+    return _PLATFORM_CODES[platform_id]
+
+
 def _detect(
     db_session: Session,
-    live_session: LiveSession,
+    platforms: dict[int, int],
     texts: list[tuple[LiveEvent, str, Context, FindingSource, int | None]],
 ) -> list[LiveFinding]:
-    if not texts:
-        return []
-    platform = parties_service.get_platform(
-        db_session=db_session, platform_id=live_session.platform_id
-    )
-    detector = detect_service.get_detector(db_session=db_session, platform=platform.code)
-    batches = detector.detect_many([t[1] for t in texts], [t[2] for t in texts])
+    """Every text of the batch through its platform's detector, one call per platform."""
+    by_platform: dict[int, list[int]] = {}
+    for n, item in enumerate(texts):
+        by_platform.setdefault(platforms[item[0].session_id], []).append(n)
     found = []
-    for (event, _text, _context, source, on_show), hits in zip(texts, batches, strict=True):
-        seen = set()
-        for hit in hits:
-            key = (hit.rule.id, hit.start, hit.end)
-            if key in seen:
-                continue
-            seen.add(key)
-            rule = hit.rule
-            found.append(
-                _finding(
-                    event,
-                    on_show,
-                    source=source,
-                    rule=rule.id,
-                    category=rule.category,
-                    severity=str(rule.severity),
-                    message=rule.message,
-                    # a screen line's offsets are into that line, which the quote shows
-                    start=hit.start,
-                    end=hit.end,
-                    quote=hit.quote,
-                    legal_basis=_basis(rule.legal_basis),
-                    evidence={"ruleset": hit.ruleset_version, "normalised": hit.normalised},
-                )
+    for platform_id, positions in by_platform.items():
+        detector = detect_service.get_detector(
+            db_session=db_session, platform=_platform_code(db_session, platform_id)
+        )
+        chosen = [texts[n] for n in positions]
+        batches = detector.detect_many([t[1] for t in chosen], [t[2] for t in chosen])
+        for (event, _text, _context, source, on_show), hits in zip(chosen, batches, strict=True):
+            found += _text_findings(event, source, on_show, hits)
+    return found
+
+
+def _text_findings(
+    event: LiveEvent, source: FindingSource, on_show: int | None, hits: list[Any]
+) -> list[LiveFinding]:
+    found, seen = [], set()
+    for hit in hits:
+        key = (hit.rule.id, hit.start, hit.end)
+        if key in seen:
+            continue
+        seen.add(key)
+        rule = hit.rule
+        found.append(
+            _finding(
+                event,
+                on_show,
+                source=source,
+                rule=rule.id,
+                category=rule.category,
+                severity=str(rule.severity),
+                message=rule.message,
+                # a screen line's offsets are into that line, which the quote shows
+                start=hit.start,
+                end=hit.end,
+                quote=hit.quote,
+                legal_basis=_basis(rule.legal_basis),
+                evidence={"ruleset": hit.ruleset_version, "normalised": hit.normalised},
             )
+        )
     return found
 
 
@@ -315,38 +367,44 @@ def _frame(
 
 
 def _store(
-    db_session: Session, live_session: LiveSession, findings: list[LiveFinding], now: datetime
+    db_session: Session,
+    sessions: dict[int, LiveSession],
+    events: dict[int, LiveEvent],
+    results: dict[int, Result],
+    now: datetime,
 ) -> None:
+    findings = [f for result in results.values() for f in result.findings]
     if not findings:
         return
     for finding in findings:
         finding.created_at = now
     db_session.add_all(findings)
     db_session.flush()
-    events = {e.id: e for e in db_session.identity_map.values() if isinstance(e, LiveEvent)}
-    records = [
-        RecordIn(
-            kind=RecordKind.finding,
-            occurred_at=now,
-            where=live_service.ledger_where(live_session),
-            who={"anchor_id": live_session.anchor_id, "merchant_id": live_session.merchant_id},
-            data={
-                "finding_id": f.id,
-                "event_seq": events[f.event_pk].seq if f.event_pk in events else None,
-                "event_ledger_seq": events[f.event_pk].ledger_seq if f.event_pk in events else None,
-                "source": f.source.value,
-                "rule": f.rule,
-                "category": f.category,
-                "severity": f.severity,
-                "span": [f.start, f.end],
-                "quote": f.quote,
-                "listing_id": f.listing_id,
-                "legal_basis": f.legal_basis,
-                "evidence": f.evidence,
-            },
+    records = []
+    for f in findings:
+        live_session, event = sessions[f.session_id], events[f.event_pk]
+        records.append(
+            RecordIn(
+                kind=RecordKind.finding,
+                occurred_at=now,
+                where=live_service.ledger_where(live_session),
+                who={"anchor_id": live_session.anchor_id, "merchant_id": live_session.merchant_id},
+                data={
+                    "finding_id": f.id,
+                    "event_seq": event.seq,
+                    "event_ledger_seq": event.ledger_seq,
+                    "source": f.source.value,
+                    "rule": f.rule,
+                    "category": f.category,
+                    "severity": f.severity,
+                    "span": [f.start, f.end],
+                    "quote": f.quote,
+                    "listing_id": f.listing_id,
+                    "legal_basis": f.legal_basis,
+                    "evidence": f.evidence,
+                },
+            )
         )
-        for f in findings
-    ]
     for finding, item in zip(
         findings, ledger.append(db_session=db_session, records=records, now=now), strict=True
     ):

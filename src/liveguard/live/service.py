@@ -96,37 +96,36 @@ def get_findings(
 
 
 def open_finding_counts(
-    *, db_session: Session, session_id: int, categories: Iterable[str]
-) -> dict[str, int]:
-    """Open findings of each category in the session: a policy's repeat count."""
+    *, db_session: Session, session_ids: Iterable[int]
+) -> dict[tuple[int, str], int]:
+    """Open findings per (session, category): a policy's repeat count."""
     rows = db_session.execute(
-        select(LiveFinding.category, func.count())
+        select(LiveFinding.session_id, LiveFinding.category, func.count())
         .where(
-            LiveFinding.session_id == session_id,
+            LiveFinding.session_id.in_(list(session_ids)),
             LiveFinding.status == FindingStatus.open,
-            LiveFinding.category.in_(list(categories)),
         )
-        .group_by(LiveFinding.category)
+        .group_by(LiveFinding.session_id, LiveFinding.category)
     ).all()
-    return {category: int(n) for category, n in rows}
+    return {(sid, category): int(n) for sid, category, n in rows}
 
 
-def anchor_history(
-    *, db_session: Session, anchor_id: int, before_session: int, categories: Iterable[str]
-) -> dict[str, int]:
-    """The anchor's other sessions with an open finding of each category."""
+def anchor_history(*, db_session: Session, anchor_ids: Iterable[int]) -> dict[tuple[int, str], int]:
+    """Per (anchor, category), the anchor's sessions with an open finding of it."""
     rows = db_session.execute(
-        select(LiveFinding.category, func.count(func.distinct(LiveFinding.session_id)))
+        select(
+            LiveSession.anchor_id,
+            LiveFinding.category,
+            func.count(func.distinct(LiveFinding.session_id)),
+        )
         .join(LiveSession, LiveSession.id == LiveFinding.session_id)
         .where(
-            LiveSession.anchor_id == anchor_id,
-            LiveSession.id != before_session,
+            LiveSession.anchor_id.in_(list(anchor_ids)),
             LiveFinding.status == FindingStatus.open,
-            LiveFinding.category.in_(list(categories)),
         )
-        .group_by(LiveFinding.category)
+        .group_by(LiveSession.anchor_id, LiveFinding.category)
     ).all()
-    return {category: int(n) for category, n in rows}
+    return {(anchor, category): int(n) for anchor, category, n in rows}
 
 
 def refusal_counts(*, db_session: Session, session_id: int | None) -> list[tuple[str, int]]:

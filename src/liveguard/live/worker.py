@@ -150,25 +150,33 @@ class Worker:
             await asyncio.to_thread(self._refuse_unreadable, [why for _, why in unreadable])
             for message, _ in unreadable:
                 await message.ack()
-        for session_id, items in by_session.items():
-            raw = [event for _, events in items for event in events]
-            try:
-                outcome = await asyncio.to_thread(
-                    ingest.ingest_committed,
-                    session_factory=self.session_factory,
-                    session_id=session_id,
-                    raw_events=raw,
-                    channel="nats",
-                    blobs=self.blobs,
-                    now=self.clock.now(),
-                )
-            except Exception:  # the database is away: let another delivery try again
-                log.exception("session %s: batch not stored; it will be redelivered", session_id)
+        if not by_session:
+            return
+        groups = {
+            session_id: [event for _, events in items for event in events]
+            for session_id, items in by_session.items()
+        }
+        try:
+            outcomes = await asyncio.to_thread(
+                ingest.ingest_batch,
+                session_factory=self.session_factory,
+                groups=groups,
+                channel="nats",
+                blobs=self.blobs,
+                now=self.clock.now(),
+            )
+        except Exception:  # the database is away: let another delivery try again
+            log.exception(
+                "a batch of %d messages was not stored; it will be redelivered", len(messages)
+            )
+            for items in by_session.values():
                 for message, _ in items:
                     await message.nak(delay=1)
-                continue
-            for message, _ in items:  # stored and committed: now, and only now, acknowledge
+            return
+        for items in by_session.values():  # stored and committed: now, and only now, ack
+            for message, _ in items:
                 await message.ack()
+        for session_id, outcome in outcomes.items():
             self.stats.accepted += sum(not a.duplicate for a in outcome.accepted)
             self.stats.duplicates += sum(a.duplicate for a in outcome.accepted)
             self.stats.refused += len(outcome.refused)
