@@ -87,18 +87,18 @@ def test_demo_loads_once_and_reverify_runs(cli_env, database_url):
         "merchants": 7,
         "anchors": 4,
         "listings": 4,
-        "live_sessions": 1,
-        "live_events": 9,
+        "live_sessions": 2,
+        "live_events": 14,
         "qualification_documents": 3,
     }
     assert len(suspended) == 1 and "expired" in suspended[0][1]
     with engine.connect() as connection:
         ledger_size = connection.execute(text("SELECT tree_size FROM evidence_state")).scalar()
         checkpoint = connection.execute(text("SELECT tree_size FROM evidence_checkpoints")).all()
-    # 13 recorded items, then the S1 complaint with the findings on the words it links,
-    # then S4's order: paid, two promises, cancelled, refunded, the breach, its
-    # settlement by the cancellation, and the case opened for the buyer (8 items)
-    assert ledger_size == 30 and [row[0] for row in checkpoint] == [30]
+    # 13 recorded items and S2's 5 words in the room, then the S1 complaint with the
+    # findings on the words it links (9), then S4's order: paid, two promises, cancelled,
+    # refunded, the breach, its settlement by the cancellation, and the buyer's case (8)
+    assert ledger_size == 35 and [row[0] for row in checkpoint] == [35]
     engine.dispose()
     report = runner.invoke(cli, ["reverify"])
     assert report.exit_code == 0

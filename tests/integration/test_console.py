@@ -103,7 +103,7 @@ def test_the_evidence_page_verifies_an_item_and_shows_tampering(app, client, clo
     load_demo(app, clock)
     client.post("/console/login", data={"username": "regulator", "password": "demo-regulator"})
     page = client.get("/console/evidence?item=3")
-    assert 'data-testid="ledger-size">30<' in page.text  # 13 recorded, S1's 9, S4's 8
+    assert 'data-testid="ledger-size">35<' in page.text  # 13 + S2's 5, S1's 9, S4's 8
     assert "signature valid" in page.text
     assert "✔ the stored record still hashes" in page.text
     assert "leads to the root signed in checkpoint" in page.text

@@ -89,6 +89,7 @@ def new_case_page(request: Request, principal: PageSigned, error: str = ""):
         "case_new.html",
         principal,
         channels=[c.value for c in PaymentChannel if c is not PaymentChannel.platform],
+        defects=fact_field("defect")["choices"],
         error=error,
     )
 
@@ -109,11 +110,22 @@ def file_case(
     session_id: Annotated[str, Form()] = "",
     occurred_at: Annotated[str, Form()] = "",
     listing_id: Annotated[str, Form()] = "",
-    paid_off_platform: Annotated[str, Form()] = "",
+    paid: Annotated[str, Form()] = "",
     payment_channel: Annotated[str, Form()] = "",
     price_yuan: Annotated[str, Form()] = "",
+    defect: Annotated[str, Form()] = "",
+    false_advertising: Annotated[str, Form()] = "",
+    misrepresented_knowingly: Annotated[str, Form()] = "",
 ):
     try:
+        stated: dict[str, Any] = {"defect": defect or None}
+        if paid == "platform":
+            stated["channel"] = "platform"
+        for name, raw in (
+            ("false_advertising", false_advertising),
+            ("misrepresented_knowingly", misrepresented_knowingly),
+        ):
+            stated[name] = parse_answer(name, raw)
         at = datetime.fromisoformat(occurred_at).replace(tzinfo=CHINA) if occurred_at else None
         complaint = ComplaintCreate(
             consumer_id=_optional_int(consumer_id),
@@ -122,9 +134,10 @@ def file_case(
             session_id=_optional_int(session_id),
             occurred_at=at,
             listing_id=_optional_int(listing_id),
-            paid_off_platform=paid_off_platform == "yes",
+            paid_off_platform=paid == "off_platform",
             payment_channel=payment_channel or None,
             price_paid_fen=round(float(price_yuan) * 100) if price_yuan.strip() else None,
+            facts={k: v for k, v in stated.items() if v is not None},
         )
         consumer, origin = filer(principal, complaint)
         case = flows.file_complaint(
