@@ -45,6 +45,12 @@ def workflow() -> Workflow:
     return Workflow.model_validate(yaml.safe_load(text))
 
 
+BY_RECORD = {
+    CaseState.decided: "record the decision: POST /api/cases/{id}/decision",
+    CaseState.compensated: "record the payment: POST /api/cases/{id}/compensation",
+}
+
+
 def next_states(case: Case) -> list[CaseState]:
     return list(workflow().transitions.get(case.state, []))
 
@@ -79,8 +85,19 @@ def transition(
     now: datetime,
     today: date,
     data: dict | None = None,
+    recorded: bool = False,
 ) -> CaseEvent:
-    """Move the case on, if the workflow allows it; the change goes to the ledger."""
+    """Move the case on, if the workflow allows it; the change goes to the ledger.
+
+    ``decided`` and ``compensated`` are reached only by recording the decision or the
+    payment (``recorded=True`` from ``handling``), never by a bare state change.
+    """
+    if to_state in BY_RECORD and not recorded:
+        raise Conflict(
+            f"a case becomes {to_state.value} by recording it, not by a state change",
+            field_name="to_state",
+            fix=BY_RECORD[to_state],
+        )
     allowed = next_states(case)
     if to_state not in allowed:
         names = ", ".join(s.value for s in allowed) or "none (the case is closed)"

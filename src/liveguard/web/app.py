@@ -23,7 +23,7 @@ from liveguard.evidence.signing import Signer
 from liveguard.parties import reviews
 from liveguard.privacy.fields import FieldCipher
 from liveguard.trade import checks as trade_checks
-from liveguard.web import case_pages, console, evidence_pages, listing_pages, problems
+from liveguard.web import case_pages, case_steps, console, evidence_pages, listing_pages, problems
 from liveguard.web.api import api_router
 
 log = logging.getLogger(__name__)
@@ -121,6 +121,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(evidence_pages.router)
     app.include_router(listing_pages.router)
     app.include_router(case_pages.router)
+    app.include_router(case_steps.router)
     static = resources.files("liveguard.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 

@@ -23,7 +23,7 @@ from liveguard.auth.models import PrincipalKind
 from liveguard.auth.service import Principal
 from liveguard.cases import flows, publicity, service, workflow
 from liveguard.cases.facts import CaseFacts
-from liveguard.cases.models import CaseState, PaymentChannel
+from liveguard.cases.models import PaymentChannel
 from liveguard.cases.schemas import ComplaintCreate
 from liveguard.cases.views import CASE_WORK, check_case_access, filer
 from liveguard.catalog.views import Now, actor
@@ -220,37 +220,6 @@ async def answer_case(
     except (LiveGuardError, ValueError) as error:
         db_session.rollback()
         return back(f"/console/cases/{case.id}", error=getattr(error, "detail", str(error)))
-    return back(f"/console/cases/{case.id}", notice="saved")
-
-
-@router.post("/console/cases/{case_id}/transition")
-def move_case(
-    case_id: int,
-    db_session: DbSession,
-    principal: SignedForm,
-    now: Now,
-    today: Today,
-    to_state: Annotated[CaseState, Form()],
-    reason: Annotated[str, Form()] = "",
-):
-    case = service.get(db_session=db_session, case_id=case_id)
-    try:
-        check_case_access(principal, case, write=True)
-        if not principal.is_staff:
-            raise NotAuthenticated("only case staff move a case on")
-        workflow.transition(
-            db_session=db_session,
-            case=case,
-            to_state=to_state,
-            actor=principal.name,
-            party_role="staff",
-            reason=reason,
-            now=now,
-            today=today,
-        )
-    except LiveGuardError as error:
-        db_session.rollback()
-        return back(f"/console/cases/{case.id}", error=error.detail)
     return back(f"/console/cases/{case.id}", notice="saved")
 
 
