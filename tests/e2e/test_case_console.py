@@ -109,7 +109,7 @@ def test_a_complaint_filed_through_the_form_gets_its_answer_and_asks_what_it_lac
     form.get_by_label("Listing id").fill("3")
     form.get_by_label("Amount paid").fill("1999")
     form.get_by_label("Where you paid").select_option("platform")
-    form.get_by_role("button", name="File").click()
+    form.get_by_role("button", name="提交 File").click()
     expect(page).to_have_url(re.compile(r"/console/cases/\d+\?notice=saved$"))
     expect(page.get_by_test_id("case-state")).to_have_text("filed")
     expect(page.get_by_test_id("questions").locator("label[data-question]").first).to_be_visible()
@@ -129,7 +129,10 @@ def test_s2_the_bird_s_nest_names_the_seller_and_the_anchor_as_endorser_jointly(
     form.get_by_label("Where you paid").select_option("platform")
     form.get_by_label("What is wrong").select_option("not_as_described")
     form.get_by_label("Advertised falsely").select_option("yes")
-    form.get_by_role("button", name="File").click()
+    form.get_by_label("Evidence files").set_input_files(
+        [{"name": "配料表.png", "mimeType": "image/png", "buffer": b"\x89PNG ingredients"}]
+    )
+    form.get_by_role("button", name="提交 File").click()
     expect(page).to_have_url(re.compile(r"/console/cases/\d+\?notice=saved$"))
     parties = page.get_by_test_id("parties")
     endorser = parties.locator('li[data-role="anchor_endorser"]')
@@ -141,3 +144,4 @@ def test_s2_the_bird_s_nest_names_the_seller_and_the_anchor_as_endorser_jointly(
     expect(facts.locator('tr[data-fact="category"]')).to_contain_text("listing")
     links = page.get_by_test_id("links")
     expect(links.locator('li[data-link="utterance"]', has_text="假一赔十")).to_have_count(1)
+    expect(links.locator('li[data-link="file"]')).to_contain_text("配料表.png")

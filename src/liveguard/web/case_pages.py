@@ -14,9 +14,10 @@ from enum import Enum
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from liveguard.auth import service as auth_service
 from liveguard.auth.models import PrincipalKind
@@ -30,7 +31,14 @@ from liveguard.catalog.views import Now, actor
 from liveguard.clock import CHINA
 from liveguard.errors import LiveGuardError, NotAuthenticated, NotFound
 from liveguard.web.console import SignedForm, _SignInFirst, render
-from liveguard.web.deps import SESSION_COOKIE, CurrentSettings, DbSession, MaybePrincipal, Today
+from liveguard.web.deps import (
+    SESSION_COOKIE,
+    Blobs,
+    CurrentSettings,
+    DbSession,
+    MaybePrincipal,
+    Today,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -102,6 +110,7 @@ def _optional_int(raw: str) -> int | None:
 def file_case(
     db_session: DbSession,
     principal: SignedForm,
+    blobs: Blobs,
     now: Now,
     today: Today,
     summary: Annotated[str, Form()],
@@ -116,6 +125,8 @@ def file_case(
     defect: Annotated[str, Form()] = "",
     false_advertising: Annotated[str, Form()] = "",
     misrepresented_knowingly: Annotated[str, Form()] = "",
+    # a browser sends an empty, name-less part when no file was chosen: it arrives as ""
+    evidence: Annotated[list[UploadFile | str] | None, File()] = None,
 ):
     try:
         stated: dict[str, Any] = {"defect": defect or None}
@@ -149,6 +160,18 @@ def file_case(
             now=now,
             today=today,
         )
+        for upload in evidence or []:
+            if isinstance(upload, StarletteUpload) and upload.filename:
+                service.add_file(
+                    db_session=db_session,
+                    case=case,
+                    blobs=blobs,
+                    content=upload.file.read(),
+                    file_name=upload.filename,
+                    content_type=upload.content_type or "application/octet-stream",
+                    actor=actor(principal),
+                    now=now,
+                )
     except (LiveGuardError, ValidationError, ValueError) as error:
         message = getattr(error, "detail", None) or str(error).splitlines()[0]
         db_session.rollback()

@@ -125,3 +125,43 @@ def test_case_staff_take_every_step_in_the_console_up_to_the_public_record(
         f"/api/merchants/{world.jacket_shop}/deposit", headers=auth("compliance")
     ).json()
     assert deposit["balance_fen"] == 500000
+
+
+def test_she_files_through_the_form_with_her_evidence_files(client, world, app):
+    consumer_signs_in(client, world)
+    form = client.get("/console/cases/new")
+    assert 'name="consumer_id"' not in form.text  # she files as herself
+    photo = b"\x89PNG stained collar"
+    filed = client.post(
+        "/console/cases",
+        data={
+            "csrf": csrf_of(form),
+            "summary": "主播让扫码付款，衣服是旧的。",
+            "session_id": str(world.jacket_session),
+            "occurred_at": (world.jacket_started.replace(tzinfo=None)).isoformat()[:16],
+            "paid": "off_platform",
+            "payment_channel": "wechat_qr",
+            "price_yuan": "669",
+            "defect": "not_as_described",
+            "misrepresented_knowingly": "yes",
+        },
+        files=[
+            ("evidence", ("collar.png", photo, "image/png")),
+            ("evidence", ("", b"", "application/octet-stream")),
+        ],
+    )
+    assert filed.status_code == 200 and "已保存" in filed.text, filed.text
+    case_id = int(str(filed.url).split("/console/cases/")[1].split("?")[0])
+    files = client.get(f"/api/cases/{case_id}", headers=world.as_consumer()).json()["files"]
+    assert "collar.png" in filed.text, files
+    assert 'data-amount="200700"' in filed.text
+    assert [f["file_name"] for f in files] == ["collar.png"]
+    assert app.state.blobs.get(files[0]["sha256"]) == photo
+
+
+def test_a_form_with_a_mistake_comes_back_with_the_reason(client, world):
+    consumer_signs_in(client, world)
+    form = client.get("/console/cases/new")
+    back = client.post("/console/cases", data={"csrf": csrf_of(form), "summary": "东西坏了"})
+    assert "/console/cases/new" in str(back.url) and "error=" in str(back.url)
+    assert client.get("/api/cases", headers=world.as_consumer()).json() == []
