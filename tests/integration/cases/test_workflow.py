@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import io
 import json
+import time as time_module
 import zipfile
 from datetime import datetime, time
 
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from liveguard.clock import CHINA
+from liveguard.cases import service as cases_service
+from liveguard.clock import CHINA, FixedClock
+from liveguard.config import Settings
 from liveguard.evidence import service as ledger
 from liveguard.evidence.verify import verify_bundle
+from liveguard.web.app import create_app
 from tests.integration.cases.conftest import s1_complaint
 
 
@@ -248,3 +253,27 @@ def test_liveguard_cases_remind_lists_overdue_steps(app, client, world, monkeypa
     result = CliRunner().invoke(cli, ["cases", "remind", "--data-dir", str(settings.data_dir)])
     assert result.exit_code == 0, result.output
     assert "1 overdue step(s)" in result.output and "决定是否受理投诉" in result.output
+
+
+def test_the_server_reminds_overdue_steps_on_its_timer(app, db, client, world):
+    case = _file(client, world)
+    settings = Settings(
+        data_dir=app.state.settings.data_dir,
+        database_url=app.state.settings.database_url,
+        reverify_interval_minutes=0,
+        checkpoint_interval_minutes=0,
+        promise_check_interval_minutes=0,
+        case_reminder_interval_minutes=60,
+    )
+    late = FixedClock(datetime.combine(datetime(2026, 12, 7).date(), time(9, 0), CHINA))
+    kinds: list[str] = []
+    with TestClient(create_app(settings, clock=late)):  # the first run is at once
+        for _ in range(100):
+            with db() as session:
+                events = cases_service.get_events(db_session=session, case_id=case["id"])
+                kinds = [e.kind.value for e in events]
+            if "reminder" in kinds:
+                break
+            time_module.sleep(0.1)
+    assert kinds == ["filed", "reminder"]
+    assert Settings(data_dir=settings.data_dir).case_reminder_interval_minutes == 60
