@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from liveguard.cases import assembly, intake, service, workflow
+from liveguard.cases.engine import resolve
 from liveguard.cases.facts import CaseFacts, Channel, Defect
 from liveguard.cases.models import (
     Case,
@@ -35,15 +36,10 @@ from liveguard.parties import service as parties_service
 from liveguard.trade import service as trade_service
 
 
-def _resolve(facts: CaseFacts, today: date) -> dict[str, Any]:
-    from liveguard.cases.engine import resolve  # the pure engine: no database, no clock
-
-    return resolve(facts, today=today).model_dump(mode="json")
-
-
 def apply_resolution(*, db_session: Session, case: Case, facts: CaseFacts, today: date) -> None:
+    """Ask the (pure) engine and keep its answer, with the facts it was given."""
     case.facts = facts.model_dump(mode="json", exclude_none=True)
-    case.resolution = _resolve(facts, today)
+    case.resolution = resolve(facts, today=today).model_dump(mode="json")
     case.resolved_on = today
     workflow.set_due(db_session=db_session, case=case, today=today)
 
@@ -281,24 +277,17 @@ def answer_facts(
         facts[name] = value
         sources[name] = {"source": party_role, "by": actor}
     case_facts = assembly.build_facts(facts)
-    service.add_event(
+    said = case_facts.model_dump(mode="json", include=set(answers))
+    service.add_event(  # the answers are her words: sealed in the ledger
         db_session=db_session,
         case=case,
         kind=CaseEventKind.facts,
         actor=actor,
         party_role=party_role,
         now=now,
+        text="；".join(f"{name}={said[name]}" for name in sorted(said)),
         data={"fields": sorted(answers)},
-    )
-    service.record(
-        db_session=db_session,
-        case=case,
-        kind=RecordKind.action,
-        now=now,
-        data={"event": "facts_answered", "fields": sorted(answers)},
-        personal={
-            "answers": assembly.build_facts(answers).model_dump(mode="json", exclude_none=True)
-        },
+        sealed_text=True,
     )
     case.fact_sources = sources
     case.price_fen = case_facts.price_paid_fen
