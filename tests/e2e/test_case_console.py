@@ -41,6 +41,9 @@ def test_s1_the_demo_complaint_names_the_account_holder_and_the_fraud_damages(
     parties = page.get_by_test_id("parties")
     expect(parties.locator('li[data-role="account_holder"]')).to_contain_text("sole")
     expect(parties.locator('li[data-role="seller"]')).to_have_count(0)
+    cleared = page.get_by_test_id("not-liable")
+    expect(cleared.locator('li[data-role="seller"]')).to_contain_text("不是这笔交易的当事人")
+    expect(cleared.locator('li[data-role="platform"]')).to_have_count(1)
     remedies = page.get_by_test_id("remedies")
     expect(remedies.locator('li[data-kind="fraud_damages"]')).to_have_attribute(
         "data-amount", "200700"
@@ -105,8 +108,40 @@ def test_a_complaint_filed_through_the_form_gets_its_answer_and_asks_what_it_lac
     form.get_by_label("What happened").fill("直播间买的东西一直没有收到，客服只说耐心等待。")
     form.get_by_label("Listing id").fill("3")
     form.get_by_label("Amount paid").fill("1999")
-    form.get_by_role("button", name="File").click()
+    form.get_by_label("Where you paid").select_option("platform")
+    form.get_by_role("button", name="提交 File").click()
     expect(page).to_have_url(re.compile(r"/console/cases/\d+\?notice=saved$"))
     expect(page.get_by_test_id("case-state")).to_have_text("filed")
     expect(page.get_by_test_id("questions").locator("label[data-question]").first).to_be_visible()
     expect(page.get_by_test_id("answer-text")).not_to_be_empty()
+
+
+def test_s2_the_bird_s_nest_names_the_seller_and_the_anchor_as_endorser_jointly(
+    page: Page,
+) -> None:
+    sign_in_as_case_handler(page)
+    page.get_by_test_id("new-case").click()
+    form = page.get_by_test_id("complaint-form")
+    form.get_by_label("Consumer id").fill("1")
+    form.get_by_label("What happened").fill("直播间说是正宗即食燕窝，收到的是燕窝风味饮料。")
+    form.get_by_label("Live session id").fill("2")
+    form.get_by_label("Amount paid").fill("299")
+    form.get_by_label("Where you paid").select_option("platform")
+    form.get_by_label("What is wrong").select_option("not_as_described")
+    form.get_by_label("Advertised falsely").select_option("yes")
+    form.get_by_label("Evidence files").set_input_files(
+        [{"name": "配料表.png", "mimeType": "image/png", "buffer": b"\x89PNG ingredients"}]
+    )
+    form.get_by_role("button", name="提交 File").click()
+    expect(page).to_have_url(re.compile(r"/console/cases/\d+\?notice=saved$"))
+    parties = page.get_by_test_id("parties")
+    endorser = parties.locator('li[data-role="anchor_endorser"]')
+    expect(endorser).to_have_attribute("data-liability", "joint")
+    expect(endorser).to_contain_text("燕姐的滋补间")
+    expect(endorser.locator("blockquote").first).to_contain_text("《广告法》第56条")
+    expect(parties.locator('li[data-role="seller"]')).to_contain_text("北京燕之初食品有限公司")
+    facts = page.get_by_test_id("facts")
+    expect(facts.locator('tr[data-fact="category"]')).to_contain_text("listing")
+    links = page.get_by_test_id("links")
+    expect(links.locator('li[data-link="utterance"]', has_text="假一赔十")).to_have_count(1)
+    expect(links.locator('li[data-link="file"]')).to_contain_text("配料表.png")

@@ -87,8 +87,8 @@ def test_demo_loads_once_and_reverify_runs(cli_env, database_url):
         "merchants": 7,
         "anchors": 4,
         "listings": 4,
-        "live_sessions": 1,
-        "live_events": 9,
+        "live_sessions": 2,
+        "live_events": 14,
         "qualification_documents": 3,
     }
     assert len(suspended) == 1 and "expired" in suspended[0][1]

@@ -11,11 +11,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from liveguard.cases import intake, service, workflow
-from liveguard.cases.facts import CaseFacts, Channel, Defect, OffPlatformPayment
+from liveguard.cases import assembly, intake, service, workflow
+from liveguard.cases.engine import resolve
+from liveguard.cases.facts import CaseFacts, Channel, Defect
 from liveguard.cases.models import (
     Case,
     CaseEvent,
@@ -35,50 +35,11 @@ from liveguard.live import service as live_service
 from liveguard.parties import service as parties_service
 from liveguard.trade import service as trade_service
 
-_PAYMENTS = {
-    PaymentChannel.wechat_transfer: OffPlatformPayment.wechat_transfer,
-    PaymentChannel.wechat_qr: OffPlatformPayment.wechat_qr,
-    PaymentChannel.alipay_transfer: OffPlatformPayment.alipay,
-    PaymentChannel.bank_transfer: OffPlatformPayment.bank_transfer,
-    PaymentChannel.cash: OffPlatformPayment.cash,
-    PaymentChannel.other: OffPlatformPayment.other,
-}
-_KNOWN = frozenset(CaseFacts.model_fields)
-
-
-def _resolve(facts: CaseFacts, today: date) -> dict[str, Any]:
-    from liveguard.cases.engine import resolve  # the pure engine: no database, no clock
-
-    return resolve(facts, today=today).model_dump(mode="json")
-
-
-def check_fact_names(facts: dict[str, Any], field: str = "facts") -> None:
-    for name in facts:
-        if name not in _KNOWN:
-            raise InvalidInput(
-                f"{field}.{name}",
-                f"{name!r} is not a fact the engine knows",
-                "use a CaseFacts field name, e.g. " + ", ".join(sorted(_KNOWN)[:6]) + "...",
-            )
-
-
-def build_facts(values: dict[str, Any], field: str = "facts") -> CaseFacts:
-    """Strict CaseFacts, or InvalidInput naming the fact that is wrong and how."""
-    try:
-        return CaseFacts.model_validate(values)
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InvalidInput(
-            f"{field}.{where}" if where else field,
-            first["msg"],
-            "answer with one of the values the form offers",
-        ) from None
-
 
 def apply_resolution(*, db_session: Session, case: Case, facts: CaseFacts, today: date) -> None:
+    """Ask the (pure) engine and keep its answer, with the facts it was given."""
     case.facts = facts.model_dump(mode="json", exclude_none=True)
-    case.resolution = _resolve(facts, today)
+    case.resolution = resolve(facts, today=today).model_dump(mode="json")
     case.resolved_on = today
     workflow.set_due(db_session=db_session, case=case, today=today)
 
@@ -120,15 +81,6 @@ def _where_from(db_session: Session, complaint: ComplaintCreate) -> dict[str, An
     return found
 
 
-def _order_facts(order: Any) -> dict[str, Any]:
-    return {
-        "channel": Channel.platform,
-        "price_paid_fen": order.amount_paid_fen,
-        "quantity": order.quantity,
-        "bought_on": order.paid_at.astimezone(CHINA).date(),
-    }
-
-
 def _record_findings(db_session: Session, case: Case, links: list[CaseLink], now: datetime) -> None:
     """What detection found on the linked words, put in the ledger beside them."""
     findings = [link for link in links if link.kind == "finding"]
@@ -152,26 +104,6 @@ def _record_findings(db_session: Session, case: Case, links: list[CaseLink], now
         link.ledger_seq = item.seq
 
 
-def _merge(
-    facts: dict[str, Any],
-    sources: dict[str, Any],
-    new: dict[str, Any],
-    source: str,
-    *,
-    override: bool,
-) -> None:
-    for name, value in new.items():
-        if value is None:
-            continue
-        if name == "promises" and facts.get("promises"):
-            facts["promises"] = [*facts["promises"], *value]
-            continue
-        if name in facts and not override:
-            continue
-        facts[name] = value
-        sources[name] = {"source": source}
-
-
 def file_complaint(
     *,
     db_session: Session,
@@ -185,7 +117,7 @@ def file_complaint(
     """File a complaint: link the records, derive facts, resolve, record it all."""
     if consumer_id is not None:
         parties_service.get_consumer(db_session=db_session, consumer_id=consumer_id)
-    check_fact_names(complaint_in.facts)
+    assembly.check_fact_names(complaint_in.facts)
     found = _where_from(db_session, complaint_in)
     order = found["order"]
     if order is not None and consumer_id is not None and order.consumer_id != consumer_id:
@@ -203,14 +135,14 @@ def file_complaint(
     facts: dict[str, Any] = {}
     sources: dict[str, Any] = {}
     if order is not None:
-        _merge(facts, sources, _order_facts(order), "order", override=True)
+        assembly.merge(facts, sources, assembly.order_facts(order), "order", override=True)
         for name in ("off_platform_payment", "diverted_by"):  # paid through the platform
             gathered.facts.pop(name, None)
     stated: dict[str, Any] = dict(complaint_in.facts)
     if complaint_in.paid_off_platform:
         stated["channel"] = Channel.off_platform
         if complaint_in.payment_channel is not None:
-            stated["off_platform_payment"] = _PAYMENTS[complaint_in.payment_channel]
+            stated["off_platform_payment"] = assembly.PAYMENTS[complaint_in.payment_channel]
     elif order is None and intake.off_platform_channel(gathered):
         gathered.fact("channel", Channel.off_platform, "recorded", "diversion", None)
     if complaint_in.price_paid_fen is not None:
@@ -221,14 +153,14 @@ def file_complaint(
         if name not in facts:
             facts[name] = value
             sources[name] = gathered.sources[name]
-    _merge(
+    assembly.merge(
         facts,
         sources,
         stated,
         "consumer" if origin is CaseOrigin.consumer else "staff",
         override=False,
     )
-    case_facts = build_facts(facts)
+    case_facts = assembly.build_facts(facts)
     payment = complaint_in.payment_channel or (PaymentChannel.platform if order else None)
     case = Case(
         consumer_id=consumer_id,
@@ -328,7 +260,7 @@ def answer_facts(
 
     A consumer fills gaps; a fact the records settled is changed only by staff.
     """
-    check_fact_names(answers)
+    assembly.check_fact_names(answers)
     facts = dict(case.facts)
     sources = dict(case.fact_sources)
     staff = party_role == "staff"
@@ -344,23 +276,18 @@ def answer_facts(
     for name, value in answers.items():
         facts[name] = value
         sources[name] = {"source": party_role, "by": actor}
-    case_facts = build_facts(facts)
-    service.add_event(
+    case_facts = assembly.build_facts(facts)
+    said = case_facts.model_dump(mode="json", include=set(answers))
+    service.add_event(  # the answers are her words: sealed in the ledger
         db_session=db_session,
         case=case,
         kind=CaseEventKind.facts,
         actor=actor,
         party_role=party_role,
         now=now,
+        text="；".join(f"{name}={said[name]}" for name in sorted(said)),
         data={"fields": sorted(answers)},
-    )
-    service.record(
-        db_session=db_session,
-        case=case,
-        kind=RecordKind.action,
-        now=now,
-        data={"event": "facts_answered", "fields": sorted(answers)},
-        personal={"answers": build_facts(answers).model_dump(mode="json", exclude_none=True)},
+        sealed_text=True,
     )
     case.fact_sources = sources
     case.price_fen = case_facts.price_paid_fen
@@ -400,11 +327,15 @@ def open_automatic(
     )
     values: dict[str, Any] = {}
     sources: dict[str, Any] = {}
-    _merge(values, sources, _order_facts(order), "order", override=True)
+    assembly.merge(values, sources, assembly.order_facts(order), "order", override=True)
     if kind == "delivery_promise_broken":
-        _merge(values, sources, {"defect": Defect.not_delivered}, "order", override=True)
-    _merge(
-        values, sources, {k: v for k, v in facts.items() if k in _KNOWN}, "order", override=False
+        assembly.merge(values, sources, {"defect": Defect.not_delivered}, "order", override=True)
+    assembly.merge(
+        values,
+        sources,
+        {k: v for k, v in facts.items() if k in assembly.KNOWN},
+        "order",
+        override=False,
     )
     for name in ("off_platform_payment", "diverted_by"):
         gathered.facts.pop(name, None)
@@ -412,7 +343,7 @@ def open_automatic(
         if name not in values:
             values[name] = value
             sources[name] = gathered.sources[name]
-    case_facts = build_facts(values)
+    case_facts = assembly.build_facts(values)
     case = Case(
         consumer_id=consumer_id,
         origin=CaseOrigin.automatic,
@@ -435,7 +366,7 @@ def open_automatic(
     )
     db_session.add(case)
     db_session.flush()
-    context = {k: v for k, v in facts.items() if k not in _KNOWN}
+    context = {k: v for k, v in facts.items() if k not in assembly.KNOWN}
     _open(
         db_session,
         case,
@@ -444,17 +375,7 @@ def open_automatic(
         "system",
         CaseOrigin.automatic,
         now,
-        extra={"context": _json_safe(context)},
+        extra={"context": assembly.json_safe(context)},
     )
     apply_resolution(db_session=db_session, case=case, facts=case_facts, today=today)
     return case
-
-
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    return value

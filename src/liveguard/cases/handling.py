@@ -94,6 +94,7 @@ def decide(
         reason=decision_in.outcome,
         now=now,
         today=today,
+        recorded=True,
     )
     return service.add_event(
         db_session=db_session,
@@ -140,6 +141,16 @@ def compensate(
             field_name="amount_fen",
             fix="record the decision first",
         )
+    advance = any(
+        p.get("liability") == "advance_compensation" for p in case.resolution.get("parties", [])
+    )
+    if not advance and "seller" not in (decision.data.get("liable") or []):
+        raise Conflict(
+            "the shop whose deposit would pay is not held liable in this case",
+            field_name="amount_fen",
+            fix="advance compensation comes from the deposit of a shop that is the seller, "
+            "or where the answer makes the platform compensate first",
+        )
     decided = int(decision.data.get("amount_fen") or 0)
     if compensation_in.amount_fen > decided:
         raise InvalidInput(
@@ -183,6 +194,7 @@ def compensate(
         reason=f"先行赔付 ¥{compensation_in.amount_fen / 100:.2f}",
         now=now,
         today=today,
+        recorded=True,
     )
     return event
 

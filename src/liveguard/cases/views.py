@@ -124,8 +124,7 @@ def list_cases(db_session: DbSession, principal: Signed, state: CaseState | None
     return service.get_all(db_session=db_session, state=state)
 
 
-@router.get("/cases/overdue", response_model=list[OverdueRead])
-def overdue_cases(db_session: DbSession, _: AnyStaff, today: Today):
+def overdue_read(late: list[workflow.Overdue]) -> list[OverdueRead]:
     return [
         OverdueRead(
             case_id=o.case.id,
@@ -134,23 +133,19 @@ def overdue_cases(db_session: DbSession, _: AnyStaff, today: Today):
             due_on=o.case.due_on,
             days_overdue=o.days_overdue,
         )
-        for o in workflow.overdue(db_session=db_session, today=today)
+        for o in late
     ]
+
+
+@router.get("/cases/overdue", response_model=list[OverdueRead])
+def overdue_cases(db_session: DbSession, _: AnyStaff, today: Today):
+    return overdue_read(workflow.overdue(db_session=db_session, today=today))
 
 
 @router.post("/cases/reminders", response_model=list[OverdueRead])
 def send_reminders(db_session: DbSession, _: CaseWork, today: Today, now: Now):
     """Record a reminder on every overdue step (what the server's timer does)."""
-    return [
-        OverdueRead(
-            case_id=o.case.id,
-            state=o.case.state,
-            due_step=o.case.due_step,
-            due_on=o.case.due_on,
-            days_overdue=o.days_overdue,
-        )
-        for o in workflow.remind(db_session=db_session, today=today, now=now)
-    ]
+    return overdue_read(workflow.remind(db_session=db_session, today=today, now=now))
 
 
 @router.get("/cases/{case_id}", response_model=CaseDetail)

@@ -28,7 +28,6 @@ class Step(BaseModel):
 
     step_zh: str
     working_days: int = Field(ge=1, le=365)
-    from_resolution: bool = False
     counted_from: CaseState | None = None
     legal_basis: list[LegalBasis] = Field(default_factory=list)
 
@@ -46,6 +45,12 @@ def workflow() -> Workflow:
     return Workflow.model_validate(yaml.safe_load(text))
 
 
+BY_RECORD = {
+    CaseState.decided: "record the decision: POST /api/cases/{id}/decision",
+    CaseState.compensated: "record the payment: POST /api/cases/{id}/compensation",
+}
+
+
 def next_states(case: Case) -> list[CaseState]:
     return list(workflow().transitions.get(case.state, []))
 
@@ -58,24 +63,14 @@ def _entered_on(db_session: Session, case: Case, state: CaseState, today: date) 
     return today
 
 
-def _resolution_due(case: Case) -> date | None:
-    contact = (case.resolution or {}).get("contact_first") or {}
-    dues = [d.get("due_on") for d in contact.get("deadlines", []) if d.get("due_on")]
-    return date.fromisoformat(min(dues)) if dues else None
-
-
 def set_due(*, db_session: Session, case: Case, today: date) -> None:
     """The current state's step and its deadline, in working days."""
     step = workflow().steps.get(case.state)
     if step is None:
         case.due_on, case.due_step = None, None
         return
-    due = _resolution_due(case) if step.from_resolution else None
-    if due is None:
-        start = (
-            _entered_on(db_session, case, step.counted_from, today) if step.counted_from else today
-        )
-        due, _ = deadlines.add_working_days_estimated(start, step.working_days)
+    start = _entered_on(db_session, case, step.counted_from, today) if step.counted_from else today
+    due, _ = deadlines.add_working_days_estimated(start, step.working_days)
     case.due_on, case.due_step = due, step.step_zh
 
 
@@ -90,8 +85,19 @@ def transition(
     now: datetime,
     today: date,
     data: dict | None = None,
+    recorded: bool = False,
 ) -> CaseEvent:
-    """Move the case on, if the workflow allows it; the change goes to the ledger."""
+    """Move the case on, if the workflow allows it; the change goes to the ledger.
+
+    ``decided`` and ``compensated`` are reached only by recording the decision or the
+    payment (``recorded=True`` from ``handling``), never by a bare state change.
+    """
+    if to_state in BY_RECORD and not recorded:
+        raise Conflict(
+            f"a case becomes {to_state.value} by recording it, not by a state change",
+            field_name="to_state",
+            fix=BY_RECORD[to_state],
+        )
     allowed = next_states(case)
     if to_state not in allowed:
         names = ", ".join(s.value for s in allowed) or "none (the case is closed)"

@@ -113,7 +113,9 @@ class DeliveryPromise(Base):
     source_ref: Mapped[str | None] = mapped_column(String(120))
     quote: Mapped[str | None] = mapped_column(Text)  # the words, as said or written
     said_at: Mapped[datetime]
-    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("trade_delivery_promises.id"))
+    replaces_id: Mapped[int | None] = mapped_column(
+        ForeignKey("trade_delivery_promises.id"), index=True
+    )
     reason: Mapped[str | None] = mapped_column(Text)  # why it was changed
     actor: Mapped[str] = mapped_column(String(60))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -55,6 +55,20 @@ class PromiseCreate(Input):
         return self
 
 
+class ListingPromiseChange(Input):
+    """A new date for every open order of a listing, as the shop announced it."""
+
+    kind: PromiseKind
+    due_on: date = Field(description="the new last day, in China's calendar")
+    source: PromiseSource = PromiseSource.merchant_notice
+    source_ref: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] | None = (
+        None
+    )
+    quote: Words | None = Field(default=None, description="the announcement, as worded")
+    said_at: AwareDatetime
+    reason: Words = Field(description="why the date moved, as the shop gave it, or 'none given'")
+
+
 class OrderCreate(Input):
     order_no: Short = Field(description="the platform's order number, unique per shop")
     consumer_id: int

@@ -7,7 +7,6 @@ sealed under the buyer's own key (``consumer:<id>``), so erasing the buyer shred
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -43,6 +42,19 @@ NEXT: dict[OrderStatus, frozenset[OrderStatus]] = {
     OrderStatus.refunded: frozenset({OrderStatus.refunded}),
 }
 CLOSED = frozenset({OrderStatus.cancelled, OrderStatus.refunded})
+# What an order keeps as the platform sent it.
+ORDER_FIELDS = {
+    "order_no",
+    "consumer_id",
+    "merchant_id",
+    "listing_id",
+    "live_session_id",
+    "quantity",
+    "unit_price_fen",
+    "amount_paid_fen",
+    "paid_at",
+    "batch",
+}
 
 
 # --- orders -------------------------------------------------------------------------------
@@ -86,11 +98,7 @@ def create(
     recipient = order_in.recipient
     sealed, masked = _sealed_recipient(order_in, cipher)
     order = Order(
-        **order_in.model_dump(
-            include={"order_no", "consumer_id", "merchant_id", "listing_id", "live_session_id"}
-        ),
-        **order_in.model_dump(include={"quantity", "unit_price_fen", "amount_paid_fen", "batch"}),
-        paid_at=order_in.paid_at,
+        **order_in.model_dump(include=ORDER_FIELDS),
         listing_version=version,
         anchor_id=anchor_id,
         status=OrderStatus.paid,
@@ -166,13 +174,6 @@ def get_order(*, db_session: Session, order_id: int) -> Order:
     return get(db_session=db_session, order_id=order_id)
 
 
-def reveal_recipient(*, order: Order, cipher: FieldCipher) -> dict[str, str] | None:
-    """The recipient in clear, for staff handling the buyer's case."""
-    if order.recipient_enc is None:
-        return None
-    return json.loads(cipher.decrypt(order.recipient_enc, context="order.recipient"))
-
-
 def get_all(
     *,
     db_session: Session,
@@ -180,9 +181,10 @@ def get_all(
     merchant_id: int | None = None,
     listing_id: int | None = None,
     batch: str | None = None,
-    limit: int = 200,
+    limit: int | None = 200,
 ) -> Sequence[Order]:
-    """Orders, newest payment first, narrowed by any of buyer, shop, listing and batch."""
+    """Orders, newest payment first, narrowed by any of buyer, shop, listing and batch;
+    ``limit=None`` for all of them."""
     query = select(Order).order_by(Order.paid_at.desc(), Order.id.desc()).limit(limit)
     for column, value in (
         (Order.consumer_id, consumer_id),
@@ -196,13 +198,13 @@ def get_all(
 
 
 def orders_of_consumer(*, db_session: Session, consumer_id: int) -> Sequence[Order]:
-    return get_all(db_session=db_session, consumer_id=consumer_id, limit=10000)
+    return get_all(db_session=db_session, consumer_id=consumer_id, limit=None)
 
 
 def orders_of_listing(
     *, db_session: Session, listing_id: int, batch: str | None = None
 ) -> Sequence[Order]:
-    return get_all(db_session=db_session, listing_id=listing_id, batch=batch, limit=100000)
+    return get_all(db_session=db_session, listing_id=listing_id, batch=batch, limit=None)
 
 
 def orders_of_batch(*, db_session: Session, listing_id: int, batch: str) -> Sequence[Order]:

@@ -10,14 +10,16 @@ from fastapi import APIRouter, Depends, Request, status
 
 from liveguard.auth.models import PrincipalKind
 from liveguard.auth.service import Principal
+from liveguard.catalog import service as catalog_service
 from liveguard.clock import CHINA
 from liveguard.errors import Forbidden
 from liveguard.parties.models import StaffRole
-from liveguard.trade import checks, service
+from liveguard.trade import checks, listing_promises, service
 from liveguard.trade.models import Order
 from liveguard.trade.schemas import (
     BreachRead,
     CheckReport,
+    ListingPromiseChange,
     OrderCreate,
     OrderDetail,
     OrderEventRead,
@@ -171,6 +173,31 @@ def add_promise(
     check_writer(principal, order)
     return service.add_promise(
         db_session=db_session, order=order, promise_in=promise_in, now=now, actor=actor(principal)
+    )
+
+
+@router.post(
+    "/listings/{listing_id}/promises",
+    status_code=status.HTTP_201_CREATED,
+    response_model=list[PromiseRead],
+)
+def move_listing_promise(
+    listing_id: int,
+    change_in: ListingPromiseChange,
+    db_session: DbSession,
+    now: Now,
+    principal: Signed,
+):
+    """A new date for every buyer of the listing whose order is still open."""
+    listing = catalog_service.get(db_session=db_session, listing_id=listing_id)
+    if not (principal.is_staff and principal.role in WRITERS):
+        check_merchant_access(principal, listing.merchant_id, write=True)
+    return listing_promises.move_for_listing(
+        db_session=db_session,
+        listing_id=listing.id,
+        change_in=change_in,
+        now=now,
+        actor=actor(principal),
     )
 
 

@@ -26,6 +26,7 @@ from liveguard.privacy.fields import FieldCipher
 from liveguard.trade import checks as trade_checks
 from liveguard.web import (
     case_pages,
+    case_steps,
     console,
     evidence_pages,
     listing_pages,
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(listing_pages.router)
     app.include_router(live_pages.router)
     app.include_router(case_pages.router)
+    app.include_router(case_steps.router)
     static = resources.files("liveguard.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 

@@ -14,23 +14,31 @@ from enum import Enum
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from liveguard.auth import service as auth_service
 from liveguard.auth.models import PrincipalKind
 from liveguard.auth.service import Principal
 from liveguard.cases import flows, publicity, service, workflow
 from liveguard.cases.facts import CaseFacts
-from liveguard.cases.models import CaseState, PaymentChannel
+from liveguard.cases.models import PaymentChannel
 from liveguard.cases.schemas import ComplaintCreate
 from liveguard.cases.views import CASE_WORK, check_case_access, filer
 from liveguard.catalog.views import Now, actor
 from liveguard.clock import CHINA
 from liveguard.errors import LiveGuardError, NotAuthenticated, NotFound
 from liveguard.web.console import SignedForm, _SignInFirst, render
-from liveguard.web.deps import SESSION_COOKIE, CurrentSettings, DbSession, MaybePrincipal, Today
+from liveguard.web.deps import (
+    SESSION_COOKIE,
+    Blobs,
+    CurrentSettings,
+    DbSession,
+    MaybePrincipal,
+    Today,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -89,6 +97,7 @@ def new_case_page(request: Request, principal: PageSigned, error: str = ""):
         "case_new.html",
         principal,
         channels=[c.value for c in PaymentChannel if c is not PaymentChannel.platform],
+        defects=fact_field("defect")["choices"],
         error=error,
     )
 
@@ -101,6 +110,7 @@ def _optional_int(raw: str) -> int | None:
 def file_case(
     db_session: DbSession,
     principal: SignedForm,
+    blobs: Blobs,
     now: Now,
     today: Today,
     summary: Annotated[str, Form()],
@@ -109,11 +119,24 @@ def file_case(
     session_id: Annotated[str, Form()] = "",
     occurred_at: Annotated[str, Form()] = "",
     listing_id: Annotated[str, Form()] = "",
-    paid_off_platform: Annotated[str, Form()] = "",
+    paid: Annotated[str, Form()] = "",
     payment_channel: Annotated[str, Form()] = "",
     price_yuan: Annotated[str, Form()] = "",
+    defect: Annotated[str, Form()] = "",
+    false_advertising: Annotated[str, Form()] = "",
+    misrepresented_knowingly: Annotated[str, Form()] = "",
+    # a browser sends an empty, name-less part when no file was chosen: it arrives as ""
+    evidence: Annotated[list[UploadFile | str] | None, File()] = None,
 ):
     try:
+        stated: dict[str, Any] = {"defect": defect or None}
+        if paid == "platform":
+            stated["channel"] = "platform"
+        for name, raw in (
+            ("false_advertising", false_advertising),
+            ("misrepresented_knowingly", misrepresented_knowingly),
+        ):
+            stated[name] = parse_answer(name, raw)
         at = datetime.fromisoformat(occurred_at).replace(tzinfo=CHINA) if occurred_at else None
         complaint = ComplaintCreate(
             consumer_id=_optional_int(consumer_id),
@@ -122,9 +145,10 @@ def file_case(
             session_id=_optional_int(session_id),
             occurred_at=at,
             listing_id=_optional_int(listing_id),
-            paid_off_platform=paid_off_platform == "yes",
+            paid_off_platform=paid == "off_platform",
             payment_channel=payment_channel or None,
             price_paid_fen=round(float(price_yuan) * 100) if price_yuan.strip() else None,
+            facts={k: v for k, v in stated.items() if v is not None},
         )
         consumer, origin = filer(principal, complaint)
         case = flows.file_complaint(
@@ -136,6 +160,18 @@ def file_case(
             now=now,
             today=today,
         )
+        for upload in evidence or []:
+            if isinstance(upload, StarletteUpload) and upload.filename:
+                service.add_file(
+                    db_session=db_session,
+                    case=case,
+                    blobs=blobs,
+                    content=upload.file.read(),
+                    file_name=upload.filename,
+                    content_type=upload.content_type or "application/octet-stream",
+                    actor=actor(principal),
+                    now=now,
+                )
     except (LiveGuardError, ValidationError, ValueError) as error:
         message = getattr(error, "detail", None) or str(error).splitlines()[0]
         db_session.rollback()
@@ -207,37 +243,6 @@ async def answer_case(
     except (LiveGuardError, ValueError) as error:
         db_session.rollback()
         return back(f"/console/cases/{case.id}", error=getattr(error, "detail", str(error)))
-    return back(f"/console/cases/{case.id}", notice="saved")
-
-
-@router.post("/console/cases/{case_id}/transition")
-def move_case(
-    case_id: int,
-    db_session: DbSession,
-    principal: SignedForm,
-    now: Now,
-    today: Today,
-    to_state: Annotated[CaseState, Form()],
-    reason: Annotated[str, Form()] = "",
-):
-    case = service.get(db_session=db_session, case_id=case_id)
-    try:
-        check_case_access(principal, case, write=True)
-        if not principal.is_staff:
-            raise NotAuthenticated("only case staff move a case on")
-        workflow.transition(
-            db_session=db_session,
-            case=case,
-            to_state=to_state,
-            actor=principal.name,
-            party_role="staff",
-            reason=reason,
-            now=now,
-            today=today,
-        )
-    except LiveGuardError as error:
-        db_session.rollback()
-        return back(f"/console/cases/{case.id}", error=error.detail)
     return back(f"/console/cases/{case.id}", notice="saved")
 
 

@@ -22,8 +22,10 @@ def test_s1_the_person_behind_the_wechat_account_is_liable_not_the_shop(client, 
     case = case.json()
     roles = _roles(case)
     assert roles["account_holder"]["liability"] == "sole"
-    # the shop the room showed and the platform are not the contract party
+    # the shop the room showed and the platform are not the contract party, and say so
     assert "seller" not in roles and "platform_seller" not in roles
+    cleared = {p["role"] for p in case["resolution"]["not_liable"]}
+    assert {"seller", "platform"} <= cleared
     assert not any(
         p["liability"] in ("sole", "joint", "supplementary")
         for p in case["resolution"]["parties"]

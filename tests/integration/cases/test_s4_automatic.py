@@ -75,3 +75,43 @@ def test_s4_the_automatic_case_goes_through_the_same_workflow(
     page = client.get(f"/console/cases/{case['id']}", headers=auth("case_handler"))
     assert page.status_code == 200
     assert "with_merchant" in page.text and "缺货，已全额退款。" in page.text
+
+
+def test_a_buyer_complains_about_her_order_and_the_order_settles_the_deal(
+    client,
+    auth,
+    clock,
+    sale,  # noqa: F811
+    make_buyer,  # noqa: F811
+):
+    buyer, other = make_buyer(), make_buyer()
+    order = paid_with_promise(client, auth, sale, buyer)
+    clock.at = at("2026-05-10 10:00")
+    complaint = {
+        "summary": "空调外机有裂纹，要求退货。",
+        "order_id": order["id"],
+        "facts": {"defect": "quality", "delivered_on": "2026-05-08", "wants_return": True},
+    }
+    theirs = client.post("/api/cases", json=complaint, headers=other.headers)
+    assert theirs.status_code == 422 and theirs.json()["errors"][0]["field"] == "order_id"
+    case = client.post("/api/cases", json=complaint, headers=buyer.headers)
+    assert case.status_code == 201, case.text
+    case = case.json()
+    assert (case["merchant_id"], case["listing_id"]) == (sale.shop_id, sale.listing_id)
+    assert case["payment_channel"] == "platform"
+    facts, sources = case["facts"], case["fact_sources"]
+    assert (facts["channel"], facts["price_paid_fen"], facts["bought_on"]) == (
+        "platform",
+        199900,
+        "2026-05-01",
+    )
+    assert sources["bought_on"]["source"] == "order"
+    assert "order" in {link["kind"] for link in case["links"]}
+    roles = {p["role"] for p in case["resolution"]["parties"]}
+    assert "seller" in roles
+    off = client.post(
+        "/api/cases",
+        json={**complaint, "paid_off_platform": True},
+        headers=buyer.headers,
+    )
+    assert off.status_code == 422  # an off-platform payment has no platform order

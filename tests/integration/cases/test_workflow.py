@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import io
 import json
+import time as time_module
 import zipfile
 from datetime import datetime, time
 
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from liveguard.clock import CHINA
+from liveguard.cases import service as cases_service
+from liveguard.clock import CHINA, FixedClock
+from liveguard.config import Settings
 from liveguard.evidence import service as ledger
 from liveguard.evidence.verify import verify_bundle
+from liveguard.web.app import create_app
 from tests.integration.cases.conftest import s1_complaint
 
 
@@ -90,7 +95,7 @@ def test_the_workflow_refuses_a_step_out_of_order_and_says_which_are_allowed(cli
     case = _file(client, world)
     response = client.post(
         f"/api/cases/{case['id']}/transition",
-        json={"to_state": "compensated"},
+        json={"to_state": "mediation"},
         headers=auth("case_handler"),
     )
     assert response.status_code == 409
@@ -112,37 +117,70 @@ def test_only_case_staff_move_a_case(client, world, auth):
         assert response.status_code == 403
 
 
-def test_the_platform_advances_compensation_from_the_merchants_deposit(client, world, auth):
-    case = _file(client, world)
+def test_the_platform_advances_compensation_from_the_sellers_deposit(client, world, auth):
+    s2 = {
+        "summary": "燕窝其实是风味饮料。",
+        "session_id": world.nest_session,
+        "price_paid_fen": 29900,
+        "facts": {"channel": "platform", "defect": "not_as_described", "false_advertising": True},
+    }
+    case = client.post("/api/cases", json=s2, headers=world.as_consumer()).json()
     _move(client, auth, case["id"], "accepted")
     early = client.post(
         f"/api/cases/{case['id']}/compensation",
-        json={"amount_fen": 66900, "reason": "先行赔付"},
+        json={"amount_fen": 29900, "reason": "先行赔付"},
         headers=auth("case_handler"),
     )
     assert early.status_code == 409  # a decision comes first
     client.post(
         f"/api/cases/{case['id']}/decision",
-        json={"outcome": "平台先行退还价款669元", "amount_fen": 66900},
+        json={"outcome": "平台先行退还价款299元", "amount_fen": 29900, "liable": ["seller"]},
         headers=auth("case_handler"),
     )
     too_much = client.post(
         f"/api/cases/{case['id']}/compensation",
-        json={"amount_fen": 70000, "reason": "先行赔付"},
+        json={"amount_fen": 30000, "reason": "先行赔付"},
         headers=auth("case_handler"),
     )
     assert too_much.status_code == 422
     paid = client.post(
         f"/api/cases/{case['id']}/compensation",
-        json={"amount_fen": 66900, "reason": "平台先行赔付后向商家追偿"},
+        json={"amount_fen": 29900, "reason": "平台先行赔付后向商家追偿"},
         headers=auth("case_handler"),
     )
     assert paid.status_code == 200, paid.text
     assert paid.json()["state"] == "compensated"
-    deposit = client.get(
-        f"/api/merchants/{world.jacket_shop}/deposit", headers=auth("compliance")
-    ).json()
-    assert deposit["balance_fen"] == 500000 - 66900
+    deposit = client.get(f"/api/merchants/{world.nest_shop}/deposit", headers=auth("compliance"))
+    assert deposit.json()["balance_fen"] == 500000 - 29900
+
+
+def test_a_shop_that_is_not_the_seller_does_not_pay_from_its_deposit(client, world, auth):
+    case = _file(client, world)  # S1: paid off the platform, the shop is no party
+    _move(client, auth, case["id"], "accepted")
+    client.post(
+        f"/api/cases/{case['id']}/decision",
+        json={"outcome": "由收款人退款赔偿", "amount_fen": 267600, "liable": ["account_holder"]},
+        headers=auth("case_handler"),
+    )
+    refused = client.post(
+        f"/api/cases/{case['id']}/compensation",
+        json={"amount_fen": 66900, "reason": "先行赔付"},
+        headers=auth("case_handler"),
+    )
+    assert refused.status_code == 409
+    assert "not held liable" in refused.json()["detail"]
+
+
+def test_decided_is_reached_by_recording_the_decision_not_a_bare_state_change(client, world, auth):
+    case = _file(client, world)
+    _move(client, auth, case["id"], "accepted")
+    bare = client.post(
+        f"/api/cases/{case['id']}/transition",
+        json={"to_state": "decided"},
+        headers=auth("case_handler"),
+    )
+    assert bare.status_code == 409
+    assert "/decision" in bare.json()["errors"][0]["fix"]
 
 
 def test_the_consumer_gets_a_bundle_anyone_can_verify_offline(client, world, tmp_path):
@@ -215,3 +253,27 @@ def test_liveguard_cases_remind_lists_overdue_steps(app, client, world, monkeypa
     result = CliRunner().invoke(cli, ["cases", "remind", "--data-dir", str(settings.data_dir)])
     assert result.exit_code == 0, result.output
     assert "1 overdue step(s)" in result.output and "决定是否受理投诉" in result.output
+
+
+def test_the_server_reminds_overdue_steps_on_its_timer(app, db, client, world):
+    case = _file(client, world)
+    settings = Settings(
+        data_dir=app.state.settings.data_dir,
+        database_url=app.state.settings.database_url,
+        reverify_interval_minutes=0,
+        checkpoint_interval_minutes=0,
+        promise_check_interval_minutes=0,
+        case_reminder_interval_minutes=60,
+    )
+    late = FixedClock(datetime.combine(datetime(2026, 12, 7).date(), time(9, 0), CHINA))
+    kinds: list[str] = []
+    with TestClient(create_app(settings, clock=late)):  # the first run is at once
+        for _ in range(100):
+            with db() as session:
+                events = cases_service.get_events(db_session=session, case_id=case["id"])
+                kinds = [e.kind.value for e in events]
+            if "reminder" in kinds:
+                break
+            time_module.sleep(0.1)
+    assert kinds == ["filed", "reminder"]
+    assert Settings(data_dir=settings.data_dir).case_reminder_interval_minutes == 60

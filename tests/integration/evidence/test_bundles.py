@@ -180,8 +180,8 @@ def test_a_bundle_of_the_demo_session_verifies_offline(app, client, auth, clock,
     from liveguard.cli import demo_data
 
     assert demo_data.load(app.state.settings, clock=clock)
-    events = client.get("/api/sessions", headers=auth()).json()
-    session_id = events[0]["id"]
+    sessions = client.get("/api/sessions", headers=auth()).json()
+    [session_id] = [s["id"] for s in sessions if s["room_code"] == "XH-880231"]
     seqs = [
         e["ledger_seq"]
         for e in client.get(f"/api/sessions/{session_id}/events", headers=auth()).json()

@@ -143,7 +143,13 @@ def test_s4_moved_only_after_the_date_passed_both_dates_are_broken_in_one_case(
     [second] = check(client, auth, clock, "2026-05-31 08:00")["breaches"]
     assert (second["due_on"], second["breached_on"]) == ("2026-05-30", "2026-05-31")
     assert second["case_id"] == first["case_id"]
-    assert len(client.get(f"/api/merchants/{sale.shop_id}/breaches", headers=auth()).json()) == 2
+    url = f"/api/merchants/{sale.shop_id}/breaches"
+    assert [b["due_on"] for b in client.get(url, headers=auth()).json()] == [
+        "2026-05-30",
+        "2026-05-28",
+    ]
+    assert len(client.get(f"{url}?since=2026-05-30", headers=auth()).json()) == 1  # found 31 May
+    assert client.get(f"{url}?since=2026-06-01", headers=auth()).json() == []
 
 
 def test_a_check_run_late_dates_the_breach_to_its_day_and_records_the_late_shipment(

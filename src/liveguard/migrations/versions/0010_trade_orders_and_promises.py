@@ -102,7 +102,7 @@ def upgrade() -> None:
         _fk("trade_delivery_promises", "replaces_id", "trade_delivery_promises"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_trade_delivery_promises")),
     )
-    _indexes("trade_delivery_promises", "due_on", "order_id")
+    _indexes("trade_delivery_promises", "due_on", "order_id", "replaces_id")
 
     op.create_table(
         "trade_order_events",
@@ -151,7 +151,7 @@ def downgrade() -> None:
     drops = {
         "trade_promise_breaches": ("merchant_id", "order_id"),
         "trade_order_events": ("order_id",),
-        "trade_delivery_promises": ("due_on", "order_id"),
+        "trade_delivery_promises": ("due_on", "order_id", "replaces_id"),
         "trade_orders": (
             "anchor_id",
             "batch",

@@ -1,0 +1,200 @@
+"""Console forms for the steps of a case: moving it on, a party's answer, a mediation
+note, the decision, advance compensation, publishing the anonymised record, and the
+evidence bundle. Each runs the same service as the API and returns to the case page
+with a notice, or with the error in words."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from liveguard.auth.service import Principal
+from liveguard.cases import handling, publicity, service, workflow
+from liveguard.cases.models import Case, CaseState
+from liveguard.cases.schemas import CompensationCreate, DecisionCreate
+from liveguard.cases.views import CASE_WORK, check_case_access
+from liveguard.catalog.views import Now
+from liveguard.errors import Forbidden, LiveGuardError
+from liveguard.web.case_pages import back
+from liveguard.web.console import SignedForm
+from liveguard.web.deps import DbSession, Today
+
+router = APIRouter(include_in_schema=False)
+
+
+def _staff_step(
+    db_session: Session, principal: Principal, case_id: int, step: Callable[[Case], Any]
+) -> RedirectResponse:
+    case = service.get(db_session=db_session, case_id=case_id)
+    page = f"/console/cases/{case.id}"
+    try:
+        if not (principal.is_staff and principal.role in CASE_WORK):
+            raise Forbidden("case steps are taken by case handlers and compliance staff")
+        step(case)
+    except (LiveGuardError, ValueError) as error:
+        db_session.rollback()
+        return back(page, error=getattr(error, "detail", None) or str(error))
+    return back(page, notice="saved")
+
+
+def _yuan(raw: str) -> int:
+    return round(float(raw) * 100)
+
+
+@router.post("/console/cases/{case_id}/transition")
+def move_case(
+    case_id: int,
+    db_session: DbSession,
+    principal: SignedForm,
+    now: Now,
+    today: Today,
+    to_state: Annotated[CaseState, Form()],
+    reason: Annotated[str, Form()] = "",
+):
+    return _staff_step(
+        db_session,
+        principal,
+        case_id,
+        lambda case: workflow.transition(
+            db_session=db_session,
+            case=case,
+            to_state=to_state,
+            actor=principal.name,
+            party_role="staff",
+            reason=reason,
+            now=now,
+            today=today,
+        ),
+    )
+
+
+@router.post("/console/cases/{case_id}/answers")
+def party_answer(
+    case_id: int,
+    db_session: DbSession,
+    principal: SignedForm,
+    now: Now,
+    text: Annotated[str, Form()],
+    party: Annotated[str, Form()] = "merchant",
+):
+    """Staff take down what the merchant, the anchor or the MCN answered."""
+    return _staff_step(
+        db_session,
+        principal,
+        case_id,
+        lambda case: handling.answer(
+            db_session=db_session,
+            case=case,
+            party_role=party,
+            text=text,
+            actor=principal.name,
+            now=now,
+        ),
+    )
+
+
+@router.post("/console/cases/{case_id}/notes")
+def mediation_note(
+    case_id: int,
+    db_session: DbSession,
+    principal: SignedForm,
+    now: Now,
+    text: Annotated[str, Form()],
+):
+    return _staff_step(
+        db_session,
+        principal,
+        case_id,
+        lambda case: handling.note(
+            db_session=db_session, case=case, text=text, actor=principal.name, now=now
+        ),
+    )
+
+
+@router.post("/console/cases/{case_id}/decision")
+def decide(
+    case_id: int,
+    db_session: DbSession,
+    principal: SignedForm,
+    now: Now,
+    today: Today,
+    outcome: Annotated[str, Form()],
+    amount_yuan: Annotated[str, Form()],
+):
+    return _staff_step(
+        db_session,
+        principal,
+        case_id,
+        lambda case: handling.decide(
+            db_session=db_session,
+            case=case,
+            decision_in=DecisionCreate(
+                outcome=outcome,
+                amount_fen=_yuan(amount_yuan),
+                liable=[p["role"] for p in case.resolution.get("parties", [])],
+            ),
+            actor=principal.name,
+            now=now,
+            today=today,
+        ),
+    )
+
+
+@router.post("/console/cases/{case_id}/compensation")
+def compensate(
+    case_id: int,
+    db_session: DbSession,
+    principal: SignedForm,
+    now: Now,
+    today: Today,
+    amount_yuan: Annotated[str, Form()],
+    reason: Annotated[str, Form()] = "平台先行赔付，再向商家追偿",
+):
+    return _staff_step(
+        db_session,
+        principal,
+        case_id,
+        lambda case: handling.compensate(
+            db_session=db_session,
+            case=case,
+            compensation_in=CompensationCreate(amount_fen=_yuan(amount_yuan), reason=reason),
+            actor=principal.name,
+            now=now,
+            today=today,
+        ),
+    )
+
+
+@router.post("/console/cases/{case_id}/publish")
+def publish(case_id: int, db_session: DbSession, principal: SignedForm, now: Now):
+    return _staff_step(
+        db_session,
+        principal,
+        case_id,
+        lambda case: publicity.publish(
+            db_session=db_session, case=case, actor=principal.name, now=now
+        ),
+    )
+
+
+@router.post("/console/cases/{case_id}/bundle")
+def bundle(request: Request, case_id: int, db_session: DbSession, principal: SignedForm):
+    """The evidence bundle, for the consumer herself or staff."""
+    case = service.get(db_session=db_session, case_id=case_id)
+    check_case_access(principal, case, write=not principal.is_staff)
+    content = publicity.export_bundle(
+        db_session=db_session,
+        case=case,
+        blobs=request.app.state.blobs,
+        signer=request.app.state.signer,
+        origin=request.app.state.settings.checkpoint_origin,
+    )
+    return Response(
+        content,
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="liveguard-case-{case.id}.zip"'},
+    )

@@ -1,0 +1,167 @@
+"""The case pages over HTTP: a consumer signs in with her token and sees only her cases,
+answers a question through the form, downloads her bundle; case staff take every step of
+the workflow through the console forms, up to the public record."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from io import BytesIO
+
+from tests.integration.cases.conftest import s1_complaint
+
+
+def csrf_of(page) -> str:
+    return re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
+
+
+def consumer_signs_in(client, world, who: str = "buyer") -> None:
+    client.cookies.clear()
+    signed = client.post(
+        "/console/consumer-login", data={"token": world.tokens[who]}, follow_redirects=False
+    )
+    assert signed.status_code == 303 and signed.headers["location"] == "/console/cases"
+
+
+def staff_signs_in(client, token_for) -> None:
+    client.cookies.clear()
+    token_for("case_handler", username="zhou")
+    signed = client.post(
+        "/console/login",
+        data={"username": "zhou", "password": "correct horse battery", "next": "/console/cases"},
+        follow_redirects=False,
+    )
+    assert signed.status_code == 303
+
+
+def test_a_consumer_sees_her_own_case_and_its_answer_only(client, world):
+    mine = client.post("/api/cases", json=s1_complaint(world), headers=world.as_consumer())
+    theirs = client.post(
+        "/api/cases", json=s1_complaint(world), headers=world.as_consumer("other_buyer")
+    )
+    consumer_signs_in(client, world)
+    listing = client.get("/console/cases")
+    assert f'data-case="{mine.json()["id"]}"' in listing.text
+    assert f'data-case="{theirs.json()["id"]}"' not in listing.text
+    page = client.get(f"/console/cases/{mine.json()['id']}")
+    assert page.status_code == 200
+    assert 'data-role="account_holder"' in page.text and "¥2,007.00" in page.text
+    assert "transition" not in page.text  # no staff steps for her
+    assert client.get(f"/console/cases/{theirs.json()['id']}").status_code == 404
+
+
+def test_a_bad_token_does_not_sign_in(client, world, auth):
+    client.cookies.clear()
+    wrong = client.post("/console/consumer-login", data={"token": "lg_nope"})
+    assert "consumer-login" in str(wrong.url) and "error=" in str(wrong.url)
+    staff_token = auth("case_handler")["Authorization"].removeprefix("Bearer ")
+    staff = client.post("/console/consumer-login", data={"token": staff_token})
+    assert "not a consumer" in staff.text or "error=" in str(staff.url)
+
+
+def test_she_answers_a_question_through_the_form_and_the_answer_changes(client, world):
+    case = client.post("/api/cases", json=s1_complaint(world), headers=world.as_consumer()).json()
+    consumer_signs_in(client, world)
+    page = client.get(f"/console/cases/{case['id']}")
+    assert 'data-question="room_operator"' in page.text
+    answered = client.post(
+        f"/console/cases/{case['id']}/facts",
+        data={"csrf": csrf_of(page), "fact_room_operator": "anchor"},
+    )
+    assert answered.status_code == 200 and "已保存" in answered.text
+    assert 'data-liability="disclose_identity"' in answered.text
+    stale = client.post(
+        f"/console/cases/{case['id']}/facts",
+        data={"csrf": "0" * 64, "fact_wants_return": "yes"},
+    )
+    assert stale.status_code == 403
+
+
+def test_she_downloads_her_evidence_bundle_from_the_page(client, world):
+    case = client.post("/api/cases", json=s1_complaint(world), headers=world.as_consumer()).json()
+    consumer_signs_in(client, world)
+    page = client.get(f"/console/cases/{case['id']}")
+    response = client.post(f"/console/cases/{case['id']}/bundle", data={"csrf": csrf_of(page)})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(BytesIO(response.content)) as archive:
+        assert "manifest.json" in archive.namelist()
+
+
+def test_case_staff_take_every_step_in_the_console_up_to_the_public_record(
+    client, world, token_for, auth
+):
+    case = client.post("/api/cases", json=s1_complaint(world), headers=world.as_consumer()).json()
+    staff_signs_in(client, token_for)
+    url = f"/console/cases/{case['id']}"
+
+    def step(path: str, **data: str) -> str:
+        page = client.get(url)
+        done = client.post(f"{url}/{path}", data={"csrf": csrf_of(page), **data})
+        assert done.status_code == 200
+        assert "error=" not in str(done.url), str(done.url)
+        return done.text
+
+    step("transition", to_state="accepted")
+    step("transition", to_state="with_merchant")
+    step("answers", party="anchor", text="主播称已把钱退回。")
+    step("transition", to_state="mediation")
+    step("notes", text="电话调解，主播同意退款。")
+    refused = client.post(
+        f"{url}/transition", data={"csrf": csrf_of(client.get(url)), "to_state": "decided"}
+    )
+    assert "error=" in str(refused.url)  # decided only by recording the decision
+    step("decision", outcome="主播退款669元并赔偿2007元", amount_yuan="2676")
+    # paid off the platform: the shop is not the seller, its deposit does not pay
+    page = client.get(url)
+    refused = client.post(f"{url}/compensation", data={"csrf": csrf_of(page), "amount_yuan": "669"})
+    assert "error=" in str(refused.url)
+    text = step("publish")
+    assert 'data-testid="public-link"' in text
+    assert 'data-testid="case-state">decided<' in text
+    public = client.get(f"/complaints/{case['id']}")
+    assert "暖冬服饰" in public.text and "王女士" not in public.text
+    deposit = client.get(
+        f"/api/merchants/{world.jacket_shop}/deposit", headers=auth("compliance")
+    ).json()
+    assert deposit["balance_fen"] == 500000
+
+
+def test_she_files_through_the_form_with_her_evidence_files(client, world, app):
+    consumer_signs_in(client, world)
+    form = client.get("/console/cases/new")
+    assert 'name="consumer_id"' not in form.text  # she files as herself
+    photo = b"\x89PNG stained collar"
+    filed = client.post(
+        "/console/cases",
+        data={
+            "csrf": csrf_of(form),
+            "summary": "主播让扫码付款，衣服是旧的。",
+            "session_id": str(world.jacket_session),
+            "occurred_at": (world.jacket_started.replace(tzinfo=None)).isoformat()[:16],
+            "paid": "off_platform",
+            "payment_channel": "wechat_qr",
+            "price_yuan": "669",
+            "defect": "not_as_described",
+            "misrepresented_knowingly": "yes",
+        },
+        files=[
+            ("evidence", ("collar.png", photo, "image/png")),
+            ("evidence", ("", b"", "application/octet-stream")),
+        ],
+    )
+    assert filed.status_code == 200 and "已保存" in filed.text, filed.text
+    case_id = int(str(filed.url).split("/console/cases/")[1].split("?")[0])
+    files = client.get(f"/api/cases/{case_id}", headers=world.as_consumer()).json()["files"]
+    assert "collar.png" in filed.text, files
+    assert 'data-amount="200700"' in filed.text
+    assert [f["file_name"] for f in files] == ["collar.png"]
+    assert app.state.blobs.get(files[0]["sha256"]) == photo
+
+
+def test_a_form_with_a_mistake_comes_back_with_the_reason(client, world):
+    consumer_signs_in(client, world)
+    form = client.get("/console/cases/new")
+    back = client.post("/console/cases", data={"csrf": csrf_of(form), "summary": "东西坏了"})
+    assert "/console/cases/new" in str(back.url) and "error=" in str(back.url)
+    assert client.get("/api/cases", headers=world.as_consumer()).json() == []
