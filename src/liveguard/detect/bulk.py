@@ -84,13 +84,14 @@ def in_reach(
     sentence, wild = counts[starts], counts[starts] != counts[ends]
     key = owners * (int(counts[-1]) + 1) + sentence
     keep = np.ones(len(ids), dtype=bool)
+    size = (int(owners.max()) + 1) * (int(counts[-1]) + 1)  # every (rule, sentence)
 
     def partnered(these: np.ndarray, partners: np.ndarray) -> np.ndarray:
-        return (
-            np.isin(key[these], key[partners])
-            | wild[these]
-            | np.isin(owners[these], owners[partners & wild])
-        )
+        present = np.zeros(size, dtype=bool)  # a table, not np.isin: no sorting
+        present[key[partners]] = True
+        everywhere = np.zeros(size, dtype=bool)
+        everywhere[owners[partners & wild]] = True
+        return present[key[these]] | wild[these] | everywhere[owners[these]]
 
     near_a, near_b = kinds == NEAR_A, kinds == NEAR_B
     keep[near_b] = partnered(near_b, near_a)
@@ -135,7 +136,7 @@ def hits(
         if not raw:
             continue
         found = _found(tables, raw)
-        starts, ends = to_chars(text, data, found[:, 1]), to_chars(text, data, found[:, 2])
+        starts, ends = to_chars(text, data, found[:, 1:]).T
         if view == "compact" and normalised.kept is not None:
             kept = normalised.kept
             b_starts, b_ends = kept[starts], kept[ends - 1] + 1

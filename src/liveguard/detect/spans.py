@@ -72,9 +72,9 @@ def to_chars(text: str, data: bytes, offsets: np.ndarray) -> np.ndarray:
     """Char offsets of UTF-8 byte offsets (boundaries) into ``data``, the encoded text."""
     if len(data) == len(text):  # ASCII: bytes are characters
         return offsets
-    leads = (np.frombuffer(data, dtype=np.uint8) & 0xC0) != 0x80
-    before = np.concatenate(([0], np.cumsum(leads)))  # lead bytes before each offset
-    return before[offsets]
+    # where each character starts, in bytes (and the end): a boundary's index among them
+    leads = np.flatnonzero((np.frombuffer(data, dtype=np.uint8) & 0xC0) != 0x80)
+    return np.searchsorted(np.append(leads, len(data)), offsets)
 
 
 def char_map(text: str, data: bytes, found: list[tuple[int, int, int]]) -> dict[int, int]:
