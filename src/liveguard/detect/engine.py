@@ -395,30 +395,23 @@ class Detector:
             if not self._covered(key, covers, cover_starts, cover_longest)
             and not warned(rules[key[0]], key[1], key[2], sorted_warnings.get(key[0]), original)
         ]
-        findings: list[Finding] = []
-        last: dict[str, int] = {}  # category -> index of its latest finding
+        merged: list[list] = []  # [rule, start, end, matched], offsets in the batch
+        last: dict[str, list] = {}  # category -> its latest finding
         for (rule_index, start, end), matched in sorted(
             self._after_yielding(kept), key=lambda c: (c[0][1], c[0][0], -c[0][2])
         ):
             rule = rules[rule_index]
-            position = last.get(rule.category)
-            previous = findings[position] if position is not None else None
-            if previous is not None and start - offset < previous.end:
+            previous = last.get(rule.category)
+            if previous is not None and start < previous[2]:
                 # overlapping hits of one category read as one finding, under the first rule
-                if end - offset > previous.end:
-                    merged = self._finding(
-                        previous.rule,
-                        previous.start + offset,
-                        end,
-                        normalised,
-                        offset,
-                        previous.normalised,
-                    )
-                    findings[position] = merged
+                previous[2] = max(previous[2], end)
                 continue
-            last[rule.category] = len(findings)
-            findings.append(self._finding(rule, start, end, normalised, offset, matched))
-        return findings
+            last[rule.category] = found = [rule, start, end, matched]
+            merged.append(found)
+        return [
+            self._finding(rule, start, end, normalised, offset, matched)
+            for rule, start, end, matched in merged
+        ]
 
     def _after_yielding(self, kept: list) -> list:
         """Drop the findings of rules that yield to another finding in the same text: a
@@ -429,7 +422,7 @@ class Detector:
             return kept
         decided = [item for item in kept if not rules[item[0][0]].yields_to]
         pending = [item for item in kept if rules[item[0][0]].yields_to]
-        names = {name for item in decided for name in _names(rules[item[0][0]])}
+        names = set().union(*(_names(rules[i]) for i in {item[0][0] for item in decided}))
         while pending:
             waiting = []
             for item in pending:
