@@ -404,12 +404,15 @@ def bench_documents(loaded: dict, docs: list[str], rounds: int) -> dict:
     raw_hits = len(raw)
 
     timings: dict[str, list[float]] = {name: [] for name, _ in cases}
+    cpu: list[float] = []  # Detector.detect's CPU time: what the process itself spent
     for _ in range(rounds):  # interleaved, so drift hits every case alike
         for name, fn in cases:
             gc.collect()
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             fn()
             timings[name].append(time.perf_counter() - t0)
+            if name == "Detector.detect":
+                cpu.append(time.process_time() - c0)
 
     def mb_rates(name: str, nbytes: int) -> list[float]:
         return [nbytes / MB / t for t in timings[name]]
@@ -424,6 +427,8 @@ def bench_documents(loaded: dict, docs: list[str], rounds: int) -> dict:
     )
     pipe = mb_rates("Detector.detect", size)
     pipe_mbps = median(pipe)
+    per_cpu = [size / MB / t for t in cpu]
+    core_share = median([c / t for c, t in zip(cpu, timings["Detector.detect"], strict=True)])
     table(
         ["", "median", "min", "max", "chars/s"],
         [
@@ -433,10 +438,25 @@ def bench_documents(loaded: dict, docs: list[str], rounds: int) -> dict:
                 mbps(min(pipe)),
                 mbps(max(pipe)),
                 f"{chars / median(timings['Detector.detect']):,.0f}",
-            ]
+            ],
+            [
+                "  the same, per second of the process's own CPU time",
+                mbps(median(per_cpu)),
+                mbps(min(per_cpu)),
+                mbps(max(per_cpu)),
+                f"{chars / median(cpu):,.0f}",
+            ],
         ],
     )
-    print(f"  target >= {TARGET_MBPS:g} MB/s: {verdict(pipe_mbps >= TARGET_MBPS)}")
+    print(
+        f"  the process had the core for {core_share:.0%} of the wall time: on a shared machine "
+        "the CPU-time figure is what one core of its own would do (less the cache and "
+        "memory bandwidth the neighbours take)"
+    )
+    print(
+        f"  target >= {TARGET_MBPS:g} MB/s: {verdict(pipe_mbps >= TARGET_MBPS)} on wall time, "
+        f"{verdict(median(per_cpu) >= TARGET_MBPS)} on CPU time"
+    )
 
     section("2. the stages alone, same documents, same rounds")
     t_pipe = median(timings["Detector.detect"])
@@ -455,6 +475,8 @@ def bench_documents(loaded: dict, docs: list[str], rounds: int) -> dict:
     )
     return {
         "pipe_mbps": pipe_mbps,
+        "pipe_cpu_mbps": median(per_cpu),
+        "pipe_share": core_share,
         "normalise_mbps": median(mb_rates("normaliser(text)", size)),
         "scan_mbps": median(mb_rates(cases[2][0], base_size)),
         "scan_both_mbps": median(mb_rates(cases[3][0], size)),
@@ -575,6 +597,7 @@ def bench_utterances(loaded: dict, utts: list[str], rounds: int, re_sample: int)
     lat: dict[str, list[int]] = {k: [] for k in ("detect", "normalise", "scan", "re", "batch")}
     rates: dict[str, list[float]] = {k: [] for k in lat}
     round_p99, fastest, cpu_share = [], [math.inf] * len(utts), []
+    batch_cpu: list[float] = []  # batch utterances per second of the process's CPU time
     for _ in range(rounds):
         gc.collect()
         times = []
@@ -619,10 +642,12 @@ def bench_utterances(loaded: dict, utts: list[str], rounds: int, re_sample: int)
         rates["re"].append(len(times) / (sum(times) / 1e9))
 
         times = []
+        c0 = time.process_time()
         for texts in batches:
             t0 = clock()
             run_batch(texts)
             times.append(clock() - t0)
+        batch_cpu.append(len(utts) / (time.process_time() - c0))
         lat["batch"] += times
         rates["batch"].append(len(utts) / (sum(times) / 1e9))
 
@@ -663,6 +688,16 @@ def bench_utterances(loaded: dict, utts: list[str], rounds: int, re_sample: int)
     )
     rows.append(
         [
+            "  the same batches, per second of the process's CPU time",
+            "",
+            "",
+            "",
+            rate(median(batch_cpu)),
+            ratio(d_rate / median(batch_cpu)),
+        ]
+    )
+    rows.append(
+        [
             "reference: Java DFA word filter (not run here)",
             "",
             "",
@@ -699,6 +734,7 @@ def bench_utterances(loaded: dict, utts: list[str], rounds: int, re_sample: int)
         "cpu_share": median(cpu_share),
         "utt_rate": d_rate,
         "batch_rate": median(rates["batch"]),
+        "batch_cpu_rate": median(batch_cpu),
         "batch_api": many is not None,
         "re_utt_rate": median(rates["re"]),
         "flagged": flagged / len(utts),
@@ -860,6 +896,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{r['pipe_mbps'] / r['re_mbps']:,.1f}x re alternation",
             ],
             [
+                "  the same, per CPU second",
+                mbps(r["pipe_cpu_mbps"]),
+                f">= {TARGET_MBPS:g} MB/s",
+                verdict(r["pipe_cpu_mbps"] >= TARGET_MBPS),
+                f"the process had {r['pipe_share']:.0%} of the core",
+            ],
+            [
                 "normaliser alone",
                 mbps(r["normalise_mbps"]),
                 "(info)",
@@ -902,6 +945,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "detect_many" if r["batch_api"] else "joined texts: a batch API's floor",
             ],
             [
+                "  the same, per CPU second",
+                rate(r["batch_cpu_rate"]),
+                f"> {REFERENCE_RATE:,}/s",
+                verdict(r["batch_cpu_rate"] > REFERENCE_RATE),
+                f"{r['batch_cpu_rate'] / REFERENCE_RATE:.0%} of the reference",
+            ],
+            [
                 "rule set load + compile",
                 f"{loaded['compile_s']:.2f} s",
                 "(info)",
@@ -918,7 +968,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         ],
     )
     print(f"  lexicon: {verdict(loaded['lexicon'] >= TARGET_LEXICON)}")
-    print(f"  throughput >= {TARGET_MBPS:g} MB/s: {verdict(r['pipe_mbps'] >= TARGET_MBPS)}")
+    print(
+        f"  throughput >= {TARGET_MBPS:g} MB/s: {verdict(r['pipe_mbps'] >= TARGET_MBPS)} on wall "
+        f"time, {verdict(r['pipe_cpu_mbps'] >= TARGET_MBPS)} on CPU time (the process had "
+        f"{r['pipe_share']:.0%} of the core)"
+    )
     print(
         f"  p99 < {TARGET_P99_MS:g} ms per utterance: {verdict(r['p99'] / 1e6 < TARGET_P99_MS)}"
         f" (every call as timed; {verdict(r['quiet_p99'] / 1e6 < TARGET_P99_MS)} on each "

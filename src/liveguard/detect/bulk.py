@@ -16,7 +16,7 @@ import numpy as np
 
 from liveguard.detect import normalize
 from liveguard.detect.ruleset import RuleSet
-from liveguard.detect.spans import sentence_counts, to_chars
+from liveguard.detect.spans import byte_starts, sentence_counts
 
 RULE, NEAR_A, NEAR_B, UNLESS_NEAR, UNLESS, ALLOW = range(6)
 KIND_CODES = {
@@ -71,7 +71,7 @@ def _found(tables: Tables, raw: list[tuple[int, int, int]]) -> np.ndarray:
 
 
 def in_reach(
-    tables: Tables, ids: np.ndarray, starts: np.ndarray, ends: np.ndarray, original: str
+    tables: Tables, ids: np.ndarray, starts: np.ndarray, ends: np.ndarray, codes: np.ndarray
 ) -> np.ndarray:
     """Which hits to keep: a word that works only beside another hit of its rule (the
     two sides of a near rule, warning words, exceptions) only where such a hit shares
@@ -80,17 +80,18 @@ def in_reach(
     that spans a sentence end keeps its rule's words everywhere."""
     owners = tables.owners[ids]
     kinds = tables.kinds[ids]
-    counts = sentence_counts(original)
+    counts = sentence_counts(codes)
     sentence, wild = counts[starts], counts[starts] != counts[ends]
     key = owners * (int(counts[-1]) + 1) + sentence
     keep = np.ones(len(ids), dtype=bool)
+    size = (int(owners.max()) + 1) * (int(counts[-1]) + 1)  # every (rule, sentence)
 
     def partnered(these: np.ndarray, partners: np.ndarray) -> np.ndarray:
-        return (
-            np.isin(key[these], key[partners])
-            | wild[these]
-            | np.isin(owners[these], owners[partners & wild])
-        )
+        present = np.zeros(size, dtype=bool)  # a table, not np.isin: no sorting
+        present[key[partners]] = True
+        everywhere = np.zeros(size, dtype=bool)
+        everywhere[owners[partners & wild]] = True
+        return present[key[these]] | wild[these] | everywhere[owners[these]]
 
     near_a, near_b = kinds == NEAR_A, kinds == NEAR_B
     keep[near_b] = partnered(near_b, near_a)
@@ -105,10 +106,7 @@ def in_reach(
 def _token_chars(normalised: normalize.Normalised) -> np.ndarray:
     """Per offset (and one past the end): a Latin letter or digit as written, the
     characters a whole-token match must not run into (see spans.token_edge)."""
-    base = np.frombuffer(normalised.base.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    original = np.frombuffer(
-        normalised.original.encode("utf-32-le", "surrogatepass"), dtype=np.uint32
-    )
+    base, original = normalised.base_codes, normalised.codes
     token = np.zeros(len(base) + 1, dtype=bool)
     token[:-1] = (
         ((base >= ord("0")) & (base <= ord("9")))
@@ -135,7 +133,13 @@ def hits(
         if not raw:
             continue
         found = _found(tables, raw)
-        starts, ends = to_chars(text, data, found[:, 1]), to_chars(text, data, found[:, 2])
+        if len(data) == len(text):  # ASCII: bytes are characters
+            starts, ends = found[:, 1], found[:, 2]
+        else:
+            codes = normalised.base_codes
+            if view == "compact" and normalised.kept is not None:
+                codes = codes[normalised.kept]
+            starts, ends = np.searchsorted(byte_starts(codes), found[:, 1:]).T
         if view == "compact" and normalised.kept is not None:
             kept = normalised.kept
             b_starts, b_ends = kept[starts], kept[ends - 1] + 1
@@ -150,7 +154,7 @@ def hits(
     ids, view_codes, starts, ends, b_starts, b_ends = (
         np.concatenate([c[k] for c in columns]) for k in range(6)
     )
-    keep = in_reach(tables, ids, b_starts, b_ends, normalised.original)
+    keep = in_reach(tables, ids, b_starts, b_ends, normalised.codes)
     # which text each hit is in; one that runs across a break into the next is in none
     limits = np.asarray(text_ends)
     which = np.searchsorted(limits, b_starts, side="right")

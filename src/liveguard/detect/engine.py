@@ -284,15 +284,19 @@ class Detector:
         vectorised pass over every text that needs it."""
         rules = self.ruleset.rules
         todo = []  # (text, the model rules it needs)
+        applying: dict[int, list[Rule]] = {}  # per live table: the model rules that apply
         for i, (start, end) in enumerate(spans):
-            found = {finding.rule.category for finding in results[i]} if results[i] else ()
             live = lives[i]["base"]
+            model_rules = applying.get(id(live))
+            if model_rules is None:
+                model_rules = applying[id(live)] = [
+                    rules[index] for index in self._model_rules if live[index]
+                ]
+            found = {finding.rule.category for finding in results[i]} if results[i] else ()
             wanted = [
-                rules[index]
-                for index in self._model_rules
-                if live[index]
-                and rules[index].category not in found
-                and 0 < end - start <= rules[index].spec.model.max_chars
+                rule
+                for rule in model_rules
+                if rule.category not in found and 0 < end - start <= rule.spec.model.max_chars
             ]
             if wanted:
                 todo.append((i, wanted))
@@ -382,43 +386,39 @@ class Detector:
                     candidates.setdefault((rule_index, *span), normalised.base[span[0] : span[1]])
         if not candidates:
             return []
-        sorted_warnings = {
-            owner: (sorted(spans), max(e - s for s, e in spans))
-            for owner, spans in warnings.items()
-        }
-        covers.sort()
-        cover_starts = [c[0] for c in covers]
-        cover_longest = max((c[1] - c[0] for c in covers), default=0)
-        kept = [
-            (key, matched)
-            for key, matched in candidates.items()
-            if not self._covered(key, covers, cover_starts, cover_longest)
-            and not warned(rules[key[0]], key[1], key[2], sorted_warnings.get(key[0]), original)
-        ]
-        findings: list[Finding] = []
-        last: dict[str, int] = {}  # category -> index of its latest finding
+        if covers or warnings:
+            sorted_warnings = {
+                owner: (sorted(spans), max(e - s for s, e in spans))
+                for owner, spans in warnings.items()
+            }
+            covers.sort()
+            cover_starts = [c[0] for c in covers]
+            cover_longest = max((c[1] - c[0] for c in covers), default=0)
+            kept = [
+                (key, matched)
+                for key, matched in candidates.items()
+                if not (covers and self._covered(key, covers, cover_starts, cover_longest))
+                and not warned(rules[key[0]], key[1], key[2], sorted_warnings.get(key[0]), original)
+            ]
+        else:
+            kept = list(candidates.items())
+        merged: list[list] = []  # [rule, start, end, matched], offsets in the batch
+        last: dict[str, list] = {}  # category -> its latest finding
         for (rule_index, start, end), matched in sorted(
             self._after_yielding(kept), key=lambda c: (c[0][1], c[0][0], -c[0][2])
         ):
             rule = rules[rule_index]
-            position = last.get(rule.category)
-            previous = findings[position] if position is not None else None
-            if previous is not None and start - offset < previous.end:
+            previous = last.get(rule.category)
+            if previous is not None and start < previous[2]:
                 # overlapping hits of one category read as one finding, under the first rule
-                if end - offset > previous.end:
-                    merged = self._finding(
-                        previous.rule,
-                        previous.start + offset,
-                        end,
-                        normalised,
-                        offset,
-                        previous.normalised,
-                    )
-                    findings[position] = merged
+                previous[2] = max(previous[2], end)
                 continue
-            last[rule.category] = len(findings)
-            findings.append(self._finding(rule, start, end, normalised, offset, matched))
-        return findings
+            last[rule.category] = found = [rule, start, end, matched]
+            merged.append(found)
+        return [
+            self._finding(rule, start, end, normalised, offset, matched)
+            for rule, start, end, matched in merged
+        ]
 
     def _after_yielding(self, kept: list) -> list:
         """Drop the findings of rules that yield to another finding in the same text: a
@@ -429,7 +429,7 @@ class Detector:
             return kept
         decided = [item for item in kept if not rules[item[0][0]].yields_to]
         pending = [item for item in kept if rules[item[0][0]].yields_to]
-        names = {name for item in decided for name in _names(rules[item[0][0]])}
+        names = set().union(*(_names(rules[i]) for i in {item[0][0] for item in decided}))
         while pending:
             waiting = []
             for item in pending:

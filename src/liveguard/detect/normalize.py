@@ -10,7 +10,7 @@ manages about 27 MB/s (benchmarks/bench_detect.py).
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -32,6 +32,9 @@ class Normalised:
     base: str  # same length as ``original``: offsets are shared
     compact: str  # separators dropped
     kept: np.ndarray | None  # compact index -> base index; None when nothing was dropped
+    # the code points of the original and of the base view, for the engine's arrays
+    codes: np.ndarray | None = field(default=None, compare=False, repr=False)
+    base_codes: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     def base_span(self, view: str, start: int, end: int) -> tuple[int, int]:
         """The [start, end) span in the original text of a span in ``view``."""
@@ -51,10 +54,10 @@ class Normaliser:
         base = mapped.tobytes().decode("utf-32-le", "surrogatepass")
         dropped = self.separator[mapped]
         if not dropped.any():
-            return Normalised(text, base, base, None)
+            return Normalised(text, base, base, None, codes, mapped)
         kept = np.flatnonzero(~dropped)
         compact = mapped[kept].tobytes().decode("utf-32-le", "surrogatepass")
-        return Normalised(text, base, compact, kept)
+        return Normalised(text, base, compact, kept, codes, mapped)
 
     def term(self, text: str) -> str:
         """A lexicon entry in the form it is matched in: normalised, separators dropped."""

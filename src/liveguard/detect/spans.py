@@ -9,7 +9,8 @@ import numpy as np
 from liveguard.detect.ruleset import Rule
 
 SENTENCE_END = frozenset("。！？!?；;\n")
-_SENTENCE_END_CODES = np.array(sorted(map(ord, SENTENCE_END)), dtype=np.uint32)
+_IS_SENTENCE_END = np.zeros(0x110000, dtype=bool)
+_IS_SENTENCE_END[[ord(ch) for ch in SENTENCE_END]] = True
 
 
 def gap_is_close(a: tuple[int, int], b: tuple[int, int], within: int, original: str) -> bool:
@@ -68,15 +69,6 @@ def token_edge(base: str, original: str, left: int, right: int) -> bool:
 _IDEOGRAPH_START, _IDEOGRAPH_END = "\u3400", "\u9fff"
 
 
-def to_chars(text: str, data: bytes, offsets: np.ndarray) -> np.ndarray:
-    """Char offsets of UTF-8 byte offsets (boundaries) into ``data``, the encoded text."""
-    if len(data) == len(text):  # ASCII: bytes are characters
-        return offsets
-    leads = (np.frombuffer(data, dtype=np.uint8) & 0xC0) != 0x80
-    before = np.concatenate(([0], np.cumsum(leads)))  # lead bytes before each offset
-    return before[offsets]
-
-
 def char_map(text: str, data: bytes, found: list[tuple[int, int, int]]) -> dict[int, int]:
     """Char offset of each byte offset in ``found`` (few hits: no arrays)."""
     offsets = sorted({b for _, b, _ in found} | {e for _, _, e in found})
@@ -89,11 +81,19 @@ def char_map(text: str, data: bytes, found: list[tuple[int, int, int]]) -> dict[
     return chars
 
 
-def sentence_counts(original: str) -> np.ndarray:
-    """How many sentence ends stand before each offset (``len(original) + 1`` of them):
-    two spans with no sentence end between them have overlapping ranges of counts."""
-    codes = np.frombuffer(original.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    ends = np.isin(codes, _SENTENCE_END_CODES)
+def sentence_counts(codes: np.ndarray) -> np.ndarray:
+    """How many sentence ends stand before each offset of a text given as its code
+    points (``len + 1`` of them): two spans with no sentence end between them have
+    overlapping ranges of counts."""
     counts = np.zeros(len(codes) + 1, dtype=np.int64)
-    np.cumsum(ends, out=counts[1:])
+    np.cumsum(_IS_SENTENCE_END[codes], out=counts[1:])
     return counts
+
+
+def byte_starts(codes: np.ndarray) -> np.ndarray:
+    """Where each character of a text given as its code points starts in its UTF-8
+    bytes, and where the text ends."""
+    sizes = 1 + (codes >= 0x80).astype(np.int64) + (codes >= 0x800) + (codes >= 0x10000)
+    starts = np.zeros(len(codes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=starts[1:])
+    return starts
