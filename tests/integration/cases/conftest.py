@@ -15,8 +15,9 @@ from liveguard.auth.models import PrincipalKind
 from liveguard.catalog import service as catalog_service
 from liveguard.catalog.schemas import ListingCreate
 from liveguard.clock import CHINA
+from liveguard.live import ingest
 from liveguard.live import service as live_service
-from liveguard.live.schemas import EventCreate, SessionCreate
+from liveguard.live.schemas import SessionCreate
 from liveguard.parties import deposits, reviews
 from liveguard.parties import service as parties_service
 from liveguard.parties.models import Decision, MovementKind, OwnerKind
@@ -126,7 +127,8 @@ def _anchor(db, cipher, platform_id: int, nickname: str, merchant_id: int) -> An
     return anchor
 
 
-def _session(db, platform_id, anchor_id, merchant_id, started, events, title) -> Any:
+def _session(db, blobs, platform_id, anchor_id, merchant_id, started, events, title, listings):
+    """A room whose events go in as a platform sends them: stored, in the ledger, monitored."""
     live_session = live_service.create(
         db_session=db,
         session_in=SessionCreate(
@@ -139,20 +141,29 @@ def _session(db, platform_id, anchor_id, merchant_id, started, events, title) ->
             ended_at=started + timedelta(minutes=90),
         ),
     )
-    live_service.add_events(
+    raw = []
+    for n, (at, kind, role, text) in enumerate(events):
+        event: dict[str, Any] = {
+            "event_id": f"{title}-{n}",
+            "kind": kind,
+            "occurred_at": (started + timedelta(seconds=at)).isoformat(),
+        }
+        if kind == "listing_shown":
+            event["data"] = {"listing_id": listings[text]}
+        else:
+            event |= {"speaker_role": role, "text": text}
+            if kind == "utterance":
+                event["data"] = {"start_ms": at * 1000, "end_ms": at * 1000 + 4000}
+        raw.append(event)
+    outcome = ingest.ingest(
         db_session=db,
         live_session=live_session,
-        events=[
-            EventCreate(
-                kind=kind,
-                occurred_at=started + timedelta(seconds=at),
-                speaker_role=role,
-                text=None if kind == "listing_shown" else text,
-                data={"listing_title": text} if kind == "listing_shown" else {},
-            )
-            for at, kind, role, text in events
-        ],
+        raw_events=raw,
+        channel="test",
+        blobs=blobs,
+        now=started + timedelta(minutes=90),
     )
+    assert not outcome.refused, outcome.refused
     return live_session
 
 
@@ -193,12 +204,6 @@ def world(app, db) -> World:
         day = factories.TODAY - timedelta(days=6)
         jacket_started = datetime.combine(day, time(20, 0), CHINA)
         nest_started = datetime.combine(day, time(21, 0), CHINA)
-        jacket_session = _session(
-            s, platform.id, xiaonuan.id, jacket.id, jacket_started, S1_EVENTS, "羽绒服专场"
-        )
-        nest_session = _session(
-            s, platform.id, yanjie.id, nest.id, nest_started, S2_EVENTS, "燕窝专场"
-        )
         listed = datetime.combine(factories.TODAY - timedelta(days=10), time(9, 0), CHINA)
         jacket_listing = catalog_service.create(
             db_session=s,
@@ -225,6 +230,29 @@ def world(app, db) -> World:
                 description="每瓶70克，即开即食。正品保证，假一赔十。",
                 stock=800,
             ),
+        )
+        listings = {JACKET: jacket_listing.id, NEST: nest_listing.id}
+        jacket_session = _session(
+            s,
+            blobs,
+            platform.id,
+            xiaonuan.id,
+            jacket.id,
+            jacket_started,
+            S1_EVENTS,
+            "羽绒服专场",
+            listings,
+        )
+        nest_session = _session(
+            s,
+            blobs,
+            platform.id,
+            yanjie.id,
+            nest.id,
+            nest_started,
+            S2_EVENTS,
+            "燕窝专场",
+            listings,
         )
         buyer = parties_service.create_consumer(
             db_session=s,
