@@ -95,10 +95,9 @@ def test_demo_loads_once_and_reverify_runs(cli_env, database_url):
     with engine.connect() as connection:
         ledger_size = connection.execute(text("SELECT tree_size FROM evidence_state")).scalar()
         checkpoint = connection.execute(text("SELECT tree_size FROM evidence_checkpoints")).all()
-    # 13 items of the parties, listings and the room's events, 8 findings and 9 actions of
-    # the monitor on the room; then the S1 complaint with what it links (9) and S4's order,
-    # promises, breach and case (8)
-    assert ledger_size == 47 and [row[0] for row in checkpoint] == [47]
+    # the parties and listings, both rooms' events with the monitor's findings and actions,
+    # the S1 complaint with what it links, and S4's order, promises, breach and case
+    assert ledger_size == 52 and [row[0] for row in checkpoint] == [52]
     engine.dispose()
     report = runner.invoke(cli, ["reverify"])
     assert report.exit_code == 0
