@@ -6,14 +6,22 @@ and everything it sets off land together or not at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from liveguard.catalog import sampling
+from liveguard.catalog import service as catalog_service
 from liveguard.catalog.models import ListingReview, SampleOutcome, SampleResult
 from liveguard.catalog.schemas import SampleCreate
+from liveguard.clock import CHINA
+
+if TYPE_CHECKING:
+    from liveguard.cases.models import Case
+
+CASE_KIND = "failed_sample"
 
 
 @dataclass
@@ -22,6 +30,7 @@ class SampleActed:
 
     sample: SampleResult
     pulled: ListingReview | None = None  # the review that took the listing off sale
+    cases: list[Case] = field(default_factory=list)  # one per buyer's order, opened unasked
 
 
 def record_sample(
@@ -40,27 +49,54 @@ def act_on_failed_sample(
     """What a failed sample sets off (seed 001: products bought in live rooms that failed
     national standards must stop selling, and their buyers must be told).
 
-    Done here, by the catalog itself:
+    In this one transaction, so a result is never stored without its effects:
       1. the listing is taken off sale at once (status ``pulled``), with the failed items,
          the standard and the legal basis as the reason the merchant and buyers read
          (``sampling.pull_listing``); the price stops being in force;
       2. the pull is its own evidence-ledger item (kind ``listing_decision``, decision
          ``pull``, naming the sample), beside the result's item (kind ``sample_result``);
-      3. the listing's public page and the merchant's console show the result.
-
-    For the lead to connect, once the ``trade`` and ``cases`` packages are merged (they are
-    not in this branch; nothing here imports them):
-      4. buyers of the same batch: ``trade`` finds the orders of ``sample.listing_id``
-         whose goods came from ``sample.batch`` (every order of the listing when the batch
-         is unknown, or since ``sample.production_date``) and tells each buyer, with the
-         ledger item ``sample.ledger_seq`` to cite (add what was done to ``SampleActed``);
-      5. a case per order: ``cases_flows.open_automatic(db_session=..., kind=
-         "failed_sample", order_id=..., consumer_id=..., summary=<the pull's reason>,
-         facts={"sample_id": sample.id, "listing_id": ..., "batch": ...}, now=now)``
-         (idempotent per kind and order);
-      6. credit: ``catalog_service.failed_samples(db_session=..., since=...)`` lists
-         every failed result by listing, merchant and batch, for the merchant's score.
-    All of it in this same transaction, so the result is never stored without its effects.
+      3. every buyer of the batch (of the listing, when the batch is unknown) gets a case
+         opened in their name without asking (``cases`` flows, one per order, idempotent):
+         that is how they are told, with the sample's ledger item to cite; the case
+         carries the quality defect (and, for food, food below its safety standard);
+      4. the listing's public page and the merchant's console show the result, and
+         ``catalog_service.failed_samples`` lists it for the merchant's credit.
     """
+    # Imported here: cases reads listings through the catalog service, so a module-level
+    # import would make the two packages import each other.
+    from liveguard.cases import flows as cases_flows
+    from liveguard.trade import service as trade_service
+
     pulled = sampling.pull_listing(db_session=db_session, sample=sample, now=now, actor=actor)
-    return SampleActed(sample=sample, pulled=pulled)
+    listing = catalog_service.get(db_session=db_session, listing_id=sample.listing_id)
+    orders = trade_service.orders_of_listing(
+        db_session=db_session, listing_id=sample.listing_id, batch=sample.batch
+    )
+    failed = "；".join(
+        f"{item['item']}（实测 {item['measured']}，标准要求 {item['required']}）"
+        for item in sample.failed_items
+    )
+    facts: dict[str, object] = {
+        "defect": "quality",
+        "knew_of_harm_on": now.astimezone(CHINA).date(),
+    }
+    if listing.category == "food":
+        facts["food_below_standard"] = True
+    cases = [
+        cases_flows.open_automatic(
+            db_session=db_session,
+            kind=CASE_KIND,
+            order_id=order.id,
+            consumer_id=order.consumer_id,
+            summary=(
+                f"您购买的「{listing.title}」"
+                f"{f'（批次 {sample.batch}）' if sample.batch else ''}经{sample.tested_by}"
+                f"按 {sample.standard} 检验不合格：{failed}。商品已下架，系统已为您自动立案"
+                f"（检验结果见证据账本第 {sample.ledger_seq} 项）。"
+            ),
+            facts=facts,
+            now=now,
+        )
+        for order in orders
+    ]
+    return SampleActed(sample=sample, pulled=pulled, cases=cases)

@@ -369,6 +369,9 @@ class SampleActedRead(BaseModel):
     sample: SampleRead
     listing_status: ListingStatus
     pulled: ReviewRead | None = Field(description="the review that took the listing off sale")
+    case_ids: list[int] = Field(
+        default_factory=list, description="the cases opened for the buyers of the batch"
+    )
 
 
 class ListingPublic(BaseModel):

@@ -247,6 +247,7 @@ def record_sample(
         sample=SampleRead.model_validate(acted.sample),
         listing_status=listing.status,
         pulled=ReviewRead.model_validate(acted.pulled) if acted.pulled else None,
+        case_ids=[case.id for case in acted.cases],
     )
 
 
