@@ -232,6 +232,7 @@ class Checks:
         window_start = now - timedelta(days=rules.window_days)
         history = sorted((at, fen) for at, fen in facts.price_history if at < now)
         in_window = [(at, fen) for at, fen in history if at >= window_start]
+        in_window += [(at, fen) for at, fen in facts.charged_prices if window_start <= at < now]
         if in_window:
             lowest_at, lowest = min(in_window, key=lambda sale: (sale[1], sale[0]))
             reference, compared_with = rules.references.window, "window"

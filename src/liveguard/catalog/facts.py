@@ -55,13 +55,17 @@ class ListingFacts:
     label: Mapping[str, str] = field(default_factory=dict)
     store_terms: str = ""  # return, shipping and after-sales terms as shown to buyers
     merchant_documents: frozenset[str] | None = None  # valid today; None: not known
-    price_history: Sequence[tuple[datetime, int]] = ()  # (when, price) actually charged
+    price_history: Sequence[tuple[datetime, int]] = ()  # (since when, price) in force
+    # (when, unit price) of orders actually paid: the "lowest deal price" of art. 16 counts
+    # them (a coupon-paid order can be lower than the list price), but they are single
+    # sales, not prices in force, so the raised-before-discount test does not read them.
+    charged_prices: Sequence[tuple[datetime, int]] = ()
 
     def __post_init__(self) -> None:
         if self.now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
-        if any(at.tzinfo is None for at, _ in self.price_history):
-            raise ValueError("price_history times must be timezone-aware")
+        if any(at.tzinfo is None for at, _ in (*self.price_history, *self.charged_prices)):
+            raise ValueError("price_history and charged_prices times must be timezone-aware")
 
     @property
     def today(self) -> date:

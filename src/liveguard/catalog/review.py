@@ -137,8 +137,27 @@ def facts_for(*, db_session: Session, listing: Listing, now: datetime) -> checks
         store_terms=listing.store_terms,
         merchant_documents=frozenset(d.doc_type for d in documents),
         price_history=price_points(rows, now=now, days=window_days()),
+        charged_prices=charged_prices(db_session=db_session, listing=listing, now=now),
         now=now,
     )
+
+
+def charged_prices(
+    *, db_session: Session, listing: Listing, now: datetime
+) -> list[tuple[datetime, int]]:
+    """Unit prices buyers actually paid in the window (orders, from ``trade``)."""
+    if listing.id is None:
+        return []
+    # Imported here: trade reads listings through the catalog service.
+    from liveguard.trade import service as trade_service
+
+    sales = trade_service.prices_charged(
+        db_session=db_session,
+        listing_id=listing.id,
+        since=now - timedelta(days=window_days()),
+        until=now,
+    )
+    return [(sale.paid_at, sale.unit_price_fen) for sale in sales]
 
 
 def problem_json(problem: Any) -> dict[str, Any]:
