@@ -96,6 +96,9 @@ def test_a_missing_fact_is_asked_and_answering_it_resolves_again(page: Page) -> 
     expect(page.get_by_test_id("facts").locator('tr[data-fact="room_operator"]')).to_contain_text(
         "staff"
     )
+    # S1: the platform hands over the anchor's verified identity, and records that it did
+    page.get_by_test_id("anchor-identity").click()
+    expect(page.get_by_test_id("real-name")).to_have_text("陈晓暖")
 
 
 def test_a_complaint_filed_through_the_form_gets_its_answer_and_asks_what_it_lacks(
