@@ -180,3 +180,19 @@ def test_a_consumer_cannot_overwrite_a_fact_the_records_settle(client, world, au
     )
     assert corrected.status_code == 200
     assert corrected.json()["fact_sources"]["diverted_by"]["source"] == "staff"
+
+
+def test_a_complaint_over_three_years_after_the_harm_is_marked_time_barred(client, world):
+    complaint = s1_complaint(world, knew_of_harm_on="2023-10-01")
+    case = client.post("/api/cases", json=complaint, headers=world.as_consumer()).json()
+    assert case["resolution"]["time_barred"] is True
+    regulator = next(s for s in case["resolution"]["escalation"] if s["body"] == "market_regulator")
+    assert regulator["available"] is False and "三年" in regulator["note_zh"]
+    assert case["fact_sources"]["knew_of_harm_on"]["source"] == "consumer"
+    # her own statement is hers to correct; the answer follows
+    corrected = client.post(
+        f"/api/cases/{case['id']}/facts",
+        json={"facts": {"knew_of_harm_on": "2026-11-20"}},
+        headers=world.as_consumer(),
+    ).json()
+    assert corrected["resolution"]["time_barred"] is False
