@@ -109,11 +109,22 @@ def test_s2_food_below_standard_sold_knowingly_owes_ten_times_the_price(client, 
     case = client.post("/api/cases", json=complaint, headers=world.as_consumer()).json()
     amounts = _amounts(case)
     assert amounts["food_damages"] == 299000  # 299 yuan x 10
-    # the 假一赔十 said on camera and in the listing binds the seller, citing the recording
-    promised = [r for r in case["resolution"]["remedies"] if r["kind"] == "promised_compensation"]
-    if promised:
-        assert promised[0]["promise_text"] == "假一赔十"
-        assert promised[0]["recorded"]["ledger_seq"] is not None
+
+
+def test_s2_the_jia_yi_pei_shi_said_on_camera_binds_the_seller_citing_the_recording(client, world):
+    case = client.post(
+        "/api/cases", json=_s2(world, defect="counterfeit"), headers=world.as_consumer()
+    ).json()
+    [promised] = [r for r in case["resolution"]["remedies"] if r["kind"] == "promised_compensation"]
+    assert promised["amount_fen"] == 299000  # 假一赔十: ten times the 299 yuan
+    assert promised["promise_text"] == "假一赔十"
+    spoken = next(
+        link
+        for link in case["links"]
+        if link["kind"] == "utterance" and "假一赔十" in link["summary"]
+    )
+    assert promised["recorded"]["source"] == "utterance"
+    assert promised["recorded"]["ledger_seq"] == spoken["ledger_seq"]
 
 
 def test_s2_a_cheap_food_gets_the_1000_yuan_floor(client, world):
