@@ -58,12 +58,16 @@ def fact_field(name: str) -> dict[str, Any]:
     annotation = CaseFacts.model_fields[name].annotation
     args = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
     kind = args[0]
+    if typing.get_origin(kind) is typing.Annotated:  # Fen, Name: constrained int / str
+        kind = typing.get_args(kind)[0]
     if kind is bool:
         return {"name": name, "input": "bool"}
     if isinstance(kind, type) and issubclass(kind, Enum):
         return {"name": name, "input": "select", "choices": [e.value for e in kind]}
     if kind is date:
         return {"name": name, "input": "date"}
+    if kind is int and name.endswith("_fen"):
+        return {"name": name, "input": "yuan"}  # people answer in yuan; stored in fen
     if kind is int:
         return {"name": name, "input": "number"}
     return {"name": name, "input": "json"}
@@ -76,6 +80,8 @@ def parse_answer(name: str, raw: str) -> Any:
         return {"yes": True, "no": False}.get(raw)
     if field["input"] == "json":
         return json.loads(raw) if raw else None
+    if field["input"] == "yuan":
+        return round(float(raw) * 100) if raw else None
     return raw or None
 
 

@@ -188,3 +188,17 @@ def test_no_identity_is_handed_over_when_the_answer_does_not_require_it(client, 
         f"/console/cases/{case['id']}/anchor-identity", data={"csrf": csrf_of(page)}
     )
     assert "error=" in str(refused.url)
+
+
+def test_money_is_answered_in_yuan_and_kept_in_fen(client, world):
+    bare = {"summary": "买的东西有问题，商家不理我。", "merchant_id": world.jacket_shop}
+    case = client.post("/api/cases", json=bare, headers=world.as_consumer()).json()
+    consumer_signs_in(client, world)
+    page = client.get(f"/console/cases/{case['id']}")
+    answered = client.post(
+        f"/console/cases/{case['id']}/facts",
+        data={"csrf": csrf_of(page), "fact_price_paid_fen": "669.5", "fact_channel": "platform"},
+    )
+    assert answered.status_code == 200 and "已保存" in answered.text
+    facts = client.get(f"/api/cases/{case['id']}", headers=world.as_consumer()).json()["facts"]
+    assert (facts["price_paid_fen"], facts["channel"]) == (66950, "platform")
