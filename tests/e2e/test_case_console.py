@@ -78,6 +78,22 @@ def test_every_fact_relied_on_shows_where_it_came_from(page: Page) -> None:
     expect(links.locator('li[data-link="finding"]').first).to_be_visible()
 
 
+def test_s4_the_case_opened_unasked_for_the_air_conditioner_names_the_shop(page: Page) -> None:
+    sign_in_as_case_handler(page)
+    row = page.get_by_test_id("cases").locator("tbody tr", has_text="automatic")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("delivery_promise_broken")
+    row.get_by_role("link").first.click()
+    expect(page.get_by_test_id("parties").locator('li[data-role="seller"]')).to_contain_text(
+        "青岛清凉电器销售有限公司"
+    )
+    refund = page.get_by_test_id("remedies").locator('li[data-amount="199900"]')
+    expect(refund).to_contain_text("¥1,999.00")
+    expect(page.get_by_test_id("links").locator('li[data-link="order"]')).to_contain_text(
+        "YX0501-88231"
+    )
+
+
 # These change the demo data: they come last.
 
 
@@ -96,6 +112,9 @@ def test_a_missing_fact_is_asked_and_answering_it_resolves_again(page: Page) -> 
     expect(page.get_by_test_id("facts").locator('tr[data-fact="room_operator"]')).to_contain_text(
         "staff"
     )
+    # S1: the platform hands over the anchor's verified identity, and records that it did
+    page.get_by_test_id("anchor-identity").click()
+    expect(page.get_by_test_id("real-name")).to_have_text("陈晓暖")
 
 
 def test_a_complaint_filed_through_the_form_gets_its_answer_and_asks_what_it_lacks(

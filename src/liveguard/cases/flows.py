@@ -291,6 +291,7 @@ def answer_facts(
     )
     case.fact_sources = sources
     case.price_fen = case_facts.price_paid_fen
+    case.known_harm_on = case_facts.knew_of_harm_on
     apply_resolution(db_session=db_session, case=case, facts=case_facts, today=today)
     return case
 

@@ -326,8 +326,9 @@ def case_bundle(
     signer: LogSigner,
     blobs: Blobs,
 ):
-    """The case's evidence bundle: verify it offline with ``liveguard verify``."""
-    check_case_access(principal, case, write=True)
+    """The case's evidence bundle: verify it offline with ``liveguard verify``. For the
+    consumer and staff (a regulator too); not for the merchant complained of."""
+    check_case_access(principal, case, write=principal.kind is PrincipalKind.merchant)
     content = publicity.export_bundle(
         db_session=db_session,
         case=case,

@@ -312,6 +312,6 @@ def _complaints(
             consumer_id=consumers[item["consumer"]],
             origin=CaseOrigin.consumer,
             actor=f"consumer:{consumers[item['consumer']]}",
-            now=datetime.combine(today, time(9, 0), CHINA),
+            now=datetime.combine(today, time(0, 0), CHINA),  # never ahead of the clock
             today=today,
         )

@@ -22,7 +22,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from liveguard.auth import service as auth_service
 from liveguard.auth.models import PrincipalKind
 from liveguard.auth.service import Principal
-from liveguard.cases import flows, publicity, service, workflow
+from liveguard.cases import flows, handling, publicity, service, workflow
 from liveguard.cases.facts import CaseFacts
 from liveguard.cases.models import PaymentChannel
 from liveguard.cases.schemas import ComplaintCreate
@@ -58,12 +58,16 @@ def fact_field(name: str) -> dict[str, Any]:
     annotation = CaseFacts.model_fields[name].annotation
     args = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
     kind = args[0]
+    if typing.get_origin(kind) is typing.Annotated:  # Fen, Name: constrained int / str
+        kind = typing.get_args(kind)[0]
     if kind is bool:
         return {"name": name, "input": "bool"}
     if isinstance(kind, type) and issubclass(kind, Enum):
         return {"name": name, "input": "select", "choices": [e.value for e in kind]}
     if kind is date:
         return {"name": name, "input": "date"}
+    if kind is int and name.endswith("_fen"):
+        return {"name": name, "input": "yuan"}  # people answer in yuan; stored in fen
     if kind is int:
         return {"name": name, "input": "number"}
     return {"name": name, "input": "json"}
@@ -76,6 +80,8 @@ def parse_answer(name: str, raw: str) -> Any:
         return {"yes": True, "no": False}.get(raw)
     if field["input"] == "json":
         return json.loads(raw) if raw else None
+    if field["input"] == "yuan":
+        return round(float(raw) * 100) if raw else None
     return raw or None
 
 
@@ -277,6 +283,38 @@ def consumer_login(
         secure=settings.environment.value == "production",
     )
     return response
+
+
+@router.post("/console/cases/{case_id}/anchor-identity", response_class=HTMLResponse)
+def anchor_identity(
+    request: Request, case_id: int, db_session: DbSession, principal: SignedForm, now: Now
+):
+    """The anchor's verified identity, handed to the consumer when the answer says the
+    platform must (消费者权益保护法实施条例 art. 14); the handover is recorded."""
+    case = service.get(db_session=db_session, case_id=case_id)
+    try:
+        check_case_access(principal, case, write=True)
+        identity = handling.disclose_anchor_identity(
+            db_session=db_session,
+            case=case,
+            cipher=request.app.state.cipher,
+            actor=actor(principal),
+            now=now,
+        )
+    except LiveGuardError as error:
+        db_session.rollback()
+        return back(f"/console/cases/{case.id}", error=error.detail)
+    return render(request, "anchor_identity.html", principal, case=case, identity=identity)
+
+
+@router.get("/complaints", response_class=HTMLResponse)
+def public_cases_page(request: Request, db_session: DbSession, principal: MaybePrincipal):
+    """Complaint publicity: every published case, anonymised."""
+    records = [
+        publicity.public_record(db_session=db_session, case=case)
+        for case in service.get_published(db_session=db_session)
+    ]
+    return render(request, "public_cases.html", principal, records=records)
 
 
 @router.get("/complaints/{case_id}", response_class=HTMLResponse)

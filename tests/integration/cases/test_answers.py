@@ -109,11 +109,22 @@ def test_s2_food_below_standard_sold_knowingly_owes_ten_times_the_price(client, 
     case = client.post("/api/cases", json=complaint, headers=world.as_consumer()).json()
     amounts = _amounts(case)
     assert amounts["food_damages"] == 299000  # 299 yuan x 10
-    # the 假一赔十 said on camera and in the listing binds the seller, citing the recording
-    promised = [r for r in case["resolution"]["remedies"] if r["kind"] == "promised_compensation"]
-    if promised:
-        assert promised[0]["promise_text"] == "假一赔十"
-        assert promised[0]["recorded"]["ledger_seq"] is not None
+
+
+def test_s2_the_jia_yi_pei_shi_said_on_camera_binds_the_seller_citing_the_recording(client, world):
+    case = client.post(
+        "/api/cases", json=_s2(world, defect="counterfeit"), headers=world.as_consumer()
+    ).json()
+    [promised] = [r for r in case["resolution"]["remedies"] if r["kind"] == "promised_compensation"]
+    assert promised["amount_fen"] == 299000  # 假一赔十: ten times the 299 yuan
+    assert promised["promise_text"] == "假一赔十"
+    spoken = next(
+        link
+        for link in case["links"]
+        if link["kind"] == "utterance" and "假一赔十" in link["summary"]
+    )
+    assert promised["recorded"]["source"] == "utterance"
+    assert promised["recorded"]["ledger_seq"] == spoken["ledger_seq"]
 
 
 def test_s2_a_cheap_food_gets_the_1000_yuan_floor(client, world):
@@ -180,3 +191,19 @@ def test_a_consumer_cannot_overwrite_a_fact_the_records_settle(client, world, au
     )
     assert corrected.status_code == 200
     assert corrected.json()["fact_sources"]["diverted_by"]["source"] == "staff"
+
+
+def test_a_complaint_over_three_years_after_the_harm_is_marked_time_barred(client, world):
+    complaint = s1_complaint(world, knew_of_harm_on="2023-10-01")
+    case = client.post("/api/cases", json=complaint, headers=world.as_consumer()).json()
+    assert case["resolution"]["time_barred"] is True
+    regulator = next(s for s in case["resolution"]["escalation"] if s["body"] == "market_regulator")
+    assert regulator["available"] is False and "三年" in regulator["note_zh"]
+    assert case["fact_sources"]["knew_of_harm_on"]["source"] == "consumer"
+    # her own statement is hers to correct; the answer follows
+    corrected = client.post(
+        f"/api/cases/{case['id']}/facts",
+        json={"facts": {"knew_of_harm_on": "2026-11-20"}},
+        headers=world.as_consumer(),
+    ).json()
+    assert corrected["resolution"]["time_barred"] is False

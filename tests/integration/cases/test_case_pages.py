@@ -70,6 +70,13 @@ def test_she_answers_a_question_through_the_form_and_the_answer_changes(client, 
     )
     assert answered.status_code == 200 and "已保存" in answered.text
     assert 'data-liability="disclose_identity"' in answered.text
+    identity = client.post(
+        f"/console/cases/{case['id']}/anchor-identity", data={"csrf": csrf_of(answered)}
+    )
+    assert identity.status_code == 200
+    assert 'data-testid="real-name">Wang Xiaoming<' in identity.text
+    history = client.get(f"/api/cases/{case['id']}", headers=world.as_consumer()).json()
+    assert history["events"][-1]["data"]["disclosed"] == "anchor_identity"
     stale = client.post(
         f"/console/cases/{case['id']}/facts",
         data={"csrf": "0" * 64, "fact_wants_return": "yes"},
@@ -119,6 +126,8 @@ def test_case_staff_take_every_step_in_the_console_up_to_the_public_record(
     text = step("publish")
     assert 'data-testid="public-link"' in text
     assert 'data-testid="case-state">decided<' in text
+    listed = client.get("/complaints")
+    assert f'href="/complaints/{case["id"]}"' in listed.text
     public = client.get(f"/complaints/{case['id']}")
     assert "暖冬服饰" in public.text and "王女士" not in public.text
     deposit = client.get(
@@ -165,3 +174,31 @@ def test_a_form_with_a_mistake_comes_back_with_the_reason(client, world):
     back = client.post("/console/cases", data={"csrf": csrf_of(form), "summary": "东西坏了"})
     assert "/console/cases/new" in str(back.url) and "error=" in str(back.url)
     assert client.get("/api/cases", headers=world.as_consumer()).json() == []
+
+
+def test_no_identity_is_handed_over_when_the_answer_does_not_require_it(client, world):
+    bare = {"summary": "买的东西有问题，商家不理我。", "merchant_id": world.jacket_shop}
+    case = client.post("/api/cases", json=bare, headers=world.as_consumer()).json()
+    duties = [p for p in case["resolution"]["parties"] if p["liability"] == "disclose_identity"]
+    assert duties == []
+    consumer_signs_in(client, world)
+    page = client.get(f"/console/cases/{case['id']}")
+    assert 'data-testid="anchor-identity"' not in page.text
+    refused = client.post(
+        f"/console/cases/{case['id']}/anchor-identity", data={"csrf": csrf_of(page)}
+    )
+    assert "error=" in str(refused.url)
+
+
+def test_money_is_answered_in_yuan_and_kept_in_fen(client, world):
+    bare = {"summary": "买的东西有问题，商家不理我。", "merchant_id": world.jacket_shop}
+    case = client.post("/api/cases", json=bare, headers=world.as_consumer()).json()
+    consumer_signs_in(client, world)
+    page = client.get(f"/console/cases/{case['id']}")
+    answered = client.post(
+        f"/console/cases/{case['id']}/facts",
+        data={"csrf": csrf_of(page), "fact_price_paid_fen": "669.5", "fact_channel": "platform"},
+    )
+    assert answered.status_code == 200 and "已保存" in answered.text
+    facts = client.get(f"/api/cases/{case['id']}", headers=world.as_consumer()).json()["facts"]
+    assert (facts["price_paid_fen"], facts["channel"]) == (66950, "platform")

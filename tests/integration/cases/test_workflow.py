@@ -183,7 +183,7 @@ def test_decided_is_reached_by_recording_the_decision_not_a_bare_state_change(cl
     assert "/decision" in bare.json()["errors"][0]["fix"]
 
 
-def test_the_consumer_gets_a_bundle_anyone_can_verify_offline(client, world, tmp_path):
+def test_the_consumer_gets_a_bundle_anyone_can_verify_offline(client, world, auth, tmp_path):
     case = _file(client, world)
     client.post(
         f"/api/cases/{case['id']}/files",
@@ -202,6 +202,8 @@ def test_the_consumer_gets_a_bundle_anyone_can_verify_offline(client, world, tmp
     assert {"complaint", "utterance", "chat_message", "finding", "document"} <= kinds
     other = client.post(f"/api/cases/{case['id']}/bundle", headers=world.as_consumer("other_buyer"))
     assert other.status_code == 404
+    regulator = client.post(f"/api/cases/{case['id']}/bundle", headers=auth("regulator"))
+    assert regulator.status_code == 200
 
 
 def test_the_public_record_names_the_shop_and_outcome_never_the_consumer(client, world, auth):
