@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import func, select
@@ -24,6 +25,13 @@ EVENTS = 1500
 PER_MESSAGE = 5
 
 
+def _run(coroutine) -> None:
+    """asyncio.run in a thread of its own: another test (the browser's) may have left an
+    event loop running in this one."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
+
+
 @pytest.fixture
 def bus():
     if not port_open("127.0.0.1", int(NATS_URL.rsplit(":", 1)[1])):
@@ -32,7 +40,7 @@ def bus():
     name = uuid.uuid4().hex[:10]
     bus = Bus(stream=f"TEST_{name}", prefix=f"test.{name}", durable="monitor", ack_wait=2)
     yield bus
-    asyncio.run(_delete(bus))
+    _run(_delete(bus))
 
 
 async def _delete(bus: Bus) -> None:
@@ -101,7 +109,7 @@ def test_a_worker_killed_mid_stream_loses_no_event_and_duplicates_no_finding(
     per_line = expected["accepted"][0]["findings"]
     assert per_line >= 1
     batches = [lines[i : i + PER_MESSAGE] for i in range(0, EVENTS, PER_MESSAGE)]
-    asyncio.run(_publish(bus, room.session_id, batches))
+    _run(_publish(bus, room.session_id, batches))
 
     first = _worker(app, bus)
     try:
