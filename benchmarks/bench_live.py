@@ -359,10 +359,15 @@ def nats_run(settings, factory, args, workers: int) -> float:
         "--batch",
         str(args.batch),
     ]
-    procs = [subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL) for _ in range(workers)]
+    log = open(Path(settings.data_dir) / f"workers-{workers}.log", "w")  # noqa: SIM115
+    procs = [
+        subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        for _ in range(workers)
+    ]
     try:
         # warm every worker up (rules loaded) on a small room first
-        asyncio.run(_publish(bus, warm, [Stream(99).event() for _ in range(200 * workers)], 1))
+        warming = Stream(99)
+        asyncio.run(_publish(bus, warm, [warming.event() for _ in range(200 * workers)], 1))
         while drained(factory, warm) < 200 * workers:
             time.sleep(0.05)
         asyncio.run(_publish(bus, room_ids, events, args.per_message))

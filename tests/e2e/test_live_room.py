@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from liveguard.evidence import merkle
 from tests.e2e.conftest import PAGE_TIMEOUT_MS
 from tests.frame_images import encoded, frame
 
@@ -169,14 +170,23 @@ def test_s1_diversion_in_speech_chat_and_a_qr_frame_warns_viewers_live(
         items.update({f["ledger_seq"]: "finding" for f in row["findings"]})
     items.update({a["ledger_seq"]: a["kind"] for a in timeline["actions"]})
     assert None not in items
-    kinds = set()
+    kinds, leaves = set(), {}
     for seq in items:
         item = api.call("GET", f"/api/evidence/items/{seq}")
         assert item["intact"], seq
+        leaves[seq] = item["leaf_hash"]
         kinds.add(item["kind"])
         if items[seq] == "frame":
             assert hashlib.sha256(png).hexdigest() in json.dumps(item["record"])
     assert {"utterance", "chat_message", "frame", "finding", "warning"} <= kinds
+    # and provably so: each item's inclusion proof leads to a newly signed checkpoint's root
+    checkpoint = api.call("POST", "/api/evidence/checkpoints")
+    root, size = bytes.fromhex(checkpoint["root_hash"]), checkpoint["tree_size"]
+    for seq in items:
+        proof = api.call("GET", f"/api/evidence/items/{seq}/inclusion?tree_size={size}")
+        path = [bytes.fromhex(p) for p in proof["path"]]
+        assert proof["leaf_hash"] == leaves[seq]
+        merkle.verify_inclusion(seq, size, bytes.fromhex(leaves[seq]), path, root)
     staff.context.close()
 
 

@@ -41,6 +41,7 @@ class RoomState:
     changed: dict[int, dict[str, Any]] = field(default_factory=dict)
     prices: dict[int, list[tuple[datetime, int]]] = field(default_factory=dict)
     last_pk: int | None = None  # the row id of the last event this state has taken in
+    traffic_found_at: datetime | None = None  # the last traffic finding, one per window
     _listings: dict[int, Listing | None] = field(default_factory=dict)
     _categories: dict[int, str | None] = field(default_factory=dict)
 

@@ -38,7 +38,8 @@ def check(*, db_session: Session, state: RoomState, event: LiveEvent) -> list[Li
         .join(LiveEvent, LiveEvent.id == LiveFinding.event_pk)
         .where(*in_window, LiveFinding.rule == rule.id)
     )
-    if already:
+    last = state.traffic_found_at
+    if already or (last is not None and end - last < timedelta(seconds=rule.window_seconds)):
         return []  # one finding per window is enough
     series = db_session.execute(
         select(LiveEvent.occurred_at, LiveEvent.data)
@@ -73,6 +74,7 @@ def check(*, db_session: Session, state: RoomState, event: LiveEvent) -> list[Li
     per_like = likes / max(interactions, 1)
     if per_viewer <= rule.viewers_per_interaction and per_like <= rule.likes_per_interaction:
         return []
+    state.traffic_found_at = end
     return [
         LiveFinding(
             session_id=session_id,
@@ -98,8 +100,10 @@ def check(*, db_session: Session, state: RoomState, event: LiveEvent) -> list[Li
                 "series": [[at.isoformat(), v, lk] for at, v, lk in points],
                 "chats": chats,
                 "orders": orders,
-                "viewers_per_interaction": round(per_viewer, 1),
-                "likes_per_interaction": round(per_like, 1),
+                # whole numbers: the ledger's canonical JSON takes no floats
+                "mean_viewers": round(viewers),
+                "viewers_per_interaction": round(per_viewer),
+                "likes_per_interaction": round(per_like),
             },
         )
     ]

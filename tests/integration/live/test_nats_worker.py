@@ -25,11 +25,11 @@ EVENTS = 1500
 PER_MESSAGE = 5
 
 
-def _run(coroutine):
-    """Run on a thread of its own: a browser test's Playwright keeps an event loop running
-    on the main thread for the rest of the session, and asyncio.run refuses to nest."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+def _run(coroutine) -> None:
+    """asyncio.run in a thread of its own: another test (the browser's) may have left an
+    event loop running in this one."""
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture
