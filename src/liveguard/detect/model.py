@@ -94,8 +94,8 @@ class Model:
     ) -> np.ndarray:
         """Probabilities (len(spans), categories) for the texts at ``spans`` of one joined
         normalised text, in one pass: the same numbers ``scores(features(...))`` gives
-        each text alone. Each n-gram's weights are read once for the whole joined text;
-        a text's sum is a difference of running sums at its two ends."""
+        each text alone. Each n-gram's weights are read once for the whole joined text,
+        and one ``reduceat`` per n-gram size sums each text's segment of them."""
         starts, ends = np.array(spans, dtype=np.int64).reshape(-1, 2).T
         width = len(self.categories)
         sums = np.zeros((len(spans), width), dtype=np.float64)
