@@ -17,7 +17,7 @@ Sections
      (validation, store, ledger, detection in context, claims, findings, policy, actions),
      beside the detection alone (``Detector.detect_many`` on the same batches).
   2. Event-to-warning latency at --rate events/s (target p99 < 200 ms): a producer thread
-     offers events at a steady rate; the worker takes what is queued (up to --batch) per
+     offers events at a steady rate; the worker takes what is queued (up to --latency-batch) per
      transaction. Latency of an event: from being offered to its commit (ack); of a
      warning: from the offer of the event that caused it to ``broadcaster.notify`` (the
      warning sent to SSE subscribers) after the commit. Fresh rooms, so each room's first
@@ -397,7 +397,7 @@ def main() -> int:
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--rate", type=int, default=2_000)
     parser.add_argument(
-        "--latency-batch", type=int, default=100, help="most events a transaction takes in 2."
+        "--latency-batch", type=int, default=500, help="most events a transaction takes in 2."
     )
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--nats-url", default=bus_url)

@@ -24,8 +24,10 @@ from typing import Any
 from liveguard.blobs import BlobStore
 from liveguard.clock import Clock
 from liveguard.db import transaction
+from liveguard.errors import LiveGuardError
 from liveguard.live import ingest
 from liveguard.live.notify import NOTIFY_SUBJECT
+from liveguard.live.schemas import Refused
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +167,8 @@ class Worker:
                 blobs=self.blobs,
                 now=self.clock.now(),
             )
+        except LiveGuardError as error:  # the batch itself is at fault: redelivery won't help
+            outcomes = await asyncio.to_thread(self._one_by_one, groups, error)
         except Exception:  # the database is away: let another delivery try again
             log.exception(
                 "a batch of %d messages was not stored; it will be redelivered", len(messages)
@@ -184,6 +188,51 @@ class Worker:
             self.stats.sessions.add(session_id)
             if outcome.accepted:
                 await client.publish(NOTIFY_SUBJECT, str(session_id).encode())
+
+    def _one_by_one(
+        self, groups: dict[int, list[object]], error: LiveGuardError
+    ) -> dict[int, ingest.Outcome]:
+        """Store a refused batch's events one at a time, so one bad event (one the schema
+        let through but storage refused) costs only itself: it is recorded as refused and
+        acknowledged, not redelivered for ever."""
+        log.warning("batch refused (%s); storing its events one at a time", error)
+        outcomes = {}
+        for session_id, events in groups.items():
+            outcome = ingest.Outcome(session_id)
+            for index, raw in enumerate(events):
+                try:
+                    single = ingest.ingest_committed(
+                        session_factory=self.session_factory,
+                        session_id=session_id,
+                        raw_events=[raw],
+                        channel="nats",
+                        blobs=self.blobs,
+                        now=self.clock.now(),
+                    )
+                except LiveGuardError as problem:
+                    event_id = raw.get("event_id") if isinstance(raw, dict) else None
+                    event_id = event_id if isinstance(event_id, str) else None
+                    with transaction(self.session_factory) as db_session:
+                        ingest.refuse(
+                            db_session=db_session,
+                            session_id=session_id,
+                            channel="nats",
+                            reason="unstorable",
+                            detail=str(problem),
+                            event_id=event_id,
+                            now=self.clock.now(),
+                        )
+                    outcome.refused.append(
+                        Refused(
+                            index=index, event_id=event_id, reason="unstorable", detail=str(problem)
+                        )
+                    )
+                    continue
+                outcome.accepted += [a.model_copy(update={"index": index}) for a in single.accepted]
+                outcome.refused += [r.model_copy(update={"index": index}) for r in single.refused]
+                outcome.warnings += single.warnings
+            outcomes[session_id] = outcome
+        return outcomes
 
     def _refuse_unreadable(self, reasons: list[str]) -> None:
         now = self.clock.now()
