@@ -113,6 +113,10 @@ def test_a_merchant_signs_in_with_its_token_sees_why_and_appeals_from_the_page(
     assert 'data-testid="appeal-waiting"' in client.get("/console/merchant").text
     # a merchant session is not a staff session
     assert client.get("/console/listings", follow_redirects=False).status_code == 303
+    # and it ends when the merchant signs out
+    out = client.post("/console/logout", data={"csrf": csrf}, follow_redirects=False)
+    assert out.status_code == 303
+    assert client.get("/console/merchant", follow_redirects=False).status_code == 303
 
 
 def test_a_merchant_lists_its_own_listings_over_the_api(client, shop, make_shop, auth):
