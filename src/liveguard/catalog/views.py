@@ -84,7 +84,14 @@ def create_listing(listing_in: ListingCreate, db_session: DbSession, now: Now, p
 
 
 @router.get("/listings", response_model=list[ListingRead])
-def list_listings(db_session: DbSession, _: AnyStaff, merchant_id: int | None = None):
+def list_listings(db_session: DbSession, principal: Signed, merchant_id: int | None = None):
+    """Every listing (staff), or a merchant's own: a merchant sees only its own."""
+    if principal.kind is PrincipalKind.merchant:
+        merchant_id = principal.id if merchant_id is None else merchant_id
+    if merchant_id is not None:
+        check_merchant_access(principal, merchant_id, write=False)
+    elif not principal.is_staff:
+        raise Forbidden(f"a {principal.kind.value} account cannot list listings")
     return service.get_all(db_session=db_session, merchant_id=merchant_id)
 
 

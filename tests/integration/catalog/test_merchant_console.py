@@ -113,6 +113,20 @@ def test_a_merchant_signs_in_with_its_token_sees_why_and_appeals_from_the_page(
     assert 'data-testid="appeal-waiting"' in client.get("/console/merchant").text
     # a merchant session is not a staff session
     assert client.get("/console/listings", follow_redirects=False).status_code == 303
+    # and it ends when the merchant signs out
+    out = client.post("/console/logout", data={"csrf": csrf}, follow_redirects=False)
+    assert out.status_code == 303
+    assert client.get("/console/merchant", follow_redirects=False).status_code == 303
+
+
+def test_a_merchant_lists_its_own_listings_over_the_api(client, shop, make_shop, auth):
+    mine = client.post("/api/listings", json=listing(shop), headers=shop.headers).json()["id"]
+    other = make_shop()
+    client.post("/api/listings", json=listing(other), headers=other.headers)
+    assert [i["id"] for i in client.get("/api/listings", headers=shop.headers).json()] == [mine]
+    theirs = client.get("/api/listings", params={"merchant_id": other.id}, headers=shop.headers)
+    assert theirs.status_code == 403
+    assert len(client.get("/api/listings", headers=auth("regulator")).json()) == 2
 
 
 def test_staff_tokens_and_unknown_tokens_do_not_open_a_merchant_session(client, token_for):
