@@ -6,6 +6,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from liveguard.evidence import service as ledger
+from liveguard.live import service as live_service
+from liveguard.parties import service as parties_service
+from liveguard.parties.schemas import RelationCreate
+from tests import factories
 from tests.integration.cases.conftest import s1_complaint
 
 
@@ -18,7 +22,7 @@ def test_a_consumer_files_the_s1_complaint_and_it_is_linked_to_the_recorded_room
     assert case["origin"] == "consumer"
     assert (case["merchant_id"], case["anchor_id"]) == (world.jacket_shop, world.xiaonuan)
     kinds = {link["kind"] for link in case["links"]}
-    assert {"session", "utterance", "chat", "finding"} <= kinds
+    assert {"session", "utterance", "chat", "frame", "finding", "warning"} <= kinds
     spoken = [link["summary"] for link in case["links"] if link["kind"] == "utterance"]
     assert any("二维码" in text for text in spoken)
     rules = {link["data"].get("rule") for link in case["links"] if link["kind"] == "finding"}
@@ -132,3 +136,103 @@ def test_evidence_files_are_stored_by_hash_and_recorded(client, world, app):
     stored = response.json()
     assert app.state.blobs.get(stored["sha256"]) == photo
     assert stored["ledger_seq"] > case["ledger_seq"]
+
+
+def _links(case: dict, kind: str) -> list[dict]:
+    return [link for link in case["links"] if link["kind"] == kind]
+
+
+def test_the_complaint_cites_the_findings_the_monitor_recorded_not_a_new_reading(client, world, db):
+    case = client.post("/api/cases", json=s1_complaint(world), headers=world.as_consumer()).json()
+    with db() as s:
+        stored = {
+            f.id: f
+            for f in live_service.get_findings(db_session=s, session_id=world.jacket_session)
+        }
+        found = _links(case, "finding")
+        assert found and all(link["data"]["finding_id"] in stored for link in found)
+        for link in found:
+            finding = stored[link["data"]["finding_id"]]
+            # the exact recorded finding: its own ledger item, rule, span, quote and basis
+            assert link["ledger_seq"] == finding.ledger_seq is not None
+            assert link["ref"] == f"session:{world.jacket_session}/finding:{finding.id}"
+            assert link["data"]["rule"] == finding.rule
+            assert link["data"]["span"] == [finding.start, finding.end]
+            assert link["data"]["quote"] == finding.quote
+            assert link["data"]["legal_basis"] == finding.legal_basis
+            assert link["data"]["listing_id"] == world.jacket_listing
+        # the ledger items cited are the monitor's own, not copies made for the complaint
+        for link in found:
+            item = ledger.get_item(db_session=s, seq=link["ledger_seq"])
+            assert item.kind == "finding" and "case_id" not in item.data
+    # the warning the room showed, with its ledger item, tied to a linked finding
+    [warning] = _links(case, "warning")
+    assert warning["ledger_seq"] is not None
+    assert warning["data"]["finding_id"] in {link["data"]["finding_id"] for link in found}
+    assert warning["summary"]
+
+
+def test_the_qr_frame_in_the_window_and_its_finding_are_linked(client, world):
+    case = client.post("/api/cases", json=s1_complaint(world), headers=world.as_consumer()).json()
+    [shown] = _links(case, "frame")
+    assert shown["ledger_seq"] is not None
+    assert shown["data"]["qr"] == [
+        {"kind": "wechat_pay", "payload": "wxp://f2f0Ht4b7E8cQzX0pLmN3aK9vQ2rT5yW"}
+    ]
+    assert len(shown["data"]["blob"]) == 64
+    [qr] = [link for link in _links(case, "finding") if link["data"]["on"] == shown["ref"]]
+    assert (qr["data"]["rule"], qr["data"]["source"]) == ("qr.wechat_pay", "qr")
+
+
+def test_who_ran_the_room_comes_from_the_parties_relations_with_its_source(client, world):
+    case = client.post("/api/cases", json=s1_complaint(world), headers=world.as_consumer()).json()
+    # 小暖穿搭 promotes the shop's goods in her own name: her own room
+    assert case["facts"]["room_operator"] == "anchor"
+    assert case["fact_sources"]["room_operator"]["source"] == "parties"
+    assert case["fact_sources"]["room_operator"]["ref"].startswith("relation:")
+    assert "room_operator" not in {q["field"] for q in case["resolution"]["questions"]}
+
+
+def test_the_stores_own_staff_on_camera_make_it_the_stores_room(client, world, db):
+    with db() as s:
+        for relation in parties_service.get_relations(db_session=s, anchor_id=world.xiaonuan):
+            s.delete(relation)
+        parties_service.create_relation(
+            db_session=s,
+            relation_in=RelationCreate(
+                kind="staff_of_merchant",
+                anchor_id=world.xiaonuan,
+                merchant_id=world.jacket_shop,
+                starts_on=factories.TODAY - timedelta(days=400),
+            ),
+        )
+        s.commit()
+    case = client.post("/api/cases", json=s1_complaint(world), headers=world.as_consumer()).json()
+    assert case["facts"]["room_operator"] == "merchant"
+    assert case["facts"]["anchor_role"] == "staff"
+    assert case["fact_sources"]["room_operator"]["source"] == "parties"
+
+
+def test_when_the_relations_are_silent_she_is_asked_whose_room_it_was(client, world, db):
+    with db() as s:
+        for relation in parties_service.get_relations(db_session=s, anchor_id=world.xiaonuan):
+            relation.ends_on = relation.starts_on  # ended long before the session
+        s.commit()
+    case = client.post("/api/cases", json=s1_complaint(world), headers=world.as_consumer()).json()
+    assert "room_operator" not in case["facts"]
+    assert "room_operator" in {q["field"] for q in case["resolution"]["questions"]}
+
+
+def test_words_the_monitor_never_saw_are_read_at_intake_and_put_in_the_ledger(client, world, db):
+    with db() as s:
+        for event in live_service.get_events(db_session=s, session_id=world.jacket_session):
+            event.event_id = None  # as stored before the monitor existed (migration 0009)
+        s.commit()
+    case = client.post("/api/cases", json=s1_complaint(world), headers=world.as_consumer()).json()
+    read = [link for link in _links(case, "finding") if link["data"]["source"] == "detect"]
+    assert any(link["data"]["rule"].startswith("diversion.") for link in read)
+    assert all(link["ledger_seq"] is not None for link in read)  # recorded with the complaint
+    with db() as s:
+        item = ledger.get_item(db_session=s, seq=read[0]["ledger_seq"])
+        assert item.kind == "finding" and str(case["id"]) in item.data
+    assert case["facts"]["diverted_by"] == "anchor"
