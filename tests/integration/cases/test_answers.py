@@ -99,6 +99,12 @@ def test_s2_the_seller_and_the_anchor_as_endorser_are_jointly_liable(client, wor
     assert "seller" in endorser["with_roles"]
     laws = {(b["law"], b["article"]) for r in endorser["rules"] for b in r["legal_basis"]}
     assert ("广告法", 56) in laws
+    # the anchor promotes the shop's goods in her own name: her own room, as endorser
+    assert (case["facts"]["room_operator"], case["facts"]["anchor_role"]) == ("anchor", "endorser")
+    assert case["fact_sources"]["room_operator"]["source"] == "parties"
+    assert roles["platform"]["liability"] == "disclose_identity"
+    assert "anchor_operator" not in roles  # as seller only if the room hid who sold: asked
+    assert "seller_marked_in_room" in {q["field"] for q in case["resolution"]["questions"]}
     assert case["facts"]["category"] == "food"
     assert case["fact_sources"]["category"]["source"] == "listing"
 

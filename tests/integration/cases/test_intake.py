@@ -8,7 +8,7 @@ from datetime import timedelta
 from liveguard.evidence import service as ledger
 from liveguard.live import service as live_service
 from liveguard.parties import service as parties_service
-from liveguard.parties.schemas import RelationCreate
+from liveguard.parties.schemas import McnCreate, RelationCreate
 from tests import factories
 from tests.integration.cases.conftest import s1_complaint
 
@@ -236,3 +236,34 @@ def test_words_the_monitor_never_saw_are_read_at_intake_and_put_in_the_ledger(cl
         item = ledger.get_item(db_session=s, seq=read[0]["ledger_seq"])
         assert item.kind == "finding" and str(case["id"]) in item.data
     assert case["facts"]["diverted_by"] == "anchor"
+
+
+def test_an_anchor_signed_to_an_mcn_the_shop_contracted_is_in_the_mcns_room(client, world, db):
+    with db() as s:
+        mcn = parties_service.create_mcn(
+            db_session=s,
+            mcn_in=McnCreate(name="星光传媒", credit_code=factories.credit_code()),
+        )
+        since = factories.TODAY - timedelta(days=90)
+        for kind, ends in (
+            ("signed_with_mcn", {"anchor_id": world.yanjie}),
+            ("mcn_serves_merchant", {"merchant_id": world.nest_shop}),
+        ):
+            parties_service.create_relation(
+                db_session=s,
+                relation_in=RelationCreate(kind=kind, mcn_id=mcn.id, starts_on=since, **ends),
+            )
+        s.commit()
+    complaint = {
+        "summary": "燕窝其实是风味饮料。",
+        "session_id": world.nest_session,
+        "occurred_at": (world.nest_started + timedelta(seconds=60)).isoformat(),
+        "price_paid_fen": 29900,
+        "facts": {"channel": "platform"},
+    }
+    case = client.post("/api/cases", json=complaint, headers=world.as_consumer()).json()
+    facts = case["facts"]
+    assert (facts["room_operator"], facts["mcn_runs_anchor"]) == ("mcn", True)
+    assert facts["anchor_role"] == "endorser"  # still promoting the shop in her own name
+    assert facts["names"]["mcn"] == facts["names"]["room_operator"] == "星光传媒"
+    assert case["fact_sources"]["room_operator"]["source"] == "parties"
