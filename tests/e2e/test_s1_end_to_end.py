@@ -15,7 +15,6 @@ read-only console tests.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import zipfile
@@ -28,14 +27,12 @@ from playwright.sync_api import Browser, Page, expect
 from liveguard.clock import CHINA
 from liveguard.evidence.verify import verify_bundle
 from tests.e2e.conftest import PAGE_TIMEOUT_MS
-from tests.e2e.test_live_room import Api, event, new_session, post_events
-from tests.frame_images import encoded, frame
+from tests.e2e.test_live_room import Api, diverting_room, new_session
 
 pytestmark = pytest.mark.browser
 
 WECHAT_PAY = "wxp://f2f0Ht4b7E8cQzX0pLmN3aK9vQ2rT5yW"
 SPOKEN = "过年店铺不发货，着急的宝宝加V 薇信 一三八 零零一三 八零零零，扫码付款私聊提前发"
-STAFF_CHAT = "要的加我vx: nuan_jacket888 私聊下单"
 
 
 class AdminApi(Api):
@@ -69,24 +66,7 @@ def test_s1_from_the_room_to_the_buyers_verified_bundle(
     banner = page.get_by_test_id("warning-banner")
     expect(banner).to_be_hidden()
 
-    jacket = next(i for i in api.call("GET", "/api/listings") if i["title"].startswith("冬季加厚"))
-    png = encoded(frame(qr=WECHAT_PAY))
-    image = {"image_base64": base64.b64encode(png).decode(), "mime": "image/png"}
-    post_events(
-        api,
-        session_id,
-        [
-            event("listing_shown", data={"listing_id": jacket["id"]}),
-            event(
-                "utterance",
-                speaker_role="anchor",
-                text=SPOKEN,
-                data={"start_ms": 0, "end_ms": 6000},
-            ),
-            event("chat", speaker_role="assistant", text=STAFF_CHAT),
-            event("frame", data=image),
-        ],
-    )
+    png = diverting_room(api, session_id, speaker="anchor", spoken=SPOKEN, qr=WECHAT_PAY)
     # the viewers' page warns against paying outside the platform, without a reload
     expect(banner).to_be_visible()
     [warning] = api.call("GET", f"/api/public/live/{session_id}/warnings")
