@@ -24,7 +24,7 @@ from liveguard.detect.engine import Context
 from liveguard.detect.rulefile import Role, Source
 from liveguard.enforcement import service as enforcement_service
 from liveguard.live import service as live_service
-from liveguard.live.models import EventKind, LiveEvent, LiveFinding, LiveSession
+from liveguard.live.models import EventKind, FindingStatus, LiveEvent, LiveFinding, LiveSession
 from liveguard.parties import service as parties_service
 
 LINKED_KINDS = frozenset({EventKind.utterance, EventKind.chat, EventKind.frame})
@@ -41,6 +41,7 @@ class Seen:
     source: str  # text, screen, qr, data (the monitor's), or "detect" (found at intake)
     ledger_seq: int | None
     evidence: dict[str, Any] = field(default_factory=dict)
+    status: str = "open"
 
 
 @dataclass
@@ -86,8 +87,10 @@ def link_session(
             seen = _detect(db_session, event, role, platform.code, linked.links)
         else:
             seen = [_stored_link(f, event, role, linked.links) for f in stored.get(event.id, [])]
+            # a finding staff dismissed stays linked (and marked) but settles nothing
+            seen = [s for s in seen if s.status == FindingStatus.open.value]
         linked.events.append((event, seen))
-    _actions(db_session, live_session, stored, linked.links)
+    _actions(db_session, live_session, stored, linked.links, start, end)
     return linked
 
 
@@ -141,7 +144,12 @@ def _stored_link(
         )
     )
     return Seen(
-        finding.rule, finding.category, finding.source.value, finding.ledger_seq, finding.evidence
+        finding.rule,
+        finding.category,
+        finding.source.value,
+        finding.ledger_seq,
+        finding.evidence,
+        finding.status.value,
     )
 
 
@@ -188,18 +196,20 @@ def _actions(
     live_session: LiveSession,
     stored: dict[int, list[LiveFinding]],
     links: list[CaseLink],
+    start: datetime,
+    end: datetime,
 ) -> None:
-    """The actions taken on the linked findings: the warning viewers were shown, first."""
+    """The actions taken on the linked findings, and the warnings staff gave viewers by
+    hand within the window: what the room was told, each with its ledger item."""
     finding_ids = {f.id for found in stored.values() for f in found}
-    if not finding_ids:
-        return
     actions: Sequence[Any] = enforcement_service.get_actions(
         db_session=db_session, session_id=live_session.id
     )
     for action in actions:
-        if action.finding_id not in finding_ids:
-            continue
         warning = action.kind.value == "viewer_warning"
+        by_hand = warning and action.finding_id is None and start <= action.created_at <= end
+        if action.finding_id not in finding_ids and not by_hand:
+            continue
         links.append(
             CaseLink(
                 kind="warning" if warning else "action",

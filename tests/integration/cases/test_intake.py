@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from liveguard.enforcement import service as enforcement_service
+from liveguard.enforcement.schemas import ActionCreate
 from liveguard.evidence import service as ledger
 from liveguard.live import service as live_service
 from liveguard.parties import service as parties_service
@@ -267,3 +269,54 @@ def test_an_anchor_signed_to_an_mcn_the_shop_contracted_is_in_the_mcns_room(clie
     assert facts["anchor_role"] == "endorser"  # still promoting the shop in her own name
     assert facts["names"]["mcn"] == facts["names"]["room_operator"] == "星光传媒"
     assert case["fact_sources"]["room_operator"]["source"] == "parties"
+
+
+def test_a_finding_staff_dismissed_is_linked_as_dismissed_and_settles_nothing(client, world, db):
+    with db() as s:
+        anchor_said = {
+            e.id
+            for e in live_service.get_events(db_session=s, session_id=world.jacket_session)
+            if e.speaker_role is not None and e.speaker_role.value == "anchor"
+        }
+        for finding in live_service.get_findings(db_session=s, session_id=world.jacket_session):
+            if finding.event_pk in anchor_said and finding.category == "diversion":
+                enforcement_service.dismiss(
+                    db_session=s,
+                    finding_id=finding.id,
+                    reason="staff judged it wrong",
+                    actor="compliance",
+                    now=world.jacket_started + timedelta(minutes=91),
+                )
+        s.commit()
+    complaint = s1_complaint(world)
+    complaint.pop("paid_off_platform")
+    complaint.pop("payment_channel")
+    case = client.post("/api/cases", json=complaint, headers=world.as_consumer()).json()
+    statuses = {link["data"]["status"] for link in _links(case, "finding")}
+    assert statuses == {"open", "dismissed"}
+    assert "diverted_by" not in case["facts"]  # only the anchor's words said who
+    # the payment QR code on screen still shows how she was asked to pay
+    [shown] = _links(case, "frame")
+    assert case["facts"]["off_platform_payment"] == "wechat_qr"
+    assert case["fact_sources"]["off_platform_payment"]["ref"] == shown["ref"]
+    dismissals = [link for link in _links(case, "action") if link["data"]["action"] == "dismiss"]
+    assert dismissals and all(link["ledger_seq"] is not None for link in dismissals)
+
+
+def test_a_warning_staff_gave_viewers_by_hand_in_the_window_is_linked(client, world, db):
+    with db() as s:
+        room = live_service.get(db_session=s, session_id=world.jacket_session)
+        enforcement_service.act(
+            db_session=s,
+            live_session=room,
+            action_in=ActionCreate(
+                kind="viewer_warning", reason="seen on the stream", text="请勿扫码私下付款"
+            ),
+            actor="compliance",
+            now=world.jacket_started + timedelta(seconds=200),
+        )
+        s.commit()
+    case = client.post("/api/cases", json=s1_complaint(world), headers=world.as_consumer()).json()
+    by_hand = [link for link in _links(case, "warning") if link["data"]["actor"] == "compliance"]
+    assert [link["summary"] for link in by_hand] == ["请勿扫码私下付款"]
+    assert by_hand[0]["ledger_seq"] is not None
