@@ -10,9 +10,12 @@ Read-only checks come first; the tests that answer or file come last.
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
+
+from liveguard.clock import CHINA
 
 pytestmark = pytest.mark.browser
 
@@ -59,9 +62,9 @@ def test_s8_one_answer_says_who_first_by_when_and_where_next(page: Page) -> None
     open_s1(page)
     expect(page.get_by_test_id("contact-first")).to_contain_text("account_holder")
     escalation = page.get_by_test_id("escalation")
-    # paid off the platform: the platform is no step of the ladder, the others are
-    expect(escalation.locator('li[data-body="platform"]')).to_have_count(0)
-    for body in ("consumer_association", "market_regulator", "court"):
+    # paid off the platform, but in a live room the records say the anchor ran: the
+    # platform is a step (it must hand over the anchor's identity), as are the others
+    for body in ("platform", "consumer_association", "market_regulator", "court"):
         expect(escalation.locator(f'li[data-body="{body}"]')).to_have_count(1)
     expect(escalation.locator('li[data-body="market_regulator"]')).to_contain_text("工作日")
     expect(page.get_by_test_id("due-on")).to_have_text(re.compile(r"^\d{4}-\d{2}-\d{2}$"))
@@ -99,17 +102,27 @@ def test_s4_the_case_opened_unasked_for_the_air_conditioner_names_the_shop(page:
 
 def test_a_missing_fact_is_asked_and_answering_it_resolves_again(page: Page) -> None:
     open_s1(page)
-    question = page.get_by_test_id("questions").locator('label[data-question="room_operator"]')
+    # whose room it was is in the records (the anchor's relation to the shop): not asked
+    questions = page.get_by_test_id("questions")
+    expect(questions.locator('label[data-question="room_operator"]')).to_have_count(0)
+    expect(page.get_by_test_id("facts").locator('tr[data-fact="room_operator"]')).to_contain_text(
+        "parties"
+    )
+    question = questions.locator('label[data-question="knew_of_harm_on"]')
     expect(question).to_be_visible()
-    question.locator("select").select_option("anchor")
+    # she found the stains the day the jacket came, two days ago
+    question.locator("input").fill((datetime.now(CHINA).date() - timedelta(days=2)).isoformat())
     page.get_by_role("button", name="Answer").click()
     expect(page.get_by_role("status")).to_contain_text("Saved")
+    expect(
+        page.get_by_test_id("questions").locator('label[data-question="knew_of_harm_on"]')
+    ).to_have_count(0)
     duty = page.get_by_test_id("parties").locator('li[data-liability="disclose_identity"]')
     expect(duty).to_have_attribute("data-role", "platform")
     expect(duty).to_contain_text(
         "直播营销平台经营者应当根据消费者的要求提供直播间运营者、直播营销人员相关信息"
     )
-    expect(page.get_by_test_id("facts").locator('tr[data-fact="room_operator"]')).to_contain_text(
+    expect(page.get_by_test_id("facts").locator('tr[data-fact="knew_of_harm_on"]')).to_contain_text(
         "staff"
     )
     # S1: the platform hands over the anchor's verified identity, and records that it did

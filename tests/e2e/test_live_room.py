@@ -91,6 +91,31 @@ def post_events(api: Api, session_id: int, events: list[dict[str, Any]]) -> dict
     return answer
 
 
+def diverting_room(api: Api, session_id: int, *, speaker: str, spoken: str, qr: str) -> bytes:
+    """S1's moment in a room: the jacket on show, the invitation spoken by ``speaker``, a
+    WeChat id in chat from the shop's staff, a frame showing a QR code of ``qr``. Returns
+    the frame's PNG."""
+    jacket = next(i for i in api.call("GET", "/api/listings") if i["title"].startswith("冬季加厚"))
+    png = encoded(frame(qr=qr))
+    image = {"image_base64": base64.b64encode(png).decode(), "mime": "image/png"}
+    post_events(
+        api,
+        session_id,
+        [
+            event("listing_shown", data={"listing_id": jacket["id"]}),
+            event(
+                "utterance",
+                speaker_role=speaker,
+                text=spoken,
+                data={"start_ms": 150000, "end_ms": 156000},
+            ),
+            event("chat", speaker_role="assistant", text=CHAT),
+            event("frame", data=image),
+        ],
+    )
+    return png
+
+
 def staff_page(browser: Browser, base_url: str) -> Page:
     context = browser.new_context(base_url=base_url, locale="zh-CN")
     context.set_default_timeout(PAGE_TIMEOUT_MS)
@@ -115,27 +140,7 @@ def test_s1_diversion_in_speech_chat_and_a_qr_frame_warns_viewers_live(
     staff.goto(f"/console/live/{session_id}")
     expect(staff.get_by_test_id("stream-state")).to_have_text("live")
 
-    jacket = next(
-        item for item in api.call("GET", "/api/listings") if item["title"].startswith("冬季加厚")
-    )
-    png = encoded(frame(qr=WECHAT_CARD))
-    post_events(
-        api,
-        session_id,
-        [
-            event("listing_shown", data={"listing_id": jacket["id"]}),
-            event(
-                "utterance",
-                speaker_role="assistant",
-                text=SPOKEN,
-                data={"start_ms": 150000, "end_ms": 156000},
-            ),
-            event("chat", speaker_role="assistant", text=CHAT),
-            event(
-                "frame", data={"image_base64": base64.b64encode(png).decode(), "mime": "image/png"}
-            ),
-        ],
-    )
+    png = diverting_room(api, session_id, speaker="assistant", spoken=SPOKEN, qr=WECHAT_CARD)
 
     # the viewer's page shows the warning without being reloaded
     expect(banner).to_be_visible()

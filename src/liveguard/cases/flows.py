@@ -82,8 +82,10 @@ def _where_from(db_session: Session, complaint: ComplaintCreate) -> dict[str, An
 
 
 def _record_findings(db_session: Session, case: Case, links: list[CaseLink], now: datetime) -> None:
-    """What detection found on the linked words, put in the ledger beside them."""
-    findings = [link for link in links if link.kind == "finding"]
+    """What detection found at intake on words the monitor never saw, put in the ledger
+    beside them."""
+    # the monitor's findings are in the ledger already; only those found at intake are not
+    findings = [link for link in links if link.kind == "finding" and link.ledger_seq is None]
     if not findings:
         return
     appended = ledger.append(

@@ -1,17 +1,18 @@
 """Linking a complaint to what LiveGuard recorded, and the facts those records settle.
 
-The live session's utterances and chat around the moment the consumer names, what the
-detection engine finds in them, the listing's versions and the order are linked to the
-case; from them come the facts the records can vouch for (who sold, who spoke, how the
-buyer was led off the platform, which promises were made). Each such fact keeps where it
-came from. Everything else is the consumer's to state, and the engine asks for it.
+The live session's utterances, chat and frames around the moment the consumer names, the
+findings and warnings the live monitor recorded on them (``linking.py``), the listing's
+versions and the order are linked to the case; from them come the facts the records can
+vouch for (who sold, who spoke, how the buyer was led off the platform, which promises
+were made, who ran the room). Each such fact keeps where it came from. Everything else
+is the consumer's to state, and the engine asks for it.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -20,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from liveguard.cases import linking
 from liveguard.cases.facts import (
     AnchorRole,
     Category,
@@ -27,16 +29,15 @@ from liveguard.cases.facts import (
     OffPlatformPayment,
     PromiseKind,
     RecordSource,
+    RoomOperator,
 )
+from liveguard.cases.linking import Seen
 from liveguard.cases.models import CaseLink
 from liveguard.catalog import service as catalog_service
 from liveguard.clock import CHINA
-from liveguard.detect import service as detect_service
-from liveguard.detect.engine import Context
 from liveguard.detect.normalize import default as normaliser
-from liveguard.detect.rulefile import Role, Source
 from liveguard.live import service as live_service
-from liveguard.live.models import EventKind, LiveEvent, LiveSession
+from liveguard.live.models import EventKind, LiveEvent, LiveSession, SpeakerRole
 from liveguard.parties import service as parties_service
 from liveguard.parties.models import PartyStatus, RelationKind
 
@@ -63,6 +64,7 @@ class IntakeRules(_Strict):
     diversion_rules: list[str] = Field(min_length=1)
     diverted_by_role: dict[str, Diverter]
     payment_hints: dict[OffPlatformPayment, list[str]]
+    qr_payments: dict[str, OffPlatformPayment]  # a QR payload kind that is a way to pay
     promises: list[PromiseRule]
 
 
@@ -120,6 +122,9 @@ def payment_hint(text: str) -> OffPlatformPayment | None:
     return None
 
 
+_SAID = {EventKind.utterance: RecordSource.utterance, EventKind.chat: RecordSource.chat}
+
+
 @dataclass
 class Gathered:
     """What the records say: links to show and cite, facts with their sources."""
@@ -137,10 +142,6 @@ class Gathered:
             self.sources[name] = {"source": source, "ref": ref, "ledger_seq": ledger_seq}
 
 
-_SOURCES = {EventKind.utterance: Source.speech, EventKind.chat: Source.chat}
-_ROLES = {"anchor": Role.anchor, "assistant": Role.assistant, "viewer": Role.viewer}
-
-
 def _window(live_session: LiveSession, at: datetime | None) -> tuple[datetime, datetime]:
     if at is None:
         return live_session.started_at, live_session.ended_at or datetime.max.replace(tzinfo=CHINA)
@@ -148,78 +149,31 @@ def _window(live_session: LiveSession, at: datetime | None) -> tuple[datetime, d
     return at - reach, at + reach
 
 
-def _session_records(
-    db_session: Session, live_session: LiveSession, at: datetime | None, gathered: Gathered
-) -> list[tuple[LiveEvent, list[Any]]]:
-    """Link the session's utterances and chat in the window, with their findings."""
-    start, end = _window(live_session, at)
-    platform = parties_service.get_platform(
-        db_session=db_session, platform_id=live_session.platform_id
-    )
-    spoken = []
-    for event in live_service.get_events(db_session=db_session, session_id=live_session.id):
-        if event.kind is EventKind.listing_shown and event.occurred_at <= end:
-            gathered.on_show = event  # the last product put on show before the moment
-        if event.kind not in _SOURCES or not event.text or not start <= event.occurred_at <= end:
-            continue
-        role = event.speaker_role.value if event.speaker_role else None
-        ref = f"session:{live_session.id}/event:{event.seq}"
-        gathered.links.append(
-            CaseLink(
-                kind=event.kind.value,
-                ref=ref,
-                ledger_seq=event.ledger_seq,
-                summary=event.text,
-                data={"speaker_role": role, "occurred_at": event.occurred_at.isoformat()},
-            )
-        )
-        detection = detect_service.detect(
-            db_session=db_session,
-            text=event.text,
-            context=Context(role=_ROLES.get(role or ""), source=_SOURCES[event.kind]),
-            platform=platform.code,
-        )
-        for finding in detection.findings:
-            gathered.links.append(
-                CaseLink(
-                    kind="finding",
-                    ref=f"{ref}/rule:{finding.rule.id}",
-                    ledger_seq=None,  # appended to the ledger with the complaint
-                    summary=finding.rule.message,
-                    data={
-                        "rule": finding.rule.id,
-                        "category": finding.rule.category,
-                        "quote": finding.quote,
-                        "speaker_role": role,
-                        "event_ledger_seq": event.ledger_seq,
-                        "ruleset_version": detection.ruleset_version,
-                        "legal_basis": [
-                            {"law": b.law, "article": b.article, "quote": b.quote}
-                            for b in finding.rule.legal_basis
-                        ],
-                    },
-                )
-            )
-        spoken.append((event, detection.findings))
-    return spoken
-
-
-def _diversion(gathered: Gathered, spoken: list[tuple[LiveEvent, list[Any]]]) -> None:
-    """Who led the buyer off the platform, and how, as the recording shows it."""
+def _diversion(gathered: Gathered, events: list[tuple[LiveEvent, list[Seen]]]) -> None:
+    """Who led the buyer off the platform, and how, as the stored findings show it: the
+    speaker of a diversion finding says who; the words, or a payment QR code on screen,
+    say how."""
     settings = rules()
-    for event, findings in spoken:
-        if event.speaker_role is None or event.speaker_role.value == "viewer":
-            continue
-        hits = [f for f in findings if f.rule.id in settings.diversion_rules]
+    for event, seen in events:
+        hits = [s for s in seen if s.rule in settings.diversion_rules]
         if not hits:
             continue
-        ref = f"session:{event.session_id}/event:{event.seq}"
+        ref = linking.event_ref(event)
+        if event.kind is EventKind.frame:
+            for hit in hits:
+                paid = settings.qr_payments.get(str(hit.evidence.get("kind")))
+                if paid is not None:
+                    gathered.fact("off_platform_payment", paid, "recorded", ref, hit.ledger_seq)
+            continue
+        if event.speaker_role is None or event.speaker_role.value == "viewer":
+            continue
+        seq = hits[0].ledger_seq if hits[0].ledger_seq is not None else event.ledger_seq
         hint = payment_hint(event.text or "")
         if hint is not None:
-            gathered.fact("off_platform_payment", hint, "recorded", ref, event.ledger_seq)
+            gathered.fact("off_platform_payment", hint, "recorded", ref, seq)
         diverter = settings.diverted_by_role.get(event.speaker_role.value)
         if diverter is not None:
-            gathered.fact("diverted_by", diverter, "recorded", ref, event.ledger_seq)
+            gathered.fact("diverted_by", diverter, "recorded", ref, seq)
 
 
 def _promises(
@@ -255,6 +209,7 @@ def _parties(
     anchor_id: int | None,
     platform_id: int | None,
     ref: str,
+    day: date | None,
 ) -> None:
     names: dict[str, str] = {}
     if platform_id is not None:
@@ -284,24 +239,62 @@ def _parties(
         anchor = parties_service.get_anchor(db_session=db_session, anchor_id=anchor_id)
         names["anchor"] = anchor.nickname
     if merchant is not None and anchor is not None:
-        relations = parties_service.get_relations(db_session=db_session, anchor_id=anchor.id)
-        promotes = any(
-            r.kind is RelationKind.sells_for_merchant and r.merchant_id == merchant.id
-            for r in relations
-        )
-        if promotes:  # recorded as promoting this merchant's goods in its own name
-            gathered.fact(
-                "anchor_role", AnchorRole.endorser, "parties", f"anchor:{anchor.id}", None
-            )
-        mcn_ids = {r.mcn_id for r in relations if r.kind is RelationKind.signed_with_mcn}
-        serving = parties_service.get_relations(db_session=db_session, merchant_id=merchant.id)
-        for relation in serving:
-            if relation.kind is RelationKind.mcn_serves_merchant and relation.mcn_id in mcn_ids:
-                mcn = parties_service.get_mcn(db_session=db_session, mcn_id=relation.mcn_id)
-                names["mcn"] = mcn.name
-                gathered.fact("mcn_runs_anchor", True, "parties", f"mcn:{mcn.id}", None)
+        _room(db_session, gathered, merchant, anchor, names, day)
     if names:
         gathered.fact("names", names, "parties", ref, None)
+
+
+def _room(
+    db_session: Session,
+    gathered: Gathered,
+    merchant: Any,
+    anchor: Any,
+    names: dict[str, str],
+    day: date | None,
+) -> None:
+    """Who ran the room and what the anchor was, where the parties' relations on the day
+    say it (SPC online art. 11-12 turn on who opened the room): the store's own employee
+    on camera is the store's room; an anchor signed to an MCN the store contracted is the
+    MCN's room; an anchor promoting the store's goods in their own name runs their own
+    room, as endorser. When the relations are silent the consumer is asked."""
+
+    def current(relation: Any) -> bool:
+        return day is None or (
+            relation.starts_on <= day and (relation.ends_on is None or relation.ends_on >= day)
+        )
+
+    relations = [
+        r
+        for r in parties_service.get_relations(db_session=db_session, anchor_id=anchor.id)
+        if current(r)
+    ]
+    with_store = {r.kind: r for r in relations if r.merchant_id == merchant.id}
+    mcn_ids = {r.mcn_id for r in relations if r.kind is RelationKind.signed_with_mcn}
+    serving = [
+        r
+        for r in parties_service.get_relations(db_session=db_session, merchant_id=merchant.id)
+        if current(r) and r.kind is RelationKind.mcn_serves_merchant and r.mcn_id in mcn_ids
+    ]
+    staff = with_store.get(RelationKind.staff_of_merchant)
+    promotes = with_store.get(RelationKind.sells_for_merchant)
+    if staff is not None:
+        ref = f"relation:{staff.id}"
+        gathered.fact("room_operator", RoomOperator.merchant, "parties", ref, None)
+        gathered.fact("anchor_role", AnchorRole.staff, "parties", ref, None)
+        names["room_operator"] = merchant.name
+        return
+    if promotes is not None:  # recorded as promoting this merchant's goods in its own name
+        ref = f"relation:{promotes.id}"
+        gathered.fact("anchor_role", AnchorRole.endorser, "parties", ref, None)
+    if serving:
+        mcn = parties_service.get_mcn(db_session=db_session, mcn_id=serving[0].mcn_id)
+        ref = f"relation:{serving[0].id}"
+        names["mcn"] = names["room_operator"] = mcn.name
+        gathered.fact("mcn_runs_anchor", True, "parties", ref, None)
+        gathered.fact("room_operator", RoomOperator.mcn, "parties", ref, None)
+    elif promotes is not None:
+        names["room_operator"] = anchor.nickname
+        gathered.fact("room_operator", RoomOperator.anchor, "parties", ref, None)
 
 
 def _listing_on_show(db_session: Session, shown: LiveEvent, merchant_id: int) -> int | None:
@@ -331,8 +324,10 @@ def gather(
 ) -> Gathered:
     """Link the session, its words and findings, and the listing; derive what they settle."""
     gathered = Gathered()
+    day = occurred_at.astimezone(CHINA).date() if occurred_at else None
     if session_id is not None:
         live_session = live_service.get(db_session=db_session, session_id=session_id)
+        day = (occurred_at or live_session.started_at).astimezone(CHINA).date()
         gathered.links.append(
             CaseLink(
                 kind="session",
@@ -341,20 +336,20 @@ def gather(
                 data={"started_at": live_session.started_at.isoformat()},
             )
         )
-        spoken = _session_records(db_session, live_session, occurred_at, gathered)
-        _diversion(gathered, spoken)
-        for event, _ in spoken:
-            if event.speaker_role is not None and event.speaker_role.value != "viewer":
-                source = (
-                    RecordSource.utterance
-                    if event.kind is EventKind.utterance
-                    else RecordSource.chat
-                )
+        start, end = _window(live_session, occurred_at)
+        linked = linking.link_session(
+            db_session=db_session, live_session=live_session, start=start, end=end
+        )
+        gathered.links += linked.links
+        gathered.on_show = linked.on_show
+        _diversion(gathered, linked.events)
+        for event, _ in linked.events:
+            if event.kind in _SAID and event.speaker_role not in (None, SpeakerRole.viewer):
                 _promises(
                     gathered,
                     event.text or "",
-                    source,
-                    f"session:{live_session.id}/event:{event.seq}",
+                    _SAID[event.kind],
+                    linking.event_ref(event),
                     event.ledger_seq,
                     event.occurred_at,
                 )
@@ -395,6 +390,7 @@ def gather(
         anchor_id,
         platform_id,
         f"merchant:{merchant_id}" if merchant_id else "parties",
+        day,
     )
     if gathered.promises:
         gathered.fact("promises", gathered.promises, "recorded", "promises", None)

@@ -37,6 +37,7 @@ class RelationKind(StrEnum):
     signed_with_mcn = "signed_with_mcn"  # anchor is managed by an MCN agency
     sells_for_merchant = "sells_for_merchant"  # anchor promotes the merchant's goods
     mcn_serves_merchant = "mcn_serves_merchant"  # agency contracted by the merchant
+    staff_of_merchant = "staff_of_merchant"  # anchor is the merchant's own employee
 
 
 class OwnerKind(StrEnum):

@@ -311,6 +311,7 @@ _RELATION_ENDS = {
     RelationKind.signed_with_mcn: ("anchor_id", "mcn_id"),
     RelationKind.sells_for_merchant: ("anchor_id", "merchant_id"),
     RelationKind.mcn_serves_merchant: ("mcn_id", "merchant_id"),
+    RelationKind.staff_of_merchant: ("anchor_id", "merchant_id"),
 }
 _END_MODELS: dict[str, tuple[type[Base], str]] = {
     "anchor_id": (Anchor, "anchor"),

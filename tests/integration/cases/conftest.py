@@ -4,6 +4,7 @@ services exactly as production input would be."""
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -32,6 +33,7 @@ from liveguard.parties.schemas import (
     ReviewIn,
 )
 from tests import factories
+from tests.frame_images import encoded, frame
 
 # The S1 live room (seed 003): staff and anchor lead viewers to pay by WeChat QR code.
 JACKET = "冬季加厚白鸭绒羽绒服 女款中长款"
@@ -43,6 +45,7 @@ S1_EVENTS = [
     (150, "utterance", "assistant", "店铺过年不发货哦，着急的宝宝加我们薇信，可以提前安排发货。"),
     (172, "chat", "viewer", "加V多少"),
     (190, "utterance", "anchor", "看屏幕上的二维码，扫码直接付款，私聊给你优惠。"),
+    (195, "frame", None, "wxp://f2f0Ht4b7E8cQzX0pLmN3aK9vQ2rT5yW"),  # the QR code held up
     (240, "chat", "viewer", "vx 一三八 1234 五六七八 私我"),
 ]
 # The S2 live room (seed 001): a flavoured drink sold as bird's nest, with a promise.
@@ -150,6 +153,9 @@ def _session(db, blobs, platform_id, anchor_id, merchant_id, started, events, ti
         }
         if kind == "listing_shown":
             event["data"] = {"listing_id": listings[text]}
+        elif kind == "frame":  # a still of the stream showing a QR code with this payload
+            png = encoded(frame(qr=text))
+            event["data"] = {"image_base64": base64.b64encode(png).decode(), "mime": "image/png"}
         else:
             event |= {"speaker_role": role, "text": text}
             if kind == "utterance":

@@ -41,23 +41,24 @@ def test_s1_the_person_behind_the_wechat_account_is_liable_not_the_shop(client, 
     assert case["listing_id"] == world.jacket_listing  # the product on show at 20:03
 
 
-def test_s1_once_she_says_whose_room_it_was_the_platform_must_hand_over_the_anchor(client, world):
+def test_s1_the_records_say_whose_room_it_was_so_the_platform_must_hand_over_the_anchor(
+    client, world
+):
     case = client.post("/api/cases", json=s1_complaint(world), headers=world.as_consumer()).json()
     asked = {q["field"] for q in case["resolution"]["questions"]}
-    assert "room_operator" in asked  # not assumed: asked
-    answered = client.post(
-        f"/api/cases/{case['id']}/facts",
-        json={"facts": {"room_operator": "anchor"}},
-        headers=world.as_consumer(),
-    )
-    assert answered.status_code == 200, answered.text
-    case = answered.json()
-    assert "room_operator" not in {q["field"] for q in case["resolution"]["questions"]}
-    assert case["fact_sources"]["room_operator"]["source"] == "consumer"
+    assert "room_operator" not in asked  # the parties' relations settle it
+    assert case["fact_sources"]["room_operator"]["source"] == "parties"
     duties = [p for p in case["resolution"]["parties"] if p["liability"] == "disclose_identity"]
     assert duties and duties[0]["role"] == "platform"
     laws = {(b["law"], b["article"]) for r in duties[0]["rules"] for b in r["legal_basis"]}
     assert ("消费者权益保护法实施条例", 14) in laws
+    # a consumer cannot overwrite what the records settle; staff can correct it
+    refused = client.post(
+        f"/api/cases/{case['id']}/facts",
+        json={"facts": {"room_operator": "merchant"}},
+        headers=world.as_consumer(),
+    )
+    assert refused.status_code == 422
     handed = client.post(f"/api/cases/{case['id']}/anchor-identity", headers=world.as_consumer())
     assert handed.status_code == 200, handed.text
     identity = handed.json()
@@ -98,6 +99,12 @@ def test_s2_the_seller_and_the_anchor_as_endorser_are_jointly_liable(client, wor
     assert "seller" in endorser["with_roles"]
     laws = {(b["law"], b["article"]) for r in endorser["rules"] for b in r["legal_basis"]}
     assert ("广告法", 56) in laws
+    # the anchor promotes the shop's goods in her own name: her own room, as endorser
+    assert (case["facts"]["room_operator"], case["facts"]["anchor_role"]) == ("anchor", "endorser")
+    assert case["fact_sources"]["room_operator"]["source"] == "parties"
+    assert roles["platform"]["liability"] == "disclose_identity"
+    assert "anchor_operator" not in roles  # as seller only if the room hid who sold: asked
+    assert "seller_marked_in_room" in {q["field"] for q in case["resolution"]["questions"]}
     assert case["facts"]["category"] == "food"
     assert case["fact_sources"]["category"]["source"] == "listing"
 

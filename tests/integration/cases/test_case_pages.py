@@ -63,12 +63,13 @@ def test_she_answers_a_question_through_the_form_and_the_answer_changes(client, 
     case = client.post("/api/cases", json=s1_complaint(world), headers=world.as_consumer()).json()
     consumer_signs_in(client, world)
     page = client.get(f"/console/cases/{case['id']}")
-    assert 'data-question="room_operator"' in page.text
+    assert 'data-question="knew_of_harm_on"' in page.text
     answered = client.post(
         f"/console/cases/{case['id']}/facts",
-        data={"csrf": csrf_of(page), "fact_room_operator": "anchor"},
+        data={"csrf": csrf_of(page), "fact_knew_of_harm_on": "2026-11-20"},
     )
     assert answered.status_code == 200 and "已保存" in answered.text
+    assert 'data-question="knew_of_harm_on"' not in answered.text
     assert 'data-liability="disclose_identity"' in answered.text
     identity = client.post(
         f"/console/cases/{case['id']}/anchor-identity", data={"csrf": csrf_of(answered)}

@@ -115,3 +115,29 @@ def test_a_buyer_complains_about_her_order_and_the_order_settles_the_deal(
         headers=buyer.headers,
     )
     assert off.status_code == 422  # an off-platform payment has no platform order
+
+
+def test_s4_an_anchor_recorded_as_promoting_the_shop_runs_the_room_and_the_shop_still_owes(
+    client,
+    auth,
+    clock,
+    sale,  # noqa: F811
+    make_buyer,  # noqa: F811
+):
+    relation = {
+        "kind": "sells_for_merchant",
+        "anchor_id": sale.anchor_id,
+        "merchant_id": sale.shop_id,
+        "starts_on": "2026-03-01",
+    }
+    assert client.post("/api/relations", json=relation, headers=auth()).status_code == 201
+    case = _opened(client, auth, clock, sale, make_buyer())
+    assert case["facts"]["room_operator"] == "anchor"
+    assert case["fact_sources"]["room_operator"]["source"] == "parties"
+    roles = {p["role"]: p["liability"] for p in case["resolution"]["parties"]}
+    # the shop sold it and owes the price; the anchor is the seller only if the room hid
+    # who sold (SPC online art. 12): that is asked, not assumed
+    assert roles["seller"] == "sole" and roles["platform"] == "disclose_identity"
+    assert "anchor_operator" not in roles
+    asked = {q["field"] for q in case["resolution"]["questions"]}
+    assert "seller_marked_in_room" in asked and "room_operator" not in asked

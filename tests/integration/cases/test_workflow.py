@@ -198,8 +198,11 @@ def test_the_consumer_gets_a_bundle_anyone_can_verify_offline(client, world, aut
     assert report.ok, report.lines()
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
         manifest = json.loads(archive.read("manifest.json"))
-    kinds = {item["kind"] for item in manifest["items"]}
-    assert {"complaint", "utterance", "chat_message", "finding", "document"} <= kinds
+        kinds = {item["kind"] for item in manifest["items"]}
+        [shown] = [item for item in manifest["items"] if item["kind"] == "frame"]
+        image = archive.read(f"blobs/{shown['blobs']['image']}")  # the QR frame itself
+    assert {"complaint", "utterance", "chat_message", "frame", "finding", "warning"} <= kinds
+    assert {"document"} <= kinds and image.startswith(b"\x89PNG")
     other = client.post(f"/api/cases/{case['id']}/bundle", headers=world.as_consumer("other_buyer"))
     assert other.status_code == 404
     regulator = client.post(f"/api/cases/{case['id']}/bundle", headers=auth("regulator"))

@@ -7,6 +7,8 @@ import pytest
 
 from liveguard.cases import intake
 from liveguard.cases.facts import PromiseKind
+from liveguard.detect.overlay import shipped_files
+from liveguard.live.payloads import PayloadKind, payload_rules
 from liveguard.parties.qualifications import catalogue
 
 EXAMPLES = [
@@ -52,3 +54,15 @@ def test_payment_hints_read_variants():
 def test_every_category_mapped_is_a_category_parties_knows():
     known = {c.code for c in catalogue().categories}
     assert set(intake.rules().categories) <= known
+
+
+def test_every_diversion_rule_is_a_shipped_detection_or_qr_payload_rule():
+    shipped = {rule.id for file in shipped_files() for rule in file.rules}
+    shipped |= {rule.id for rule in payload_rules()}
+    assert set(intake.rules().diversion_rules) <= shipped
+
+
+def test_qr_payments_name_payload_kinds_that_are_ways_to_pay():
+    kinds = {str(kind) for kind in PayloadKind}
+    assert set(intake.rules().qr_payments) <= kinds
+    assert intake.rules().qr_payments["wechat_pay"] == "wechat_qr"
