@@ -88,7 +88,7 @@ def test_demo_loads_once_and_reverify_runs(cli_env, database_url):
         "anchors": 4,
         "listings": 4,
         "live_sessions": 2,
-        "live_events": 14,
+        "live_events": 15,
         "qualification_documents": 3,
     }
     assert len(suspended) == 1 and "expired" in suspended[0][1]
@@ -98,7 +98,7 @@ def test_demo_loads_once_and_reverify_runs(cli_env, database_url):
     # the parties and listings, both rooms' events with the monitor's findings and actions,
     # the S1 complaint (citing the monitor's findings, not recording them again), and
     # S4's order, promises, breach and case
-    assert ledger_size == 45 and [row[0] for row in checkpoint] == [45]
+    assert ledger_size == 48 and [row[0] for row in checkpoint] == [48]
     engine.dispose()
     report = runner.invoke(cli, ["reverify"])
     assert report.exit_code == 0

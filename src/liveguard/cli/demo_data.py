@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import io
 from datetime import date, datetime, time, timedelta
 from importlib import resources
 from typing import Any
 
+import numpy as np
 import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -268,6 +271,8 @@ def _load(db: Session, cipher: FieldCipher, blobs: BlobStore, today: date) -> No
             data = dict(event.get("data", {}))
             if "listing_title" in data:
                 data = {"listing_id": listings[(live_session.merchant_id, data["listing_title"])]}
+            if "qr_frame" in data:
+                data = {"image_base64": _qr_frame(data["qr_frame"]), "mime": "image/png"}
             at = started + timedelta(seconds=e["at"])
             events.append({**event, "data": data, "event_id": f"{item['key']}-{n}"})
             events[-1]["occurred_at"] = at.isoformat()
@@ -315,3 +320,21 @@ def _complaints(
             now=datetime.combine(today, time(0, 0), CHINA),  # never ahead of the clock
             today=today,
         )
+
+
+def _qr_frame(payload: str) -> str:
+    """A 720p studio frame with the QR code ``payload`` held up in it, as base64 PNG."""
+    # Drawn with the libraries the frame reader already uses, so the demo ships no image.
+    import zxingcpp
+    from PIL import Image
+
+    code = Image.fromarray(
+        np.asarray(
+            zxingcpp.create_barcode(payload, zxingcpp.BarcodeFormat.QRCode).to_image(scale=6)
+        )
+    )
+    frame = Image.new("RGB", (1280, 720), (118, 92, 84))
+    frame.paste(code.convert("RGB"), (880, 260))
+    buffer = io.BytesIO()
+    frame.save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")

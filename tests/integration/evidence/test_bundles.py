@@ -186,7 +186,7 @@ def test_a_bundle_of_the_demo_session_verifies_offline(app, client, auth, clock,
         e["ledger_seq"]
         for e in client.get(f"/api/sessions/{session_id}/events", headers=auth()).json()
     ]
-    assert len(seqs) == 9 and None not in seqs
+    assert len(seqs) == 10 and None not in seqs  # with the frame the payment code is held up in
     response = client.post(
         "/api/evidence/bundles",
         headers=auth("regulator"),
@@ -199,4 +199,6 @@ def test_a_bundle_of_the_demo_session_verifies_offline(app, client, auth, clock,
     assert "(chat_message) is in the signed log, unchanged" in result.output
     with zipfile.ZipFile(path) as archive:
         texts = [json.loads(archive.read(f"items/{s}.json"))["data"]["text"] for s in seqs]
+        frames = [name for name in archive.namelist() if name.startswith("blobs/")]
     assert any(text and "薇信" in text for text in texts)
+    assert len(frames) == 1  # the frame's PNG travels with its item, checked by its hash
