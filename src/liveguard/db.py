@@ -86,6 +86,19 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=5000")
             cursor.close()
+            # The driver's own transaction handling begins only before a write, so a read
+            # ahead of it (a sequence number, the ledger's frontier) saw whatever was
+            # committed at that moment, not the state the write lands on. SQLAlchemy
+            # begins instead (the "begin" hook below), every statement in the transaction.
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection: Any) -> None:
+            # IMMEDIATE takes the write lock at once (waiting busy_timeout for it): a
+            # writer that reads before it writes must, or a second writer's commit turns
+            # its first write into SQLITE_BUSY (see ``transaction(..., write=True)``).
+            write = connection.get_execution_options().get(SQLITE_WRITE, False)
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
         return engine
     return create_engine(database_url, pool_pre_ping=True, **kwargs)
@@ -95,10 +108,18 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
+SQLITE_WRITE = "liveguard_sqlite_write"  # execution option: BEGIN IMMEDIATE on SQLite
+
+
 @contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back everything on any error."""
+def transaction(factory: sessionmaker[Session], *, write: bool = False) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back everything on any error. ``write``:
+    the unit reads what it then writes on (sequence numbers, the ledger): on SQLite it
+    takes the write lock when it begins, so concurrent writers queue instead of failing
+    (PostgreSQL needs nothing: such readers lock their rows)."""
     session = factory()
+    if write:
+        session.connection(execution_options={SQLITE_WRITE: True})
     try:
         yield session
         session.commit()

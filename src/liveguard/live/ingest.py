@@ -17,8 +17,9 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
 from liveguard.blobs import BlobStore
 from liveguard.db import transaction
@@ -116,7 +117,25 @@ def ingest_many(
     now: datetime,
 ) -> dict[int, Outcome]:
     """``ingest`` for several sessions at once: a few queries, one ledger append and one
-    detector call for the whole batch, whatever the number of rooms (no commit)."""
+    detector call for the whole batch, whatever the number of rooms (no commit). The
+    ledger appends (events, then findings, then actions) are made last, so the log's
+    lock, which every writer queues on, is held only for them and the commit."""
+    with ledger.appends_at_end(db_session=db_session, now=now):
+        outcomes = _ingest_many(
+            db_session=db_session, groups=groups, channel=channel, blobs=blobs, now=now
+        )
+    db_session.flush()  # the findings' and actions' ledger items
+    return outcomes
+
+
+def _ingest_many(
+    *,
+    db_session: Session,
+    groups: Sequence[tuple[LiveSession, Sequence[object]]],
+    channel: str,
+    blobs: BlobStore,
+    now: datetime,
+) -> dict[int, Outcome]:
     outcomes = {live_session.id: Outcome(live_session.id) for live_session, _ in groups}
     parsed: dict[int, list[tuple[int, Any]]] = {}
     for live_session, raw_events in groups:
@@ -152,12 +171,16 @@ def ingest_many(
             rows.append(row)
             fresh[sid][index] = row
     if rows:
-        records = [_evidence(sessions[r.session_id], r) for r in rows]
-        appended = ledger.append(db_session=db_session, records=records, now=now)
-        for row, item in zip(rows, appended, strict=True):
-            row.ledger_seq = item.seq
         db_session.add_all(rows)
         db_session.flush()
+        # the records as stored, before the monitor adds its readings to a frame's data
+        records = [_evidence(sessions[r.session_id], r) for r in rows]
+        ledger.append_later(
+            db_session=db_session,
+            records=lambda: records,
+            done=lambda appended: _set_ledger_seqs(db_session, rows, appended),
+            now=now,
+        )
     results = monitor.run_many(
         db_session=db_session,
         groups=[
@@ -187,6 +210,24 @@ def ingest_many(
         outcome.actions = len(result.actions)
     db_session.flush()
     return outcomes
+
+
+_SET_LEDGER_SEQ = (
+    update(LiveEvent.__table__)
+    .where(LiveEvent.__table__.c.id == bindparam("pk"))
+    .values(ledger_seq=bindparam("ledger_seq"))
+)
+
+
+def _set_ledger_seqs(db_session: Session, rows: list[LiveEvent], appended: list[Any]) -> None:
+    """The event rows' ledger items, in one executemany (the rows are already stored):
+    set on the objects as loaded, so the session does not write them a second time."""
+    db_session.connection().execute(
+        _SET_LEDGER_SEQ,
+        [{"pk": r.id, "ledger_seq": a.seq} for r, a in zip(rows, appended, strict=True)],
+    )
+    for row, item in zip(rows, appended, strict=True):
+        set_committed_value(row, "ledger_seq", item.seq)
 
 
 def _parse_all(
@@ -340,7 +381,7 @@ def ingest_batch(
     NATS worker acknowledges). One commit a batch, not one a session: the commit is the
     dearest step on either database."""
     outcomes = {}
-    with transaction(session_factory) as db_session:
+    with transaction(session_factory, write=True) as db_session:
         # Lock the batch's sessions up front, in id order: two workers with overlapping
         # batches then queue on the first shared session instead of deadlocking.
         found = db_session.scalars(
