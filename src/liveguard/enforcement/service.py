@@ -238,11 +238,7 @@ def _record(
             _action_record(sessions[a.session_id], a, seqs.get(a.finding_id), now) for a in actions
         ]
 
-    def done(appended: list[ledger.Appended]) -> None:
-        for action, item in zip(actions, appended, strict=True):
-            action.ledger_seq = item.seq
-        db_session.flush()
-
+    done = ledger.into_rows(db_session, actions)
     ledger.append_later(db_session=db_session, records=records, done=done, now=now)
 
 

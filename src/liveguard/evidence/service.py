@@ -260,6 +260,17 @@ def append_later(
         pending.append((records, done, now))
 
 
+def into_rows(db_session: Session, rows: Sequence[Any]) -> Callable[[list[Appended]], None]:
+    """An ``append_later`` ``done``: each row's ``ledger_seq`` set to its item, flushed."""
+
+    def done(appended: list[Appended]) -> None:
+        for row, item in zip(rows, appended, strict=True):
+            row.ledger_seq = item.seq
+        db_session.flush()
+
+    return done
+
+
 def tree_size(*, db_session: Session) -> int:
     return _read_state(db_session, lock=False).size
 

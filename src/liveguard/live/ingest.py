@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -219,14 +219,24 @@ _SET_LEDGER_SEQ = (
 )
 
 
+# PostgreSQL: one short statement whatever the batch (an executemany was 6 % of a batch)
+_SET_LEDGER_SEQ_PG = text(
+    "UPDATE live_events SET ledger_seq = v.seq FROM unnest(CAST(:pks AS BIGINT[]), "
+    "CAST(:seqs AS BIGINT[])) AS v(pk, seq) WHERE live_events.id = v.pk"
+)
+
+
 def _set_ledger_seqs(db_session: Session, rows: list[LiveEvent], appended: list[Any]) -> None:
-    """The event rows' ledger items, in one executemany (the rows are already stored):
-    set on the objects as loaded, so the session does not write them a second time."""
-    db_session.connection().execute(
-        _SET_LEDGER_SEQ,
-        [{"pk": r.id, "ledger_seq": a.seq} for r, a in zip(rows, appended, strict=True)],
-    )
-    for row, item in zip(rows, appended, strict=True):
+    """The event rows' ledger items, in one statement (the rows are already stored): set
+    on the objects as loaded, so the session does not write them a second time."""
+    connection = db_session.connection()
+    pairs = list(zip(rows, appended, strict=True))
+    if connection.dialect.name == "postgresql":
+        params = {"pks": [r.id for r, _ in pairs], "seqs": [a.seq for _, a in pairs]}
+        connection.execute(_SET_LEDGER_SEQ_PG, params)
+    else:  # SQLite: an executemany of a prepared statement is as quick
+        connection.execute(_SET_LEDGER_SEQ, [{"pk": r.id, "ledger_seq": a.seq} for r, a in pairs])
+    for row, item in pairs:
         set_committed_value(row, "ledger_seq", item.seq)
 
 

@@ -386,11 +386,7 @@ def _store(
             _finding_record(sessions[f.session_id], events[f.event_pk], f, now) for f in findings
         ]
 
-    def done(appended: list[ledger.Appended]) -> None:
-        for finding, item in zip(findings, appended, strict=True):
-            finding.ledger_seq = item.seq
-        db_session.flush()
-
+    done = ledger.into_rows(db_session, findings)
     ledger.append_later(db_session=db_session, records=records, done=done, now=now)
 
 
