@@ -86,19 +86,18 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=5000")
             cursor.close()
-            # The driver's own transaction handling begins only before a write, so a read
-            # ahead of it (a sequence number, the ledger's frontier) saw whatever was
-            # committed at that moment, not the state the write lands on. SQLAlchemy
-            # begins instead (the "begin" hook below), every statement in the transaction.
-            dbapi_connection.isolation_level = None
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection: Any) -> None:
-            # IMMEDIATE takes the write lock at once (waiting busy_timeout for it): a
-            # writer that reads before it writes must, or a second writer's commit turns
-            # its first write into SQLITE_BUSY (see ``transaction(..., write=True)``).
-            write = connection.get_execution_options().get(SQLITE_WRITE, False)
-            connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+            # The driver begins a transaction only before its first write, so a writer's
+            # reads ahead of it (a sequence number, the ledger's frontier) see whatever was
+            # committed then, not the state the write lands on. A unit that reads what it
+            # writes on asks for BEGIN IMMEDIATE (``transaction(..., write=True)``): the
+            # write lock at once, a second writer waiting busy_timeout for it. Others keep
+            # the driver's way (a deferred BEGIN for all would turn a read-then-write
+            # request into SQLITE_BUSY whenever another writer commits in between).
+            if connection.get_execution_options().get(SQLITE_WRITE, False):
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(database_url, pool_pre_ping=True, **kwargs)
