@@ -229,7 +229,9 @@ def appends_at_end(*, db_session: Session, now: datetime | None = None) -> Itera
     taken only for the appends themselves and the caller's commit, not for the whole
     transaction: what a busy writer with other work in its transaction wants. An error
     in the block makes no append (the caller rolls back)."""
-    if _PENDING in db_session.info:  # nested: the outer block appends
+    if _PENDING in db_session.info or db_session.get_bind().dialect.name == "sqlite":
+        # nested: the outer block appends; SQLite: a writer holds the one write lock from
+        # its first write (or BEGIN IMMEDIATE) to its commit, so holding back gains nothing
         yield
         return
     db_session.info[_PENDING] = []
@@ -241,6 +243,11 @@ def appends_at_end(*, db_session: Session, now: datetime | None = None) -> Itera
             done(append(db_session=db_session, records=build(), now=at or now))
     finally:
         del db_session.info[_PENDING]
+
+
+def holding_back(db_session: Session) -> bool:
+    """Are appends held back (inside ``appends_at_end``, on PostgreSQL)?"""
+    return _PENDING in db_session.info
 
 
 def append_later(

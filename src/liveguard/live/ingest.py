@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import bindparam, func, select, text, update
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -171,16 +171,23 @@ def _ingest_many(
             rows.append(row)
             fresh[sid][index] = row
     if rows:
-        db_session.add_all(rows)
-        db_session.flush()
         # the records as stored, before the monitor adds its readings to a frame's data
         records = [_evidence(sessions[r.session_id], r) for r in rows]
-        ledger.append_later(
-            db_session=db_session,
-            records=lambda: records,
-            done=lambda appended: _set_ledger_seqs(db_session, rows, appended),
-            now=now,
-        )
+        if ledger.holding_back(db_session):  # PostgreSQL: the ledger's lock taken last
+            db_session.add_all(rows)
+            db_session.flush()
+            ledger.append_later(
+                db_session=db_session,
+                records=lambda: records,
+                done=lambda appended: _set_ledger_seqs(db_session, rows, appended),
+                now=now,
+            )
+        else:  # the items first, so the rows are written once
+            appended = ledger.append(db_session=db_session, records=records, now=now)
+            for row, item in zip(rows, appended, strict=True):
+                row.ledger_seq = item.seq
+            db_session.add_all(rows)
+            db_session.flush()
     results = monitor.run_many(
         db_session=db_session,
         groups=[
@@ -212,30 +219,19 @@ def _ingest_many(
     return outcomes
 
 
-_SET_LEDGER_SEQ = (
-    update(LiveEvent.__table__)
-    .where(LiveEvent.__table__.c.id == bindparam("pk"))
-    .values(ledger_seq=bindparam("ledger_seq"))
-)
-
-
-# PostgreSQL: one short statement whatever the batch (an executemany was 6 % of a batch)
-_SET_LEDGER_SEQ_PG = text(
+# one short statement whatever the batch (an executemany was 6 % of a batch)
+_SET_LEDGER_SEQ = text(
     "UPDATE live_events SET ledger_seq = v.seq FROM unnest(CAST(:pks AS BIGINT[]), "
     "CAST(:seqs AS BIGINT[])) AS v(pk, seq) WHERE live_events.id = v.pk"
 )
 
 
 def _set_ledger_seqs(db_session: Session, rows: list[LiveEvent], appended: list[Any]) -> None:
-    """The event rows' ledger items, in one statement (the rows are already stored): set
-    on the objects as loaded, so the session does not write them a second time."""
-    connection = db_session.connection()
+    """The event rows' ledger items when the appends came last (PostgreSQL: the rows are
+    stored by then), set on the objects as loaded so the session does not write them again."""
     pairs = list(zip(rows, appended, strict=True))
-    if connection.dialect.name == "postgresql":
-        params = {"pks": [r.id for r, _ in pairs], "seqs": [a.seq for _, a in pairs]}
-        connection.execute(_SET_LEDGER_SEQ_PG, params)
-    else:  # SQLite: an executemany of a prepared statement is as quick
-        connection.execute(_SET_LEDGER_SEQ, [{"pk": r.id, "ledger_seq": a.seq} for r, a in pairs])
+    params = {"pks": [r.id for r, _ in pairs], "seqs": [a.seq for _, a in pairs]}
+    db_session.connection().execute(_SET_LEDGER_SEQ, params)
     for row, item in pairs:
         set_committed_value(row, "ledger_seq", item.seq)
 
