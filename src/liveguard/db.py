@@ -87,6 +87,18 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
             cursor.execute("PRAGMA busy_timeout=5000")
             cursor.close()
 
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection: Any) -> None:
+            # The driver begins a transaction only before its first write, so a writer's
+            # reads ahead of it (a sequence number, the ledger's frontier) see whatever was
+            # committed then, not the state the write lands on. A unit that reads what it
+            # writes on asks for BEGIN IMMEDIATE (``transaction(..., write=True)``): the
+            # write lock at once, a second writer waiting busy_timeout for it. Others keep
+            # the driver's way (a deferred BEGIN for all would turn a read-then-write
+            # request into SQLITE_BUSY whenever another writer commits in between).
+            if connection.get_execution_options().get(SQLITE_WRITE, False):
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+
         return engine
     return create_engine(database_url, pool_pre_ping=True, **kwargs)
 
@@ -95,10 +107,18 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
+SQLITE_WRITE = "liveguard_sqlite_write"  # execution option: BEGIN IMMEDIATE on SQLite
+
+
 @contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back everything on any error."""
+def transaction(factory: sessionmaker[Session], *, write: bool = False) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back everything on any error. ``write``:
+    the unit reads what it then writes on (sequence numbers, the ledger): on SQLite it
+    takes the write lock when it begins, so concurrent writers queue instead of failing
+    (PostgreSQL needs nothing: such readers lock their rows)."""
     session = factory()
+    if write:
+        session.connection(execution_options={SQLITE_WRITE: True})
     try:
         yield session
         session.commit()

@@ -231,38 +231,47 @@ def _record(
     if not actions:
         return
     db_session.flush()
-    records = [
-        RecordIn(
-            kind=RecordKind.warning if a.kind is ActionKind.viewer_warning else RecordKind.action,
-            occurred_at=now,
-            where=live_service.ledger_where(sessions[a.session_id]),
-            who={"anchor_id": sessions[a.session_id].anchor_id, "actor": a.actor},
-            data={
-                "action_id": a.id,
-                "action": a.kind.value,
-                "finding_id": a.finding_id,
-                "finding_ledger_seq": _finding_seq(db_session, a.finding_id),
-                "policy": a.policy,
-                "rule": a.rule,
-                "reason": a.reason,
-                "text": a.text,
-                "listing_id": a.listing_id,
-            },
-        )
-        for a in actions
-    ]
-    for action, item in zip(
-        actions, ledger.append(db_session=db_session, records=records, now=now), strict=True
-    ):
-        action.ledger_seq = item.seq
-    db_session.flush()
+
+    def records() -> list[RecordIn]:  # built when appended: the findings' items known by then
+        seqs = _finding_seqs(db_session, {a.finding_id for a in actions} - {None})
+        return [
+            _action_record(sessions[a.session_id], a, seqs.get(a.finding_id), now) for a in actions
+        ]
+
+    done = ledger.into_rows(db_session, actions)
+    ledger.append_later(db_session=db_session, records=records, done=done, now=now)
 
 
-def _finding_seq(db_session: Session, finding_id: int | None) -> int | None:
-    if finding_id is None:
-        return None
-    finding = db_session.get(LiveFinding, finding_id)
-    return finding.ledger_seq if finding else None
+def _action_record(
+    live_session: LiveSession, a: EnforcementAction, finding_seq: int | None, now: datetime
+) -> RecordIn:
+    return RecordIn(
+        kind=RecordKind.warning if a.kind is ActionKind.viewer_warning else RecordKind.action,
+        occurred_at=now,
+        where=live_service.ledger_where(live_session),
+        who={"anchor_id": live_session.anchor_id, "actor": a.actor},
+        data={
+            "action_id": a.id,
+            "action": a.kind.value,
+            "finding_id": a.finding_id,
+            "finding_ledger_seq": finding_seq,
+            "policy": a.policy,
+            "rule": a.rule,
+            "reason": a.reason,
+            "text": a.text,
+            "listing_id": a.listing_id,
+        },
+    )
+
+
+def _finding_seqs(db_session: Session, finding_ids: set[int]) -> dict[int, int | None]:
+    """The findings' ledger items, in one query (one a finding was a fifth of a batch)."""
+    if not finding_ids:
+        return {}
+    rows = db_session.execute(
+        select(LiveFinding.id, LiveFinding.ledger_seq).where(LiveFinding.id.in_(finding_ids))
+    ).all()
+    return {pk: seq for pk, seq in rows}
 
 
 def get_actions(

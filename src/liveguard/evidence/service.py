@@ -7,7 +7,8 @@ perfect subtrees it completes: nothing already stored is read or recomputed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -216,6 +217,65 @@ def append(
         _WRITE_STATE, {"size": frontier.size, "roots": [r.hex() for r in frontier.roots]}
     )
     return appended
+
+
+_PENDING = "liveguard.ledger.pending"  # db_session.info key: appends held back, in order
+
+
+@contextmanager
+def appends_at_end(*, db_session: Session, now: datetime | None = None) -> Iterator[None]:
+    """Hold back ``append_later`` calls made inside the block and make them, in call order,
+    when it ends. The tree-state lock (the one every writer of the log queues on) is then
+    taken only for the appends themselves and the caller's commit, not for the whole
+    transaction: what a busy writer with other work in its transaction wants. An error
+    in the block makes no append (the caller rolls back)."""
+    if _PENDING in db_session.info or db_session.get_bind().dialect.name == "sqlite":
+        # nested: the outer block appends; SQLite: a writer holds the one write lock from
+        # its first write (or BEGIN IMMEDIATE) to its commit, so holding back gains nothing
+        yield
+        return
+    db_session.info[_PENDING] = []
+    try:
+        yield
+        pending = db_session.info[_PENDING]
+        while pending:  # a callback may hold back more records: they come after
+            build, done, at = pending.pop(0)
+            done(append(db_session=db_session, records=build(), now=at or now))
+    finally:
+        del db_session.info[_PENDING]
+
+
+def holding_back(db_session: Session) -> bool:
+    """Are appends held back (inside ``appends_at_end``, on PostgreSQL)?"""
+    return _PENDING in db_session.info
+
+
+def append_later(
+    *,
+    db_session: Session,
+    records: Callable[[], Sequence[RecordIn]],
+    done: Callable[[list[Appended]], None],
+    now: datetime | None = None,
+) -> None:
+    """Append ``records()`` and hand ``done`` the result: at the end of the enclosing
+    ``appends_at_end`` block, or at once outside one. ``records`` is called only then, so
+    a record may quote the sequence numbers an earlier held-back append handed out."""
+    pending = db_session.info.get(_PENDING)
+    if pending is None:
+        done(append(db_session=db_session, records=records(), now=now))
+    else:
+        pending.append((records, done, now))
+
+
+def into_rows(db_session: Session, rows: Sequence[Any]) -> Callable[[list[Appended]], None]:
+    """An ``append_later`` ``done``: each row's ``ledger_seq`` set to its item, flushed."""
+
+    def done(appended: list[Appended]) -> None:
+        for row, item in zip(rows, appended, strict=True):
+            row.ledger_seq = item.seq
+        db_session.flush()
+
+    return done
 
 
 def tree_size(*, db_session: Session) -> int:

@@ -380,33 +380,36 @@ def _store(
         finding.created_at = now
     db_session.add_all(findings)
     db_session.flush()
-    records = []
-    for f in findings:
-        live_session, event = sessions[f.session_id], events[f.event_pk]
-        records.append(
-            RecordIn(
-                kind=RecordKind.finding,
-                occurred_at=now,
-                where=live_service.ledger_where(live_session),
-                who={"anchor_id": live_session.anchor_id, "merchant_id": live_session.merchant_id},
-                data={
-                    "finding_id": f.id,
-                    "event_seq": event.seq,
-                    "event_ledger_seq": event.ledger_seq,
-                    "source": f.source.value,
-                    "rule": f.rule,
-                    "category": f.category,
-                    "severity": f.severity,
-                    "span": [f.start, f.end],
-                    "quote": f.quote,
-                    "listing_id": f.listing_id,
-                    "legal_basis": f.legal_basis,
-                    "evidence": f.evidence,
-                },
-            )
-        )
-    for finding, item in zip(
-        findings, ledger.append(db_session=db_session, records=records, now=now), strict=True
-    ):
-        finding.ledger_seq = item.seq
-    db_session.flush()
+
+    def records() -> list[RecordIn]:  # built when appended: the events' items known by then
+        return [
+            _finding_record(sessions[f.session_id], events[f.event_pk], f, now) for f in findings
+        ]
+
+    done = ledger.into_rows(db_session, findings)
+    ledger.append_later(db_session=db_session, records=records, done=done, now=now)
+
+
+def _finding_record(
+    live_session: LiveSession, event: LiveEvent, f: LiveFinding, now: datetime
+) -> RecordIn:
+    return RecordIn(
+        kind=RecordKind.finding,
+        occurred_at=now,
+        where=live_service.ledger_where(live_session),
+        who={"anchor_id": live_session.anchor_id, "merchant_id": live_session.merchant_id},
+        data={
+            "finding_id": f.id,
+            "event_seq": event.seq,
+            "event_ledger_seq": event.ledger_seq,
+            "source": f.source.value,
+            "rule": f.rule,
+            "category": f.category,
+            "severity": f.severity,
+            "span": [f.start, f.end],
+            "quote": f.quote,
+            "listing_id": f.listing_id,
+            "legal_basis": f.legal_basis,
+            "evidence": f.evidence,
+        },
+    )

@@ -15,6 +15,7 @@ would never get better by redelivery.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 from collections import defaultdict
@@ -77,6 +78,17 @@ class Stats:
     sessions: set[int] = field(default_factory=set)
 
 
+def settle_heap() -> None:
+    """Put what the process has loaded so far (rules, the detector's automata, the word
+    segmenter's dictionary, the mappers) out of the garbage collector's reach. Its full
+    collections otherwise walk those millions of long-lived objects every few seconds:
+    160-200 ms each here, stalling whichever batch they fall in, which was the tail of
+    the event-to-warning latency (benchmarks/README.md). Nothing is leaked: frozen objects
+    are only never scanned for cycles, and they live as long as the process anyway."""
+    gc.collect()
+    gc.freeze()
+
+
 def read_envelope(data: bytes) -> tuple[int, list[object]] | str:
     """(session id, raw events), or why the message cannot be read."""
     try:
@@ -126,12 +138,16 @@ class Worker:
             subscription = await js.pull_subscribe(
                 f"{self.bus.prefix}.>", durable=self.bus.durable, stream=self.bus.stream
             )
+            settled = False
             while not stop.is_set():
                 try:
                     messages = await subscription.fetch(self.batch, timeout=0.2)
                 except (NatsTimeout, TimeoutError):  # nothing to fetch within the timeout
                     continue
                 await self.handle(client, messages)
+                if not settled:  # the first batch loaded the rules and the detector
+                    settle_heap()
+                    settled = True
         finally:
             await client.close()  # unacknowledged messages go back to the stream
         return self.stats

@@ -180,3 +180,32 @@ def test_s1_a_wechat_qr_code_held_up_in_a_frame_is_found_and_warned(client, auth
     assert "viewer_warning" in [a["kind"] for a in timeline["actions"]]
     item = client.get(f"/api/evidence/items/{row['ledger_seq']}", headers=auth()).json()
     assert item["kind"] == "frame" and len(item["record"]["blobs"]["image"]) == 64
+
+
+def test_each_row_points_at_its_own_ledger_item_when_the_appends_come_last(
+    client, auth, room, event
+):
+    # events, findings and actions of one batch are appended at the end of its transaction:
+    # every row must still name its own item, and each item the items it refers to
+    shown = event("listing_shown", data={"listing_id": room.listing_id})
+    lines = [speech(event, f"第{n}句，加我微信 abc1234{n} 私下转账更便宜") for n in range(3)]
+    chat = event("chat", text="今天天气不错")
+    send(client, auth, room, [shown, *lines, chat])
+    timeline = client.get(f"/api/sessions/{room.session_id}/timeline", headers=auth()).json()
+
+    def record(seq):
+        return client.get(f"/api/evidence/items/{seq}", headers=auth()).json()["record"]
+
+    for row in timeline["events"]:
+        assert record(row["ledger_seq"])["data"]["event_id"] == row["event_id"]
+        for finding in row["findings"]:
+            data = record(finding["ledger_seq"])["data"]
+            assert data["finding_id"] == finding["id"]
+            assert data["event_ledger_seq"] == row["ledger_seq"]
+    findings = {f["id"]: f for row in timeline["events"] for f in row["findings"]}
+    assert len(findings) >= 3 and timeline["actions"]
+    for action in timeline["actions"]:
+        data = record(action["ledger_seq"])["data"]
+        assert data["action_id"] == action["id"]
+        if action["finding_id"] is not None:
+            assert data["finding_ledger_seq"] == findings[action["finding_id"]]["ledger_seq"]
