@@ -72,28 +72,20 @@ def act_on_failed_sample(
     orders = trade_service.orders_of_listing(
         db_session=db_session, listing_id=sample.listing_id, batch=sample.batch
     )
-    failed = "；".join(
-        f"{item['item']}（实测 {item['measured']}，标准要求 {item['required']}）"
-        for item in sample.failed_items
-    )
     facts: dict[str, object] = {
         "defect": "quality",
         "knew_of_harm_on": now.astimezone(CHINA).date(),
     }
     if listing.category == "food":
         facts["food_below_standard"] = True
+    summary = sampling.buyer_case_summary(sample=sample, listing=listing)
     cases = [
         cases_flows.open_automatic(
             db_session=db_session,
             kind=CASE_KIND,
             order_id=order.id,
             consumer_id=order.consumer_id,
-            summary=(
-                f"您购买的「{listing.title}」"
-                f"{f'（批次 {sample.batch}）' if sample.batch else ''}经{sample.tested_by}"
-                f"按 {sample.standard} 检验不合格：{failed}。商品已下架，系统已为您自动立案"
-                f"（检验结果见证据账本第 {sample.ledger_seq} 项）。"
-            ),
+            summary=summary,
             facts=facts,
             now=now,
         )

@@ -49,6 +49,7 @@ class SamplingRules(BaseModel):
     message: str
     failed_item: str
     batch_text: str
+    buyer_case: str
     legal_basis: list[LegalBasis] = Field(min_length=1)
     category_legal_basis: dict[str, list[LegalBasis]] = Field(default_factory=dict)
 
@@ -104,17 +105,33 @@ def record(
     return sample
 
 
+def _slots(sample: SampleResult) -> dict[str, str]:
+    """What the messages say of a result: batch, tester, standard, the failed items."""
+    rules = sampling_rules()
+    return {
+        "batch_text": rules.batch_text.format(batch=sample.batch) if sample.batch else "",
+        "tested_by": sample.tested_by,
+        "standard": sample.standard,
+        "failed": rules.item_separator.join(
+            rules.failed_item.format(**item) for item in sample.failed_items
+        ),
+    }
+
+
+def buyer_case_summary(*, sample: SampleResult, listing: Listing) -> str:
+    """The summary of the case a buyer of the batch gets, citing the result's ledger item."""
+    return sampling_rules().buyer_case.format(
+        title=listing.title, ledger_seq=sample.ledger_seq, **_slots(sample)
+    )
+
+
 def reason_problem(*, sample: SampleResult, listing: Listing) -> dict:
     """The problem a failed result puts on its listing, as a review stores it."""
     rules = sampling_rules()
-    failed = rules.item_separator.join(rules.failed_item.format(**i) for i in sample.failed_items)
     message = rules.message.format(
         kind_name=rules.kinds[sample.kind],
         bought_on=sample.bought_at.astimezone(CHINA).date().isoformat(),
-        batch_text=rules.batch_text.format(batch=sample.batch) if sample.batch else "",
-        tested_by=sample.tested_by,
-        standard=sample.standard,
-        failed=failed,
+        **_slots(sample),
     )
     bases = [*rules.legal_basis, *rules.category_legal_basis.get(listing.category, [])]
     return {

@@ -68,3 +68,12 @@ def test_only_food_cites_the_food_recall_duty_and_no_batch_leaves_no_gap():
     assert "食品安全法" not in {b["law"] for b in problem["legal_basis"]}
     assert problem["message"].startswith("抽检不合格") and "（批次" not in problem["message"]
     assert "本商品经某省" in problem["message"]
+
+
+def test_a_buyer_of_the_batch_is_told_what_failed_and_where_the_result_is_recorded():
+    listing = SimpleNamespace(category="food", title="古法压榨花生油 5L")
+    summary = sampling.buyer_case_summary(sample=sample(), listing=listing)
+    assert summary.startswith("您购买的「古法压榨花生油 5L」（批次 20261020A）")
+    assert "按 GB 19300-2014 检验不合格：酸价实测 5.6 mg/g，标准要求 ≤ 3 mg/g" in summary
+    assert "证据账本第 41 项" in summary
+    assert "批次" not in sampling.buyer_case_summary(sample=sample(batch=None), listing=listing)
