@@ -97,8 +97,19 @@ class Step(Strict):
     legal_basis: list[LegalBasis] = Field(min_length=1)
 
 
+class Notes(Strict):
+    """What the answer says beside a date (``notes`` in the data file)."""
+
+    estimated: str
+    time_barred: str
+    knew_of_harm_unknown: str
+    from_latest_acceptance: str
+    separator: str
+
+
 class DeadlineFile(Strict):
     estimate_fixed_holidays: list[str] = Field(min_length=1)
+    notes: Notes
     limits: dict[str, Limit]
     escalation: list[Step] = Field(min_length=1)
 
@@ -119,12 +130,7 @@ def deadline(name: str, start: date) -> Deadline:
     ref = limit_ref(name)
     if limit.working_days is not None:
         due, estimated = add_working_days_estimated(start, limit.working_days)
-        note = None
-        if estimated:
-            note = (
-                f"{due.year}年的法定节假日安排尚未收录，暂按周一至周五计算工作日；"
-                "国务院公布放假安排后应重新计算。"
-            )
+        note = data().notes.estimated.format(year=due.year) if estimated else None
         return Deadline(
             what_zh=limit.what_zh,
             due_on=due,
@@ -159,22 +165,19 @@ def escalation(
             continue
         ref = RuleRef(id=f"escalate-{step.body}", title=step.body_zh, legal_basis=step.legal_basis)
         dates: list[Deadline] = []
-        available, note = True, None
+        available, note, notes = True, None, data().notes
         if step.body == "market_regulator":
             if barred:
-                available = False
-                note = (
-                    "您知道权益受到侵害已超过三年，市场监管部门将不予受理投诉；仍可起诉或请求调解。"
-                )
+                available, note = False, notes.time_barred
             elif barred is None:
-                note = "请告诉我们您何时知道权益受到侵害：超过三年的投诉不予受理。"
+                note = notes.knew_of_harm_unknown
             accepted = deadline("regulator_acceptance", today)
             dates.append(accepted)
             if accepted.due_on is not None:
-                start = f"按最迟受理日{accepted.due_on.isoformat()}起算，实际以受理决定日为准"
+                start = notes.from_latest_acceptance.format(accepted_on=accepted.due_on.isoformat())
                 for name in ("regulator_mediation_days", "regulator_mediation_working_days"):
                     counted = deadline(name, accepted.due_on)
-                    both = "；".join(n for n in (start, counted.note_zh) if n)
+                    both = notes.separator.join(n for n in (start, counted.note_zh) if n)
                     dates.append(counted.model_copy(update={"note_zh": both}))
         steps.append(
             EscalationStep(

@@ -13,7 +13,7 @@ from pydantic import Field
 from liveguard.cases import conditions, deadlines, liability, remedies
 from liveguard.cases.facts import CaseFacts, Channel
 from liveguard.cases.liability import Strict, load_data
-from liveguard.cases.render import render
+from liveguard.cases.render import render, wording
 from liveguard.cases.resolution import (
     Contact,
     Deadline,
@@ -196,7 +196,7 @@ def _deadlines(facts: CaseFacts, owed: list[Remedy]) -> list[Deadline]:
                 due_on=None,
                 working_days=False,
                 rule=deadlines.limit_ref("refund_after_return"),
-                note_zh="自卖家收到退回商品之日起七日内退款；请保留退货物流单号。",
+                note_zh=wording().contact.refund_after_return,
             )
         )
     if facts.knew_of_harm_on is not None:
@@ -207,19 +207,20 @@ def _deadlines(facts: CaseFacts, owed: list[Remedy]) -> list[Deadline]:
 def _contact(parties: list[LiableParty], timeline: list[Deadline]) -> Contact | None:
     by_role = {p.role: p for p in parties}
     platform = [p for p in parties if p.role is Role.platform]
+    reasons = wording().contact
     if any(p.liability is LiabilityKind.advance_compensation for p in platform):
         party = platform[0]
-        why = "平台不能提供卖家的真实信息（或承诺了先行赔付），请直接要求平台赔偿。"
+        why = reasons.platform_pays_first
         return Contact(role=party.role, name=party.name, why_zh=why, deadlines=timeline)
     for role in FIRST_CONTACT:
         if role in by_role:
             party = by_role[role]
-            why = "先与对您承担销售者责任的一方协商解决（消费者权益保护法第三十九条第一项）。"
+            why = reasons.seller_first
             if platform:
-                why += "联系不上或对方身份不明时，可要求平台提供其真实身份信息和直播记录。"
+                why += reasons.seller_first_platform_helps
             return Contact(role=role, name=party.name, why_zh=why, deadlines=timeline)
     if platform:
-        why = "请先要求平台提供直播间运营者、主播的真实身份信息和直播记录。"
+        why = reasons.platform_discloses_first
         return Contact(role=Role.platform, name=platform[0].name, why_zh=why, deadlines=timeline)
     return None
 

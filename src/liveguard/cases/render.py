@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cache
+
+from pydantic import model_validator
+
+from liveguard.cases.liability import Strict, load_data
 from liveguard.cases.resolution import (
     Deadline,
     LiabilityKind,
@@ -10,25 +15,71 @@ from liveguard.cases.resolution import (
     RuleRef,
 )
 
-ROLE_ZH = {
-    Role.seller: "卖家（平台内经营者）",
-    Role.anchor_seller: "主播（作为销售者）",
-    Role.anchor_operator: "主播（作为直播间运营者）",
-    Role.anchor_endorser: "主播（作为广告代言人、推荐者）",
-    Role.mcn: "MCN机构（作为直播间运营者）",
-    Role.platform: "直播平台（电子商务平台经营者）",
-    Role.platform_seller: "直播平台（自营，作为销售者）",
-    Role.account_holder: "平台外收款账号背后的人（主播或其他人）",
-    Role.producer: "食品生产者",
-}
-KIND_ZH = {
-    LiabilityKind.sole: "承担责任",
-    LiabilityKind.as_seller: "承担销售者责任",
-    LiabilityKind.joint: "承担连带责任（您可以向其中任何一方要求全部赔偿）",
-    LiabilityKind.supplementary: "承担补充责任",
-    LiabilityKind.advance_compensation: "先行赔偿，之后向责任方追偿",
-    LiabilityKind.disclose_identity: "应当按您的要求提供直播间运营者、主播的信息和经营记录",
-}
+ANSWER_FILE = "answer.yaml"
+
+
+class Headings(Strict):
+    who: str
+    remedies: str
+    contact_first: str
+    escalation: str
+    facts: str
+    questions: str
+    optional_questions: str
+
+
+class Phrases(Strict):
+    no_parties: str
+    no_remedies: str
+    joint_with: str
+    not_liable: str
+    not_applicable_remedy: str
+    total: str
+    promise: str
+    promise_ledger: str
+    working_days: str
+    step_not_available: str
+    name: str
+    list_separator: str
+
+
+class ContactReasons(Strict):
+    platform_pays_first: str
+    seller_first: str
+    seller_first_platform_helps: str
+    platform_discloses_first: str
+    refund_after_return: str
+
+
+class Wording(Strict):
+    """``data/answer.yaml``: every label and phrase of the consumer's answer."""
+
+    roles: dict[Role, str]
+    liabilities: dict[LiabilityKind, str]
+    headings: Headings
+    phrases: Phrases
+    contact: ContactReasons
+
+    @model_validator(mode="after")
+    def _every_label(self) -> Wording:
+        missing = [*(set(Role) - set(self.roles)), *(set(LiabilityKind) - set(self.liabilities))]
+        if missing:
+            raise ValueError(f"no label for {', '.join(sorted(m.value for m in missing))}")
+        return self
+
+
+@cache
+def wording() -> Wording:
+    return load_data(ANSWER_FILE, Wording)
+
+
+def _name(name: str | None) -> str:
+    return wording().phrases.name.format(name=name) if name else ""
+
+
+def _roles(roles: list[Role]) -> str:
+    words = wording()
+    return words.phrases.list_separator.join(words.roles[role] for role in roles)
 
 
 def _quotes(ref: RuleRef) -> list[str]:
@@ -38,7 +89,7 @@ def _quotes(ref: RuleRef) -> list[str]:
 def _due(deadline: Deadline) -> str:
     if deadline.due_on is None:
         return f"  - {deadline.what_zh}：{deadline.note_zh or ''}"
-    kind = "（工作日）" if deadline.working_days else ""
+    kind = wording().phrases.working_days if deadline.working_days else ""
     line = f"  - {deadline.what_zh}{kind}：{deadline.due_on.isoformat()}"
     if deadline.note_zh:
         line += f"（{deadline.note_zh}）"
@@ -46,14 +97,16 @@ def _due(deadline: Deadline) -> str:
 
 
 def render(resolution: Resolution) -> str:
-    lines: list[str] = ["【谁负责】"]
+    words = wording()
+    heads, say = words.headings, words.phrases
+    lines: list[str] = [heads.who]
     if not resolution.parties:
-        lines.append("  现有事实还不足以确定责任方，请先回答下面的问题。")
+        lines.append(f"  {say.no_parties}")
     for party in resolution.parties:
-        who = ROLE_ZH[party.role] + (f"「{party.name}」" if party.name else "")
-        kind = KIND_ZH[party.liability]
+        who = words.roles[party.role] + _name(party.name)
+        kind = words.liabilities[party.liability]
         if party.with_roles:
-            kind += "，与" + "、".join(ROLE_ZH[r] for r in party.with_roles) + "连带"
+            kind += say.joint_with.format(roles=_roles(party.with_roles))
         lines.append(f"  - {who}：{kind}。{party.explanation_zh}")
         for ref in party.rules:
             lines += _quotes(ref)
@@ -61,15 +114,14 @@ def render(resolution: Resolution) -> str:
     for cleared in resolution.not_liable:
         cleared_by.setdefault(cleared.explanation_zh, []).append(cleared.role)
     for explanation, roles in cleared_by.items():
-        who = "、".join(ROLE_ZH[role] for role in roles)
-        lines.append(f"  - {who}：不承担赔偿责任。{explanation}")
+        lines.append(f"  - {_roles(roles)}：{say.not_liable}{explanation}")
         if explanation not in {p.explanation_zh for p in resolution.parties}:
             refs = next(c.rules for c in resolution.not_liable if c.explanation_zh == explanation)
             for ref in refs:
                 lines += _quotes(ref)
-    lines.append("【您可以要求】")
+    lines.append(heads.remedies)
     if not resolution.remedies:
-        lines.append("  现有事实还不足以确定您可以得到什么，请先回答下面的问题。")
+        lines.append(f"  {say.no_remedies}")
     for remedy in resolution.remedies:
         money = f"{remedy.amount_fen / 100:.2f}元" if remedy.amount_fen is not None else ""
         head = f"  - {remedy.rule.title}" + (f"：{money}" if money else "")
@@ -77,37 +129,40 @@ def render(resolution: Resolution) -> str:
         lines.append(f"    {remedy.explanation_zh}")
         if remedy.recorded is not None:
             where = remedy.recorded
-            seq = f"，证据账本第{where.ledger_seq}条" if where.ledger_seq is not None else ""
-            lines.append(
-                f"    承诺原话「{remedy.promise_text}」，记录于{where.source.value}{seq}。"
+            seq = where.ledger_seq
+            ledger = say.promise_ledger.format(seq=seq) if seq is not None else ""
+            promise = say.promise.format(
+                text=remedy.promise_text, source=where.source.value, ledger=ledger
             )
+            lines.append(f"    {promise}")
         lines += _quotes(remedy.rule)
     for remedy in resolution.remedies_refused:
-        lines.append(f"  - 不适用：{remedy.rule.title}。{remedy.explanation_zh}")
+        refused = say.not_applicable_remedy.format(title=remedy.rule.title)
+        lines.append(f"  - {refused}{remedy.explanation_zh}")
         lines += _quotes(remedy.rule)
     if resolution.total_fen:
-        lines.append(f"  合计：{resolution.total_fen / 100:.2f}元。")
+        lines.append("  " + say.total.format(amount=f"{resolution.total_fen / 100:.2f}元"))
     contact = resolution.contact_first
     if contact is not None:
-        name = f"「{contact.name}」" if contact.name else ""
-        lines.append(f"【先找谁】{ROLE_ZH[contact.role]}{name}。{contact.why_zh}")
+        who = words.roles[contact.role] + _name(contact.name)
+        lines.append(f"{heads.contact_first}{who}。{contact.why_zh}")
         lines += [_due(d) for d in contact.deadlines]
-    lines.append("【协商不成，依次可以找】")
+    lines.append(heads.escalation)
     for step in resolution.escalation:
-        state = "" if step.available else "（本案不适用）"
+        state = "" if step.available else say.step_not_available
         lines.append(f"  {step.order}. {step.body_zh}{state}：{step.when_zh}")
         lines += ["  " + _due(d) for d in step.deadlines]
         if step.note_zh:
             lines.append(f"     {step.note_zh}")
     if resolution.facts_relied_on:
-        lines.append("【以上结论依据的事实】")
+        lines.append(heads.facts)
         lines += [f"  - {f.label_zh}：{f.value}" for f in resolution.facts_relied_on]
     needed = [q for q in resolution.questions if not q.optional]
     maybe = [q for q in resolution.questions if q.optional]
     if needed:
-        lines.append("【还需要您回答】")
+        lines.append(heads.questions)
         lines += [f"  - {q.question_zh}" for q in needed]
     if maybe:
-        lines.append("【如有以下情况，请告诉我们（可能增加责任方或赔偿）】")
+        lines.append(heads.optional_questions)
         lines += [f"  - {q.question_zh}" for q in maybe]
     return "\n".join(lines)
