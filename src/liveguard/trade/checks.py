@@ -12,11 +12,10 @@ from liveguard.cases import flows as cases_flows
 from liveguard.trade import breaches
 from liveguard.trade import promises as promise_rules
 from liveguard.trade import service as trade_service
-from liveguard.trade.models import DeliveryPromise, Order, PromiseBreach, PromiseKind
+from liveguard.trade.models import DeliveryPromise, Order, PromiseBreach
 from liveguard.trade.schemas import BreachRead, CheckReport
 
 CASE_KIND = "delivery_promise_broken"
-_WHAT = {PromiseKind.ship_by: "发货", PromiseKind.deliver_by: "送达"}
 
 
 def check_promises(*, db_session: Session, day: date, now: datetime) -> CheckReport:
@@ -52,11 +51,12 @@ def _open_case(
     db_session: Session, order: Order, promise: DeliveryPromise, row: PromiseBreach, now: datetime
 ):
     """The buyer's case: one per order (a second broken promise joins the same case)."""
-    what = _WHAT[promise.kind]
-    said = f"（{promise.quote}）" if promise.quote else ""
-    summary = (
-        f"订单 {order.order_no}：商家承诺 {promise.due_on:%Y年%m月%d日} 前{what}{said}，"
-        f"到 {row.breached_on:%Y年%m月%d日} 仍未{what}，系统自动立案。"
+    rules = promise_rules.policy()
+    summary = rules.finding_for(promise.kind).case_summary.format(
+        order_no=order.order_no,
+        due_on=promise.due_on,
+        breached_on=row.breached_on,
+        said=rules.said_quote.format(quote=promise.quote) if promise.quote else "",
     )
     return cases_flows.open_automatic(
         db_session=db_session,

@@ -135,6 +135,7 @@ class Finding(_Strict):
     id: str
     kind: PromiseKind
     title: str = Field(description="plain Chinese, shown to the buyer and the shop")
+    case_summary: str = Field(description="the buyer's case, with {order_no}, {due_on}, ...")
     legal_basis: list[LegalBasis] = Field(min_length=1)
 
 
@@ -176,6 +177,7 @@ class Example(_Strict):
 
 
 class Policy(_Strict):
+    said_quote: str
     findings: list[Finding]
     examples: list[Example] = Field(min_length=1)
 

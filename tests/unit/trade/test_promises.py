@@ -123,3 +123,16 @@ def test_a_policy_file_with_an_unknown_key_names_where():
     raw["findings"][0]["grace_days"] = 2
     with pytest.raises(ValueError, match=r"broken.yaml: findings\.0\.grace_days"):
         promises.parse(raw, source="broken.yaml")
+
+
+def test_the_buyers_case_summary_names_the_order_the_promised_day_and_the_words():
+    rules = promises.policy()
+    for kind in PromiseKind:
+        summary = rules.finding_for(kind).case_summary.format(
+            order_no="S4-7",
+            due_on=date(2026, 5, 30),
+            breached_on=date(2026, 5, 31),
+            said=rules.said_quote.format(quote="30号前发货"),
+        )
+        assert summary.startswith("订单 S4-7：商家承诺 2026年05月30日 前")
+        assert "（30号前发货）" in summary and "2026年05月31日" in summary
