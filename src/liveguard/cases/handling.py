@@ -191,7 +191,9 @@ def compensate(
         to_state=CaseState.compensated,
         actor=actor,
         party_role="platform",
-        reason=f"先行赔付 ¥{compensation_in.amount_fen / 100:.2f}",
+        reason=workflow.workflow().texts.advance_compensation.format(
+            amount=f"{compensation_in.amount_fen / 100:.2f}"
+        ),
         now=now,
         today=today,
         recorded=True,
@@ -242,7 +244,7 @@ def disclose_anchor_identity(
         actor=actor,
         party_role="platform",
         now=now,
-        text="平台已向消费者提供主播经核验的真实身份信息",
+        text=workflow.workflow().texts.identity_handed_over,
         data={"disclosed": "anchor_identity", "anchor_id": anchor.id},
     )
     return {

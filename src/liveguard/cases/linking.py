@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from liveguard.cases import workflow
 from liveguard.cases.models import CaseLink
 from liveguard.detect import service as detect_service
 from liveguard.detect.engine import Context
@@ -105,8 +106,9 @@ def _event_link(event: LiveEvent) -> CaseLink:
         data.update(blob=event.data.get("blob"), mime=event.data.get("mime"), qr=codes, lines=lines)
         if "frame" not in event.data:
             data["read"] = False  # kept, never read (no frame reader where it was stored)
-        said = [f"二维码 {c['kind']}: {c['payload']}" for c in codes] + lines
-        summary = "；".join(said) or "画面 frame"
+        texts = workflow.workflow().texts
+        said = [texts.frame_qr_code.format(**c) for c in codes] + lines
+        summary = texts.frame_separator.join(said) or texts.frame_without_text
     return CaseLink(
         kind=event.kind.value,
         ref=event_ref(event),

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from liveguard.blobs import BlobStore
-from liveguard.cases import handling, service
+from liveguard.cases import handling, service, workflow
 from liveguard.cases.models import Case, CaseEventKind, CaseState
 from liveguard.cases.schemas import PublicCase
 from liveguard.clock import CHINA
@@ -51,7 +51,7 @@ def export_bundle(
         blobs=blobs,
         signer=signer,
         checkpoint=checkpoint,
-        title=f"LiveGuard 投诉 {case.id} 证据包",
+        title=workflow.workflow().texts.bundle_title.format(case_id=case.id),
     )
 
 

@@ -32,9 +32,24 @@ class Step(BaseModel):
     legal_basis: list[LegalBasis] = Field(default_factory=list)
 
 
+class Texts(BaseModel):
+    """The words case records carry (``texts`` in the data file)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    advance_compensation: str
+    identity_handed_over: str
+    overdue: str
+    bundle_title: str
+    frame_qr_code: str
+    frame_separator: str
+    frame_without_text: str
+
+
 class Workflow(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    texts: Texts
     transitions: dict[CaseState, list[CaseState]]
     steps: dict[CaseState, Step]
 
@@ -157,7 +172,7 @@ def remind(*, db_session: Session, today: date, now: datetime) -> list[Overdue]:
                 actor="system",
                 party_role="system",
                 now=now,
-                text=f"逾期 {item.days_overdue} 天：{case.due_step}",
+                text=workflow().texts.overdue.format(days=item.days_overdue, step=case.due_step),
                 data={"due_on": case.due_on.isoformat(), "step": case.due_step},
             )
     return late
