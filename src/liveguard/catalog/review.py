@@ -145,8 +145,10 @@ def facts_for(*, db_session: Session, listing: Listing, now: datetime) -> checks
 def charged_prices(
     *, db_session: Session, listing: Listing, now: datetime
 ) -> list[tuple[datetime, int]]:
-    """Unit prices buyers actually paid in the window (orders, from ``trade``)."""
-    if listing.id is None:
+    """Unit prices buyers actually paid in the window (orders, from ``trade``); read only
+    when the listing shows a compared price, the one check that uses them."""
+    shown = listing.original_price_fen
+    if listing.id is None or shown is None or shown <= listing.price_fen:
         return []
     # Imported here: trade reads listings through the catalog service.
     from liveguard.trade import service as trade_service
