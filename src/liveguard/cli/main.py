@@ -256,15 +256,28 @@ def monitor(
     nats_url: Annotated[
         str | None, typer.Option("--nats-url", help="default: LIVEGUARD_NATS_URL")
     ] = None,
-    batch: Annotated[int, typer.Option(help="messages fetched at a time")] = 500,
+    batch: Annotated[
+        int, typer.Option(min=1, help="messages fetched at a time (and outstanding per partition)")
+    ] = 500,
     stream: Annotated[str, typer.Option(help="JetStream stream name")] = "LIVEGUARD_EVENTS",
-    prefix: Annotated[str, typer.Option(help="subjects: <prefix>.<platform>")] = "liveguard.events",
-    durable: Annotated[str, typer.Option(help="the consumer the workers share")] = "monitor",
+    prefix: Annotated[
+        str, typer.Option(help="subjects: <prefix>.<platform>.<partition>")
+    ] = "liveguard.events",
+    durable: Annotated[
+        str, typer.Option(help="the partitions' consumers are <durable>-<partition>")
+    ] = "monitor",
+    partitions: Annotated[
+        int,
+        typer.Option(
+            min=1, max=1024, help="rooms are spread over this many partitions (as publishers)"
+        ),
+    ] = 8,
     ack_wait: Annotated[float, typer.Option(help="seconds before redelivery")] = 30,
 ) -> None:
     """Run a live monitor worker on the NATS JetStream event stream (stop with Ctrl-C).
 
-    Start several: they share one durable consumer, each message goes to one of them."""
+    Start several: they share the partitions' durable consumers, each message goes to one
+    of them, and two never store the same partition's batches at once."""
     import asyncio
     import os
     import signal
@@ -282,9 +295,15 @@ def monitor(
     worker = Worker(
         session_factory=make_session_factory(engine),
         blobs=make_blob_store(settings.blob_url, settings.blob_dir),
-        batch=batch,
         name=f"monitor-{os.getpid()}",
-        bus=Bus(stream=stream, prefix=prefix, durable=durable, ack_wait=ack_wait),
+        bus=Bus(
+            stream=stream,
+            prefix=prefix,
+            durable=durable,
+            ack_wait=ack_wait,
+            partitions=partitions,
+            batch=batch,
+        ),
     )
 
     async def main() -> None:

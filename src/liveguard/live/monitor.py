@@ -76,31 +76,47 @@ def frame_analyser() -> Any | None:
     return frames.FrameAnalyser()
 
 
+def read_frame(image: bytes, session_id: int, at: datetime) -> tuple[Any | None, str | None]:
+    """A frame's QR codes and on-screen text (a ``FrameReading``), or why it could not be
+    read; (None, None) when frames are not read here. The stream's memory (was the frame
+    seen, when was text last read) is per room, in this process."""
+    analyser = frame_analyser()
+    if analyser is None:
+        return None, None
+    try:
+        return analyser.analyse(image, stream=f"session:{session_id}", at=at), None
+    except LiveGuardError as error:
+        return None, str(error)
+
+
 def run(
     *,
     db_session: Session,
     live_session: LiveSession,
-    events: Sequence[LiveEvent],
+    events: Sequence[Any],
     now: datetime,
-    images: dict[str, bytes] | None = None,
+    readings: dict[tuple[int, str], Any] | None = None,
 ) -> Result:
-    """Monitor newly stored events of one session (flushed, in sequence order)."""
+    """Monitor newly stored events of one session (in sequence order)."""
     groups = [(live_session, list(events), None)]
-    return run_many(db_session=db_session, groups=groups, now=now, images=images)[live_session.id]
+    return run_many(db_session=db_session, groups=groups, now=now, readings=readings)[
+        live_session.id
+    ]
 
 
 def run_many(
     *,
     db_session: Session,
-    groups: Sequence[tuple[LiveSession, list[LiveEvent], int | None]],
+    groups: Sequence[tuple[LiveSession, list[Any], int | None]],
     now: datetime,
-    images: dict[str, bytes] | None = None,
+    readings: dict[tuple[int, str], Any] | None = None,
 ) -> dict[int, Result]:
     """Monitor newly stored events of several sessions; store what is found and act on it.
     One detector call and one ledger append for the whole batch: per-session work is what
-    makes a busy platform slow. Each group is (session, its new events, the row id of its
-    last event before them); ``images`` holds frames' bytes by blob hash."""
-    images = images or {}
+    makes a busy platform slow. Each group is (session, its new events: ``LiveEvent``
+    rows or ``ingest.NewEvent``, the row id of its last event before them); ``readings``
+    holds frames' readings (``read_frame``) by (session id, event id)."""
+    readings = readings or {}
     results = {live_session.id: Result() for live_session, _, _ in groups}
     texts: list[tuple[LiveEvent, str, Context, FindingSource, int | None]] = []
     platforms: dict[int, int] = {}  # session id -> platform id, for the detector
@@ -125,7 +141,9 @@ def run_many(
                 if event.speaker_role in _CLAIMANTS:
                     result.findings += _claims(db_session, state, event, now)
             elif event.kind is EventKind.frame:
-                findings, lines = _frame(event, state, images)
+                findings, lines = _frame(
+                    event, state, readings.get((event.session_id, event.event_id))
+                )
                 result.findings += findings
                 context = Context(role=Role.anchor, category=state.category, source=Source.screen)
                 texts += [(event, line, context, FindingSource.screen, on_show) for line in lines]
@@ -329,22 +347,10 @@ def _listing_change(
 
 
 def _frame(
-    event: LiveEvent, state: RoomState, images: dict[str, bytes]
+    event: Any, state: RoomState, reading: Any | None
 ) -> tuple[list[LiveFinding], list[str]]:
-    analyser = frame_analyser()
-    if analyser is None:
+    if reading is None:
         return [], []
-    image = images.get(event.data["blob"])
-    if image is None:
-        return [], []
-    try:
-        reading = analyser.analyse(
-            image, stream=f"session:{event.session_id}", at=event.occurred_at
-        )
-    except LiveGuardError as error:
-        event.data = {**event.data, "frame_error": str(error)}
-        return [], []
-    event.data = {**event.data, "frame": reading.to_dict()}
     found = []
     for code in reading.qr_codes:
         if code.rule is None:

@@ -26,6 +26,7 @@ from liveguard.live.schemas import (
     SessionRead,
     TimelineRead,
 )
+from liveguard.live.worker import settle_heap_once
 from liveguard.web.deps import AnyStaff, Blobs, Compliance, DbSession
 
 router = APIRouter(prefix="/sessions", tags=["live"])
@@ -75,6 +76,7 @@ def add_events(
     )
     if outcome.accepted:
         background.add_task(broadcaster.notify, session_id)  # runs after the commit
+        background.add_task(settle_heap_once)
     return outcome.read()
 
 
@@ -121,6 +123,7 @@ async def events_socket(websocket: WebSocket, session_id: int):
             )
             if outcome.accepted:
                 broadcaster.notify(session_id)
+                settle_heap_once()
             await websocket.send_json({"type": "ack", **outcome.read().model_dump()})
     except WebSocketDisconnect:
         return

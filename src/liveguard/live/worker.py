@@ -1,15 +1,24 @@
 """The NATS JetStream path: platforms publish events, monitor workers share the stream.
 
-Subjects are ``liveguard.events.<platform code>``, one stream (``LIVEGUARD_EVENTS``) over
-``liveguard.events.>``, and one durable pull consumer (``monitor``) (see ``Bus``) that every worker
-binds to, so each message goes to one worker and workers can be added or killed at any
-time. A message is ``{"session_id": 7, "events": [<event>, ...]}``, the events in the
-same schema as HTTP and WebSocket. A worker fetches a batch, stores and monitors it per
-session in one transaction each, and acknowledges the messages only after the commit; a
-worker killed before that leaves them unacknowledged, JetStream redelivers them after
-``Bus.ack_wait`` seconds, and the event ids make the second delivery a no-op. An envelope
-that cannot be read is recorded as a refusal (no session) and then acknowledged: it
-would never get better by redelivery.
+Rooms are spread over ``Bus.partitions`` partitions by session id, and a message goes to
+``liveguard.events.<platform code>.<partition>``; one stream (``LIVEGUARD_EVENTS``) holds
+``liveguard.events.*.*``, and each partition has its own durable pull consumer
+(``monitor-<k>``). Every worker visits every partition, so workers can be added or killed
+at any time with nothing to rebalance. A partition lets one batch at a time be
+outstanding (its consumer's ``max_ack_pending`` is the batch size): while one worker
+stores a partition's batch, the others take other partitions', so two workers never wait
+on each other's rooms and a room's events are stored in the order they were published.
+(One consumer shared by all, as before, handed every worker a slice of every room: they
+queued on the same rooms' locks and ran no faster than one.)
+
+A message is ``{"session_id": 7, "events": [<event>, ...]}``, the events in the same
+schema as HTTP and WebSocket. A worker fetches a batch, stores and monitors it in one
+transaction, and acknowledges the messages only after the commit; a worker killed before
+that leaves them unacknowledged, JetStream redelivers them after ``Bus.ack_wait``
+seconds, and the event ids make the second delivery a no-op. An envelope that cannot be
+read is recorded as a refusal (no session) and then acknowledged: it would never get
+better by redelivery. A message published on a subject without a partition is refused
+by the stream itself (no stream holds it), so the publisher learns it was not taken.
 """
 
 from __future__ import annotations
@@ -18,6 +27,7 @@ import asyncio
 import gc
 import json
 import logging
+import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,40 +38,64 @@ from liveguard.db import transaction
 from liveguard.errors import LiveGuardError
 from liveguard.live import ingest
 from liveguard.live.notify import NOTIFY_SUBJECT
+from liveguard.live.partitions import PartitionLocks, fetch_now, partition_locks
 from liveguard.live.schemas import Refused
 
 log = logging.getLogger(__name__)
-
-MAX_ACK_PENDING = 20_000
 
 
 @dataclass(frozen=True)
 class Bus:
     """Where events travel. The defaults are production's; tests and benchmarks use their
-    own names so they never share a stream with a running system."""
+    own names so they never share a stream with a running system. Publishers and workers
+    must agree on ``partitions``; ``batch`` is both what a worker fetches at a time and
+    how many messages of a partition may be outstanding."""
 
     stream: str = "LIVEGUARD_EVENTS"
     prefix: str = "liveguard.events"
     durable: str = "monitor"
     ack_wait: float = 30  # seconds before an unacknowledged message goes to another worker
+    partitions: int = 8
+    batch: int = 500
 
-    def subject(self, platform: str) -> str:
-        return f"{self.prefix}.{platform}"
+    def __post_init__(self) -> None:
+        if not 1 <= self.partitions <= 1024:
+            raise ValueError(f"partitions must be between 1 and 1024, not {self.partitions}")
+        if self.batch < 1:
+            raise ValueError(f"batch must be at least 1, not {self.batch}")
+
+    def partition(self, session_id: int) -> int:
+        return session_id % self.partitions
+
+    def subject(self, platform: str, session_id: int) -> str:
+        return f"{self.prefix}.{platform}.{self.partition(session_id)}"
+
+    def consumer(self, partition: int) -> str:
+        return f"{self.durable}-{partition}"
 
     async def ensure(self, js: Any) -> None:
-        """The stream and the shared durable consumer, created if missing (idempotent)."""
+        """The stream and one durable consumer per partition, created if missing. An
+        existing consumer is left as it is (its settings are the first creator's)."""
         from nats.js.api import AckPolicy, ConsumerConfig, StreamConfig
+        from nats.js.errors import NotFoundError
 
-        await js.add_stream(StreamConfig(name=self.stream, subjects=[f"{self.prefix}.>"]))
-        await js.add_consumer(
-            self.stream,
-            ConsumerConfig(
-                durable_name=self.durable,
-                ack_policy=AckPolicy.EXPLICIT,
-                ack_wait=self.ack_wait,
-                max_ack_pending=MAX_ACK_PENDING,
-            ),
-        )
+        await js.add_stream(StreamConfig(name=self.stream, subjects=[f"{self.prefix}.*.*"]))
+        for k in range(self.partitions):
+            try:
+                await js.consumer_info(self.stream, self.consumer(k))
+                continue
+            except NotFoundError:
+                pass
+            await js.add_consumer(
+                self.stream,
+                ConsumerConfig(
+                    durable_name=self.consumer(k),
+                    filter_subject=f"{self.prefix}.*.{k}",
+                    ack_policy=AckPolicy.EXPLICIT,
+                    ack_wait=self.ack_wait,
+                    max_ack_pending=self.batch,
+                ),
+            )
 
 
 BUS = Bus()
@@ -89,6 +123,18 @@ def settle_heap() -> None:
     gc.freeze()
 
 
+_settled = False
+
+
+def settle_heap_once() -> None:
+    """``settle_heap`` the first time a process has monitored something (a web process
+    ingesting over HTTP or WebSocket: its first batch loaded the rules)."""
+    global _settled
+    if not _settled:
+        _settled = True
+        settle_heap()
+
+
 def read_envelope(data: bytes) -> tuple[int, list[object]] | str:
     """(session id, raw events), or why the message cannot be read."""
     try:
@@ -106,7 +152,8 @@ def read_envelope(data: bytes) -> tuple[int, list[object]] | str:
 
 
 class Worker:
-    """One monitor worker: pulls batches from the shared consumer until told to stop."""
+    """One monitor worker: visits the partitions in turn, storing each one's next batch,
+    until told to stop."""
 
     def __init__(
         self,
@@ -114,43 +161,72 @@ class Worker:
         session_factory: Any,
         blobs: BlobStore,
         clock: Clock | None = None,
-        batch: int = 500,
         name: str = "monitor",
         bus: Bus = BUS,
+        poll: float = 0.02,
     ) -> None:
         self.bus = bus
         self.session_factory = session_factory
         self.blobs = blobs
         self.clock = clock or Clock()
-        self.batch = batch
         self.name = name
+        # the pause after a round that found every partition empty: the longest a new
+        # event waits for an idle worker, beside the round itself
+        self.poll = poll
         self.stats = Stats()
 
     async def run(self, nats_url: str, stop: asyncio.Event | None = None) -> Stats:
         import nats
-        from nats.errors import TimeoutError as NatsTimeout
 
         stop = stop or asyncio.Event()
+        engine = self.session_factory.kw["bind"]
+        locks = partition_locks(engine, self.bus.stream)
         client = await nats.connect(nats_url, name=self.name)
         try:
             js = client.jetstream()
             await self.bus.ensure(js)
-            subscription = await js.pull_subscribe(
-                f"{self.bus.prefix}.>", durable=self.bus.durable, stream=self.bus.stream
-            )
+            inboxes = [
+                await client.subscribe(client.new_inbox()) for _ in range(self.bus.partitions)
+            ]
+            # workers start their rounds at different partitions, so they do not all
+            # ask the same one first
+            first = random.randrange(self.bus.partitions)
+            order = [(first + n) % self.bus.partitions for n in range(self.bus.partitions)]
             settled = False
             while not stop.is_set():
-                try:
-                    messages = await subscription.fetch(self.batch, timeout=0.2)
-                except (NatsTimeout, TimeoutError):  # nothing to fetch within the timeout
-                    continue
-                await self.handle(client, messages)
-                if not settled:  # the first batch loaded the rules and the detector
-                    settle_heap()
-                    settled = True
+                found = 0
+                for k in order:
+                    if stop.is_set():
+                        break
+                    found += await self._partition(client, locks, inboxes[k], k)
+                    if found and not settled:  # the first batch loaded rules and detector
+                        settle_heap()
+                        settled = True
+                if not found:
+                    await asyncio.sleep(self.poll)
         finally:
             await client.close()  # unacknowledged messages go back to the stream
+            locks.close()
         return self.stats
+
+    async def _partition(self, client: Any, locks: PartitionLocks, inbox: Any, k: int) -> int:
+        """Store partition k's next batch if no other worker has the partition."""
+        if not await asyncio.to_thread(locks.acquire, k):
+            return 0
+        try:
+            messages = await fetch_now(
+                client,
+                inbox,
+                stream=self.bus.stream,
+                consumer=self.bus.consumer(k),
+                batch=self.bus.batch,
+            )
+            if messages:
+                await self.handle(client, messages)
+                await client.flush()  # the acknowledgements reach the server before the lock goes
+            return len(messages)
+        finally:
+            await asyncio.to_thread(locks.release, k)
 
     async def handle(self, client: Any, messages: list[Any]) -> None:
         """Store and monitor one fetched batch, then acknowledge it."""
@@ -272,4 +348,4 @@ async def publish(
     """Publish events for a session (what a platform's adapter does), awaiting the stream's
     acknowledgement that it holds them."""
     body = json.dumps({"session_id": session_id, "events": events}, ensure_ascii=False)
-    await js.publish(bus.subject(platform), body.encode())
+    await js.publish(bus.subject(platform, session_id), body.encode())

@@ -11,6 +11,7 @@ import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import func, select
@@ -38,7 +39,7 @@ def bus():
         service_missing(f"no NATS answers at {NATS_URL}")
     pytest.importorskip("nats")
     name = uuid.uuid4().hex[:10]
-    bus = Bus(stream=f"TEST_{name}", prefix=f"test.{name}", durable="monitor", ack_wait=2)
+    bus = Bus(stream=f"TEST_{name}", prefix=f"test.{name}", durable="monitor", ack_wait=2, batch=50)
     yield bus
     _run(_delete(bus))
 
@@ -54,12 +55,16 @@ async def _delete(bus: Bus) -> None:
 
 
 async def _publish(bus: Bus, session_id: int, batches: list[list[dict]]) -> None:
+    await _publish_rooms(bus, [(session_id, events) for events in batches])
+
+
+async def _publish_rooms(bus: Bus, messages: list[tuple[int, list[dict]]]) -> None:
     import nats
 
     client = await nats.connect(NATS_URL)
     js = client.jetstream()
     await bus.ensure(js)
-    for events in batches:
+    for session_id, events in messages:
         await publish(js, platform="xinghe", session_id=session_id, events=events, bus=bus)
     await client.close()
 
@@ -73,7 +78,8 @@ def _worker(app, bus: Bus) -> subprocess.Popen:
     }
     command = [sys.executable, "-m", "liveguard.cli.main", "monitor", "--nats-url", NATS_URL]
     command += ["--stream", bus.stream, "--prefix", bus.prefix, "--durable", bus.durable]
-    command += ["--ack-wait", str(bus.ack_wait), "--batch", "50"]
+    command += ["--ack-wait", str(bus.ack_wait), "--batch", str(bus.batch)]
+    command += ["--partitions", str(bus.partitions)]
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
 
@@ -135,3 +141,60 @@ def test_a_worker_killed_mid_stream_loses_no_event_and_duplicates_no_finding(
     assert events == EVENTS  # none lost, none stored twice
     assert with_findings == EVENTS and findings == EVENTS * per_line, output
     assert "stopped:" in output
+
+
+def _room(client, auth, room) -> int:
+    """Another live session in the fixture's room set-up (same anchor, shop and platform)."""
+    shown = client.get(f"/api/sessions/{room.session_id}", headers=auth()).json()
+    fields = ("platform_id", "merchant_id", "anchor_id", "title", "room_code", "started_at")
+    made = client.post("/api/sessions", json={k: shown[k] for k in fields}, headers=auth())
+    assert made.status_code == 201, made.text
+    return made.json()["id"]
+
+
+def test_two_workers_share_the_partitions_and_keep_each_rooms_order(
+    app, client, auth, room, event, bus
+):
+    bus = replace(bus, ack_wait=60)  # a worker's first batch loads the rules: no redelivery
+    rooms = [room.session_id] + [_room(client, auth, room) for _ in range(3)]
+    assert len({bus.partition(r) for r in rooms}) == len(rooms), "rooms share a partition"
+    per_room = 400
+    lines = {r: [speech(event, f"第{n}句 大家好") for n in range(per_room)] for r in rooms}
+    messages = [
+        (r, lines[r][i : i + PER_MESSAGE]) for i in range(0, per_room, PER_MESSAGE) for r in rooms
+    ]
+    _run(_publish_rooms(bus, messages))
+    workers = [_worker(app, bus), _worker(app, bus)]
+    try:
+        assert _wait(lambda: all(_counts(app, r)[0] == per_room for r in rooms), 180)
+    finally:
+        outputs = []
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            outputs.append(worker.communicate(timeout=20)[0].decode())
+    stored = [int(o.split("stopped: ")[1].split(" messages")[0]) for o in outputs]
+    assert sum(stored) == len(messages) and all(stored), outputs  # both took a share
+    with app.state.session_factory() as db_session:
+        for r in rooms:
+            ids = db_session.scalars(
+                select(LiveEvent.event_id).where(LiveEvent.session_id == r).order_by(LiveEvent.seq)
+            ).all()
+            assert ids == [line["event_id"] for line in lines[r]]  # stored as published
+
+
+def test_a_message_without_a_partition_is_refused_by_the_stream(bus):
+    async def publish_unpartitioned() -> None:
+        import nats
+        from nats.js.errors import NoStreamResponseError
+
+        client = await nats.connect(NATS_URL)
+        try:
+            js = client.jetstream()
+            await bus.ensure(js)
+            with pytest.raises(NoStreamResponseError):  # the publisher is told, not ignored
+                await js.publish(f"{bus.prefix}.xinghe", b'{"session_id": 1, "events": []}')
+        finally:
+            await client.close()
+
+    _run(publish_unpartitioned())

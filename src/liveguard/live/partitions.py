@@ -1,0 +1,123 @@
+"""One worker at a time per partition of rooms, and fetches that never linger.
+
+A worker takes a partition's lock before it asks the partition's consumer for messages
+and lets it go only after their acknowledgements are on the wire, so two workers never
+store the same partition's batches at once and a room's events are stored in the order
+they were published. The lock is the database's, the one thing every worker already
+shares, and it dies with its holder: a PostgreSQL session advisory lock (released when the
+connection drops) or, for a SQLite database (one machine), an ``flock`` on a file beside
+it (released when the process exits). A killed worker therefore never blocks a
+partition; its unacknowledged messages come back after the consumer's ack wait, before
+any later message of the partition, because the partition allows only one batch
+outstanding (``Bus.batch`` as ``max_ack_pending``).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any, Protocol
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+
+
+class PartitionLocks(Protocol):
+    def acquire(self, partition: int) -> bool:
+        """Take the partition if no other worker has it (never waits)."""
+
+    def release(self, partition: int) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def partition_locks(engine: Engine, stream: str) -> PartitionLocks:
+    """The locks for a stream's partitions, kept where the workers' database is."""
+    if engine.dialect.name == "sqlite":
+        database = engine.url.database
+        if not database or database == ":memory:":
+            raise ValueError("a monitor worker needs a SQLite database file, not memory")
+        return FileLocks(Path(database).with_name(Path(database).name + ".partitions"), stream)
+    return AdvisoryLocks(engine, stream)
+
+
+class FileLocks:
+    """``flock`` on ``<database>.partitions/<stream>-<k>.lock``: for workers on the SQLite
+    database's machine, the only place a SQLite database can be written from."""
+
+    def __init__(self, folder: Path, stream: str) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder, self.stream = folder, stream
+        self.held: dict[int, int] = {}  # partition -> open file descriptor
+
+    def acquire(self, partition: int) -> bool:
+        path = self.folder / f"{self.stream}-{partition}.lock"
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self.held[partition] = fd
+        return True
+
+    def release(self, partition: int) -> None:
+        fd = self.held.pop(partition)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+    def close(self) -> None:
+        for partition in list(self.held):
+            self.release(partition)
+
+
+class AdvisoryLocks:
+    """PostgreSQL session advisory locks on one connection of the worker's own, outside
+    any transaction, so a lock outlives the batches' transactions and dies with it."""
+
+    def __init__(self, engine: Engine, stream: str) -> None:
+        self.stream = stream
+        self.connection: Connection = engine.connect().execution_options(
+            isolation_level="AUTOCOMMIT"
+        )
+
+    def _key(self, partition: int) -> int:
+        digest = hashlib.blake2b(f"liveguard:{self.stream}:{partition}".encode(), digest_size=8)
+        return int.from_bytes(digest.digest(), "big", signed=True)  # a bigint key
+
+    def acquire(self, partition: int) -> bool:
+        query = text("SELECT pg_try_advisory_lock(:key)")
+        return bool(self.connection.scalar(query, {"key": self._key(partition)}))
+
+    def release(self, partition: int) -> None:
+        self.connection.execute(
+            text("SELECT pg_advisory_unlock(:key)"), {"key": self._key(partition)}
+        )
+
+    def close(self) -> None:
+        self.connection.close()  # the session ends: any lock still held goes with it
+
+
+async def fetch_now(
+    client: Any, inbox: Any, *, stream: str, consumer: str, batch: int
+) -> list[Any]:
+    """Up to ``batch`` messages the consumer holds now, asked with ``no_wait`` and no
+    expiry: the server answers at once and keeps no request open. (A library fetch with a
+    timeout leaves one open at the server when nothing is there; a message published a
+    moment later goes to it and sits in this worker's inbox while another worker, holding
+    the partition by then, stores the messages after it.) ``inbox`` is a subscription on
+    an inbox of this worker's own, one per partition."""
+    request = json.dumps({"batch": batch, "no_wait": True}).encode()
+    await client.publish(
+        f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{consumer}", request, reply=inbox.subject
+    )
+    messages: list[Any] = []
+    while len(messages) < batch:
+        message = await inbox.next_msg(timeout=10)
+        if message.headers and message.headers.get("Status"):
+            break  # 404 no messages, 408, 409 max ack pending: nothing more for now
+        messages.append(message)
+    return messages
