@@ -24,15 +24,19 @@ Sections
      warning: from the offer of the event that caused it to ``broadcaster.notify`` (the
      warning sent to SSE subscribers) after the commit. Fresh rooms, so each room's first
      diversion line issues a warning.
-  3. NATS (needs a server; --nats-url): --nats-events published, then drained by one
-     ``liveguard monitor`` process, then (on a fresh stream) by two sharing the durable
-     consumer; events/s each and the ratio.
+  3. NATS (needs a server; --nats-url): --nats-events published (--per-message events a
+     message, rooms spread over --partitions partitions), then drained by one ``liveguard
+     monitor`` process fetching --nats-batch messages at a time, then (on a fresh stream)
+     by two sharing the partitions; events/s each and the ratio, with the CPU seconds the
+     workers and the services (PostgreSQL, NATS) spent: on a machine of 2 cores, two
+     workers and their database compete for the same cores.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import json
 import os
@@ -368,6 +372,39 @@ def service_pids() -> list[int]:
     return pids
 
 
+class CpuCap:
+    """Each worker process in a cgroup of its own with a CPU quota (``--worker-cpu``): the
+    workers then behave as if each had a small machine to itself, and the database and
+    NATS keep cores of their own, which a 2-core box otherwise cannot give them. Needs
+    root and the cgroup cpu controller (v1 or v2)."""
+
+    V1 = Path("/sys/fs/cgroup/cpu")
+    V2 = Path("/sys/fs/cgroup")
+
+    def __init__(self, cores: float) -> None:
+        self.cores, self.groups = cores, []
+
+    def place(self, pid: int) -> None:
+        period = 100_000
+        quota = int(self.cores * period)
+        if (self.V1 / "tasks").exists():
+            group = self.V1 / f"liveguard-bench-{pid}"
+            group.mkdir()
+            (group / "cpu.cfs_period_us").write_text(str(period))
+            (group / "cpu.cfs_quota_us").write_text(str(quota))
+        else:
+            group = self.V2 / f"liveguard-bench-{pid}"
+            group.mkdir()
+            (group / "cpu.max").write_text(f"{quota} {period}")
+        (group / "cgroup.procs").write_text(str(pid))
+        self.groups.append(group)
+
+    def remove(self) -> None:
+        for group in self.groups:
+            with contextlib.suppress(OSError):  # emptied when its process exited
+                group.rmdir()
+
+
 def nats_run(settings, factory, args, workers: int) -> tuple[float, float, float]:
     """Events/s draining the stream, and the CPU seconds the workers and the services
     (database, NATS) spent doing it."""
@@ -379,7 +416,7 @@ def nats_run(settings, factory, args, workers: int) -> tuple[float, float, float
         prefix=f"bench.{name}",
         durable="monitor",
         partitions=args.partitions,
-        batch=args.batch,
+        batch=args.nats_batch,
     )
     room_ids = rooms(factory, args.rooms)
     warm = rooms(factory, 1)
@@ -402,7 +439,7 @@ def nats_run(settings, factory, args, workers: int) -> tuple[float, float, float
         "--prefix",
         bus.prefix,
         "--batch",
-        str(args.batch),
+        str(args.nats_batch),
         "--partitions",
         str(args.partitions),
     ]
@@ -411,8 +448,12 @@ def nats_run(settings, factory, args, workers: int) -> tuple[float, float, float
         subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
         for _ in range(workers)
     ]
+    cap = CpuCap(args.worker_cpu) if args.worker_cpu else None
     try:
-        # warm every worker up (rules loaded) on a small room first
+        for proc in procs if cap else []:
+            cap.place(proc.pid)
+        # the workers load their rules before they fetch (``Worker.warm``); these events
+        # only tell that they are up
         warming = Stream(99)
         asyncio.run(_publish(bus, warm, [warming.event() for _ in range(200 * workers)], 1))
         while drained(factory, warm) < 200 * workers:
@@ -434,6 +475,8 @@ def nats_run(settings, factory, args, workers: int) -> tuple[float, float, float
             proc.terminate()
         for proc in procs:
             proc.wait(30)
+        if cap:
+            cap.remove()
         asyncio.run(_delete(bus))
     return len(events) / elapsed, worker_cpu, service_cpu
 
@@ -457,9 +500,17 @@ def main() -> int:
     parser.add_argument("--nats-url", default=bus_url)
     parser.add_argument("--nats-events", type=int, default=30_000)
     parser.add_argument("--per-message", type=int, default=10)
+    parser.add_argument(
+        "--nats-batch", type=int, default=50, help="3.: messages a worker fetches at a time"
+    )
     parser.add_argument("--skip-nats", action="store_true")
     parser.add_argument("--nats-only", action="store_true", help="3. only")
     parser.add_argument("--partitions", type=int, default=8, help="3.: rooms' partitions")
+    parser.add_argument(
+        "--worker-cpu",
+        type=float,
+        help="3.: cap each worker at this many cores (a cgroup each; needs root)",
+    )
     parser.add_argument(
         "--skip-baseline", action="store_true", help="2. only as the worker runs (settled heap)"
     )
@@ -490,7 +541,8 @@ def main() -> int:
                 ["event -> ack, p99", f"{ack99 * 1000:.0f} ms", "-", "-"],
             ]
         if not args.skip_nats:
-            section(f"3. NATS: {args.nats_events:,} events, one worker, then two")
+            capped = f", each worker capped at {args.worker_cpu} core" if args.worker_cpu else ""
+            section(f"3. NATS: {args.nats_events:,} events, one worker, then two{capped}")
             runs = {n: nats_run(settings, factory, args, n) for n in (1, 2)}
             rows = []
             for n, (per_second, worker_cpu, service_cpu) in runs.items():

@@ -192,22 +192,39 @@ class Worker:
             # ask the same one first
             first = random.randrange(self.bus.partitions)
             order = [(first + n) % self.bus.partitions for n in range(self.bus.partitions)]
-            settled = False
+            await asyncio.to_thread(self.warm)
             while not stop.is_set():
                 found = 0
                 for k in order:
                     if stop.is_set():
                         break
                     found += await self._partition(client, locks, inboxes[k], k)
-                    if found and not settled:  # the first batch loaded rules and detector
-                        settle_heap()
-                        settled = True
                 if not found:
                     await asyncio.sleep(self.poll)
         finally:
             await client.close()  # unacknowledged messages go back to the stream
             locks.close()
         return self.stats
+
+    def warm(self) -> None:
+        """Load every platform's detector and the monitor's data before the first fetch,
+        then settle the heap: the first batch would otherwise wait seconds for them while
+        its messages' ack wait runs."""
+        from liveguard.detect import service as detect_service
+        from liveguard.detect.engine import Context
+        from liveguard.enforcement import policy
+        from liveguard.live import claims
+        from liveguard.parties import service as parties_service
+
+        with transaction(self.session_factory) as db_session:
+            for platform in parties_service.get_all_platforms(db_session=db_session):
+                detector = detect_service.get_detector(
+                    db_session=db_session, platform=platform.code
+                )
+                detector.detect_many(["加我微信私聊"], [Context()])
+        claims.rules()
+        policy.load()
+        settle_heap()
 
     async def _partition(self, client: Any, locks: PartitionLocks, inbox: Any, k: int) -> int:
         """Store partition k's next batch if no other worker has the partition."""
