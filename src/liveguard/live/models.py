@@ -86,7 +86,7 @@ class FindingSpeaker(StrEnum):
     anchor = "anchor"
     assistant = "assistant"
     viewer = "viewer"
-    system = "system"  # the platform's own chat line: neither the seller nor a viewer
+    system = "system"  # the platform speaking as itself: neither the seller nor a viewer
     room = "room"
 
     @classmethod
