@@ -161,7 +161,14 @@ def test_s1_diversion_in_speech_chat_and_a_qr_frame_warns_viewers_live(
         marked = "".join(row.locator("[data-testid=finding-span]").all_inner_texts())
         expect(row.locator("[data-testid=finding-span]").first).to_be_visible()
         assert marked == "".join(text[i] for i in sorted(expected))
+        # who said it, beside each finding: the shop's assistant, in speech and in chat
+        speakers = row.get_by_test_id("finding-speaker")
+        expect(speakers).to_have_count(len(findings))
+        expect(speakers.first).to_have_text("助播 assistant")
     frame_row = staff.locator("[data-testid=event][data-kind=frame]")
+    expect(frame_row.get_by_test_id("finding-speaker").first).to_have_attribute(
+        "data-speaker", "room"
+    )
     expect(frame_row.get_by_test_id("qr-payload")).to_have_text(WECHAT_CARD)
     expect(frame_row.get_by_test_id("qr")).to_contain_text("wechat_contact")
     assert any(f["category"] == "diversion" for f in by_kind["frame"]["findings"])

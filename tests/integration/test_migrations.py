@@ -45,3 +45,43 @@ def test_times_come_back_as_aware_utc(client, auth, engine):
         token = session.query(AuthToken).one()
     assert token.created_at.tzinfo is not None
     assert token.created_at.utcoffset() == UTC.utcoffset(None)
+
+
+def test_0012_gives_earlier_findings_their_events_speaker_or_the_room(tmp_path):
+    from sqlalchemy import create_engine, text
+
+    url = f"sqlite:///{tmp_path / 'before_0012.db'}"
+    migrations.upgrade(url, "0011")
+    engine = create_engine(url)
+    at = "2026-01-01 10:00:00.000000"
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # the rows stand alone
+        for pk, kind, role in (
+            (1, "chat", "viewer"),
+            (2, "utterance", "anchor"),
+            (3, "frame", None),
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO live_events (id, session_id, seq, event_id, kind, occurred_at,"
+                    " speaker_role, data) VALUES (:pk, 1, :pk, :eid, :kind, :at, :role, '{}')"
+                ),
+                {"pk": pk, "eid": f"e{pk}", "kind": kind, "at": at, "role": role},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO live_findings (id, session_id, event_pk, source, rule, category,"
+                    ' severity, message, start, "end", quote, legal_basis, evidence, status,'
+                    " created_at) VALUES (:pk, 1, :pk, 'text', 'r', 'diversion', 'high', 'm',"
+                    " 0, 0, '', '[]', '{}', 'open', :at)"
+                ),
+                {"pk": pk, "at": at},
+            )
+        connection.commit()
+    migrations.upgrade(url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT event_pk, speaker_role FROM live_findings ORDER BY event_pk")
+        ).all()
+    engine.dispose()
+    assert rows == [(1, "viewer"), (2, "anchor"), (3, "room")]

@@ -3,7 +3,8 @@ pure decision of which actions a finding calls for."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Set
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Literal
@@ -13,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from liveguard.enforcement.models import ActionKind
 from liveguard.legal import LegalBasis
+from liveguard.live.models import FindingSpeaker
 
 SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
 Severity = Literal["low", "medium", "high", "critical"]
@@ -23,11 +25,15 @@ class Match(BaseModel):
 
     categories: list[str] = Field(default_factory=list)
     rules: list[str] = Field(default_factory=list)
+    # who produced what was found; None: anyone. The counts count only these speakers'.
+    speakers: frozenset[FindingSpeaker] | None = None
 
     @model_validator(mode="after")
     def _something(self) -> Match:
         if not self.categories and not self.rules:
             raise ValueError("match needs categories or rules")
+        if self.speakers is not None and not self.speakers:
+            raise ValueError("speakers is empty: leave it out to match anyone")
         return self
 
 
@@ -65,13 +71,18 @@ class Policy(BaseModel):
         return self
 
     def applies(
-        self, *, rule: str, category: str, severity: str, repeat: int, history: int
+        self, *, rule: str, category: str, severity: str, speaker: str, tally: Tally
     ) -> bool:
         if category not in self.match.categories and rule not in self.match.rules:
             return False
         if SEVERITY_RANK.get(severity, 0) < SEVERITY_RANK[self.min_severity]:
             return False
-        return self.repeat.holds(repeat) and self.history.holds(history)
+        if self.match.speakers is not None and speaker not in self.match.speakers:
+            return False
+        speakers = self.match.speakers
+        return self.repeat.holds(tally.repeat_of(speakers)) and self.history.holds(
+            tally.history_of(speakers)
+        )
 
 
 class PolicyFile(BaseModel):
@@ -98,6 +109,25 @@ def load() -> PolicyFile:
 
 
 @dataclass(frozen=True)
+class Tally:
+    """What was found before, of a finding's category, by who produced it: a policy
+    counts only its own speakers' (a viewer's spam is not the anchor's repeat)."""
+
+    # this session's open findings of the category per speaker, the finding itself included
+    repeat: Mapping[str, int] = field(default_factory=dict)
+    # per speaker, the anchor's other sessions with an open finding of the category
+    history: Mapping[str, Set[int]] = field(default_factory=dict)
+
+    def repeat_of(self, speakers: Set[str] | None) -> int:
+        return sum(n for s, n in self.repeat.items() if speakers is None or s in speakers)
+
+    def history_of(self, speakers: Set[str] | None) -> int:
+        """Sessions, each once however many of the speakers had a finding in it."""
+        chosen = [ids for s, ids in self.history.items() if speakers is None or s in speakers]
+        return len(set().union(*chosen))
+
+
+@dataclass(frozen=True)
 class Decision:
     policy: Policy
     kind: ActionKind
@@ -110,17 +140,19 @@ def decide(
     category: str,
     severity: str,
     quote: str,
-    repeat: int,
-    history: int,
+    speaker: str,
+    tally: Tally,
     policies: PolicyFile | None = None,
 ) -> list[Decision]:
-    """The actions a finding calls for, each once, in the order the policies list them."""
+    """The actions a finding calls for, each once, in the order the policies list them.
+    ``speaker`` produced the finding's text (a ``FindingSpeaker``); ``tally`` holds the
+    counts before it and including it."""
     policies = policies or load()
     decisions: list[Decision] = []
     taken: set[ActionKind] = set()
     for policy in policies.policies:
         if not policy.applies(
-            rule=rule, category=category, severity=severity, repeat=repeat, history=history
+            rule=rule, category=category, severity=severity, speaker=speaker, tally=tally
         ):
             continue
         for kind in policy.actions:

@@ -63,26 +63,42 @@ def apply_policy_many(
             )
         )
     }
+    # what each anchor had before, per category: speaker -> the other sessions with it
+    earlier: dict[tuple[int, str], dict[str, set[int]]] = {}
+    for (anchor_id, category, speaker), session_ids in history.items():
+        earlier.setdefault((anchor_id, category), {})[speaker] = session_ids
     done: dict[int, list[EnforcementAction]] = {}
     for live_session, findings in groups:
         sid = live_session.id
         # the batch's findings are flushed already: number them in order from those before
-        mine = Counter(f.category for f in findings)
-        before = {c: repeats.get((sid, c), 0) - n for c, n in mine.items()}
-        so_far: Counter[str] = Counter()
+        in_session: dict[str, Counter[str]] = {}  # category -> speaker -> open findings
+        for (session_id, category, speaker), n in repeats.items():
+            if session_id == sid:
+                in_session.setdefault(category, Counter())[speaker] = n
+        mine = Counter((f.category, f.speaker_role.value) for f in findings)
+        so_far: Counter[tuple[str, str]] = Counter()
         actions = done.setdefault(sid, [])
         for finding in findings:
-            so_far[finding.category] += 1
-            # other sessions of the anchor with an open finding of the category (this one
-            # has one: the finding itself)
-            earlier = history.get((live_session.anchor_id, finding.category), 1) - 1
+            category = finding.category
+            so_far[(category, finding.speaker_role.value)] += 1
+            counts = in_session.get(category, Counter())
+            tally = policies.Tally(
+                repeat={
+                    s: n - mine[(category, s)] + so_far[(category, s)] for s, n in counts.items()
+                },
+                # the anchor's other sessions (this one has the finding itself)
+                history={
+                    s: ids - {sid}
+                    for s, ids in earlier.get((live_session.anchor_id, category), {}).items()
+                },
+            )
             for decision in policies.decide(
                 rule=finding.rule,
-                category=finding.category,
+                category=category,
                 severity=finding.severity,
                 quote=finding.quote,
-                repeat=before[finding.category] + so_far[finding.category],
-                history=earlier,
+                speaker=finding.speaker_role.value,
+                tally=tally,
             ):
                 if decision.kind in ONCE_PER_ROOM:
                     text_or_policy = (

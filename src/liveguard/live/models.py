@@ -76,6 +76,24 @@ class FindingSource(StrEnum):
     traffic = "traffic"  # viewer and like counts against chat and orders
 
 
+class FindingSpeaker(StrEnum):
+    """Who produced what a finding is about: policy acts on the seller's side, not on
+    what viewers type. Speech and chat carry their speaker's role. Anything else is the
+    room itself: a frame's on-screen text or QR code, a listing changed on show, the
+    room's counters. Only the seller can put text or a code on their stream or change
+    its listing, so ``room`` is the seller's side, like the anchor and the assistant."""
+
+    anchor = "anchor"
+    assistant = "assistant"
+    viewer = "viewer"
+    system = "system"  # the platform speaking as itself: neither the seller nor a viewer
+    room = "room"
+
+    @classmethod
+    def of(cls, event: LiveEvent) -> FindingSpeaker:
+        return cls(event.speaker_role.value) if event.speaker_role else cls.room
+
+
 class FindingStatus(StrEnum):
     open = "open"
     dismissed = "dismissed"
@@ -95,6 +113,9 @@ class LiveFinding(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("live_sessions.id"), index=True)
     event_pk: Mapped[int] = mapped_column(ForeignKey("live_events.id"), index=True)
+    speaker_role: Mapped[FindingSpeaker] = mapped_column(
+        Enum(FindingSpeaker, native_enum=False, length=16)
+    )
     source: Mapped[FindingSource] = mapped_column(Enum(FindingSource, native_enum=False, length=16))
     rule: Mapped[str] = mapped_column(String(120))
     category: Mapped[str] = mapped_column(String(60))

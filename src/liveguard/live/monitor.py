@@ -35,6 +35,7 @@ from liveguard.live.context import RoomState
 from liveguard.live.models import (
     EventKind,
     FindingSource,
+    FindingSpeaker,
     LiveEvent,
     LiveFinding,
     LiveSession,
@@ -174,7 +175,11 @@ def _finding(event: LiveEvent, listing_id: int | None, **fields: Any) -> LiveFin
     fields.setdefault("start", 0)
     fields.setdefault("end", 0)
     return LiveFinding(
-        session_id=event.session_id, event_pk=event.id, listing_id=listing_id, **fields
+        session_id=event.session_id,
+        event_pk=event.id,
+        speaker_role=FindingSpeaker.of(event),  # a frame's text and codes: the room's
+        listing_id=listing_id,
+        **fields,
     )
 
 
@@ -409,6 +414,7 @@ def _finding_record(
             "event_seq": event.seq,
             "event_ledger_seq": event.ledger_seq,
             "source": f.source.value,
+            "speaker_role": f.speaker_role.value,
             "rule": f.rule,
             "category": f.category,
             "severity": f.severity,

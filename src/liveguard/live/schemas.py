@@ -17,7 +17,7 @@ from pydantic import (
     model_validator,
 )
 
-from liveguard.live.models import EventKind, SpeakerRole
+from liveguard.live.models import EventKind, FindingSpeaker, SpeakerRole
 
 MAX_FRAME_BYTES = 4 * 1024 * 1024  # a 720p JPEG is ~100-300 KB; a PNG a few MB at most
 FRAME_MAGIC = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
@@ -260,6 +260,10 @@ class FindingRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
+    speaker_role: FindingSpeaker = Field(
+        description="who produced it: the speaker of speech or chat, or room (frames, "
+        "listing changes, counters: the seller's side)"
+    )
     source: str
     rule: str
     category: str

@@ -97,35 +97,42 @@ def get_findings(
 
 def open_finding_counts(
     *, db_session: Session, session_ids: Iterable[int]
-) -> dict[tuple[int, str], int]:
-    """Open findings per (session, category): a policy's repeat count."""
+) -> dict[tuple[int, str, str], int]:
+    """Open findings per (session, category, speaker): a policy's repeat count."""
     rows = db_session.execute(
-        select(LiveFinding.session_id, LiveFinding.category, func.count())
+        select(LiveFinding.session_id, LiveFinding.category, LiveFinding.speaker_role, func.count())
         .where(
             LiveFinding.session_id.in_(list(session_ids)),
             LiveFinding.status == FindingStatus.open,
         )
-        .group_by(LiveFinding.session_id, LiveFinding.category)
+        .group_by(LiveFinding.session_id, LiveFinding.category, LiveFinding.speaker_role)
     ).all()
-    return {(sid, category): int(n) for sid, category, n in rows}
+    return {(sid, category, speaker.value): int(n) for sid, category, speaker, n in rows}
 
 
-def anchor_history(*, db_session: Session, anchor_ids: Iterable[int]) -> dict[tuple[int, str], int]:
-    """Per (anchor, category), the anchor's sessions with an open finding of it."""
+def anchor_history(
+    *, db_session: Session, anchor_ids: Iterable[int]
+) -> dict[tuple[int, str, str], set[int]]:
+    """Per (anchor, category, speaker), the anchor's sessions with an open finding of it
+    (the sessions themselves: one counted for several speakers is still one session)."""
     rows = db_session.execute(
         select(
             LiveSession.anchor_id,
             LiveFinding.category,
-            func.count(func.distinct(LiveFinding.session_id)),
+            LiveFinding.speaker_role,
+            LiveFinding.session_id,
         )
+        .distinct()
         .join(LiveSession, LiveSession.id == LiveFinding.session_id)
         .where(
             LiveSession.anchor_id.in_(list(anchor_ids)),
             LiveFinding.status == FindingStatus.open,
         )
-        .group_by(LiveSession.anchor_id, LiveFinding.category)
     ).all()
-    return {(anchor, category): int(n) for anchor, category, n in rows}
+    found: dict[tuple[int, str, str], set[int]] = {}
+    for anchor, category, speaker, session_id in rows:
+        found.setdefault((anchor, category, speaker.value), set()).add(session_id)
+    return found
 
 
 def refusal_counts(*, db_session: Session, session_id: int | None) -> list[tuple[str, int]]:

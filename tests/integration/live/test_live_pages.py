@@ -65,6 +65,22 @@ def test_a_room_page_carries_its_timeline_with_findings_and_frames(
     assert image.headers["content-type"] == "image/png"
 
 
+def test_a_room_page_labels_each_finding_with_who_produced_it(client, auth, token_for, room, event):
+    from liveguard.live.models import FindingSpeaker
+
+    viewer = event("chat", text="加我微信 abc12345 私聊下单")
+    send(client, auth, room, [speech(event, "加我微信 abc12345 私聊下单"), viewer])
+    sign_in(client, token_for, "regulator")
+    page = client.get(f"/console/live/{room.session_id}").text
+    spoken, typed = first_timeline(page)["events"]
+    assert {f["speaker_role"] for f in spoken["findings"]} == {"anchor"}
+    assert {f["speaker_role"] for f in typed["findings"]} == {"viewer"}
+    found = re.search(r'<script type="application/json" id="speaker-labels">(.*?)</script>', page)
+    labels = json.loads(found.group(1))
+    assert set(labels) == {s.value for s in FindingSpeaker}  # a label for everyone
+    assert "主播" in labels["anchor"] and "观众" in labels["viewer"]
+
+
 def test_staff_act_from_the_page_and_a_stale_form_is_refused(client, auth, token_for, room, event):
     send(client, auth, room, [speech(event, "加我微信 abc12345 私聊下单")])
     csrf = sign_in(client, token_for)

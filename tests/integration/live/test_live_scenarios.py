@@ -209,3 +209,77 @@ def test_each_row_points_at_its_own_ledger_item_when_the_appends_come_last(
         assert data["action_id"] == action["id"]
         if action["finding_id"] is not None:
             assert data["finding_ledger_seq"] == findings[action["finding_id"]]["ledger_seq"]
+
+
+VIEWER_SPAM = [
+    "加我微信 abc12345 私聊下单",
+    "要的加我vx: spam_888 私下转账更便宜",
+    "加V 薇信 一三八零零一三八零零零 私聊",
+    "私聊我，加我微信 cheap_999 下单便宜",
+]
+
+
+def test_viewers_typing_diversion_in_chat_warn_the_others_but_never_the_anchor_nor_suspend(
+    client, auth, room, event
+):
+    shown = event("listing_shown", data={"listing_id": room.listing_id})
+    spam = [event("chat", text=line) for line in VIEWER_SPAM]  # a chat line is a viewer's
+    send(client, auth, room, [shown, *spam])
+    timeline = client.get(f"/api/sessions/{room.session_id}/timeline", headers=auth()).json()
+    found = [f for row in timeline["events"][1:] for f in row["findings"]]
+    diversions = [f for f in found if f["category"] == "diversion"]
+    assert len(diversions) >= 3 and {f["speaker_role"] for f in found} == {"viewer"}
+
+    kinds = [a["kind"] for a in timeline["actions"]]
+    assert kinds.count("viewer_warning") == 1  # the other viewers are told, once
+    assert not {"warn_anchor", "suspend_room", "escalate"} & set(kinds)
+    notes = [a for a in timeline["actions"] if a["kind"] == "note"]
+    assert {a["finding_id"] for a in notes} >= {
+        f["id"] for f in diversions if f["severity"] != "low"
+    }
+    assert all(a["reason"].startswith("policy.diversion.viewer") for a in notes)
+    assert timeline["room"]["status"] == "live"
+    warned = client.get(f"/api/public/live/{room.session_id}/warnings").json()
+    assert len(warned) == 1 and "Do not pay outside the platform" in warned[0]["text"]
+
+    # the finding's ledger item says who said it
+    item = client.get(f"/api/evidence/items/{diversions[0]['ledger_seq']}", headers=auth()).json()
+    assert item["record"]["data"]["speaker_role"] == "viewer"
+
+    # the anchor saying it is the anchor's to answer for: warned, the banner not repeated;
+    # the viewers' lines before it do not make it a third diversion, so the room stays on
+    send(client, auth, room, [speech(event, "想要的加我微信 abc12345")])
+    timeline = client.get(f"/api/sessions/{room.session_id}/timeline", headers=auth()).json()
+    spoken = timeline["events"][-1]["findings"]
+    assert spoken and {f["speaker_role"] for f in spoken} == {"anchor"}
+    kinds = [a["kind"] for a in timeline["actions"]]
+    assert "warn_anchor" in kinds and kinds.count("viewer_warning") == 1
+    [warned_anchor] = [a for a in timeline["actions"] if a["kind"] == "warn_anchor"]
+    assert warned_anchor["finding_id"] in {f["id"] for f in spoken}
+    assert "suspend_room" not in kinds and timeline["room"]["status"] == "live"
+
+
+def test_the_sellers_side_together_reaches_the_suspension_the_viewers_lines_do_not(
+    client, auth, room, event
+):
+    def timeline():
+        return client.get(f"/api/sessions/{room.session_id}/timeline", headers=auth()).json()
+
+    spam = [event("chat", text=line) for line in VIEWER_SPAM]
+    send(
+        client,
+        auth,
+        room,
+        [*spam, speech(event, "想要的加我微信 abc12345"), speech(event, "加我微信")],
+    )
+    before = timeline()
+    seller = [f for row in before["events"][-2:] for f in row["findings"]]
+    assert [f["speaker_role"] for f in seller] == ["anchor", "anchor"]
+    assert before["room"]["status"] == "live"  # two of the seller's, however many viewers'
+
+    send(client, auth, room, [event("chat", text="加我微信", speaker_role="assistant")])
+    after = timeline()
+    [third] = after["events"][-1]["findings"]
+    assert third["speaker_role"] == "assistant" and after["room"]["status"] == "suspended"
+    [suspended] = [a for a in after["actions"] if a["kind"] == "suspend_room"]
+    assert suspended["finding_id"] == third["id"]

@@ -11,9 +11,14 @@ from liveguard.legal import quote_problem
 POLICIES = policy.load()
 
 
-def kinds(**finding):
+def kinds(speaker="anchor", repeat=1, history=0, tally=None, **finding):
+    """The actions for a finding by ``speaker``; the counts all that speaker's unless a
+    ``tally`` by speaker is given."""
     defaults = {"rule": "diversion.contact_invite", "category": "diversion", "severity": "high"}
-    defaults.update(quote="加V", repeat=1, history=0)
+    defaults.update(quote="加V", speaker=speaker)
+    defaults["tally"] = tally or policy.Tally(
+        repeat={speaker: repeat}, history={speaker: set(range(history))}
+    )
     defaults.update(finding)
     return [d.kind for d in policy.decide(**defaults)]
 
@@ -47,12 +52,70 @@ def test_the_banner_is_plain_consumer_text_and_the_anchor_message_names_the_rule
         category="diversion",
         severity="high",
         quote="加V",
-        repeat=1,
-        history=0,
+        speaker="anchor",
+        tally=policy.Tally(repeat={"anchor": 1}),
     )
     banner, message = (d.text or "" for d in decisions)
     assert "请勿私下转账" in banner and "Do not pay outside the platform" in banner
     assert "diversion.contact_invite" in message and "加V" in message
+
+
+def test_a_viewers_diversion_warns_the_other_viewers_and_is_noted_not_put_on_the_anchor():
+    assert kinds(speaker="viewer") == [ActionKind.viewer_warning, ActionKind.note]
+    spam = kinds(speaker="viewer", repeat=10, history=5)
+    assert not {ActionKind.warn_anchor, ActionKind.suspend_room, ActionKind.escalate} & set(spam)
+
+
+def test_a_qr_code_or_on_screen_text_is_the_sellers_and_warns_the_anchor():
+    assert kinds(speaker="room") == [ActionKind.viewer_warning, ActionKind.warn_anchor]
+    assert kinds(speaker="assistant") == [ActionKind.viewer_warning, ActionKind.warn_anchor]
+
+
+def test_viewers_diversions_do_not_count_towards_suspending_the_room():
+    # the anchor's first diversion after five viewers' lines is their first, not the sixth
+    first = kinds(tally=policy.Tally(repeat={"anchor": 1, "viewer": 5}))
+    assert ActionKind.suspend_room not in first and ActionKind.warn_anchor in first
+    # the seller's side together: anchor, assistant and a QR code on screen make three
+    third = kinds(tally=policy.Tally(repeat={"anchor": 1, "assistant": 1, "room": 1, "viewer": 9}))
+    assert {ActionKind.suspend_room, ActionKind.escalate} <= set(third)
+
+
+def test_history_counts_the_sellers_sessions_each_once():
+    assert ActionKind.escalate not in kinds(tally=policy.Tally(history={"viewer": {1, 2, 3}}))
+    assert ActionKind.escalate not in kinds(
+        tally=policy.Tally(history={"anchor": {1}, "room": {1}})
+    )
+    assert ActionKind.escalate in kinds(tally=policy.Tally(history={"anchor": {1}, "room": {2}}))
+
+
+def test_a_tally_counts_only_the_speakers_asked_for_and_all_without_a_list():
+    tally = policy.Tally(
+        repeat={"anchor": 2, "viewer": 3}, history={"anchor": {1, 2}, "viewer": {2, 3}}
+    )
+    assert tally.repeat_of({"anchor", "room"}) == 2 and tally.repeat_of(None) == 5
+    assert tally.history_of({"viewer"}) == 2 and tally.history_of(None) == 3
+
+
+def test_a_viewers_words_are_not_the_anchors_claim():
+    claim = {"rule": "medical.cure_assertion", "category": "medical_claims", "quote": "能治病"}
+    assert ActionKind.warn_anchor in kinds(**claim)
+    assert kinds(speaker="viewer", **claim) == []
+
+
+def test_a_policy_without_speakers_matches_anyone():
+    price = {"rule": "listing.changed_midstream", "category": "price_fraud"}
+    assert ActionKind.pull_listing in kinds(speaker="viewer", **price)
+    assert ActionKind.pull_listing in kinds(speaker="room", **price)
+
+
+def test_an_unknown_or_empty_speakers_list_is_refused():
+    data = POLICIES.model_dump()
+    data["policies"][0]["match"]["speakers"] = ["anchor", "screen"]
+    with pytest.raises(ValueError, match="speakers"):
+        policy.PolicyFile.model_validate(data)
+    data["policies"][0]["match"]["speakers"] = []
+    with pytest.raises(ValueError, match="leave it out to match anyone"):
+        policy.PolicyFile.model_validate(data)
 
 
 def test_every_legal_basis_in_the_policy_file_quotes_its_article():

@@ -11,6 +11,7 @@
   const seenEvents = new Set();
   const seenActions = new Set();
   const RANK = { low: 0, medium: 1, high: 2, critical: 3 };
+  const SPEAKERS = JSON.parse(document.getElementById("speaker-labels").textContent);
   const clock = new Intl.DateTimeFormat("zh-CN", {
     timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false,
   });
@@ -63,6 +64,8 @@
       el("div", { class: "muted", text: "《" + b.law + "》第" + b.article + "条：" + b.quote }));
     const item = el("li", { class: "finding-item " + f.status, "data-finding": f.id, "data-rule": f.rule },
       el("span", { class: "tag " + f.severity, text: f.severity }),
+      el("span", { class: "speaker " + f.speaker_role, "data-testid": "finding-speaker",
+        "data-speaker": f.speaker_role, text: SPEAKERS[f.speaker_role] || f.speaker_role }),
       el("span", { text: " " + f.message + " " }),
       el("code", { text: f.rule }),
       f.quote ? el("q", { "data-testid": "finding-quote", text: f.quote }) : null,
