@@ -14,11 +14,11 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from liveguard.blobs import BlobStore
@@ -225,7 +225,7 @@ def _store(
         .order_by(LiveSession.id)
         .with_for_update()
     )
-    stored = _stored(db_session, ids, [e.event_id for sid in ids for _, e in parsed[sid]])
+    stored = _stored(db_session, list({(sid, e.event_id) for sid in ids for _, e in parsed[sid]}))
     lasts = _lasts(db_session, ids)
     frames = {(p.session_id, eid): data for p in prepared for eid, data in p.frames.items()}
     readings = {(p.session_id, eid): r for p in prepared for eid, r in p.readings.items()}
@@ -242,7 +242,8 @@ def _store(
             rows.append(row)
             fresh[sid][index] = row
     if rows:
-        records = [_evidence(sessions[r.session_id], r) for r in rows]
+        rooms = {sid: _Room.of(sessions[sid]) for sid in ids}  # read once, not per event
+        records = [_evidence(rooms[r.session_id], r) for r in rows]
         if ledger.holding_back(db_session):  # PostgreSQL: the ledger's lock taken last
             _insert(db_session, rows)
             ledger.append_later(
@@ -306,7 +307,6 @@ class NewEvent:
 
 
 _EVENTS = LiveEvent.__table__
-_INSERT_EVENTS = insert(_EVENTS).returning(_EVENTS.c.id, sort_by_parameter_order=True)
 _EVENT_COLUMNS = (
     "session_id",
     "seq",
@@ -317,6 +317,10 @@ _EVENT_COLUMNS = (
     "text",
     "data",
     "ledger_seq",
+)
+_INSERT_EVENTS_SQLITE = (
+    f"INSERT INTO live_events (id, {', '.join(_EVENT_COLUMNS)}) "
+    f"VALUES ({', '.join(['?'] * (len(_EVENT_COLUMNS) + 1))})"
 )
 
 
@@ -340,9 +344,9 @@ def _insert(db_session: Session, rows: list[NewEvent]) -> None:
             "session_id": [r.session_id for r in rows],
             "seq": [r.seq for r in rows],
             "event_id": [r.event_id for r in rows],
-            "kind": [r.kind.value for r in rows],
+            "kind": [r.kind.name for r in rows],  # SQLAlchemy's Enum stores names
             "occurred_at": [r.occurred_at for r in rows],
-            "speaker_role": [r.speaker_role.value if r.speaker_role else None for r in rows],
+            "speaker_role": [r.speaker_role.name if r.speaker_role else None for r in rows],
             "text": [r.text for r in rows],
             "data": [json.dumps(r.data, ensure_ascii=False) for r in rows],
             "ledger_seq": [r.ledger_seq for r in rows],
@@ -351,10 +355,34 @@ def _insert(db_session: Session, rows: list[NewEvent]) -> None:
         for row in rows:
             row.id = ids[(row.session_id, row.seq)]
         return
-    params = [{c: getattr(row, c) for c in _EVENT_COLUMNS} for row in rows]
-    inserted = connection.execute(_INSERT_EVENTS, params).scalars().all()
-    for row, pk in zip(rows, inserted, strict=True):
+    # SQLite: the batch holds the one write lock (its ledger items are written), so the
+    # next ids are known; the driver gets plain tuples, converted as the column types do
+    # (their bind processors, with RETURNING, were a sixth of a batch).
+    last = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM live_events").scalar()
+    tuples = []
+    for pk, row in enumerate(rows, start=int(last or 0) + 1):
         row.id = pk
+        tuples.append(
+            (
+                pk,
+                row.session_id,
+                row.seq,
+                row.event_id,
+                row.kind.name,  # SQLAlchemy's Enum stores names
+                _sqlite_datetime(row.occurred_at),
+                row.speaker_role.name if row.speaker_role else None,
+                row.text,
+                json.dumps(row.data),
+                row.ledger_seq,
+            )
+        )
+    connection.exec_driver_sql(_INSERT_EVENTS_SQLITE, tuples)
+
+
+def _sqlite_datetime(moment: datetime) -> str:
+    """As ``db.UTCDateTime`` stores it on SQLite: naive UTC in SQLAlchemy's format."""
+    utc = moment.astimezone(UTC) if moment.utcoffset() else moment
+    return f"{utc:%Y-%m-%d %H:%M:%S}.{utc.microsecond:06d}"
 
 
 # one short statement whatever the batch (an executemany was 6 % of a batch)
@@ -374,15 +402,37 @@ def _set_ledger_seqs(db_session: Session, rows: list[NewEvent], appended: list[A
         row.ledger_seq = item.seq
 
 
+_STORED_PG = text(
+    "SELECT e.session_id, e.event_id, e.seq, e.id FROM unnest(CAST(:sids AS INTEGER[]), "
+    "CAST(:eids AS VARCHAR[])) AS v(sid, eid) JOIN live_events e "
+    "ON e.session_id = v.sid AND e.event_id = v.eid"
+)
+
+
 def _stored(
-    db_session: Session, session_ids: list[int], event_ids: list[str]
+    db_session: Session, pairs: list[tuple[int, str]]
 ) -> dict[tuple[int, str], tuple[int, int | None]]:
-    """Event ids already stored in these sessions: (session, event id) -> (seq, row id)."""
-    rows = db_session.execute(
-        select(LiveEvent.session_id, LiveEvent.event_id, LiveEvent.seq, LiveEvent.id).where(
-            LiveEvent.session_id.in_(session_ids), LiveEvent.event_id.in_(set(event_ids))
-        )
-    ).all()
+    """Which of these (session, event id) pairs are stored: -> (seq, row id). One index
+    probe a pair, joined from a list of the pairs: ``session_id IN (..) AND event_id IN
+    (..)`` probed every session with every id (80,000 probes for 500 events in 160
+    rooms, a fifth of a batch on SQLite)."""
+    if not pairs:
+        return {}
+    connection = db_session.connection()
+    if connection.dialect.name == "postgresql":
+        params = {"sids": [sid for sid, _ in pairs], "eids": [eid for _, eid in pairs]}
+        rows = connection.execute(_STORED_PG, params).all()
+    else:
+        rows = []
+        for n in range(0, len(pairs), 10_000):  # SQLite takes at most 32,766 parameters
+            chunk = pairs[n : n + 10_000]
+            values = ", ".join(["(?, ?)"] * len(chunk))
+            rows += connection.exec_driver_sql(
+                f"WITH v(sid, eid) AS (VALUES {values}) SELECT e.session_id, e.event_id, "
+                "e.seq, e.id FROM v JOIN live_events e "
+                "ON e.session_id = v.sid AND e.event_id = v.eid",
+                tuple(x for pair in chunk for x in pair),
+            ).all()
     return {(sid, event_id): (seq, pk) for sid, event_id, seq, pk in rows}
 
 
@@ -436,7 +486,19 @@ _EVIDENCE_KINDS = {
 }
 
 
-def _evidence(live_session: LiveSession, event: NewEvent) -> RecordIn:
+@dataclass(frozen=True)
+class _Room:
+    where: dict[str, object]
+    anchor_id: int
+    merchant_id: int
+
+    @classmethod
+    def of(cls, live_session: LiveSession) -> _Room:
+        where = service.ledger_where(live_session)
+        return cls(where, live_session.anchor_id, live_session.merchant_id)
+
+
+def _evidence(room: _Room, event: NewEvent) -> RecordIn:
     """The ledger record of an event, as it came: the monitor's readings of a frame are
     the monitor's (its findings cite them), not the event. Viewers appear only by role:
     no personal data."""
@@ -455,10 +517,10 @@ def _evidence(live_session: LiveSession, event: NewEvent) -> RecordIn:
     return RecordIn(
         kind=_EVIDENCE_KINDS[event.kind],
         occurred_at=event.occurred_at,
-        where={**service.ledger_where(live_session), "event_seq": event.seq},
+        where={**room.where, "event_seq": event.seq},
         who={
-            "anchor_id": live_session.anchor_id,
-            "merchant_id": live_session.merchant_id,
+            "anchor_id": room.anchor_id,
+            "merchant_id": room.merchant_id,
             "speaker_role": event.speaker_role.value if event.speaker_role else None,
         },
         data=data,
