@@ -85,3 +85,48 @@ def test_0012_gives_earlier_findings_their_events_speaker_or_the_room(tmp_path):
         ).all()
     engine.dispose()
     assert rows == [(1, "viewer"), (2, "anchor"), (3, "room")]
+
+
+def test_0013_tallies_the_open_findings_stored_before_it(tmp_path):
+    from sqlalchemy import create_engine, text
+
+    url = f"sqlite:///{tmp_path / 'before_0013.db'}"
+    migrations.upgrade(url, "0012")
+    engine = create_engine(url)
+    at = "2026-01-01 10:00:00.000000"
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # the rows stand alone
+        connection.execute(
+            text(
+                "INSERT INTO live_sessions (id, platform_id, room_code, title, anchor_id,"
+                " merchant_id, started_at, peak_viewers, created_at, updated_at)"
+                " VALUES (1, 1, 'r', 't', 7, 1, :at, 0, :at, :at)"
+            ),
+            {"at": at},
+        )
+        for pk, speaker, status in (
+            (1, "viewer", "open"),
+            (2, "viewer", "open"),
+            (3, "anchor", "open"),
+            (4, "anchor", "dismissed"),
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO live_findings (id, session_id, event_pk, speaker_role, source,"
+                    ' rule, category, severity, message, start, "end", quote, legal_basis,'
+                    " evidence, status, created_at) VALUES (:pk, 1, :pk, :speaker, 'text', 'r',"
+                    " 'diversion', 'high', 'm', 0, 0, '', '[]', '{}', :status, :at)"
+                ),
+                {"pk": pk, "speaker": speaker, "status": status, "at": at},
+            )
+        connection.commit()
+    migrations.upgrade(url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text(
+                "SELECT session_id, category, speaker_role, anchor_id, open"
+                " FROM live_finding_tallies ORDER BY speaker_role"
+            )
+        ).all()
+    engine.dispose()
+    assert rows == [(1, "diversion", "anchor", 7, 1), (1, "diversion", "viewer", 7, 2)]

@@ -178,6 +178,11 @@ def dismiss(
         raise Conflict(f"finding {finding_id} is already dismissed", field_name="finding_id")
     live_session = live_service.get(db_session=db_session, session_id=finding.session_id)
     finding.status = FindingStatus.dismissed
+    live_service.count_findings(
+        db_session=db_session,
+        anchors={live_session.id: live_session.anchor_id},
+        changes={(live_session.id, finding.category, finding.speaker_role): -1},
+    )
     action = _take(
         db_session=db_session,
         live_session=live_session,

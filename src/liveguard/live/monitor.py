@@ -12,6 +12,7 @@ Each finding names the listing on show, so a spoken claim is joined to the produ
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -391,6 +392,11 @@ def _store(
         finding.created_at = now
     db_session.add_all(findings)
     db_session.flush()
+    live_service.count_findings(
+        db_session=db_session,
+        anchors={sid: live_session.anchor_id for sid, live_session in sessions.items()},
+        changes=Counter((f.session_id, f.category, f.speaker_role) for f in findings),
+    )
 
     def records() -> list[RecordIn]:  # built when appended: the events' items known by then
         return [

@@ -7,18 +7,22 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from liveguard.errors import InvalidInput, NotFound
 from liveguard.live.models import (
+    FindingSpeaker,
     FindingStatus,
     LiveEvent,
     LiveFinding,
+    LiveFindingTally,
     LiveRefusal,
     LiveSession,
 )
@@ -100,12 +104,12 @@ def open_finding_counts(
 ) -> dict[tuple[int, str, str], int]:
     """Open findings per (session, category, speaker): a policy's repeat count."""
     rows = db_session.execute(
-        select(LiveFinding.session_id, LiveFinding.category, LiveFinding.speaker_role, func.count())
-        .where(
-            LiveFinding.session_id.in_(list(session_ids)),
-            LiveFinding.status == FindingStatus.open,
-        )
-        .group_by(LiveFinding.session_id, LiveFinding.category, LiveFinding.speaker_role)
+        select(
+            LiveFindingTally.session_id,
+            LiveFindingTally.category,
+            LiveFindingTally.speaker_role,
+            LiveFindingTally.open,
+        ).where(LiveFindingTally.session_id.in_(list(session_ids)), LiveFindingTally.open > 0)
     ).all()
     return {(sid, category, speaker.value): int(n) for sid, category, speaker, n in rows}
 
@@ -117,22 +121,45 @@ def anchor_history(
     (the sessions themselves: one counted for several speakers is still one session)."""
     rows = db_session.execute(
         select(
-            LiveSession.anchor_id,
-            LiveFinding.category,
-            LiveFinding.speaker_role,
-            LiveFinding.session_id,
-        )
-        .distinct()
-        .join(LiveSession, LiveSession.id == LiveFinding.session_id)
-        .where(
-            LiveSession.anchor_id.in_(list(anchor_ids)),
-            LiveFinding.status == FindingStatus.open,
-        )
+            LiveFindingTally.anchor_id,
+            LiveFindingTally.category,
+            LiveFindingTally.speaker_role,
+            LiveFindingTally.session_id,
+        ).where(LiveFindingTally.anchor_id.in_(list(anchor_ids)), LiveFindingTally.open > 0)
     ).all()
     found: dict[tuple[int, str, str], set[int]] = {}
     for anchor, category, speaker, session_id in rows:
         found.setdefault((anchor, category, speaker.value), set()).add(session_id)
     return found
+
+
+def count_findings(
+    *,
+    db_session: Session,
+    anchors: Mapping[int, int],
+    changes: Mapping[tuple[int, str, FindingSpeaker], int],
+) -> None:
+    """Add to the open-finding tallies: ``changes`` maps (session, category, speaker) to
+    +n (stored) or -n (dismissed); ``anchors`` gives each session's anchor."""
+    if not changes:
+        return
+    dialect = db_session.get_bind().dialect.name
+    upsert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(LiveFindingTally)
+    rows = [
+        {
+            "session_id": sid,
+            "category": category,
+            "speaker_role": speaker,
+            "anchor_id": anchors[sid],
+            "open": n,
+        }
+        for (sid, category, speaker), n in sorted(changes.items())
+    ]
+    statement = upsert.on_conflict_do_update(
+        index_elements=["session_id", "category", "speaker_role"],
+        set_={"open": LiveFindingTally.open + upsert.excluded.open},
+    )
+    db_session.execute(statement, rows)
 
 
 def refusal_counts(*, db_session: Session, session_id: int | None) -> list[tuple[str, int]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import math
 
 import pytest
 
@@ -283,3 +284,29 @@ def test_the_sellers_side_together_reaches_the_suspension_the_viewers_lines_do_n
     assert third["speaker_role"] == "assistant" and after["room"]["status"] == "suspended"
     [suspended] = [a for a in after["actions"] if a["kind"] == "suspend_room"]
     assert suspended["finding_id"] == third["id"]
+
+
+def test_a_dismissed_finding_no_longer_counts_towards_suspending_the_room(
+    client, auth, room, event
+):
+    line = "加我微信 abc12345 私聊下单"
+    send(client, auth, room, [speech(event, line)])
+    first = client.get(f"/api/sessions/{room.session_id}/timeline", headers=auth()).json()
+    per_line = len(first["events"][0]["findings"])
+    for finding in first["events"][0]["findings"]:
+        dismissed = client.post(
+            f"/api/live/findings/{finding['id']}/dismiss",
+            json={"reason": "the platform's own test line"},
+            headers=auth(),
+        )
+        assert dismissed.status_code == 200, dismissed.text
+    # the policy suspends at the seller's third open diversion finding
+    below = math.ceil(3 / per_line) - 1  # lines whose findings stay below three
+    send(client, auth, room, [speech(event, line) for _ in range(below)])
+    timeline = client.get(f"/api/sessions/{room.session_id}/timeline", headers=auth()).json()
+    kinds = [a["kind"] for a in timeline["actions"]]
+    assert (below + 1) * per_line >= 3  # counted with the dismissed ones, it would suspend
+    assert "suspend_room" not in kinds, kinds
+    send(client, auth, room, [speech(event, line)])  # now three open ones
+    timeline = client.get(f"/api/sessions/{room.session_id}/timeline", headers=auth()).json()
+    assert "suspend_room" in [a["kind"] for a in timeline["actions"]]
