@@ -49,8 +49,10 @@ def apply_policy_many(
         return {}
     ids = [live_session.id for live_session, _ in groups]
     repeats = live_service.open_finding_counts(db_session=db_session, session_ids=ids)
-    history = live_service.anchor_history(
-        db_session=db_session, anchor_ids={s.anchor_id for s, _ in groups}
+    history = live_service.anchor_history(  # of the categories found now: all policy asks
+        db_session=db_session,
+        anchor_ids={s.anchor_id for s, _ in groups},
+        categories={f.category for _, findings in groups for f in findings},
     )
     # Room-wide actions are taken once per room: one banner of a kind, one suspension,
     # one escalation per policy; notes and messages to the anchor go with each finding.

@@ -115,17 +115,22 @@ def open_finding_counts(
 
 
 def anchor_history(
-    *, db_session: Session, anchor_ids: Iterable[int]
+    *, db_session: Session, anchor_ids: Iterable[int], categories: Iterable[str] | None = None
 ) -> dict[tuple[int, str, str], set[int]]:
     """Per (anchor, category, speaker), the anchor's sessions with an open finding of it
-    (the sessions themselves: one counted for several speakers is still one session)."""
+    (the sessions themselves: one counted for several speakers is still one session);
+    only of ``categories`` when given."""
     rows = db_session.execute(
         select(
             LiveFindingTally.anchor_id,
             LiveFindingTally.category,
             LiveFindingTally.speaker_role,
             LiveFindingTally.session_id,
-        ).where(LiveFindingTally.anchor_id.in_(list(anchor_ids)), LiveFindingTally.open > 0)
+        ).where(
+            LiveFindingTally.anchor_id.in_(list(anchor_ids)),
+            LiveFindingTally.open > 0,
+            *([LiveFindingTally.category.in_(list(categories))] if categories is not None else []),
+        )
     ).all()
     found: dict[tuple[int, str, str], set[int]] = {}
     for anchor, category, speaker, session_id in rows:
