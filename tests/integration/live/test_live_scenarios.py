@@ -310,3 +310,41 @@ def test_a_dismissed_finding_no_longer_counts_towards_suspending_the_room(
     send(client, auth, room, [speech(event, line)])  # now three open ones
     timeline = client.get(f"/api/sessions/{room.session_id}/timeline", headers=auth()).json()
     assert "suspend_room" in [a["kind"] for a in timeline["actions"]]
+
+
+def _same_anchor_session(client, auth, room) -> str:
+    shown = client.get(f"/api/sessions/{room.session_id}", headers=auth()).json()
+    fields = ("platform_id", "merchant_id", "anchor_id", "title", "room_code", "started_at")
+    made = client.post("/api/sessions", json={k: shown[k] for k in fields}, headers=auth())
+    assert made.status_code == 201, made.text
+    return f"/api/sessions/{made.json()['id']}"
+
+
+def test_an_anchor_with_open_findings_in_two_earlier_rooms_is_escalated_dismissed_ones_not(
+    client, auth, room, event
+):
+    line = "加我微信 abc12345 私聊下单"
+    earlier = [f"/api/sessions/{room.session_id}", _same_anchor_session(client, auth, room)]
+
+    def say(session_url: str) -> dict:
+        answer = client.post(f"{session_url}/events", json=[speech(event, line)], headers=auth())
+        assert answer.status_code == 200, answer.text
+        return client.get(f"{session_url}/timeline", headers=auth()).json()
+
+    for url in earlier:
+        say(url)
+    second = client.get(f"{earlier[1]}/timeline", headers=auth()).json()
+    for finding in second["events"][0]["findings"]:
+        dismissed = client.post(
+            f"/api/live/findings/{finding['id']}/dismiss",
+            json={"reason": "a test line"},
+            headers=auth(),
+        )
+        assert dismissed.status_code == 200, dismissed.text
+    # one earlier room with an open finding: not yet a repeat offender
+    timeline = say(_same_anchor_session(client, auth, room))
+    assert "escalate" not in [a["kind"] for a in timeline["actions"]]
+    # the first room and the one just now have open ones: two earlier rooms
+    timeline = say(_same_anchor_session(client, auth, room))
+    escalations = [a for a in timeline["actions"] if a["kind"] == "escalate"]
+    assert [a["policy"] for a in escalations] == ["policy.repeat_offender.escalate"]
