@@ -436,13 +436,31 @@ def _stored(
     return {(sid, event_id): (seq, pk) for sid, event_id, seq, pk in rows}
 
 
+# Each session's last event found by its (session_id, seq) index, one seek a session: a
+# GROUP BY with max(id) read every row of every session in the batch, more as rooms ran
+# longer (277 ms for 50 rooms of 20,000 events on SQLite, against 1 ms). Within a session
+# ids grow with seq (a session has one writer at a time), so the last seq's row has the
+# last id.
+_LASTS_PG = text(
+    "SELECT s.sid, e.seq, e.id FROM unnest(CAST(:sids AS INTEGER[])) AS s(sid) "
+    "CROSS JOIN LATERAL (SELECT seq, id FROM live_events WHERE session_id = s.sid "
+    "ORDER BY seq DESC LIMIT 1) AS e"
+)
+
+
 def _lasts(db_session: Session, session_ids: list[int]) -> dict[int, tuple[int, int]]:
     """Each session's last sequence number and last event row id (both only grow)."""
-    rows = db_session.execute(
-        select(LiveEvent.session_id, func.max(LiveEvent.seq), func.max(LiveEvent.id))
-        .where(LiveEvent.session_id.in_(session_ids))
-        .group_by(LiveEvent.session_id)
-    ).all()
+    connection = db_session.connection()
+    if connection.dialect.name == "postgresql":
+        rows = connection.execute(_LASTS_PG, {"sids": session_ids}).all()
+    else:
+        values = ", ".join(["(?)"] * len(session_ids))
+        rows = connection.exec_driver_sql(
+            f"WITH v(sid) AS (VALUES {values}) SELECT e.session_id, e.seq, e.id FROM v "
+            "JOIN live_events e ON e.session_id = v.sid AND e.seq = "
+            "(SELECT max(seq) FROM live_events m WHERE m.session_id = v.sid)",
+            tuple(session_ids),
+        ).all()
     return {sid: (int(seq), int(pk)) for sid, seq, pk in rows}
 
 
