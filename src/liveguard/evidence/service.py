@@ -210,13 +210,42 @@ def append(
         node_rows.extend(
             {"level": n.level, "index": n.index, "hash": n.hash} for n in completed[NODE_FLOOR:]
         )
-    connection.exec_driver_sql(_insert_sql(connection, "evidence_leaves", _LEAF_COLUMNS), leaf_rows)
-    if node_rows:
-        connection.execute(_INSERT_NODES, node_rows)
+    if connection.dialect.name == "postgresql":
+        _insert_arrays(connection, leaf_rows, node_rows, recorded)
+    else:
+        connection.exec_driver_sql(
+            _insert_sql(connection, "evidence_leaves", _LEAF_COLUMNS), leaf_rows
+        )
+        if node_rows:
+            connection.execute(_INSERT_NODES, node_rows)
     connection.execute(
         _WRITE_STATE, {"size": frontier.size, "roots": [r.hex() for r in frontier.roots]}
     )
     return appended
+
+
+# PostgreSQL: a batch's leaves and nodes by COPY, one stream each. Row by row
+# (psycopg's pipelined executemany), 5,000 leaves were 5,000 statements for the server to
+# run, the largest share of a live batch there; arrays of the leaves' JSON text were
+# slower still (each element quoted into an array literal).
+_COPY_LEAVES = "COPY evidence_leaves (seq, kind, recorded_at, leaf_hash, data) FROM STDIN"
+_COPY_NODES = 'COPY evidence_nodes (level, "index", hash) FROM STDIN'
+
+
+def _insert_arrays(
+    connection: Connection,
+    leaf_rows: list[tuple[Any, ...]],
+    node_rows: list[dict[str, Any]],
+    recorded: object,
+) -> None:
+    cursor = connection.connection.driver_connection.cursor()
+    with cursor.copy(_COPY_LEAVES) as copy:
+        for row in leaf_rows:
+            copy.write_row(row)
+    if node_rows:
+        with cursor.copy(_COPY_NODES) as copy:
+            for node in node_rows:
+                copy.write_row((node["level"], node["index"], node["hash"]))
 
 
 _PENDING = "liveguard.ledger.pending"  # db_session.info key: appends held back, in order
