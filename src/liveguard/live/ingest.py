@@ -11,22 +11,22 @@ which makes every channel's redelivery harmless.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from liveguard.blobs import BlobStore
 from liveguard.db import transaction
 from liveguard.evidence import service as ledger
 from liveguard.evidence.schemas import RecordIn, RecordKind
-from liveguard.live import monitor, service
-from liveguard.live.models import EventKind, LiveEvent, LiveFinding, LiveRefusal, LiveSession
+from liveguard.live import event_rows, monitor, service
+from liveguard.live.event_rows import NewEvent
+from liveguard.live.models import EventKind, LiveRefusal, LiveSession
 from liveguard.live.schemas import (
     EVENT_ADAPTER,
     Accepted,
@@ -225,8 +225,10 @@ def _store(
         .order_by(LiveSession.id)
         .with_for_update()
     )
-    stored = _stored(db_session, list({(sid, e.event_id) for sid in ids for _, e in parsed[sid]}))
-    lasts = _lasts(db_session, ids)
+    stored = event_rows.stored(
+        db_session, list({(sid, e.event_id) for sid in ids for _, e in parsed[sid]})
+    )
+    lasts = event_rows.lasts(db_session, ids)
     frames = {(p.session_id, eid): data for p in prepared for eid, data in p.frames.items()}
     readings = {(p.session_id, eid): r for p in prepared for eid, r in p.readings.items()}
     rows: list[NewEvent] = []
@@ -245,18 +247,18 @@ def _store(
         rooms = {sid: _Room.of(sessions[sid]) for sid in ids}  # read once, not per event
         records = [_evidence(rooms[r.session_id], r) for r in rows]
         if ledger.holding_back(db_session):  # PostgreSQL: the ledger's lock taken last
-            _insert(db_session, rows)
+            event_rows.insert(db_session, rows)
             ledger.append_later(
                 db_session=db_session,
                 records=lambda: records,
-                done=lambda appended: _set_ledger_seqs(db_session, rows, appended),
+                done=lambda appended: event_rows.set_ledger_seqs(db_session, rows, appended),
                 now=now,
             )
         else:  # the items first, so the rows are written once
             appended = ledger.append(db_session=db_session, records=records, now=now)
             for row, item in zip(rows, appended, strict=True):
                 row.ledger_seq = item.seq
-            _insert(db_session, rows)
+            event_rows.insert(db_session, rows)
     results = monitor.run_many(
         db_session=db_session,
         groups=[
@@ -265,7 +267,9 @@ def _store(
         now=now,
         readings={(sid, eid): r for (sid, eid), r in readings.items()},
     )
-    found = _finding_counts(db_session, [pk for _, pk in stored.values() if pk is not None])
+    found = event_rows.finding_counts(
+        db_session, [pk for _, pk in stored.values() if pk is not None]
+    )
     for sid in ids:
         outcome, result = outcomes[sid], results[sid]
         for index, event in parsed[sid]:
@@ -286,195 +290,6 @@ def _store(
         outcome.actions = len(result.actions)
     db_session.flush()
     return outcomes
-
-
-@dataclass(eq=False)
-class NewEvent:
-    """An event row on its way in: the columns of ``LiveEvent`` that the monitor reads,
-    inserted with one Core statement. (As ORM objects, building and flushing 500 events
-    was a third of a batch.)"""
-
-    session_id: int
-    seq: int
-    event_id: str
-    kind: EventKind
-    occurred_at: datetime
-    speaker_role: Any
-    text: str | None
-    data: dict[str, Any]
-    ledger_seq: int | None = None
-    id: int = 0
-
-
-_EVENTS = LiveEvent.__table__
-_EVENT_COLUMNS = (
-    "session_id",
-    "seq",
-    "event_id",
-    "kind",
-    "occurred_at",
-    "speaker_role",
-    "text",
-    "data",
-    "ledger_seq",
-)
-_INSERT_EVENTS_SQLITE = (
-    f"INSERT INTO live_events (id, {', '.join(_EVENT_COLUMNS)}) "
-    f"VALUES ({', '.join(['?'] * (len(_EVENT_COLUMNS) + 1))})"
-)
-
-
-# PostgreSQL: ids drawn from the table's sequence in one query, then the rows by COPY.
-# (A multi-row VALUES of 500 rows was a new long statement every batch, which psycopg
-# rewrote for a fifth of a batch; arrays of the rows' JSON were slower still.)
-_NEXT_IDS_PG = text("SELECT nextval('live_events_id_seq') FROM generate_series(1, :n)")
-_COPY_EVENTS_PG = (
-    "COPY live_events (id, session_id, seq, event_id, kind, occurred_at, speaker_role, "
-    "text, data, ledger_seq) FROM STDIN"
-)
-
-
-def _insert(db_session: Session, rows: list[NewEvent]) -> None:
-    connection = db_session.connection()
-    if connection.dialect.name == "postgresql":
-        ids = connection.execute(_NEXT_IDS_PG, {"n": len(rows)}).scalars().all()
-        cursor = connection.connection.driver_connection.cursor()
-        with cursor.copy(_COPY_EVENTS_PG) as copy:
-            for row, pk in zip(rows, ids, strict=True):
-                row.id = pk
-                copy.write_row(
-                    (
-                        pk,
-                        row.session_id,
-                        row.seq,
-                        row.event_id,
-                        row.kind.name,  # SQLAlchemy's Enum stores names
-                        row.occurred_at,
-                        row.speaker_role.name if row.speaker_role else None,
-                        row.text,
-                        json.dumps(row.data, ensure_ascii=False),
-                        row.ledger_seq,
-                    )
-                )
-        return
-    # SQLite: the batch holds the one write lock (its ledger items are written), so the
-    # next ids are known; the driver gets plain tuples, converted as the column types do
-    # (their bind processors, with RETURNING, were a sixth of a batch).
-    last = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM live_events").scalar()
-    tuples = []
-    for pk, row in enumerate(rows, start=int(last or 0) + 1):
-        row.id = pk
-        tuples.append(
-            (
-                pk,
-                row.session_id,
-                row.seq,
-                row.event_id,
-                row.kind.name,  # SQLAlchemy's Enum stores names
-                _sqlite_datetime(row.occurred_at),
-                row.speaker_role.name if row.speaker_role else None,
-                row.text,
-                json.dumps(row.data),
-                row.ledger_seq,
-            )
-        )
-    connection.exec_driver_sql(_INSERT_EVENTS_SQLITE, tuples)
-
-
-def _sqlite_datetime(moment: datetime) -> str:
-    """As ``db.UTCDateTime`` stores it on SQLite: naive UTC in SQLAlchemy's format."""
-    utc = moment.astimezone(UTC) if moment.utcoffset() else moment
-    return f"{utc:%Y-%m-%d %H:%M:%S}.{utc.microsecond:06d}"
-
-
-# one short statement whatever the batch (an executemany was 6 % of a batch)
-_SET_LEDGER_SEQ = text(
-    "UPDATE live_events SET ledger_seq = v.seq FROM unnest(CAST(:pks AS BIGINT[]), "
-    "CAST(:seqs AS BIGINT[])) AS v(pk, seq) WHERE live_events.id = v.pk"
-)
-
-
-def _set_ledger_seqs(db_session: Session, rows: list[NewEvent], appended: list[Any]) -> None:
-    """The event rows' ledger items when the appends came last (PostgreSQL: the rows are
-    stored by then)."""
-    pairs = list(zip(rows, appended, strict=True))
-    params = {"pks": [r.id for r, _ in pairs], "seqs": [a.seq for _, a in pairs]}
-    db_session.connection().execute(_SET_LEDGER_SEQ, params)
-    for row, item in pairs:
-        row.ledger_seq = item.seq
-
-
-_STORED_PG = text(
-    "SELECT e.session_id, e.event_id, e.seq, e.id FROM unnest(CAST(:sids AS INTEGER[]), "
-    "CAST(:eids AS VARCHAR[])) AS v(sid, eid) JOIN live_events e "
-    "ON e.session_id = v.sid AND e.event_id = v.eid"
-)
-
-
-def _stored(
-    db_session: Session, pairs: list[tuple[int, str]]
-) -> dict[tuple[int, str], tuple[int, int | None]]:
-    """Which of these (session, event id) pairs are stored: -> (seq, row id). One index
-    probe a pair, joined from a list of the pairs: ``session_id IN (..) AND event_id IN
-    (..)`` probed every session with every id (80,000 probes for 500 events in 160
-    rooms, a fifth of a batch on SQLite)."""
-    if not pairs:
-        return {}
-    connection = db_session.connection()
-    if connection.dialect.name == "postgresql":
-        params = {"sids": [sid for sid, _ in pairs], "eids": [eid for _, eid in pairs]}
-        rows = connection.execute(_STORED_PG, params).all()
-    else:
-        rows = []
-        for n in range(0, len(pairs), 10_000):  # SQLite takes at most 32,766 parameters
-            chunk = pairs[n : n + 10_000]
-            values = ", ".join(["(?, ?)"] * len(chunk))
-            rows += connection.exec_driver_sql(
-                f"WITH v(sid, eid) AS (VALUES {values}) SELECT e.session_id, e.event_id, "
-                "e.seq, e.id FROM v JOIN live_events e "
-                "ON e.session_id = v.sid AND e.event_id = v.eid",
-                tuple(x for pair in chunk for x in pair),
-            ).all()
-    return {(sid, event_id): (seq, pk) for sid, event_id, seq, pk in rows}
-
-
-# Each session's last event found by its (session_id, seq) index, one seek a session: a
-# GROUP BY with max(id) read every row of every session in the batch, more as rooms ran
-# longer (277 ms for 50 rooms of 20,000 events on SQLite, against 1 ms). Within a session
-# ids grow with seq (a session has one writer at a time), so the last seq's row has the
-# last id.
-_LASTS_PG = text(
-    "SELECT s.sid, e.seq, e.id FROM unnest(CAST(:sids AS INTEGER[])) AS s(sid) "
-    "CROSS JOIN LATERAL (SELECT seq, id FROM live_events WHERE session_id = s.sid "
-    "ORDER BY seq DESC LIMIT 1) AS e"
-)
-
-
-def _lasts(db_session: Session, session_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """Each session's last sequence number and last event row id (both only grow)."""
-    connection = db_session.connection()
-    if connection.dialect.name == "postgresql":
-        rows = connection.execute(_LASTS_PG, {"sids": session_ids}).all()
-    else:
-        values = ", ".join(["(?)"] * len(session_ids))
-        rows = connection.exec_driver_sql(
-            f"WITH v(sid) AS (VALUES {values}) SELECT e.session_id, e.seq, e.id FROM v "
-            "JOIN live_events e ON e.session_id = v.sid AND e.seq = "
-            "(SELECT max(seq) FROM live_events m WHERE m.session_id = v.sid)",
-            tuple(session_ids),
-        ).all()
-    return {sid: (int(seq), int(pk)) for sid, seq, pk in rows}
-
-
-def _finding_counts(db_session: Session, event_pks: list[int]) -> dict[int, int]:
-    if not event_pks:
-        return {}
-    rows = db_session.execute(
-        select(LiveFinding.event_pk, func.count())
-        .where(LiveFinding.event_pk.in_(event_pks))
-        .group_by(LiveFinding.event_pk)
-    ).all()
-    return {pk: int(n) for pk, n in rows}
 
 
 def _row(session_id: int, seq: int, event: Any, frame: dict[str, Any] | None) -> NewEvent:
