@@ -7,9 +7,10 @@ they were published. The lock is the database's, the one thing every worker alre
 shares, and it dies with its holder: a PostgreSQL session advisory lock (released when the
 connection drops) or, for a SQLite database (one machine), an ``flock`` on a file beside
 it (released when the process exits). A killed worker therefore never blocks a
-partition; its unacknowledged messages come back after the consumer's ack wait, before
-any later message of the partition, because the partition allows only one batch
-outstanding (``Bus.batch`` as ``max_ack_pending``).
+partition; its unacknowledged messages come back after the consumer's ack wait. The
+partition allows one batch outstanding (``Bus.batch`` as ``max_ack_pending``), so when the
+lost batch was a full one, later messages wait behind it; after a short one they may be
+stored first (each event keeps its own time).
 """
 
 from __future__ import annotations
