@@ -117,7 +117,10 @@ async def fetch_now(
     )
     messages: list[Any] = []
     while len(messages) < batch:
-        message = await inbox.next_msg(timeout=10)
+        try:
+            message = await inbox.next_msg(timeout=10)
+        except TimeoutError:  # no answer (the server away, reconnecting): what came so far
+            break
         if message.headers and message.headers.get("Status"):
             break  # 404 no messages, 408, 409 max ack pending: nothing more for now
         messages.append(message)
