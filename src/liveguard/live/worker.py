@@ -3,11 +3,13 @@
 Rooms are spread over ``Bus.partitions`` partitions by session id, and a message goes to
 ``liveguard.events.<platform code>.<partition>``; one stream (``LIVEGUARD_EVENTS``) holds
 ``liveguard.events.*.*``, and each partition has its own durable pull consumer
-(``monitor-<k>``). Every worker visits every partition, so workers can be added or killed
-at any time with nothing to rebalance. A partition lets one batch at a time be
-outstanding (its consumer's ``max_ack_pending`` is the batch size): while one worker
-stores a partition's batch, the others take other partitions', so two workers never wait
-on each other's rooms and a room's events are stored in the order they were published.
+(``monitor-<k>``) and a lock in the database (``partitions.py``). Every worker visits
+every partition, so workers can be added or killed at any time with nothing to
+rebalance; it stores a partition's batch only while it holds the partition's lock, and a
+partition lets one batch at a time be outstanding (its consumer's ``max_ack_pending`` is
+the batch size). While one worker stores a partition's batch, the others take other
+partitions', so two workers never wait on each other's rooms and a room's events are
+stored in the order they were published.
 (One consumer shared by all, as before, handed every worker a slice of every room: they
 queued on the same rooms' locks and ran no faster than one.)
 
