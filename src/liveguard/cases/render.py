@@ -41,6 +41,7 @@ class Phrases(Strict):
     step_not_available: str
     name: str
     list_separator: str
+    money: str  # an amount in yuan, e.g. 669.00 -> 669.00元
 
 
 class ContactReasons(Strict):
@@ -123,7 +124,8 @@ def render(resolution: Resolution) -> str:
     if not resolution.remedies:
         lines.append(f"  {say.no_remedies}")
     for remedy in resolution.remedies:
-        money = f"{remedy.amount_fen / 100:.2f}元" if remedy.amount_fen is not None else ""
+        fen = remedy.amount_fen
+        money = say.money.format(amount=f"{fen // 100}.{fen % 100:02d}") if fen is not None else ""
         head = f"  - {remedy.rule.title}" + (f"：{money}" if money else "")
         lines.append(head + (f"（{remedy.arithmetic}）" if remedy.arithmetic else ""))
         lines.append(f"    {remedy.explanation_zh}")
