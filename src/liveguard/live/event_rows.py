@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -89,6 +89,8 @@ def insert(db_session: Session, rows: list[NewEvent]) -> None:
     # next ids are known; the driver gets plain tuples, converted as the column types do
     # (their bind processors, with RETURNING, were a sixth of a batch).
     last = connection.exec_driver_sql("SELECT coalesce(max(id), 0) FROM live_events").scalar()
+    dialect = connection.dialect  # the time as db.UTCDateTime stores it, by its own processor
+    stamp = _EVENTS.c.occurred_at.type.dialect_impl(dialect).bind_processor(dialect)
     tuples = []
     for pk, row in enumerate(rows, start=int(last or 0) + 1):
         row.id = pk
@@ -99,7 +101,7 @@ def insert(db_session: Session, rows: list[NewEvent]) -> None:
                 row.seq,
                 row.event_id,
                 row.kind.name,  # SQLAlchemy's Enum stores names
-                _sqlite_datetime(row.occurred_at),
+                stamp(row.occurred_at) if stamp else row.occurred_at,
                 row.speaker_role.name if row.speaker_role else None,
                 row.text,
                 json.dumps(row.data),
@@ -107,12 +109,6 @@ def insert(db_session: Session, rows: list[NewEvent]) -> None:
             )
         )
     connection.exec_driver_sql(_INSERT_EVENTS_SQLITE, tuples)
-
-
-def _sqlite_datetime(moment: datetime) -> str:
-    """As ``db.UTCDateTime`` stores it on SQLite: naive UTC in SQLAlchemy's format."""
-    utc = moment.astimezone(UTC) if moment.utcoffset() else moment
-    return f"{utc:%Y-%m-%d %H:%M:%S}.{utc.microsecond:06d}"
 
 
 # one short statement whatever the batch (an executemany was 6 % of a batch)
