@@ -53,6 +53,15 @@ def room(client, auth, make_shop, clock) -> Room:  # noqa: F811  (the imported f
     return Room(session.json()["id"], listing_id, platform_id)
 
 
+def another_session(client, auth, room: Room) -> int:
+    """A new live session of the room's anchor, shop and platform: its id."""
+    shown = client.get(f"/api/sessions/{room.session_id}", headers=auth()).json()
+    fields = ("platform_id", "merchant_id", "anchor_id", "title", "room_code", "started_at")
+    made = client.post("/api/sessions", json={k: shown[k] for k in fields}, headers=auth())
+    assert made.status_code == 201, made.text
+    return made.json()["id"]
+
+
 @pytest.fixture
 def event(clock):
     """An event a second later than the last one made."""

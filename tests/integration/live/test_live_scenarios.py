@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from tests.integration.live.conftest import speech
+from tests.integration.live.conftest import another_session, speech
 
 
 def send(client, auth, room, events):
@@ -312,19 +312,14 @@ def test_a_dismissed_finding_no_longer_counts_towards_suspending_the_room(
     assert "suspend_room" in [a["kind"] for a in timeline["actions"]]
 
 
-def _same_anchor_session(client, auth, room) -> str:
-    shown = client.get(f"/api/sessions/{room.session_id}", headers=auth()).json()
-    fields = ("platform_id", "merchant_id", "anchor_id", "title", "room_code", "started_at")
-    made = client.post("/api/sessions", json={k: shown[k] for k in fields}, headers=auth())
-    assert made.status_code == 201, made.text
-    return f"/api/sessions/{made.json()['id']}"
-
-
 def test_an_anchor_with_open_findings_in_two_earlier_rooms_is_escalated_dismissed_ones_not(
     client, auth, room, event
 ):
     line = "加我微信 abc12345 私聊下单"
-    earlier = [f"/api/sessions/{room.session_id}", _same_anchor_session(client, auth, room)]
+    earlier = [
+        f"/api/sessions/{room.session_id}",
+        f"/api/sessions/{another_session(client, auth, room)}",
+    ]
 
     def say(session_url: str) -> dict:
         answer = client.post(f"{session_url}/events", json=[speech(event, line)], headers=auth())
@@ -342,9 +337,9 @@ def test_an_anchor_with_open_findings_in_two_earlier_rooms_is_escalated_dismisse
         )
         assert dismissed.status_code == 200, dismissed.text
     # one earlier room with an open finding: not yet a repeat offender
-    timeline = say(_same_anchor_session(client, auth, room))
+    timeline = say(f"/api/sessions/{another_session(client, auth, room)}")
     assert "escalate" not in [a["kind"] for a in timeline["actions"]]
     # the first room and the one just now have open ones: two earlier rooms
-    timeline = say(_same_anchor_session(client, auth, room))
+    timeline = say(f"/api/sessions/{another_session(client, auth, room)}")
     escalations = [a for a in timeline["actions"] if a["kind"] == "escalate"]
     assert [a["policy"] for a in escalations] == ["policy.repeat_offender.escalate"]

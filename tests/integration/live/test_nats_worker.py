@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from liveguard.live.models import LiveEvent, LiveFinding
 from liveguard.live.worker import Bus, publish
 from tests.conftest import port_open, service_missing
-from tests.integration.live.conftest import speech
+from tests.integration.live.conftest import another_session, speech
 
 NATS_URL = os.environ.get("LIVEGUARD_TEST_NATS_URL", "nats://127.0.0.1:4222")
 EVENTS = 1500
@@ -143,20 +143,11 @@ def test_a_worker_killed_mid_stream_loses_no_event_and_duplicates_no_finding(
     assert "stopped:" in output
 
 
-def _room(client, auth, room) -> int:
-    """Another live session in the fixture's room set-up (same anchor, shop and platform)."""
-    shown = client.get(f"/api/sessions/{room.session_id}", headers=auth()).json()
-    fields = ("platform_id", "merchant_id", "anchor_id", "title", "room_code", "started_at")
-    made = client.post("/api/sessions", json={k: shown[k] for k in fields}, headers=auth())
-    assert made.status_code == 201, made.text
-    return made.json()["id"]
-
-
 def test_two_workers_on_the_partitions_store_each_message_once_in_each_rooms_order(
     app, client, auth, room, event, bus
 ):
     bus = replace(bus, ack_wait=60)  # a worker's first batch loads the rules: no redelivery
-    rooms = [room.session_id] + [_room(client, auth, room) for _ in range(3)]
+    rooms = [room.session_id] + [another_session(client, auth, room) for _ in range(3)]
     assert len({bus.partition(r) for r in rooms}) == len(rooms), "rooms share a partition"
     per_room = 400
     lines = {r: [speech(event, f"第{n}句 大家好") for n in range(per_room)] for r in rooms}
