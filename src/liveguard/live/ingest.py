@@ -265,7 +265,7 @@ def _store(
             (sessions[sid], list(fresh[sid].values()), lasts.get(sid, (0, None))[1]) for sid in ids
         ],
         now=now,
-        readings={(sid, eid): r for (sid, eid), r in readings.items()},
+        readings=readings,
     )
     found = event_rows.finding_counts(
         db_session, [pk for _, pk in stored.values() if pk is not None]
