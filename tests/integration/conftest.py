@@ -15,13 +15,12 @@ from sqlalchemy.engine import make_url
 
 from liveguard import migrations
 from liveguard.auth import service as auth_service
-from liveguard.auth.models import PrincipalKind
 from liveguard.clock import CHINA, FixedClock
 from liveguard.config import Settings
 from liveguard.db import Base, import_models, transaction
 from liveguard.parties import service as parties_service
-from liveguard.parties.models import StaffRole
 from liveguard.parties.schemas import StaffCreate
+from liveguard.vocab import PrincipalKind, StaffRole
 from liveguard.web.app import create_app
 from tests import factories
 from tests.conftest import port_open, service_missing

@@ -9,12 +9,7 @@ from sqlalchemy import Enum, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from liveguard.db import Base, utcnow
-
-
-class PrincipalKind(StrEnum):
-    staff = "staff"
-    consumer = "consumer"
-    merchant = "merchant"
+from liveguard.vocab import PrincipalKind
 
 
 class TokenKind(StrEnum):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from liveguard.auth.models import PrincipalKind
-from liveguard.parties.models import StaffRole
+from liveguard.vocab import PrincipalKind, StaffRole
 
 
 class LoginIn(BaseModel):

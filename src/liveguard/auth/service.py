@@ -10,12 +10,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from liveguard.auth.models import AuthToken, PrincipalKind, TokenKind
+from liveguard.auth.models import AuthToken, TokenKind
 from liveguard.auth.passwords import verify_password
 from liveguard.db import utcnow
 from liveguard.errors import NotAuthenticated
 from liveguard.parties import service as parties_service
-from liveguard.parties.models import StaffRole
+from liveguard.vocab import PrincipalKind, StaffRole
 
 TOKEN_PREFIX = "lg_"
 

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from liveguard import money
 from liveguard.cases import conditions
 from liveguard.cases.facts import CaseFacts, Promise, PromiseKind
 from liveguard.cases.liability import Rule, Strict, load_data
@@ -23,8 +24,8 @@ REMEDY_FILE = "remedies.yaml"
 
 
 def yuan(fen: int) -> str:
-    """``66900`` -> ``669.00元`` (exact: integer division, no floats)."""
-    return f"{fen // 100:,}.{fen % 100:02d}元"
+    """``66900`` -> ``669.00元``."""
+    return money.yuan(fen, suffix="元")
 
 
 class Punitive(Strict):

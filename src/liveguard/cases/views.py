@@ -8,7 +8,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Request, UploadFile, status
 from fastapi.responses import Response
 
-from liveguard.auth.models import PrincipalKind
 from liveguard.auth.service import Principal
 from liveguard.cases import flows, handling, publicity, service, workflow
 from liveguard.cases.models import Case, CaseOrigin, CaseState
@@ -31,7 +30,7 @@ from liveguard.cases.schemas import (
 from liveguard.catalog.views import Now, actor
 from liveguard.errors import Forbidden, InvalidInput, NotFound
 from liveguard.evidence.views import LogSigner
-from liveguard.parties.models import StaffRole
+from liveguard.vocab import PrincipalKind, StaffRole
 from liveguard.web.deps import AnyStaff, Blobs, CaseWork, Cipher, DbSession, Signed, Today
 
 router = APIRouter(tags=["cases"])

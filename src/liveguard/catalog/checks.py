@@ -36,7 +36,6 @@ from liveguard.catalog import review_rules as data
 from liveguard.catalog.fact_checks import Checks
 from liveguard.catalog.facts import (
     COMPUTED_CHECKS,
-    SEVERITY_RANK,
     ListingFacts,
     Problem,
     Verdict,
@@ -66,7 +65,6 @@ __all__ = [
     "COMPUTED_CHECKS",
     "DESCRIPTION",
     "PRODUCT_NAME",
-    "SEVERITY_RANK",
     "STORE_TERMS",
     "TITLE",
     "Checks",

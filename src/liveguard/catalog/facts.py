@@ -12,10 +12,10 @@ from datetime import date, datetime
 from typing import Any
 
 from liveguard.clock import CHINA
-from liveguard.detect.rulefile import Severity
 from liveguard.legal import LegalBasis
+from liveguard.money import yuan
+from liveguard.vocab import Severity
 
-SEVERITY_RANK = {Severity.low: 0, Severity.medium: 1, Severity.high: 2, Severity.critical: 3}
 # The checks computed here from the facts; review.yaml gives each its severity, message
 # and basis. The text checks take theirs from lexicons.yaml (prohibited.<kind>,
 # placeholder_link, terms.unfair) and from the detect rules (claims.<rule category>).
@@ -88,18 +88,12 @@ class Problem:
 
 
 def verdict(problems: Iterable[Problem]) -> Verdict:
-    worst = max((SEVERITY_RANK[p.severity] for p in problems), default=-1)
-    if worst >= SEVERITY_RANK[Severity.high]:
+    worst = max((p.severity.rank for p in problems), default=-1)
+    if worst >= Severity.high.rank:
         return Verdict.reject
-    if worst == SEVERITY_RANK[Severity.medium]:
+    if worst == Severity.medium.rank:
         return Verdict.changes_requested
     return Verdict.approve
-
-
-def yuan(fen: int) -> str:
-    sign = "-" if fen < 0 else ""
-    whole, cents = divmod(abs(fen), 100)
-    return f"{sign}{whole}.{cents:02d}"
 
 
 def render(template: str, evidence: Mapping[str, Any], separator: str) -> str:
@@ -110,7 +104,7 @@ def render(template: str, evidence: Mapping[str, Any], separator: str) -> str:
             value = separator.join(map(str, value))
         slots[key] = value
         if key.endswith("_fen") and isinstance(value, int):
-            slots[key.removesuffix("_fen") + "_yuan"] = yuan(value)
+            slots[key.removesuffix("_fen") + "_yuan"] = yuan(value, grouping=False)
     return template.format_map(slots)
 
 

@@ -26,11 +26,11 @@ from liveguard.detect.rulefile import (
     RuleFile,
     RuleFileError,
     RuleSpec,
-    Severity,
     UnlessNear,
 )
 from liveguard.detect.ruleset import RuleSet, compile_files
 from liveguard.legal import LegalBasis, quote_problem
+from liveguard.vocab import Severity
 
 M = TypeVar("M", bound="BaseModel")
 REVIEW_FILE = "review.yaml"

@@ -9,7 +9,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, status
 from sqlalchemy.orm import Session
 
-from liveguard.auth.models import PrincipalKind
 from liveguard.auth.service import Principal
 from liveguard.catalog import bulk, flows, public, review, sampling, service
 from liveguard.catalog.models import Listing
@@ -33,7 +32,7 @@ from liveguard.catalog.schemas import (
 )
 from liveguard.clock import CHINA
 from liveguard.errors import Forbidden
-from liveguard.parties.models import StaffRole
+from liveguard.vocab import PrincipalKind, StaffRole
 from liveguard.web.deps import (
     AnyStaff,
     Compliance,

@@ -15,16 +15,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from liveguard.legal import LegalBasis, quote_problem
+from liveguard.vocab import Severity
 
 RULE_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 TEMPLATE_SLOT = re.compile(r"\{([a-z][a-z0-9_]*)\}")  # {5,19} stays a regex repeat
-
-
-class Severity(enum.StrEnum):
-    low = "low"
-    medium = "medium"
-    high = "high"
-    critical = "critical"
 
 
 class Role(enum.StrEnum):

@@ -28,12 +28,12 @@ from liveguard.detect.rulefile import (
     RuleFile,
     RuleFileError,
     RuleSpec,
-    Severity,
     Source,
     load,
     parse,
 )
 from liveguard.legal import LegalBasis
+from liveguard.vocab import Severity
 
 # ``$`` and ``^`` also match at line breaks, the boundaries of the texts in a batch
 REGEX_FLAGS = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST | hyperscan.HS_FLAG_MULTILINE

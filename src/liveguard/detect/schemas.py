@@ -7,9 +7,10 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from liveguard.detect.engine import Context, Finding
-from liveguard.detect.rulefile import Role, Severity, Source
+from liveguard.detect.rulefile import Role, Source
 from liveguard.detect.ruleset import Rule
 from liveguard.legal import LegalBasis
+from liveguard.vocab import Severity
 
 PLATFORM_PATTERN = r"^[a-z0-9][a-z0-9-]{1,39}$"
 MAX_OVERLAY = 1_000_000  # characters of YAML; the shipped rules are about 60,000

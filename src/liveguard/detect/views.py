@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from liveguard.auth.models import PrincipalKind
 from liveguard.auth.service import Principal
 from liveguard.detect import service
 from liveguard.detect.schemas import (
@@ -23,6 +22,7 @@ from liveguard.detect.schemas import (
     RulesRead,
 )
 from liveguard.errors import Forbidden, NotAuthenticated
+from liveguard.vocab import PrincipalKind
 from liveguard.web.deps import AnyStaff, Compliance, DbSession, MaybePrincipal
 
 router = APIRouter(prefix="/detect", tags=["detect"])

@@ -7,7 +7,6 @@ from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -15,9 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from liveguard.enforcement.models import ActionKind
 from liveguard.legal import LegalBasis
 from liveguard.live.models import FindingSpeaker
-
-SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2, "critical": 3}
-Severity = Literal["low", "medium", "high", "critical"]
+from liveguard.vocab import Severity
 
 
 class Match(BaseModel):
@@ -52,7 +49,7 @@ class Policy(BaseModel):
 
     id: str = Field(pattern=r"^policy\.[a-z_.]+$")
     match: Match
-    min_severity: Severity = "low"
+    min_severity: Severity = Severity.low
     repeat: Range = Field(default_factory=Range)
     history: Range = Field(default_factory=Range)
     actions: list[ActionKind] = Field(min_length=1)
@@ -75,7 +72,7 @@ class Policy(BaseModel):
     ) -> bool:
         if category not in self.match.categories and rule not in self.match.rules:
             return False
-        if SEVERITY_RANK.get(severity, 0) < SEVERITY_RANK[self.min_severity]:
+        if _rank(severity) < self.min_severity.rank:
             return False
         if self.match.speakers is not None and speaker not in self.match.speakers:
             return False
@@ -166,3 +163,11 @@ def decide(
                 text = (policy.anchor_message or "").format(rule=rule, quote=quote)
             decisions.append(Decision(policy, kind, text))
     return decisions
+
+
+def _rank(severity: str) -> int:
+    """An unknown severity ranks lowest, so it never escalates a policy."""
+    try:
+        return Severity(severity).rank
+    except ValueError:
+        return 0

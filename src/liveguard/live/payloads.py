@@ -18,8 +18,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from liveguard.detect.rulefile import Severity
 from liveguard.legal import LegalBasis, quote_problem
+from liveguard.vocab import Severity
 
 PAYLOADS_FILE = "qr_payloads.yaml"
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)

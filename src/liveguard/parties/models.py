@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import JSON
 
 from liveguard.db import Base, Fen, TimestampMixin, utcnow
+from liveguard.vocab import StaffRole
 
 
 def _enum(cls: type[StrEnum]) -> Enum:
@@ -24,13 +25,6 @@ class PartyStatus(StrEnum):
     active = "active"
     suspended = "suspended"
     rejected = "rejected"
-
-
-class StaffRole(StrEnum):
-    admin = "admin"
-    compliance = "compliance"
-    case_handler = "case_handler"
-    regulator = "regulator"  # read-only: reports, lists, exports
 
 
 class RelationKind(StrEnum):

@@ -15,9 +15,9 @@ from liveguard.parties.models import (
     PartyStatus,
     RelationKind,
     ReviewStatus,
-    StaffRole,
 )
 from liveguard.parties.qualifications import catalogue
+from liveguard.vocab import StaffRole
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 CreditCode = Annotated[str, AfterValidator(identifiers.validate_uscc)]

@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
-from liveguard.auth.models import PrincipalKind
 from liveguard.errors import Forbidden
 from liveguard.parties import reviews, service
 from liveguard.parties.models import (
@@ -39,6 +38,7 @@ from liveguard.parties.schemas import (
     StaffRead,
 )
 from liveguard.privacy import service as privacy_service
+from liveguard.vocab import PrincipalKind
 from liveguard.web.deps import (
     Admin,
     AnyStaff,

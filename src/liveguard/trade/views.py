@@ -8,12 +8,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
 
-from liveguard.auth.models import PrincipalKind
 from liveguard.auth.service import Principal
 from liveguard.catalog import service as catalog_service
 from liveguard.clock import CHINA
 from liveguard.errors import Forbidden
-from liveguard.parties.models import StaffRole
 from liveguard.trade import checks, listing_promises, service
 from liveguard.trade.models import Order
 from liveguard.trade.schemas import (
@@ -28,6 +26,7 @@ from liveguard.trade.schemas import (
     PromiseRead,
     StatusChange,
 )
+from liveguard.vocab import PrincipalKind, StaffRole
 from liveguard.web.deps import (
     CaseWork,
     Cipher,

@@ -20,7 +20,6 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from liveguard.auth import service as auth_service
-from liveguard.auth.models import PrincipalKind
 from liveguard.auth.service import Principal
 from liveguard.cases import flows, handling, publicity, service, workflow
 from liveguard.cases.facts import CaseFacts
@@ -30,6 +29,8 @@ from liveguard.cases.views import CASE_WORK, check_case_access, filer
 from liveguard.catalog.views import Now, actor
 from liveguard.clock import CHINA
 from liveguard.errors import LiveGuardError, NotAuthenticated, NotFound
+from liveguard.money import parse_yuan
+from liveguard.vocab import PrincipalKind
 from liveguard.web.console import SignedForm, _SignInFirst, render
 from liveguard.web.deps import (
     SESSION_COOKIE,
@@ -81,7 +82,7 @@ def parse_answer(name: str, raw: str) -> Any:
     if field["input"] == "json":
         return json.loads(raw) if raw else None
     if field["input"] == "yuan":
-        return round(float(raw) * 100) if raw else None
+        return parse_yuan(raw) if raw else None
     return raw or None
 
 
@@ -153,7 +154,7 @@ def file_case(
             listing_id=_optional_int(listing_id),
             paid_off_platform=paid == "off_platform",
             payment_channel=payment_channel or None,
-            price_paid_fen=round(float(price_yuan) * 100) if price_yuan.strip() else None,
+            price_paid_fen=parse_yuan(price_yuan) if price_yuan.strip() else None,
             facts={k: v for k, v in stated.items() if v is not None},
         )
         consumer, origin = filer(principal, complaint)

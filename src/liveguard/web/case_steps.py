@@ -19,6 +19,7 @@ from liveguard.cases.schemas import CompensationCreate, DecisionCreate
 from liveguard.cases.views import CASE_WORK, check_case_access
 from liveguard.catalog.views import Now
 from liveguard.errors import Forbidden, LiveGuardError
+from liveguard.money import parse_yuan
 from liveguard.web.case_pages import back
 from liveguard.web.console import SignedForm
 from liveguard.web.deps import DbSession, Today
@@ -39,10 +40,6 @@ def _staff_step(
         db_session.rollback()
         return back(page, error=getattr(error, "detail", None) or str(error))
     return back(page, notice="saved")
-
-
-def _yuan(raw: str) -> int:
-    return round(float(raw) * 100)
 
 
 @router.post("/console/cases/{case_id}/transition")
@@ -134,7 +131,7 @@ def decide(
             case=case,
             decision_in=DecisionCreate(
                 outcome=outcome,
-                amount_fen=_yuan(amount_yuan),
+                amount_fen=parse_yuan(amount_yuan),
                 liable=[p["role"] for p in case.resolution.get("parties", [])],
             ),
             actor=principal.name,
@@ -161,7 +158,7 @@ def compensate(
         lambda case: handling.compensate(
             db_session=db_session,
             case=case,
-            compensation_in=CompensationCreate(amount_fen=_yuan(amount_yuan), reason=reason),
+            compensation_in=CompensationCreate(amount_fen=parse_yuan(amount_yuan), reason=reason),
             actor=principal.name,
             now=now,
             today=today,

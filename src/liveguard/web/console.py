@@ -26,12 +26,14 @@ from liveguard.clock import CHINA
 from liveguard.config import Environment, Settings
 from liveguard.errors import Forbidden, LiveGuardError, NotAuthenticated
 from liveguard.live import service as live_service
+from liveguard.money import yuan
 from liveguard.parties import deposits, reviews
 from liveguard.parties import service as parties_service
-from liveguard.parties.models import Decision, OwnerKind, StaffRole
+from liveguard.parties.models import Decision, OwnerKind
 from liveguard.parties.qualifications import catalogue
 from liveguard.parties.schemas import ReviewIn
 from liveguard.trade import service as trade_service
+from liveguard.vocab import StaffRole
 from liveguard.web.deps import (
     SESSION_COOKIE,
     CurrentSettings,
@@ -45,8 +47,8 @@ router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(resources.files("liveguard.web") / "templates"))
 
 
-def yuan(fen: int | None) -> str:
-    return "" if fen is None else f"¥{fen / 100:,.2f}"
+def yuan_shown(fen: int | None) -> str:
+    return "" if fen is None else yuan(fen, prefix="¥")
 
 
 def china_time(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -54,7 +56,7 @@ def china_time(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return "" if moment is None else moment.astimezone(CHINA).strftime(fmt)
 
 
-templates.env.filters["yuan"] = yuan
+templates.env.filters["yuan"] = yuan_shown
 templates.env.filters["china_time"] = china_time
 templates.env.globals["category_name"] = lambda code: (
     c.name if (c := catalogue().category(code)) else code

@@ -10,14 +10,13 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from liveguard.auth import service as auth_service
-from liveguard.auth.models import PrincipalKind
 from liveguard.auth.service import Principal
 from liveguard.blobs import BlobStore
 from liveguard.config import Settings
 from liveguard.db import transaction
 from liveguard.errors import Forbidden, NotAuthenticated
-from liveguard.parties.models import StaffRole
 from liveguard.privacy.fields import FieldCipher
+from liveguard.vocab import PrincipalKind, StaffRole
 
 SESSION_COOKIE = "lg_session"
 

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from liveguard.auth import service as auth_service
-from liveguard.auth.models import PrincipalKind, TokenKind
+from liveguard.auth.models import TokenKind
 from liveguard.auth.service import Principal
 from liveguard.catalog import flows, public, review, review_rules, sampling, service
 from liveguard.catalog.models import SampleKind, SampleOutcome
@@ -29,7 +29,7 @@ from liveguard.catalog.views import Now
 from liveguard.clock import CHINA
 from liveguard.errors import Forbidden, LiveGuardError, NotAuthenticated
 from liveguard.live import service as live_service
-from liveguard.parties.models import StaffRole
+from liveguard.vocab import PrincipalKind, StaffRole
 from liveguard.web.console import (
     FormStaff,
     PageStaff,

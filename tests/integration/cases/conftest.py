@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 from liveguard.auth import service as auth_service
-from liveguard.auth.models import PrincipalKind
 from liveguard.catalog import service as catalog_service
 from liveguard.catalog.schemas import ListingCreate
 from liveguard.clock import CHINA
@@ -32,6 +31,7 @@ from liveguard.parties.schemas import (
     RelationCreate,
     ReviewIn,
 )
+from liveguard.vocab import PrincipalKind
 from tests import factories
 from tests.frame_images import encoded, frame
 

@@ -16,7 +16,7 @@ from liveguard.catalog.checks import (
     verdict,
     yuan,
 )
-from liveguard.detect.rulefile import Severity
+from liveguard.vocab import Severity
 from tests.unit.catalog.helpers import base_now, days_before, facts
 
 

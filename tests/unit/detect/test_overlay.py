@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from liveguard.detect import overlay, ruleset
-from liveguard.detect.rulefile import RuleFileError, Severity
+from liveguard.detect.rulefile import RuleFileError
+from liveguard.vocab import Severity
 
 DIVERSION = "加我微信 abc12345 私聊下单"
 
