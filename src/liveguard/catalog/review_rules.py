@@ -14,12 +14,12 @@ import re
 from datetime import datetime
 from decimal import ROUND_FLOOR, Decimal
 from functools import cache
-from importlib import resources
 from typing import Any, Literal, TypeVar
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, model_validator
 
+from liveguard import datafiles
+from liveguard.datafiles import Strict
 from liveguard.detect.rulefile import (
     Examples,
     Near,
@@ -29,7 +29,7 @@ from liveguard.detect.rulefile import (
     UnlessNear,
 )
 from liveguard.detect.ruleset import RuleSet, compile_files
-from liveguard.legal import LegalBasis, quote_problem
+from liveguard.legal import LegalBasis
 from liveguard.vocab import Severity
 
 M = TypeVar("M", bound="BaseModel")
@@ -39,10 +39,6 @@ LEXICON_FILE = "lexicons.yaml"
 
 class ReviewRulesError(RuleFileError):
     """Every problem found in the review rule files, one line each."""
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class LexiconKind(enum.StrEnum):
@@ -59,7 +55,7 @@ class LexiconKind(enum.StrEnum):
 class TextField(enum.StrEnum):
     """The listing texts that are scanned."""
 
-    title = "title"
+    title = "title"  # type: ignore[assignment]  # the field's name, shadowing str.title
     description = "description"
     product_name = "product_name"
     store_terms = "store_terms"
@@ -68,28 +64,28 @@ class TextField(enum.StrEnum):
 # --- review.yaml --------------------------------------------------------------------------
 
 
-class FieldRule(_Strict):
+class FieldRule(Strict):
     name: str
     pattern: str
     hint: str
 
 
-class LicenceRule(_Strict):
+class LicenceRule(Strict):
     name: str
     pattern: str
     hint: str
     # the law that requires the licence: cited, with the check's own basis, when the
     # licence on the label has expired (three_no.licence_expired)
-    legal_basis: list[LegalBasis] = []
+    legal_basis: list[LegalBasis] = Field(default_factory=list)
 
 
-class CategoryLabel(_Strict):
+class CategoryLabel(Strict):
     required: list[str]
     licence: LicenceRule | None = None
     legal_basis: list[LegalBasis] = Field(min_length=1)
 
 
-class LabelRules(_Strict):
+class LabelRules(Strict):
     placeholders: list[str]
     fields: dict[str, FieldRule]
     categories: dict[str, CategoryLabel]
@@ -103,36 +99,36 @@ class LabelRules(_Strict):
         return self
 
 
-class ShelfLifeUnit(_Strict):
+class ShelfLifeUnit(Strict):
     days: int = Field(default=0, ge=0)
     months: int = Field(default=0, ge=0)
 
 
-class ShelfLifeRules(_Strict):
+class ShelfLifeRules(Strict):
     amount: str = Field(description="a regex for the count before the unit")
     units: dict[str, ShelfLifeUnit] = Field(min_length=1)
 
 
-class Wording(_Strict):
+class Wording(Strict):
     list_separator: str
     alternatives: str
 
 
-class PriceReferences(_Strict):
+class PriceReferences(Strict):
     """How a message names the price the original price was compared with."""
 
     window: str
     last_before_window: str
 
 
-class PriceRules(_Strict):
+class PriceRules(Strict):
     window_days: int = Field(ge=1)
     raise_min_ratio: float = Field(gt=0)
     raise_lookback_days: int = Field(ge=1)
     references: PriceReferences
 
 
-class ShippingThreshold(_Strict):
+class ShippingThreshold(Strict):
     cap_fen: int = Field(ge=0)
     ratio: float = Field(ge=0)
 
@@ -143,30 +139,30 @@ class ShippingThreshold(_Strict):
         return max(self.cap_fen, int(share))
 
 
-class ShippingRules(_Strict):
+class ShippingRules(Strict):
     default: ShippingThreshold
-    categories: dict[str, ShippingThreshold] = {}
+    categories: dict[str, ShippingThreshold] = Field(default_factory=dict)
 
     def for_category(self, code: str) -> ShippingThreshold:
         return self.categories.get(code, self.default)
 
 
-class ClaimRules(_Strict):
+class ClaimRules(Strict):
     message: str = Field(min_length=4)
 
 
-class PlaceholderRules(_Strict):
+class PlaceholderRules(Strict):
     min_description_chars: int = Field(ge=0)
     # a product name made only of these words names nothing ("福利款", "补差价链接")
-    vague_names: list[str] = []
+    vague_names: list[str] = Field(default_factory=list)
 
 
-class ListingExamples(_Strict):
+class ListingExamples(Strict):
     positive: list[dict[str, Any]] = Field(min_length=1)
     negative: list[dict[str, Any]] = Field(min_length=1)
 
 
-class CheckSpec(_Strict):
+class CheckSpec(Strict):
     id: str = Field(pattern=r"^[a-z_]+(\.[a-z_]+)*$")
     severity: Severity
     message: str = Field(min_length=4)
@@ -174,12 +170,12 @@ class CheckSpec(_Strict):
     examples: ListingExamples
 
 
-class LexiconCheckExamples(_Strict):
+class LexiconCheckExamples(Strict):
     check: str
     examples: ListingExamples
 
 
-class ReviewRules(_Strict):
+class ReviewRules(Strict):
     example_base: dict[str, Any]
     label: LabelRules
     wording: Wording
@@ -190,7 +186,7 @@ class ReviewRules(_Strict):
     claims: ClaimRules
     placeholder_link: PlaceholderRules
     checks: list[CheckSpec]
-    listing_examples: list[LexiconCheckExamples] = []
+    listing_examples: list[LexiconCheckExamples] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> ReviewRules:
@@ -210,21 +206,21 @@ class ReviewRules(_Strict):
 # --- lexicons.yaml ------------------------------------------------------------------------
 
 
-class PhraseExamples(_Strict):
+class PhraseExamples(Strict):
     positive: list[str] = Field(min_length=1)
     negative: list[str] = Field(min_length=1)
 
 
-class LexiconEntry(_Strict):
+class LexiconEntry(Strict):
     id: str = Field(pattern=r"^[a-z_]+\.[a-z_]+$")
     kind: LexiconKind
     name: str | None = None
     severity: Severity | None = None
     message: str | None = None
     fields: list[TextField] = Field(min_length=1)
-    terms: list[str] = []
+    terms: list[str] = Field(default_factory=list)
     near: Near | None = None
-    unless: list[str] = []
+    unless: list[str] = Field(default_factory=list)
     unless_near: UnlessNear | None = None
     # "base": match only as written, not across punctuation (the compact view drops it,
     # so "无理由退货，不支持定制款" would read as "无理由退货不支持")
@@ -243,7 +239,7 @@ class LexiconEntry(_Strict):
         return self
 
 
-class Lexicons(_Strict):
+class Lexicons(Strict):
     entries: list[LexiconEntry] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -294,125 +290,53 @@ class Lexicons(_Strict):
 # --- reading ------------------------------------------------------------------------------
 
 
-def _plain(node: yaml.Node, path: tuple, lines: dict[tuple, int]) -> Any:
-    """The Python value of a composed YAML node, noting each path's line number."""
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        result = {}
-        for key_node, value_node in node.value:
-            if key_node.value in result:
-                raise ReviewRulesError(
-                    [f"line {key_node.start_mark.line + 1}: duplicate key {key_node.value!r}"]
-                )
-            result[key_node.value] = _plain(value_node, (*path, key_node.value), lines)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_plain(item, (*path, i), lines) for i, item in enumerate(node.value)]
-    loader = yaml.SafeLoader("")
-    try:
-        return loader.construct_object(node)
-    finally:
-        loader.dispose()
-
-
-def _line_of(lines: dict[tuple, int], loc: tuple) -> int:
-    for end in range(len(loc), -1, -1):
-        if loc[:end] in lines:
-            return lines[loc[:end]]
-    return 1
-
-
-def _bases(value: Any, path: tuple) -> list[tuple[tuple, LegalBasis]]:
-    """Every LegalBasis inside a parsed model, with its path."""
-    found = []
-    if isinstance(value, LegalBasis):
-        return [(path, value)]
-    if isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            found.extend(_bases(getattr(value, name), (*path, name)))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            found.extend(_bases(item, (*path, key)))
-    elif isinstance(value, list | tuple):
-        for i, item in enumerate(value):
-            found.extend(_bases(item, (*path, i)))
-    return found
-
-
-def parse(text: str, name: str, model: type[M]) -> M:
+def parse(text: str | bytes, name: str, model: type[M]) -> M:
     """One file's text, validated into ``model``; every legal quote verified."""
-    lines: dict[tuple, int] = {}
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{name}:{mark.line + 1}" if mark else name
-        problem = getattr(error, "problem", error)
-        raise ReviewRulesError([f"{where}: not valid YAML: {problem}"]) from None
-    if root is None:
-        raise ReviewRulesError([f"{name}: the file is empty"])
-    try:
-        data = _plain(root, (), lines)
-    except ReviewRulesError as error:
-        problems = [f"{name}:{p.removeprefix('line ')}" for p in error.problems]
-        raise ReviewRulesError(problems) from None
-    try:
-        spec = model.model_validate(data)
-    except ValidationError as error:
-        problems = []
-        for issue in error.errors():
-            loc = tuple(p for p in issue["loc"] if not (isinstance(p, str) and "[" in p))
-            field = ".".join(str(p) for p in loc) or "(file)"
-            message = str(issue["msg"]).removeprefix("Value error, ")
-            problems.append(f"{name}:{_line_of(lines, loc)}: {field}: {message}")
-        raise ReviewRulesError(problems) from None
-    problems = []
-    for path, basis in _bases(spec, ()):
-        if (problem := quote_problem(basis)) is not None:
-            field = ".".join(str(p) for p in path)
-            problems.append(f"{name}:{_line_of(lines, path)}: {field}: {problem}")
+    document = datafiles.read(text, name, error=ReviewRulesError)
+    spec = datafiles.validate(document, model, error=ReviewRulesError)
+    problems = datafiles.quote_problems(document, spec)
     if isinstance(spec, ReviewRules):
-        problems.extend(_check_review(spec, name, lines))
+        problems.extend(_check_review(spec, document))
     if problems:
         raise ReviewRulesError(problems)
     return spec
 
 
-def _check_review(spec: ReviewRules, name: str, lines: dict[tuple, int]) -> list[str]:
+def _check_review(spec: ReviewRules, document: datafiles.Document) -> list[str]:
     """What pydantic cannot see: regexes compile, categories exist."""
     from liveguard.parties.qualifications import catalogue
 
     known = {c.code for c in catalogue().categories}
     problems = []
 
-    def regex(pattern: str, path: tuple) -> None:
+    def regex(pattern: str, location: datafiles.Location) -> None:
         try:
             re.compile(pattern)
         except re.error as error:
-            problems.append(f"{name}:{_line_of(lines, path)}: {'.'.join(map(str, path))}: {error}")
+            problems.append(document.problem(location, str(error)))
 
     for key, rule in spec.label.fields.items():
         regex(rule.pattern, ("label", "fields", key, "pattern"))
     for code, category in spec.label.categories.items():
         if code not in known:
-            where = _line_of(lines, ("label", "categories", code))
-            problems.append(f"{name}:{where}: label.categories.{code}: not a category code")
+            problems.append(document.problem(("label", "categories", code), "not a category code"))
         if category.licence:
             regex(category.licence.pattern, ("label", "categories", code, "licence", "pattern"))
     for code in spec.shipping.categories:
         if code not in known:
-            where = _line_of(lines, ("shipping", "categories", code))
-            problems.append(f"{name}:{where}: shipping.categories.{code}: not a category code")
+            problems.append(
+                document.problem(("shipping", "categories", code), "not a category code")
+            )
     try:
         datetime.fromisoformat(str(spec.example_base.get("now")))
     except ValueError:
-        problems.append(f"{name}:{_line_of(lines, ('example_base',))}: example_base.now: no date")
+        problems.append(f"{document.where(('example_base',))}: example_base.now: no date")
     return problems
 
 
 def data_text(file: str) -> str:
     """A shipped data file's text."""
-    return resources.files(__package__).joinpath("data").joinpath(file).read_text("utf-8")
+    return datafiles.shipped_bytes("liveguard.catalog", file).decode("utf-8")
 
 
 @cache
