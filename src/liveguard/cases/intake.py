@@ -14,13 +14,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy.orm import Session
 
+from liveguard import datafiles
 from liveguard.cases import linking
 from liveguard.cases.facts import (
     AnchorRole,
@@ -42,23 +41,19 @@ from liveguard.parties import service as parties_service
 from liveguard.parties.models import PartyStatus, RelationKind
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class CategoryRule(_Strict):
+class CategoryRule(datafiles.Strict):
     category: Category
     life_health: bool
 
 
-class PromiseRule(_Strict):
+class PromiseRule(datafiles.Strict):
     kind: PromiseKind
     pattern: str
     more_than: int | None = None
     examples: dict[str, int | None] = Field(min_length=1)
 
 
-class IntakeRules(_Strict):
+class IntakeRules(datafiles.Strict):
     window_minutes: int = Field(ge=1, le=24 * 60)
     categories: dict[str, CategoryRule]
     diversion_rules: list[str] = Field(min_length=1)
@@ -70,8 +65,7 @@ class IntakeRules(_Strict):
 
 @cache
 def rules() -> IntakeRules:
-    text = resources.files(__package__).joinpath("data/intake.yaml").read_text("utf-8")
-    return IntakeRules.model_validate(yaml.safe_load(text))
+    return datafiles.load("liveguard.cases", "intake.yaml", IntakeRules)
 
 
 _DIGITS = {"两": 2, "十": 10, "百": 100}

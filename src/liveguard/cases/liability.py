@@ -13,13 +13,13 @@ from functools import cache
 from importlib import resources
 from typing import Any, TypeVar
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from liveguard import datafiles
 from liveguard.cases import conditions
 from liveguard.cases.conditions import Condition
 from liveguard.cases.resolution import ClearedParty, LiabilityKind, LiableParty, Role, RuleRef
-from liveguard.legal import LegalBasis, quote_problem
+from liveguard.legal import LegalBasis
 
 M = TypeVar("M", bound=BaseModel)
 LIABILITY_FILE = "liability.yaml"
@@ -28,7 +28,7 @@ LIABILITY_FILE = "liability.yaml"
 SELLER_KINDS = (LiabilityKind.sole, LiabilityKind.as_seller)
 
 
-class RuleFileError(ValueError):
+class RuleFileError(datafiles.DataFileError):
     """A rule file that cannot be used; the message names the file and the entry."""
 
 
@@ -96,22 +96,10 @@ class LiabilityFile(Strict):
 def load_data(name: str, model: type[M]) -> M:
     """Read ``data/<name>`` into ``model``; every problem, quotes included, in one error."""
     text = resources.files(__package__).joinpath("data", name).read_text(encoding="utf-8")
-    try:
-        parsed = model.model_validate(yaml.safe_load(text))
-    except ValidationError as error:
-        problems = [
-            f"{name}: {'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
-        ]
-        raise RuleFileError("\n".join(problems)) from None
-    problems = [
-        f"{name}: {entry_id}: {problem}"
-        for entry_id, basis in _bases(parsed)
-        if (problem := quote_problem(basis))
-    ]
+    parsed = datafiles.parse(text, name, model, error=RuleFileError)
     ids = [entry_id for entry_id, _ in _entries(parsed)]
-    problems += [f"{name}: duplicate id {i}" for i in sorted({i for i in ids if ids.count(i) > 1})]
-    if problems:
-        raise RuleFileError("\n".join(problems))
+    if duplicates := sorted({i for i in ids if ids.count(i) > 1}):
+        raise RuleFileError([f"{name}: duplicate id {i}" for i in duplicates])
     return parsed
 
 
@@ -123,10 +111,6 @@ def _entries(parsed: BaseModel) -> list[tuple[str, Any]]:
         elif isinstance(value, dict):
             entries += [(key, e) for key, e in value.items() if hasattr(e, "legal_basis")]
     return entries
-
-
-def _bases(parsed: BaseModel) -> list[tuple[str, LegalBasis]]:
-    return [(i, basis) for i, entry in _entries(parsed) for basis in entry.legal_basis]
 
 
 @cache

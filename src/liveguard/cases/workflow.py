@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-from importlib import resources
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy.orm import Session
 
+from liveguard import datafiles
 from liveguard.cases import deadlines, service
 from liveguard.cases.models import Case, CaseEvent, CaseEventKind, CaseState
 from liveguard.clock import CHINA
@@ -23,19 +22,15 @@ from liveguard.errors import Conflict
 from liveguard.legal import LegalBasis
 
 
-class Step(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class Step(datafiles.Strict):
     step_zh: str
     working_days: int = Field(ge=1, le=365)
     counted_from: CaseState | None = None
     legal_basis: list[LegalBasis] = Field(default_factory=list)
 
 
-class Texts(BaseModel):
+class Texts(datafiles.Strict):
     """The words case records carry (``texts`` in the data file)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     advance_compensation: str
     identity_handed_over: str
@@ -46,9 +41,7 @@ class Texts(BaseModel):
     frame_without_text: str
 
 
-class Workflow(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class Workflow(datafiles.Strict):
     texts: Texts
     transitions: dict[CaseState, list[CaseState]]
     steps: dict[CaseState, Step]
@@ -56,8 +49,7 @@ class Workflow(BaseModel):
 
 @cache
 def workflow() -> Workflow:
-    text = resources.files(__package__).joinpath("data/workflow.yaml").read_text("utf-8")
-    return Workflow.model_validate(yaml.safe_load(text))
+    return datafiles.load("liveguard.cases", "workflow.yaml", Workflow)
 
 
 BY_RECORD = {

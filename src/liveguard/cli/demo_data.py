@@ -5,14 +5,13 @@ from __future__ import annotations
 import base64
 import io
 from datetime import date, datetime, time, timedelta
-from importlib import resources
 from typing import Any
 
 import numpy as np
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from liveguard import datafiles
 from liveguard.blobs import BlobStore, make_blob_store
 from liveguard.catalog import service as catalog_service
 from liveguard.catalog.schemas import ListingCreate
@@ -46,8 +45,9 @@ DEMO_ACTOR = "compliance"
 
 
 def _spec() -> dict[str, Any]:
-    text = resources.files(__package__).joinpath("data").joinpath("demo.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    document = datafiles.read(datafiles.shipped_bytes("liveguard.cli", "demo.yaml"), "demo.yaml")
+    spec: dict[str, Any] = document.data
+    return spec
 
 
 # The console prints these so a visitor can sign in; they exist only in the demo.

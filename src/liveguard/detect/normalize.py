@@ -12,10 +12,10 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 
 import numpy as np
-import yaml
+
+from liveguard.datafiles import Strict, load
 
 UNICODE_SIZE = 0x110000
 # NFKC is consulted only where look-alikes live: the BMP, enclosed alphanumerics and the
@@ -91,7 +91,23 @@ def _traditional_to_simplified() -> dict[int, int]:
     }
 
 
-def build(config: dict) -> Normaliser:
+class Separators(Strict):
+    """What the compact view drops: Unicode categories, minus ``keep``, plus ``extra``."""
+
+    categories: list[str]
+    keep: str
+    extra: str
+
+
+class NormalizeFile(Strict):
+    """``data/normalize.yaml``: each target character with the variants written for it."""
+
+    digits: dict[str, str]
+    confusables: dict[str, str]
+    separators: Separators
+
+
+def build(config: NormalizeFile) -> Normaliser:
     table = np.arange(UNICODE_SIZE, dtype=np.uint32)
     for lo, hi in _NFKC_RANGES:
         for cp in range(lo, hi):
@@ -103,19 +119,19 @@ def build(config: dict) -> Normaliser:
     table = _compose(table, {cp: cp + 32 for cp in range(ord("A"), ord("Z") + 1)})
     table = _compose(table, _traditional_to_simplified())
     spelled: dict[int, int] = {}
-    for target, variants in {**config["confusables"], **config["digits"]}.items():
+    for target, variants in {**config.confusables, **config.digits}.items():
         for variant in variants:
             spelled[ord(variant)] = ord(target)
     table = _compose(table, spelled)
 
-    rules = config["separators"]
-    categories, keep = set(rules["categories"]), set(rules["keep"])
+    rules = config.separators
+    categories, keep = set(rules.categories), set(rules.keep)
     separator = np.zeros(UNICODE_SIZE, dtype=bool)
     for cp in range(0x10000):
         ch = chr(cp)
         if ch not in keep and unicodedata.category(ch) in categories:
             separator[cp] = True
-    for ch in rules["extra"]:
+    for ch in rules.extra:
         separator[ord(ch)] = True
     separator[[ord(ch) for ch in keep]] = False
     return Normaliser(table, separator)
@@ -123,5 +139,4 @@ def build(config: dict) -> Normaliser:
 
 @cache
 def default() -> Normaliser:
-    text = resources.files(__package__).joinpath("data/normalize.yaml").read_text("utf-8")
-    return build(yaml.safe_load(text))
+    return build(load("liveguard.detect", "normalize.yaml", NormalizeFile))

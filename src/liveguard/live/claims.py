@@ -7,27 +7,23 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
+from liveguard import datafiles
+from liveguard.datafiles import Strict
 from liveguard.legal import LegalBasis, chinese_numeral
 
 _UNITS = {"万": 10_000, "w": 10_000, "千": 1_000, "k": 1_000, "百": 100}
 
 
-class Examples(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Examples(Strict):
     positive: list[dict[str, Any]] = Field(min_length=1)
     negative: list[dict[str, Any]] = Field(min_length=1)
 
 
-class ClaimRule(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ClaimRule(Strict):
     id: str = Field(pattern=r"^claim\.[a-z_]+$")
     compare: Literal["stock", "sales", "price_history"]
     when: Literal["actual_above", "claimed_above", "catalog_problem"]
@@ -62,9 +58,7 @@ class ClaimRule(BaseModel):
         raise ValueError(f"{self.id} is judged by catalog's price check, not by numbers")
 
 
-class ChangeRule(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ChangeRule(Strict):
     id: str
     severity: Literal["low", "medium", "high", "critical"]
     category: str
@@ -79,9 +73,7 @@ class TrafficRule(ChangeRule):
     likes_per_interaction: float = Field(gt=0)
 
 
-class ClaimsFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ClaimsFile(Strict):
     claims: list[ClaimRule] = Field(min_length=1)
     listing_change: ChangeRule
     traffic: TrafficRule
@@ -89,8 +81,7 @@ class ClaimsFile(BaseModel):
 
 @cache
 def rules() -> ClaimsFile:
-    text = resources.files("liveguard.live").joinpath("data/claims.yaml").read_text("utf-8")
-    return ClaimsFile.model_validate(yaml.safe_load(text), strict=False)
+    return datafiles.load("liveguard.live", "claims.yaml", ClaimsFile, strict=False)
 
 
 def fold(text: str) -> str:

@@ -23,16 +23,16 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-import yaml
 import zxingcpp
 from PIL import Image, UnidentifiedImageError
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from liveguard import datafiles
+from liveguard.datafiles import Strict
 from liveguard.errors import InvalidInput
 from liveguard.live.payloads import PayloadKind, PayloadRule, classify_payload
 
@@ -41,29 +41,25 @@ OcrStatus = Literal["read", "unchanged", "deferred", "no_text", "off"]
 FRAME_FORMATS = ("PNG", "JPEG")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class QrSettings(_Strict):
+class QrSettings(Strict):
     formats: list[str] = Field(min_length=1)
 
 
-class OcrSettings(_Strict):
+class OcrSettings(Strict):
     max_side: int = Field(ge=320, le=4096)
     threads: int = Field(ge=1, le=16)
     min_score: float = Field(ge=0, le=1)
     use_angle_classifier: bool
 
 
-class SamplingSettings(_Strict):
+class SamplingSettings(Strict):
     thumb_width: int = Field(ge=8, le=256)
     max_block_change: int = Field(ge=0, le=255)
     min_gap_seconds: float = Field(ge=0)
     max_streams: int = Field(ge=1)
 
 
-class CropSettings(_Strict):
+class CropSettings(Strict):
     probe_width: int = Field(ge=64, le=1280)
     cell: int = Field(ge=2, le=64)
     edge_threshold: int = Field(ge=1, le=255)
@@ -71,12 +67,12 @@ class CropSettings(_Strict):
     margin: int = Field(ge=0)
 
 
-class LimitSettings(_Strict):
+class LimitSettings(Strict):
     max_bytes: int = Field(ge=1024)
     max_pixels: int = Field(ge=1024)
 
 
-class FrameSettings(_Strict):
+class FrameSettings(Strict):
     qr: QrSettings
     ocr: OcrSettings
     sampling: SamplingSettings
@@ -87,8 +83,7 @@ class FrameSettings(_Strict):
 @cache
 def frame_settings() -> FrameSettings:
     """The shipped settings (``data/frames.yaml``), parsed once."""
-    text = resources.files(__package__).joinpath("data", "frames.yaml").read_text("utf-8")
-    return FrameSettings.model_validate(yaml.safe_load(text))
+    return datafiles.load("liveguard.live", "frames.yaml", FrameSettings)
 
 
 @dataclass(frozen=True)

@@ -12,16 +12,16 @@ import enum
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from liveguard.legal import LegalBasis, quote_problem
+from liveguard import datafiles
+from liveguard.legal import LegalBasis
 from liveguard.vocab import Severity
 
 PAYLOADS_FILE = "qr_payloads.yaml"
+CATEGORY = "diversion"  # of the finding a payload rule makes: it takes the buyer elsewhere
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 
 
@@ -82,10 +82,10 @@ class PayloadFile(BaseModel):
         return self
 
 
-class PayloadFileError(ValueError):
+class PayloadFileError(datafiles.DataFileError):
     def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
+        super().__init__(problems)
+        self.args = ("; ".join(problems),)
 
 
 @dataclass(frozen=True)
@@ -118,33 +118,15 @@ def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
-def parse(text: str, name: str = PAYLOADS_FILE) -> PayloadFile:
+def parse(text: str | bytes, name: str = PAYLOADS_FILE) -> PayloadFile:
     """A payload file's text, validated; every legal quote checked against its article."""
-    try:
-        data = yaml.safe_load(text)
-        spec = PayloadFile.model_validate(data)
-    except yaml.YAMLError as error:
-        raise PayloadFileError([f"{name}: not valid YAML: {error}"]) from None
-    except ValidationError as error:
-        raise PayloadFileError(
-            [f"{name}: {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()]
-        ) from None
-    problems = [
-        f"{name}: {entry.id}: {problem}"
-        for entry in spec.entries
-        for basis in entry.legal_basis
-        if (problem := quote_problem(basis)) is not None
-    ]
-    if problems:
-        raise PayloadFileError(problems)
-    return spec
+    return datafiles.parse(text, name, PayloadFile, error=PayloadFileError)
 
 
 @cache
 def payload_rules() -> tuple[PayloadRule, ...]:
     """The shipped payload rules, in the order they are tried."""
-    text = resources.files(__package__).joinpath("data", PAYLOADS_FILE).read_text("utf-8")
-    return tuple(parse(text).entries)
+    return tuple(parse(datafiles.shipped_bytes("liveguard.live", PAYLOADS_FILE)).entries)
 
 
 def classify_payload(payload: str, rules: tuple[PayloadRule, ...] | None = None) -> PayloadMatch:

@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
+from liveguard import datafiles
+from liveguard.datafiles import Strict
 from liveguard.legal import LegalBasis
 
 DATA_FILE = "qualifications.yaml"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class DocumentType(_Strict):
+class DocumentType(Strict):
     code: str
     name: str
     number_pattern: str
@@ -32,12 +28,12 @@ class DocumentType(_Strict):
         return f"a {self.code} number looks like {self.number_hint}"
 
 
-class Example(_Strict):
+class Example(Strict):
     holds: list[str]
     may_sell: bool
 
 
-class Category(_Strict):
+class Category(Strict):
     code: str
     name: str
     requires: list[list[str]]
@@ -50,12 +46,12 @@ class Category(_Strict):
         return [group for group in self.requires if not held.intersection(group)]
 
 
-class Reverification(_Strict):
+class Reverification(Strict):
     interval_days: int = Field(ge=1)
     legal_basis: list[LegalBasis]
 
 
-class Catalogue(_Strict):
+class Catalogue(Strict):
     reverification: Reverification
     document_types: list[DocumentType]
     common_basis: list[LegalBasis]
@@ -94,6 +90,7 @@ class Catalogue(_Strict):
 
 
 def parse(raw: dict[str, Any], *, source: str) -> Catalogue:
+    """Requirements already read (a test's variant), validated; the first problem named."""
     try:
         return Catalogue.model_validate(raw)
     except ValidationError as error:
@@ -106,10 +103,4 @@ def parse(raw: dict[str, Any], *, source: str) -> Catalogue:
 @cache
 def catalogue() -> Catalogue:
     """The shipped requirements, parsed once."""
-    text = (
-        resources.files(__package__)
-        .joinpath("data")
-        .joinpath(DATA_FILE)
-        .read_text(encoding="utf-8")
-    )
-    return parse(yaml.safe_load(text), source=DATA_FILE)
+    return datafiles.load("liveguard.parties", DATA_FILE, Catalogue)

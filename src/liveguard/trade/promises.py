@@ -17,13 +17,13 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, Field, ValidationError
 
+from liveguard import datafiles
 from liveguard.clock import CHINA
+from liveguard.datafiles import Strict
 from liveguard.legal import LegalBasis
 from liveguard.trade.models import BreachResolution, OrderStatus, PromiseKind
 
@@ -127,11 +127,7 @@ def resolution(kind: PromiseKind, status: OrderStatus) -> BreachResolution | Non
 # The policy file: each finding with its legal basis, and the examples the tests run.
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Finding(_Strict):
+class Finding(Strict):
     id: str
     kind: PromiseKind
     title: str = Field(description="plain Chinese, shown to the buyer and the shop")
@@ -139,7 +135,7 @@ class Finding(_Strict):
     legal_basis: list[LegalBasis] = Field(min_length=1)
 
 
-class ExamplePromise(_Strict):
+class ExamplePromise(Strict):
     id: int
     kind: PromiseKind
     due_on: date
@@ -147,22 +143,22 @@ class ExamplePromise(_Strict):
     replaces: int | None = None
 
 
-class ExampleChange(_Strict):
+class ExampleChange(Strict):
     status: OrderStatus
     at: AwareDatetime
 
 
-class ExpectedBreach(_Strict):
+class ExpectedBreach(Strict):
     promise: int
     breached_on: date
 
 
-class Example(_Strict):
+class Example(Strict):
     name: str
     day: date
     promises: list[ExamplePromise]
-    changes: list[ExampleChange] = []
-    already: list[int] = []
+    changes: list[ExampleChange] = Field(default_factory=list)
+    already: list[int] = Field(default_factory=list)
     expect: list[ExpectedBreach]
 
     def run(self) -> list[Breach]:
@@ -176,7 +172,7 @@ class Example(_Strict):
         )
 
 
-class Policy(_Strict):
+class Policy(Strict):
     said_quote: str
     findings: list[Finding]
     examples: list[Example] = Field(min_length=1)
@@ -192,6 +188,7 @@ class Policy(_Strict):
 
 
 def parse(raw: dict[str, Any], *, source: str) -> Policy:
+    """A policy already read (a test's variant), validated; the first problem named."""
     try:
         parsed = Policy.model_validate(raw)
     except ValidationError as error:
@@ -199,6 +196,11 @@ def parse(raw: dict[str, Any], *, source: str) -> Policy:
         where = ".".join(str(part) for part in first["loc"]) or "(whole file)"
         message = str(first["msg"]).removeprefix("Value error, ")
         raise ValueError(f"{source}: {where}: {message}") from None
+    return _complete(parsed, source)
+
+
+def _complete(parsed: Policy, source: str) -> Policy:
+    """``parsed``, if it has a finding for every kind of promise."""
     missing = set(PromiseKind) - {f.kind for f in parsed.findings}
     if missing:
         raise ValueError(f"{source}: findings: no finding for {sorted(k.value for k in missing)}")
@@ -208,5 +210,4 @@ def parse(raw: dict[str, Any], *, source: str) -> Policy:
 @cache
 def policy() -> Policy:
     """The shipped findings and examples, parsed once."""
-    text = resources.files(__package__).joinpath("data", DATA_FILE).read_text(encoding="utf-8")
-    return parse(yaml.safe_load(text), source=DATA_FILE)
+    return _complete(datafiles.load("liveguard.trade", DATA_FILE, Policy), DATA_FILE)
