@@ -139,3 +139,25 @@ def test_evaluate_detect_refuses_a_missing_data_file(tmp_path: Path):
     result = runner.invoke(cli, ["evaluate", "detect", "--data", str(tmp_path / "none.jsonl")])
     assert result.exit_code == 1
     assert "none.jsonl: no such file" in result.output
+
+
+def test_rules_check_names_a_typo_in_the_enforcement_policy(monkeypatch):
+    from liveguard import datafiles
+
+    shipped = datafiles.shipped_bytes
+
+    def with_typo(package: str, name: str) -> bytes:
+        text = shipped(package, name)
+        if name == "policy.yaml":
+            return text.replace(b"personal_info, fake_traffic", b"personal_inf, fake_traffic")
+        return text
+
+    monkeypatch.setattr(datafiles, "shipped_bytes", with_typo)
+    result = runner.invoke(cli, ["rules", "check"])
+    assert result.exit_code == 1, result.output
+    text = shipped("liveguard.enforcement", "policy.yaml").decode()
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "personal_info, fake" in row)
+    assert (
+        f"policy.yaml:{line}: policies.6.match.categories.1: there is no category "
+        "'personal_inf' (did you mean 'personal_info'?)"
+    ) in result.output

@@ -94,9 +94,11 @@ def rules_check(
     alone: Annotated[bool, typer.Option(help="check FILES as a set of their own")] = False,
     platform_file: PlatformFile = None,
 ) -> None:
-    """Validate rule files and run every rule's examples; exit 1 on any problem."""
+    """Validate rule files and run every rule's examples, and check that the enforcement
+    policy names only categories and rules the set has; exit 1 on any problem."""
     from liveguard.detect import overlay, ruleset
     from liveguard.detect.rulefile import RuleFileError
+    from liveguard.enforcement import policy
 
     base = None
     if files:
@@ -107,7 +109,10 @@ def rules_check(
         except RuleFileError as error:
             _fail(error.problems)
     detector, specs = _applied(platform_file, base)
-    if problems := overlay.example_problems(specs, detector):
+    problems = overlay.example_problems(specs, detector)
+    if not alone:  # a set of its own is not the one the policy is written for
+        problems += policy.check_against(specs)
+    if problems:
         _fail(problems)
     compiled = detector.ruleset
     typer.echo(f"{len(compiled.rules)} rules, {compiled.literal_count} lexicon entries: OK")

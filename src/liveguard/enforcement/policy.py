@@ -3,23 +3,28 @@ pure decision of which actions a finding calls for."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Set
+import difflib
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
+from typing import TYPE_CHECKING
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from liveguard import datafiles
+from liveguard.datafiles import Strict
 from liveguard.enforcement.models import ActionKind
 from liveguard.legal import LegalBasis
 from liveguard.live.models import FindingSpeaker
 from liveguard.vocab import Severity
 
+if TYPE_CHECKING:
+    from liveguard.detect.rulefile import RuleFile
 
-class Match(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+POLICY_FILE = "policy.yaml"
 
+
+class Match(Strict):
     categories: list[str] = Field(default_factory=list)
     rules: list[str] = Field(default_factory=list)
     # who produced what was found; None: anyone. The counts count only these speakers'.
@@ -34,9 +39,7 @@ class Match(BaseModel):
         return self
 
 
-class Range(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Range(Strict):
     min: int = Field(default=0, ge=0)
     max: int | None = Field(default=None, ge=0)
 
@@ -44,9 +47,7 @@ class Range(BaseModel):
         return value >= self.min and (self.max is None or value <= self.max)
 
 
-class Policy(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Policy(Strict):
     id: str = Field(pattern=r"^policy\.[a-z_.]+$")
     match: Match
     min_severity: Severity = Severity.low
@@ -82,9 +83,7 @@ class Policy(BaseModel):
         )
 
 
-class PolicyFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PolicyFile(Strict):
     banners: dict[str, str] = Field(min_length=1)
     policies: list[Policy] = Field(min_length=1)
 
@@ -99,10 +98,80 @@ class PolicyFile(BaseModel):
         return self
 
 
+def parse(text: str | bytes, name: str, *, rule_files: Iterable[RuleFile]) -> PolicyFile:
+    """A policy file validated, its quotes checked, and every category and rule it names
+    found among ``rule_files`` or the live monitor's own findings."""
+    document = datafiles.read(text, name)
+    parsed = datafiles.validate(document, PolicyFile)
+    problems = datafiles.quote_problems(document, parsed)
+    problems += _unknown_names(document, parsed, *_findable(rule_files))
+    if problems:
+        raise datafiles.DataFileError(problems)
+    return parsed
+
+
+def check_against(rule_files: Iterable[RuleFile]) -> list[str]:
+    """What is wrong with the shipped policy file against ``rule_files`` (for ``rules check``)."""
+    try:
+        parse(
+            datafiles.shipped_bytes("liveguard.enforcement", POLICY_FILE),
+            POLICY_FILE,
+            rule_files=rule_files,
+        )
+    except datafiles.DataFileError as error:
+        return error.problems
+    return []
+
+
 @cache
 def load() -> PolicyFile:
-    text = resources.files("liveguard.enforcement").joinpath("data/policy.yaml")
-    return PolicyFile.model_validate(yaml.safe_load(text.read_text("utf-8")))
+    """The shipped policies, checked against the shipped rules, parsed once."""
+    from liveguard.detect import overlay
+
+    text = datafiles.shipped_bytes("liveguard.enforcement", POLICY_FILE)
+    return parse(text, POLICY_FILE, rule_files=overlay.shipped_files())
+
+
+def _findable(rule_files: Iterable[RuleFile]) -> tuple[set[str], set[str]]:
+    """The categories and rule ids a finding can carry: the detection rules', and those of
+    the monitor's own checks (claims against the room's numbers, QR codes)."""
+    from liveguard.live import claims, payloads
+
+    categories: set[str] = set()
+    rules: set[str] = set()
+    for spec in rule_files:
+        if spec.category:
+            categories.add(spec.category)
+        rules.update(rule.id for rule in spec.rules)
+    monitor = claims.rules()
+    checks = [(c.category, c.id) for c in monitor.claims]
+    checks += [(c.category, c.id) for c in (monitor.listing_change, monitor.traffic)]
+    for category, rule in checks:
+        categories.add(category)
+        rules.add(rule)
+    categories.add(payloads.CATEGORY)
+    rules.update(rule.id for rule in payloads.payload_rules())
+    return categories, rules
+
+
+def _unknown_names(
+    document: datafiles.Document, parsed: PolicyFile, categories: set[str], rules: set[str]
+) -> list[str]:
+    found = []
+    for i, policy in enumerate(parsed.policies):
+        for kind, names, known in (
+            ("categories", policy.match.categories, categories),
+            ("rules", policy.match.rules, rules),
+        ):
+            for j, name in enumerate(names):
+                if name in known:
+                    continue
+                close = difflib.get_close_matches(name, sorted(known), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                singular = "category" if kind == "categories" else "rule"
+                location = ("policies", i, "match", kind, j)
+                found.append(document.problem(location, f"there is no {singular} {name!r}{hint}"))
+    return found
 
 
 @dataclass(frozen=True)

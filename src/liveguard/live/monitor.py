@@ -30,7 +30,7 @@ from liveguard.enforcement.models import ActionKind, EnforcementAction
 from liveguard.errors import LiveGuardError
 from liveguard.evidence import service as ledger
 from liveguard.evidence.schemas import RecordIn, RecordKind
-from liveguard.live import claims, traffic
+from liveguard.live import claims, payloads, traffic
 from liveguard.live import service as live_service
 from liveguard.live.context import RoomState
 from liveguard.live.models import (
@@ -367,7 +367,7 @@ def _frame(
                 state.listing_id,
                 source=FindingSource.qr,
                 rule=code.rule.id,
-                category="diversion",
+                category=payloads.CATEGORY,
                 severity=str(code.rule.severity),
                 message=code.rule.message,
                 quote=code.payload[:500],

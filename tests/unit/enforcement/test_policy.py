@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from liveguard.datafiles import DataFileError
 from liveguard.enforcement import policy
 from liveguard.enforcement.models import ActionKind
 from liveguard.legal import quote_problem
@@ -135,3 +136,54 @@ def test_a_banner_that_does_not_exist_is_refused():
     data["policies"][0]["banner"] = "nonexistent"
     with pytest.raises(ValueError, match="not in banners"):
         policy.PolicyFile.model_validate(data)
+
+
+def _shipped_policy_text() -> str:
+    from liveguard import datafiles
+
+    return datafiles.shipped_bytes("liveguard.enforcement", policy.POLICY_FILE).decode()
+
+
+def _parse(text: str):
+    from liveguard.detect import overlay
+
+    return policy.parse(text, "policy.yaml", rule_files=overlay.shipped_files())
+
+
+def test_the_shipped_policy_names_only_categories_and_rules_that_exist():
+    assert _parse(_shipped_policy_text()) == POLICIES
+
+
+def test_a_misspelt_category_is_refused_with_file_and_line():
+    text = _shipped_policy_text().replace("categories: [price_fraud]", "categories: [price_frad]")
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "price_frad" in row)
+    with pytest.raises(DataFileError) as raised:
+        _parse(text)
+    (problem,) = raised.value.problems
+    assert problem.startswith(f"policy.yaml:{line}: policies.")
+    assert problem.endswith(
+        ".match.categories.0: there is no category 'price_frad' (did you mean 'price_fraud'?)"
+    )
+
+
+@pytest.mark.parametrize(
+    "rule", ["diversion.contact_invite", "claim.scarcity_vs_stock", "qr.wechat_pay"]
+)
+def test_a_policy_may_name_a_detection_rule_or_one_of_the_monitors_own(rule):
+    text = _shipped_policy_text().replace(
+        "categories: [price_fraud]", f"categories: [price_fraud], rules: [{rule}]"
+    )
+    assert rule in _parse(text).policies[5].match.rules
+
+
+def test_a_misspelt_rule_is_refused_with_file_and_line():
+    text = _shipped_policy_text().replace(
+        "categories: [price_fraud]", "categories: [price_fraud], rules: [diversion.contact_invit]"
+    )
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "contact_invit]" in row)
+    with pytest.raises(DataFileError) as raised:
+        _parse(text)
+    assert raised.value.problems == [
+        f"policy.yaml:{line}: policies.5.match.rules.0: there is no rule "
+        "'diversion.contact_invit' (did you mean 'diversion.contact_invite'?)"
+    ]
