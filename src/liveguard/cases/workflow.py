@@ -1,8 +1,10 @@
 """The case workflow: states from filed to closed, what is due by when, and reminders.
 
 Which state may follow which, and each state's deadline in working days, are data
-(``data/workflow.yaml``); the days are counted on the official holiday calendar by
-``deadlines``. Every state change is a case event, and so a ledger item.
+(``data/workflow.yaml``); a statutory deadline is named there and taken, with its legal
+basis, from the one file of limits (``deadlines.yaml``). The days are counted on the
+official holiday calendar by ``deadlines``. Every state change is a case event, and so a
+ledger item.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from sqlalchemy.orm import Session
 
 from liveguard import datafiles
@@ -21,12 +23,24 @@ from liveguard.clock import CHINA
 from liveguard.errors import Conflict
 from liveguard.legal import LegalBasis
 
+WORKFLOW_FILE = "workflow.yaml"
+
 
 class Step(datafiles.Strict):
+    """What is due in a state; ``limit`` names a statutory one in ``deadlines.yaml``, which
+    sets ``working_days`` and ``legal_basis`` when the file is read."""
+
     step_zh: str
-    working_days: int = Field(ge=1, le=365)
+    working_days: int = Field(default=0, ge=0, le=365)
+    limit: str | None = None
     counted_from: CaseState | None = None
     legal_basis: list[LegalBasis] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _days_or_limit(self) -> Step:
+        if (self.limit is None) == (self.working_days == 0):
+            raise ValueError("a step has working_days (a service level) or a limit, not both")
+        return self
 
 
 class Texts(datafiles.Strict):
@@ -49,7 +63,28 @@ class Workflow(datafiles.Strict):
 
 @cache
 def workflow() -> Workflow:
-    return datafiles.load("liveguard.cases", "workflow.yaml", Workflow)
+    """The shipped workflow, its statutory steps filled in from ``deadlines.yaml``."""
+    text = datafiles.shipped_bytes("liveguard.cases", WORKFLOW_FILE)
+    document = datafiles.read(text, WORKFLOW_FILE)
+    parsed = datafiles.validate(document, Workflow)
+    limits, steps, problems = deadlines.data().limits, {}, []
+    for state, step in parsed.steps.items():
+        limit = limits.get(step.limit) if step.limit is not None else None
+        if step.limit is not None and (limit is None or limit.working_days is None):
+            problems.append(
+                document.problem(
+                    ("steps", state, "limit"),
+                    f"{deadlines.DEADLINE_FILE} has no limit {step.limit!r} in working days",
+                )
+            )
+        elif limit is not None:
+            update = {"working_days": limit.working_days, "legal_basis": limit.legal_basis}
+            step = step.model_copy(update=update)
+        steps[state] = step
+    problems += datafiles.quote_problems(document, parsed)
+    if problems:
+        raise datafiles.DataFileError(problems)
+    return parsed.model_copy(update={"steps": steps})
 
 
 BY_RECORD = {

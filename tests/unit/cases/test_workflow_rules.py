@@ -3,8 +3,12 @@ deadline for every state with a next step, and every quoted article as the law s
 
 from __future__ import annotations
 
-from liveguard.cases import workflow
+import pytest
+
+from liveguard import datafiles
+from liveguard.cases import deadlines, workflow
 from liveguard.cases.models import CaseState
+from liveguard.datafiles import DataFileError
 from liveguard.legal import quote_problem
 
 
@@ -45,3 +49,53 @@ def test_acceptance_and_mediation_limits_are_the_regulators():
     assert steps[CaseState.filed].working_days == 7
     assert steps[CaseState.mediation].working_days == 45
     assert steps[CaseState.mediation].counted_from is CaseState.accepted
+
+
+def test_the_statutory_steps_take_their_days_and_law_from_the_one_file_of_limits():
+    steps, limits = workflow.workflow().steps, deadlines.data().limits
+    for state, name in [
+        (CaseState.filed, "regulator_acceptance"),
+        (CaseState.mediation, "regulator_mediation_working_days"),
+    ]:
+        assert steps[state].limit == name
+        assert steps[state].working_days == limits[name].working_days
+        assert steps[state].legal_basis == limits[name].legal_basis
+
+
+def _workflow_with(monkeypatch, old: bytes, new: bytes):
+    shipped = datafiles.shipped_bytes
+
+    def changed(package: str, name: str) -> bytes:
+        text = shipped(package, name)
+        if name == workflow.WORKFLOW_FILE:
+            assert old in text
+            return text.replace(old, new)
+        return text
+
+    monkeypatch.setattr(datafiles, "shipped_bytes", changed)
+    return workflow.workflow.__wrapped__()
+
+
+def test_a_step_naming_a_limit_that_does_not_exist_is_refused_with_its_line(monkeypatch):
+    with pytest.raises(DataFileError) as raised:
+        _workflow_with(monkeypatch, b"limit: regulator_acceptance", b"limit: regulator_accept")
+    text = datafiles.shipped_bytes("liveguard.cases", workflow.WORKFLOW_FILE).decode()
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if "regulator_accept" in row)
+    assert raised.value.problems == [
+        f"workflow.yaml:{line}: steps.filed.limit: "
+        "deadlines.yaml has no limit 'regulator_accept' in working days"
+    ]
+
+
+def test_a_limit_counted_in_calendar_days_cannot_be_a_step(monkeypatch):
+    with pytest.raises(DataFileError, match="no limit 'return_window' in working days"):
+        _workflow_with(monkeypatch, b"limit: regulator_acceptance", b"limit: return_window")
+
+
+def test_a_step_has_its_own_days_or_a_limit_not_both(monkeypatch):
+    with pytest.raises(DataFileError, match="working_days \\(a service level\\) or a limit"):
+        _workflow_with(
+            monkeypatch,
+            b"limit: regulator_acceptance",
+            b"limit: regulator_acceptance\n    working_days: 7",
+        )
