@@ -118,10 +118,13 @@ class S3BlobStore:
         return True
 
 
-def make_blob_store(url: str | None, default_root: Path) -> BlobStore:
-    """Files under the data directory by default; ``s3://bucket/prefix`` for object storage."""
+def make_blob_store(
+    url: str | None, default_root: Path, *, endpoint_url: str | None = None
+) -> BlobStore:
+    """Files under the data directory by default; ``s3://bucket/prefix`` for object storage
+    (at ``endpoint_url``, an S3-compatible service; AWS when unset)."""
     if not url:
         return FileBlobStore(default_root)
     if url.startswith("s3://"):
-        return S3BlobStore.from_url(url, endpoint_url=os.environ.get("LIVEGUARD_S3_ENDPOINT"))
+        return S3BlobStore.from_url(url, endpoint_url=endpoint_url)
     raise ValueError(f"unknown blob store {url!r}: use s3://bucket/prefix or leave it unset")

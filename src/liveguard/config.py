@@ -3,6 +3,10 @@
 Precedence, highest first: explicit keyword arguments, environment variables, the TOML
 file (``LIVEGUARD_CONFIG`` or ``<data_dir>/liveguard.toml``), defaults. The defaults need
 nothing but Python: a SQLite file in the data directory.
+
+Every ``LIVEGUARD_*`` variable is read here and nowhere else (``LIVEGUARD_CONFIG`` and
+``LIVEGUARD_DATA_DIR`` also to find the TOML file). Outside development, values that are
+unsafe are refused with the variable's name and the fix.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import os
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import (
@@ -33,6 +38,16 @@ def default_data_dir() -> Path:
     return Path(base) / "liveguard"
 
 
+def default_cache_dir() -> Path:
+    """XDG cache home: compiled rule sets, safe to delete."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "liveguard" / "hyperscan"
+
+
+MAX_SESSION_HOURS_OUTSIDE_DEVELOPMENT = 24
+_LOOPBACK = ("localhost", "127.0.0.1", "::1")
+
+
 def _config_file(data_dir: object = None) -> Path | None:
     """LIVEGUARD_CONFIG, else liveguard.toml in the data directory (argument, env, default)."""
     explicit = os.environ.get("LIVEGUARD_CONFIG")
@@ -42,7 +57,9 @@ def _config_file(data_dir: object = None) -> Path | None:
             raise FileNotFoundError(f"LIVEGUARD_CONFIG points to {path}, which is not a file")
         return path
     data_dir = data_dir or os.environ.get("LIVEGUARD_DATA_DIR")
-    candidate = (Path(data_dir).expanduser() if data_dir else default_data_dir()) / "liveguard.toml"
+    candidate = (
+        Path(str(data_dir)).expanduser() if data_dir else default_data_dir()
+    ) / "liveguard.toml"
     return candidate if candidate.is_file() else None
 
 
@@ -87,6 +104,15 @@ class Settings(BaseSettings):
         description="s3://bucket/prefix for an S3-compatible store "
         "(endpoint in LIVEGUARD_S3_ENDPOINT); unset means files under the data directory",
     )
+    s3_endpoint: str | None = Field(
+        default=None,
+        description="the S3-compatible service's URL, e.g. https://minio.internal:9000; "
+        "unset means AWS",
+    )
+    cache_dir: Path = Field(
+        default_factory=default_cache_dir,
+        description="where compiled rule sets are kept between runs",
+    )
     log_level: str = "info"
 
     @classmethod
@@ -116,9 +142,40 @@ class Settings(BaseSettings):
             self.database_url = f"sqlite:///{self.data_dir / 'liveguard.db'}"
         return self
 
+    @model_validator(mode="after")
+    def _safe_outside_development(self) -> Settings:
+        """What is fine on a developer's machine but not where people's data is."""
+        if self.environment is Environment.development:
+            return self
+        problems = []
+        if self.session_hours > MAX_SESSION_HOURS_OUTSIDE_DEVELOPMENT:
+            problems.append(
+                f"LIVEGUARD_SESSION_HOURS={self.session_hours}: a console session this long "
+                "keeps a stolen cookie usable for days; set it to "
+                f"{MAX_SESSION_HOURS_OUTSIDE_DEVELOPMENT} or less"
+            )
+        if self.blob_url and self.s3_endpoint:
+            endpoint = urlsplit(self.s3_endpoint)
+            if endpoint.scheme != "https" and endpoint.hostname not in _LOOPBACK:
+                problems.append(
+                    f"LIVEGUARD_S3_ENDPOINT={self.s3_endpoint}: evidence files would cross "
+                    "the network unencrypted; use an https:// endpoint"
+                )
+        if problems:
+            raise ValueError(
+                f"unsafe settings for LIVEGUARD_ENVIRONMENT={self.environment.value} "
+                "(they are allowed in development): " + "; ".join(problems)
+            )
+        return self
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies only over HTTPS: in production (a demo or a developer may use plain HTTP)."""
+        return self.environment is Environment.production
 
     @property
     def blob_dir(self) -> Path:

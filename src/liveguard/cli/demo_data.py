@@ -84,7 +84,9 @@ def load(settings: Settings, *, clock: Clock | None = None) -> bool:
             _load(
                 db_session,
                 FieldCipher.from_key_dir(settings.key_dir),
-                make_blob_store(settings.blob_url, settings.blob_dir),
+                make_blob_store(
+                    settings.blob_url, settings.blob_dir, endpoint_url=settings.s3_endpoint
+                ),
                 (clock or Clock()).today(),
             )
             # The session's events went into the ledger as they were recorded; sign it.

@@ -294,7 +294,9 @@ def monitor(
     engine = make_engine(settings.database_url)
     worker = Worker(
         session_factory=make_session_factory(engine),
-        blobs=make_blob_store(settings.blob_url, settings.blob_dir),
+        blobs=make_blob_store(
+            settings.blob_url, settings.blob_dir, endpoint_url=settings.s3_endpoint
+        ),
         name=f"monitor-{os.getpid()}",
         bus=Bus(
             stream=stream,

@@ -375,11 +375,12 @@ def _build(
 
 # Compiling ~20,000 expressions takes Hyperscan seconds; its databases serialise, so a
 # process that meets the same rule set again (a server restart, a test run) reads them.
+# Read afresh (not the process's cached settings): compiling is rare, and a test or a
+# command may point LIVEGUARD_CACHE_DIR elsewhere.
 def _cache_dir() -> Path:
-    if configured := os.environ.get("LIVEGUARD_CACHE_DIR"):
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "liveguard" / "hyperscan"
+    from liveguard.config import Settings
+
+    return Settings().cache_dir
 
 
 def _cache_key(expressions: list[bytes], flags: list[int], ids: list[int]) -> str:

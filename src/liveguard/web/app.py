@@ -122,7 +122,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.engine = make_engine(settings.database_url)
     app.state.session_factory = make_session_factory(app.state.engine)
     app.state.cipher = FieldCipher.from_key_dir(settings.key_dir)
-    app.state.blobs = make_blob_store(settings.blob_url, settings.blob_dir)
+    app.state.blobs = make_blob_store(
+        settings.blob_url, settings.blob_dir, endpoint_url=settings.s3_endpoint
+    )
     app.state.signer = Signer.from_key_dir(settings.key_dir)
 
     problems.install(app)

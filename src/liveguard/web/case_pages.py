@@ -281,7 +281,7 @@ def consumer_login(
         httponly=True,
         samesite="strict",
         max_age=settings.session_hours * 3600,
-        secure=settings.environment.value == "production",
+        secure=settings.secure_cookies,
     )
     return response
 

@@ -238,7 +238,7 @@ def session_redirect(target: str, token: str, settings: Settings) -> RedirectRes
         httponly=True,
         samesite="strict",
         max_age=settings.session_hours * 3600,
-        secure=settings.environment.value == "production",
+        secure=settings.secure_cookies,
     )
     return response
 

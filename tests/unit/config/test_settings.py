@@ -1,4 +1,5 @@
-"""Settings from LIVEGUARD_* variables and a TOML file, never from the real home directory."""
+"""Settings from LIVEGUARD_* variables and a TOML file, never from the real home directory;
+unsafe values refused outside development."""
 
 import os
 
@@ -180,3 +181,84 @@ def test_the_toml_file_is_found_under_a_data_directory_given_with_a_tilde(
     settings = Settings()
     assert settings.data_dir == home_data.resolve()
     assert settings.port == 9000
+
+
+def test_the_rule_set_cache_is_under_the_xdg_cache_home(data_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert Settings().cache_dir == tmp_path / "cache" / "liveguard" / "hyperscan"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert Settings().cache_dir == tmp_path / "home" / ".cache" / "liveguard" / "hyperscan"
+
+
+def test_liveguard_cache_dir_moves_the_rule_set_cache(data_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("LIVEGUARD_CACHE_DIR", str(tmp_path / "hs"))
+    assert Settings().cache_dir == tmp_path / "hs"
+
+
+def test_liveguard_s3_endpoint_is_a_setting(data_dir, monkeypatch):
+    assert Settings().s3_endpoint is None
+    monkeypatch.setenv("LIVEGUARD_S3_ENDPOINT", "https://minio.internal:9000")
+    assert Settings().s3_endpoint == "https://minio.internal:9000"
+
+
+def test_cookies_are_secure_only_in_production(data_dir):
+    assert [Settings(environment=e).secure_cookies for e in Environment] == [False, False, True]
+
+
+@pytest.mark.parametrize("environment", ["production", "demo"])
+def test_a_session_longer_than_a_day_is_refused_outside_development(
+    data_dir, monkeypatch, environment
+):
+    monkeypatch.setenv("LIVEGUARD_ENVIRONMENT", environment)
+    monkeypatch.setenv("LIVEGUARD_SESSION_HOURS", "72")
+    with pytest.raises(ValidationError) as raised:
+        Settings()
+    message = str(raised.value)
+    assert f"unsafe settings for LIVEGUARD_ENVIRONMENT={environment}" in message
+    assert "LIVEGUARD_SESSION_HOURS=72" in message and "set it to 24 or less" in message
+    monkeypatch.setenv("LIVEGUARD_SESSION_HOURS", "24")
+    assert Settings().session_hours == 24
+
+
+def test_a_developer_may_keep_a_session_for_days(data_dir, monkeypatch):
+    monkeypatch.setenv("LIVEGUARD_SESSION_HOURS", "72")
+    assert Settings().session_hours == 72
+
+
+def test_an_unencrypted_object_store_across_the_network_is_refused_in_production(
+    data_dir, monkeypatch
+):
+    monkeypatch.setenv("LIVEGUARD_ENVIRONMENT", "production")
+    monkeypatch.setenv("LIVEGUARD_BLOB_URL", "s3://evidence/lg")
+    monkeypatch.setenv("LIVEGUARD_S3_ENDPOINT", "http://minio.internal:9000")
+    with pytest.raises(ValidationError, match=r"LIVEGUARD_S3_ENDPOINT=http://minio\.internal"):
+        Settings()
+    monkeypatch.setenv("LIVEGUARD_S3_ENDPOINT", "https://minio.internal:9000")
+    assert Settings().s3_endpoint == "https://minio.internal:9000"
+    monkeypatch.setenv("LIVEGUARD_S3_ENDPOINT", "http://127.0.0.1:9000")
+    assert Settings().s3_endpoint == "http://127.0.0.1:9000"
+
+
+def test_a_developer_may_use_a_plain_http_object_store(data_dir, monkeypatch):
+    monkeypatch.setenv("LIVEGUARD_BLOB_URL", "s3://evidence/lg")
+    monkeypatch.setenv("LIVEGUARD_S3_ENDPOINT", "http://minio.internal:9000")
+    assert Settings().s3_endpoint == "http://minio.internal:9000"
+
+
+def test_no_module_but_config_reads_a_liveguard_variable():
+    import ast
+    from pathlib import Path
+
+    import liveguard
+
+    readers = []
+    for path in Path(liveguard.__file__).parent.rglob("*.py"):
+        if path.name == "config.py" and path.parent.name == "liveguard":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call | ast.Subscript):
+                continue
+            text = ast.unparse(node)
+            if ("environ" in text or "getenv" in text) and "LIVEGUARD_" in text:
+                readers.append(f"{path.name}:{node.lineno}")
+    assert readers == []
