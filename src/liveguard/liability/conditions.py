@@ -26,7 +26,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from liveguard.cases.facts import CaseFacts
+from liveguard.liability.facts import CaseFacts
 
 Op = Literal["is", "is not", "in", "not in", "<", "<=", ">", ">="]
 Value = str | bool | int

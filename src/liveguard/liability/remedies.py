@@ -15,10 +15,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from liveguard import money
-from liveguard.cases import conditions
-from liveguard.cases.facts import CaseFacts, Promise, PromiseKind
-from liveguard.cases.liability import Rule, Strict, load_data
-from liveguard.cases.resolution import RemedyKind, Role
+from liveguard.liability import conditions
+from liveguard.liability.facts import CaseFacts, Promise, PromiseKind
+from liveguard.liability.liability import Rule, Strict, load_data
+from liveguard.liability.resolution import RemedyKind, Role
 
 REMEDY_FILE = "remedies.yaml"
 

@@ -25,9 +25,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from liveguard.cases.engine import resolve
-from liveguard.cases.facts import CaseFacts
-from liveguard.cases.resolution import LiabilityKind, RemedyKind, Role
+from liveguard.liability.engine import resolve
+from liveguard.liability.facts import CaseFacts
+from liveguard.liability.resolution import LiabilityKind, RemedyKind, Role
 from liveguard.scoring import Score, read_labelled
 
 DEFAULT_PATH = Path(__file__).resolve().parents[3] / "data" / "eval" / "cases.jsonl"
