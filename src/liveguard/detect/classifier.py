@@ -6,7 +6,7 @@ character 1-3-grams of the normalised text plus the speaker's role and the produ
 category, with one logistic regression per category. It is trained on the labelled lines
 the project ships (``liveguard evaluate detect`` keeps a held-out file apart from them),
 in NumPy: no model is downloaded, and a retrain is a command
-(``python -m liveguard.detect.model train``).
+(``python -m liveguard.detect.classifier train``).
 
 A rule file opts in with ``model: {threshold: ...}`` on a rule: the rule then also fires
 on a short text the model scores above the threshold, quoting the whole text for a person
@@ -209,9 +209,9 @@ def train(items: list[dict], categories: list[str], *, epochs: int = 60, l2: flo
 
 
 def main(argv: list[str]) -> int:
-    """``python -m liveguard.detect.model train DATA... --out PATH``."""
+    """``python -m liveguard.detect.classifier train DATA... --out PATH``."""
     if len(argv) < 2 or argv[0] != "train" or "--out" not in argv:
-        print("usage: python -m liveguard.detect.model train DATA.jsonl... --out model.npz")
+        print("usage: python -m liveguard.detect.classifier train DATA.jsonl... --out model.npz")
         return 2
     out = Path(argv[argv.index("--out") + 1])
     paths = [Path(a) for a in argv[1 : argv.index("--out")]]
