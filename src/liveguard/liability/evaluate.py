@@ -73,7 +73,7 @@ class Report:
         ]
 
 
-def _check(item: dict) -> str | None:
+def _check(item: dict[str, Any]) -> str | None:
     try:
         CaseFacts.model_validate(item["facts"])
         date.fromisoformat(item["today"])
@@ -86,7 +86,7 @@ def _check(item: dict) -> str | None:
     return None
 
 
-def read_lines(path: Path) -> list[dict]:
+def read_lines(path: Path) -> list[dict[str, Any]]:
     return read_labelled(path, KEYS, _check)
 
 

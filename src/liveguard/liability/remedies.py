@@ -8,6 +8,7 @@ citing where they were recorded; within a group only the largest remedy is owed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from functools import cache
 from typing import Any, Literal
@@ -127,7 +128,9 @@ def amount(
     return best, "；".join(steps)
 
 
-def _promises(rule: RemedyRule, facts: CaseFacts, view: dict[str, object]) -> list:
+def _promises(
+    rule: RemedyRule, facts: CaseFacts, view: dict[str, object]
+) -> Sequence[Promise | None]:
     if rule.promise is None:
         return [None]
     found = [p for p in facts.promises or [] if p.kind is rule.promise]
