@@ -16,11 +16,12 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from liveguard.cases import deadlines, service
+from liveguard.cases import service
 from liveguard.cases.models import Case, CaseEvent, CaseEventKind, CaseState
 from liveguard.clock import CHINA
 from liveguard.errors import Conflict
 from liveguard.legal import LegalBasis
+from liveguard.liability import service as liability_service
 
 
 class Step(BaseModel):
@@ -85,7 +86,7 @@ def set_due(*, db_session: Session, case: Case, today: date) -> None:
         case.due_on, case.due_step = None, None
         return
     start = _entered_on(db_session, case, step.counted_from, today) if step.counted_from else today
-    due, _ = deadlines.add_working_days_estimated(start, step.working_days)
+    due, _ = liability_service.add_working_days(start=start, working_days=step.working_days)
     case.due_on, case.due_step = due, step.step_zh
 
 

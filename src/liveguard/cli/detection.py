@@ -259,7 +259,7 @@ def evaluate_cases(
     mistakes: Annotated[bool, typer.Option(help="also list every wrong answer")] = False,
 ) -> None:
     """How often the liability engine names the right parties, liability kinds and amounts."""
-    from liveguard.cases import evaluate
+    from liveguard.liability import evaluate
 
     argv = [str(data)] if data else []
     raise typer.Exit(evaluate.main(argv + (["--mistakes"] if mistakes else [])))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import hyperscan
 import numpy as np
 
-from liveguard.detect import bulk, model, normalize, validators
+from liveguard.detect import bulk, classifier, normalize, validators
 from liveguard.detect.rulefile import Role, Source
 from liveguard.detect.ruleset import Rule, RuleSet
 from liveguard.detect.spans import (
@@ -103,7 +103,7 @@ class Detector:
         self._live_arrays: dict[Context, np.ndarray] = {}
         self._local = threading.local()
         self._model_rules = [i for i, rule in enumerate(ruleset.rules) if rule.spec.model]
-        self.model = model.packaged() if self._model_rules else None
+        self.model = classifier.packaged() if self._model_rules else None
 
     def _scratch(self, database: hyperscan.Database) -> hyperscan.Scratch:
         scratches = getattr(self._local, "scratches", None)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import hyperscan
 
-from liveguard.detect import model, normalize
+from liveguard.detect import classifier, normalize
 from liveguard.detect.rulefile import (
     TEMPLATE_SLOT,
     GroupSpec,
@@ -302,7 +302,7 @@ def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
     for spec in files:
         digest.update(spec.model_dump_json().encode("utf-8"))
     if any(rule.model for spec in files for rule in spec.rules):
-        digest.update(model.packaged_digest())  # a retrained model is a new rule set
+        digest.update(classifier.packaged_digest())  # a retrained model is a new rule set
     version = digest.hexdigest()[:12] + (f"+{extra_version}" if extra_version else "")
     literal_count = sum(1 for p in patterns if p.literal_bytes)
     return RuleSet(
@@ -321,7 +321,7 @@ def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
 def _model_problems(files: list[RuleFile]) -> list[str]:
     """A rule that uses the classifier needs one shipped that knows its category."""
     problems = []
-    shipped = model.packaged()
+    shipped = classifier.packaged()
     for spec in files:
         for r, rule in enumerate(spec.rules):
             if rule.model is None:

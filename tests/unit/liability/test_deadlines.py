@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from liveguard.cases import deadlines
-from liveguard.cases.deadlines import CalendarNotCovered, add_working_days
+from liveguard.liability import deadlines
+from liveguard.liability.deadlines import CalendarNotCovered, add_working_days
 
 
 def test_the_national_day_week_is_not_counted():
