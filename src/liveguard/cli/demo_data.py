@@ -47,7 +47,8 @@ DEMO_ACTOR = "compliance"
 
 def _spec() -> dict[str, Any]:
     text = resources.files(__package__).joinpath("data").joinpath("demo.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    spec: dict[str, Any] = yaml.safe_load(text)
+    return spec
 
 
 # The console prints these so a visitor can sign in; they exist only in the demo.

@@ -13,9 +13,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import numpy as np
 import yaml
+from numpy.typing import NDArray
 
 UNICODE_SIZE = 0x110000
 # NFKC is consulted only where look-alikes live: the BMP, enclosed alphanumerics and the
@@ -31,10 +33,10 @@ class Normalised:
     original: str
     base: str  # same length as ``original``: offsets are shared
     compact: str  # separators dropped
-    kept: np.ndarray | None  # compact index -> base index; None when nothing was dropped
+    kept: NDArray[np.intp] | None  # compact index -> base index; None when nothing was dropped
     # the code points of the original and of the base view, for the engine's arrays
-    codes: np.ndarray | None = field(default=None, compare=False, repr=False)
-    base_codes: np.ndarray | None = field(default=None, compare=False, repr=False)
+    codes: NDArray[np.uint32] = field(compare=False, repr=False)
+    base_codes: NDArray[np.uint32] = field(compare=False, repr=False)
 
     def base_span(self, view: str, start: int, end: int) -> tuple[int, int]:
         """The [start, end) span in the original text of a span in ``view``."""
@@ -44,7 +46,7 @@ class Normalised:
 
 
 class Normaliser:
-    def __init__(self, table: np.ndarray, separator: np.ndarray) -> None:
+    def __init__(self, table: NDArray[np.uint32], separator: NDArray[np.bool_]) -> None:
         self.table = table
         self.separator = separator
 
@@ -67,7 +69,7 @@ class Normaliser:
         return chr(self.table[ord(ch)])
 
 
-def _compose(table: np.ndarray, mapping: dict[int, int]) -> np.ndarray:
+def _compose(table: NDArray[np.uint32], mapping: dict[int, int]) -> NDArray[np.uint32]:
     """table followed by mapping."""
     step = np.arange(UNICODE_SIZE, dtype=np.uint32)
     for source, target in mapping.items():
@@ -91,7 +93,7 @@ def _traditional_to_simplified() -> dict[int, int]:
     }
 
 
-def build(config: dict) -> Normaliser:
+def build(config: dict[str, Any]) -> Normaliser:
     table = np.arange(UNICODE_SIZE, dtype=np.uint32)
     for lo, hi in _NFKC_RANGES:
         for cp in range(lo, hi):

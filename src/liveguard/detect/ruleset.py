@@ -13,6 +13,7 @@ import itertools
 import os
 import platform
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -95,7 +96,7 @@ class RuleSet:
         raise KeyError(rule_id)
 
 
-def _pinyin(term: str, styles: list[str]) -> list[str]:
+def _pinyin(term: str, styles: Sequence[str]) -> list[str]:
     if not styles or not all("\u4e00" <= ch <= "\u9fff" for ch in term):
         return []
     from pypinyin import Style, lazy_pinyin  # compile time only: 0.26 MB/s is no hot path
@@ -150,10 +151,12 @@ def _regex_source(pattern: str, normaliser: normalize.Normaliser) -> str:
     return re.sub(r"(?<!\\)\[\^", r"[^\\n", folded)
 
 
-def _with_groups(pattern: str, groups: dict[str, list[str]], normaliser) -> str:
+def _with_groups(
+    pattern: str, groups: dict[str, list[str]], normaliser: normalize.Normaliser
+) -> str:
     """``{wechat}`` in a regex becomes an alternation of the group's normalised terms."""
 
-    def alternation(match: re.Match) -> str:
+    def alternation(match: re.Match[str]) -> str:
         terms = sorted(
             {normaliser.term(t) for t in groups[match.group(1)]}, key=lambda t: (-len(t), t)
         )
@@ -251,15 +254,17 @@ def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
                         continue
                     for term in expanded:
                         add_literal(kind, index, term, at_t)
-            regexes = [("rule", ("patterns",), rule_spec.patterns)]
+            regexes: list[tuple[str, tuple[str, ...], list[str]]] = [
+                ("rule", ("patterns",), rule_spec.patterns)
+            ]
             if rule_spec.near:
                 regexes += [
                     ("near_a", ("near", "first_patterns"), rule_spec.near.first_patterns),
                     ("near_b", ("near", "then_patterns"), rule_spec.near.then_patterns),
                 ]
-            for kind, key, sources in regexes:
+            for kind, keys, sources in regexes:
                 for t, pattern in enumerate(sources):
-                    at_t = spec.where("rules", r, *key, t)
+                    at_t = spec.where("rules", r, *keys, t)
                     try:
                         source = _regex_source(
                             _with_groups(pattern, groups, normaliser), normaliser
@@ -383,7 +388,9 @@ def _cache_dir() -> Path:
 
 
 def _cache_key(expressions: list[bytes], flags: list[int], ids: list[int]) -> str:
-    digest = hashlib.sha256(f"{hyperscan.__version__}|{platform.machine()}".encode())
+    # hyperscan's stub leaves out the __version__ its package sets
+    version = hyperscan.__version__  # type: ignore[attr-defined]
+    digest = hashlib.sha256(f"{version}|{platform.machine()}".encode())
     for i in ids:
         digest.update(b"%d %d %d " % (i, flags[i], len(expressions[i])))
         digest.update(expressions[i])
