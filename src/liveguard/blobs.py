@@ -101,7 +101,8 @@ class S3BlobStore:
         return sha256
 
     def get(self, sha256: str) -> bytes:
-        content = self.client.get_object(Bucket=self.bucket, Key=self.key(sha256))["Body"].read()
+        response = self.client.get_object(Bucket=self.bucket, Key=self.key(sha256))
+        content: bytes = response["Body"].read()
         if hashlib.sha256(content).hexdigest() != sha256:
             raise ValueError(f"blob {sha256} does not match its hash: the object was altered")
         return content

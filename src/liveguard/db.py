@@ -9,11 +9,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import BigInteger, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    DateTime,
+    Engine,
+    MetaData,
+    Table,
+    create_engine,
+    event,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import JSON, TypeDecorator
+
+if TYPE_CHECKING:
+    import psycopg
 
 # Stable constraint names, so Alembic migrations are the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -65,6 +77,24 @@ class Base(DeclarativeBase):
         datetime: UTCDateTime(),
         dict[str, Any]: JSON(),
     }
+
+
+def table_of(model: type[Base]) -> Table:
+    """A mapped class's table, for Core statements (SQLAlchemy types ``__table__`` as any
+    FROM clause)."""
+    table = model.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to one table")
+    return table
+
+
+def copy_cursor(connection: Connection) -> psycopg.Cursor[Any]:
+    """A cursor of the psycopg connection under ``connection``, for COPY (PostgreSQL)."""
+    driver = connection.connection.driver_connection
+    if driver is None:
+        raise RuntimeError("the connection has been closed")
+    cursor: psycopg.Cursor[Any] = driver.cursor()
+    return cursor
 
 
 class TimestampMixin:

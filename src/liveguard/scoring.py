@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass
@@ -29,10 +30,12 @@ class Score:
 
 
 def read_labelled(
-    path: Path, keys: tuple[str, ...], check: Callable[[dict], str | None] = lambda _: None
-) -> list[dict]:
+    path: Path,
+    keys: tuple[str, ...],
+    check: Callable[[dict[str, Any]], str | None] = lambda _: None,
+) -> list[dict[str, Any]]:
     """The JSON lines of a labelled set; a bad line is named by file and line number."""
-    items = []
+    items: list[dict[str, Any]] = []
     with path.open(encoding="utf-8") as handle:
         for number, raw in enumerate(handle, 1):
             if not raw.strip():

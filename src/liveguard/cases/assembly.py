@@ -8,10 +8,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from liveguard.cases.facts import CaseFacts, Channel, OffPlatformPayment
 from liveguard.cases.models import PaymentChannel
 from liveguard.clock import CHINA
 from liveguard.errors import InvalidInput
+from liveguard.liability.facts import CaseFacts, Channel, OffPlatformPayment
 
 PAYMENTS = {
     PaymentChannel.wechat_transfer: OffPlatformPayment.wechat_transfer,

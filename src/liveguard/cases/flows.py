@@ -14,8 +14,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from liveguard.cases import assembly, intake, service, workflow
-from liveguard.cases.engine import resolve
-from liveguard.cases.facts import CaseFacts, Channel, Defect
 from liveguard.cases.models import (
     Case,
     CaseEvent,
@@ -31,6 +29,8 @@ from liveguard.clock import CHINA
 from liveguard.errors import InvalidInput
 from liveguard.evidence import service as ledger
 from liveguard.evidence.schemas import RecordIn, RecordKind
+from liveguard.liability import service as liability_service
+from liveguard.liability.facts import CaseFacts, Channel, Defect
 from liveguard.live import service as live_service
 from liveguard.parties import service as parties_service
 from liveguard.trade import service as trade_service
@@ -39,7 +39,7 @@ from liveguard.trade import service as trade_service
 def apply_resolution(*, db_session: Session, case: Case, facts: CaseFacts, today: date) -> None:
     """Ask the (pure) engine and keep its answer, with the facts it was given."""
     case.facts = facts.model_dump(mode="json", exclude_none=True)
-    case.resolution = resolve(facts, today=today).model_dump(mode="json")
+    case.resolution = liability_service.resolve(facts=facts, today=today).model_dump(mode="json")
     case.resolved_on = today
     workflow.set_due(db_session=db_session, case=case, today=today)
 

@@ -21,7 +21,12 @@ from sqlalchemy.orm import Session
 
 from liveguard import datafiles
 from liveguard.cases import linking
-from liveguard.cases.facts import (
+from liveguard.cases.linking import Seen
+from liveguard.cases.models import CaseLink
+from liveguard.catalog import service as catalog_service
+from liveguard.clock import CHINA
+from liveguard.detect.normalize import default as normaliser
+from liveguard.liability.facts import (
     AnchorRole,
     Category,
     Diverter,
@@ -30,11 +35,6 @@ from liveguard.cases.facts import (
     RecordSource,
     RoomOperator,
 )
-from liveguard.cases.linking import Seen
-from liveguard.cases.models import CaseLink
-from liveguard.catalog import service as catalog_service
-from liveguard.clock import CHINA
-from liveguard.detect.normalize import default as normaliser
 from liveguard.live import service as live_service
 from liveguard.live.models import EventKind, LiveEvent, LiveSession, SpeakerRole
 from liveguard.parties import service as parties_service

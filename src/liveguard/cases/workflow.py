@@ -3,8 +3,8 @@
 Which state may follow which, and each state's deadline in working days, are data
 (``data/workflow.yaml``); a statutory deadline is named there and taken, with its legal
 basis, from the one file of limits (``deadlines.yaml``). The days are counted on the
-official holiday calendar by ``deadlines``. Every state change is a case event, and so a
-ledger item.
+official holiday calendar by the liability package. Every state change is a case event,
+and so a ledger item.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from pydantic import Field, model_validator
 from sqlalchemy.orm import Session
 
 from liveguard import datafiles
-from liveguard.cases import deadlines, service
+from liveguard.cases import service
 from liveguard.cases.models import Case, CaseEvent, CaseEventKind, CaseState
 from liveguard.clock import CHINA
 from liveguard.errors import Conflict
 from liveguard.legal import LegalBasis
+from liveguard.liability import service as liability_service
 
 WORKFLOW_FILE = "workflow.yaml"
 
@@ -67,19 +68,20 @@ def workflow() -> Workflow:
     text = datafiles.shipped_bytes("liveguard.cases", WORKFLOW_FILE)
     document = datafiles.read(text, WORKFLOW_FILE)
     parsed = datafiles.validate(document, Workflow)
-    limits, steps, problems = deadlines.data().limits, {}, []
+    steps, problems = {}, []
     for state, step in parsed.steps.items():
-        limit = limits.get(step.limit) if step.limit is not None else None
-        if step.limit is not None and (limit is None or limit.working_days is None):
-            problems.append(
-                document.problem(
-                    ("steps", state, "limit"),
-                    f"{deadlines.DEADLINE_FILE} has no limit {step.limit!r} in working days",
+        if step.limit is not None:
+            limit = liability_service.working_day_limit(step.limit)
+            if limit is None:
+                problems.append(
+                    document.problem(
+                        ("steps", state, "limit"),
+                        f"deadlines.yaml has no limit {step.limit!r} in working days",
+                    )
                 )
-            )
-        elif limit is not None:
-            update = {"working_days": limit.working_days, "legal_basis": limit.legal_basis}
-            step = step.model_copy(update=update)
+                continue
+            days, basis = limit
+            step = step.model_copy(update={"working_days": days, "legal_basis": basis})
         steps[state] = step
     problems += datafiles.quote_problems(document, parsed)
     if problems:
@@ -112,7 +114,7 @@ def set_due(*, db_session: Session, case: Case, today: date) -> None:
         case.due_on, case.due_step = None, None
         return
     start = _entered_on(db_session, case, step.counted_from, today) if step.counted_from else today
-    due, _ = deadlines.add_working_days_estimated(start, step.working_days)
+    due, _ = liability_service.add_working_days(start=start, working_days=step.working_days)
     case.due_on, case.due_step = due, step.step_zh
 
 

@@ -53,9 +53,10 @@ def parse_import(body: bytes, content_type: str) -> list[Any]:
             parsed = json.loads(text)
         except ValueError as error:
             raise InvalidInput("body", f"the body is not valid JSON: {error}") from None
-        rows = parsed.get("listings") if isinstance(parsed, dict) else parsed
-        if not isinstance(rows, list):
+        listed = parsed.get("listings") if isinstance(parsed, dict) else parsed
+        if not isinstance(listed, list):
             raise InvalidInput("body", "send a JSON list of listings, or {'listings': [...]}")
+        rows = listed
     if not rows:
         raise InvalidInput("body", "there are no rows to import")
     if len(rows) > MAX_IMPORT_ROWS:

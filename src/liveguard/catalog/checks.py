@@ -42,7 +42,6 @@ from liveguard.catalog.facts import (
     add_months,
     render,
     verdict,
-    yuan,
 )
 from liveguard.catalog.review_rules import ReviewRules
 from liveguard.catalog.text_checks import (
@@ -58,6 +57,7 @@ from liveguard.catalog.text_checks import (
 from liveguard.detect import ruleset
 from liveguard.detect.engine import Context, Detector
 from liveguard.detect.rulefile import Role, Source
+from liveguard.money import yuan
 from liveguard.parties.qualifications import catalogue
 
 __all__ = [

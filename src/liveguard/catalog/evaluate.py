@@ -97,11 +97,11 @@ def facts_from_json(listing: Mapping[str, Any]) -> ListingFacts:
     )
 
 
-def read_lines(path: Path) -> list[dict]:
+def read_lines(path: Path) -> list[dict[str, Any]]:
     return read_labelled(path, ("id", "listing", "labels"), _prepare)
 
 
-def _prepare(item: dict) -> str | None:
+def _prepare(item: dict[str, Any]) -> str | None:
     """Why a labelled line is unusable, or None (its facts are then in ``item["facts"]``)."""
     unknown = set(item["labels"]) - set(FAMILIES)
     if unknown:
@@ -113,7 +113,7 @@ def _prepare(item: dict) -> str | None:
     return None
 
 
-def evaluate(reviewer: Reviewer, items: Iterable[dict]) -> Report:
+def evaluate(reviewer: Reviewer, items: Iterable[dict[str, Any]]) -> Report:
     items = list(items)
     report = Report(scores={name: Score() for name in FAMILIES})
     facts = [item.get("facts") or facts_from_json(item["listing"]) for item in items]

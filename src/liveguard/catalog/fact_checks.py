@@ -99,7 +99,7 @@ class Checks:
         values = {name: self.value(facts, name) for name in fields}
         for name in spec.required:
             if values[name] is None:
-                evidence = {
+                evidence: dict[str, Any] = {
                     "field": name,
                     "field_name": fields[name].name,
                     "category_name": category_name,
@@ -203,7 +203,7 @@ class Checks:
             return []
         names = [
             self.rules.wording.alternatives.join(
-                self.catalogue.document_type(code).name for code in group
+                self.catalogue.document_name(code) for code in group
             )
             for group in missing
         ]
@@ -240,7 +240,7 @@ class Checks:
             lowest_at, lowest = history[-1]
             reference, compared_with = rules.references.last_before_window, "last_before_window"
         else:
-            evidence = {"original_fen": original}
+            evidence: dict[str, Any] = {"original_fen": original}
             return [self.problem("price.original_unproven", "original_price_fen", evidence)]
         problems = []
         if original > lowest:

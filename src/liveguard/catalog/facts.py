@@ -5,6 +5,7 @@ no web; ``checks.py`` explains the review as a whole."""
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -80,7 +81,8 @@ class Problem:
     message: str  # plain Chinese: what is wrong and what to fix
     field: str | None
     legal_basis: tuple[LegalBasis, ...]
-    evidence: dict[str, Any] = field(default_factory=dict)  # JSON-ready values
+    # dataclasses.field spelt out: the attribute `field` above shadows the bare name here
+    evidence: dict[str, Any] = dataclasses.field(default_factory=dict)  # JSON-ready values
 
     @property
     def family(self) -> str:

@@ -15,7 +15,6 @@ to the same check instead.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, is_dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
@@ -52,12 +51,9 @@ def reviewer() -> checks.Reviewer:
     return checks.Reviewer()
 
 
-def run_review(facts: checks.ListingFacts) -> tuple[Verdict, list[Any]]:
+def run_review(facts: checks.ListingFacts) -> tuple[Verdict, list[checks.Problem]]:
     """The one place that knows the review core's calling convention."""
-    result = reviewer().review(facts)
-    if hasattr(result, "verdict"):  # a Review(verdict, problems)
-        return Verdict(str(result.verdict)), list(result.problems)
-    problems = list(result)
+    problems = reviewer().review(facts)
     return Verdict(str(checks.verdict(problems))), problems
 
 
@@ -162,11 +158,11 @@ def charged_prices(
     return [(sale.paid_at, sale.unit_price_fen) for sale in sales]
 
 
-def problem_json(problem: Any) -> dict[str, Any]:
+def problem_json(problem: checks.Problem) -> dict[str, Any]:
     """A review-core ``Problem`` as stored and shown: check id, message, basis, evidence."""
     bases = []
     for basis in problem.legal_basis:
-        item = asdict(basis) if is_dataclass(basis) else basis.model_dump()
+        item = basis.model_dump()
         bases.append({k: v for k, v in item.items() if v is not None})
     return {
         "check": problem.check,

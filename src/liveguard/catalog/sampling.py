@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
@@ -125,7 +126,7 @@ def buyer_case_summary(*, sample: SampleResult, listing: Listing) -> str:
     )
 
 
-def reason_problem(*, sample: SampleResult, listing: Listing) -> dict:
+def reason_problem(*, sample: SampleResult, listing: Listing) -> dict[str, Any]:
     """The problem a failed result puts on its listing, as a review stores it."""
     rules = sampling_rules()
     message = rules.message.format(

@@ -118,6 +118,8 @@ class TextChecks:
                 "start": finding.start,
                 "end": finding.end,
             }
+            # the lexicon's validator requires both of every entry but a return exemption
+            assert entry.severity is not None and entry.message is not None
             problems.append(
                 Problem(
                     check,

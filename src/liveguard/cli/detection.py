@@ -8,11 +8,14 @@ import enum
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from liveguard.detect.rulefile import Role, Source
+from liveguard.detect.rulefile import Role, RuleFile, Source
+
+if TYPE_CHECKING:
+    from liveguard.detect.engine import Detector
 
 rules_app = typer.Typer(help="Detection rules.", no_args_is_help=True)
 evaluate_app = typer.Typer(help="Measure detectors on labelled data.", no_args_is_help=True)
@@ -36,7 +39,9 @@ def _decoded(path: Path) -> str:
         raise typer.Exit(1) from None
 
 
-def _applied(platform_file: Path | None, base_files: list | None = None) -> tuple[Any, list]:
+def _applied(
+    platform_file: Path | None, base_files: list[RuleFile] | None = None
+) -> tuple[Detector, list[RuleFile]]:
     """The detector for the shipped rules (or ``base_files``), with an overlay if given,
     and the parsed files whose rules it holds; problems are printed and end the command."""
     from liveguard.detect import engine, overlay, ruleset
@@ -264,7 +269,7 @@ def evaluate_cases(
     mistakes: Annotated[bool, typer.Option(help="also list every wrong answer")] = False,
 ) -> None:
     """How often the liability engine names the right parties, liability kinds and amounts."""
-    from liveguard.cases import evaluate
+    from liveguard.liability import evaluate
 
     argv = [str(data)] if data else []
     raise typer.Exit(evaluate.main(argv + (["--mistakes"] if mistakes else [])))

@@ -150,10 +150,10 @@ def user_add(
     from pydantic import ValidationError
 
     from liveguard.auth import service as auth_service
-    from liveguard.auth.models import PrincipalKind
     from liveguard.errors import LiveGuardError
     from liveguard.parties import service as parties_service
     from liveguard.parties.schemas import StaffCreate
+    from liveguard.vocab import PrincipalKind
 
     settings = _settings(data_dir)
     if password is None and not no_password:
@@ -164,7 +164,7 @@ def user_add(
             display_name=display_name or username,
             role=role,
             password=password or None,
-        )  # type: ignore[arg-type]
+        )
     except ValidationError as error:
         for item in error.errors():
             field = ".".join(str(p) for p in item["loc"])

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from liveguard.detect import normalize
 from liveguard.detect.ruleset import RuleSet
@@ -30,16 +31,21 @@ KIND_CODES = {
 VIEWS = ("compact", "base")
 _IDEOGRAPHS = (0x3400, 0x9FFF)  # as spans.token_edge
 
+# one view's Hyperscan reports: (view, text, its UTF-8, [(pattern id, from, to)])
+Scan = tuple[str, str, bytes, list[tuple[int, int, int]]]
+# one hit: (pattern id, view, start, end in the view, start, end in the original)
+Hit = tuple[int, str, int, int, int, int]
+
 
 @dataclass(frozen=True)
 class Tables:
     """What the arrays need to know of each Hyperscan pattern id."""
 
-    lengths: np.ndarray  # UTF-8 length of a literal; 0 for a regex
-    owners: np.ndarray
-    kinds: np.ndarray  # KIND_CODES
-    latin_start: np.ndarray
-    latin_end: np.ndarray
+    lengths: NDArray[np.int64]  # UTF-8 length of a literal; 0 for a regex
+    owners: NDArray[np.int64]
+    kinds: NDArray[np.int64]  # KIND_CODES
+    latin_start: NDArray[np.bool_]
+    latin_end: NDArray[np.bool_]
 
     @classmethod
     def of(cls, ruleset: RuleSet) -> Tables:
@@ -53,7 +59,7 @@ class Tables:
         )
 
 
-def _found(tables: Tables, raw: list[tuple[int, int, int]]) -> np.ndarray:
+def _found(tables: Tables, raw: list[tuple[int, int, int]]) -> NDArray[np.int64]:
     """(pattern id, from, to) rows: a literal starts its length before its end; a regex
     keeps its longest match from each start."""
     flat = np.fromiter(itertools.chain.from_iterable(raw), dtype=np.int64, count=3 * len(raw))
@@ -71,8 +77,12 @@ def _found(tables: Tables, raw: list[tuple[int, int, int]]) -> np.ndarray:
 
 
 def in_reach(
-    tables: Tables, ids: np.ndarray, starts: np.ndarray, ends: np.ndarray, codes: np.ndarray
-) -> np.ndarray:
+    tables: Tables,
+    ids: NDArray[np.int64],
+    starts: NDArray[np.int64],
+    ends: NDArray[np.int64],
+    codes: NDArray[np.uint32],
+) -> NDArray[np.bool_]:
     """Which hits to keep: a word that works only beside another hit of its rule (the
     two sides of a near rule, warning words, exceptions) only where such a hit shares
     its sentence (a long text has lure words everywhere, and phone numbers in few
@@ -81,12 +91,13 @@ def in_reach(
     owners = tables.owners[ids]
     kinds = tables.kinds[ids]
     counts = sentence_counts(codes)
-    sentence, wild = counts[starts], counts[starts] != counts[ends]
-    key = owners * (int(counts[-1]) + 1) + sentence
+    sentence = counts[starts]
+    wild: NDArray[np.bool_] = counts[starts] != counts[ends]  # numpy types `!=` as Any
+    key: NDArray[np.int64] = owners * (int(counts[-1]) + 1) + sentence
     keep = np.ones(len(ids), dtype=bool)
     size = (int(owners.max()) + 1) * (int(counts[-1]) + 1)  # every (rule, sentence)
 
-    def partnered(these: np.ndarray, partners: np.ndarray) -> np.ndarray:
+    def partnered(these: NDArray[np.bool_], partners: NDArray[np.bool_]) -> NDArray[np.bool_]:
         present = np.zeros(size, dtype=bool)  # a table, not np.isin: no sorting
         present[key[partners]] = True
         everywhere = np.zeros(size, dtype=bool)
@@ -103,7 +114,7 @@ def in_reach(
     return keep
 
 
-def _token_chars(normalised: normalize.Normalised) -> np.ndarray:
+def _token_chars(normalised: normalize.Normalised) -> NDArray[np.bool_]:
     """Per offset (and one past the end): a Latin letter or digit as written, the
     characters a whole-token match must not run into (see spans.token_edge)."""
     base, original = normalised.base_codes, normalised.codes
@@ -119,11 +130,11 @@ def _token_chars(normalised: normalize.Normalised) -> np.ndarray:
 def hits(
     tables: Tables,
     normalised: normalize.Normalised,
-    scans: list,
+    scans: list[Scan],
     text_ends: Sequence[int],
-    live: np.ndarray,
-    text_context: np.ndarray,
-) -> list[list[tuple]]:
+    live: NDArray[np.bool_],
+    text_context: NDArray[np.intp],
+) -> list[list[Hit]]:
     """Each text's hits ``(pattern id, view, start, end, start, end in the original)``,
     the rule's own hits already checked against the context (``live[text_context[i]]``:
     per view and rule, does it apply to text i) and for whole tokens; the engine's
@@ -180,7 +191,7 @@ def hits(
         b_ends[chosen].tolist(),
         strict=True,
     )
-    per_text: list[list[tuple]] = [[] for _ in text_ends]
+    per_text: list[list[Hit]] = [[] for _ in text_ends]
     texts = which[chosen].tolist()
     for text, group in itertools.groupby(zip(texts, rows, strict=True), key=lambda r: r[0]):
         per_text[text] = [row for _, row in group]

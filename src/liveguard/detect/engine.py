@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 import hyperscan
 import numpy as np
+from numpy.typing import NDArray
 
-from liveguard.detect import bulk, model, normalize, validators
+from liveguard.detect import bulk, classifier, normalize, validators
+from liveguard.detect.bulk import Hit, Scan
 from liveguard.detect.rulefile import Role, Source
 from liveguard.detect.ruleset import Rule, RuleSet
 from liveguard.detect.spans import (
@@ -50,8 +52,18 @@ class Finding:
     ruleset_version: str
 
 
-# one hit: (pattern id, view, start, end in the view, start, end in the original)
-Hit = tuple[int, str, int, int, int, int]
+# a candidate finding: ((rule index, start, end in the original), what matched)
+Candidate = tuple[tuple[int, int, int], str]
+
+
+@dataclass
+class _Merging:
+    """A finding while overlapping hits of its category merge into it (batch offsets)."""
+
+    rule: Rule
+    start: int
+    end: int
+    matched: str
 
 
 def _names(rule: Rule) -> frozenset[str]:
@@ -100,10 +112,10 @@ class Detector:
         self._latin_start = [p.latin_start for p in ruleset.patterns]
         self._latin_end = [p.latin_end for p in ruleset.patterns]
         self._live_by_context: dict[tuple[Context, str], list[bool]] = {}
-        self._live_arrays: dict[Context, np.ndarray] = {}
+        self._live_arrays: dict[Context, NDArray[np.bool_]] = {}
         self._local = threading.local()
         self._model_rules = [i for i, rule in enumerate(ruleset.rules) if rule.spec.model]
-        self.model = model.packaged() if self._model_rules else None
+        self.model = classifier.packaged() if self._model_rules else None
 
     def _scratch(self, database: hyperscan.Database) -> hyperscan.Scratch:
         scratches = getattr(self._local, "scratches", None)
@@ -128,7 +140,7 @@ class Detector:
                 self._live_by_context[(context, view)] = live
         return live
 
-    def _live_array(self, context: Context) -> np.ndarray:
+    def _live_array(self, context: Context) -> NDArray[np.bool_]:
         """``_live`` as an array: [view code (bulk.VIEWS), rule index]."""
         live = self._live_arrays.get(context)
         if live is None:
@@ -137,7 +149,9 @@ class Detector:
                 self._live_arrays[context] = live
         return live
 
-    def _scan(self, database, text: str) -> tuple[bytes, list[tuple[int, int, int]]]:
+    def _scan(
+        self, database: hyperscan.Database, text: str
+    ) -> tuple[bytes, list[tuple[int, int, int]]]:
         """Hyperscan's reports (pattern id, from, to) over the UTF-8 bytes of ``text``."""
         data = text.encode("utf-8", "surrogatepass")
         raw: list[tuple[int, int, int]] = []
@@ -148,11 +162,11 @@ class Detector:
         )
         return data, raw
 
-    def _scans(self, normalised: normalize.Normalised) -> list:
+    def _scans(self, normalised: normalize.Normalised) -> list[Scan]:
         """Hyperscan's reports over each view: (view, text, its UTF-8, reports)."""
         ruleset = self.ruleset
         compact = normalised.compact if normalised.kept is not None else normalised.base
-        scans = [("compact", compact, *self._scan(ruleset.database, compact))]
+        scans: list[Scan] = [("compact", compact, *self._scan(ruleset.database, compact))]
         if ruleset.base_database is not None:
             scans.append(
                 ("base", normalised.base, *self._scan(ruleset.base_database, normalised.base))
@@ -184,7 +198,7 @@ class Detector:
                 per_text[which].append(hit)
         return per_text, False
 
-    def _hits(self, normalised: normalize.Normalised, scans: list) -> list[Hit]:
+    def _hits(self, normalised: normalize.Normalised, scans: list[Scan]) -> list[Hit]:
         """Every hit in both views, with its span in the original text. A literal starts
         its length before its end; a regex keeps its longest match from each start. Words
         that matter only beside a hit (a near rule's second side, exceptions, allow-list
@@ -282,8 +296,11 @@ class Detector:
     ) -> None:
         """The classifier's findings for short texts, in categories no rule found; one
         vectorised pass over every text that needs it."""
+        classifier = self.model
+        if classifier is None:  # loaded whenever a rule uses it
+            return
         rules = self.ruleset.rules
-        todo = []  # (text, the model rules it needs)
+        todo = []  # (text, the model rules it needs, with their use of the model)
         applying: dict[int, list[Rule]] = {}  # per live table: the model rules that apply
         for i, (start, end) in enumerate(spans):
             live = lives[i]["base"]
@@ -294,24 +311,26 @@ class Detector:
                 ]
             found = {finding.rule.category for finding in results[i]} if results[i] else ()
             wanted = [
-                rule
+                (rule, use)
                 for rule in model_rules
-                if rule.category not in found and 0 < end - start <= rule.spec.model.max_chars
+                if (use := rule.spec.model) is not None
+                and rule.category not in found
+                and 0 < end - start <= use.max_chars
             ]
             if wanted:
                 todo.append((i, wanted))
         if not todo:
             return
-        probabilities = self.model.scores_many(
+        probabilities = classifier.scores_many(
             normalised.base,
             [spans[i] for i, _ in todo],
             [(contexts[i].role, contexts[i].category) for i, _ in todo],
         )
-        column = {category: k for k, category in enumerate(self.model.categories)}
+        column = {category: k for k, category in enumerate(classifier.categories)}
         for row, (i, wanted) in enumerate(todo):
             start, end = spans[i]
-            for rule in wanted:
-                if probabilities[row, column[rule.category]] >= rule.spec.model.threshold:
+            for rule, use in wanted:
+                if probabilities[row, column[rule.category]] >= use.threshold:
                     text = normalised.base[start:end]
                     results[i].append(self._finding(rule, start, end, normalised, start, text))
 
@@ -402,25 +421,25 @@ class Detector:
             ]
         else:
             kept = list(candidates.items())
-        merged: list[list] = []  # [rule, start, end, matched], offsets in the batch
-        last: dict[str, list] = {}  # category -> its latest finding
+        merged: list[_Merging] = []
+        last: dict[str, _Merging] = {}  # category -> its latest finding
         for (rule_index, start, end), matched in sorted(
             self._after_yielding(kept), key=lambda c: (c[0][1], c[0][0], -c[0][2])
         ):
             rule = rules[rule_index]
             previous = last.get(rule.category)
-            if previous is not None and start < previous[2]:
+            if previous is not None and start < previous.end:
                 # overlapping hits of one category read as one finding, under the first rule
-                previous[2] = max(previous[2], end)
+                previous.end = max(previous.end, end)
                 continue
-            last[rule.category] = found = [rule, start, end, matched]
+            last[rule.category] = found = _Merging(rule, start, end, matched)
             merged.append(found)
         return [
-            self._finding(rule, start, end, normalised, offset, matched)
-            for rule, start, end, matched in merged
+            self._finding(found.rule, found.start, found.end, normalised, offset, found.matched)
+            for found in merged
         ]
 
-    def _after_yielding(self, kept: list) -> list:
+    def _after_yielding(self, kept: list[Candidate]) -> list[Candidate]:
         """Drop the findings of rules that yield to another finding in the same text: a
         phone number is personal data unless it is the seller's own in an invitation, and
         an invitation's number is someone else's when they are congratulated or named."""
@@ -450,7 +469,13 @@ class Detector:
             pending = waiting
         return decided
 
-    def _covered(self, key: tuple[int, int, int], covers: list, starts: list, longest: int) -> bool:
+    def _covered(
+        self,
+        key: tuple[int, int, int],
+        covers: list[tuple[int, int, str, int]],
+        starts: list[int],
+        longest: int,
+    ) -> bool:
         """Whether an allow-list phrase, or one of the rule's own exceptions, covers it."""
         rule_index, start, end = key
         category = self.ruleset.rules[rule_index].category
@@ -468,7 +493,13 @@ class Detector:
         return False
 
     def _finding(
-        self, rule: Rule, start: int, end: int, normalised, offset: int, matched: str = ""
+        self,
+        rule: Rule,
+        start: int,
+        end: int,
+        normalised: normalize.Normalised,
+        offset: int,
+        matched: str = "",
     ) -> Finding:
         return Finding(
             rule=rule,

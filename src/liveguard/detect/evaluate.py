@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from liveguard.detect.engine import Context, Detector
 from liveguard.detect.rulefile import Role, Source
@@ -49,11 +50,11 @@ class Report:
         return rows
 
 
-def read_lines(path: Path) -> list[dict]:
+def read_lines(path: Path) -> list[dict[str, Any]]:
     return read_labelled(path, ("text", "labels"))
 
 
-def evaluate(detector: Detector, items: Iterable[dict], categories: set[str]) -> Report:
+def evaluate(detector: Detector, items: Iterable[dict[str, Any]], categories: set[str]) -> Report:
     report = Report(scores={name: Score() for name in sorted(categories)})
     for item in items:
         report.lines += 1

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
+from numpy.typing import NDArray
 
 from liveguard.datafiles import Strict, load
 
@@ -31,10 +32,10 @@ class Normalised:
     original: str
     base: str  # same length as ``original``: offsets are shared
     compact: str  # separators dropped
-    kept: np.ndarray | None  # compact index -> base index; None when nothing was dropped
+    kept: NDArray[np.intp] | None  # compact index -> base index; None when nothing was dropped
     # the code points of the original and of the base view, for the engine's arrays
-    codes: np.ndarray | None = field(default=None, compare=False, repr=False)
-    base_codes: np.ndarray | None = field(default=None, compare=False, repr=False)
+    codes: NDArray[np.uint32] = field(compare=False, repr=False)
+    base_codes: NDArray[np.uint32] = field(compare=False, repr=False)
 
     def base_span(self, view: str, start: int, end: int) -> tuple[int, int]:
         """The [start, end) span in the original text of a span in ``view``."""
@@ -44,7 +45,7 @@ class Normalised:
 
 
 class Normaliser:
-    def __init__(self, table: np.ndarray, separator: np.ndarray) -> None:
+    def __init__(self, table: NDArray[np.uint32], separator: NDArray[np.bool_]) -> None:
         self.table = table
         self.separator = separator
 
@@ -67,7 +68,7 @@ class Normaliser:
         return chr(self.table[ord(ch)])
 
 
-def _compose(table: np.ndarray, mapping: dict[int, int]) -> np.ndarray:
+def _compose(table: NDArray[np.uint32], mapping: dict[int, int]) -> NDArray[np.uint32]:
     """table followed by mapping."""
     step = np.arange(UNICODE_SIZE, dtype=np.uint32)
     for source, target in mapping.items():

@@ -13,6 +13,7 @@ import itertools
 import os
 import platform
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import hyperscan
 
-from liveguard.detect import model, normalize
+from liveguard.detect import classifier, normalize
 from liveguard.detect.rulefile import (
     TEMPLATE_SLOT,
     GroupSpec,
@@ -95,7 +96,7 @@ class RuleSet:
         raise KeyError(rule_id)
 
 
-def _pinyin(term: str, styles: list[str]) -> list[str]:
+def _pinyin(term: str, styles: Sequence[str]) -> list[str]:
     if not styles or not all("\u4e00" <= ch <= "\u9fff" for ch in term):
         return []
     from pypinyin import Style, lazy_pinyin  # compile time only: 0.26 MB/s is no hot path
@@ -150,10 +151,12 @@ def _regex_source(pattern: str, normaliser: normalize.Normaliser) -> str:
     return re.sub(r"(?<!\\)\[\^", r"[^\\n", folded)
 
 
-def _with_groups(pattern: str, groups: dict[str, list[str]], normaliser) -> str:
+def _with_groups(
+    pattern: str, groups: dict[str, list[str]], normaliser: normalize.Normaliser
+) -> str:
     """``{wechat}`` in a regex becomes an alternation of the group's normalised terms."""
 
-    def alternation(match: re.Match) -> str:
+    def alternation(match: re.Match[str]) -> str:
         terms = sorted(
             {normaliser.term(t) for t in groups[match.group(1)]}, key=lambda t: (-len(t), t)
         )
@@ -251,15 +254,17 @@ def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
                         continue
                     for term in expanded:
                         add_literal(kind, index, term, at_t)
-            regexes = [("rule", ("patterns",), rule_spec.patterns)]
+            regexes: list[tuple[str, tuple[str, ...], list[str]]] = [
+                ("rule", ("patterns",), rule_spec.patterns)
+            ]
             if rule_spec.near:
                 regexes += [
                     ("near_a", ("near", "first_patterns"), rule_spec.near.first_patterns),
                     ("near_b", ("near", "then_patterns"), rule_spec.near.then_patterns),
                 ]
-            for kind, key, sources in regexes:
+            for kind, keys, sources in regexes:
                 for t, pattern in enumerate(sources):
-                    at_t = spec.where("rules", r, *key, t)
+                    at_t = spec.where("rules", r, *keys, t)
                     try:
                         source = _regex_source(
                             _with_groups(pattern, groups, normaliser), normaliser
@@ -302,7 +307,7 @@ def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
     for spec in files:
         digest.update(spec.model_dump_json().encode("utf-8"))
     if any(rule.model for spec in files for rule in spec.rules):
-        digest.update(model.packaged_digest())  # a retrained model is a new rule set
+        digest.update(classifier.packaged_digest())  # a retrained model is a new rule set
     version = digest.hexdigest()[:12] + (f"+{extra_version}" if extra_version else "")
     literal_count = sum(1 for p in patterns if p.literal_bytes)
     return RuleSet(
@@ -321,7 +326,7 @@ def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
 def _model_problems(files: list[RuleFile]) -> list[str]:
     """A rule that uses the classifier needs one shipped that knows its category."""
     problems = []
-    shipped = model.packaged()
+    shipped = classifier.packaged()
     for spec in files:
         for r, rule in enumerate(spec.rules):
             if rule.model is None:
@@ -384,7 +389,9 @@ def _cache_dir() -> Path:
 
 
 def _cache_key(expressions: list[bytes], flags: list[int], ids: list[int]) -> str:
-    digest = hashlib.sha256(f"{hyperscan.__version__}|{platform.machine()}".encode())
+    # hyperscan's stub leaves out the __version__ its package sets
+    version = hyperscan.__version__  # type: ignore[attr-defined]
+    digest = hashlib.sha256(f"{version}|{platform.machine()}".encode())
     for i in ids:
         digest.update(b"%d %d %d " % (i, flags[i], len(expressions[i])))
         digest.update(expressions[i])

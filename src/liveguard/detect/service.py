@@ -182,9 +182,13 @@ def read_batch_line(raw: bytes, defaults: Context) -> BatchLine | str | None:
     for key, kind in (("role", Role), ("source", Source)):
         if data.get(key) is not None:
             try:
-                context = replace(context, **{key: kind(data[key])})
+                value = kind(data[key])
             except ValueError:
                 return f"{key}: {data[key]!r} is not one of {', '.join(kind)}"
+            if isinstance(value, Role):
+                context = replace(context, role=value)
+            else:
+                context = replace(context, source=value)
     if data.get("category") is not None:
         if not isinstance(data["category"], str):
             return "category: send a string, e.g. food"
@@ -262,8 +266,8 @@ def put_overlay(*, db_session: Session, platform: str, content: str, created_by:
     key = _latest_key(db_session, platform)
     if key is not None and key[1] == digest:  # the same text again: nothing new to store
         row = get(db_session=db_session, platform=platform, version=key[0])
-        version = rulesets.packaged().version + "+" + overlays.version_tag(platform, key[0])
-        return Stored(row, version, created=False)
+        tagged = rulesets.packaged().version + "+" + overlays.version_tag(platform, key[0])
+        return Stored(row, tagged, created=False)
     version = (key[0] if key else 0) + 1
     try:
         spec = overlays.parse_overlay(content, f"{platform}.yaml")

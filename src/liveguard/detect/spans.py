@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 
 import numpy as np
+from numpy.typing import NDArray
 
 from liveguard.detect.ruleset import Rule
 
@@ -21,21 +22,31 @@ def gap_is_close(a: tuple[int, int], b: tuple[int, int], within: int, original: 
     )
 
 
-def warned(rule: Rule, start: int, end: int, warnings: tuple | None, original: str) -> bool:
+def warned(
+    rule: Rule,
+    start: int,
+    end: int,
+    warnings: tuple[list[tuple[int, int]], int] | None,
+    original: str,
+) -> bool:
     """Whether one of the rule's warning words sits close by, in the same sentence.
     ``warnings``: the rule's warning spans, sorted, and the longest one's length."""
     if not warnings:
         return False
     spans, longest = warnings
+    assert rule.spec.unless_near is not None  # only a rule with warning words has their spans
     within = rule.spec.unless_near.within
     low = bisect_left(spans, (start - within - longest,))
     high = bisect_right(spans, (end + within + 1,))
     return any(gap_is_close(span, (start, end), within, original) for span in spans[low:high])
 
 
-def pairs(rule: Rule, firsts: list, thens: list, original: str) -> list[tuple[int, int]]:
+def pairs(
+    rule: Rule, firsts: list[tuple[int, int]], thens: list[tuple[int, int]], original: str
+) -> list[tuple[int, int]]:
     """Spans where a ``near.first`` hit and a ``near.then`` hit share a sentence."""
     spec = rule.spec.near
+    assert spec is not None  # only a near rule has near_a and near_b hits
     thens = sorted(thens)
     then_starts = [b_start for b_start, _ in thens]
     longest = max(b_end - b_start for b_start, b_end in thens)
@@ -81,7 +92,7 @@ def char_map(text: str, data: bytes, found: list[tuple[int, int, int]]) -> dict[
     return chars
 
 
-def sentence_counts(codes: np.ndarray) -> np.ndarray:
+def sentence_counts(codes: NDArray[np.uint32]) -> NDArray[np.int64]:
     """How many sentence ends stand before each offset of a text given as its code
     points (``len + 1`` of them): two spans with no sentence end between them have
     overlapping ranges of counts."""
@@ -90,7 +101,7 @@ def sentence_counts(codes: np.ndarray) -> np.ndarray:
     return counts
 
 
-def byte_starts(codes: np.ndarray) -> np.ndarray:
+def byte_starts(codes: NDArray[np.uint32]) -> NDArray[np.int64]:
     """Where each character of a text given as its code points starts in its UTF-8
     bytes, and where the text ends."""
     sizes = 1 + (codes >= 0x80).astype(np.int64) + (codes >= 0x800) + (codes >= 0x10000)

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Column, Connection, TextClause, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from liveguard.db import utcnow
+from liveguard.db import copy_cursor, table_of, utcnow
 from liveguard.errors import InvalidInput, NotFound
 from liveguard.evidence import canonical, merkle, subjects
 from liveguard.evidence.models import Checkpoint, LedgerLeaf, LedgerNode, LedgerState
@@ -109,18 +109,18 @@ def prefetched_reader(
 _READ_STATE = select(LedgerState.tree_size, LedgerState.frontier).where(LedgerState.id == STATE_ROW)
 _LOCK_STATE = _READ_STATE.with_for_update()
 _WRITE_STATE = (
-    update(LedgerState.__table__)
-    .where(LedgerState.__table__.c.id == STATE_ROW)
+    update(table_of(LedgerState))
+    .where(table_of(LedgerState).c.id == STATE_ROW)
     .values(tree_size=bindparam("size"), frontier=bindparam("roots"))
 )
 _LEAF_COLUMNS = ("seq", "kind", "recorded_at", "leaf_hash", "data")
-_INSERT_NODES = insert(LedgerNode.__table__)
+_INSERT_NODES = insert(table_of(LedgerNode))
 _LEAVES_BY_SEQ = select(LedgerLeaf.seq, LedgerLeaf.leaf_hash).where(
     LedgerLeaf.seq.in_(bindparam("seqs", expanding=True))
 )
 
 
-def _bind_value(connection: Connection, column: Column, value: object) -> object:
+def _bind_value(connection: Connection, column: Column[Any], value: object) -> object:
     dialect = connection.dialect
     processor = column.type.dialect_impl(dialect).bind_processor(dialect)
     return processor(value) if processor else value
@@ -199,8 +199,10 @@ def append(
     connection = db_session.connection()
     # Every leaf of a batch shares recorded_at: convert it for the driver once, and hand the
     # driver plain tuples (Core's per-row parameter processing was a fifth of the cost).
-    recorded = _bind_value(connection, LedgerLeaf.__table__.c.recorded_at, now)
-    leaf_rows, node_rows, appended = [], [], []
+    recorded = _bind_value(connection, table_of(LedgerLeaf).c.recorded_at, now)
+    leaf_rows: list[tuple[Any, ...]] = []
+    node_rows: list[dict[str, Any]] = []
+    appended: list[Appended] = []
     for record, data in zip(records, encoded, strict=True):
         leaf_hash = merkle.hash_leaf(data)
         completed = frontier.append(leaf_hash)
@@ -238,7 +240,7 @@ def _insert_arrays(
     node_rows: list[dict[str, Any]],
     recorded: object,
 ) -> None:
-    cursor = connection.connection.driver_connection.cursor()
+    cursor = copy_cursor(connection)
     with cursor.copy(_COPY_LEAVES) as copy:
         for row in leaf_rows:
             copy.write_row(row)

@@ -68,7 +68,8 @@ def open_sealed(*, db_session: Session, sealed: dict[str, str]) -> dict[str, Any
         )
     except InvalidTag:
         return None
-    return json.loads(plaintext)
+    personal: dict[str, Any] = json.loads(plaintext)
+    return personal
 
 
 def erase(

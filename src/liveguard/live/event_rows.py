@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from liveguard.db import copy_cursor
 from liveguard.live.models import EventKind, LiveEvent, LiveFinding
 
 
@@ -66,7 +67,7 @@ def insert(db_session: Session, rows: list[NewEvent]) -> None:
     connection = db_session.connection()
     if connection.dialect.name == "postgresql":
         ids = connection.execute(_NEXT_IDS_PG, {"n": len(rows)}).scalars().all()
-        cursor = connection.connection.driver_connection.cursor()
+        cursor = copy_cursor(connection)
         with cursor.copy(_COPY_EVENTS_PG) as copy:
             for row, pk in zip(rows, ids, strict=True):
                 row.id = pk

@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 log = logging.getLogger(__name__)
 
@@ -81,11 +81,17 @@ async def relay(nats_url: str) -> None:
             await asyncio.sleep(5)
 
 
-async def sse(session_id: int, read: object, *, event: str, last_id: int = 0) -> AsyncIterator[str]:
+async def sse(
+    session_id: int,
+    read: Callable[[int], list[tuple[int, str]]],
+    *,
+    event: str,
+    last_id: int = 0,
+) -> AsyncIterator[str]:
     """A text/event-stream of what ``read(after_id)`` returns: [(id, json text)], in order."""
     yield "retry: 2000\n\n"
     while True:
-        items = await asyncio.to_thread(read, last_id)  # type: ignore[arg-type]
+        items = await asyncio.to_thread(read, last_id)
         for item_id, body in items:
             last_id = max(last_id, item_id)
             yield f"id: {item_id}\nevent: {event}\ndata: {body}\n\n"

@@ -94,4 +94,5 @@ def _on_show_before(db_session: Session, session_id: int, seq: int) -> int | Non
     ).first()
     if row is None or row.kind is EventKind.listing_removed:
         return None
-    return row.data.get("listing_id")
+    listing_id: int | None = row.data.get("listing_id")
+    return listing_id

@@ -82,6 +82,13 @@ class Catalogue(Strict):
     def document_type(self, code: str) -> DocumentType | None:
         return next((d for d in self.document_types if d.code == code), None)
 
+    def document_name(self, code: str) -> str:
+        """The name of a document type a category requires (checked to exist on load)."""
+        document = self.document_type(code)
+        if document is None:
+            raise KeyError(code)
+        return document.name
+
     def all_legal_bases(self) -> list[LegalBasis]:
         bases = [*self.reverification.legal_basis, *self.common_basis]
         for category in self.categories:

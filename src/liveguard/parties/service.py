@@ -230,7 +230,7 @@ def check_selling(
         )
     }
     for group in spec.missing(held):
-        names = " or ".join(catalogue().document_type(code).name for code in group)  # type: ignore[union-attr]
+        names = " or ".join(catalogue().document_name(code) for code in group)
         reasons.append(f"no approved, unexpired {names}")
     return SellingCheck(
         merchant_id=merchant.id, category=category, may_sell=not reasons, reasons=reasons

@@ -22,13 +22,13 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from liveguard.auth import service as auth_service
 from liveguard.auth.service import Principal
 from liveguard.cases import flows, handling, publicity, service, workflow
-from liveguard.cases.facts import CaseFacts
 from liveguard.cases.models import PaymentChannel
 from liveguard.cases.schemas import ComplaintCreate
 from liveguard.cases.views import CASE_WORK, check_case_access, filer
 from liveguard.catalog.views import Now, actor
 from liveguard.clock import CHINA
 from liveguard.errors import LiveGuardError, NotAuthenticated, NotFound
+from liveguard.liability.facts import CaseFacts
 from liveguard.money import parse_yuan
 from liveguard.vocab import PrincipalKind
 from liveguard.web.console import SignedForm, _SignInFirst, render

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from liveguard.cases import intake
-from liveguard.cases.facts import PromiseKind
 from liveguard.detect.overlay import shipped_files
+from liveguard.liability.facts import PromiseKind
 from liveguard.live.payloads import PayloadKind, payload_rules
 from liveguard.parties.qualifications import catalogue
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 
 from liveguard import datafiles
-from liveguard.cases import deadlines, workflow
+from liveguard.cases import workflow
 from liveguard.cases.models import CaseState
 from liveguard.datafiles import DataFileError
 from liveguard.legal import quote_problem
+from liveguard.liability import deadlines
 
 
 def _reachable(start: CaseState, edges: dict[CaseState, list[CaseState]]) -> set[CaseState]:

@@ -92,6 +92,13 @@ def test_an_unknown_category_or_document_type_is_none():
     assert CATALOGUE.document_type("passport") is None
 
 
+def test_a_document_name_is_the_known_types_name_and_an_unknown_code_is_refused():
+    licence = CATALOGUE.document_type("food_business_licence")
+    assert CATALOGUE.document_name("food_business_licence") == licence.name
+    with pytest.raises(KeyError):
+        CATALOGUE.document_name("passport")
+
+
 # --- document numbers ------------------------------------------------------------------
 
 

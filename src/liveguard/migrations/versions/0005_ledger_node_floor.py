@@ -7,6 +7,8 @@ Create Date: 2026-11-23 09:10:00
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -33,7 +35,7 @@ def downgrade() -> None:
 
     connection = op.get_bind()
     frontier = merkle.Frontier()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for (leaf_hash,) in connection.execute(
         sa.text("SELECT leaf_hash FROM evidence_leaves ORDER BY seq")
     ):
@@ -48,7 +50,7 @@ def downgrade() -> None:
         _insert_nodes(connection, rows)
 
 
-def _insert_nodes(connection: sa.Connection, rows: list[dict]) -> None:
+def _insert_nodes(connection: sa.Connection, rows: list[dict[str, Any]]) -> None:
     connection.execute(
         sa.text('INSERT INTO evidence_nodes (level, "index", hash) VALUES (:level, :index, :hash)'),
         rows,

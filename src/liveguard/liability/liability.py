@@ -16,10 +16,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from liveguard import datafiles
-from liveguard.cases import conditions
-from liveguard.cases.conditions import Condition
-from liveguard.cases.resolution import ClearedParty, LiabilityKind, LiableParty, Role, RuleRef
 from liveguard.legal import LegalBasis
+from liveguard.liability import conditions
+from liveguard.liability.conditions import Condition
+from liveguard.liability.resolution import ClearedParty, LiabilityKind, LiableParty, Role, RuleRef
 
 M = TypeVar("M", bound=BaseModel)
 LIABILITY_FILE = "liability.yaml"

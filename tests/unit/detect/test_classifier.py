@@ -7,17 +7,17 @@ from pathlib import Path
 
 import numpy as np
 
-from liveguard.detect import model
+from liveguard.detect import classifier
 
 
 def test_features_are_stable_across_processes_and_carry_the_context():
-    indices, values = model.features("加我微信", "anchor", "food")
-    again, _ = model.features("加我微信", "anchor", "food")
+    indices, values = classifier.features("加我微信", "anchor", "food")
+    again, _ = classifier.features("加我微信", "anchor", "food")
     assert np.array_equal(indices, again)
     # 4 characters, 3 bigrams, 2 trigrams, the role and the category
     assert len(indices) == 4 + 3 + 2 + 2
     assert np.isclose(np.sum(values**2), 1.0)
-    other, _ = model.features("加我微信", "viewer", "food")
+    other, _ = classifier.features("加我微信", "viewer", "food")
     assert set(indices) ^ set(other)  # the role is a feature
 
 
@@ -29,19 +29,19 @@ def test_training_learns_and_a_saved_model_reads_back(tmp_path: Path):
         {"text": text, "labels": [], "role": "anchor", "category": None}
         for text in ["今天天气不错", "这件衣服很好看", "大家拍一号链接", "库存很多放心拍"]
     ]
-    trained = model.train(items, ["diversion"], epochs=40)
-    alike = trained.scores(*model.features("加我微信私聊下单", "anchor", None))["diversion"]
-    unlike = trained.scores(*model.features("今天衣服很好看", "anchor", None))["diversion"]
+    trained = classifier.train(items, ["diversion"], epochs=40)
+    alike = trained.scores(*classifier.features("加我微信私聊下单", "anchor", None))["diversion"]
+    unlike = trained.scores(*classifier.features("今天衣服很好看", "anchor", None))["diversion"]
     assert alike > 0.8 > 0.2 > unlike
     trained.save(tmp_path / "m.npz")
-    loaded = model.load(tmp_path / "m.npz")
+    loaded = classifier.load(tmp_path / "m.npz")
     assert loaded.categories == ("diversion",)
-    again = loaded.scores(*model.features("加我微信私聊下单", "anchor", None))["diversion"]
+    again = loaded.scores(*classifier.features("加我微信私聊下单", "anchor", None))["diversion"]
     assert abs(again - alike) < 0.01  # stored as float16
 
 
 def test_the_shipped_model_knows_every_category():
-    shipped = model.packaged()
+    shipped = classifier.packaged()
     assert shipped is not None
     assert set(shipped.categories) == {
         "absolute_terms",

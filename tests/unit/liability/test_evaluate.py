@@ -2,7 +2,7 @@
 
 import json
 
-from liveguard.cases import evaluate
+from liveguard.liability import evaluate
 
 CASE = {
     "id": "fraud-off-platform",

@@ -6,7 +6,7 @@ character 1-3-grams of the normalised text plus the speaker's role and the produ
 category, with one logistic regression per category. It is trained on the labelled lines
 the project ships (``liveguard evaluate detect`` keeps a held-out file apart from them),
 in NumPy: no model is downloaded, and a retrain is a command
-(``python -m liveguard.detect.model train``).
+(``python -m liveguard.detect.classifier train``).
 
 A rule file opts in with ``model: {threshold: ...}`` on a rule: the rule then also fires
 on a short text the model scores above the threshold, quoting the whole text for a person
@@ -18,10 +18,11 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -57,6 +58,11 @@ def _grams(codes: np.ndarray) -> list[np.ndarray]:
     ]
 
 
+def _sigmoid(logits: np.ndarray) -> np.ndarray:
+    probabilities: np.ndarray = 1 / (1 + np.exp(-logits))  # ufuncs are typed as Any
+    return probabilities
+
+
 @cache
 def _context_hashes(role: str | None, category: str | None) -> tuple[int, int]:
     return hash_text(f"role={role}"), hash_text(f"category={category}")
@@ -76,6 +82,7 @@ class Model:
     categories: tuple[str, ...]
     weights: np.ndarray  # (DIMENSION, categories): one text's features are a few rows
     bias: np.ndarray  # (categories,)
+    _rows: np.ndarray = field(init=False, repr=False, compare=False)  # weights, maybe halved
 
     def __post_init__(self) -> None:
         # A batch reads tens of thousands of scattered rows: half the bytes (the float16
@@ -87,7 +94,7 @@ class Model:
     def scores(self, indices: np.ndarray, values: np.ndarray) -> dict[str, float]:
         """Probability per category for one text's features."""
         logits = values @ np.take(self.weights, indices, axis=0) + self.bias
-        return dict(zip(self.categories, (1 / (1 + np.exp(-logits))).tolist(), strict=True))
+        return dict(zip(self.categories, _sigmoid(logits).tolist(), strict=True))
 
     def scores_many(
         self, text: str, spans: list[tuple[int, int]], contexts: list[tuple[str | None, ...]]
@@ -116,7 +123,7 @@ class Model:
         sums += np.take(self.weights, extra.astype(np.int64), axis=0).sum(axis=1)
         counts += extra.shape[1]
         logits = sums / np.sqrt(np.maximum(counts, 1))[:, None] + self.bias
-        return 1 / (1 + np.exp(-logits))
+        return _sigmoid(logits)
 
     def _scores_one(self, text: str, context: tuple[str | None, ...]) -> np.ndarray:
         """``scores_many`` of one text, adding in the same order (row after row)."""
@@ -130,7 +137,7 @@ class Model:
         sums += np.take(self.weights, extra.astype(np.int64), axis=0).sum(axis=1)[0]
         count += extra.shape[1]
         logits = sums / np.sqrt(max(count, 1)) + self.bias
-        return (1 / (1 + np.exp(-logits)))[None, :]
+        return _sigmoid(logits)[None, :]
 
     def save(self, path: Path) -> None:
         np.savez_compressed(
@@ -167,7 +174,9 @@ def packaged_digest() -> bytes:
     return hashlib.sha256(path.read_bytes()).digest() if path.exists() else b"no model"
 
 
-def train(items: list[dict], categories: list[str], *, epochs: int = 60, l2: float = 1e-4) -> Model:
+def train(
+    items: list[dict[str, Any]], categories: list[str], *, epochs: int = 60, l2: float = 1e-4
+) -> Model:
     """Logistic regression per category by Adam on the sparse features (deterministic)."""
     from liveguard.detect import normalize
 
@@ -195,7 +204,7 @@ def train(items: list[dict], categories: list[str], *, epochs: int = 60, l2: flo
             for n in batch:
                 indices, values = rows[n]
                 logits = weights[:, indices] @ values + bias
-                error = 1 / (1 + np.exp(-logits)) - labels[n]
+                error = _sigmoid(logits) - labels[n]
                 error *= np.where(labels[n] > 0, 0.5 / positive, 0.5 / (1 - positive))
                 np.add.at(gradient.T, indices, np.outer(values, error))
                 gradient_bias += error
@@ -209,9 +218,9 @@ def train(items: list[dict], categories: list[str], *, epochs: int = 60, l2: flo
 
 
 def main(argv: list[str]) -> int:
-    """``python -m liveguard.detect.model train DATA... --out PATH``."""
+    """``python -m liveguard.detect.classifier train DATA... --out PATH``."""
     if len(argv) < 2 or argv[0] != "train" or "--out" not in argv:
-        print("usage: python -m liveguard.detect.model train DATA.jsonl... --out model.npz")
+        print("usage: python -m liveguard.detect.classifier train DATA.jsonl... --out model.npz")
         return 2
     out = Path(argv[argv.index("--out") + 1])
     paths = [Path(a) for a in argv[1 : argv.index("--out")]]

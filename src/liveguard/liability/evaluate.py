@@ -25,9 +25,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from liveguard.cases.engine import resolve
-from liveguard.cases.facts import CaseFacts
-from liveguard.cases.resolution import LiabilityKind, RemedyKind, Role
+from liveguard.liability.engine import resolve
+from liveguard.liability.facts import CaseFacts
+from liveguard.liability.resolution import LiabilityKind, RemedyKind, Role
 from liveguard.scoring import Score, read_labelled
 
 DEFAULT_PATH = Path(__file__).resolve().parents[3] / "data" / "eval" / "cases.jsonl"
@@ -73,7 +73,7 @@ class Report:
         ]
 
 
-def _check(item: dict) -> str | None:
+def _check(item: dict[str, Any]) -> str | None:
     try:
         CaseFacts.model_validate(item["facts"])
         date.fromisoformat(item["today"])
@@ -86,7 +86,7 @@ def _check(item: dict) -> str | None:
     return None
 
 
-def read_lines(path: Path) -> list[dict]:
+def read_lines(path: Path) -> list[dict[str, Any]]:
     return read_labelled(path, KEYS, _check)
 
 

@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from liveguard.cases.engine import fact_texts, resolve
-from liveguard.cases.facts import CaseFacts
-from liveguard.cases.resolution import LiabilityKind, RemedyKind, Role
+from liveguard.liability.engine import fact_texts, resolve
+from liveguard.liability.facts import CaseFacts
+from liveguard.liability.resolution import LiabilityKind, RemedyKind, Role
 
 TODAY = date(2026, 3, 2)
 

@@ -12,8 +12,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from liveguard.cases.facts import Recording
 from liveguard.legal import LegalBasis
+from liveguard.liability.facts import Recording
 
 
 class _Out(BaseModel):

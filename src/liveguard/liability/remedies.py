@@ -8,6 +8,7 @@ citing where they were recorded; within a group only the largest remedy is owed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from functools import cache
 from typing import Any, Literal
@@ -15,10 +16,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from liveguard import money
-from liveguard.cases import conditions
-from liveguard.cases.facts import CaseFacts, Promise, PromiseKind
-from liveguard.cases.liability import Rule, Strict, load_data
-from liveguard.cases.resolution import RemedyKind, Role
+from liveguard.liability import conditions
+from liveguard.liability.facts import CaseFacts, Promise, PromiseKind
+from liveguard.liability.liability import Rule, Strict, load_data
+from liveguard.liability.resolution import RemedyKind, Role
 
 REMEDY_FILE = "remedies.yaml"
 
@@ -127,7 +128,9 @@ def amount(
     return best, "；".join(steps)
 
 
-def _promises(rule: RemedyRule, facts: CaseFacts, view: dict[str, object]) -> list:
+def _promises(
+    rule: RemedyRule, facts: CaseFacts, view: dict[str, object]
+) -> Sequence[Promise | None]:
     if rule.promise is None:
         return [None]
     found = [p for p in facts.promises or [] if p.kind is rule.promise]

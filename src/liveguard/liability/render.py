@@ -6,8 +6,8 @@ from functools import cache
 
 from pydantic import model_validator
 
-from liveguard.cases.liability import Strict, load_data
-from liveguard.cases.resolution import (
+from liveguard.liability.liability import Strict, load_data
+from liveguard.liability.resolution import (
     Deadline,
     LiabilityKind,
     Resolution,

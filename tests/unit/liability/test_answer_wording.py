@@ -1,12 +1,12 @@
-"""The answer's words are data (cases/data/answer.yaml): every role and liability kind has
+"""The answer's words are data (liability/data/answer.yaml): every role and liability kind has
 its label, and a file missing one is refused when it loads."""
 
 from __future__ import annotations
 
 import pytest
 
-from liveguard.cases import render
-from liveguard.cases.resolution import LiabilityKind, Role
+from liveguard.liability import render
+from liveguard.liability.resolution import LiabilityKind, Role
 
 
 def test_every_role_and_liability_kind_has_a_label():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from liveguard.cases.conditions import all_of, holds, parse
+from liveguard.liability.conditions import all_of, holds, parse
 
 
 def test_a_condition_is_read_into_a_field_an_operator_and_values():

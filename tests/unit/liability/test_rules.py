@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from liveguard.cases import conditions, liability, remedies
-from liveguard.cases.facts import CaseFacts
 from liveguard.legal import quote_problem
+from liveguard.liability import conditions, liability, remedies
+from liveguard.liability.facts import CaseFacts
 
 DAY = date(2026, 12, 4)
 LIABILITY = [(rule, example) for rule in liability.rules() for example in rule.examples]
@@ -62,7 +62,7 @@ def test_every_rule_has_a_firing_example_and_one_that_does_not_fire():
 def test_a_misquoted_article_is_refused_when_the_file_is_loaded(monkeypatch):
     from importlib import resources
 
-    real = resources.files("liveguard.cases").joinpath("data", "liability.yaml").read_text()
+    real = resources.files("liveguard.liability").joinpath("data", "liability.yaml").read_text()
     broken = real.replace("可以向销售者要求赔偿。", "可以向平台要求赔偿。", 1)
 
     class Fake:

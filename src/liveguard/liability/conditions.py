@@ -26,7 +26,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from liveguard.cases.facts import CaseFacts
+from liveguard.liability.facts import CaseFacts
 
 Op = Literal["is", "is not", "in", "not in", "<", "<=", ">", ">="]
 Value = str | bool | int
@@ -56,8 +56,9 @@ class Condition(BaseModel):
         return f"{self.field} {self.op} {rhs}"
 
 
-def field_type(name: str) -> type:
-    """The plain type of a fact (an enum, bool, int, date...), or KeyError."""
+def field_type(name: str) -> object:
+    """The plain type of a fact (an enum, bool, int, date...), its annotation when it is
+    not a plain type (a list of promises), or KeyError."""
     if name in DERIVED:
         return DERIVED[name]
     info = CaseFacts.model_fields.get(name)
@@ -71,7 +72,7 @@ def field_type(name: str) -> type:
     return annotation
 
 
-def _value(raw: str, kind: type, field: str) -> Value:
+def _value(raw: str, kind: object, field: str) -> Value:
     raw = raw.strip()
     if kind is bool:
         if raw not in ("true", "false"):

@@ -10,11 +10,11 @@ from functools import cache
 
 from pydantic import Field
 
-from liveguard.cases import conditions, deadlines, liability, remedies
-from liveguard.cases.facts import CaseFacts, Channel
-from liveguard.cases.liability import Strict, load_data
-from liveguard.cases.render import render, wording
-from liveguard.cases.resolution import (
+from liveguard.liability import conditions, deadlines, liability, remedies
+from liveguard.liability.facts import CaseFacts, Channel
+from liveguard.liability.liability import Strict, load_data
+from liveguard.liability.render import render, wording
+from liveguard.liability.resolution import (
     Contact,
     Deadline,
     FactUsed,

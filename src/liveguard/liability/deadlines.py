@@ -16,9 +16,9 @@ from functools import cache
 import chinese_calendar
 from pydantic import Field
 
-from liveguard.cases.liability import Strict, load_data
-from liveguard.cases.resolution import Deadline, EscalationStep, RuleRef
 from liveguard.legal import LegalBasis
+from liveguard.liability.liability import Strict, load_data
+from liveguard.liability.resolution import Deadline, EscalationStep, RuleRef
 
 DEADLINE_FILE = "deadlines.yaml"
 
