@@ -131,9 +131,15 @@ def resolve(facts: CaseFacts, *, today: date) -> Resolution:
 def _late_return(
     facts: CaseFacts, view: dict[str, object], owed: list[Remedy]
 ) -> dict[str, list[str]]:
-    """Past 7 days with no return owed: had the consumer asked for one in time?"""
+    """Past the return window with no return owed: had the consumer asked in time?"""
     days = view.get("days_since_delivery")
-    late = isinstance(days, int) and days > 7 and facts.return_asked_on is None
+    window = deadlines.data().limits["quality_return_window"].days
+    late = (
+        isinstance(days, int)
+        and window is not None
+        and days > window
+        and facts.return_asked_on is None
+    )
     if late and not any(r.kind in RETURNS for r in owed) and facts.defect is not None:
         return {"return_asked_on": ["quality-return-within-7-days", "no-reason-return"]}
     return {}
