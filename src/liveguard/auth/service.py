@@ -68,6 +68,27 @@ def issue(
     return raw
 
 
+def open_session(
+    *,
+    db_session: Session,
+    principal_kind: PrincipalKind,
+    principal_id: int,
+    label: str,
+    ttl: timedelta,
+    now: datetime | None = None,
+) -> str:
+    """A console session: a token that expires after ``ttl``, kept in a cookie."""
+    return issue(
+        db_session=db_session,
+        principal_kind=principal_kind,
+        principal_id=principal_id,
+        label=label,
+        kind=TokenKind.session,
+        ttl=ttl,
+        now=now,
+    )
+
+
 def resolve(*, db_session: Session, raw_token: str, now: datetime | None = None) -> Principal:
     """The principal a token stands for, or NotAuthenticated saying why not."""
     now = now or utcnow()
@@ -116,12 +137,11 @@ def login(
         or not verify_password(password, staff.password_hash)
     ):
         raise NotAuthenticated("unknown user name or wrong password")
-    raw = issue(
+    raw = open_session(
         db_session=db_session,
         principal_kind=PrincipalKind.staff,
         principal_id=staff.id,
         label="console session",
-        kind=TokenKind.session,
         ttl=ttl,
         now=now,
     )

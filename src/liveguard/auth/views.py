@@ -8,20 +8,22 @@ from fastapi import APIRouter, Request, status
 
 from liveguard.auth import service
 from liveguard.auth.schemas import LoginIn, Me, TokenCreate, TokenOut
-from liveguard.web.deps import Admin, CurrentSettings, DbSession, Signed, raw_token
+from liveguard.web.deps import Admin, CurrentSettings, DbSession, Now, Signed, raw_token
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
 @router.post("/login", response_model=TokenOut)
-def login(request: Request, credentials: LoginIn, db_session: DbSession, settings: CurrentSettings):
+def login(
+    credentials: LoginIn, db_session: DbSession, settings: CurrentSettings, now: Now
+) -> TokenOut:
     """Open a session for a staff member (no role needed: this is how one gets one)."""
     token, principal = service.login(
         db_session=db_session,
         username=credentials.username,
         password=credentials.password,
         ttl=timedelta(hours=settings.session_hours),
-        now=request.app.state.clock.now(),
+        now=now,
     )
     return TokenOut(token=token, principal_kind=principal.kind, principal_id=principal.id)
 
@@ -34,12 +36,12 @@ def logout(request: Request, db_session: DbSession, _: Signed) -> None:
 
 
 @router.get("/me", response_model=Me)
-def me(principal: Signed):
+def me(principal: Signed) -> Me:
     return Me(kind=principal.kind, id=principal.id, name=principal.name, role=principal.role)
 
 
 @router.post("/tokens", status_code=status.HTTP_201_CREATED, response_model=TokenOut)
-def create_token(token_in: TokenCreate, db_session: DbSession, _: Admin):
+def create_token(token_in: TokenCreate, db_session: DbSession, _: Admin) -> TokenOut:
     """An API token for a staff member, a merchant or a consumer."""
     service.get_principal(  # a token for nobody would be a token for whoever comes next
         db_session=db_session, kind=token_in.principal_kind, principal_id=token_in.principal_id

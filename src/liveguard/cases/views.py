@@ -3,14 +3,15 @@ the workflow steps for staff and parties; the bundle; the public record."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Request, UploadFile, status
+from fastapi import APIRouter, Depends, File, UploadFile, status
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
-from liveguard.auth.service import Principal
 from liveguard.cases import flows, handling, publicity, service, workflow
-from liveguard.cases.models import Case, CaseOrigin, CaseState
+from liveguard.cases.models import Case, CaseEvent, CaseFile, CaseState
 from liveguard.cases.schemas import (
     CaseDetail,
     CaseRead,
@@ -27,30 +28,24 @@ from liveguard.cases.schemas import (
     PublicCase,
     TransitionIn,
 )
-from liveguard.catalog.views import Now, actor
-from liveguard.errors import Forbidden, InvalidInput, NotFound
-from liveguard.evidence.views import LogSigner
-from liveguard.vocab import PrincipalKind, StaffRole
-from liveguard.web.deps import AnyStaff, Blobs, CaseWork, Cipher, DbSession, Signed, Today
+from liveguard.errors import Forbidden, NotFound
+from liveguard.vocab import PrincipalKind
+from liveguard.web.deps import (
+    AnyStaff,
+    Blobs,
+    CaseWork,
+    Cipher,
+    CurrentSettings,
+    DbSession,
+    LogSigner,
+    Now,
+    Signed,
+    Today,
+    actor,
+)
+from liveguard.web.permissions import CASE_WORK, check_case_access, filer
 
 router = APIRouter(tags=["cases"])
-CASE_WORK = (StaffRole.compliance, StaffRole.case_handler, StaffRole.admin)
-
-
-def check_case_access(principal: Principal, case: Case, *, write: bool) -> None:
-    """Staff (writers: case handlers, compliance), the consumer herself, or the merchant."""
-    if principal.kind is PrincipalKind.consumer:
-        if case.consumer_id != principal.id:
-            raise NotFound("case", case.id)  # another's case is not even shown to exist
-        return
-    if principal.kind is PrincipalKind.merchant:
-        if case.merchant_id != principal.id:
-            raise NotFound("case", case.id)
-        if write:
-            raise Forbidden("a merchant answers a case; it cannot change it")
-        return
-    if write and principal.role not in CASE_WORK:
-        raise Forbidden(f"role {principal.role} is read-only here")
 
 
 def current_case(case_id: int, db_session: DbSession, _: Signed) -> Case:
@@ -60,7 +55,7 @@ def current_case(case_id: int, db_session: DbSession, _: Signed) -> Case:
 CurrentCase = Annotated[Case, Depends(current_case)]
 
 
-def detail(db_session, case: Case) -> CaseDetail:
+def detail(db_session: Session, case: Case) -> CaseDetail:
     shown = CaseDetail.model_validate(case)
     shown.events = [
         EventRead.model_validate(e)
@@ -78,27 +73,10 @@ def detail(db_session, case: Case) -> CaseDetail:
     return shown
 
 
-def filer(principal: Principal, complaint_in: ComplaintCreate) -> tuple[int | None, CaseOrigin]:
-    """Who the complaint is for: a consumer files her own; staff file on one's behalf."""
-    if principal.kind is PrincipalKind.consumer:
-        if complaint_in.consumer_id not in (None, principal.id):
-            raise Forbidden("a consumer files complaints for herself only")
-        return principal.id, CaseOrigin.consumer
-    if principal.is_staff and principal.role in CASE_WORK:
-        if complaint_in.consumer_id is None:
-            raise InvalidInput(
-                "consumer_id",
-                "whose complaint is it?",
-                "give the consumer's id (POST /api/consumers)",
-            )
-        return complaint_in.consumer_id, CaseOrigin.staff
-    raise Forbidden("complaints are filed by the consumer, or by case staff on her behalf")
-
-
 @router.post("/cases", status_code=status.HTTP_201_CREATED, response_model=CaseDetail)
 def file_complaint(
     complaint_in: ComplaintCreate, db_session: DbSession, principal: Signed, now: Now, today: Today
-):
+) -> CaseDetail:
     """File a complaint; the answer (who is liable, under which rule, what is owed, by
     when, and what is still to be asked) comes back at once."""
     consumer_id, origin = filer(principal, complaint_in)
@@ -115,7 +93,9 @@ def file_complaint(
 
 
 @router.get("/cases", response_model=list[CaseRead])
-def list_cases(db_session: DbSession, principal: Signed, state: CaseState | None = None):
+def list_cases(
+    db_session: DbSession, principal: Signed, state: CaseState | None = None
+) -> Sequence[Case]:
     if principal.kind is PrincipalKind.consumer:
         return service.get_all(db_session=db_session, consumer_id=principal.id, state=state)
     if principal.kind is PrincipalKind.merchant:
@@ -137,18 +117,18 @@ def overdue_read(late: list[workflow.Overdue]) -> list[OverdueRead]:
 
 
 @router.get("/cases/overdue", response_model=list[OverdueRead])
-def overdue_cases(db_session: DbSession, _: AnyStaff, today: Today):
+def overdue_cases(db_session: DbSession, _: AnyStaff, today: Today) -> list[OverdueRead]:
     return overdue_read(workflow.overdue(db_session=db_session, today=today))
 
 
 @router.post("/cases/reminders", response_model=list[OverdueRead])
-def send_reminders(db_session: DbSession, _: CaseWork, today: Today, now: Now):
+def send_reminders(db_session: DbSession, _: CaseWork, today: Today, now: Now) -> list[OverdueRead]:
     """Record a reminder on every overdue step (what the server's timer does)."""
     return overdue_read(workflow.remind(db_session=db_session, today=today, now=now))
 
 
 @router.get("/cases/{case_id}", response_model=CaseDetail)
-def read_case(case: CurrentCase, db_session: DbSession, principal: Signed):
+def read_case(case: CurrentCase, db_session: DbSession, principal: Signed) -> CaseDetail:
     check_case_access(principal, case, write=False)
     return detail(db_session, case)
 
@@ -161,7 +141,7 @@ def answer_facts(
     principal: Signed,
     now: Now,
     today: Today,
-):
+) -> CaseDetail:
     """Answer the questions the answer asked; the case is resolved again."""
     check_case_access(principal, case, write=True)
     flows.answer_facts(
@@ -184,7 +164,7 @@ async def add_file(
     blobs: Blobs,
     now: Now,
     file: Annotated[UploadFile, File(description="a photo, receipt, chat log or recording")],
-):
+) -> CaseFile:
     check_case_access(principal, case, write=True)
     return service.add_file(
         db_session=db_session,
@@ -206,7 +186,7 @@ def move_case(
     principal: CaseWork,
     now: Now,
     today: Today,
-):
+) -> CaseDetail:
     workflow.transition(
         db_session=db_session,
         case=case,
@@ -230,7 +210,7 @@ def party_answer(
     principal: Signed,
     now: Now,
     party: str = "anchor",
-):
+) -> CaseEvent:
     """The merchant answers as itself; case staff take down the anchor's (or MCN's) answer."""
     if principal.kind is PrincipalKind.merchant:
         check_case_access(principal, case, write=False)
@@ -254,7 +234,7 @@ def party_answer(
 )
 def mediation_note(
     note_in: NoteIn, case: CurrentCase, db_session: DbSession, principal: CaseWork, now: Now
-):
+) -> CaseEvent:
     return handling.note(
         db_session=db_session, case=case, text=note_in.text, actor=principal.name, now=now
     )
@@ -268,7 +248,7 @@ def decide(
     principal: CaseWork,
     now: Now,
     today: Today,
-):
+) -> CaseDetail:
     handling.decide(
         db_session=db_session,
         case=case,
@@ -288,7 +268,7 @@ def compensate(
     principal: CaseWork,
     now: Now,
     today: Today,
-):
+) -> CaseDetail:
     """Platform advance compensation out of the merchant's deposit."""
     handling.compensate(
         db_session=db_session,
@@ -301,10 +281,11 @@ def compensate(
     return detail(db_session, case)
 
 
-@router.post("/cases/{case_id}/anchor-identity")
+# response_model=None: the dict goes out as it is, not through a model of its annotation.
+@router.post("/cases/{case_id}/anchor-identity", response_model=None)
 def anchor_identity(
     case: CurrentCase, db_session: DbSession, principal: Signed, cipher: Cipher, now: Now
-):
+) -> dict[str, object]:
     """The anchor's verified identity, for the consumer, when the answer requires it."""
     check_case_access(principal, case, write=True)
     return handling.disclose_anchor_identity(
@@ -318,13 +299,13 @@ def anchor_identity(
     responses={200: {"content": {"application/zip": {}}}},
 )
 def case_bundle(
-    request: Request,
     case: CurrentCase,
     db_session: DbSession,
     principal: Signed,
     signer: LogSigner,
     blobs: Blobs,
-):
+    settings: CurrentSettings,
+) -> Response:
     """The case's evidence bundle: verify it offline with ``liveguard verify``. For the
     consumer and staff (a regulator too); not for the merchant complained of."""
     check_case_access(principal, case, write=principal.kind is PrincipalKind.merchant)
@@ -333,7 +314,7 @@ def case_bundle(
         case=case,
         blobs=blobs,
         signer=signer,
-        origin=request.app.state.settings.checkpoint_origin,
+        origin=settings.checkpoint_origin,
     )
     return Response(
         content,
@@ -343,13 +324,13 @@ def case_bundle(
 
 
 @router.post("/cases/{case_id}/publish", response_model=PublicCase)
-def publish(case: CurrentCase, db_session: DbSession, principal: CaseWork, now: Now):
+def publish(case: CurrentCase, db_session: DbSession, principal: CaseWork, now: Now) -> PublicCase:
     publicity.publish(db_session=db_session, case=case, actor=principal.name, now=now)
     return publicity.public_record(db_session=db_session, case=case)
 
 
 @router.get("/public/cases", response_model=list[PublicCase], tags=["public"])
-def public_cases(db_session: DbSession):
+def public_cases(db_session: DbSession) -> list[PublicCase]:
     """Complaint publicity: published cases, anonymised."""
     return [
         publicity.public_record(db_session=db_session, case=case)
@@ -358,7 +339,7 @@ def public_cases(db_session: DbSession):
 
 
 @router.get("/public/cases/{case_id}", response_model=PublicCase, tags=["public"])
-def public_case(case_id: int, db_session: DbSession):
+def public_case(case_id: int, db_session: DbSession) -> PublicCase:
     case = service.get(db_session=db_session, case_id=case_id)
     if case.published_at is None:
         raise NotFound("published case", case_id)

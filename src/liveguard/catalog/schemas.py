@@ -15,13 +15,11 @@ from pydantic import (
     model_validator,
 )
 
-from liveguard.catalog.models import (
-    ListingStatus,
-    ReviewerKind,
-    SampleKind,
-    SampleOutcome,
-    Verdict,
-)
+from liveguard.catalog.models import ListingStatus, ReviewerKind, Verdict
+
+# The enums an API shape carries, exported (``X as X``) for the web layer that fills them in.
+from liveguard.catalog.models import SampleKind as SampleKind
+from liveguard.catalog.models import SampleOutcome as SampleOutcome
 from liveguard.parties.schemas import CategoryCode, MerchantPublic
 
 Fen = Annotated[int, Field(ge=0, description="integer fen (1 yuan = 100 fen)")]

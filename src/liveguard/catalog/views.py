@@ -3,6 +3,7 @@ bulk import, and the public page a buyer sees."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated
 
@@ -11,7 +12,13 @@ from sqlalchemy.orm import Session
 
 from liveguard.auth.service import Principal
 from liveguard.catalog import bulk, flows, public, review, sampling, service
-from liveguard.catalog.models import Listing
+from liveguard.catalog.models import (
+    Listing,
+    ListingAppeal,
+    ListingReview,
+    ListingVersion,
+    SampleResult,
+)
 from liveguard.catalog.schemas import (
     AppealIn,
     AppealRead,
@@ -37,24 +44,14 @@ from liveguard.web.deps import (
     AnyStaff,
     Compliance,
     DbSession,
+    Now,
     Signed,
-    check_merchant_access,
+    actor,
     require_staff,
 )
+from liveguard.web.permissions import COMPLIANCE_WORK, check_merchant_access
 
 router = APIRouter(tags=["catalog"])
-
-
-def get_now(request: Request) -> datetime:
-    return request.app.state.clock.now()
-
-
-Now = Annotated[datetime, Depends(get_now)]
-
-
-def actor(principal: Principal) -> str:
-    """How a version or decision names who made it: a staff username or merchant:<id>."""
-    return principal.name if principal.is_staff else f"{principal.kind.value}:{principal.id}"
 
 
 # Lookups depend on a signed-in caller, so an anonymous request cannot probe for ids.
@@ -73,7 +70,9 @@ def reviewed(db_session: Session, listing: Listing) -> ListingReviewed:
 
 
 @router.post("/listings", status_code=status.HTTP_201_CREATED, response_model=ListingReviewed)
-def create_listing(listing_in: ListingCreate, db_session: DbSession, now: Now, principal: Signed):
+def create_listing(
+    listing_in: ListingCreate, db_session: DbSession, now: Now, principal: Signed
+) -> ListingReviewed:
     """Store and review a listing. A refused listing is stored too, with its reasons."""
     check_merchant_access(principal, listing_in.merchant_id, write=True)
     listing = service.create(
@@ -83,7 +82,9 @@ def create_listing(listing_in: ListingCreate, db_session: DbSession, now: Now, p
 
 
 @router.get("/listings", response_model=list[ListingRead])
-def list_listings(db_session: DbSession, principal: Signed, merchant_id: int | None = None):
+def list_listings(
+    db_session: DbSession, principal: Signed, merchant_id: int | None = None
+) -> Sequence[Listing]:
     """Every listing (staff), or a merchant's own: a merchant sees only its own."""
     if principal.kind is PrincipalKind.merchant:
         merchant_id = principal.id if merchant_id is None else merchant_id
@@ -95,9 +96,9 @@ def list_listings(db_session: DbSession, principal: Signed, merchant_id: int | N
 
 
 @router.get("/listings/review-queue", response_model=list[QueueItem])
-def review_queue(db_session: DbSession, _: AnyStaff):
+def review_queue(db_session: DbSession, _: AnyStaff) -> list[QueueItem]:
     """Listings waiting for a staff decision: review asked for changes, or an appeal."""
-    items = []
+    items: list[QueueItem] = []
     for listing in service.review_queue(db_session=db_session):
         latest = review.latest_review(db_session=db_session, listing_id=listing.id)
         appeal = service.open_appeal(db_session=db_session, listing=listing)
@@ -112,14 +113,16 @@ def review_queue(db_session: DbSession, _: AnyStaff):
 
 
 @router.post("/listings/import", response_model=ImportResult)
-async def import_listings(request: Request, db_session: DbSession, now: Now, principal: Signed):
+async def import_listings(
+    request: Request, db_session: DbSession, now: Now, principal: Signed
+) -> ImportResult:
     """Many listings at once, as a JSON list or a CSV file (``Content-Type: text/csv``).
 
     Valid rows are stored and reviewed even when others fail; each failure names its row
     and field.
     """
     own = principal.id if principal.kind is PrincipalKind.merchant else None
-    if own is None and principal.role not in (StaffRole.compliance, StaffRole.admin):
+    if own is None and principal.role not in COMPLIANCE_WORK:
         raise Forbidden("bulk import is for the merchant itself or compliance staff")
     rows = bulk.parse_import(await request.body(), request.headers.get("content-type", ""))
     return bulk.import_rows(
@@ -128,7 +131,9 @@ async def import_listings(request: Request, db_session: DbSession, now: Now, pri
 
 
 @router.get("/listings/{listing_id}", response_model=ListingReviewed)
-def read_listing(listing: CurrentListing, db_session: DbSession, principal: Signed):
+def read_listing(
+    listing: CurrentListing, db_session: DbSession, principal: Signed
+) -> ListingReviewed:
     check_merchant_access(principal, listing.merchant_id, write=False)
     return reviewed(db_session, listing)
 
@@ -140,7 +145,7 @@ def change_listing(
     db_session: DbSession,
     now: Now,
     principal: Signed,
-):
+) -> ListingReviewed:
     """Change a listing: a new version, reviewed again; a refused change takes it off sale."""
     check_merchant_access(principal, listing.merchant_id, write=True)
     service.update(
@@ -154,13 +159,17 @@ def change_listing(
 
 
 @router.get("/listings/{listing_id}/versions", response_model=list[VersionRead])
-def listing_versions(listing: CurrentListing, db_session: DbSession, principal: Signed):
+def listing_versions(
+    listing: CurrentListing, db_session: DbSession, principal: Signed
+) -> Sequence[ListingVersion]:
     check_merchant_access(principal, listing.merchant_id, write=False)
     return service.get_versions(db_session=db_session, listing_id=listing.id)
 
 
 @router.get("/listings/{listing_id}/reviews", response_model=list[ReviewRead])
-def listing_reviews(listing: CurrentListing, db_session: DbSession, principal: Signed):
+def listing_reviews(
+    listing: CurrentListing, db_session: DbSession, principal: Signed
+) -> Sequence[ListingReview]:
     check_merchant_access(principal, listing.merchant_id, write=False)
     return review.get_reviews(db_session=db_session, listing_id=listing.id)
 
@@ -172,7 +181,7 @@ def decide(
     db_session: DbSession,
     now: Now,
     principal: Compliance,
-):
+) -> ListingReviewed:
     """Staff approve, reject or request changes; the reason is shown to the merchant."""
     service.decide(
         db_session=db_session,
@@ -193,7 +202,7 @@ def appeal(
     db_session: DbSession,
     now: Now,
     principal: Signed,
-):
+) -> ListingAppeal:
     """The merchant contests a review of its own listing: it goes back to the staff queue."""
     if principal.kind is not PrincipalKind.merchant or principal.id != listing.merchant_id:
         raise Forbidden("only the merchant that owns the listing can appeal its review")
@@ -207,7 +216,9 @@ def appeal(
 
 
 @router.post("/listings/{listing_id}/publish", response_model=ListingReviewed)
-def publish(listing: CurrentListing, db_session: DbSession, now: Now, principal: Signed):
+def publish(
+    listing: CurrentListing, db_session: DbSession, now: Now, principal: Signed
+) -> ListingReviewed:
     """Put an approved listing on sale; anything else is refused with the review's reasons."""
     check_merchant_access(principal, listing.merchant_id, write=True)
     service.put_on_sale(db_session=db_session, listing=listing, now=now)
@@ -215,14 +226,16 @@ def publish(listing: CurrentListing, db_session: DbSession, now: Now, principal:
 
 
 @router.post("/listings/{listing_id}/unpublish", response_model=ListingReviewed)
-def unpublish(listing: CurrentListing, db_session: DbSession, now: Now, principal: Signed):
+def unpublish(
+    listing: CurrentListing, db_session: DbSession, now: Now, principal: Signed
+) -> ListingReviewed:
     check_merchant_access(principal, listing.merchant_id, write=True)
     service.take_off_sale(db_session=db_session, listing=listing, now=now)
     return reviewed(db_session, listing)
 
 
 @router.get("/public/listings/{listing_id}", response_model=ListingPublic, tags=["public"])
-def public_listing(listing_id: int, db_session: DbSession, now: Now):
+def public_listing(listing_id: int, db_session: DbSession, now: Now) -> ListingPublic:
     """A listing on sale (or taken off sale, with why) as a buyer sees it, with the
     seller's licence information (E-Commerce Law art. 15) and sampling results: no sign-in."""
     return public.listing_page(
@@ -242,7 +255,7 @@ SampleRecorder = Annotated[
 @router.post("/samples", status_code=status.HTTP_201_CREATED, response_model=SampleActedRead)
 def record_sample(
     sample_in: SampleCreate, db_session: DbSession, now: Now, principal: SampleRecorder
-):
+) -> SampleActedRead:
     """Record an item bought from a live room and its test result. A failed result takes
     the listing off sale at once, with the failed items as the reason."""
     acted = flows.record_sample(
@@ -263,25 +276,29 @@ def list_samples(
     _: AnyStaff,
     listing_id: int | None = None,
     merchant_id: int | None = None,
-):
+) -> Sequence[SampleResult]:
     """Results, newest first."""
     return sampling.get_all(db_session=db_session, listing_id=listing_id, merchant_id=merchant_id)
 
 
 @router.get("/samples/failed", response_model=list[FailedSample])
-def failed_samples(db_session: DbSession, _: AnyStaff, since: datetime | None = None):
+def failed_samples(
+    db_session: DbSession, _: AnyStaff, since: datetime | None = None
+) -> list[FailedSample]:
     """Failed results since a time (all if none), oldest first: listing, merchant, batch."""
     return service.failed_samples(db_session=db_session, since=since)
 
 
 @router.get("/samples/{sample_id}", response_model=SampleRead)
-def read_sample(sample_id: int, db_session: DbSession, principal: Signed):
+def read_sample(sample_id: int, db_session: DbSession, principal: Signed) -> SampleResult:
     sample = sampling.get(db_session=db_session, sample_id=sample_id)
     check_merchant_access(principal, sample.merchant_id, write=False)
     return sample
 
 
 @router.get("/listings/{listing_id}/samples", response_model=list[SampleRead])
-def listing_samples(listing: CurrentListing, db_session: DbSession, principal: Signed):
+def listing_samples(
+    listing: CurrentListing, db_session: DbSession, principal: Signed
+) -> Sequence[SampleResult]:
     check_merchant_access(principal, listing.merchant_id, write=False)
     return sampling.get_all(db_session=db_session, listing_id=listing.id)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from liveguard.auth.service import Principal
 from liveguard.detect import service
+from liveguard.detect.models import DetectRuleset
 from liveguard.detect.schemas import (
     PLATFORM_PATTERN,
     DetectIn,
@@ -43,7 +44,7 @@ Checker = Annotated[Principal, Depends(require_checker)]
 
 
 @router.post("", response_model=DetectRead)
-def detect(detect_in: DetectIn, db_session: DbSession, _: Checker):
+def detect(detect_in: DetectIn, db_session: DbSession, _: Checker) -> DetectRead:
     detection = service.detect(
         db_session=db_session,
         text=detect_in.text,
@@ -63,7 +64,7 @@ def list_rules(
     platform: Annotated[
         str | None, Query(pattern=PLATFORM_PATTERN, description="as this platform sees them")
     ] = None,
-):
+) -> RulesRead:
     detector = service.get_detector(db_session=db_session, platform=platform)
     compiled = detector.ruleset
     return RulesRead(
@@ -75,7 +76,9 @@ def list_rules(
 
 
 @router.get("/rulesets/{platform}", response_model=OverlayHistory)
-def read_overlay_history(platform: PlatformCode, db_session: DbSession, _: AnyStaff):
+def read_overlay_history(
+    platform: PlatformCode, db_session: DbSession, _: AnyStaff
+) -> OverlayHistory:
     rows = service.get_all(db_session=db_session, platform=platform)
     return OverlayHistory(
         platform=platform,
@@ -85,14 +88,16 @@ def read_overlay_history(platform: PlatformCode, db_session: DbSession, _: AnySt
 
 
 @router.get("/rulesets/{platform}/{version}", response_model=OverlayRead)
-def read_overlay(platform: PlatformCode, version: int, db_session: DbSession, _: AnyStaff):
+def read_overlay(
+    platform: PlatformCode, version: int, db_session: DbSession, _: AnyStaff
+) -> DetectRuleset:
     return service.get(db_session=db_session, platform=platform, version=version)
 
 
 @router.put("/rulesets/{platform}", response_model=OverlayStored)
 def put_overlay(
     platform: PlatformCode, overlay_in: OverlayIn, db_session: DbSession, principal: Compliance
-):
+) -> OverlayStored:
     stored = service.put_overlay(
         db_session=db_session,
         platform=platform,

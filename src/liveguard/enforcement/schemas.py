@@ -6,7 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from liveguard.enforcement.models import ActionKind
+# The enum an API shape carries, exported (``X as X``) for the web layer that fills it in.
+from liveguard.enforcement.models import ActionKind as ActionKind
 
 
 class ActionCreate(BaseModel):

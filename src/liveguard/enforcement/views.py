@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, BackgroundTasks, Request, status
+from collections.abc import Sequence
+
+from fastapi import APIRouter, BackgroundTasks, status
 
 from liveguard.enforcement import service
-from liveguard.enforcement.models import ActionKind
+from liveguard.enforcement.models import ActionKind, EnforcementAction
 from liveguard.enforcement.schemas import ActionCreate, ActionRead, DismissIn
 from liveguard.live import service as live_service
 from liveguard.live.notify import broadcaster
-from liveguard.web.deps import AnyStaff, Compliance, DbSession
+from liveguard.web.deps import AnyStaff, Compliance, DbSession, Now
 
 router = APIRouter(tags=["enforcement"])
 
@@ -22,18 +24,18 @@ router = APIRouter(tags=["enforcement"])
 def act(
     session_id: int,
     action_in: ActionCreate,
-    request: Request,
+    now: Now,
     db_session: DbSession,
     background: BackgroundTasks,
     principal: Compliance,
-):
+) -> EnforcementAction:
     live_session = live_service.get(db_session=db_session, session_id=session_id)
     action = service.act(
         db_session=db_session,
         live_session=live_session,
         action_in=action_in,
         actor=principal.name,
-        now=request.app.state.clock.now(),
+        now=now,
     )
     if action.kind is ActionKind.viewer_warning:
         background.add_task(broadcaster.notify, session_id)
@@ -41,7 +43,9 @@ def act(
 
 
 @router.get("/sessions/{session_id}/actions", response_model=list[ActionRead])
-def list_actions(session_id: int, db_session: DbSession, _: AnyStaff):
+def list_actions(
+    session_id: int, db_session: DbSession, _: AnyStaff
+) -> Sequence[EnforcementAction]:
     live_service.get(db_session=db_session, session_id=session_id)
     return service.get_actions(db_session=db_session, session_id=session_id)
 
@@ -50,14 +54,14 @@ def list_actions(session_id: int, db_session: DbSession, _: AnyStaff):
 def dismiss(
     finding_id: int,
     dismiss_in: DismissIn,
-    request: Request,
+    now: Now,
     db_session: DbSession,
     principal: Compliance,
-):
+) -> EnforcementAction:
     return service.dismiss(
         db_session=db_session,
         finding_id=finding_id,
         reason=dismiss_in.reason,
         actor=principal.name,
-        now=request.app.state.clock.now(),
+        now=now,
     )

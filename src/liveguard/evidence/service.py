@@ -21,7 +21,7 @@ from liveguard.db import copy_cursor, table_of, utcnow
 from liveguard.errors import InvalidInput, NotFound
 from liveguard.evidence import canonical, merkle, subjects
 from liveguard.evidence.models import Checkpoint, LedgerLeaf, LedgerNode, LedgerState
-from liveguard.evidence.schemas import RecordIn
+from liveguard.evidence.schemas import CheckpointRead, RecordIn
 from liveguard.evidence.signing import CheckpointBody, Signer
 
 STATE_ROW = 1
@@ -412,4 +412,18 @@ def checkpoint_body(checkpoint: Checkpoint) -> CheckpointBody:
         tree_size=checkpoint.tree_size,
         root_hash=bytes(checkpoint.root_hash),
         issued_at=checkpoint.issued_at,
+    )
+
+
+def checkpoint_read(checkpoint: Checkpoint) -> CheckpointRead:
+    """A checkpoint as the API and the console show it: hashes in hex, with the signed note."""
+    return CheckpointRead(
+        id=checkpoint.id,
+        origin=checkpoint.origin,
+        tree_size=checkpoint.tree_size,
+        root_hash=bytes(checkpoint.root_hash).hex(),
+        issued_at=checkpoint.issued_at,
+        key_id=checkpoint.key_id,
+        signature=bytes(checkpoint.signature).hex(),
+        note=checkpoint_body(checkpoint).note().decode(),
     )

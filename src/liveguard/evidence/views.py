@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Query, status
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from liveguard.errors import NotFound
 from liveguard.evidence import bundle, canonical, subjects
 from liveguard.evidence import service as ledger
-from liveguard.evidence.models import Checkpoint
 from liveguard.evidence.schemas import (
     CheckpointRead,
     ConsistencyProofRead,
@@ -21,17 +20,9 @@ from liveguard.evidence.schemas import (
     PublicKeyRead,
     RecordIn,
 )
-from liveguard.evidence.signing import Signer
-from liveguard.web.deps import Admin, AnyStaff, Blobs, Compliance, DbSession
+from liveguard.web.deps import Admin, AnyStaff, Blobs, Compliance, DbSession, LogSigner
 
 router = APIRouter(prefix="/evidence", tags=["evidence"])
-
-
-def get_signer(request: Request) -> Signer:
-    return request.app.state.signer
-
-
-LogSigner = Annotated[Signer, Depends(get_signer)]
 
 
 class AppendIn(BaseModel):
@@ -43,28 +34,15 @@ class AppendedRead(BaseModel):
     leaf_hash: str
 
 
-def checkpoint_read(checkpoint: Checkpoint) -> CheckpointRead:
-    return CheckpointRead(
-        id=checkpoint.id,
-        origin=checkpoint.origin,
-        tree_size=checkpoint.tree_size,
-        root_hash=bytes(checkpoint.root_hash).hex(),
-        issued_at=checkpoint.issued_at,
-        key_id=checkpoint.key_id,
-        signature=bytes(checkpoint.signature).hex(),
-        note=ledger.checkpoint_body(checkpoint).note().decode(),
-    )
-
-
 @router.post("/items", status_code=status.HTTP_201_CREATED, response_model=list[AppendedRead])
-def append_items(_: Compliance, append_in: AppendIn, db_session: DbSession):
+def append_items(_: Compliance, append_in: AppendIn, db_session: DbSession) -> list[AppendedRead]:
     """Record items (for integrations; capabilities append through the service)."""
     appended = ledger.append(db_session=db_session, records=append_in.records)
     return [AppendedRead(seq=a.seq, leaf_hash=a.leaf_hash.hex()) for a in appended]
 
 
 @router.get("/items/{seq}", response_model=ItemRead)
-def read_item(_: AnyStaff, seq: int, db_session: DbSession):
+def read_item(_: AnyStaff, seq: int, db_session: DbSession) -> ItemRead:
     leaf = ledger.get_item(db_session=db_session, seq=seq)
     record = canonical.decode(leaf.data.encode())
     sealed = record.get("personal")
@@ -96,7 +74,9 @@ class ErasureRead(BaseModel):
 
 
 @router.post("/subjects/{subject_ref}/erase", response_model=ErasureRead)
-def erase_subject(_: Admin, subject_ref: str, erasure: ErasureIn, db_session: DbSession):
+def erase_subject(
+    _: Admin, subject_ref: str, erasure: ErasureIn, db_session: DbSession
+) -> ErasureRead:
     """Destroy a person's ledger key: their sealed fields become unreadable for good,
     while every item, hash and proof stays verifiable."""
     key = subjects.erase(db_session=db_session, subject_ref=subject_ref, reason=erasure.reason)
@@ -111,7 +91,7 @@ def inclusion(
     seq: int,
     db_session: DbSession,
     tree_size: Annotated[int | None, Query(ge=1, description="default: latest checkpoint")] = None,
-):
+) -> InclusionProofRead:
     if tree_size is None:
         latest = ledger.latest_checkpoint(db_session=db_session)
         if latest is None:
@@ -132,30 +112,30 @@ def consistency(
     first: Annotated[int, Query(ge=0)],
     second: Annotated[int, Query(ge=1)],
     db_session: DbSession,
-):
+) -> ConsistencyProofRead:
     """Public: anyone holding an old checkpoint can check the log only grew since."""
     proof = ledger.consistency_proof(db_session=db_session, first=first, second=second)
     return ConsistencyProofRead(first=first, second=second, proof=[p.hex() for p in proof])
 
 
 @router.get("/checkpoints/latest", response_model=CheckpointRead)
-def latest_checkpoint(db_session: DbSession):
+def latest_checkpoint(db_session: DbSession) -> CheckpointRead:
     checkpoint = ledger.latest_checkpoint(db_session=db_session)
     if checkpoint is None:
         raise NotFound("checkpoint", "latest")
-    return checkpoint_read(checkpoint)
+    return ledger.checkpoint_read(checkpoint)
 
 
 @router.get("/checkpoints/{checkpoint_id}", response_model=CheckpointRead)
-def read_checkpoint(checkpoint_id: int, db_session: DbSession):
-    return checkpoint_read(
+def read_checkpoint(checkpoint_id: int, db_session: DbSession) -> CheckpointRead:
+    return ledger.checkpoint_read(
         ledger.get_checkpoint(db_session=db_session, checkpoint_id=checkpoint_id)
     )
 
 
 @router.post("/checkpoints", status_code=status.HTTP_201_CREATED, response_model=CheckpointRead)
-def issue_checkpoint(_: Compliance, db_session: DbSession, signer: LogSigner):
-    return checkpoint_read(ledger.issue_checkpoint(db_session=db_session, signer=signer))
+def issue_checkpoint(_: Compliance, db_session: DbSession, signer: LogSigner) -> CheckpointRead:
+    return ledger.checkpoint_read(ledger.issue_checkpoint(db_session=db_session, signer=signer))
 
 
 class BundleIn(BaseModel):
@@ -168,7 +148,7 @@ class BundleIn(BaseModel):
 )
 def export_bundle(
     _: AnyStaff, bundle_in: BundleIn, db_session: DbSession, signer: LogSigner, blobs: Blobs
-):
+) -> Response:
     """One zip holding the items, their files, proofs and a signed checkpoint.
 
     Uses the latest checkpoint, or signs a new one when the items are newer than it.
@@ -193,5 +173,5 @@ def export_bundle(
 
 
 @router.get("/public-key", response_model=PublicKeyRead)
-def public_key(signer: LogSigner):
+def public_key(signer: LogSigner) -> PublicKeyRead:
     return PublicKeyRead(key_id=signer.key_id, public_key=signer.public_key.hex())

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, Request, WebSocket, WebSocketDisconnect, status
 from fastapi.responses import StreamingResponse
+from sqlalchemy.orm import Session
 
 from liveguard.auth import service as auth_service
 from liveguard.db import transaction
@@ -16,6 +18,7 @@ from liveguard.enforcement import service as enforcement_service
 from liveguard.enforcement.schemas import WarningRead
 from liveguard.errors import InvalidInput, LiveGuardError
 from liveguard.live import ingest, service, timeline
+from liveguard.live.models import LiveEvent, LiveSession
 from liveguard.live.notify import broadcaster, sse
 from liveguard.live.schemas import (
     EventRead,
@@ -27,7 +30,7 @@ from liveguard.live.schemas import (
     TimelineRead,
 )
 from liveguard.live.worker import settle_heap_once
-from liveguard.web.deps import AnyStaff, Blobs, Compliance, DbSession
+from liveguard.web.deps import AnyStaff, Blobs, Compliance, DbSession, Now
 
 router = APIRouter(prefix="/sessions", tags=["live"])
 rooms_router = APIRouter(prefix="/live", tags=["live"])
@@ -36,17 +39,17 @@ SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=SessionRead)
-def create_session(session_in: SessionCreate, db_session: DbSession, _: Compliance):
+def create_session(session_in: SessionCreate, db_session: DbSession, _: Compliance) -> LiveSession:
     return service.create(db_session=db_session, session_in=session_in)
 
 
 @router.get("", response_model=list[SessionRead])
-def list_sessions(db_session: DbSession, _: AnyStaff):
+def list_sessions(db_session: DbSession, _: AnyStaff) -> Sequence[LiveSession]:
     return service.get_all(db_session=db_session)
 
 
 @router.get("/{session_id}", response_model=SessionRead)
-def read_session(session_id: int, db_session: DbSession, _: AnyStaff):
+def read_session(session_id: int, db_session: DbSession, _: AnyStaff) -> LiveSession:
     return service.get(db_session=db_session, session_id=session_id)
 
 
@@ -54,12 +57,12 @@ def read_session(session_id: int, db_session: DbSession, _: AnyStaff):
 def add_events(
     session_id: int,
     events: list[Any],
-    request: Request,
     db_session: DbSession,
+    now: Now,
     blobs: Blobs,
     background: BackgroundTasks,
     _: Compliance,
-):
+) -> IngestRead:
     """A batch of events, each accepted or refused on its own (200 either way: the body
     says which). Accepted means stored, in the ledger and monitored: the transaction
     commits before this answer is sent."""
@@ -72,7 +75,7 @@ def add_events(
         raw_events=events,
         channel="http",
         blobs=blobs,
-        now=request.app.state.clock.now(),
+        now=now,
     )
     if outcome.accepted:
         background.add_task(broadcaster.notify, session_id)  # runs after the commit
@@ -81,13 +84,13 @@ def add_events(
 
 
 @router.get("/{session_id}/events", response_model=list[EventRead])
-def list_events(session_id: int, db_session: DbSession, _: AnyStaff):
+def list_events(session_id: int, db_session: DbSession, _: AnyStaff) -> Sequence[LiveEvent]:
     service.get(db_session=db_session, session_id=session_id)
     return service.get_events(db_session=db_session, session_id=session_id)
 
 
 @router.websocket("/{session_id}/events/ws")
-async def events_socket(websocket: WebSocket, session_id: int):
+async def events_socket(websocket: WebSocket, session_id: int) -> None:
     """Send an event (or a list) per message; each gets ``{"type": "ack", "accepted",
     "refused"}`` once stored. Sign in with ``Authorization: Bearer`` or ``?token=``."""
     state = websocket.app.state
@@ -132,14 +135,14 @@ async def events_socket(websocket: WebSocket, session_id: int):
 @router.get("/{session_id}/timeline", response_model=TimelineRead)
 def read_timeline(
     session_id: int, db_session: DbSession, _: AnyStaff, after: int = 0, after_action: int = 0
-):
+) -> TimelineRead:
     return timeline.timeline(
         db_session=db_session, session_id=session_id, after_seq=after, after_action=after_action
     )
 
 
 @router.get("/{session_id}/stream")
-async def timeline_stream(session_id: int, request: Request, _: AnyStaff):
+async def timeline_stream(session_id: int, request: Request, _: AnyStaff) -> StreamingResponse:
     """Server-Sent Events for the console: ``event: timeline``, data a TimelineRead of
     what is new since the last one (the id is the last event's sequence number)."""
     factory = request.app.state.session_factory
@@ -166,14 +169,14 @@ async def timeline_stream(session_id: int, request: Request, _: AnyStaff):
 
 
 @router.get("/{session_id}/refusals", response_model=list[RefusalCount])
-def refusals(session_id: int, db_session: DbSession, _: AnyStaff):
+def refusals(session_id: int, db_session: DbSession, _: AnyStaff) -> list[RefusalCount]:
     service.get(db_session=db_session, session_id=session_id)
     counts = service.refusal_counts(db_session=db_session, session_id=session_id)
     return [RefusalCount(reason=reason, count=n) for reason, n in counts]
 
 
 @rooms_router.get("/rooms", response_model=list[RoomRead])
-def rooms(db_session: DbSession, _: AnyStaff):
+def rooms(db_session: DbSession, _: AnyStaff) -> list[RoomRead]:
     return [
         RoomRead(
             session=SessionRead.model_validate(r.session),
@@ -186,7 +189,7 @@ def rooms(db_session: DbSession, _: AnyStaff):
 
 
 @rooms_router.get("/refusals", response_model=list[RefusalCount])
-def refusals_without_session(db_session: DbSession, _: AnyStaff):
+def refusals_without_session(db_session: DbSession, _: AnyStaff) -> list[RefusalCount]:
     """Events refused before any session could be told (NATS messages to no session)."""
     counts = service.refusal_counts(db_session=db_session, session_id=None)
     return [RefusalCount(reason=reason, count=n) for reason, n in counts]
@@ -195,7 +198,7 @@ def refusals_without_session(db_session: DbSession, _: AnyStaff):
 # --- viewers: public, no sign-in ------------------------------------------------------------
 
 
-def _warnings(db_session: Any, session_id: int, after_id: int = 0) -> list[WarningRead]:
+def _warnings(db_session: Session, session_id: int, after_id: int = 0) -> list[WarningRead]:
     return [
         WarningRead(id=a.id, text=a.text or "", issued_at=a.created_at)
         for a in enforcement_service.warnings(
@@ -205,14 +208,14 @@ def _warnings(db_session: Any, session_id: int, after_id: int = 0) -> list[Warni
 
 
 @public_router.get("/{session_id}/warnings", response_model=list[WarningRead])
-def public_warnings(session_id: int, db_session: DbSession):
+def public_warnings(session_id: int, db_session: DbSession) -> list[WarningRead]:
     """The warnings a viewer of the room must see, oldest first."""
     service.get(db_session=db_session, session_id=session_id)
     return _warnings(db_session, session_id)
 
 
 @public_router.get("/{session_id}/warnings/stream")
-async def public_warning_stream(session_id: int, request: Request):
+async def public_warning_stream(session_id: int, request: Request) -> StreamingResponse:
     """Server-Sent Events: ``event: warning``, data ``{"id", "text", "issued_at"}``, each
     once (``Last-Event-ID`` resumes after a reconnect)."""
     factory = request.app.state.session_factory

@@ -12,7 +12,12 @@ from pydantic import ValidationError
 from liveguard.errors import Forbidden
 from liveguard.parties import deposits, reviews, service
 from liveguard.parties.models import (
+    Anchor,
+    DepositMovement,
+    Merchant,
     OwnerKind,
+    QualificationDocument,
+    ReviewDecision,
 )
 from liveguard.parties.schemas import (
     AnchorRead,
@@ -36,8 +41,8 @@ from liveguard.web.deps import (
     DbSession,
     Signed,
     Today,
-    check_merchant_access,
 )
+from liveguard.web.permissions import check_merchant_access
 
 router = APIRouter(tags=["reviews"])
 
@@ -49,7 +54,7 @@ def review_merchant(
     db_session: DbSession,
     today: Today,
     principal: Compliance,
-):
+) -> Merchant:
     return reviews.review_merchant(
         db_session=db_session,
         merchant=merchant,
@@ -60,7 +65,9 @@ def review_merchant(
 
 
 @router.get("/merchants/{merchant_id}/decisions", response_model=list[ReviewDecisionRead])
-def merchant_decisions(merchant: CurrentMerchant, db_session: DbSession, principal: Signed):
+def merchant_decisions(
+    merchant: CurrentMerchant, db_session: DbSession, principal: Signed
+) -> list[ReviewDecision]:
     check_merchant_access(principal, merchant.id, write=False)
     return reviews.get_decisions(
         db_session=db_session, subject_kind="merchant", subject_id=merchant.id
@@ -68,7 +75,9 @@ def merchant_decisions(merchant: CurrentMerchant, db_session: DbSession, princip
 
 
 @router.get("/merchants/{merchant_id}/documents", response_model=list[DocumentRead])
-def merchant_documents(merchant: CurrentMerchant, db_session: DbSession, principal: Signed):
+def merchant_documents(
+    merchant: CurrentMerchant, db_session: DbSession, principal: Signed
+) -> list[QualificationDocument]:
     check_merchant_access(principal, merchant.id, write=False)
     return reviews.get_documents(
         db_session=db_session, owner_kind=OwnerKind.merchant, owner_id=merchant.id
@@ -76,7 +85,9 @@ def merchant_documents(merchant: CurrentMerchant, db_session: DbSession, princip
 
 
 @router.get("/merchants/{merchant_id}/deposit", response_model=DepositRead)
-def read_deposit(merchant: CurrentMerchant, db_session: DbSession, principal: Signed):
+def read_deposit(
+    merchant: CurrentMerchant, db_session: DbSession, principal: Signed
+) -> DepositRead:
     check_merchant_access(principal, merchant.id, write=False)
     required = deposits.required_fen(merchant)
     return DepositRead(
@@ -98,7 +109,7 @@ def record_deposit_movement(
     merchant_id: int,
     db_session: DbSession,
     principal: CaseWork,
-):
+) -> DepositMovement:
     # Locked, so two deductions at once cannot both pass the balance check.
     merchant = service.get_merchant(db_session=db_session, merchant_id=merchant_id, for_update=True)
     return deposits.record_movement(
@@ -113,7 +124,7 @@ def review_anchor(
     db_session: DbSession,
     today: Today,
     principal: Compliance,
-):
+) -> Anchor:
     return reviews.review_anchor(
         db_session=db_session, anchor=anchor, review=review, actor=principal.name, today=today
     )
@@ -133,7 +144,7 @@ def upload_document(
     issuer: Annotated[str, Form()],
     valid_from: Annotated[str, Form()],
     valid_to: Annotated[str | None, Form()] = None,
-):
+) -> QualificationDocument:
     try:
         meta = DocumentMeta.model_validate(
             {
@@ -166,7 +177,7 @@ def upload_document(
 
 
 @router.get("/documents/{document_id}", response_model=DocumentRead)
-def read_document(document: CurrentDocument, principal: Signed):
+def read_document(document: CurrentDocument, principal: Signed) -> QualificationDocument:
     if document.owner_kind is OwnerKind.merchant:
         check_merchant_access(principal, document.owner_id, write=False)
     elif not principal.is_staff:
@@ -175,7 +186,7 @@ def read_document(document: CurrentDocument, principal: Signed):
 
 
 @router.get("/documents/{document_id}/file")
-def document_file(document: CurrentDocument, blobs: Blobs, principal: Signed):
+def document_file(document: CurrentDocument, blobs: Blobs, principal: Signed) -> Response:
     read_document(document, principal)
     return Response(blobs.get(document.file_sha256), media_type=document.content_type)
 
@@ -183,18 +194,20 @@ def document_file(document: CurrentDocument, blobs: Blobs, principal: Signed):
 @router.post("/documents/{document_id}/review", response_model=DocumentRead)
 def review_document(
     review: ReviewIn, document: CurrentDocument, db_session: DbSession, principal: Compliance
-):
+) -> QualificationDocument:
     return reviews.review_document(
         db_session=db_session, document=document, review=review, actor=principal.name
     )
 
 
 @router.get("/reviews", response_model=ReviewQueue)
-def review_queue(db_session: DbSession, today: Today, _: AnyStaff):
+def review_queue(
+    db_session: DbSession, today: Today, _: AnyStaff
+) -> dict[str, list[Merchant] | list[Anchor] | list[QualificationDocument]]:
     merchants, anchors, documents = reviews.review_queue(db_session=db_session, today=today)
     return {"merchants": merchants, "anchors": anchors, "documents": documents}
 
 
 @router.post("/reverification", response_model=ReverificationReport)
-def run_reverification(db_session: DbSession, today: Today, _: Compliance):
+def run_reverification(db_session: DbSession, today: Today, _: Compliance) -> ReverificationReport:
     return reviews.reverify(db_session=db_session, today=today)

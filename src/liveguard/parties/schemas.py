@@ -8,14 +8,11 @@ from typing import Annotated, Generic, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from liveguard.parties import identifiers
-from liveguard.parties.models import (
-    Decision,
-    MovementKind,
-    OwnerKind,
-    PartyStatus,
-    RelationKind,
-    ReviewStatus,
-)
+
+# The enums an API shape carries, exported (``X as X``) for the web layer that fills them in.
+from liveguard.parties.models import Decision as Decision
+from liveguard.parties.models import MovementKind, PartyStatus, RelationKind, ReviewStatus
+from liveguard.parties.models import OwnerKind as OwnerKind
 from liveguard.parties.qualifications import catalogue
 from liveguard.vocab import StaffRole
 

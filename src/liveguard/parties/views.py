@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
@@ -10,9 +11,14 @@ from liveguard.errors import Forbidden
 from liveguard.parties import reviews, service
 from liveguard.parties.models import (
     Anchor,
+    AnchorRelation,
+    Consumer,
+    McnAgency,
     Merchant,
     PartyStatus,
+    Platform,
     QualificationDocument,
+    Staff,
 )
 from liveguard.parties.schemas import (
     AnchorCreate,
@@ -48,8 +54,8 @@ from liveguard.web.deps import (
     DbSession,
     Signed,
     Today,
-    check_merchant_access,
 )
+from liveguard.web.permissions import check_merchant_access
 
 router = APIRouter(tags=["parties"])
 
@@ -77,12 +83,12 @@ CurrentDocument = Annotated[QualificationDocument, Depends(current_document)]
 
 
 @router.post("/platforms", status_code=status.HTTP_201_CREATED, response_model=PlatformRead)
-def create_platform(platform_in: PlatformCreate, db_session: DbSession, _: Admin):
+def create_platform(platform_in: PlatformCreate, db_session: DbSession, _: Admin) -> Platform:
     return service.create_platform(db_session=db_session, platform_in=platform_in)
 
 
 @router.get("/platforms", response_model=list[PlatformRead])
-def list_platforms(db_session: DbSession, _: AnyStaff):
+def list_platforms(db_session: DbSession, _: AnyStaff) -> Sequence[Platform]:
     return service.get_all_platforms(db_session=db_session)
 
 
@@ -96,7 +102,7 @@ def create_merchant(
     cipher: Cipher,
     today: Today,
     _: Compliance,
-):
+) -> Merchant:
     return service.create_merchant(
         db_session=db_session, merchant_in=merchant_in, cipher=cipher, today=today
     )
@@ -110,7 +116,7 @@ def list_merchants(
     merchant_status: Annotated[PartyStatus | None, Query(alias="status")] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-):
+) -> dict[str, list[Merchant] | int]:
     items, total = service.get_all_merchants(
         db_session=db_session,
         platform_id=platform_id,
@@ -122,7 +128,7 @@ def list_merchants(
 
 
 @router.get("/merchants/{merchant_id}", response_model=MerchantRead)
-def read_merchant(merchant: CurrentMerchant, principal: Signed):
+def read_merchant(merchant: CurrentMerchant, principal: Signed) -> Merchant:
     check_merchant_access(principal, merchant.id, write=False)
     return merchant
 
@@ -134,7 +140,7 @@ def renew_licence(
     db_session: DbSession,
     today: Today,
     principal: Signed,
-):
+) -> Merchant:
     check_merchant_access(principal, merchant.id, write=True)
     return service.renew_licence(
         db_session=db_session, merchant=merchant, renewal=renewal, today=today
@@ -148,7 +154,7 @@ def selling_check(
     db_session: DbSession,
     today: Today,
     principal: Signed,
-):
+) -> SellingCheck:
     check_merchant_access(principal, merchant.id, write=False)
     return service.check_selling(
         db_session=db_session, merchant=merchant, category=category, on=today
@@ -156,7 +162,7 @@ def selling_check(
 
 
 @router.get("/public/merchants/{merchant_id}", response_model=MerchantPublic, tags=["public"])
-def public_merchant(merchant_id: int, db_session: DbSession, today: Today):
+def public_merchant(merchant_id: int, db_session: DbSession, today: Today) -> MerchantPublic:
     """The licence information E-Commerce Law art. 15 requires a shop to show: no sign-in."""
     merchant = service.get_merchant(db_session=db_session, merchant_id=merchant_id)
     permits = service.approved_documents(
@@ -171,7 +177,9 @@ def public_merchant(merchant_id: int, db_session: DbSession, today: Today):
 
 
 @router.post("/anchors", status_code=status.HTTP_201_CREATED, response_model=AnchorRead)
-def create_anchor(anchor_in: AnchorCreate, db_session: DbSession, cipher: Cipher, _: Compliance):
+def create_anchor(
+    anchor_in: AnchorCreate, db_session: DbSession, cipher: Cipher, _: Compliance
+) -> Anchor:
     return service.create_anchor(db_session=db_session, anchor_in=anchor_in, cipher=cipher)
 
 
@@ -182,7 +190,7 @@ def list_anchors(
     platform_id: int | None = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-):
+) -> dict[str, list[Anchor] | int]:
     items, total = service.get_all_anchors(
         db_session=db_session, platform_id=platform_id, offset=offset, limit=limit
     )
@@ -190,7 +198,7 @@ def list_anchors(
 
 
 @router.get("/anchors/{anchor_id}", response_model=AnchorRead)
-def read_anchor(anchor: CurrentAnchor, _: AnyStaff):
+def read_anchor(anchor: CurrentAnchor, _: AnyStaff) -> Anchor:
     return anchor
 
 
@@ -201,7 +209,7 @@ def reveal_identity(
     db_session: DbSession,
     cipher: Cipher,
     principal: CaseWork,
-):
+) -> AnchorIdentity:
     """The anchor's full real-name identity; every access is recorded with its purpose."""
     real_name, id_number = service.reveal_anchor_identity(anchor=anchor, cipher=cipher)
     privacy_service.record_access(
@@ -216,17 +224,19 @@ def reveal_identity(
 
 
 @router.post("/mcns", status_code=status.HTTP_201_CREATED, response_model=McnRead)
-def create_mcn(mcn_in: McnCreate, db_session: DbSession, _: Compliance):
+def create_mcn(mcn_in: McnCreate, db_session: DbSession, _: Compliance) -> McnAgency:
     return service.create_mcn(db_session=db_session, mcn_in=mcn_in)
 
 
 @router.get("/mcns", response_model=list[McnRead])
-def list_mcns(db_session: DbSession, _: AnyStaff):
+def list_mcns(db_session: DbSession, _: AnyStaff) -> Sequence[McnAgency]:
     return service.get_all_mcns(db_session=db_session)
 
 
 @router.post("/relations", status_code=status.HTTP_201_CREATED, response_model=RelationRead)
-def create_relation(relation_in: RelationCreate, db_session: DbSession, _: Compliance):
+def create_relation(
+    relation_in: RelationCreate, db_session: DbSession, _: Compliance
+) -> AnchorRelation:
     return service.create_relation(db_session=db_session, relation_in=relation_in)
 
 
@@ -236,7 +246,7 @@ def list_relations(
     _: AnyStaff,
     anchor_id: int | None = None,
     merchant_id: int | None = None,
-):
+) -> Sequence[AnchorRelation]:
     return service.get_relations(
         db_session=db_session, anchor_id=anchor_id, merchant_id=merchant_id
     )
@@ -248,12 +258,12 @@ def list_relations(
 @router.post("/consumers", status_code=status.HTTP_201_CREATED, response_model=ConsumerRead)
 def create_consumer(
     consumer_in: ConsumerCreate, db_session: DbSession, cipher: Cipher, _: Compliance
-):
+) -> Consumer:
     return service.create_consumer(db_session=db_session, consumer_in=consumer_in, cipher=cipher)
 
 
 @router.get("/consumers/{consumer_id}", response_model=ConsumerRead)
-def read_consumer(consumer_id: int, db_session: DbSession, principal: Signed):
+def read_consumer(consumer_id: int, db_session: DbSession, principal: Signed) -> Consumer:
     if not principal.is_staff and not (
         principal.kind is PrincipalKind.consumer and principal.id == consumer_id
     ):
@@ -262,12 +272,12 @@ def read_consumer(consumer_id: int, db_session: DbSession, principal: Signed):
 
 
 @router.post("/staff", status_code=status.HTTP_201_CREATED, response_model=StaffRead)
-def create_staff(staff_in: StaffCreate, db_session: DbSession, _: Admin):
+def create_staff(staff_in: StaffCreate, db_session: DbSession, _: Admin) -> Staff:
     return service.create_staff(db_session=db_session, staff_in=staff_in)
 
 
 @router.get("/staff", response_model=list[StaffRead])
-def list_staff(db_session: DbSession, _: Admin):
+def list_staff(db_session: DbSession, _: Admin) -> Sequence[Staff]:
     return service.get_all_staff(db_session=db_session)
 
 

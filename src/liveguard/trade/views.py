@@ -3,17 +3,17 @@ changes of promise, buyers read their own orders; the promise check on demand.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, status
 
-from liveguard.auth.service import Principal
 from liveguard.catalog import service as catalog_service
 from liveguard.clock import CHINA
 from liveguard.errors import Forbidden
 from liveguard.trade import checks, listing_promises, service
-from liveguard.trade.models import Order
+from liveguard.trade.models import DeliveryPromise, Order, PromiseBreach
 from liveguard.trade.schemas import (
     BreachRead,
     CheckReport,
@@ -26,56 +26,31 @@ from liveguard.trade.schemas import (
     PromiseRead,
     StatusChange,
 )
-from liveguard.vocab import PrincipalKind, StaffRole
+from liveguard.vocab import PrincipalKind
 from liveguard.web.deps import (
     CaseWork,
     Cipher,
     Compliance,
     DbSession,
+    Now,
     Signed,
     Today,
+    actor,
+)
+from liveguard.web.permissions import (
+    CASE_WORK,
     check_merchant_access,
+    check_order_reader,
+    check_order_writer,
 )
 
 router = APIRouter(tags=["trade"])
-WRITERS = (StaffRole.compliance, StaffRole.case_handler, StaffRole.admin)
-
-
-def get_now(request: Request) -> datetime:
-    return request.app.state.clock.now()
-
-
-Now = Annotated[datetime, Depends(get_now)]
-
-
-def actor(principal: Principal) -> str:
-    return principal.name if principal.is_staff else f"{principal.kind.value}:{principal.id}"
-
-
-def check_reader(principal: Principal, order: Order) -> None:
-    """Staff, the shop that sold it, or the buyer: nobody else sees an order."""
-    if principal.is_staff:
-        return
-    if principal.kind is PrincipalKind.merchant and principal.id == order.merchant_id:
-        return
-    if principal.kind is PrincipalKind.consumer and principal.id == order.consumer_id:
-        return
-    raise Forbidden("an order is seen only by staff, the shop that sold it and its buyer")
-
-
-def check_writer(principal: Principal, order: Order) -> None:
-    """Case-work staff (the platform's integration account is one), or the shop itself."""
-    if principal.kind is PrincipalKind.merchant and principal.id == order.merchant_id:
-        return
-    if principal.is_staff and principal.role in WRITERS:
-        return
-    raise Forbidden("only the shop that sold the order or case-work staff may change it")
 
 
 # Lookups depend on a signed-in caller, so an anonymous request cannot probe for ids.
 def readable_order(order_id: int, db_session: DbSession, principal: Signed) -> Order:
     order = service.get(db_session=db_session, order_id=order_id)
-    check_reader(principal, order)
+    check_order_reader(principal, order)
     return order
 
 
@@ -103,7 +78,7 @@ def detail(db_session: DbSession, order: Order) -> OrderDetail:
 @router.post("/orders", status_code=status.HTTP_201_CREATED, response_model=OrderDetail)
 def create_order(
     order_in: OrderCreate, db_session: DbSession, cipher: Cipher, now: Now, principal: CaseWork
-):
+) -> OrderDetail:
     """Record a paid order as the platform reports it, with the promises made when sold."""
     order = service.create(
         db_session=db_session, order_in=order_in, cipher=cipher, now=now, actor=actor(principal)
@@ -119,7 +94,7 @@ def list_orders(
     merchant_id: int | None = None,
     listing_id: int | None = None,
     batch: str | None = None,
-):
+) -> Sequence[Order]:
     """Orders, newest first; a buyer gets only their own, a shop only its own."""
     if principal.kind is PrincipalKind.consumer:
         if consumer_id not in (None, principal.id):
@@ -138,7 +113,7 @@ def list_orders(
 
 
 @router.get("/orders/{order_id}", response_model=OrderDetail)
-def read_order(order: ReadableOrder, db_session: DbSession):
+def read_order(order: ReadableOrder, db_session: DbSession) -> OrderDetail:
     return detail(db_session, order)
 
 
@@ -149,9 +124,9 @@ def change_status(
     db_session: DbSession,
     now: Now,
     principal: Signed,
-):
+) -> OrderDetail:
     """Shipped, delivered, cancelled or refunded, with when it happened."""
-    check_writer(principal, order)
+    check_order_writer(principal, order)
     service.change_status(
         db_session=db_session, order=order, change_in=change_in, now=now, actor=actor(principal)
     )
@@ -167,9 +142,9 @@ def add_promise(
     db_session: DbSession,
     now: Now,
     principal: Signed,
-):
+) -> DeliveryPromise:
     """A delivery promise, or a change of one (``replaces_id``, ``reason``)."""
-    check_writer(principal, order)
+    check_order_writer(principal, order)
     return service.add_promise(
         db_session=db_session, order=order, promise_in=promise_in, now=now, actor=actor(principal)
     )
@@ -186,10 +161,10 @@ def move_listing_promise(
     db_session: DbSession,
     now: Now,
     principal: Signed,
-):
+) -> list[DeliveryPromise]:
     """A new date for every buyer of the listing whose order is still open."""
     listing = catalog_service.get(db_session=db_session, listing_id=listing_id)
-    if not (principal.is_staff and principal.role in WRITERS):
+    if not (principal.is_staff and principal.role in CASE_WORK):
         check_merchant_access(principal, listing.merchant_id, write=True)
     return listing_promises.move_for_listing(
         db_session=db_session,
@@ -203,7 +178,7 @@ def move_listing_promise(
 @router.get("/merchants/{merchant_id}/breaches", response_model=list[BreachRead])
 def merchant_breaches(
     merchant_id: int, db_session: DbSession, principal: Signed, since: date | None = None
-):
+) -> Sequence[PromiseBreach]:
     """A shop's broken delivery promises, newest first: what counts against its credit.
     ``since``: found on or after that day (China time)."""
     check_merchant_access(principal, merchant_id, write=False)
@@ -214,6 +189,6 @@ def merchant_breaches(
 @router.post("/trade/check-promises", response_model=CheckReport)
 def check_promises(
     db_session: DbSession, now: Now, today: Today, _: Compliance, day: date | None = None
-):
+) -> CheckReport:
     """Run the promise check now (the server also runs it on a timer)."""
     return checks.check_promises(db_session=db_session, day=day or today, now=now)

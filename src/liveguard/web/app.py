@@ -31,6 +31,7 @@ from liveguard.web import (
     evidence_pages,
     listing_pages,
     live_pages,
+    pages,
     problems,
 )
 from liveguard.web.api import api_router
@@ -128,7 +129,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.signer = Signer.from_key_dir(settings.key_dir)
 
     problems.install(app)
-    console.install(app)
+    pages.install(app)
     app.include_router(api_router)
     app.include_router(console.router)
     app.include_router(evidence_pages.router)

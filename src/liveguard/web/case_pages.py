@@ -12,34 +12,36 @@ import typing
 from datetime import date, datetime
 from enum import Enum
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from liveguard.auth import service as auth_service
 from liveguard.auth.service import Principal
 from liveguard.cases import flows, handling, publicity, service, workflow
-from liveguard.cases.models import PaymentChannel
-from liveguard.cases.schemas import ComplaintCreate
-from liveguard.cases.views import CASE_WORK, check_case_access, filer
-from liveguard.catalog.views import Now, actor
+from liveguard.cases.schemas import ComplaintCreate, PaymentChannel
 from liveguard.clock import CHINA
 from liveguard.errors import LiveGuardError, NotAuthenticated, NotFound
 from liveguard.liability.facts import CaseFacts
 from liveguard.money import parse_yuan
 from liveguard.vocab import PrincipalKind
-from liveguard.web.console import SignedForm, _SignInFirst, render
 from liveguard.web.deps import (
-    SESSION_COOKIE,
     Blobs,
     CurrentSettings,
     DbSession,
     MaybePrincipal,
+    Now,
+    SignedForm,
+    SignInFirst,
     Today,
+    actor,
+    get_cipher,
+    get_now,
 )
+from liveguard.web.pages import back, render, session_redirect
+from liveguard.web.permissions import CASE_WORK, check_case_access, filer
 
 router = APIRouter(include_in_schema=False)
 
@@ -47,7 +49,7 @@ router = APIRouter(include_in_schema=False)
 def page_signed(principal: MaybePrincipal) -> Principal:
     """Staff or a consumer; anyone else to the sign-in page."""
     if principal is None or principal.kind is PrincipalKind.merchant:
-        raise _SignInFirst
+        raise SignInFirst
     return principal
 
 
@@ -86,19 +88,17 @@ def parse_answer(name: str, raw: str) -> Any:
     return raw or None
 
 
-def back(path: str, **query: str) -> RedirectResponse:
-    return RedirectResponse(f"{path}?{urlencode(query)}" if query else path, status_code=303)
-
-
 @router.get("/console/cases", response_class=HTMLResponse)
-def cases_page(request: Request, db_session: DbSession, principal: PageSigned, today: Today):
+def cases_page(
+    request: Request, db_session: DbSession, principal: PageSigned, today: Today
+) -> Response:
     own = principal.id if principal.kind is PrincipalKind.consumer else None
     cases = service.get_all(db_session=db_session, consumer_id=own)
     return render(request, "cases.html", principal, cases=cases, today=today)
 
 
 @router.get("/console/cases/new", response_class=HTMLResponse)
-def new_case_page(request: Request, principal: PageSigned, error: str = ""):
+def new_case_page(request: Request, principal: PageSigned, error: str = "") -> Response:
     return render(
         request,
         "case_new.html",
@@ -134,7 +134,7 @@ def file_case(
     misrepresented_knowingly: Annotated[str, Form()] = "",
     # a browser sends an empty, name-less part when no file was chosen: it arrives as ""
     evidence: Annotated[list[UploadFile | str] | None, File()] = None,
-):
+) -> RedirectResponse:
     try:
         stated: dict[str, Any] = {"defect": defect or None}
         if paid == "platform":
@@ -194,7 +194,7 @@ def case_page(
     principal: PageSigned,
     notice: str = "",
     error: str = "",
-):
+) -> Response:
     case = service.get(db_session=db_session, case_id=case_id)
     check_case_access(principal, case, write=False)
     questions = case.resolution.get("questions", [])
@@ -223,7 +223,7 @@ async def answer_case(
     principal: SignedForm,
     now: Now,
     today: Today,
-):
+) -> RedirectResponse:
     case = service.get(db_session=db_session, case_id=case_id)
     form = await request.form()
     try:
@@ -254,7 +254,7 @@ async def answer_case(
 
 
 @router.get("/console/consumer-login", response_class=HTMLResponse)
-def consumer_login_page(request: Request, principal: MaybePrincipal, error: str = ""):
+def consumer_login_page(request: Request, principal: MaybePrincipal, error: str = "") -> Response:
     return render(request, "consumer_login.html", principal, error=error)
 
 
@@ -264,32 +264,23 @@ def consumer_login(
     db_session: DbSession,
     settings: CurrentSettings,
     token: Annotated[str, Form()],
-):
+) -> RedirectResponse:
     """A consumer signs in with the token the platform gave her."""
     try:
         principal = auth_service.resolve(
-            db_session=db_session, raw_token=token.strip(), now=request.app.state.clock.now()
+            db_session=db_session, raw_token=token.strip(), now=get_now(request)
         )
     except NotAuthenticated as error:
         return back("/console/consumer-login", error=error.detail)
     if principal.kind is not PrincipalKind.consumer:
         return back("/console/consumer-login", error="this is not a consumer's token")
-    response = back("/console/cases")
-    response.set_cookie(
-        SESSION_COOKIE,
-        token.strip(),
-        httponly=True,
-        samesite="strict",
-        max_age=settings.session_hours * 3600,
-        secure=settings.secure_cookies,
-    )
-    return response
+    return session_redirect("/console/cases", token.strip(), settings)
 
 
 @router.post("/console/cases/{case_id}/anchor-identity", response_class=HTMLResponse)
 def anchor_identity(
     request: Request, case_id: int, db_session: DbSession, principal: SignedForm, now: Now
-):
+) -> Response:
     """The anchor's verified identity, handed to the consumer when the answer says the
     platform must (消费者权益保护法实施条例 art. 14); the handover is recorded."""
     case = service.get(db_session=db_session, case_id=case_id)
@@ -298,7 +289,7 @@ def anchor_identity(
         identity = handling.disclose_anchor_identity(
             db_session=db_session,
             case=case,
-            cipher=request.app.state.cipher,
+            cipher=get_cipher(request),
             actor=actor(principal),
             now=now,
         )
@@ -309,7 +300,9 @@ def anchor_identity(
 
 
 @router.get("/complaints", response_class=HTMLResponse)
-def public_cases_page(request: Request, db_session: DbSession, principal: MaybePrincipal):
+def public_cases_page(
+    request: Request, db_session: DbSession, principal: MaybePrincipal
+) -> Response:
     """Complaint publicity: every published case, anonymised."""
     records = [
         publicity.public_record(db_session=db_session, case=case)
@@ -321,7 +314,7 @@ def public_cases_page(request: Request, db_session: DbSession, principal: MaybeP
 @router.get("/complaints/{case_id}", response_class=HTMLResponse)
 def public_case_page(
     request: Request, case_id: int, db_session: DbSession, principal: MaybePrincipal
-):
+) -> Response:
     """The anonymised public record of a published case (complaint publicity)."""
     case = service.get(db_session=db_session, case_id=case_id)
     if case.published_at is None:

@@ -6,29 +6,35 @@ with a notice, or with the error in words."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from liveguard.auth.service import Principal
 from liveguard.cases import handling, publicity, service, workflow
-from liveguard.cases.models import Case, CaseState
-from liveguard.cases.schemas import CompensationCreate, DecisionCreate
-from liveguard.cases.views import CASE_WORK, check_case_access
-from liveguard.catalog.views import Now
+from liveguard.cases.models import Case
+from liveguard.cases.schemas import CaseState, CompensationCreate, DecisionCreate
 from liveguard.errors import Forbidden, LiveGuardError
 from liveguard.money import parse_yuan
-from liveguard.web.case_pages import back
-from liveguard.web.console import SignedForm
-from liveguard.web.deps import DbSession, Today
+from liveguard.web.deps import (
+    Blobs,
+    CurrentSettings,
+    DbSession,
+    LogSigner,
+    Now,
+    SignedForm,
+    Today,
+)
+from liveguard.web.pages import back
+from liveguard.web.permissions import CASE_WORK, check_case_access
 
 router = APIRouter(include_in_schema=False)
 
 
 def _staff_step(
-    db_session: Session, principal: Principal, case_id: int, step: Callable[[Case], Any]
+    db_session: Session, principal: Principal, case_id: int, step: Callable[[Case], object]
 ) -> RedirectResponse:
     case = service.get(db_session=db_session, case_id=case_id)
     page = f"/console/cases/{case.id}"
@@ -51,7 +57,7 @@ def move_case(
     today: Today,
     to_state: Annotated[CaseState, Form()],
     reason: Annotated[str, Form()] = "",
-):
+) -> RedirectResponse:
     return _staff_step(
         db_session,
         principal,
@@ -77,7 +83,7 @@ def party_answer(
     now: Now,
     text: Annotated[str, Form()],
     party: Annotated[str, Form()] = "merchant",
-):
+) -> RedirectResponse:
     """Staff take down what the merchant, the anchor or the MCN answered."""
     return _staff_step(
         db_session,
@@ -101,7 +107,7 @@ def mediation_note(
     principal: SignedForm,
     now: Now,
     text: Annotated[str, Form()],
-):
+) -> RedirectResponse:
     return _staff_step(
         db_session,
         principal,
@@ -121,7 +127,7 @@ def decide(
     today: Today,
     outcome: Annotated[str, Form()],
     amount_yuan: Annotated[str, Form()],
-):
+) -> RedirectResponse:
     return _staff_step(
         db_session,
         principal,
@@ -150,7 +156,7 @@ def compensate(
     today: Today,
     amount_yuan: Annotated[str, Form()],
     reason: Annotated[str, Form()] = "平台先行赔付，再向商家追偿",
-):
+) -> RedirectResponse:
     return _staff_step(
         db_session,
         principal,
@@ -167,7 +173,9 @@ def compensate(
 
 
 @router.post("/console/cases/{case_id}/publish")
-def publish(case_id: int, db_session: DbSession, principal: SignedForm, now: Now):
+def publish(
+    case_id: int, db_session: DbSession, principal: SignedForm, now: Now
+) -> RedirectResponse:
     return _staff_step(
         db_session,
         principal,
@@ -179,16 +187,23 @@ def publish(case_id: int, db_session: DbSession, principal: SignedForm, now: Now
 
 
 @router.post("/console/cases/{case_id}/bundle")
-def bundle(request: Request, case_id: int, db_session: DbSession, principal: SignedForm):
+def bundle(
+    case_id: int,
+    db_session: DbSession,
+    principal: SignedForm,
+    blobs: Blobs,
+    signer: LogSigner,
+    settings: CurrentSettings,
+) -> Response:
     """The evidence bundle, for the consumer herself or staff."""
     case = service.get(db_session=db_session, case_id=case_id)
     check_case_access(principal, case, write=not principal.is_staff)
     content = publicity.export_bundle(
         db_session=db_session,
         case=case,
-        blobs=request.app.state.blobs,
-        signer=request.app.state.signer,
-        origin=request.app.state.settings.checkpoint_origin,
+        blobs=blobs,
+        signer=signer,
+        origin=settings.checkpoint_origin,
     )
     return Response(
         content,

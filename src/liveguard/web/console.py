@@ -7,104 +7,37 @@ on a signed-in reviewer's behalf.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-from datetime import date, datetime, timedelta
-from importlib import resources
+from datetime import date, timedelta
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.templating import Jinja2Templates
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from liveguard.auth import service as auth_service
-from liveguard.auth.service import Principal
 from liveguard.catalog import service as catalog_service
-from liveguard.clock import CHINA
 from liveguard.config import Environment, Settings
-from liveguard.errors import Forbidden, LiveGuardError, NotAuthenticated
+from liveguard.errors import NotAuthenticated
 from liveguard.live import service as live_service
-from liveguard.money import yuan
 from liveguard.parties import deposits, reviews
 from liveguard.parties import service as parties_service
-from liveguard.parties.models import Decision, OwnerKind
-from liveguard.parties.qualifications import catalogue
-from liveguard.parties.schemas import ReviewIn
+from liveguard.parties.schemas import Decision, OwnerKind, ReviewIn
 from liveguard.trade import service as trade_service
-from liveguard.vocab import StaffRole
 from liveguard.web.deps import (
     SESSION_COOKIE,
     CurrentSettings,
     DbSession,
+    FormStaff,
     MaybePrincipal,
+    PageStaff,
+    SignedForm,
     Today,
+    get_now,
     raw_token,
 )
+from liveguard.web.pages import decide_and_return, render, session_redirect
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=str(resources.files("liveguard.web") / "templates"))
-
-
-def yuan_shown(fen: int | None) -> str:
-    return "" if fen is None else yuan(fen, prefix="¥")
-
-
-def china_time(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """Stored UTC, shown in Beijing time: the time people in the live room saw."""
-    return "" if moment is None else moment.astimezone(CHINA).strftime(fmt)
-
-
-templates.env.filters["yuan"] = yuan_shown
-templates.env.filters["china_time"] = china_time
-templates.env.globals["category_name"] = lambda code: (
-    c.name if (c := catalogue().category(code)) else code
-)
-templates.env.globals["document_name"] = lambda code: (
-    d.name if (d := catalogue().document_type(code)) else code
-)
-
-
-def csrf_token(request: Request) -> str:
-    token = request.cookies.get(SESSION_COOKIE, "")
-    return hmac.new(token.encode(), b"liveguard-csrf", hashlib.sha256).hexdigest()
-
-
-class _SignInFirst(Exception):
-    pass
-
-
-def page_staff(request: Request, principal: MaybePrincipal) -> Principal:
-    """Staff for a page: anyone else is sent to the sign-in page."""
-    if principal is None or not principal.is_staff:
-        raise _SignInFirst
-    return principal
-
-
-def form_signed(
-    request: Request, principal: MaybePrincipal, csrf: Annotated[str, Form()] = ""
-) -> Principal:
-    """Any signed-in staff member posting a form from our own page (e.g. signing out)."""
-    if principal is None:
-        raise NotAuthenticated("sign in to the console first")
-    if not hmac.compare_digest(csrf, csrf_token(request)):
-        raise Forbidden("the form is stale or came from another site: reload the page")
-    return principal
-
-
-SignedForm = Annotated[Principal, Depends(form_signed)]
-
-
-def form_staff(principal: SignedForm) -> Principal:
-    """A signed-in reviewer allowed to decide (compliance or admin)."""
-    if principal.role not in (StaffRole.compliance, StaffRole.admin):
-        raise Forbidden(f"role {principal.role} cannot decide reviews")
-    return principal
-
-
-PageStaff = Annotated[Principal, Depends(page_staff)]
-FormStaff = Annotated[Principal, Depends(form_staff)]
 
 
 def safe_next(target: str) -> str:
@@ -123,24 +56,10 @@ def demo_accounts(settings: Settings) -> list[tuple[str, str, str]]:
     return DEMO_STAFF
 
 
-def render(
-    request: Request,
-    name: str,
-    principal: Principal | None,
-    *,
-    status_code: int = 200,
-    **context: Any,
-):
-    return templates.TemplateResponse(
-        request,
-        name,
-        {"principal": principal, "csrf": csrf_token(request), **context},
-        status_code=status_code,
-    )
-
-
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, db_session: DbSession, principal: MaybePrincipal, today: Today):
+def home(
+    request: Request, db_session: DbSession, principal: MaybePrincipal, today: Today
+) -> Response:
     platforms = parties_service.get_all_platforms(db_session=db_session)
     merchants, _ = parties_service.get_all_merchants(db_session=db_session, limit=100)
     queue = reviews.review_queue(db_session=db_session, today=today)
@@ -172,7 +91,7 @@ def shop(
     db_session: DbSession,
     principal: MaybePrincipal,
     today: Today,
-):
+) -> Response:
     merchant = parties_service.get_merchant(db_session=db_session, merchant_id=merchant_id)
     permits = parties_service.approved_documents(
         db_session=db_session, owner_kind="merchant", owner_id=merchant.id, on=today
@@ -187,7 +106,7 @@ def login_page(
     settings: CurrentSettings,
     error: str = "",
     next: str = "/console/reviews",
-):
+) -> Response:
     return render(
         request,
         "login.html",
@@ -206,14 +125,14 @@ def login(
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
     next: Annotated[str, Form()] = "/console/reviews",
-):
+) -> Response:
     try:
         token, _ = auth_service.login(
             db_session=db_session,
             username=username,
             password=password,
             ttl=timedelta(hours=settings.session_hours),
-            now=request.app.state.clock.now(),
+            now=get_now(request),
         )
     except NotAuthenticated as error:
         return render(
@@ -228,23 +147,8 @@ def login(
     return session_redirect(safe_next(next), token, settings)
 
 
-def session_redirect(target: str, token: str, settings: Settings) -> RedirectResponse:
-    """Go to ``target`` holding a console session: HttpOnly, SameSite=Strict, Secure in
-    production (staff and merchant sign-ins alike)."""
-    response = RedirectResponse(target, status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        httponly=True,
-        samesite="strict",
-        max_age=settings.session_hours * 3600,
-        secure=settings.secure_cookies,
-    )
-    return response
-
-
 @router.post("/console/logout")
-def logout(request: Request, db_session: DbSession, principal: SignedForm):
+def logout(request: Request, db_session: DbSession, principal: SignedForm) -> RedirectResponse:
     token = raw_token(request)
     if token:
         auth_service.revoke(db_session=db_session, raw_token=token)
@@ -261,7 +165,7 @@ def review_queue(
     today: Today,
     notice: str = "",
     error: str = "",
-):
+) -> Response:
     merchants, anchors, documents = reviews.review_queue(db_session=db_session, today=today)
     owners = {
         d.owner_id: parties_service.get_merchant(db_session=db_session, merchant_id=d.owner_id)
@@ -282,15 +186,6 @@ def review_queue(
     )
 
 
-def decide_and_return(action: Any, back: str) -> RedirectResponse:
-    """Run a console decision; back to the page with a notice, or with the error in words."""
-    try:
-        action()
-    except LiveGuardError as error:
-        return RedirectResponse(f"{back}?{urlencode({'error': error.detail})}", status_code=303)
-    return RedirectResponse(f"{back}?notice=saved", status_code=303)
-
-
 @router.post("/console/documents/{document_id}/review")
 def review_document(
     document_id: int,
@@ -298,7 +193,7 @@ def review_document(
     principal: FormStaff,
     decision: Annotated[Decision, Form()],
     reason: Annotated[str, Form()] = "",
-):
+) -> RedirectResponse:
     document = reviews.get_document(db_session=db_session, document_id=document_id)
     review = ReviewIn(decision=decision, reason=reason or None)
     return decide_and_return(
@@ -317,7 +212,7 @@ def review_merchant(
     today: Today,
     decision: Annotated[Decision, Form()],
     reason: Annotated[str, Form()] = "",
-):
+) -> RedirectResponse:
     merchant = parties_service.get_merchant(db_session=db_session, merchant_id=merchant_id)
     review = ReviewIn(decision=decision, reason=reason or None)
     return decide_and_return(
@@ -335,7 +230,7 @@ def review_merchant(
 @router.get("/console/merchants/{merchant_id}", response_class=HTMLResponse)
 def merchant_page(
     request: Request, merchant_id: int, db_session: DbSession, principal: PageStaff, today: Today
-):
+) -> Response:
     merchant = parties_service.get_merchant(db_session=db_session, merchant_id=merchant_id)
     checks = [
         parties_service.check_selling(
@@ -376,7 +271,9 @@ def _broken_promises(db_session: Session, merchant_id: int, today: date) -> dict
 
 
 @router.get("/console/sessions/{session_id}", response_class=HTMLResponse)
-def session_page(request: Request, session_id: int, db_session: DbSession, principal: PageStaff):
+def session_page(
+    request: Request, session_id: int, db_session: DbSession, principal: PageStaff
+) -> Response:
     live_session = live_service.get(db_session=db_session, session_id=session_id)
     return render(
         request,
@@ -389,12 +286,3 @@ def session_page(request: Request, session_id: int, db_session: DbSession, princ
         ),
         events=live_service.get_events(db_session=db_session, session_id=session_id),
     )
-
-
-def install(app: Any) -> None:
-    """Send people without a session to the sign-in page instead of an error."""
-
-    async def _to_login(request: Request, exc: _SignInFirst) -> RedirectResponse:
-        return RedirectResponse(f"/console/login?next={request.url.path}", status_code=303)
-
-    app.add_exception_handler(_SignInFirst, _to_login)

@@ -1,22 +1,33 @@
-"""Shared request dependencies: the transaction, the caller, and role checks."""
+"""Shared request dependencies: the transaction, the clock, the app's keys and stores,
+the caller, and the role checks a route or page declares.
+
+Every route and page takes these from here, never from another package's views, so a
+capability's routes depend on the web layer and not on each other. Which principal may
+touch which record is decided in ``permissions``.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Callable, Iterator
-from datetime import date
-from typing import Annotated
+from datetime import date, datetime
+from typing import Annotated, cast
 
-from fastapi import Depends, Request
+from fastapi import Depends, Form, Request
 from sqlalchemy.orm import Session
 
 from liveguard.auth import service as auth_service
 from liveguard.auth.service import Principal
 from liveguard.blobs import BlobStore
+from liveguard.clock import Clock
 from liveguard.config import Settings
 from liveguard.db import transaction
 from liveguard.errors import Forbidden, NotAuthenticated
+from liveguard.evidence.signing import Signer
 from liveguard.privacy.fields import FieldCipher
-from liveguard.vocab import PrincipalKind, StaffRole
+from liveguard.vocab import StaffRole
+from liveguard.web.permissions import COMPLIANCE_WORK
 
 SESSION_COOKIE = "lg_session"
 
@@ -31,27 +42,44 @@ def get_db(request: Request) -> Iterator[Session]:
 DbSession = Annotated[Session, Depends(get_db, scope="function")]
 
 
+# app.state is untyped: each getter names the type create_app stored there.
 def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
+    return cast(Settings, request.app.state.settings)
 
 
 def get_cipher(request: Request) -> FieldCipher:
-    return request.app.state.cipher
+    return cast(FieldCipher, request.app.state.cipher)
 
 
 def get_blobs(request: Request) -> BlobStore:
-    return request.app.state.blobs
+    return cast(BlobStore, request.app.state.blobs)
+
+
+def get_signer(request: Request) -> Signer:
+    """The ledger's checkpoint signer."""
+    return cast(Signer, request.app.state.signer)
+
+
+def get_clock(request: Request) -> Clock:
+    return cast(Clock, request.app.state.clock)
 
 
 def get_today(request: Request) -> date:
     """Today in China: licence validity and deadlines are counted in local dates."""
-    return request.app.state.clock.today()
+    return get_clock(request).today()
+
+
+def get_now(request: Request) -> datetime:
+    """The moment, from the app's clock (tests set it)."""
+    return get_clock(request).now()
 
 
 CurrentSettings = Annotated[Settings, Depends(get_settings)]
 Cipher = Annotated[FieldCipher, Depends(get_cipher)]
 Blobs = Annotated[BlobStore, Depends(get_blobs)]
+LogSigner = Annotated[Signer, Depends(get_signer)]
 Today = Annotated[date, Depends(get_today)]
+Now = Annotated[datetime, Depends(get_now)]
 
 
 def raw_token(request: Request) -> str | None:
@@ -65,9 +93,7 @@ def get_principal(request: Request, db_session: DbSession) -> Principal | None:
     token = raw_token(request)
     if not token:
         return None
-    return auth_service.resolve(
-        db_session=db_session, raw_token=token, now=request.app.state.clock.now()
-    )
+    return auth_service.resolve(db_session=db_session, raw_token=token, now=get_now(request))
 
 
 MaybePrincipal = Annotated[Principal | None, Depends(get_principal)]
@@ -106,13 +132,49 @@ Admin = Annotated[Principal, Depends(require_staff(StaffRole.admin))]
 Signed = Annotated[Principal, Depends(require_principal)]
 
 
-def check_merchant_access(principal: Principal, merchant_id: int, *, write: bool) -> None:
-    """Staff (writers need compliance) or the merchant itself."""
-    if principal.kind is PrincipalKind.merchant:
-        if principal.id != merchant_id:
-            raise Forbidden("a merchant can act only on its own records")
-        return
-    if not principal.is_staff:
-        raise Forbidden(f"a {principal.kind.value} account cannot use this route")
-    if write and principal.role not in (StaffRole.compliance, StaffRole.admin):
-        raise Forbidden(f"role {principal.role} is read-only here")
+def actor(principal: Principal) -> str:
+    """How a record names who made it: a staff username, or merchant:<id> (consumer:<id>)."""
+    return principal.name if principal.is_staff else f"{principal.kind.value}:{principal.id}"
+
+
+# The console's pages: a session cookie, and a CSRF token bound to it in every form.
+class SignInFirst(Exception):
+    """Raised by a page dependency for a visitor without a fitting session; the app
+    answers it with a redirect to the sign-in page."""
+
+
+def csrf_token(request: Request) -> str:
+    token = request.cookies.get(SESSION_COOKIE, "")
+    return hmac.new(token.encode(), b"liveguard-csrf", hashlib.sha256).hexdigest()
+
+
+def page_staff(principal: MaybePrincipal) -> Principal:
+    """Staff for a page: anyone else is sent to the sign-in page."""
+    if principal is None or not principal.is_staff:
+        raise SignInFirst
+    return principal
+
+
+def form_signed(
+    request: Request, principal: MaybePrincipal, csrf: Annotated[str, Form()] = ""
+) -> Principal:
+    """Anyone signed in, posting a form from our own page (e.g. signing out)."""
+    if principal is None:
+        raise NotAuthenticated("sign in to the console first")
+    if not hmac.compare_digest(csrf, csrf_token(request)):
+        raise Forbidden("the form is stale or came from another site: reload the page")
+    return principal
+
+
+SignedForm = Annotated[Principal, Depends(form_signed)]
+
+
+def form_staff(principal: SignedForm) -> Principal:
+    """A signed-in reviewer allowed to decide (compliance or admin)."""
+    if principal.role not in COMPLIANCE_WORK:
+        raise Forbidden(f"role {principal.role} cannot decide reviews")
+    return principal
+
+
+PageStaff = Annotated[Principal, Depends(page_staff)]
+FormStaff = Annotated[Principal, Depends(form_staff)]

@@ -11,24 +11,28 @@ from sqlalchemy.orm import Session
 from liveguard.errors import InvalidInput, NotFound
 from liveguard.evidence import bundle, canonical, merkle
 from liveguard.evidence import service as ledger
-from liveguard.evidence.models import Checkpoint
+from liveguard.evidence.schemas import CheckpointRead
 from liveguard.evidence.signing import verify_signature
-from liveguard.web.console import PageStaff, SignedForm, render
-from liveguard.web.deps import DbSession
+from liveguard.web.deps import Blobs, DbSession, LogSigner, PageStaff, SignedForm
+from liveguard.web.pages import render
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/console/evidence", response_class=HTMLResponse)
 def evidence_page(
-    request: Request, principal: PageStaff, db_session: DbSession, item: int | None = None
-):
-    signer = request.app.state.signer
+    request: Request,
+    principal: PageStaff,
+    db_session: DbSession,
+    signer: LogSigner,
+    item: int | None = None,
+) -> Response:
     size, root = ledger.current_root(db_session=db_session)
-    checkpoint = ledger.latest_checkpoint(db_session=db_session)
-    signed = checkpoint is not None and verify_signature(
-        signer.public_key, ledger.checkpoint_body(checkpoint), bytes(checkpoint.signature)
+    latest = ledger.latest_checkpoint(db_session=db_session)
+    signed = latest is not None and verify_signature(
+        signer.public_key, ledger.checkpoint_body(latest), bytes(latest.signature)
     )
+    checkpoint = ledger.checkpoint_read(latest) if latest is not None else None
     return render(
         request,
         "evidence.html",
@@ -44,7 +48,9 @@ def evidence_page(
     )
 
 
-def _verify_item(db_session: Session, seq: int, checkpoint: Checkpoint | None) -> dict[str, Any]:
+def _verify_item(
+    db_session: Session, seq: int, checkpoint: CheckpointRead | None
+) -> dict[str, Any]:
     """Each check on one item, as a person would want it spelled out."""
     try:
         leaf = ledger.get_item(db_session=db_session, seq=seq)
@@ -68,7 +74,7 @@ def _verify_item(db_session: Session, seq: int, checkpoint: Checkpoint | None) -
                 checkpoint.tree_size,
                 merkle.hash_leaf(leaf.data.encode()),
                 path,
-                bytes(checkpoint.root_hash),
+                bytes.fromhex(checkpoint.root_hash),
             )
             checks.append(
                 (
@@ -96,14 +102,14 @@ def _verify_item(db_session: Session, seq: int, checkpoint: Checkpoint | None) -
 
 @router.post("/console/evidence/bundle")
 def download_bundle(
-    request: Request,
     principal: SignedForm,
     db_session: DbSession,
+    signer: LogSigner,
+    blobs: Blobs,
     items: Annotated[str, Form(description="item numbers, e.g. 1, 2, 5-8")],
     title: Annotated[str, Form()] = "LiveGuard evidence",
-):
+) -> Response:
     """The bundle for the items typed in, as a file download."""
-    signer = request.app.state.signer
     seqs = parse_items(items)
     checkpoint = ledger.latest_checkpoint(db_session=db_session)
     if checkpoint is None or max(seqs) >= checkpoint.tree_size:
@@ -111,7 +117,7 @@ def download_bundle(
     content = bundle.export(
         db_session=db_session,
         seqs=seqs,
-        blobs=request.app.state.blobs,
+        blobs=blobs,
         signer=signer,
         checkpoint=checkpoint,
         title=title[:200] or "evidence",

@@ -12,47 +12,49 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from liveguard.auth import service as auth_service
-from liveguard.auth.models import TokenKind
 from liveguard.auth.service import Principal
 from liveguard.catalog import flows, public, review, review_rules, sampling, service
-from liveguard.catalog.models import SampleKind, SampleOutcome
-from liveguard.catalog.schemas import AppealIn, DecisionIn, SampleCreate, StaffDecision
-from liveguard.catalog.views import Now
+from liveguard.catalog.schemas import (
+    AppealIn,
+    DecisionIn,
+    SampleCreate,
+    SampleKind,
+    SampleOutcome,
+    StaffDecision,
+)
 from liveguard.clock import CHINA
 from liveguard.errors import Forbidden, LiveGuardError, NotAuthenticated
 from liveguard.live import service as live_service
-from liveguard.vocab import PrincipalKind, StaffRole
-from liveguard.web.console import (
+from liveguard.vocab import PrincipalKind
+from liveguard.web.deps import (
+    CurrentSettings,
+    DbSession,
     FormStaff,
+    MaybePrincipal,
+    Now,
     PageStaff,
     SignedForm,
-    decide_and_return,
-    render,
-    session_redirect,
+    Today,
+    get_now,
 )
-from liveguard.web.deps import CurrentSettings, DbSession, MaybePrincipal, Today
+from liveguard.web.pages import back, decide_and_return, render, session_redirect
+from liveguard.web.permissions import SAMPLE_WRITERS
 
 router = APIRouter(include_in_schema=False)
 
 MERCHANT_HOME = "/console/merchant"
 MERCHANT_LOGIN = "/console/merchant/login"
-SAMPLE_WRITERS = (StaffRole.compliance, StaffRole.regulator, StaffRole.admin)
 
 
 def label_names() -> dict[str, str]:
     return {key: field.name for key, field in review_rules.review_rules().label.fields.items()}
-
-
-def back_with(path: str, **query: str) -> RedirectResponse:
-    return RedirectResponse(f"{path}?{urlencode(query)}", status_code=303)
 
 
 # --- staff: listing review ------------------------------------------------------------------
@@ -61,7 +63,7 @@ def back_with(path: str, **query: str) -> RedirectResponse:
 @router.get("/console/listings", response_class=HTMLResponse)
 def listings_page(
     request: Request, db_session: DbSession, principal: PageStaff, notice: str = "", error: str = ""
-):
+) -> Response:
     listings = service.get_all(db_session=db_session)
     waiting = {listing.id for listing in service.review_queue(db_session=db_session)}
     return render(
@@ -86,7 +88,7 @@ def decide_listing(
     now: Now,
     decision: Annotated[StaffDecision, Form()],
     reason: Annotated[str, Form()] = "",
-):
+) -> RedirectResponse:
     listing = service.get(db_session=db_session, listing_id=listing_id)
     return decide_and_return(
         lambda: service.decide(
@@ -106,7 +108,7 @@ def decide_listing(
 @router.get("/console/samples", response_class=HTMLResponse)
 def samples_page(
     request: Request, db_session: DbSession, principal: PageStaff, notice: str = "", error: str = ""
-):
+) -> Response:
     return render(
         request,
         "samples.html",
@@ -124,7 +126,7 @@ def samples_page(
 
 def failed_items(text: str) -> list[dict[str, str]]:
     """The form's failed items: one a line, ``item | measured | required``."""
-    items = []
+    items: list[dict[str, str]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -156,7 +158,7 @@ def record_sample(
     production_date: Annotated[str, Form()] = "",
     report_number: Annotated[str, Form()] = "",
     failed: Annotated[str, Form()] = "",
-):
+) -> RedirectResponse:
     """The console form for ``POST /api/samples``: Beijing time, failed items one a line."""
     if principal.role not in SAMPLE_WRITERS:
         raise Forbidden("only compliance staff and regulators record sampling results")
@@ -184,12 +186,12 @@ def record_sample(
             ".".join(map(str, e["loc"])) + ": " + str(e["msg"]).removeprefix("Value error, ")
             for e in error.errors()
         )
-        return back_with("/console/samples", error=words)
+        return back("/console/samples", error=words)
     except ValueError as error:
-        return back_with("/console/samples", error=str(error))
+        return back("/console/samples", error=str(error))
     except LiveGuardError as error:
-        return back_with("/console/samples", error=error.detail)
-    return back_with("/console/samples", notice="saved", sample=str(acted.sample.id))
+        return back("/console/samples", error=error.detail)
+    return back("/console/samples", notice="saved", sample=str(acted.sample.id))
 
 
 # --- the public listing page ----------------------------------------------------------------
@@ -202,7 +204,7 @@ def public_listing(
     db_session: DbSession,
     principal: MaybePrincipal,
     today: Today,
-):
+) -> Response:
     item = public.listing_page(db_session=db_session, listing_id=listing_id, today=today)
     return render(request, "listing_public.html", principal, item=item, label_names=label_names())
 
@@ -211,7 +213,7 @@ def public_listing(
 
 
 @router.get(MERCHANT_LOGIN, response_class=HTMLResponse)
-def merchant_login_page(request: Request, principal: MaybePrincipal, error: str = ""):
+def merchant_login_page(request: Request, principal: MaybePrincipal, error: str = "") -> Response:
     return render(request, "merchant_login.html", principal, error=error)
 
 
@@ -221,22 +223,21 @@ def merchant_login(
     db_session: DbSession,
     settings: CurrentSettings,
     token: Annotated[str, Form()],
-):
+) -> Response:
     """Exchange a merchant's API token for a console session (the token never goes in a
     cookie, so signing out ends the session and leaves the token working)."""
-    now = request.app.state.clock.now()
+    now = get_now(request)
     try:
         principal = auth_service.resolve(db_session=db_session, raw_token=token.strip(), now=now)
         if principal.kind is not PrincipalKind.merchant:
             raise NotAuthenticated("not a merchant's token: staff sign in at /console/login")
     except LiveGuardError as error:  # unknown, revoked or expired; or its merchant is gone
         return render(request, "merchant_login.html", None, error=error.detail, status_code=401)
-    session = auth_service.issue(
+    session = auth_service.open_session(
         db_session=db_session,
         principal_kind=PrincipalKind.merchant,
         principal_id=principal.id,
         label="merchant console session",
-        kind=TokenKind.session,
         ttl=timedelta(hours=settings.session_hours),
         now=now,
     )
@@ -245,7 +246,7 @@ def merchant_login(
 
 def merchant_rows(*, db_session: Session, merchant_id: int) -> list[dict[str, Any]]:
     """Each listing of a merchant with its latest review, open appeal and sampling results."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for listing in service.get_all(db_session=db_session, merchant_id=merchant_id):
         rows.append(
             {
@@ -266,7 +267,7 @@ def merchant_home(
     principal: MaybePrincipal,
     notice: str = "",
     error: str = "",
-):
+) -> Response:
     if principal is None or principal.kind is not PrincipalKind.merchant:
         return RedirectResponse(MERCHANT_LOGIN, status_code=303)
     return render(
@@ -292,7 +293,7 @@ def merchant_appeal(
     principal: SignedForm,
     now: Now,
     statement: Annotated[str, Form()] = "",
-):
+) -> RedirectResponse:
     merchant = own_merchant(principal)
     listing = service.get(db_session=db_session, listing_id=listing_id)
     if listing.merchant_id != merchant.id:
@@ -301,7 +302,7 @@ def merchant_appeal(
         appeal_in = AppealIn(statement=statement)
     except ValidationError:
         words = "申诉理由需 5 至 5000 字 the reason needs 5 to 5,000 characters"
-        return back_with(MERCHANT_HOME, error=words)
+        return back(MERCHANT_HOME, error=words)
     return decide_and_return(
         lambda: service.appeal(
             db_session=db_session,

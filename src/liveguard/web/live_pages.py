@@ -17,21 +17,20 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Form, Request, Response
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 
-from liveguard.catalog.views import Now
 from liveguard.enforcement import service as enforcement_service
-from liveguard.enforcement.models import ActionKind
-from liveguard.enforcement.schemas import ActionCreate
+from liveguard.enforcement.schemas import ActionCreate, ActionKind
 from liveguard.errors import InvalidInput, NotFound
 from liveguard.live import service as live_service
 from liveguard.live import timeline
-from liveguard.live.models import EventKind
 from liveguard.live.notify import broadcaster
+from liveguard.live.schemas import EventKind
 from liveguard.parties import service as parties_service
-from liveguard.web.console import FormStaff, PageStaff, decide_and_return, render
-from liveguard.web.deps import Blobs, DbSession
+from liveguard.web.deps import Blobs, DbSession, FormStaff, Now, PageStaff
+from liveguard.web.pages import decide_and_return, render
+from liveguard.web.permissions import COMPLIANCE_WORK
 
 router = APIRouter(include_in_schema=False)
 
@@ -47,7 +46,7 @@ FORM_ACTIONS = (
 
 
 @router.get("/console/live", response_class=HTMLResponse)
-def rooms_page(request: Request, db_session: DbSession, principal: PageStaff):
+def rooms_page(request: Request, db_session: DbSession, principal: PageStaff) -> Response:
     rooms = live_service.rooms(db_session=db_session)
     anchors = {
         r.session.anchor_id: parties_service.get_anchor(
@@ -66,7 +65,7 @@ def room_page(
     principal: PageStaff,
     notice: str = "",
     error: str = "",
-):
+) -> Response:
     live_session = live_service.get(db_session=db_session, session_id=session_id)
     first = timeline.timeline(db_session=db_session, session_id=session_id)
     return render(
@@ -79,7 +78,7 @@ def room_page(
             db_session=db_session, merchant_id=live_session.merchant_id
         ),
         first=first.model_dump(mode="json"),
-        can_act=principal.role is not None and principal.role.value in ("compliance", "admin"),
+        can_act=principal.role in COMPLIANCE_WORK,
         actions=FORM_ACTIONS,
         notice=notice,
         error=error,
@@ -98,7 +97,7 @@ def act_on_room(
     text: Annotated[str, Form()] = "",
     finding_id: Annotated[str, Form()] = "",
     listing_id: Annotated[str, Form()] = "",
-):
+) -> RedirectResponse:
     live_session = live_service.get(db_session=db_session, session_id=session_id)
     back = f"/console/live/{session_id}"
 
@@ -134,7 +133,7 @@ def dismiss_finding(
     now: Now,
     background: BackgroundTasks,
     reason: Annotated[str, Form()] = "",
-):
+) -> RedirectResponse:
     finding = live_service.get_finding(db_session=db_session, finding_id=finding_id)
     background.add_task(broadcaster.notify, finding.session_id)
     return decide_and_return(
@@ -150,7 +149,9 @@ def dismiss_finding(
 
 
 @router.get("/console/live/{session_id}/frames/{seq}")
-def frame_image(session_id: int, seq: int, db_session: DbSession, blobs: Blobs, _: PageStaff):
+def frame_image(
+    session_id: int, seq: int, db_session: DbSession, blobs: Blobs, _: PageStaff
+) -> Response:
     """A frame as it was received (from the content-addressed blob store)."""
     for event in live_service.get_events(db_session=db_session, session_id=session_id):
         if event.seq == seq and event.kind is EventKind.frame and event.data.get("blob"):
@@ -163,7 +164,7 @@ def frame_image(session_id: int, seq: int, db_session: DbSession, blobs: Blobs, 
 
 
 @router.get("/live/{session_id}", response_class=HTMLResponse)
-def viewer_page(request: Request, session_id: int, db_session: DbSession):
+def viewer_page(request: Request, session_id: int, db_session: DbSession) -> Response:
     """What a viewer of the room sees of LiveGuard: the warnings, in plain Chinese."""
     live_session = live_service.get(db_session=db_session, session_id=session_id)
     warnings = enforcement_service.warnings(db_session=db_session, session_id=session_id)

@@ -1,0 +1,105 @@
+"""What every console page shares: the templates with their filters, ``render``, and the
+redirects a form answers with (back to a page with a notice or the error in words, or
+into a new console session).
+
+The page modules (``console``, ``*_pages``, ``case_steps``) take their dependencies from
+``deps`` and ``permissions`` and their rendering from here, never from one another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from importlib import resources
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from liveguard.auth.service import Principal
+from liveguard.clock import CHINA
+from liveguard.config import Settings
+from liveguard.errors import LiveGuardError
+from liveguard.money import yuan
+from liveguard.parties.qualifications import catalogue
+from liveguard.web.deps import SESSION_COOKIE, SignInFirst, csrf_token
+
+templates = Jinja2Templates(directory=str(resources.files("liveguard.web") / "templates"))
+
+
+def yuan_shown(fen: int | None) -> str:
+    return "" if fen is None else yuan(fen, prefix="¥")
+
+
+def china_time(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Stored UTC, shown in Beijing time: the time people in the live room saw."""
+    return "" if moment is None else moment.astimezone(CHINA).strftime(fmt)
+
+
+def category_name(code: str) -> str:
+    return c.name if (c := catalogue().category(code)) else code
+
+
+def document_name(code: str) -> str:
+    return d.name if (d := catalogue().document_type(code)) else code
+
+
+templates.env.filters["yuan"] = yuan_shown
+templates.env.filters["china_time"] = china_time
+templates.env.globals["category_name"] = category_name
+templates.env.globals["document_name"] = document_name
+
+
+def render(
+    request: Request,
+    name: str,
+    principal: Principal | None,
+    *,
+    status_code: int = 200,
+    **context: Any,
+) -> Response:
+    return templates.TemplateResponse(
+        request,
+        name,
+        {"principal": principal, "csrf": csrf_token(request), **context},
+        status_code=status_code,
+    )
+
+
+def back(path: str, **query: str) -> RedirectResponse:
+    return RedirectResponse(f"{path}?{urlencode(query)}" if query else path, status_code=303)
+
+
+def decide_and_return(action: Callable[[], object], back: str) -> RedirectResponse:
+    """Run a console decision; back to the page with a notice, or with the error in words."""
+    try:
+        action()
+    except LiveGuardError as error:
+        return RedirectResponse(f"{back}?{urlencode({'error': error.detail})}", status_code=303)
+    return RedirectResponse(f"{back}?notice=saved", status_code=303)
+
+
+def session_redirect(target: str, token: str, settings: Settings) -> RedirectResponse:
+    """Go to ``target`` holding a console session: HttpOnly, SameSite=Strict, Secure in
+    production (staff and merchant sign-ins alike)."""
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        max_age=settings.session_hours * 3600,
+        secure=settings.secure_cookies,
+    )
+    return response
+
+
+def install(app: FastAPI) -> None:
+    """Send people without a session to the sign-in page instead of an error."""
+
+    async def _to_login(request: Request, exc: Exception) -> Response:
+        return RedirectResponse(f"/console/login?next={request.url.path}", status_code=303)
+
+    app.add_exception_handler(SignInFirst, _to_login)

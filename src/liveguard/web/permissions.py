@@ -1,0 +1,108 @@
+"""Who may do what: the role sets and the access checks the routes and pages share.
+
+Pure functions on a principal and the record it asks for, no routing: a route calls one
+after its lookup, so the API and the console refuse the same callers with the same words.
+The records are described by the few fields a check reads, so this module needs no
+package's tables.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from liveguard.auth.service import Principal
+from liveguard.cases.schemas import CaseOrigin, ComplaintCreate
+from liveguard.errors import Forbidden, InvalidInput, NotFound
+from liveguard.vocab import PrincipalKind, StaffRole
+
+# Staff who work complaint cases and orders: handle, decide, compensate, correct.
+CASE_WORK = (StaffRole.compliance, StaffRole.case_handler, StaffRole.admin)
+# Staff who change what the platform has on record for a merchant, and decide reviews.
+COMPLIANCE_WORK = (StaffRole.compliance, StaffRole.admin)
+# Staff who record a sample test of a listing's goods (a market regulator's too).
+SAMPLE_WRITERS = (StaffRole.compliance, StaffRole.regulator, StaffRole.admin)
+
+
+class CaseOwners(Protocol):
+    """What the case checks read of a case."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def consumer_id(self) -> int | None: ...
+    @property
+    def merchant_id(self) -> int | None: ...
+
+
+class OrderParties(Protocol):
+    """What the order checks read of an order."""
+
+    @property
+    def consumer_id(self) -> int: ...
+    @property
+    def merchant_id(self) -> int: ...
+
+
+def check_merchant_access(principal: Principal, merchant_id: int, *, write: bool) -> None:
+    """Staff (writers need compliance) or the merchant itself."""
+    if principal.kind is PrincipalKind.merchant:
+        if principal.id != merchant_id:
+            raise Forbidden("a merchant can act only on its own records")
+        return
+    if not principal.is_staff:
+        raise Forbidden(f"a {principal.kind.value} account cannot use this route")
+    if write and principal.role not in COMPLIANCE_WORK:
+        raise Forbidden(f"role {principal.role} is read-only here")
+
+
+def check_case_access(principal: Principal, case: CaseOwners, *, write: bool) -> None:
+    """Staff (writers: case handlers, compliance), the consumer herself, or the merchant."""
+    if principal.kind is PrincipalKind.consumer:
+        if case.consumer_id != principal.id:
+            raise NotFound("case", case.id)  # another's case is not even shown to exist
+        return
+    if principal.kind is PrincipalKind.merchant:
+        if case.merchant_id != principal.id:
+            raise NotFound("case", case.id)
+        if write:
+            raise Forbidden("a merchant answers a case; it cannot change it")
+        return
+    if write and principal.role not in CASE_WORK:
+        raise Forbidden(f"role {principal.role} is read-only here")
+
+
+def filer(principal: Principal, complaint_in: ComplaintCreate) -> tuple[int | None, CaseOrigin]:
+    """Who the complaint is for: a consumer files her own; staff file on one's behalf."""
+    if principal.kind is PrincipalKind.consumer:
+        if complaint_in.consumer_id not in (None, principal.id):
+            raise Forbidden("a consumer files complaints for herself only")
+        return principal.id, CaseOrigin.consumer
+    if principal.is_staff and principal.role in CASE_WORK:
+        if complaint_in.consumer_id is None:
+            raise InvalidInput(
+                "consumer_id",
+                "whose complaint is it?",
+                "give the consumer's id (POST /api/consumers)",
+            )
+        return complaint_in.consumer_id, CaseOrigin.staff
+    raise Forbidden("complaints are filed by the consumer, or by case staff on her behalf")
+
+
+def check_order_reader(principal: Principal, order: OrderParties) -> None:
+    """Staff, the shop that sold it, or the buyer: nobody else sees an order."""
+    if principal.is_staff:
+        return
+    if principal.kind is PrincipalKind.merchant and principal.id == order.merchant_id:
+        return
+    if principal.kind is PrincipalKind.consumer and principal.id == order.consumer_id:
+        return
+    raise Forbidden("an order is seen only by staff, the shop that sold it and its buyer")
+
+
+def check_order_writer(principal: Principal, order: OrderParties) -> None:
+    """Case-work staff (the platform's integration account is one), or the shop itself."""
+    if principal.kind is PrincipalKind.merchant and principal.id == order.merchant_id:
+        return
+    if principal.is_staff and principal.role in CASE_WORK:
+        return
+    raise Forbidden("only the shop that sold the order or case-work staff may change it")
