@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
+from typing import Any
 
 from pydantic import Field, model_validator
 from sqlalchemy.orm import Session
@@ -128,7 +129,7 @@ def transition(
     reason: str,
     now: datetime,
     today: date,
-    data: dict | None = None,
+    data: dict[str, Any] | None = None,
     recorded: bool = False,
 ) -> CaseEvent:
     """Move the case on, if the workflow allows it; the change goes to the ledger.
@@ -189,8 +190,10 @@ def remind(*, db_session: Session, today: date, now: datetime) -> list[Overdue]:
     late = overdue(db_session=db_session, today=today)
     for item in late:
         case = item.case
+        assert case.due_on is not None  # overdue() lists only cases with a due date
+        due_on = case.due_on.isoformat()
         reminded = any(
-            e.kind is CaseEventKind.reminder and e.data.get("due_on") == case.due_on.isoformat()
+            e.kind is CaseEventKind.reminder and e.data.get("due_on") == due_on
             for e in service.get_events(db_session=db_session, case_id=case.id)
         )
         if not reminded:
@@ -202,6 +205,6 @@ def remind(*, db_session: Session, today: date, now: datetime) -> list[Overdue]:
                 party_role="system",
                 now=now,
                 text=workflow().texts.overdue.format(days=item.days_overdue, step=case.due_step),
-                data={"due_on": case.due_on.isoformat(), "step": case.due_step},
+                data={"due_on": due_on, "step": case.due_step},
             )
     return late
