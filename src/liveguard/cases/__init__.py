@@ -1,1 +1,2 @@
-"""Complaints: facts, liability, remedies, deadlines, and the case workflow."""
+"""Complaints as cases: intake, linking to the live record, the workflow and its deadlines,
+handling, publicity. The answer to a case's facts comes from ``liveguard.liability``."""
