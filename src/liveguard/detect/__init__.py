@@ -1,1 +1,3 @@
-"""Detection: normalised text matched against rules held as data, with their legal basis."""
+"""Detection: texts normalised and matched against rules held as data (``data/rules/``), each
+with its legal basis; a classifier per category for phrasings no rule lists; platforms'
+overlays on the shipped rules, every version kept."""

@@ -1,1 +1,2 @@
-"""Merchants, anchors, MCN agencies, platforms, consumers and staff; their qualifications."""
+"""Merchants, anchors, MCN agencies, platforms, consumers and staff; their relations, their
+qualification documents and review, and merchants' deposits."""

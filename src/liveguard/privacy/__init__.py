@@ -1,1 +1,2 @@
-"""Personal information: field encryption, masking, and (later) data-subject rights."""
+"""Personal information: field encryption with blind indexes for exact lookups, and the log of
+who read which personal data in clear and why."""

@@ -1,1 +1,2 @@
-"""Trade: on-platform orders, what was promised about their delivery, and broken promises."""
+"""Trade: on-platform orders and their status changes, delivery promises, and the daily check
+(``flows``) that records broken promises and opens a case for the buyer."""

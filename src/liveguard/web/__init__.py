@@ -1,1 +1,2 @@
-"""The FastAPI app: JSON API, console pages, problem details."""
+"""The FastAPI app: every router mounted in ``api``, shared dependencies (``deps``) and access
+checks (``permissions``), problem details, and the server-rendered console pages."""

@@ -26,7 +26,7 @@ def test_each_category_meets_precision_and_recall_on_the_development_set():
 
 
 def test_the_held_out_set_keeps_precision():
-    # recall on text nobody tuned the rules on is reported, not asserted (see the README);
+    # recall on text nobody tuned the rules on is reported, not asserted (see docs/detection.md);
     # a false alarm there is a rule firing on ordinary speech, which must stay rare
     rules = ruleset.packaged()
     report = evaluate.evaluate(
