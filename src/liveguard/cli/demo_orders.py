@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from liveguard.catalog import service as catalog_service
 from liveguard.clock import CHINA
 from liveguard.privacy.fields import FieldCipher
-from liveguard.trade import checks
+from liveguard.trade import flows as trade_flows
 from liveguard.trade import service as trade_service
 from liveguard.trade.schemas import OrderCreate, PromiseCreate, StatusChange
 
@@ -83,4 +83,4 @@ def load(
                 change_in=StatusChange(occurred_at=_at(today, change["at"]), **data),
             )
     # What the server's timer would have found on each day, found now: dated to the day.
-    checks.check_promises(db_session=db, day=today, now=now)
+    trade_flows.check_promises(db_session=db, day=today, now=now)

@@ -29,12 +29,12 @@ def check_promises(
     """Flag every delivery promise broken by the day, once, and open the buyers' cases."""
     from liveguard.cli.main import _settings, _unit_of_work
     from liveguard.clock import Clock
-    from liveguard.trade import checks
+    from liveguard.trade import flows as trade_flows
 
     clock = Clock()
     settings = _settings(data_dir)
     with _unit_of_work(settings) as db_session:
-        report = checks.check_promises(
+        report = trade_flows.check_promises(
             db_session=db_session,
             day=day.date() if day else clock.today(),
             now=clock.now(),

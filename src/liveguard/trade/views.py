@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, status
 from liveguard.catalog import service as catalog_service
 from liveguard.clock import CHINA
 from liveguard.errors import Forbidden
-from liveguard.trade import checks, listing_promises, service
+from liveguard.trade import flows, listing_promises, service
 from liveguard.trade.models import DeliveryPromise, Order, PromiseBreach
 from liveguard.trade.schemas import (
     BreachRead,
@@ -191,4 +191,4 @@ def check_promises(
     db_session: DbSession, now: Now, today: Today, _: Compliance, day: date | None = None
 ) -> CheckReport:
     """Run the promise check now (the server also runs it on a timer)."""
-    return checks.check_promises(db_session=db_session, day=day or today, now=now)
+    return flows.check_promises(db_session=db_session, day=day or today, now=now)

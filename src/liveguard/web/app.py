@@ -23,7 +23,7 @@ from liveguard.evidence.signing import Signer
 from liveguard.live import notify
 from liveguard.parties import reviews
 from liveguard.privacy.fields import FieldCipher
-from liveguard.trade import checks as trade_checks
+from liveguard.trade import flows as trade_flows
 from liveguard.web import (
     case_pages,
     case_steps,
@@ -71,7 +71,7 @@ def _scheduled_jobs(app: FastAPI) -> list[tuple[int, str, Callable[[], object]]]
         # 电子商务法 art. 20: goods are delivered within the time promised; a breach is
         # flagged on the day it happens and the buyer's case opened without being asked.
         with transaction(app.state.session_factory) as db_session:
-            report = trade_checks.check_promises(
+            report = trade_flows.check_promises(
                 db_session=db_session, day=app.state.clock.today(), now=app.state.clock.now()
             )
             return f"{len(report.breaches)} broken promise(s) flagged" if report.breaches else None

@@ -1,6 +1,8 @@
-"""The daily promise check: flag every promise broken by a given day, once, record it,
-and open a case for the buyer without being asked (run by ``liveguard trade
-check-promises`` and by the server's timer)."""
+"""Orchestration across packages for trade: the daily promise check flags every promise
+broken by a given day, once, records it, and opens a case for the buyer without being
+asked (run by ``liveguard trade check-promises`` and by the server's timer).
+
+Flows flush, like services; the request, the command or the timer commits once."""
 
 from __future__ import annotations
 
@@ -37,7 +39,7 @@ def check_promises(*, db_session: Session, day: date, now: datetime) -> CheckRep
         ):
             row = breaches.record_breach(db_session=db_session, order=order, breach=breach, now=now)
             promise = next(p for p in promises if p.id == breach.promise_id)
-            row.case_id = _open_case(db_session, order, promise, row, now).id
+            row.case_id = _open_case(db_session, order, promise, row, now)
             found.append(row)
     db_session.flush()
     return CheckReport(
@@ -49,8 +51,8 @@ def check_promises(*, db_session: Session, day: date, now: datetime) -> CheckRep
 
 def _open_case(
     db_session: Session, order: Order, promise: DeliveryPromise, row: PromiseBreach, now: datetime
-):
-    """The buyer's case: one per order (a second broken promise joins the same case)."""
+) -> int:
+    """The buyer's case id: one case per order (a second broken promise joins the same case)."""
     rules = promise_rules.policy()
     summary = rules.finding_for(promise.kind).case_summary.format(
         order_no=order.order_no,
@@ -58,7 +60,7 @@ def _open_case(
         breached_on=row.breached_on,
         said=rules.said_quote.format(quote=promise.quote) if promise.quote else "",
     )
-    return cases_flows.open_automatic(
+    case = cases_flows.open_automatic(
         db_session=db_session,
         kind=CASE_KIND,
         order_id=order.id,
@@ -67,3 +69,4 @@ def _open_case(
         facts={"defect": "not_delivered", "knew_of_harm_on": row.breached_on},
         now=now,
     )
+    return case.id
