@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from liveguard.cases.models import PaymentChannel
+from liveguard.cases.enums import PaymentChannel
 from liveguard.clock import CHINA
 from liveguard.errors import InvalidInput
 from liveguard.liability.facts import CaseFacts, Channel, OffPlatformPayment

@@ -14,15 +14,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from liveguard.cases import assembly, intake, service, workflow
-from liveguard.cases.models import (
-    Case,
-    CaseEvent,
-    CaseEventKind,
-    CaseLink,
-    CaseOrigin,
-    CaseState,
-    PaymentChannel,
-)
+from liveguard.cases.enums import CaseEventKind, CaseOrigin, CaseState, PaymentChannel
+from liveguard.cases.models import Case, CaseEvent, CaseLink
 from liveguard.cases.schemas import ComplaintCreate
 from liveguard.catalog import service as catalog_service
 from liveguard.clock import CHINA

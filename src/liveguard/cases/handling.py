@@ -10,12 +10,13 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from liveguard.cases import service, workflow
-from liveguard.cases.models import Case, CaseEvent, CaseEventKind, CaseState
+from liveguard.cases.enums import CaseEventKind, CaseState
+from liveguard.cases.models import Case, CaseEvent
 from liveguard.cases.schemas import CompensationCreate, DecisionCreate
 from liveguard.errors import Conflict, InvalidInput
 from liveguard.parties import deposits
 from liveguard.parties import service as parties_service
-from liveguard.parties.models import MovementKind
+from liveguard.parties.enums import MovementKind
 from liveguard.parties.schemas import DepositMovementCreate
 from liveguard.privacy import service as privacy_service
 from liveguard.privacy.fields import FieldCipher

@@ -36,9 +36,10 @@ from liveguard.liability.facts import (
     RoomOperator,
 )
 from liveguard.live import service as live_service
-from liveguard.live.models import EventKind, LiveEvent, LiveSession, SpeakerRole
+from liveguard.live.enums import EventKind, SpeakerRole
+from liveguard.live.models import LiveEvent, LiveSession
 from liveguard.parties import service as parties_service
-from liveguard.parties.models import PartyStatus, RelationKind
+from liveguard.parties.enums import PartyStatus, RelationKind
 
 
 class CategoryRule(datafiles.Strict):

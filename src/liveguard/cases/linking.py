@@ -25,7 +25,8 @@ from liveguard.detect.engine import Context
 from liveguard.detect.rulefile import Role, Source
 from liveguard.enforcement import service as enforcement_service
 from liveguard.live import service as live_service
-from liveguard.live.models import EventKind, FindingStatus, LiveEvent, LiveFinding, LiveSession
+from liveguard.live.enums import EventKind, FindingStatus
+from liveguard.live.models import LiveEvent, LiveFinding, LiveSession
 from liveguard.parties import service as parties_service
 
 LINKED_KINDS = frozenset({EventKind.utterance, EventKind.chat, EventKind.frame})

@@ -15,52 +15,13 @@ from sqlalchemy import BigInteger, Enum, ForeignKey, String, Text, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import JSON
 
+from liveguard.cases.enums import CaseEventKind, CaseOrigin, CaseState, PaymentChannel
 from liveguard.db import Base, Fen, TimestampMixin, utcnow
 
 
 def _enum(cls: type[StrEnum]) -> Enum:
     # Plain strings, as in parties: a new value needs no migration on either backend.
     return Enum(cls, native_enum=False, length=32, validate_strings=True)
-
-
-class CaseState(StrEnum):
-    filed = "filed"  # received; acceptance to be decided
-    accepted = "accepted"
-    refused = "refused"  # not accepted, with the reason (e.g. filed after three years)
-    with_merchant = "with_merchant"  # sent to the first party to answer, with its deadline
-    mediation = "mediation"
-    decided = "decided"  # a decision record exists
-    compensated = "compensated"  # paid, e.g. advanced from the merchant's deposit
-    closed = "closed"
-
-
-class CaseOrigin(StrEnum):
-    consumer = "consumer"  # filed by the consumer
-    staff = "staff"  # filed by staff on a consumer's behalf
-    automatic = "automatic"  # opened by another capability (a broken delivery promise)
-
-
-class PaymentChannel(StrEnum):
-    platform = "platform"  # paid through the platform's checkout
-    wechat_transfer = "wechat_transfer"
-    wechat_qr = "wechat_qr"  # scanned a WeChat payment or contact QR code
-    alipay_transfer = "alipay_transfer"
-    bank_transfer = "bank_transfer"
-    cash = "cash"
-    other = "other"
-
-
-class CaseEventKind(StrEnum):
-    filed = "filed"
-    state = "state"  # a state change
-    facts = "facts"  # facts answered or corrected; the case was resolved again
-    answer = "answer"  # a party's (merchant's, anchor's) answer
-    note = "note"  # a mediation note
-    compensation = "compensation"
-    decision = "decision"
-    file = "file"  # an evidence file added
-    reminder = "reminder"  # an overdue step was reported
-    publicity = "publicity"  # the anonymised record was published
 
 
 class Case(TimestampMixin, Base):

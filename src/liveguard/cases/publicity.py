@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from liveguard.blobs import BlobStore
 from liveguard.cases import handling, service, workflow
-from liveguard.cases.models import Case, CaseEventKind, CaseState
+from liveguard.cases.enums import CaseEventKind, CaseState
+from liveguard.cases.models import Case
 from liveguard.cases.schemas import PublicCase
 from liveguard.clock import CHINA
 from liveguard.errors import Conflict

@@ -7,12 +7,12 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from liveguard.cases.models import CaseEventKind
+from liveguard.cases.enums import CaseEventKind
 
 # The enums an API shape carries, exported (``X as X``) for the web layer that fills them in.
-from liveguard.cases.models import CaseOrigin as CaseOrigin
-from liveguard.cases.models import CaseState as CaseState
-from liveguard.cases.models import PaymentChannel as PaymentChannel
+from liveguard.cases.enums import CaseOrigin as CaseOrigin
+from liveguard.cases.enums import CaseState as CaseState
+from liveguard.cases.enums import PaymentChannel as PaymentChannel
 
 
 class ComplaintCreate(BaseModel):

@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from liveguard.blobs import BlobStore
-from liveguard.cases.models import Case, CaseEvent, CaseEventKind, CaseFile, CaseLink, CaseState
+from liveguard.cases.enums import CaseEventKind, CaseState
+from liveguard.cases.models import Case, CaseEvent, CaseFile, CaseLink
 from liveguard.errors import InvalidInput, NotFound
 from liveguard.evidence import service as ledger
 from liveguard.evidence.schemas import RecordIn, RecordKind

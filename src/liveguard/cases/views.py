@@ -11,7 +11,8 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from liveguard.cases import flows, handling, publicity, service, workflow
-from liveguard.cases.models import Case, CaseEvent, CaseFile, CaseState
+from liveguard.cases.enums import CaseState
+from liveguard.cases.models import Case, CaseEvent, CaseFile
 from liveguard.cases.schemas import (
     CaseDetail,
     CaseRead,

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from liveguard import datafiles
 from liveguard.cases import service
-from liveguard.cases.models import Case, CaseEvent, CaseEventKind, CaseState
+from liveguard.cases.enums import CaseEventKind, CaseState
+from liveguard.cases.models import Case, CaseEvent
 from liveguard.clock import CHINA
 from liveguard.errors import Conflict
 from liveguard.legal import LegalBasis

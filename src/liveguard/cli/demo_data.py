@@ -26,7 +26,8 @@ from liveguard.live import service as live_service
 from liveguard.live.schemas import SessionCreate
 from liveguard.parties import deposits, reviews
 from liveguard.parties import service as parties_service
-from liveguard.parties.models import Decision, MovementKind, OwnerKind, Platform
+from liveguard.parties.enums import Decision, MovementKind, OwnerKind
+from liveguard.parties.models import Platform
 from liveguard.parties.schemas import (
     AnchorCreate,
     ConsumerCreate,
@@ -306,7 +307,7 @@ def _complaints(
 ) -> None:
     """The demo's complaints, filed through the cases flow as a consumer would file them."""
     from liveguard.cases import flows as cases_flows
-    from liveguard.cases.models import CaseOrigin
+    from liveguard.cases.enums import CaseOrigin
     from liveguard.cases.schemas import ComplaintCreate
 
     for item in spec.get("complaints", []):

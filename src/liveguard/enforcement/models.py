@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import BigInteger, Enum, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from liveguard.db import Base
-
-
-class ActionKind(StrEnum):
-    note = "note"  # recorded, nobody told
-    warn_anchor = "warn_anchor"  # a message to the room's console
-    viewer_warning = "viewer_warning"  # a banner every viewer of the room sees
-    pull_listing = "pull_listing"  # the listing's link taken off sale
-    suspend_room = "suspend_room"
-    escalate = "escalate"  # a person must look at it
-    dismiss = "dismiss"  # staff judged a finding wrong
+from liveguard.enforcement.enums import ActionKind
 
 
 class EnforcementAction(Base):

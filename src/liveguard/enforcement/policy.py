@@ -13,9 +13,9 @@ from pydantic import Field, model_validator
 
 from liveguard import datafiles
 from liveguard.datafiles import Strict
-from liveguard.enforcement.models import ActionKind
+from liveguard.enforcement.enums import ActionKind
 from liveguard.legal import LegalBasis
-from liveguard.live.models import FindingSpeaker
+from liveguard.live.enums import FindingSpeaker
 from liveguard.vocab import Severity
 
 if TYPE_CHECKING:

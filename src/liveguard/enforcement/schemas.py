@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 # The enum an API shape carries, exported (``X as X``) for the web layer that fills it in.
-from liveguard.enforcement.models import ActionKind as ActionKind
+from liveguard.enforcement.enums import ActionKind as ActionKind
 
 
 class ActionCreate(BaseModel):

@@ -13,13 +13,15 @@ from sqlalchemy.orm import Session
 
 from liveguard.catalog import service as catalog_service
 from liveguard.enforcement import policy as policies
-from liveguard.enforcement.models import ActionKind, EnforcementAction
+from liveguard.enforcement.enums import ActionKind
+from liveguard.enforcement.models import EnforcementAction
 from liveguard.enforcement.schemas import ActionCreate
 from liveguard.errors import Conflict, InvalidInput, LiveGuardError
 from liveguard.evidence import service as ledger
 from liveguard.evidence.schemas import RecordIn, RecordKind
 from liveguard.live import service as live_service
-from liveguard.live.models import FindingStatus, LiveFinding, LiveSession
+from liveguard.live.enums import FindingStatus
+from liveguard.live.models import LiveFinding, LiveSession
 
 POLICY_ACTOR = "policy"
 ONCE_PER_ROOM = frozenset({ActionKind.viewer_warning, ActionKind.suspend_room, ActionKind.escalate})

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from fastapi import APIRouter, BackgroundTasks, status
 
 from liveguard.enforcement import service
-from liveguard.enforcement.models import ActionKind, EnforcementAction
+from liveguard.enforcement.enums import ActionKind
+from liveguard.enforcement.models import EnforcementAction
 from liveguard.enforcement.schemas import ActionCreate, ActionRead, DismissIn
 from liveguard.live import service as live_service
 from liveguard.live.notify import broadcaster

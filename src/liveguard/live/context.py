@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from liveguard.catalog import service as catalog_service
 from liveguard.errors import LiveGuardError
-from liveguard.live.models import EventKind, LiveEvent, LiveSession
+from liveguard.live.enums import EventKind
+from liveguard.live.models import LiveEvent, LiveSession
 
 if TYPE_CHECKING:
     from liveguard.catalog.models import Listing

@@ -14,7 +14,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from liveguard.db import copy_cursor
-from liveguard.live.models import EventKind, LiveEvent, LiveFinding
+from liveguard.live.enums import EventKind
+from liveguard.live.models import LiveEvent, LiveFinding
 
 
 @dataclass(eq=False)

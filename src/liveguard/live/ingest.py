@@ -25,8 +25,9 @@ from liveguard.db import transaction
 from liveguard.evidence import service as ledger
 from liveguard.evidence.schemas import RecordIn, RecordKind
 from liveguard.live import event_rows, monitor, service
+from liveguard.live.enums import EventKind
 from liveguard.live.event_rows import NewEvent
-from liveguard.live.models import EventKind, LiveRefusal, LiveSession
+from liveguard.live.models import LiveRefusal, LiveSession
 from liveguard.live.schemas import (
     EVENT_ADAPTER,
     Accepted,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import BigInteger, Enum, ForeignKey, String, Text, UniqueConstraint
@@ -11,24 +10,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import JSON
 
 from liveguard.db import Base, TimestampMixin
-
-
-class EventKind(StrEnum):
-    utterance = "utterance"  # a speech transcript segment
-    chat = "chat"
-    frame = "frame"  # a still of the stream; the image is a blob
-    listing_shown = "listing_shown"
-    listing_changed = "listing_changed"
-    listing_removed = "listing_removed"
-    counters = "counters"  # viewers, likes, stock, sales
-    order = "order"
-
-
-class SpeakerRole(StrEnum):
-    anchor = "anchor"
-    assistant = "assistant"
-    viewer = "viewer"
-    system = "system"
+from liveguard.live.enums import (
+    EventKind,
+    FindingSource,
+    FindingSpeaker,
+    FindingStatus,
+    SpeakerRole,
+)
 
 
 class LiveSession(TimestampMixin, Base):
@@ -66,37 +54,6 @@ class LiveEvent(Base):
     text: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     ledger_seq: Mapped[int | None] = mapped_column(BigInteger)  # its evidence ledger item
-
-
-class FindingSource(StrEnum):
-    text = "text"  # the event's own text (speech, chat)
-    screen = "screen"  # on-screen text read from a frame
-    qr = "qr"  # a QR code in a frame
-    data = "data"  # a claim checked against counters, prices or a listing's change
-    traffic = "traffic"  # viewer and like counts against chat and orders
-
-
-class FindingSpeaker(StrEnum):
-    """Who produced what a finding is about: policy acts on the seller's side, not on
-    what viewers type. Speech and chat carry their speaker's role. Anything else is the
-    room itself: a frame's on-screen text or QR code, a listing changed on show, the
-    room's counters. Only the seller can put text or a code on their stream or change
-    its listing, so ``room`` is the seller's side, like the anchor and the assistant."""
-
-    anchor = "anchor"
-    assistant = "assistant"
-    viewer = "viewer"
-    system = "system"  # the platform speaking as itself: neither the seller nor a viewer
-    room = "room"
-
-    @classmethod
-    def of(cls, event: LiveEvent) -> FindingSpeaker:
-        return cls(event.speaker_role.value) if event.speaker_role else cls.room
-
-
-class FindingStatus(StrEnum):
-    open = "open"
-    dismissed = "dismissed"
 
 
 class LiveFinding(Base):

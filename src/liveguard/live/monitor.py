@@ -26,22 +26,16 @@ from liveguard.detect import service as detect_service
 from liveguard.detect.engine import Context
 from liveguard.detect.rulefile import Role, Source
 from liveguard.enforcement import service as enforcement_service
-from liveguard.enforcement.models import ActionKind, EnforcementAction
+from liveguard.enforcement.enums import ActionKind
+from liveguard.enforcement.models import EnforcementAction
 from liveguard.errors import LiveGuardError
 from liveguard.evidence import service as ledger
 from liveguard.evidence.schemas import RecordIn, RecordKind
 from liveguard.live import claims, payloads, traffic
 from liveguard.live import service as live_service
 from liveguard.live.context import RoomState
-from liveguard.live.models import (
-    EventKind,
-    FindingSource,
-    FindingSpeaker,
-    LiveEvent,
-    LiveFinding,
-    LiveSession,
-    SpeakerRole,
-)
+from liveguard.live.enums import EventKind, FindingSource, FindingSpeaker, SpeakerRole
+from liveguard.live.models import LiveEvent, LiveFinding, LiveSession
 from liveguard.parties import service as parties_service
 
 log = logging.getLogger(__name__)
@@ -178,7 +172,7 @@ def _finding(event: LiveEvent, listing_id: int | None, **fields: Any) -> LiveFin
     return LiveFinding(
         session_id=event.session_id,
         event_pk=event.id,
-        speaker_role=FindingSpeaker.of(event),  # a frame's text and codes: the room's
+        speaker_role=FindingSpeaker.of(event.speaker_role),  # a frame's text and codes: the room's
         listing_id=listing_id,
         **fields,
     )

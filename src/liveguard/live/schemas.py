@@ -18,8 +18,8 @@ from pydantic import (
 )
 
 # The enums an API shape carries, exported (``X as X``) for the web layer that fills them in.
-from liveguard.live.models import EventKind as EventKind
-from liveguard.live.models import FindingSpeaker, SpeakerRole
+from liveguard.live.enums import EventKind as EventKind
+from liveguard.live.enums import FindingSpeaker, SpeakerRole
 
 MAX_FRAME_BYTES = 4 * 1024 * 1024  # a 720p JPEG is ~100-300 KB; a PNG a few MB at most
 FRAME_MAGIC = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}

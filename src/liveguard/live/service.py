@@ -17,15 +17,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from liveguard.errors import InvalidInput, NotFound
-from liveguard.live.models import (
-    FindingSpeaker,
-    FindingStatus,
-    LiveEvent,
-    LiveFinding,
-    LiveFindingTally,
-    LiveRefusal,
-    LiveSession,
-)
+from liveguard.live.enums import FindingSpeaker, FindingStatus
+from liveguard.live.models import LiveEvent, LiveFinding, LiveFindingTally, LiveRefusal, LiveSession
 from liveguard.live.schemas import SessionCreate
 from liveguard.parties import service as parties_service
 

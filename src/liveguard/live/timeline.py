@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from liveguard.enforcement import service as enforcement_service
 from liveguard.enforcement.schemas import ActionRead
 from liveguard.live import service
-from liveguard.live.models import EventKind, FindingStatus, LiveEvent
+from liveguard.live.enums import EventKind, FindingStatus
+from liveguard.live.models import LiveEvent
 from liveguard.live.schemas import (
     EventRead,
     FindingRead,

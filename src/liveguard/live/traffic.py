@@ -14,13 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from liveguard.live import claims
-from liveguard.live.models import (
-    EventKind,
-    FindingSource,
-    FindingSpeaker,
-    LiveEvent,
-    LiveFinding,
-)
+from liveguard.live.enums import EventKind, FindingSource, FindingSpeaker
+from liveguard.live.models import LiveEvent, LiveFinding
 
 if TYPE_CHECKING:
     from liveguard.live.context import RoomState
@@ -85,7 +80,7 @@ def check(*, db_session: Session, state: RoomState, event: LiveEvent) -> list[Li
         LiveFinding(
             session_id=session_id,
             event_pk=event.id,
-            speaker_role=FindingSpeaker.of(event),  # counters: the room's own numbers
+            speaker_role=FindingSpeaker.of(event.speaker_role),  # counters: the room's own numbers
             listing_id=state.listing_id,
             source=FindingSource.traffic,
             rule=rule.id,

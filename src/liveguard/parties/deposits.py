@@ -6,7 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liveguard.errors import InvalidInput
-from liveguard.parties.models import DepositMovement, Merchant, MovementKind
+from liveguard.parties.enums import MovementKind
+from liveguard.parties.models import DepositMovement, Merchant
 from liveguard.parties.qualifications import catalogue
 from liveguard.parties.schemas import DepositMovementCreate
 

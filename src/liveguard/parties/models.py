@@ -10,6 +10,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import JSON
 
 from liveguard.db import Base, Fen, TimestampMixin, utcnow
+from liveguard.parties.enums import (
+    Decision,
+    MovementKind,
+    OwnerKind,
+    PartyStatus,
+    RelationKind,
+    ReviewStatus,
+)
 from liveguard.vocab import StaffRole
 
 
@@ -17,48 +25,6 @@ def _enum(cls: type[StrEnum]) -> Enum:
     # Stored as plain strings (no native ENUM type), so adding a value needs no migration
     # dance on PostgreSQL and the column reads the same on both backends.
     return Enum(cls, native_enum=False, length=32, validate_strings=True)
-
-
-class PartyStatus(StrEnum):
-    pending = "pending"  # registered, waiting for review
-    more_requested = "more_requested"
-    active = "active"
-    suspended = "suspended"
-    rejected = "rejected"
-
-
-class RelationKind(StrEnum):
-    signed_with_mcn = "signed_with_mcn"  # anchor is managed by an MCN agency
-    sells_for_merchant = "sells_for_merchant"  # anchor promotes the merchant's goods
-    mcn_serves_merchant = "mcn_serves_merchant"  # agency contracted by the merchant
-    staff_of_merchant = "staff_of_merchant"  # anchor is the merchant's own employee
-
-
-class OwnerKind(StrEnum):
-    merchant = "merchant"
-    anchor = "anchor"
-    mcn = "mcn"
-
-
-class ReviewStatus(StrEnum):
-    pending = "pending"
-    approved = "approved"
-    rejected = "rejected"
-    more_requested = "more_requested"
-
-
-class Decision(StrEnum):
-    approve = "approve"
-    reject = "reject"
-    request_more = "request_more"
-    suspend = "suspend"
-    reinstate = "reinstate"
-
-
-class MovementKind(StrEnum):
-    pay_in = "pay_in"
-    deduction = "deduction"  # e.g. advance compensation paid to a consumer
-    refund = "refund"  # returned to the merchant
 
 
 class Platform(TimestampMixin, Base):

@@ -11,11 +11,11 @@ from pydantic import ValidationError
 
 from liveguard.errors import Forbidden
 from liveguard.parties import deposits, reviews, service
+from liveguard.parties.enums import OwnerKind
 from liveguard.parties.models import (
     Anchor,
     DepositMovement,
     Merchant,
-    OwnerKind,
     QualificationDocument,
     ReviewDecision,
 )

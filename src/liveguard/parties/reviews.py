@@ -11,16 +11,13 @@ from liveguard.blobs import BlobStore
 from liveguard.db import utcnow
 from liveguard.errors import Conflict, InvalidInput
 from liveguard.parties import service
+from liveguard.parties.enums import Decision, OwnerKind, PartyStatus, ReviewStatus
 from liveguard.parties.models import (
     Anchor,
-    Decision,
     McnAgency,
     Merchant,
-    OwnerKind,
-    PartyStatus,
     QualificationDocument,
     ReviewDecision,
-    ReviewStatus,
 )
 from liveguard.parties.qualifications import catalogue
 from liveguard.parties.schemas import DocumentMeta, ReverificationReport, ReviewIn

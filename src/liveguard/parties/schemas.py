@@ -10,9 +10,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from liveguard.parties import identifiers
 
 # The enums an API shape carries, exported (``X as X``) for the web layer that fills them in.
-from liveguard.parties.models import Decision as Decision
-from liveguard.parties.models import MovementKind, PartyStatus, RelationKind, ReviewStatus
-from liveguard.parties.models import OwnerKind as OwnerKind
+from liveguard.parties.enums import Decision as Decision
+from liveguard.parties.enums import MovementKind, PartyStatus, RelationKind, ReviewStatus
+from liveguard.parties.enums import OwnerKind as OwnerKind
 from liveguard.parties.qualifications import catalogue
 from liveguard.vocab import StaffRole
 

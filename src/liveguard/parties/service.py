@@ -17,17 +17,15 @@ from liveguard.auth.passwords import hash_password
 from liveguard.db import Base
 from liveguard.errors import Conflict, InvalidInput, NotFound, Problems
 from liveguard.parties import identifiers
+from liveguard.parties.enums import PartyStatus, RelationKind, ReviewStatus
 from liveguard.parties.models import (
     Anchor,
     AnchorRelation,
     Consumer,
     McnAgency,
     Merchant,
-    PartyStatus,
     Platform,
     QualificationDocument,
-    RelationKind,
-    ReviewStatus,
     Staff,
 )
 from liveguard.parties.qualifications import catalogue

@@ -9,13 +9,13 @@ from fastapi import APIRouter, Depends, Query, status
 
 from liveguard.errors import Forbidden
 from liveguard.parties import reviews, service
+from liveguard.parties.enums import PartyStatus
 from liveguard.parties.models import (
     Anchor,
     AnchorRelation,
     Consumer,
     McnAgency,
     Merchant,
-    PartyStatus,
     Platform,
     QualificationDocument,
     Staff,

@@ -20,7 +20,7 @@ from liveguard.live import service as live_service
 from liveguard.live.schemas import SessionCreate
 from liveguard.parties import deposits, reviews
 from liveguard.parties import service as parties_service
-from liveguard.parties.models import Decision, MovementKind, OwnerKind
+from liveguard.parties.enums import Decision, MovementKind, OwnerKind
 from liveguard.parties.schemas import (
     AnchorCreate,
     ConsumerCreate,

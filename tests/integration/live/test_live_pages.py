@@ -66,7 +66,7 @@ def test_a_room_page_carries_its_timeline_with_findings_and_frames(
 
 
 def test_a_room_page_labels_each_finding_with_who_produced_it(client, auth, token_for, room, event):
-    from liveguard.live.models import FindingSpeaker
+    from liveguard.live.enums import FindingSpeaker
 
     viewer = event("chat", text="加我微信 abc12345 私聊下单")
     send(client, auth, room, [speech(event, "加我微信 abc12345 私聊下单"), viewer])

@@ -7,7 +7,7 @@ import pytest
 
 from liveguard import datafiles
 from liveguard.cases import workflow
-from liveguard.cases.models import CaseState
+from liveguard.cases.enums import CaseState
 from liveguard.datafiles import DataFileError
 from liveguard.legal import quote_problem
 from liveguard.liability import deadlines

@@ -6,7 +6,7 @@ import pytest
 
 from liveguard.datafiles import DataFileError
 from liveguard.enforcement import policy
-from liveguard.enforcement.models import ActionKind
+from liveguard.enforcement.enums import ActionKind
 from liveguard.legal import quote_problem
 
 POLICIES = policy.load()
