@@ -1,6 +1,7 @@
 """Acting on live findings: by policy as they are found, or by staff by hand. Every
 action is stored with its reason, finding and rule, and appended to the evidence ledger
-in the same transaction. Services flush; callers commit."""
+in the same transaction. Services flush; callers commit. Other packages annotate the
+actions it hands out as ``enforcement_service.EnforcementAction``."""
 
 from __future__ import annotations
 
@@ -14,14 +15,12 @@ from sqlalchemy.orm import Session
 from liveguard.catalog import service as catalog_service
 from liveguard.enforcement import policy as policies
 from liveguard.enforcement.enums import ActionKind
-from liveguard.enforcement.models import EnforcementAction
+from liveguard.enforcement.models import EnforcementAction as EnforcementAction
 from liveguard.enforcement.schemas import ActionCreate
-from liveguard.errors import Conflict, InvalidInput, LiveGuardError
+from liveguard.errors import InvalidInput, LiveGuardError
 from liveguard.evidence import service as ledger
 from liveguard.evidence.schemas import RecordIn, RecordKind
 from liveguard.live import service as live_service
-from liveguard.live.enums import FindingStatus
-from liveguard.live.models import LiveFinding, LiveSession
 
 POLICY_ACTOR = "policy"
 ONCE_PER_ROOM = frozenset({ActionKind.viewer_warning, ActionKind.suspend_room, ActionKind.escalate})
@@ -30,8 +29,8 @@ ONCE_PER_ROOM = frozenset({ActionKind.viewer_warning, ActionKind.suspend_room, A
 def apply_policy(
     *,
     db_session: Session,
-    live_session: LiveSession,
-    findings: Sequence[LiveFinding],
+    live_session: live_service.LiveSession,
+    findings: Sequence[live_service.LiveFinding],
     now: datetime,
 ) -> list[EnforcementAction]:
     """The actions policy calls for on newly stored findings, taken and recorded."""
@@ -42,7 +41,7 @@ def apply_policy(
 def apply_policy_many(
     *,
     db_session: Session,
-    groups: Sequence[tuple[LiveSession, Sequence[LiveFinding]]],
+    groups: Sequence[tuple[live_service.LiveSession, Sequence[live_service.LiveFinding]]],
     now: datetime,
 ) -> dict[int, list[EnforcementAction]]:
     """``apply_policy`` for several rooms: three queries and one ledger append in all."""
@@ -140,7 +139,7 @@ def apply_policy_many(
 def act(
     *,
     db_session: Session,
-    live_session: LiveSession,
+    live_session: live_service.LiveSession,
     action_in: ActionCreate,
     actor: str,
     now: datetime,
@@ -178,15 +177,7 @@ def dismiss(
 ) -> EnforcementAction:
     """Staff judged a finding wrong: it no longer counts towards policy or risk."""
     finding = live_service.get_finding(db_session=db_session, finding_id=finding_id)
-    if finding.status is FindingStatus.dismissed:
-        raise Conflict(f"finding {finding_id} is already dismissed", field_name="finding_id")
-    live_session = live_service.get(db_session=db_session, session_id=finding.session_id)
-    finding.status = FindingStatus.dismissed
-    live_service.count_findings(
-        db_session=db_session,
-        anchors={live_session.id: live_session.anchor_id},
-        changes={(live_session.id, finding.category, finding.speaker_role): -1},
-    )
+    live_session = live_service.dismiss_finding(db_session=db_session, finding=finding)
     action = _take(
         db_session=db_session,
         live_session=live_session,
@@ -208,11 +199,11 @@ def dismiss(
 def _take(
     *,
     db_session: Session,
-    live_session: LiveSession,
+    live_session: live_service.LiveSession,
     kind: ActionKind,
     reason: str,
     text: str | None,
-    finding: LiveFinding | None,
+    finding: live_service.LiveFinding | None,
     policy: str | None,
     listing_id: int | None,
     actor: str,
@@ -249,7 +240,7 @@ def _take(
 def _record(
     *,
     db_session: Session,
-    sessions: dict[int, LiveSession],
+    sessions: dict[int, live_service.LiveSession],
     actions: Sequence[EnforcementAction],
     now: datetime,
 ) -> None:
@@ -258,9 +249,16 @@ def _record(
     db_session.flush()
 
     def records() -> list[RecordIn]:  # built when appended: the findings' items known by then
-        seqs = _finding_seqs(db_session, {a.finding_id for a in actions} - {None})
+        finding_ids = {a.finding_id for a in actions if a.finding_id is not None}
+        seqs = live_service.finding_ledger_seqs(db_session=db_session, finding_ids=finding_ids)
         return [
-            _action_record(sessions[a.session_id], a, seqs.get(a.finding_id), now) for a in actions
+            _action_record(
+                sessions[a.session_id],
+                a,
+                seqs.get(a.finding_id) if a.finding_id is not None else None,
+                now,
+            )
+            for a in actions
         ]
 
     done = ledger.into_rows(db_session, actions)
@@ -268,7 +266,10 @@ def _record(
 
 
 def _action_record(
-    live_session: LiveSession, a: EnforcementAction, finding_seq: int | None, now: datetime
+    live_session: live_service.LiveSession,
+    a: EnforcementAction,
+    finding_seq: int | None,
+    now: datetime,
 ) -> RecordIn:
     return RecordIn(
         kind=RecordKind.warning if a.kind is ActionKind.viewer_warning else RecordKind.action,
@@ -287,16 +288,6 @@ def _action_record(
             "listing_id": a.listing_id,
         },
     )
-
-
-def _finding_seqs(db_session: Session, finding_ids: set[int]) -> dict[int, int | None]:
-    """The findings' ledger items, in one query (one a finding was a fifth of a batch)."""
-    if not finding_ids:
-        return {}
-    rows = db_session.execute(
-        select(LiveFinding.id, LiveFinding.ledger_seq).where(LiveFinding.id.in_(finding_ids))
-    ).all()
-    return {pk: seq for pk, seq in rows}
 
 
 def get_actions(

@@ -1,7 +1,9 @@
 """Live sessions, their findings and refusals, and the room list's risk score.
 
-Events come in through ``ingest.py`` (which runs ``monitor.py``); this module holds the
-reads and small writes other packages reach the live capability through."""
+Events come in through ``ingest.py``, which runs ``flows.py`` (the monitor, then policy);
+this module holds the reads and small writes other packages reach the live capability
+through. Other packages annotate the rows it hands out with the names it exports
+(``live_service.LiveSession``) and never select them themselves."""
 
 from __future__ import annotations
 
@@ -16,9 +18,12 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from liveguard.errors import InvalidInput, NotFound
+from liveguard.errors import Conflict, InvalidInput, NotFound
 from liveguard.live.enums import FindingSpeaker, FindingStatus
-from liveguard.live.models import LiveEvent, LiveFinding, LiveFindingTally, LiveRefusal, LiveSession
+from liveguard.live.models import LiveEvent as LiveEvent
+from liveguard.live.models import LiveFinding as LiveFinding
+from liveguard.live.models import LiveFindingTally, LiveRefusal
+from liveguard.live.models import LiveSession as LiveSession
 from liveguard.live.schemas import SessionCreate
 from liveguard.parties import service as parties_service
 
@@ -90,6 +95,34 @@ def get_findings(
     if event_pks is not None:
         query = query.where(LiveFinding.event_pk.in_(list(event_pks)))
     return db_session.scalars(query.order_by(LiveFinding.id)).all()
+
+
+def finding_ledger_seqs(
+    *, db_session: Session, finding_ids: Iterable[int]
+) -> dict[int, int | None]:
+    """The findings' ledger items by finding id, in one query."""
+    ids = list(finding_ids)
+    if not ids:
+        return {}
+    rows = db_session.execute(
+        select(LiveFinding.id, LiveFinding.ledger_seq).where(LiveFinding.id.in_(ids))
+    ).all()
+    return {pk: seq for pk, seq in rows}
+
+
+def dismiss_finding(*, db_session: Session, finding: LiveFinding) -> LiveSession:
+    """Mark a finding dismissed: it leaves the open tallies policy and the risk score read.
+    Conflict when it is dismissed already. Returns the finding's session."""
+    if finding.status is FindingStatus.dismissed:
+        raise Conflict(f"finding {finding.id} is already dismissed", field_name="finding_id")
+    live_session = get(db_session=db_session, session_id=finding.session_id)
+    finding.status = FindingStatus.dismissed
+    count_findings(
+        db_session=db_session,
+        anchors={live_session.id: live_session.anchor_id},
+        changes={(live_session.id, finding.category, finding.speaker_role): -1},
+    )
+    return live_session
 
 
 def open_finding_counts(
