@@ -24,7 +24,7 @@ from liveguard.blobs import BlobStore
 from liveguard.db import transaction
 from liveguard.evidence import service as ledger
 from liveguard.evidence.schemas import RecordIn, RecordKind
-from liveguard.live import event_rows, monitor, service
+from liveguard.live import event_rows, flows, monitor, service
 from liveguard.live.enums import EventKind
 from liveguard.live.event_rows import NewEvent
 from liveguard.live.models import LiveRefusal, LiveSession
@@ -260,7 +260,7 @@ def _store(
             for row, item in zip(rows, appended, strict=True):
                 row.ledger_seq = item.seq
             event_rows.insert(db_session, rows)
-    results = monitor.run_many(
+    results = flows.monitor_many(
         db_session=db_session,
         groups=[
             (sessions[sid], list(fresh[sid].values()), lasts.get(sid, (0, None))[1]) for sid in ids

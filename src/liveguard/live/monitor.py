@@ -7,6 +7,9 @@ per batch; spoken numbers are checked against the counters and the price history
 (``claims.py``); a listing changed on show is re-checked by catalog's price and shipping
 checks; viewer and like counts are weighed against chat and orders (``traffic.py``).
 Each finding names the listing on show, so a spoken claim is joined to the product shown.
+
+The monitor finds and stores; acting on what it found is enforcement's, called by
+``flows.py``, which is what ingest runs.
 """
 
 from __future__ import annotations
@@ -25,9 +28,6 @@ from liveguard.catalog import service as catalog_service
 from liveguard.detect import service as detect_service
 from liveguard.detect.engine import Context
 from liveguard.detect.rulefile import Role, Source
-from liveguard.enforcement import service as enforcement_service
-from liveguard.enforcement.enums import ActionKind
-from liveguard.enforcement.models import EnforcementAction
 from liveguard.errors import LiveGuardError
 from liveguard.evidence import service as ledger
 from liveguard.evidence.schemas import RecordIn, RecordKind
@@ -51,14 +51,11 @@ _CLAIMANTS = frozenset({SpeakerRole.anchor, SpeakerRole.assistant})
 
 
 @dataclass
-class Result:
-    findings: list[LiveFinding] = field(default_factory=list)
-    actions: list[EnforcementAction] = field(default_factory=list)
-    counts: dict[int, int] = field(default_factory=dict)  # findings per event row id
+class Found:
+    """What the monitor found in one session's new events, stored."""
 
-    @property
-    def warnings(self) -> int:
-        return sum(1 for a in self.actions if a.kind is ActionKind.viewer_warning)
+    findings: list[LiveFinding] = field(default_factory=list)
+    counts: dict[int, int] = field(default_factory=dict)  # findings per event row id
 
 
 @cache
@@ -85,35 +82,20 @@ def read_frame(image: bytes, session_id: int, at: datetime) -> tuple[Any | None,
         return None, str(error)
 
 
-def run(
-    *,
-    db_session: Session,
-    live_session: LiveSession,
-    events: Sequence[Any],
-    now: datetime,
-    readings: dict[tuple[int, str], Any] | None = None,
-) -> Result:
-    """Monitor newly stored events of one session (in sequence order)."""
-    groups = [(live_session, list(events), None)]
-    return run_many(db_session=db_session, groups=groups, now=now, readings=readings)[
-        live_session.id
-    ]
-
-
-def run_many(
+def find_many(
     *,
     db_session: Session,
     groups: Sequence[tuple[LiveSession, list[Any], int | None]],
     now: datetime,
     readings: dict[tuple[int, str], Any] | None = None,
-) -> dict[int, Result]:
-    """Monitor newly stored events of several sessions; store what is found and act on it.
+) -> dict[int, Found]:
+    """Monitor newly stored events of several sessions and store what is found.
     One detector call and one ledger append for the whole batch: per-session work is what
     makes a busy platform slow. Each group is (session, its new events: ``LiveEvent``
     rows or ``ingest.NewEvent``, the row id of its last event before them); ``readings``
     holds frames' readings (``read_frame``) by (session id, event id)."""
     readings = readings or {}
-    results = {live_session.id: Result() for live_session, _, _ in groups}
+    results = {live_session.id: Found() for live_session, _, _ in groups}
     texts: list[tuple[LiveEvent, str, Context, FindingSource, int | None]] = []
     platforms: dict[int, int] = {}  # session id -> platform id, for the detector
     for live_session, events, previous_pk in groups:
@@ -156,13 +138,6 @@ def run_many(
     for result in results.values():
         for finding in result.findings:
             result.counts[finding.event_pk] = result.counts.get(finding.event_pk, 0) + 1
-    acted = enforcement_service.apply_policy_many(
-        db_session=db_session,
-        groups=[(live_session, results[live_session.id].findings) for live_session, _, _ in groups],
-        now=now,
-    )
-    for session_id, actions in acted.items():
-        results[session_id].actions = actions
     return results
 
 
@@ -376,7 +351,7 @@ def _store(
     db_session: Session,
     sessions: dict[int, LiveSession],
     events: dict[int, LiveEvent],
-    results: dict[int, Result],
+    results: dict[int, Found],
     now: datetime,
 ) -> None:
     findings = [f for result in results.values() for f in result.findings]

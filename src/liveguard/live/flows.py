@@ -1,0 +1,57 @@
+"""Orchestration across packages for live rooms: what the monitor finds in a batch of
+new events is acted on by enforcement policy, in the same transaction.
+
+Ingest runs this after storing the events. Flows flush, like services; the caller
+(the request, the WebSocket batch, the worker) commits once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from liveguard.enforcement import service as enforcement_service
+from liveguard.enforcement.enums import ActionKind
+from liveguard.live import monitor
+from liveguard.live.models import LiveFinding, LiveSession
+
+
+@dataclass
+class Result:
+    """One session's batch as monitored: the findings stored and the actions taken."""
+
+    findings: list[LiveFinding] = field(default_factory=list)
+    actions: list[enforcement_service.EnforcementAction] = field(default_factory=list)
+    counts: dict[int, int] = field(default_factory=dict)  # findings per event row id
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for a in self.actions if a.kind is ActionKind.viewer_warning)
+
+
+def monitor_many(
+    *,
+    db_session: Session,
+    groups: Sequence[tuple[LiveSession, list[Any], int | None]],
+    now: datetime,
+    readings: dict[tuple[int, str], Any] | None = None,
+) -> dict[int, Result]:
+    """Monitor newly stored events of several sessions (``monitor.find_many``: groups of
+    session, new events, the row id of its last event before them), then take the
+    actions policy calls for on what was found (``enforcement_service.apply_policy_many``)."""
+    found = monitor.find_many(db_session=db_session, groups=groups, now=now, readings=readings)
+    acted = enforcement_service.apply_policy_many(
+        db_session=db_session,
+        groups=[(live_session, found[live_session.id].findings) for live_session, _, _ in groups],
+        now=now,
+    )
+    return {
+        session_id: Result(
+            findings=seen.findings, actions=acted.get(session_id, []), counts=seen.counts
+        )
+        for session_id, seen in found.items()
+    }
