@@ -37,7 +37,6 @@ from liveguard.liability.facts import (
 )
 from liveguard.live import service as live_service
 from liveguard.live.enums import EventKind, SpeakerRole
-from liveguard.live.models import LiveEvent, LiveSession
 from liveguard.parties import service as parties_service
 from liveguard.parties.enums import PartyStatus, RelationKind
 
@@ -128,7 +127,7 @@ class Gathered:
     facts: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     promises: list[dict[str, Any]] = field(default_factory=list)
-    on_show: LiveEvent | None = None  # the listing_shown event current at the moment
+    on_show: live_service.LiveEvent | None = None  # the listing_shown event current at the moment
     listing_id: int | None = None  # the listing complained of: given, or on show then
 
     def fact(self, name: str, value: Any, source: str, ref: str, ledger_seq: int | None) -> None:
@@ -137,14 +136,16 @@ class Gathered:
             self.sources[name] = {"source": source, "ref": ref, "ledger_seq": ledger_seq}
 
 
-def _window(live_session: LiveSession, at: datetime | None) -> tuple[datetime, datetime]:
+def _window(
+    live_session: live_service.LiveSession, at: datetime | None
+) -> tuple[datetime, datetime]:
     if at is None:
         return live_session.started_at, live_session.ended_at or datetime.max.replace(tzinfo=CHINA)
     reach = timedelta(minutes=rules().window_minutes)
     return at - reach, at + reach
 
 
-def _diversion(gathered: Gathered, events: list[tuple[LiveEvent, list[Seen]]]) -> None:
+def _diversion(gathered: Gathered, events: list[tuple[live_service.LiveEvent, list[Seen]]]) -> None:
     """Who led the buyer off the platform, and how, as the stored findings show it: the
     speaker of a diversion finding says who; the words, or a payment QR code on screen,
     say how."""
@@ -292,7 +293,9 @@ def _room(
         gathered.fact("room_operator", RoomOperator.anchor, "parties", ref, None)
 
 
-def _listing_on_show(db_session: Session, shown: LiveEvent, merchant_id: int) -> int | None:
+def _listing_on_show(
+    db_session: Session, shown: live_service.LiveEvent, merchant_id: int
+) -> int | None:
     """The merchant's listing the room had on show: by id when the event names it, else
     by its exact title (rooms announce the title they show)."""
     data = shown.data or {}

@@ -26,7 +26,6 @@ from liveguard.detect.rulefile import Role, Source
 from liveguard.enforcement import service as enforcement_service
 from liveguard.live import service as live_service
 from liveguard.live.enums import EventKind, FindingStatus
-from liveguard.live.models import LiveEvent, LiveFinding, LiveSession
 from liveguard.parties import service as parties_service
 
 LINKED_KINDS = frozenset({EventKind.utterance, EventKind.chat, EventKind.frame})
@@ -51,28 +50,28 @@ class Linked:
     """The session's records in the window, and each event's findings."""
 
     links: list[CaseLink] = field(default_factory=list)
-    events: list[tuple[LiveEvent, list[Seen]]] = field(default_factory=list)
-    on_show: LiveEvent | None = None  # the listing_shown event current at the moment
+    events: list[tuple[live_service.LiveEvent, list[Seen]]] = field(default_factory=list)
+    on_show: live_service.LiveEvent | None = None  # the listing_shown event current at the moment
 
 
-def event_ref(event: LiveEvent) -> str:
+def event_ref(event: live_service.LiveEvent) -> str:
     return f"session:{event.session_id}/event:{event.seq}"
 
 
 def link_session(
-    *, db_session: Session, live_session: LiveSession, start: datetime, end: datetime
+    *, db_session: Session, live_session: live_service.LiveSession, start: datetime, end: datetime
 ) -> Linked:
     """Link the session's utterances, chat and frames between ``start`` and ``end``, the
     monitor's findings on them and the actions taken on those findings."""
     linked = Linked()
-    chosen: list[LiveEvent] = []
+    chosen: list[live_service.LiveEvent] = []
     for event in live_service.get_events(db_session=db_session, session_id=live_session.id):
         if event.kind is EventKind.listing_shown and event.occurred_at <= end:
             linked.on_show = event  # the last product put on show before the moment
         in_window = event.kind in LINKED_KINDS and start <= event.occurred_at <= end
         if in_window and (event.kind is EventKind.frame or event.text):
             chosen.append(event)
-    stored: dict[int, list[LiveFinding]] = {}
+    stored: dict[int, list[live_service.LiveFinding]] = {}
     for finding in live_service.get_findings(
         db_session=db_session, session_id=live_session.id, event_pks=[e.id for e in chosen]
     ):
@@ -96,7 +95,7 @@ def link_session(
     return linked
 
 
-def _event_link(event: LiveEvent) -> CaseLink:
+def _event_link(event: live_service.LiveEvent) -> CaseLink:
     role = event.speaker_role.value if event.speaker_role else None
     data: dict[str, Any] = {"speaker_role": role, "occurred_at": event.occurred_at.isoformat()}
     summary = event.text or ""
@@ -120,7 +119,10 @@ def _event_link(event: LiveEvent) -> CaseLink:
 
 
 def _stored_link(
-    finding: LiveFinding, event: LiveEvent, role: str | None, links: list[CaseLink]
+    finding: live_service.LiveFinding,
+    event: live_service.LiveEvent,
+    role: str | None,
+    links: list[CaseLink],
 ) -> Seen:
     links.append(
         CaseLink(
@@ -157,7 +159,11 @@ def _stored_link(
 
 
 def _detect(
-    db_session: Session, event: LiveEvent, role: str | None, platform: str, links: list[CaseLink]
+    db_session: Session,
+    event: live_service.LiveEvent,
+    role: str | None,
+    platform: str,
+    links: list[CaseLink],
 ) -> list[Seen]:
     detection = detect_service.detect(
         db_session=db_session,
@@ -196,8 +202,8 @@ def _detect(
 
 def _actions(
     db_session: Session,
-    live_session: LiveSession,
-    stored: dict[int, list[LiveFinding]],
+    live_session: live_service.LiveSession,
+    stored: dict[int, list[live_service.LiveFinding]],
     links: list[CaseLink],
     start: datetime,
     end: datetime,

@@ -3,6 +3,7 @@
 Every write here appends one evidence-ledger item in the same transaction, so a case's
 history can be proved step by step. Personal words (what the consumer wrote, mediation
 notes) are sealed under the consumer's own ledger key, as the evidence service does.
+Other packages annotate a case as ``cases_service.Case`` and never select it themselves.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from liveguard.blobs import BlobStore
 from liveguard.cases.enums import CaseEventKind, CaseState
-from liveguard.cases.models import Case, CaseEvent, CaseFile, CaseLink
+from liveguard.cases.models import Case as Case
+from liveguard.cases.models import CaseEvent, CaseFile, CaseLink
 from liveguard.errors import InvalidInput, NotFound
 from liveguard.evidence import service as ledger
 from liveguard.evidence.schemas import RecordIn, RecordKind

@@ -19,7 +19,7 @@ from liveguard.catalog.schemas import SampleCreate
 from liveguard.clock import CHINA
 
 if TYPE_CHECKING:
-    from liveguard.cases.models import Case
+    from liveguard.cases import service as cases_service
 
 CASE_KIND = "failed_sample"
 
@@ -30,7 +30,8 @@ class SampleActed:
 
     sample: SampleResult
     pulled: ListingReview | None = None  # the review that took the listing off sale
-    cases: list[Case] = field(default_factory=list)  # one per buyer's order, opened unasked
+    # one case per buyer's order, opened unasked
+    cases: list[cases_service.Case] = field(default_factory=list)
 
 
 def record_sample(

@@ -3,6 +3,8 @@
 Every create and every change makes a new ``ListingVersion``, records it in the evidence
 ledger in the same transaction and runs the automatic review (``review.py``). A merchant
 must be allowed to sell in the category; a listing goes on sale only once approved.
+Other packages annotate a listing as ``catalog_service.Listing`` and never select it
+themselves.
 """
 
 from __future__ import annotations
@@ -10,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from liveguard.catalog import review
+from liveguard.catalog.models import Listing as Listing
 from liveguard.catalog.models import (
-    Listing,
     ListingAppeal,
     ListingReview,
     ListingStatus,
@@ -42,9 +44,6 @@ from liveguard.evidence import service as evidence_service
 from liveguard.evidence.schemas import RecordIn, RecordKind
 from liveguard.parties import service as parties_service
 
-if TYPE_CHECKING:
-    from liveguard.parties.models import Merchant
-
 APPEALABLE = {ListingStatus.rejected, ListingStatus.changes_requested, ListingStatus.pulled}
 _DECISION_VERDICTS = {
     StaffDecision.approve: Verdict.approve,
@@ -55,7 +54,7 @@ _DECISION_VERDICTS = {
 
 def check_may_list(
     *, db_session: Session, merchant_id: int, category: str, now: datetime
-) -> Merchant:
+) -> parties_service.Merchant:
     """The merchant, if it may sell in the category today; InvalidInput with every reason."""
     merchant = parties_service.get_merchant(db_session=db_session, merchant_id=merchant_id)
     check = parties_service.check_selling(

@@ -8,7 +8,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liveguard import datafiles
@@ -27,7 +26,6 @@ from liveguard.live.schemas import SessionCreate
 from liveguard.parties import deposits, reviews
 from liveguard.parties import service as parties_service
 from liveguard.parties.enums import Decision, MovementKind, OwnerKind
-from liveguard.parties.models import Platform
 from liveguard.parties.schemas import (
     AnchorCreate,
     ConsumerCreate,
@@ -80,7 +78,7 @@ def load(settings: Settings, *, clock: Clock | None = None) -> bool:
     engine = make_engine(settings.database_url)
     try:
         with transaction(make_session_factory(engine)) as db_session:
-            if db_session.scalar(select(Platform).where(Platform.code == "xinghe")):
+            if parties_service.get_platform_by_code(db_session=db_session, code="xinghe"):
                 return False
             _load(
                 db_session,

@@ -8,7 +8,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,9 +17,6 @@ from liveguard.catalog import service as catalog_service
 from liveguard.errors import LiveGuardError
 from liveguard.live.enums import EventKind
 from liveguard.live.models import LiveEvent, LiveSession
-
-if TYPE_CHECKING:
-    from liveguard.catalog.models import Listing
 
 MAX_KEPT = 10_000  # rooms whose state a process keeps between batches
 _KEPT: OrderedDict[int, RoomState] = OrderedDict()
@@ -43,7 +40,7 @@ class RoomState:
     prices: dict[int, list[tuple[datetime, int]]] = field(default_factory=dict)
     last_pk: int | None = None  # the row id of the last event this state has taken in
     traffic_found_at: datetime | None = None  # the last traffic finding, one per window
-    _listings: dict[int, Listing | None] = field(default_factory=dict)
+    _listings: dict[int, catalog_service.Listing | None] = field(default_factory=dict)
     _categories: dict[int, str | None] = field(default_factory=dict)
 
     @classmethod
@@ -134,7 +131,7 @@ class RoomState:
                 setattr(self, name, data[name])
                 self.counter_seq[name] = seq
 
-    def listing_by_id(self, listing_id: int) -> Listing | None:
+    def listing_by_id(self, listing_id: int) -> catalog_service.Listing | None:
         if listing_id not in self._listings:
             try:
                 found = catalog_service.get(db_session=self.db_session, listing_id=listing_id)
@@ -143,7 +140,7 @@ class RoomState:
             self._listings[listing_id] = found
         return self._listings[listing_id]
 
-    def listing(self, db_session: Session | None = None) -> Listing | None:
+    def listing(self, db_session: Session | None = None) -> catalog_service.Listing | None:
         return self.listing_by_id(self.listing_id) if self.listing_id is not None else None
 
     @property
@@ -155,7 +152,7 @@ class RoomState:
             self._categories[self.listing_id] = listing.category if listing else None
         return self._categories[self.listing_id]
 
-    def listing_fields(self, listing: Listing) -> dict[str, Any]:
+    def listing_fields(self, listing: catalog_service.Listing) -> dict[str, Any]:
         """The listing's price fields as the room last showed them."""
         fields = {name: getattr(listing, name) for name in PRICE_FIELDS}
         return {**fields, **self.changed.get(listing.id, {})}

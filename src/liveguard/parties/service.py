@@ -1,7 +1,8 @@
 """Registering and reading parties. Services flush; the caller commits.
 
 Reviews, documents and re-verification live in ``reviews.py``; deposits in
-``deposits.py``.
+``deposits.py``. Other packages annotate the rows it hands out with the names it exports
+(``parties_service.Merchant``) and never select them themselves.
 """
 
 from __future__ import annotations
@@ -23,11 +24,11 @@ from liveguard.parties.models import (
     AnchorRelation,
     Consumer,
     McnAgency,
-    Merchant,
     Platform,
     QualificationDocument,
     Staff,
 )
+from liveguard.parties.models import Merchant as Merchant
 from liveguard.parties.qualifications import catalogue
 from liveguard.parties.schemas import (
     AnchorCreate,
@@ -112,6 +113,10 @@ def create_platform(*, db_session: Session, platform_in: PlatformCreate) -> Plat
 
 def get_platform(*, db_session: Session, platform_id: int) -> Platform:
     return get_by_id(db_session, Platform, platform_id, "platform")
+
+
+def get_platform_by_code(*, db_session: Session, code: str) -> Platform | None:
+    return db_session.scalar(select(Platform).where(Platform.code == code))
 
 
 def get_all_platforms(*, db_session: Session) -> Sequence[Platform]:
