@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from liveguard.auth.service import Principal
 from liveguard.cases import handling, publicity, service, workflow
-from liveguard.cases.models import Case
 from liveguard.cases.schemas import CaseState, CompensationCreate, DecisionCreate
 from liveguard.errors import Forbidden, LiveGuardError
 from liveguard.money import parse_yuan
@@ -34,7 +33,7 @@ router = APIRouter(include_in_schema=False)
 
 
 def _staff_step(
-    db_session: Session, principal: Principal, case_id: int, step: Callable[[Case], object]
+    db_session: Session, principal: Principal, case_id: int, step: Callable[[service.Case], object]
 ) -> RedirectResponse:
     case = service.get(db_session=db_session, case_id=case_id)
     page = f"/console/cases/{case.id}"
