@@ -283,7 +283,9 @@ def _room(
         ref = f"relation:{promotes.id}"
         gathered.fact("anchor_role", AnchorRole.endorser, "parties", ref, None)
     if serving:
-        mcn = parties_service.get_mcn(db_session=db_session, mcn_id=serving[0].mcn_id)
+        mcn_id = serving[0].mcn_id
+        assert mcn_id is not None  # serving lists only relations whose MCN is the anchor's
+        mcn = parties_service.get_mcn(db_session=db_session, mcn_id=mcn_id)
         ref = f"relation:{serving[0].id}"
         names["mcn"] = names["room_operator"] = mcn.name
         gathered.fact("mcn_runs_anchor", True, "parties", ref, None)
@@ -299,8 +301,9 @@ def _listing_on_show(
     """The merchant's listing the room had on show: by id when the event names it, else
     by its exact title (rooms announce the title they show)."""
     data = shown.data or {}
-    if isinstance(data.get("listing_id"), int):
-        return data["listing_id"]
+    listing_id = data.get("listing_id")
+    if isinstance(listing_id, int):
+        return listing_id
     title = data.get("listing_title")
     matches = [
         listing.id
