@@ -111,9 +111,7 @@ def download_bundle(
 ) -> Response:
     """The bundle for the items typed in, as a file download."""
     seqs = parse_items(items)
-    checkpoint = ledger.latest_checkpoint(db_session=db_session)
-    if checkpoint is None or max(seqs) >= checkpoint.tree_size:
-        checkpoint = ledger.issue_checkpoint(db_session=db_session, signer=signer)
+    checkpoint = ledger.checkpoint_covering(db_session=db_session, signer=signer, seq=max(seqs))
     content = bundle.export(
         db_session=db_session,
         seqs=seqs,
