@@ -27,7 +27,7 @@ from liveguard.errors import Forbidden, NotAuthenticated
 from liveguard.evidence.signing import Signer
 from liveguard.privacy.fields import FieldCipher
 from liveguard.vocab import StaffRole
-from liveguard.web.permissions import COMPLIANCE_WORK, LIVE_INGEST, check_staff
+from liveguard.web.permissions import COMPLIANCE_WORK, LIVE_INGEST, SAMPLE_WRITERS, check_staff
 
 SESSION_COOKIE = "lg_session"
 
@@ -168,5 +168,17 @@ def form_staff(principal: SignedForm) -> Principal:
     return principal
 
 
+def form_staff_of(*roles: StaffRole) -> Callable[[Principal], Principal]:
+    """A console form's dependency admitting the staff the API route beside it admits:
+    one of ``roles`` (admins always; none = any staff), checked before the form is read."""
+
+    def check(principal: SignedForm) -> Principal:
+        return check_staff(principal, roles)
+
+    return check
+
+
 PageStaff = Annotated[Principal, Depends(page_staff)]
 FormStaff = Annotated[Principal, Depends(form_staff)]
+FormAnyStaff = Annotated[Principal, Depends(form_staff_of())]
+FormSampleWriter = Annotated[Principal, Depends(form_staff_of(*SAMPLE_WRITERS))]
