@@ -241,4 +241,3 @@ def test_exporting_signs_a_checkpoint_only_when_the_log_has_grown(client, auth, 
     assert _checkpoints(engine) == signed + 1  # the log grew: one new checkpoint covers it
     assert verify(export([2])).exit_code == 0
     assert _checkpoints(engine) == signed + 1
-
