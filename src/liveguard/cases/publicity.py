@@ -43,9 +43,9 @@ def export_bundle(
 ) -> bytes:
     """The case's evidence as one verifiable zip, against a checkpoint that covers it."""
     seqs = bundle_seqs(db_session=db_session, case=case)
-    checkpoint = ledger.latest_checkpoint(db_session=db_session)
-    if checkpoint is None or seqs[-1] >= checkpoint.tree_size:
-        checkpoint = ledger.issue_checkpoint(db_session=db_session, signer=signer, origin=origin)
+    checkpoint = ledger.checkpoint_covering(
+        db_session=db_session, signer=signer, seq=seqs[-1], origin=origin
+    )
     return bundle.export(
         db_session=db_session,
         seqs=seqs,

@@ -395,6 +395,23 @@ def checkpoint_if_grown(
     return issue_checkpoint(db_session=db_session, signer=signer, origin=origin)
 
 
+def checkpoint_covering(
+    *, db_session: Session, signer: Signer, seq: int, origin: str = DEFAULT_ORIGIN
+) -> Checkpoint:
+    """The checkpoint to prove items up to ``seq`` against: the latest if it covers them,
+    else one signed now, which is only when the log has grown since the last. A reader's
+    export thus signs at most once per growth of the log, and exporting again signs nothing."""
+    size = tree_size(db_session=db_session)
+    if seq >= size:
+        raise InvalidInput("seqs", f"item {seq} is not in the log, which holds {size} items")
+    latest = latest_checkpoint(db_session=db_session)
+    if latest is not None and seq < latest.tree_size:
+        return latest
+    grown = checkpoint_if_grown(db_session=db_session, signer=signer, origin=origin)
+    assert grown is not None  # seq < size and the latest does not reach it: the log grew
+    return grown
+
+
 def latest_checkpoint(*, db_session: Session) -> Checkpoint | None:
     return db_session.scalar(select(Checkpoint).order_by(Checkpoint.id.desc()).limit(1))
 

@@ -151,11 +151,11 @@ def export_bundle(
 ) -> Response:
     """One zip holding the items, their files, proofs and a signed checkpoint.
 
-    Uses the latest checkpoint, or signs a new one when the items are newer than it.
+    Uses the latest checkpoint, or signs one when the items are newer (the log has grown).
     """
-    checkpoint = ledger.latest_checkpoint(db_session=db_session)
-    if checkpoint is None or max(bundle_in.seqs) >= checkpoint.tree_size:
-        checkpoint = ledger.issue_checkpoint(db_session=db_session, signer=signer)
+    checkpoint = ledger.checkpoint_covering(
+        db_session=db_session, signer=signer, seq=max(bundle_in.seqs)
+    )
     content = bundle.export(
         db_session=db_session,
         seqs=bundle_in.seqs,

@@ -16,7 +16,7 @@ from liveguard.auth import service as auth_service
 from liveguard.db import transaction
 from liveguard.enforcement import service as enforcement_service
 from liveguard.enforcement.schemas import WarningRead
-from liveguard.errors import InvalidInput, LiveGuardError
+from liveguard.errors import Forbidden, InvalidInput, LiveGuardError, NotAuthenticated
 from liveguard.live import ingest, service, timeline
 from liveguard.live.models import LiveEvent, LiveSession
 from liveguard.live.notify import broadcaster, sse
@@ -30,7 +30,8 @@ from liveguard.live.schemas import (
     TimelineRead,
 )
 from liveguard.live.worker import settle_heap_once
-from liveguard.web.deps import AnyStaff, Blobs, Compliance, DbSession, Now
+from liveguard.web.deps import AnyStaff, Blobs, Compliance, DbSession, LiveIngest, Now
+from liveguard.web.permissions import LIVE_INGEST, check_staff
 
 router = APIRouter(prefix="/sessions", tags=["live"])
 rooms_router = APIRouter(prefix="/live", tags=["live"])
@@ -61,7 +62,7 @@ def add_events(
     now: Now,
     blobs: Blobs,
     background: BackgroundTasks,
-    _: Compliance,
+    _: LiveIngest,
 ) -> IngestRead:
     """A batch of events, each accepted or refused on its own (200 either way: the body
     says which). Accepted means stored, in the ledger and monitored: the transaction
@@ -92,7 +93,9 @@ def list_events(session_id: int, db_session: DbSession, _: AnyStaff) -> Sequence
 @router.websocket("/{session_id}/events/ws")
 async def events_socket(websocket: WebSocket, session_id: int) -> None:
     """Send an event (or a list) per message; each gets ``{"type": "ack", "accepted",
-    "refused"}`` once stored. Sign in with ``Authorization: Bearer`` or ``?token=``."""
+    "refused"}`` once stored. Sign in with ``Authorization: Bearer`` or ``?token=``, as
+    staff the HTTP batch route admits (``LIVE_INGEST``): a caller without a token is closed
+    with 4401, one without the role with 1008 (policy violation), before anything is read."""
     state = websocket.app.state
     token = websocket.query_params.get("token") or websocket.headers.get("authorization", "")
     token = token.removeprefix("Bearer ").strip()
@@ -103,8 +106,13 @@ async def events_socket(websocket: WebSocket, session_id: int) -> None:
             )
         except LiveGuardError:
             principal = None
-    if principal is None or not principal.is_staff:
+    try:
+        check_staff(principal, LIVE_INGEST)
+    except NotAuthenticated:
         await websocket.close(code=4401, reason="sign in with a staff token")
+        return
+    except Forbidden as refused:
+        await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason=refused.detail[:120])
         return
     await websocket.accept()
     try:

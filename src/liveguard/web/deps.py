@@ -27,7 +27,7 @@ from liveguard.errors import Forbidden, NotAuthenticated
 from liveguard.evidence.signing import Signer
 from liveguard.privacy.fields import FieldCipher
 from liveguard.vocab import StaffRole
-from liveguard.web.permissions import COMPLIANCE_WORK
+from liveguard.web.permissions import COMPLIANCE_WORK, LIVE_INGEST, SAMPLE_WRITERS, check_staff
 
 SESSION_COOKIE = "lg_session"
 
@@ -103,16 +103,7 @@ def require_staff(*roles: StaffRole) -> Callable[[Principal | None], Principal]:
     """A dependency admitting staff with one of ``roles`` (admins always); none = any staff."""
 
     def check(principal: MaybePrincipal) -> Principal:
-        if principal is None:
-            raise NotAuthenticated(
-                "this route needs a staff sign-in: send 'Authorization: Bearer <token>'"
-            )
-        if not principal.is_staff:
-            raise Forbidden(f"a {principal.kind.value} account cannot use this route")
-        if roles and principal.role not in (*roles, StaffRole.admin):
-            allowed = ", ".join(r.value for r in (*roles, StaffRole.admin))
-            raise Forbidden(f"role {principal.role} cannot do this; needs one of: {allowed}")
-        return principal
+        return check_staff(principal, roles)
 
     return check
 
@@ -128,6 +119,7 @@ Compliance = Annotated[Principal, Depends(require_staff(StaffRole.compliance))]
 CaseWork = Annotated[
     Principal, Depends(require_staff(StaffRole.compliance, StaffRole.case_handler))
 ]
+LiveIngest = Annotated[Principal, Depends(require_staff(*LIVE_INGEST))]
 Admin = Annotated[Principal, Depends(require_staff(StaffRole.admin))]
 Signed = Annotated[Principal, Depends(require_principal)]
 
@@ -176,5 +168,17 @@ def form_staff(principal: SignedForm) -> Principal:
     return principal
 
 
+def form_staff_of(*roles: StaffRole) -> Callable[[Principal], Principal]:
+    """A console form's dependency admitting the staff the API route beside it admits:
+    one of ``roles`` (admins always; none = any staff), checked before the form is read."""
+
+    def check(principal: SignedForm) -> Principal:
+        return check_staff(principal, roles)
+
+    return check
+
+
 PageStaff = Annotated[Principal, Depends(page_staff)]
 FormStaff = Annotated[Principal, Depends(form_staff)]
+FormAnyStaff = Annotated[Principal, Depends(form_staff_of())]
+FormSampleWriter = Annotated[Principal, Depends(form_staff_of(*SAMPLE_WRITERS))]

@@ -13,7 +13,7 @@ from liveguard.evidence import bundle, canonical, merkle
 from liveguard.evidence import service as ledger
 from liveguard.evidence.schemas import CheckpointRead
 from liveguard.evidence.signing import verify_signature
-from liveguard.web.deps import Blobs, DbSession, LogSigner, PageStaff, SignedForm
+from liveguard.web.deps import Blobs, DbSession, FormAnyStaff, LogSigner, PageStaff
 from liveguard.web.pages import render
 
 router = APIRouter(include_in_schema=False)
@@ -102,18 +102,16 @@ def _verify_item(
 
 @router.post("/console/evidence/bundle")
 def download_bundle(
-    principal: SignedForm,
+    principal: FormAnyStaff,
     db_session: DbSession,
     signer: LogSigner,
     blobs: Blobs,
     items: Annotated[str, Form(description="item numbers, e.g. 1, 2, 5-8")],
     title: Annotated[str, Form()] = "LiveGuard evidence",
 ) -> Response:
-    """The bundle for the items typed in, as a file download."""
+    """The bundle for the items typed in, as a file download (staff, as the API's)."""
     seqs = parse_items(items)
-    checkpoint = ledger.latest_checkpoint(db_session=db_session)
-    if checkpoint is None or max(seqs) >= checkpoint.tree_size:
-        checkpoint = ledger.issue_checkpoint(db_session=db_session, signer=signer)
+    checkpoint = ledger.checkpoint_covering(db_session=db_session, signer=signer, seq=max(seqs))
     content = bundle.export(
         db_session=db_session,
         seqs=seqs,

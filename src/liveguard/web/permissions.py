@@ -8,11 +8,12 @@ package's tables.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol
 
 from liveguard.auth.service import Principal
 from liveguard.cases.schemas import CaseOrigin, ComplaintCreate
-from liveguard.errors import Forbidden, InvalidInput, NotFound
+from liveguard.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
 from liveguard.vocab import PrincipalKind, StaffRole
 
 # Staff who work complaint cases and orders: handle, decide, compensate, correct.
@@ -21,6 +22,25 @@ CASE_WORK = (StaffRole.compliance, StaffRole.case_handler, StaffRole.admin)
 COMPLIANCE_WORK = (StaffRole.compliance, StaffRole.admin)
 # Staff who record a sample test of a listing's goods (a market regulator's too).
 SAMPLE_WRITERS = (StaffRole.compliance, StaffRole.regulator, StaffRole.admin)
+# Staff who write a live room's events (they land in the ledger and trigger actions): the
+# HTTP batch route and the WebSocket both admit exactly these.
+LIVE_INGEST = COMPLIANCE_WORK
+
+
+def check_staff(principal: Principal | None, roles: Iterable[StaffRole] = ()) -> Principal:
+    """Staff with one of ``roles`` (admins always; none given = any staff), else refused:
+    NotAuthenticated for nobody, Forbidden for anyone else."""
+    if principal is None:
+        raise NotAuthenticated(
+            "this route needs a staff sign-in: send 'Authorization: Bearer <token>'"
+        )
+    if not principal.is_staff:
+        raise Forbidden(f"a {principal.kind.value} account cannot use this route")
+    allowed = (*roles, StaffRole.admin)
+    if len(allowed) > 1 and principal.role not in allowed:
+        needed = ", ".join(role.value for role in dict.fromkeys(allowed))
+        raise Forbidden(f"role {principal.role} cannot do this; needs one of: {needed}")
+    return principal
 
 
 class CaseOwners(Protocol):

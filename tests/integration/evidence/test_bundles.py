@@ -202,3 +202,42 @@ def test_a_bundle_of_the_demo_session_verifies_offline(app, client, auth, clock,
         frames = [name for name in archive.namelist() if name.startswith("blobs/")]
     assert any(text and "薇信" in text for text in texts)
     assert len(frames) == 1  # the frame's PNG travels with its item, checked by its hash
+
+
+def _checkpoints(engine) -> int:
+    from sqlalchemy import text
+
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT count(*) FROM evidence_checkpoints")).scalar_one()
+
+
+def test_exporting_signs_a_checkpoint_only_when_the_log_has_grown(client, auth, engine, tmp_path):
+    def add_item() -> None:
+        record = {"kind": "order", "occurred_at": "2026-02-16T20:05:00+08:00"}
+        added = client.post("/api/evidence/items", json={"records": [record]}, headers=auth())
+        assert added.status_code in (200, 201), added.text
+
+    def export(seqs: list[int]) -> Path:
+        response = client.post(
+            "/api/evidence/bundles", json={"seqs": seqs}, headers=auth("regulator")
+        )
+        assert response.status_code == 200, response.text
+        path = tmp_path / f"bundle-{len(list(tmp_path.iterdir()))}.zip"
+        path.write_bytes(response.content)
+        return path
+
+    add_item()
+    add_item()
+    export([0, 1])
+    signed = _checkpoints(engine)
+    assert signed == 1  # the first export needs a checkpoint covering its items
+    for seqs in ([0], [0, 1], [1]):
+        assert verify(export(seqs)).exit_code == 0
+    assert _checkpoints(engine) == signed  # a reader's export signs nothing new
+    add_item()
+    assert verify(export([0])).exit_code == 0  # the old checkpoint still covers item 0
+    assert _checkpoints(engine) == signed
+    assert verify(export([2])).exit_code == 0
+    assert _checkpoints(engine) == signed + 1  # the log grew: one new checkpoint covers it
+    assert verify(export([2])).exit_code == 0
+    assert _checkpoints(engine) == signed + 1

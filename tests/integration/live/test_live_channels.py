@@ -41,6 +41,22 @@ def test_the_websocket_turns_away_a_caller_without_a_staff_token(client, room):
     assert closed.value.code == 4401
 
 
+@pytest.mark.parametrize("role", ["regulator", "case_handler"])
+def test_the_websocket_admits_only_the_roles_the_http_batch_route_admits(
+    client, auth, room, event, token_for, role
+):
+    url = f"/api/sessions/{room.session_id}/events/ws?token={token_for(role)}"
+    with pytest.raises(WebSocketDisconnect) as closed, client.websocket_connect(url) as socket:
+        socket.send_text(json.dumps(speech(event, "加我微信 abc12345 私聊下单")))
+        socket.receive_json()
+    assert closed.value.code == 1008  # policy violation: signed in, but not allowed to write
+    assert role in closed.value.reason
+    over_http = client.post(room.events_url(), json=[], headers=auth(role))
+    assert over_http.status_code == 403
+    timeline = client.get(f"/api/sessions/{room.session_id}/timeline", headers=auth())
+    assert timeline.json()["events"] == []
+
+
 def _first_sse_event(client, url: str, headers=None) -> tuple[str, dict]:
     with client.stream("GET", url, headers=headers or {}) as response:
         assert response.headers["content-type"].startswith("text/event-stream")
