@@ -210,14 +210,18 @@ def verify(
 
 @evidence_app.command("audit")
 def evidence_audit(data_dir: DataDir = None) -> None:
-    """Rebuild the whole log from its items and check it against every signed checkpoint."""
+    """Rebuild the whole log from its items and check it against every signed checkpoint,
+    those in the database and those in the checkpoint log outside it."""
     from liveguard.evidence.audit import audit
     from liveguard.evidence.signing import Signer
+    from liveguard.evidence.witness import CheckpointLog
 
     settings = _settings(data_dir)
     with _unit_of_work(settings) as db_session:
         report = audit(
-            db_session=db_session, public_key=Signer.from_key_dir(settings.key_dir).public_key
+            db_session=db_session,
+            public_key=Signer.from_key_dir(settings.key_dir).public_key,
+            witness=CheckpointLog(settings.checkpoint_log),
         )
     _finish(report)
 
@@ -232,7 +236,7 @@ def evidence_checkpoint(data_dir: DataDir = None) -> None:
     with _unit_of_work(settings) as db_session:
         checkpoint = ledger.issue_checkpoint(
             db_session=db_session,
-            signer=Signer.from_key_dir(settings.key_dir),
+            signer=Signer.from_key_dir(settings.key_dir, witness=settings.checkpoint_log),
             origin=settings.checkpoint_origin,
         )
         typer.echo(ledger.checkpoint_body(checkpoint).note().decode(), nl=False)
