@@ -185,6 +185,11 @@ class Settings(BaseSettings):
     def key_dir(self) -> Path:
         return self.data_dir / "keys"
 
+    @property
+    def checkpoint_log(self) -> Path:
+        """Every signed checkpoint, a line each: the ledger's witness outside the database."""
+        return self.data_dir / "checkpoints.log"
+
     def ensure_dirs(self) -> None:
         """Create the data directories, private to this user."""
         for path in (self.data_dir, self.blob_dir, self.key_dir):

@@ -25,7 +25,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from liveguard.clock import CHINA
-from liveguard.evidence.verify import verify_bundle
+from liveguard.evidence.verify import TrustedKeys, verify_bundle
 from tests.e2e.conftest import PAGE_TIMEOUT_MS
 from tests.e2e.test_live_room import Api, diverting_room, new_session
 
@@ -147,7 +147,8 @@ def test_s1_from_the_room_to_the_buyers_verified_bundle(
         she.get_by_test_id("bundle").click()
     path = tmp_path / "s1-bundle.zip"
     download.value.save_as(path)
-    report = verify_bundle(path)
+    published = api.call("GET", "/api/evidence/public-key")["public_key"]
+    report = verify_bundle(path, trusted=TrustedKeys.given_key(published))
     assert report.ok, report.lines()
     digest = hashlib.sha256(png).hexdigest()
     with zipfile.ZipFile(path) as archive:

@@ -78,18 +78,28 @@ def test_a_demo_session_bundle_verifies_with_only_the_wheel(
     )
     path = tmp_path / "evidence.zip"
     path.write_bytes(bundle)
-    public_key = json.loads(call(f"{demo_server}/api/evidence/public-key"))["public_key"]
+    published = json.loads(call(f"{demo_server}/api/evidence/public-key"))
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LIVEGUARD_", "PYTHON"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("LIVEGUARD_", "PYTHON", "XDG_"))
+    }
     env["HOME"] = str(tmp_path)  # no data directory, no config: nothing but the wheel
-    result = subprocess.run(
-        [str(wheel_only_verifier), "verify", "--public-key", public_key, str(path)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=60,
-    )
+
+    def verify(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(wheel_only_verifier), "verify", *args, str(path)],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=60,
+        )
+
+    unverified = verify()  # no key given, none pinned: not genuine, and the judge is told why
+    assert unverified.returncode == 1, unverified.stdout + unverified.stderr
+    fingerprint = published["fingerprint"]
+    assert f"UNVERIFIED: the bundle's key, fingerprint (SHA-256) {fingerprint}" in unverified.stdout
+    result = verify("--public-key", published["public_key"])
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count("is in the signed log, unchanged") == len(events)
     assert "VERDICT: every item is exactly as the ledger recorded it" in result.stdout

@@ -93,8 +93,10 @@ def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     if "database_url" not in request.fixturenames:  # the closure includes app's dependencies
         yield
         return
-    engine: Engine = request.getfixturevalue("app").state.engine
+    app = request.getfixturevalue("app")
+    engine: Engine = app.state.engine
     yield
+    app.state.settings.checkpoint_log.unlink(missing_ok=True)  # the log's witness goes too
     import_models()
     with engine.begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):

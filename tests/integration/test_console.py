@@ -140,7 +140,8 @@ def test_a_case_handler_downloads_a_bundle_that_verifies(app, client, clock, tmp
     assert response.headers["content-type"] == "application/zip"
     path = tmp_path / "s1.zip"
     path.write_bytes(response.content)
-    result = CliRunner().invoke(cli, ["verify", str(path)])
+    published = app.state.signer.public_key.hex()
+    result = CliRunner().invoke(cli, ["verify", "--public-key", published, str(path)])
     assert result.exit_code == 0, result.output
     assert result.output.count("is in the signed log, unchanged") == 6
     bad = client.post("/console/evidence/bundle", data={"items": "3-x", "csrf": csrf})

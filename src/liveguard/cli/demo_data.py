@@ -91,7 +91,7 @@ def load(settings: Settings, *, clock: Clock | None = None) -> bool:
             # The session's events went into the ledger as they were recorded; sign it.
             ledger.issue_checkpoint(
                 db_session=db_session,
-                signer=Signer.from_key_dir(settings.key_dir),
+                signer=Signer.from_key_dir(settings.key_dir, witness=settings.checkpoint_log),
                 origin=settings.checkpoint_origin,
             )
             return True

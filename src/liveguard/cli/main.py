@@ -196,28 +196,63 @@ def verify(
     bundle: Annotated[Path, typer.Argument(help="the evidence bundle (.zip) to check")],
     public_key: Annotated[
         str | None,
+        typer.Option(help="the log's published Ed25519 key (hex): the bundle must be signed by it"),
+    ] = None,
+    trust_key: Annotated[
+        str | None,
         typer.Option(
-            help="the log's published Ed25519 key (hex); without it the bundle's own key is "
-            "reported for you to compare"
+            help="pin this key (hex) as one you trust, after comparing its fingerprint with "
+            "the one the platform publishes; later bundles are checked against it"
+        ),
+    ] = None,
+    pin: Annotated[
+        Path | None,
+        typer.Option(
+            help="the file of pinned keys (default: $XDG_CONFIG_HOME/liveguard/pinned-keys)"
         ),
     ] = None,
 ) -> None:
-    """Check an evidence bundle offline; exit 0 only when everything in it holds."""
-    from liveguard.evidence.verify import verify_bundle
+    """Check an evidence bundle offline; exit 0 only when everything in it holds and its
+    key is one you gave or pinned."""
+    from liveguard.evidence import pins
+    from liveguard.evidence.signing import fingerprint
+    from liveguard.evidence.verify import TrustedKeys, verify_bundle
 
-    _finish(verify_bundle(bundle, pinned_key=public_key))
+    if public_key is not None and trust_key is not None:
+        typer.echo("error: give --public-key or --trust-key, not both", err=True)
+        raise typer.Exit(2)
+    pin_file = pin or pins.default_pin_file()
+    try:
+        if trust_key is not None:
+            key = pins.parse_key(trust_key)
+            added = pins.pin(pin_file, key, f"pinned for {bundle.name}")
+            state = "pinned" if added else "already pinned"
+            typer.echo(f"{state}: key with fingerprint {fingerprint(key)} in {pin_file}")
+        trusted = (
+            TrustedKeys.given_key(public_key)
+            if public_key is not None
+            else TrustedKeys.pinned(pin_file)
+        )
+    except ValueError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    _finish(verify_bundle(bundle, trusted=trusted))
 
 
 @evidence_app.command("audit")
 def evidence_audit(data_dir: DataDir = None) -> None:
-    """Rebuild the whole log from its items and check it against every signed checkpoint."""
+    """Rebuild the whole log from its items and check it against every signed checkpoint,
+    those in the database and those in the checkpoint log outside it."""
     from liveguard.evidence.audit import audit
     from liveguard.evidence.signing import Signer
+    from liveguard.evidence.witness import CheckpointLog
 
     settings = _settings(data_dir)
     with _unit_of_work(settings) as db_session:
         report = audit(
-            db_session=db_session, public_key=Signer.from_key_dir(settings.key_dir).public_key
+            db_session=db_session,
+            public_key=Signer.from_key_dir(settings.key_dir).public_key,
+            witness=CheckpointLog(settings.checkpoint_log),
         )
     _finish(report)
 
@@ -232,7 +267,7 @@ def evidence_checkpoint(data_dir: DataDir = None) -> None:
     with _unit_of_work(settings) as db_session:
         checkpoint = ledger.issue_checkpoint(
             db_session=db_session,
-            signer=Signer.from_key_dir(settings.key_dir),
+            signer=Signer.from_key_dir(settings.key_dir, witness=settings.checkpoint_log),
             origin=settings.checkpoint_origin,
         )
         typer.echo(ledger.checkpoint_body(checkpoint).note().decode(), nl=False)

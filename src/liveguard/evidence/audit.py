@@ -1,11 +1,16 @@
-"""A full audit of the stored log against its own signed checkpoints.
+"""A full audit of the stored log against its signed checkpoints, in the database and in
+the checkpoint log outside it (see witness.py).
 
 Streams every leaf once, in order, rebuilding the tree with a ``Frontier``: a leaf whose
 bytes no longer match its hash, a missing or moved row, a stored subtree that differs
-from the rebuilt one, a checkpoint whose signature fails or whose root the rebuilt tree
-does not reach at that size: each is reported in plain words. This is what a consistency
-check between an old checkpoint and the current log amounts to when the checker may
-read the whole log; outsiders with only proofs use ``merkle.verify_consistency``.
+from the rebuilt one, a tree state that is not the rebuilt tree, a checkpoint whose
+signature fails or whose root the rebuilt tree does not reach at that size, a witnessed
+checkpoint the database no longer holds: each is a problem in plain words. This is what
+a consistency check between an old checkpoint and the current log amounts to when the
+checker may read the whole log; outsiders with only proofs use ``merkle.verify_consistency``.
+
+The report is a summary a person can read however broken the log is: the first problem
+of each kind and how many more, the count, and which items the problems point at.
 """
 
 from __future__ import annotations
@@ -20,79 +25,205 @@ from liveguard.evidence import merkle
 from liveguard.evidence import service as ledger
 from liveguard.evidence.models import Checkpoint, LedgerLeaf, LedgerNode
 from liveguard.evidence.signing import verify_signature
+from liveguard.evidence.witness import CheckpointLog
 
 BATCH = 10_000
-MAX_PROBLEMS = 50  # past this the log is plainly broken; stop listing
+MAX_PROBLEMS = 50  # past this the log is plainly broken; stop counting
+
+# Kinds of problem, as the summary names them.
+FORGED = "forged checkpoint"
+UNWITNESSED = "witnessed checkpoint gone from the database"
+UNREADABLE = "unreadable checkpoint log line"
+MISSING = "missing items"
+CHANGED = "changed item"
+NOT_REACHED = "checkpoint not reached"
+SHORT = "checkpoint beyond the stored log"
+SUBTREE = "changed subtree"
+STATE = "tree state"
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str
+    text: str
+    items: tuple[int, int] | None = None  # the first and last item it points at
 
 
 @dataclass
 class AuditReport:
     leaves: int = 0
     checkpoints: int = 0
-    problems: list[str] = field(default_factory=list)
+    witnessed: int | None = None  # lines in the checkpoint log; None: no log was given
+    problems: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
+    def add(self, kind: str, text: str, items: tuple[int, int] | None = None) -> None:
+        self.problems.append(Problem(kind, text, items))
+
     def lines(self) -> list[str]:
         head = f"audited {self.leaves} items and {self.checkpoints} signed checkpoints"
+        if self.witnessed is None:
+            head += " (no checkpoint log outside the database was given)"
+        else:
+            head += f" ({self.witnessed} in the checkpoint log outside the database)"
         if self.ok:
-            return [head, "VERDICT: the log is intact and consistent with every checkpoint."]
-        return [
-            head,
-            *(f"FAIL {p}" for p in self.problems),
-            "VERDICT: the log has been altered: see the FAIL lines.",
-        ]
+            if self.checkpoints == 0 and not self.witnessed:
+                verdict = (
+                    "VERDICT: every item matches its hash, but there is no checkpoint to "
+                    "compare with: nothing shows the log was not rewritten as a whole."
+                )
+            else:
+                verdict = "VERDICT: the log is intact and consistent with every checkpoint."
+            return [head, verdict]
+        first_of_kind: dict[str, list[Problem]] = {}
+        for problem in self.problems:
+            first_of_kind.setdefault(problem.kind, []).append(problem)
+        lines = [head]
+        for same in first_of_kind.values():
+            more = f" (and {len(same) - 1} more like it)" if len(same) > 1 else ""
+            lines.append(f"FAIL {same[0].text}{more}")
+        count = len(self.problems)
+        lines.append(
+            f"{count} problem{'s' if count > 1 else ''} in all"
+            + ("; stopped counting there" if count >= MAX_PROBLEMS else "")
+        )
+        where = _ranges(p.items for p in self.problems)
+        if where:
+            lines.append(f"items changed, moved or lost: {where}")
+        lines.append("VERDICT: the log has been altered: see the FAIL lines.")
+        return lines
 
 
-def audit(*, db_session: Session, public_key: bytes) -> AuditReport:
+@dataclass(frozen=True)
+class _Claim:
+    """A signed statement that the log's first ``tree_size`` items have root ``root``."""
+
+    name: str
+    tree_size: int
+    root: bytes
+
+
+def audit(
+    *, db_session: Session, public_key: bytes, witness: CheckpointLog | None = None
+) -> AuditReport:
     report = AuditReport()
-    checkpoints = list(db_session.scalars(select(Checkpoint).order_by(Checkpoint.tree_size)))
-    report.checkpoints = len(checkpoints)
-    for checkpoint in checkpoints:
-        body = ledger.checkpoint_body(checkpoint)
-        if not verify_signature(public_key, body, bytes(checkpoint.signature)):
-            report.problems.append(
-                f"checkpoint {checkpoint.id} (size {checkpoint.tree_size}) "
-                "does not carry a valid signature: it was forged or altered"
-            )
-    pending = [c for c in checkpoints if c.tree_size > 0]
+    claims = _claims(db_session, public_key, witness, report)
+    pending = sorted((c for c in claims if c.tree_size > 0), key=lambda c: c.tree_size)
+    reached: list[int] = [0]  # sizes at which a checkpoint's root was reached
     frontier = merkle.Frontier()
     expected_seq = 0
     for batch in _leaf_batches(db_session):
         completed: list[merkle.Node] = []
         for leaf in batch:
             if leaf.seq != expected_seq:
-                report.problems.append(
-                    f"items {expected_seq}..{leaf.seq - 1} are missing from the stored log"
+                report.add(
+                    MISSING,
+                    f"items {expected_seq}..{leaf.seq - 1} are missing from the stored log",
+                    (expected_seq, leaf.seq - 1),
                 )
             expected_seq = leaf.seq + 1
             if not ledger.item_intact(leaf):
-                report.problems.append(f"item {leaf.seq}: its stored bytes do not match its hash")
+                report.add(
+                    CHANGED,
+                    f"item {leaf.seq}: its stored bytes do not match its hash",
+                    (leaf.seq, leaf.seq),
+                )
             completed.extend(
                 frontier.append(merkle.hash_leaf(leaf.data.encode()))[ledger.NODE_FLOOR :]
             )
             while pending and pending[0].tree_size == frontier.size:
-                checkpoint = pending.pop(0)
-                if frontier.root() != bytes(checkpoint.root_hash):
-                    report.problems.append(
-                        f"the stored log no longer reaches the root signed in checkpoint "
-                        f"{checkpoint.id} at size {checkpoint.tree_size}"
+                claim = pending.pop(0)
+                if frontier.root() == claim.root:
+                    reached.append(claim.tree_size)
+                else:
+                    report.add(
+                        NOT_REACHED,
+                        f"the stored log no longer reaches the root signed in "
+                        f"{claim.name} at size {claim.tree_size}",
+                        (max(s for s in reached if s < claim.tree_size), claim.tree_size - 1),
                     )
         _compare_nodes(db_session, completed, report)
         if len(report.problems) >= MAX_PROBLEMS:
             break
     report.leaves = frontier.size
-    size = ledger.tree_size(db_session=db_session)
+    size, root = ledger.current_root(db_session=db_session)
     if frontier.size != size:
-        report.problems.append(f"the log says it holds {size} items; {frontier.size} are stored")
-    for checkpoint in pending:
-        report.problems.append(
-            f"checkpoint {checkpoint.id} signed {checkpoint.tree_size} "
-            f"items; only {frontier.size} are stored"
+        report.add(STATE, f"the log says it holds {size} items; {frontier.size} are stored")
+    elif root != frontier.root():
+        report.add(
+            STATE,
+            f"the stored tree state (its frontier) at {size} items is not the tree "
+            "rebuilt from the items",
+        )
+    for claim in pending:
+        report.add(
+            SHORT,
+            f"{claim.name} signed {claim.tree_size} items; only {frontier.size} are stored",
+            (frontier.size, claim.tree_size - 1),
         )
     return report
+
+
+def _claims(
+    db_session: Session, public_key: bytes, witness: CheckpointLog | None, report: AuditReport
+) -> list[_Claim]:
+    """Every checkpoint to check the log against: the database's, and the checkpoint
+    log's that the database no longer holds (which is itself a problem)."""
+    checkpoints = list(db_session.scalars(select(Checkpoint).order_by(Checkpoint.tree_size)))
+    report.checkpoints = len(checkpoints)
+    claims = []
+    stored = set()
+    for checkpoint in checkpoints:
+        body = ledger.checkpoint_body(checkpoint)
+        if not verify_signature(public_key, body, bytes(checkpoint.signature)):
+            report.add(
+                FORGED,
+                f"checkpoint {checkpoint.id} (size {checkpoint.tree_size}) "
+                "does not carry a valid signature: it was forged or altered",
+            )
+        stored.add((body.note(), bytes(checkpoint.signature)))
+        claims.append(
+            _Claim(f"checkpoint {checkpoint.id}", checkpoint.tree_size, bytes(checkpoint.root_hash))
+        )
+    if witness is None:
+        return claims
+    witnessed, unreadable = witness.read()
+    report.witnessed = len(witnessed) + len(unreadable)
+    for text in unreadable:
+        report.add(UNREADABLE, text)
+    for entry in witnessed:
+        size = entry.body.tree_size
+        if not verify_signature(public_key, entry.body, entry.signature):
+            report.add(
+                FORGED,
+                f"{entry.name} (size {size}) does not carry a valid signature: "
+                "it was forged or altered",
+            )
+            continue
+        if (entry.body.note(), entry.signature) in stored:
+            continue
+        report.add(
+            UNWITNESSED,
+            f"{entry.name} (size {size}, issued {entry.body.issued_at.isoformat()}) is not "
+            "among the database's checkpoints: they were deleted or altered",
+        )
+        claims.append(_Claim(entry.name, size, entry.body.root_hash))
+    return claims
+
+
+def _ranges(spans: Iterator[tuple[int, int] | None]) -> str:
+    """``5, 7..9, 12..19``: the items the problems point at, merged, at most ten spans."""
+    merged: list[list[int]] = []
+    for first, last in sorted(s for s in spans if s is not None):
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
+    shown = [str(a) if a == b else f"{a}..{b}" for a, b in merged[:10]]
+    return ", ".join(shown) + (f" and {len(merged) - 10} more spans" if len(merged) > 10 else "")
 
 
 def _leaf_batches(db_session: Session) -> Iterator[list[LedgerLeaf]]:
@@ -127,10 +258,15 @@ def _compare_nodes(db_session: Session, rebuilt: list[merkle.Node], report: Audi
             ).all()
         )
         for index, value in sorted(nodes.items()):
+            items = (index << level, ((index + 1) << level) - 1)
             if index not in stored:
-                report.problems.append(f"stored subtree at level {level}, index {index} is missing")
+                report.add(
+                    SUBTREE, f"stored subtree at level {level}, index {index} is missing", items
+                )
             elif bytes(stored[index]) != value:
-                report.problems.append(
+                report.add(
+                    SUBTREE,
                     f"stored subtree at level {level}, index {index} "
-                    "differs from the one rebuilt from the items"
+                    "differs from the one rebuilt from the items",
+                    items,
                 )

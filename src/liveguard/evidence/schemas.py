@@ -99,3 +99,7 @@ class PublicKeyRead(BaseModel):
     algorithm: str = "Ed25519"
     key_id: str
     public_key: str = Field(description="raw 32-byte public key, hex")
+    fingerprint: str = Field(
+        description="SHA-256 of the raw key, hex in groups of four: what `liveguard verify` "
+        "prints for a person to compare"
+    )

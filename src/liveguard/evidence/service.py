@@ -363,7 +363,8 @@ def issue_checkpoint(
     origin: str = DEFAULT_ORIGIN,
     now: datetime | None = None,
 ) -> Checkpoint:
-    """Sign the current tree head and keep the checkpoint."""
+    """Sign the current tree head and keep the checkpoint, in the database and, once the
+    transaction commits, in the signer's checkpoint log outside it (see witness.py)."""
     size, root = current_root(db_session=db_session)
     body = CheckpointBody(
         origin=origin,
@@ -371,16 +372,19 @@ def issue_checkpoint(
         root_hash=root,
         issued_at=(now or utcnow()).replace(microsecond=0),
     )
+    signature = signer.sign(body)
     checkpoint = Checkpoint(
         tree_size=size,
         root_hash=root,
         issued_at=body.issued_at,
         origin=origin,
         key_id=signer.key_id,
-        signature=signer.sign(body),
+        signature=signature,
     )
     db_session.add(checkpoint)
     db_session.flush()
+    if signer.witness is not None:
+        signer.witness.append_on_commit(db_session, body, signature, signer.key_id)
     return checkpoint
 
 

@@ -20,6 +20,7 @@ from liveguard.evidence.schemas import (
     PublicKeyRead,
     RecordIn,
 )
+from liveguard.evidence.signing import fingerprint
 from liveguard.web.deps import Admin, AnyStaff, Blobs, Compliance, DbSession, LogSigner
 
 router = APIRouter(prefix="/evidence", tags=["evidence"])
@@ -174,4 +175,8 @@ def export_bundle(
 
 @router.get("/public-key", response_model=PublicKeyRead)
 def public_key(signer: LogSigner) -> PublicKeyRead:
-    return PublicKeyRead(key_id=signer.key_id, public_key=signer.public_key.hex())
+    return PublicKeyRead(
+        key_id=signer.key_id,
+        public_key=signer.public_key.hex(),
+        fingerprint=fingerprint(signer.public_key),
+    )

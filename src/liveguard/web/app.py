@@ -126,7 +126,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.blobs = make_blob_store(
         settings.blob_url, settings.blob_dir, endpoint_url=settings.s3_endpoint
     )
-    app.state.signer = Signer.from_key_dir(settings.key_dir)
+    app.state.signer = Signer.from_key_dir(settings.key_dir, witness=settings.checkpoint_log)
 
     problems.install(app)
     pages.install(app)

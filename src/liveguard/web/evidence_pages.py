@@ -12,7 +12,7 @@ from liveguard.errors import InvalidInput, NotFound
 from liveguard.evidence import bundle, canonical, merkle
 from liveguard.evidence import service as ledger
 from liveguard.evidence.schemas import CheckpointRead
-from liveguard.evidence.signing import verify_signature
+from liveguard.evidence.signing import fingerprint, verify_signature
 from liveguard.web.deps import Blobs, DbSession, FormAnyStaff, LogSigner, PageStaff
 from liveguard.web.pages import render
 
@@ -43,6 +43,7 @@ def evidence_page(
         signed=signed,
         key_id=signer.key_id,
         public_key=signer.public_key.hex(),
+        fingerprint=fingerprint(signer.public_key),
         item=item,
         result=_verify_item(db_session, item, checkpoint) if item is not None else None,
     )

@@ -17,7 +17,7 @@ from liveguard.cases import service as cases_service
 from liveguard.clock import CHINA, FixedClock
 from liveguard.config import Settings
 from liveguard.evidence import service as ledger
-from liveguard.evidence.verify import verify_bundle
+from liveguard.evidence.verify import TrustedKeys, verify_bundle
 from liveguard.web.app import create_app
 from tests.integration.cases.conftest import s1_complaint
 
@@ -194,7 +194,8 @@ def test_the_consumer_gets_a_bundle_anyone_can_verify_offline(client, world, aut
     assert response.status_code == 200, response.text
     path = tmp_path / "case.zip"
     path.write_bytes(response.content)
-    report = verify_bundle(path)
+    published = client.get("/api/evidence/public-key").json()["public_key"]
+    report = verify_bundle(path, trusted=TrustedKeys.given_key(published))
     assert report.ok, report.lines()
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
         manifest = json.loads(archive.read("manifest.json"))

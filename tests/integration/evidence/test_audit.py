@@ -123,3 +123,113 @@ def test_the_cli_signs_a_checkpoint_that_the_audit_accepts(audited_log):
     lines = result.output.split("\n")
     assert lines[0] == "liveguard-checkpoint/v1" and lines[2] == "20"
     assert "and 3 signed checkpoints" in run_audit().output
+
+
+def cover_up(connection) -> None:
+    """What an operator with database access does next: recompute every stored subtree and
+    the tree state from the items as they now stand, so the tables agree with each other."""
+    from liveguard.evidence import merkle
+    from liveguard.evidence.models import LedgerNode, LedgerState
+    from liveguard.evidence.service import NODE_FLOOR
+
+    frontier = merkle.Frontier()
+    nodes = []
+    for (data,) in connection.execute(text("SELECT data FROM evidence_leaves ORDER BY seq")):
+        completed = frontier.append(merkle.hash_leaf(data.encode()))
+        nodes += [{"level": n.level, "index": n.index, "hash": n.hash} for n in completed]
+    connection.execute(LedgerNode.__table__.delete())
+    stored = [n for n in nodes if n["level"] >= NODE_FLOOR]
+    if stored:
+        connection.execute(LedgerNode.__table__.insert(), stored)
+    connection.execute(
+        LedgerState.__table__.update().values(
+            tree_size=frontier.size, frontier=[r.hex() for r in frontier.roots]
+        )
+    )
+
+
+def cut_the_tail(connection) -> None:
+    connection.execute(text("DELETE FROM evidence_leaves WHERE seq >= 12"))
+    connection.execute(text("DELETE FROM evidence_checkpoints WHERE tree_size > 12"))
+    cover_up(connection)
+
+
+def rewrite_an_item_everywhere(connection) -> None:
+    change_leaf_and_hash(connection)
+    connection.execute(text("DELETE FROM evidence_checkpoints"))
+    cover_up(connection)
+
+
+@pytest.mark.parametrize(
+    ("tamper", "says"),
+    [
+        (
+            cut_the_tail,
+            "checkpoint log line 2 signed 20 items; only 12 are stored",
+        ),
+        (
+            rewrite_an_item_everywhere,
+            "the stored log no longer reaches the root signed in checkpoint log line 1 at size 12",
+        ),
+    ],
+    ids=lambda value: getattr(value, "__name__", ""),
+)
+def test_a_cover_up_in_the_database_is_caught_by_the_checkpoint_log(
+    audited_log, engine, tamper, says
+):
+    with engine.begin() as connection:
+        tamper(connection)
+    result = run_audit()
+    assert result.exit_code == 1, result.output
+    assert says in result.output
+    assert "is not among the database's checkpoints: they were deleted" in result.output
+    assert "VERDICT: the log has been altered" in result.output
+
+
+def test_the_cut_tail_and_the_moved_items_are_named(audited_log, engine):
+    with engine.begin() as connection:
+        cut_the_tail(connection)
+    assert "items changed, moved or lost: 12..19" in run_audit().output
+
+
+def test_a_broken_log_is_summed_up_not_listed(audited_log, engine):
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE evidence_leaves SET data = replace(data, '#', 'No.')"))
+    result = run_audit()
+    assert result.exit_code == 1
+    fails = [line for line in result.output.splitlines() if line.startswith("FAIL")]
+    assert fails[0] == "FAIL item 0: its stored bytes do not match its hash (and 19 more like it)"
+    # changed items, checkpoints not reached, stored subtrees, the tree state: one line each
+    assert len(fails) == 4
+    assert "26 problems in all" in result.output
+    assert "items changed, moved or lost: 0..19" in result.output
+
+
+def test_with_no_checkpoint_the_audit_says_so(client, auth, database_url, data_dir, monkeypatch):
+    monkeypatch.setenv("LIVEGUARD_DATABASE_URL", database_url)
+    monkeypatch.setenv("LIVEGUARD_DATA_DIR", str(data_dir))
+    record = {"kind": "order", "occurred_at": "2026-05-20T20:00:00+08:00"}
+    client.post("/api/evidence/items", json={"records": [record]}, headers=auth())
+    result = run_audit()
+    assert result.exit_code == 0, result.output
+    assert "no checkpoint to compare with" in result.output
+    assert "consistent with every checkpoint" not in result.output
+
+
+def test_a_checkpoint_reaches_the_checkpoint_log_only_when_committed(app, data_dir):
+    from liveguard.evidence import service as ledger
+    from liveguard.evidence.witness import CheckpointLog
+
+    log = CheckpointLog(app.state.settings.checkpoint_log)
+    with app.state.session_factory() as session:
+        ledger.issue_checkpoint(db_session=session, signer=app.state.signer)
+        assert log.read() == ([], [])
+        session.rollback()
+        session.commit()
+    assert log.read() == ([], [])
+    with app.state.session_factory() as session:
+        checkpoint = ledger.issue_checkpoint(db_session=session, signer=app.state.signer)
+        session.commit()
+        [line], problems = log.read()
+    assert not problems and line.signature == bytes(checkpoint.signature)
+    assert line.body == ledger.checkpoint_body(checkpoint)

@@ -66,7 +66,10 @@ def test_personal_fields_are_sealed_and_erasure_keeps_every_proof(client, auth, 
         [bytes.fromhex(p) for p in proof["path"]],
         bytes.fromhex(checkpoint["root_hash"]),
     )
-    assert CliRunner().invoke(cli, ["verify", str(before)]).exit_code == 0
+    published = client.get("/api/evidence/public-key").json()["public_key"]
+    assert (
+        CliRunner().invoke(cli, ["verify", "--public-key", published, str(before)]).exit_code == 0
+    )
 
     again = client.post("/api/evidence/items", json={"records": [COMPLAINT]}, headers=auth())
     assert again.status_code == 409
