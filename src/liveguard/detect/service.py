@@ -230,9 +230,11 @@ def scrub(text: str) -> scrubbing.Scrubbed:
     return scrubbing.scrub(text)
 
 
-def scrub_many(texts: Sequence[str]) -> list[scrubbing.Scrubbed]:
-    """``scrub`` for a batch of texts, in one detector call."""
-    return scrubbing.scrub_many(texts)
+def scrub_many(
+    texts: Sequence[str], contexts: Sequence[Context] | None = None
+) -> list[scrubbing.Scrubbed]:
+    """``scrub`` for a batch of texts; a seller's own words read in their context."""
+    return scrubbing.scrub_many(texts, contexts)
 
 
 def get_detector(*, db_session: Session, platform: str | None = None) -> Detector:
