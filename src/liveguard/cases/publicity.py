@@ -4,11 +4,15 @@ record (complaint publicity, 消费投诉信息公示).
 The bundle holds the complaint, every step of the case, the linked utterances, chat,
 findings, listing versions and order, and the consumer's files, each with its inclusion
 proof to a signed checkpoint: ``liveguard verify`` checks it offline. The public record
-names the merchant and how the case ended; never the consumer or her words.
+names the merchant and how the case ended as staff decided it; never the consumer or her
+words, and no text in it goes out without the personal-information scrub. Staff preview
+the record and confirm that version; the confirmed record is what stays public.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -17,8 +21,9 @@ from liveguard.blobs import BlobStore
 from liveguard.cases import handling, service, workflow
 from liveguard.cases.enums import CaseEventKind, CaseState
 from liveguard.cases.models import Case
-from liveguard.cases.schemas import PublicCase
+from liveguard.cases.schemas import PublicationRead, PublicCase
 from liveguard.clock import CHINA
+from liveguard.detect import service as detect_service
 from liveguard.errors import Conflict
 from liveguard.evidence import bundle
 from liveguard.evidence import service as ledger
@@ -56,31 +61,76 @@ def export_bundle(
     )
 
 
-def publish(*, db_session: Session, case: Case, actor: str, now: datetime) -> Case:
-    """Publish the anonymised record (once the case is decided)."""
+def draft(*, db_session: Session, case: Case) -> PublicationRead:
+    """The public record as publishing it now would publish it: the staff decision, and
+    every text scrubbed of personal data, with what was masked and the digest to confirm."""
+    record = _record(db_session=db_session, case=case)
+    masked: list[str] = []
+    fields: dict[str, str] = {
+        name: value for name, value in record.model_dump().items() if type(value) is str
+    }
+    for (name, _), scrubbed in zip(
+        fields.items(), detect_service.scrub_many(list(fields.values())), strict=True
+    ):
+        setattr(record, name, scrubbed.text)
+        masked += [f"{name}: {span.rule}" for span in scrubbed.spans]
+    canonical = json.dumps(record.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
+    digest = hashlib.sha256(canonical.encode()).hexdigest()
+    return PublicationRead(record=record, masked=masked, digest=digest)
+
+
+def publish(
+    *, db_session: Session, case: Case, confirm: str, actor: str, now: datetime
+) -> PublicCase:
+    """Publish the anonymised record staff previewed (``confirm`` is its digest), once
+    the case is decided. What is published is kept as it was confirmed."""
+    if case.published_at is not None:
+        return public_record(db_session=db_session, case=case)
     if case.state not in PUBLISHABLE:
         raise Conflict(
             f"a case in state {case.state.value} is not ready to publish",
             field_name="case",
             fix="publish once a decision is recorded",
         )
-    if case.published_at is None:
-        case.published_at = now
-        service.add_event(
-            db_session=db_session,
-            case=case,
-            kind=CaseEventKind.publicity,
-            actor=actor,
-            party_role="staff",
-            now=now,
-            data={
-                "public": public_record(db_session=db_session, case=case).model_dump(mode="json")
-            },
+    publication = draft(db_session=db_session, case=case)
+    if confirm != publication.digest:
+        raise Conflict(
+            "the public record is not the version that was previewed",
+            field_name="confirm",
+            fix=f"preview it again (GET /api/cases/{case.id}/publication), check it, "
+            "and confirm that version",
         )
-    return case
+    case.published_at = now
+    service.add_event(
+        db_session=db_session,
+        case=case,
+        kind=CaseEventKind.publicity,
+        actor=actor,
+        party_role="staff",
+        now=now,
+        data={"public": publication.record.model_dump(mode="json"), "digest": confirm},
+    )
+    return publication.record
 
 
 def public_record(*, db_session: Session, case: Case) -> PublicCase:
+    """What the public sees of a published case: the record as staff confirmed it (the
+    case's later steps, a reopened decision included, do not rewrite it unseen)."""
+    published = [
+        e
+        for e in service.get_events(db_session=db_session, case_id=case.id)
+        if e.kind is CaseEventKind.publicity and "public" in e.data
+    ]
+    if not published:
+        return draft(db_session=db_session, case=case).record
+    record = PublicCase.model_validate(published[-1].data["public"])
+    # a record confirmed before texts were scrubbed is scrubbed as it is shown
+    if record.outcome is not None:
+        record.outcome = detect_service.scrub(record.outcome).text
+    return record
+
+
+def _record(*, db_session: Session, case: Case) -> PublicCase:
     merchant = (
         parties_service.get_merchant(db_session=db_session, merchant_id=case.merchant_id)
         if case.merchant_id
@@ -92,6 +142,11 @@ def public_record(*, db_session: Session, case: Case) -> PublicCase:
         else None
     )
     decision = handling.decision_of(db_session=db_session, case=case)
+    # whom staff found liable; the engine's answer only where staff named nobody else
+    liable = list((decision.data.get("liable") or []) if decision else [])
+    if not liable:
+        liable = [p["role"] for p in case.resolution.get("parties", [])]
+    owed = decision.data.get("amount_fen") if decision else None
     return PublicCase(
         id=case.id,
         kind=case.kind,
@@ -102,6 +157,7 @@ def public_record(*, db_session: Session, case: Case) -> PublicCase:
         category=case.facts.get("category"),
         filed_on=case.filed_at.astimezone(CHINA).date(),
         closed_on=case.closed_at.astimezone(CHINA).date() if case.closed_at else None,
-        liable_roles=sorted({p["role"] for p in case.resolution.get("parties", [])}),
+        liable_roles=sorted(set(liable)),
+        owed_fen=int(owed) if owed is not None else None,
         outcome=decision.text if decision else None,
     )

@@ -193,5 +193,25 @@ class PublicCase(BaseModel):
     category: str | None
     filed_on: date
     closed_on: date | None
-    liable_roles: list[str]
+    liable_roles: list[str]  # whom staff found liable (the engine's answer if they named none)
+    owed_fen: int | None = None  # what staff decided the consumer is owed
     outcome: str | None
+
+
+class PublicationRead(BaseModel):
+    """The public record as it would be published, for staff to check before they do:
+    every text already scrubbed, what was masked listed, and the digest to confirm with."""
+
+    record: PublicCase
+    masked: list[str] = Field(description="field: rule, for each span of personal data masked")
+    digest: str = Field(description="send it back to publish exactly this version")
+
+
+class PublishCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    confirm: str = Field(
+        min_length=64,
+        max_length=64,
+        description="the digest of the previewed version (GET /api/cases/{id}/publication)",
+    )

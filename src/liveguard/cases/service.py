@@ -2,7 +2,9 @@
 
 Every write here appends one evidence-ledger item in the same transaction, so a case's
 history can be proved step by step. Personal words (what the consumer wrote, mediation
-notes) are sealed under the consumer's own ledger key, as the evidence service does.
+notes) are sealed under the consumer's own ledger key, as the evidence service does;
+any other free text goes into the leaf through the personal-information scrub, the words
+as written sealed the same way when it finds something.
 Other packages annotate a case as ``cases_service.Case`` and never select it themselves.
 """
 
@@ -19,6 +21,7 @@ from liveguard.blobs import BlobStore
 from liveguard.cases.enums import CaseEventKind, CaseState
 from liveguard.cases.models import Case as Case
 from liveguard.cases.models import CaseEvent, CaseFile, CaseLink
+from liveguard.detect import service as detect_service
 from liveguard.errors import InvalidInput, NotFound
 from liveguard.evidence import service as ledger
 from liveguard.evidence.schemas import RecordIn, RecordKind
@@ -112,7 +115,12 @@ def add_event(
     if text and sealed_text:
         personal = {"text": text}
     elif text:
-        entry["text"] = text
+        # Free text (an answer, a decision, a reason) goes into the leaf scrubbed; when
+        # the scrub found personal data, the words as written are sealed like the rest.
+        scrubbed = detect_service.scrub(text)
+        entry["text"] = scrubbed.text
+        if scrubbed.changed:
+            personal = {"text": text}
     seq = record(
         db_session=db_session,
         case=case,

@@ -26,7 +26,9 @@ from liveguard.cases.schemas import (
     NoteIn,
     OverdueRead,
     PartyAnswerIn,
+    PublicationRead,
     PublicCase,
+    PublishCreate,
     TransitionIn,
 )
 from liveguard.errors import Forbidden, NotFound
@@ -324,10 +326,29 @@ def case_bundle(
     )
 
 
+@router.get("/cases/{case_id}/publication", response_model=PublicationRead)
+def publication(case: CurrentCase, db_session: DbSession, principal: CaseWork) -> PublicationRead:
+    """The public record as it would be published, scrubbed, with its digest: check it,
+    then publish that version."""
+    return publicity.draft(db_session=db_session, case=case)
+
+
 @router.post("/cases/{case_id}/publish", response_model=PublicCase)
-def publish(case: CurrentCase, db_session: DbSession, principal: CaseWork, now: Now) -> PublicCase:
-    publicity.publish(db_session=db_session, case=case, actor=principal.name, now=now)
-    return publicity.public_record(db_session=db_session, case=case)
+def publish(
+    case: CurrentCase,
+    publish_in: PublishCreate,
+    db_session: DbSession,
+    principal: CaseWork,
+    now: Now,
+) -> PublicCase:
+    """Publish the previewed public record (``confirm``: its digest)."""
+    return publicity.publish(
+        db_session=db_session,
+        case=case,
+        confirm=publish_in.confirm,
+        actor=principal.name,
+        now=now,
+    )
 
 
 @router.get("/public/cases", response_model=list[PublicCase], tags=["public"])

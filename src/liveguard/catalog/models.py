@@ -47,6 +47,7 @@ class ReviewerKind(StrEnum):
     automatic = "automatic"
     staff = "staff"
     sampling = "sampling"  # pulled because a bought item failed its test
+    monitor = "monitor"  # pulled by the live monitor's policy (a finding in a room)
 
 
 class SampleKind(StrEnum):

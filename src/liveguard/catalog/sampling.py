@@ -21,12 +21,10 @@ from liveguard.catalog import review_rules, service
 from liveguard.catalog.models import (
     Listing,
     ListingReview,
-    ListingStatus,
     ReviewerKind,
     SampleKind,
     SampleOutcome,
     SampleResult,
-    Verdict,
 )
 from liveguard.catalog.schemas import SampleCreate
 from liveguard.clock import CHINA
@@ -154,26 +152,21 @@ def reason_problem(*, sample: SampleResult, listing: Listing) -> dict[str, Any]:
 def pull_listing(
     *, db_session: Session, sample: SampleResult, now: datetime, actor: str
 ) -> ListingReview:
-    """Take the sampled listing off sale at once, with the failed result as the reason.
-
-    Whatever the listing's state, it ends ``pulled``: a new version does not put it back
-    (``service.update`` refuses a pulled listing); only a staff decision after an appeal.
-    """
+    """Take the sampled listing off sale at once, with the failed result as the reason
+    (``service.pull``)."""
     if sample.outcome is not SampleOutcome.failed:
         raise InvalidInput("outcome", f"sample {sample.id} passed: nothing to act on")
     listing = service.get(db_session=db_session, listing_id=sample.listing_id)
     problem = reason_problem(sample=sample, listing=listing)
-    return service.add_decision(
+    return service.pull(
         db_session=db_session,
         listing=listing,
-        verdict=Verdict.reject,
-        status=ListingStatus.pulled,
         reviewer_kind=ReviewerKind.sampling,
         actor=actor,
         reason=problem["message"],
         now=now,
         problems=[problem],
-        data={"decision": "pull", "sample_id": sample.id},
+        data={"sample_id": sample.id},
     )
 
 

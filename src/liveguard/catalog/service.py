@@ -22,13 +22,13 @@ from liveguard.catalog.models import Listing as Listing
 from liveguard.catalog.models import (
     ListingAppeal,
     ListingReview,
-    ListingStatus,
     ListingVersion,
-    ReviewerKind,
     SampleOutcome,
     SampleResult,
     Verdict,
 )
+from liveguard.catalog.models import ListingStatus as ListingStatus
+from liveguard.catalog.models import ReviewerKind as ReviewerKind
 from liveguard.catalog.schemas import (
     LISTING_FIELDS,
     DecisionIn,
@@ -408,7 +408,37 @@ def put_on_sale(*, db_session: Session, listing: Listing, now: datetime) -> List
     return listing
 
 
+def pull(
+    *,
+    db_session: Session,
+    listing: Listing,
+    reviewer_kind: ReviewerKind,
+    actor: str,
+    reason: str,
+    now: datetime,
+    problems: list[dict[str, Any]] | None = None,
+    data: dict[str, Any] | None = None,
+) -> ListingReview:
+    """Take the listing off sale as a decision (staff, the monitor, a failed sample):
+    it ends ``pulled`` whatever its state, the reason on record and on its public page.
+    A new version does not put it back (``update`` refuses a pulled listing), nor does
+    publishing it; only a staff decision does, after review or the merchant's appeal."""
+    return add_decision(
+        db_session=db_session,
+        listing=listing,
+        verdict=Verdict.reject,
+        status=ListingStatus.pulled,
+        reviewer_kind=reviewer_kind,
+        actor=actor,
+        reason=reason,
+        now=now,
+        problems=problems,
+        data={"decision": "pull", **(data or {})},
+    )
+
+
 def take_off_sale(*, db_session: Session, listing: Listing, now: datetime) -> Listing:
+    """The merchant's own unpublishing: back to approved, hers to put on sale again."""
     if listing.status is not ListingStatus.on_sale:
         raise Conflict(f"listing {listing.id} is not on sale", field_name="status")
     listing.status = ListingStatus.approved

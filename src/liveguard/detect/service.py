@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from liveguard.detect import overlay as overlays
 from liveguard.detect import ruleset as rulesets
+from liveguard.detect import scrub as scrubbing
 from liveguard.detect.engine import MAX_TEXT, Context, Detector, Finding
 from liveguard.detect.models import DetectRuleset
 from liveguard.detect.rulefile import Role, RuleFileError, Source
@@ -222,6 +223,18 @@ def detect(
     detector = loaded.usable(platform or "")
     findings = detector.detect(text, context)  # a detector scans in each thread's scratch
     return Detection(ruleset_version=detector.ruleset.version, findings=findings)
+
+
+def scrub(text: str) -> scrubbing.Scrubbed:
+    """``text`` with the personal information the shipped rules find in it masked."""
+    return scrubbing.scrub(text)
+
+
+def scrub_many(
+    texts: Sequence[str], contexts: Sequence[Context] | None = None
+) -> list[scrubbing.Scrubbed]:
+    """``scrub`` for a batch of texts; a seller's own words read in their context."""
+    return scrubbing.scrub_many(texts, contexts)
 
 
 def get_detector(*, db_session: Session, platform: str | None = None) -> Detector:

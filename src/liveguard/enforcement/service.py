@@ -17,7 +17,7 @@ from liveguard.enforcement import policy as policies
 from liveguard.enforcement.enums import ActionKind
 from liveguard.enforcement.models import EnforcementAction as EnforcementAction
 from liveguard.enforcement.schemas import ActionCreate
-from liveguard.errors import InvalidInput, LiveGuardError
+from liveguard.errors import Conflict, InvalidInput, LiveGuardError
 from liveguard.evidence import service as ledger
 from liveguard.evidence.schemas import RecordIn, RecordKind
 from liveguard.live import service as live_service
@@ -216,7 +216,21 @@ def _take(
     elif kind is ActionKind.pull_listing and listing_id is not None:
         try:
             listing = catalog_service.get(db_session=db_session, listing_id=listing_id)
-            catalog_service.take_off_sale(db_session=db_session, listing=listing, now=now)
+            if listing.status is not catalog_service.ListingStatus.on_sale:
+                raise Conflict(f"listing {listing.id} is not on sale", field_name="status")
+            # a pull is a decision with its reason, not the merchant's unpublishing: it
+            # stays pulled until staff review it (the merchant may appeal)
+            catalog_service.pull(
+                db_session=db_session,
+                listing=listing,
+                reviewer_kind=catalog_service.ReviewerKind.monitor
+                if policy
+                else catalog_service.ReviewerKind.staff,
+                actor=actor,
+                reason=reason,
+                now=now,
+                data={"session_id": live_session.id, "finding_id": finding.id if finding else None},
+            )
         except LiveGuardError as error:
             if strict:
                 raise

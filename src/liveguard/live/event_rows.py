@@ -34,6 +34,7 @@ class NewEvent:
     data: dict[str, Any]
     ledger_seq: int | None = None
     id: int = 0
+    clear_text: str | None = None  # ``text`` as sent when ``text`` is masked: never stored
 
 
 _EVENTS = LiveEvent.__table__

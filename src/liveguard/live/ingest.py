@@ -22,10 +22,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from liveguard.blobs import BlobStore
 from liveguard.db import transaction
+from liveguard.detect import service as detect_service
+from liveguard.detect.engine import Context
+from liveguard.detect.rulefile import Role
 from liveguard.evidence import service as ledger
 from liveguard.evidence.schemas import RecordIn, RecordKind
 from liveguard.live import event_rows, flows, monitor, service
-from liveguard.live.enums import EventKind
+from liveguard.live.enums import EventKind, SpeakerRole
 from liveguard.live.event_rows import NewEvent
 from liveguard.live.models import LiveRefusal, LiveSession
 from liveguard.live.schemas import (
@@ -37,6 +40,7 @@ from liveguard.live.schemas import (
 )
 
 MAX_BATCH = 5000
+_ROLES = {SpeakerRole.anchor: Role.anchor, SpeakerRole.assistant: Role.assistant}  # sellers
 
 
 @dataclass
@@ -137,6 +141,7 @@ class Prepared:
     refusals: list[tuple[str, str, str | None]]  # (reason, detail, event id) to record
     frames: dict[str, dict[str, Any]] = field(default_factory=dict)  # by event id
     readings: dict[str, Any] = field(default_factory=dict)  # FrameReading by event id
+    masked: dict[str, str] = field(default_factory=dict)  # texts with personal data, by event id
 
 
 def prepare(session_id: int, raw_events: Sequence[object], blobs: BlobStore) -> Prepared:
@@ -158,7 +163,20 @@ def prepare(session_id: int, raw_events: Sequence[object], blobs: BlobStore) -> 
             Refused(index=index, event_id=event_id, reason=problem[0], detail=problem[1])
         )
         prepared.refusals.append((problem[0], problem[1], event_id))
+    _mask_personal(prepared)
     return prepared
+
+
+def _mask_personal(prepared: Prepared) -> None:
+    """Personal data in what was said or typed (a viewer's phone number) is masked in the
+    stored event; the words as sent are sealed in its ledger leaf, and the monitor reads
+    them to find it. One detector call for the batch."""
+    texts = [(e, e.text) for _, e in prepared.events if getattr(e, "text", None)]
+    contexts = [Context(role=_ROLES.get(e.speaker_role)) for e, _ in texts]
+    scrubbed = detect_service.scrub_many([text for _, text in texts], contexts)
+    for (event, _), result in zip(texts, scrubbed, strict=True):
+        if result.changed:
+            prepared.masked[event.event_id] = result.text
 
 
 def _prepare_frame(prepared: Prepared, event: FrameIn, blobs: BlobStore) -> None:
@@ -232,6 +250,7 @@ def _store(
     lasts = event_rows.lasts(db_session, ids)
     frames = {(p.session_id, eid): data for p in prepared for eid, data in p.frames.items()}
     readings = {(p.session_id, eid): r for p in prepared for eid, r in p.readings.items()}
+    masked = {(p.session_id, eid): text for p in prepared for eid, text in p.masked.items()}
     rows: list[NewEvent] = []
     fresh: dict[int, dict[int, NewEvent]] = {sid: {} for sid in ids}  # by index in batch
     for sid in ids:
@@ -241,6 +260,8 @@ def _store(
                 continue
             seq += 1
             row = _row(sid, seq, event, frames.get((sid, event.event_id)))
+            if (sid, event.event_id) in masked:
+                row.clear_text, row.text = row.text, masked[(sid, event.event_id)]
             stored[(sid, event.event_id)] = (seq, None)
             rows.append(row)
             fresh[sid][index] = row
@@ -349,7 +370,11 @@ def _evidence(room: _Room, event: NewEvent) -> RecordIn:
         blobs = {"image": data.pop("blob")}
         data.pop("frame", None)
         data.pop("frame_error", None)
-    data.pop("user", None)  # a chat pseudonym is the platform's, not evidence
+    user = data.pop("user", None)  # a chat pseudonym is the platform's, not evidence
+    personal, subject = None, None
+    if event.clear_text is not None:  # the text above is masked; as sent, it is sealed
+        personal = {"text": event.clear_text}
+        subject = _subject(event, user)
     return RecordIn(
         kind=_EVIDENCE_KINDS[event.kind],
         occurred_at=event.occurred_at,
@@ -361,7 +386,17 @@ def _evidence(room: _Room, event: NewEvent) -> RecordIn:
         },
         data=data,
         blobs=blobs,
+        subject=subject,
+        personal=personal,
     )
+
+
+def _subject(event: NewEvent, user: object) -> str:
+    """Whose key seals an event's words: the viewer's in the room (so erasing her erases
+    all she typed there), else the event's own."""
+    if event.kind is EventKind.chat and isinstance(user, str) and user:
+        return f"viewer:{event.session_id}:{user}"
+    return f"live-event:{event.session_id}:{event.event_id}"
 
 
 def ingest_committed(

@@ -115,7 +115,8 @@ def find_many(
             on_show = state.listing_id
             if event.kind in _SOURCES and event.text:
                 context = Context(role=role, category=state.category, source=_SOURCES[event.kind])
-                texts.append((event, event.text, context, FindingSource.text, on_show))
+                said = getattr(event, "clear_text", None) or event.text  # as sent
+                texts.append((event, said, context, FindingSource.text, on_show))
                 if event.speaker_role in _CLAIMANTS:
                     result.findings += _claims(db_session, state, event, now)
             elif event.kind is EventKind.frame:
@@ -198,6 +199,14 @@ def _text_findings(
             continue
         seen.add(key)
         rule = hit.rule
+        quote, normalised = hit.quote, hit.normalised
+        if source is FindingSource.text and getattr(event, "clear_text", None):
+            # the stored text is masked where it held personal data, with the same
+            # offsets: the finding quotes it as stored, never the data in clear
+            quote = (event.text or "")[hit.start : hit.end]
+            if quote != hit.quote:
+                scrubbed = detect_service.scrub(normalised)
+                normalised = scrubbed.text if scrubbed.changed else quote
         found.append(
             _finding(
                 event,
@@ -210,9 +219,9 @@ def _text_findings(
                 # a screen line's offsets are into that line, which the quote shows
                 start=hit.start,
                 end=hit.end,
-                quote=hit.quote,
+                quote=quote,
                 legal_basis=_basis(rule.legal_basis),
-                evidence={"ruleset": hit.ruleset_version, "normalised": hit.normalised},
+                evidence={"ruleset": hit.ruleset_version, "normalised": normalised},
             )
         )
     return found

@@ -198,6 +198,7 @@ def case_page(
     case = service.get(db_session=db_session, case_id=case_id)
     check_case_access(principal, case, write=False)
     questions = case.resolution.get("questions", [])
+    can_work = principal.is_staff and principal.role in CASE_WORK
     return render(
         request,
         "case.html",
@@ -209,7 +210,11 @@ def case_page(
         links=service.get_links(db_session=db_session, case_id=case.id),
         files=service.get_files(db_session=db_session, case_id=case.id),
         next_states=workflow.next_states(case),
-        can_work=principal.is_staff and principal.role in CASE_WORK,
+        can_work=can_work,
+        # the public record as it would go out, for staff to check before they publish
+        publication=publicity.draft(db_session=db_session, case=case)
+        if can_work and case.published_at is None and case.state in publicity.PUBLISHABLE
+        else None,
         notice=notice,
         error=error,
     )

@@ -173,14 +173,19 @@ def compensate(
 
 @router.post("/console/cases/{case_id}/publish")
 def publish(
-    case_id: int, db_session: DbSession, principal: SignedForm, now: Now
+    case_id: int,
+    db_session: DbSession,
+    principal: SignedForm,
+    now: Now,
+    confirm: Annotated[str, Form(max_length=64)] = "",
 ) -> RedirectResponse:
+    """Publish the public record the case page showed (``confirm``: its digest)."""
     return _staff_step(
         db_session,
         principal,
         case_id,
         lambda case: publicity.publish(
-            db_session=db_session, case=case, actor=principal.name, now=now
+            db_session=db_session, case=case, confirm=confirm, actor=principal.name, now=now
         ),
     )
 

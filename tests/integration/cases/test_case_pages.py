@@ -124,7 +124,9 @@ def test_case_staff_take_every_step_in_the_console_up_to_the_public_record(
     page = client.get(url)
     refused = client.post(f"{url}/compensation", data={"csrf": csrf_of(page), "amount_yuan": "669"})
     assert "error=" in str(refused.url)
-    text = step("publish")
+    preview = client.get(url).text
+    assert 'data-testid="publication-preview"' in preview
+    text = step("publish", confirm=re.search(r'name="confirm" value="([0-9a-f]{64})"', preview)[1])
     assert 'data-testid="public-link"' in text
     assert 'data-testid="case-state">decided<' in text
     listed = client.get("/complaints")

@@ -212,7 +212,9 @@ def test_the_consumer_gets_a_bundle_anyone_can_verify_offline(client, world, aut
 
 def test_the_public_record_names_the_shop_and_outcome_never_the_consumer(client, world, auth):
     case = _file(client, world)
-    early = client.post(f"/api/cases/{case['id']}/publish", headers=auth("case_handler"))
+    early = client.post(
+        f"/api/cases/{case['id']}/publish", json={"confirm": "0" * 64}, headers=auth("case_handler")
+    )
     assert early.status_code == 409
     _move(client, auth, case["id"], "accepted")
     client.post(
@@ -220,7 +222,12 @@ def test_the_public_record_names_the_shop_and_outcome_never_the_consumer(client,
         json={"outcome": "主播退款并赔偿", "amount_fen": 267600},
         headers=auth("case_handler"),
     )
-    published = client.post(f"/api/cases/{case['id']}/publish", headers=auth("case_handler"))
+    preview = client.get(f"/api/cases/{case['id']}/publication", headers=auth("case_handler"))
+    published = client.post(
+        f"/api/cases/{case['id']}/publish",
+        json={"confirm": preview.json()["digest"]},
+        headers=auth("case_handler"),
+    )
     assert published.status_code == 200
     public = client.get(f"/api/public/cases/{case['id']}")
     assert public.status_code == 200

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import count
 from typing import Any
@@ -20,6 +20,7 @@ class Room:
     session_id: int
     listing_id: int
     platform_id: int
+    shop_headers: dict[str, str] = field(default_factory=dict)  # the merchant's own token
 
     def events_url(self) -> str:
         return f"/api/sessions/{self.session_id}/events"
@@ -50,7 +51,7 @@ def room(client, auth, make_shop, clock) -> Room:  # noqa: F811  (the imported f
         headers=auth(),
     )
     assert session.status_code == 201, session.text
-    return Room(session.json()["id"], listing_id, platform_id)
+    return Room(session.json()["id"], listing_id, platform_id, shop.headers)
 
 
 def another_session(client, auth, room: Room) -> int:
