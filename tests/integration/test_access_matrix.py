@@ -171,6 +171,7 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/cases/{case_id}/compensation"): SIGNED_IN,
     ("POST", "/api/cases/{case_id}/anchor-identity"): SIGNED_IN,
     ("POST", "/api/cases/{case_id}/bundle"): SIGNED_IN,
+    ("GET", "/api/cases/{case_id}/publication"): CASE_WORK,
     ("POST", "/api/cases/{case_id}/publish"): SIGNED_IN,
     ("GET", "/api/public/cases"): PUBLIC,
     ("GET", "/api/public/cases/{case_id}"): PUBLIC,

@@ -327,7 +327,7 @@ def case_bundle(
 
 
 @router.get("/cases/{case_id}/publication", response_model=PublicationRead)
-def publication(case: CurrentCase, db_session: DbSession, principal: CaseWork) -> PublicationRead:
+def publication(principal: CaseWork, case: CurrentCase, db_session: DbSession) -> PublicationRead:
     """The public record as it would be published, scrubbed, with its digest: check it,
     then publish that version."""
     return publicity.draft(db_session=db_session, case=case)
