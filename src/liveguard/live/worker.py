@@ -37,7 +37,7 @@ from typing import Any
 from liveguard.blobs import BlobStore
 from liveguard.clock import Clock
 from liveguard.db import transaction
-from liveguard.errors import LiveGuardError
+from liveguard.errors import LiveGuardError, StorageUnavailable
 from liveguard.live import ingest
 from liveguard.live.notify import NOTIFY_SUBJECT
 from liveguard.live.partitions import PartitionLocks, fetch_now, partition_locks
@@ -101,6 +101,9 @@ class Bus:
 
 
 BUS = Bus()
+# A full or read-only blob store is an operator's fix, not a blip: wait longer than for the
+# database before the next delivery.
+STORAGE_RETRY_SECONDS = 15
 
 
 @dataclass
@@ -278,15 +281,17 @@ class Worker:
                 blobs=self.blobs,
                 now=self.clock.now(),
             )
+        except StorageUnavailable as error:  # the disk, not the batch: try it again later
+            log.warning("a batch of %d messages waits for storage: %s", len(messages), error)
+            await self._redeliver(by_session, delay=STORAGE_RETRY_SECONDS)
+            return
         except LiveGuardError as error:  # the batch itself is at fault: redelivery won't help
             outcomes = await asyncio.to_thread(self._one_by_one, groups, error)
         except Exception:  # the database is away: let another delivery try again
             log.exception(
                 "a batch of %d messages was not stored; it will be redelivered", len(messages)
             )
-            for items in by_session.values():
-                for message, _ in items:
-                    await message.nak(delay=1)
+            await self._redeliver(by_session, delay=1)
             return
         for items in by_session.values():  # stored and committed: now, and only now, ack
             for message, _ in items:
@@ -299,6 +304,14 @@ class Worker:
             self.stats.sessions.add(session_id)
             if outcome.accepted:
                 await client.publish(NOTIFY_SUBJECT, str(session_id).encode())
+
+    @staticmethod
+    async def _redeliver(
+        by_session: dict[int, list[tuple[Any, list[object]]]], *, delay: float
+    ) -> None:
+        for items in by_session.values():
+            for message, _ in items:
+                await message.nak(delay=delay)
 
     def _one_by_one(
         self, groups: dict[int, list[object]], error: LiveGuardError
