@@ -31,6 +31,7 @@ import json
 import logging
 import random
 from collections import defaultdict
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,6 +105,8 @@ BUS = Bus()
 # A full or read-only blob store is an operator's fix, not a blip: wait longer than for the
 # database before the next delivery.
 STORAGE_RETRY_SECONDS = 15
+# Between tries to reach a NATS server that is away.
+RECONNECT_SECONDS = 1
 
 
 @dataclass
@@ -181,12 +184,13 @@ class Worker:
         self.stats = Stats()
 
     async def run(self, nats_url: str, stop: asyncio.Event | None = None) -> Stats:
-        import nats
 
         stop = stop or asyncio.Event()
+        client = await self._connect(nats_url, stop)
+        if client is None:
+            return self.stats
         engine = self.session_factory.kw["bind"]
         locks = partition_locks(engine, self.bus.stream)
-        client = await nats.connect(nats_url, name=self.name)
         try:
             js = client.jetstream()
             await self.bus.ensure(js)
@@ -210,6 +214,26 @@ class Worker:
             await client.close()  # unacknowledged messages go back to the stream
             locks.close()
         return self.stats
+
+    async def _connect(self, nats_url: str, stop: asyncio.Event) -> Any:
+        """A client that never gives up on the server: the first connection is tried again
+        until NATS answers (or the worker is stopped), and a lost one is reconnected for as
+        long as it takes. The durable consumers keep each partition's place meanwhile."""
+        import nats
+
+        while not stop.is_set():
+            try:
+                return await nats.connect(
+                    nats_url,
+                    name=self.name,
+                    max_reconnect_attempts=-1,
+                    reconnect_time_wait=RECONNECT_SECONDS,
+                )
+            except (OSError, TimeoutError, nats.errors.Error) as error:
+                log.warning("no NATS at %s (%s); trying again", nats_url, error)
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), RECONNECT_SECONDS)
+        return None
 
     def warm(self) -> None:
         """Load every platform's detector and the monitor's data before the first fetch,
