@@ -1,11 +1,12 @@
-"""schemathesis over the whole OpenAPI document, against the app in process on SQLite:
-every operation, with examples generated from its schema (valid ones, then invalid ones),
-as an admin and anonymously, on a database with a platform, a shop, an anchor and a live
-session in it so that small ids reach real records. No answer may be a server error.
+"""schemathesis over the whole OpenAPI document, against the app in process on SQLite and
+on PostgreSQL: every operation, with examples generated from its schema (valid ones, then
+invalid ones), as an admin and anonymously, on a database with a platform, a shop, an
+anchor and a live session in it so that small ids reach real records. No answer may be a
+server error.
 
 Marked ``fuzz``: skipped on a developer's machine unless LIVEGUARD_FUZZ=1, always run in
 CI (.ci/run sets LIVEGUARD_REQUIRE_SERVICES=1). LIVEGUARD_FUZZ_EXAMPLES sets the examples
-per operation and mode (default 25). The figures are printed at the end (``-s``).
+per operation and mode (default 15). The figures are printed at the end (``-s``).
 """
 
 from __future__ import annotations
@@ -38,9 +39,10 @@ from liveguard.parties.schemas import StaffCreate
 from liveguard.vocab import PrincipalKind, StaffRole
 from liveguard.web.app import create_app
 from tests import factories
+from tests.integration.conftest import _throwaway_postgres
 
 pytestmark = pytest.mark.fuzz  # tests/conftest.py: in CI, or with LIVEGUARD_FUZZ=1
-EXAMPLES = int(os.environ.get("LIVEGUARD_FUZZ_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("LIVEGUARD_FUZZ_EXAMPLES", "15"))
 
 
 class Admin:
@@ -116,23 +118,28 @@ def _seed(app: FastAPI, headers: dict[str, str]) -> None:
         )
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """The app on a new, migrated database of each backend (PostgreSQL's dropped after)."""
     data_dir: Path = tmp_path_factory.mktemp("fuzz")
-    url = f"sqlite:///{data_dir / 'liveguard.db'}"
-    migrations.upgrade(url)
-    settings_ = Settings(
-        data_dir=data_dir,
-        database_url=url,
-        reverify_interval_minutes=0,
-        checkpoint_interval_minutes=0,
-        case_reminder_interval_minutes=0,
-        promise_check_interval_minutes=0,
-    )
-    clock = FixedClock(datetime.combine(factories.TODAY, time(10), CHINA))
-    application = create_app(settings_, clock=clock)
-    yield application
-    application.state.engine.dispose()
+    if request.param == "sqlite":
+        urls: Iterator[str] = iter([f"sqlite:///{data_dir / 'liveguard.db'}"])
+    else:
+        urls = _throwaway_postgres()
+    for url in urls:
+        migrations.upgrade(url)
+        settings_ = Settings(
+            data_dir=data_dir,
+            database_url=url,
+            reverify_interval_minutes=0,
+            checkpoint_interval_minutes=0,
+            case_reminder_interval_minutes=0,
+            promise_check_interval_minutes=0,
+        )
+        clock = FixedClock(datetime.combine(factories.TODAY, time(10), CHINA))
+        application = create_app(settings_, clock=clock)
+        yield application
+        application.state.engine.dispose()
 
 
 @dataclass
@@ -190,7 +197,7 @@ def test_no_operation_answers_with_a_server_error(app: FastAPI) -> None:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             _fuzz(operation, mode, admin.headers, tally)
         _fuzz(operation, GenerationMode.POSITIVE, dict, tally)  # anonymous
-    print(f"\nschemathesis on SQLite: {tally.summary()}")
+    print(f"\nschemathesis on {app.state.engine.dialect.name}: {tally.summary()}")
     assert not tally.server_errors, (
         tally.summary()
         + "\n"
