@@ -25,3 +25,18 @@ def port_open(host: str, port: int, timeout: float = 0.5) -> bool:
             return True
     except OSError:
         return False
+
+
+# Marked tests that take minutes or start servers of their own: run in CI (.ci/run sets
+# LIVEGUARD_REQUIRE_SERVICES=1) or when asked by name, skipped on a developer's machine.
+_ON_REQUEST = {"fuzz": "LIVEGUARD_FUZZ", "faults": "LIVEGUARD_FAULTS"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for marker, variable in _ON_REQUEST.items():
+        if REQUIRE_SERVICES or os.environ.get(variable) == "1":
+            continue
+        skip = pytest.mark.skip(reason=f"runs in CI, or with {variable}=1")
+        for item in items:
+            if item.get_closest_marker(marker):
+                item.add_marker(skip)

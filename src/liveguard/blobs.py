@@ -7,12 +7,31 @@ an S3-compatible store.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import tempfile
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlparse
+
+from liveguard.errors import StorageUnavailable
+
+# A file system that cannot take more bytes: the disk or the user's quota is full.
+_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def _unavailable(error: OSError) -> StorageUnavailable:
+    """The blob store's OSError as the problem a caller can act on (try again later)."""
+    if error.errno in _FULL:
+        return StorageUnavailable(
+            "the file store is full: nothing was saved; free space, then send it again",
+            full=True,
+        )
+    reason = os.strerror(error.errno) if error.errno else str(error)
+    return StorageUnavailable(
+        f"the file store cannot be written ({reason}): nothing was saved; send it again later"
+    )
 
 
 class BlobStore(Protocol):
@@ -39,16 +58,21 @@ class FileBlobStore:
         target = self.path(sha256)
         if target.exists():
             return sha256
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
         try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        except OSError as error:
+            raise _unavailable(error) from error
+        try:  # a partial file never takes the blob's name: written aside, then renamed
             with os.fdopen(fd, "wb") as handle:
                 handle.write(content)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, target)
-        except BaseException:
+        except BaseException as error:
             Path(tmp).unlink(missing_ok=True)
+            if isinstance(error, OSError):
+                raise _unavailable(error) from error
             raise
         return sha256
 
@@ -95,9 +119,17 @@ class S3BlobStore:
         return f"{self.prefix}{sha256[:2]}/{sha256}"
 
     def put(self, content: bytes) -> str:
+        from botocore.exceptions import BotoCoreError, ClientError
+
         sha256 = hashlib.sha256(content).hexdigest()
-        if not self.exists(sha256):
-            self.client.put_object(Bucket=self.bucket, Key=self.key(sha256), Body=content)
+        try:  # S3 writes an object whole or not at all
+            if not self.exists(sha256):
+                self.client.put_object(Bucket=self.bucket, Key=self.key(sha256), Body=content)
+        except (BotoCoreError, ClientError) as error:
+            raise StorageUnavailable(
+                f"the object store did not take the file ({error}): nothing was saved; "
+                "send it again later"
+            ) from error
         return sha256
 
     def get(self, sha256: str) -> bytes:

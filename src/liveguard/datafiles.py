@@ -91,7 +91,11 @@ def read(
             text = text.decode("utf-8")
         except UnicodeDecodeError as decode_error:
             raise error([f"{name}: not UTF-8 text ({decode_error.reason})"]) from None
-    loader = yaml.SafeLoader(text)
+    try:  # the reader refuses control characters as soon as it is made
+        loader = yaml.SafeLoader(text)
+    except yaml.YAMLError as reader_error:
+        reason = getattr(reader_error, "reason", None) or reader_error
+        raise error([f"{name}: not valid YAML: {reason}"]) from None
     try:
         root = loader.get_single_node()
         if root is None:

@@ -27,6 +27,7 @@ class LiveGuardError(Exception):
     status = 400
     slug = "bad-request"
     title = "The request cannot be processed"
+    retry_after: int | None = None  # seconds; sent as Retry-After when trying again may work
 
     def __init__(self, detail: str, *, problems: list[FieldProblem] | None = None) -> None:
         super().__init__(detail)
@@ -78,6 +79,23 @@ class Forbidden(LiveGuardError):
     status = 403
     slug = "forbidden"
     title = "Not allowed for this role"
+
+
+class StorageUnavailable(LiveGuardError):
+    """The blob store cannot take a file now: the disk is full (507) or read-only or
+    unreachable (503). Nothing was stored; the same request may succeed later."""
+
+    status = 503
+    slug = "storage-unavailable"
+    title = "File storage is unavailable"
+    retry_after = 60
+
+    def __init__(self, detail: str, *, full: bool = False) -> None:
+        super().__init__(detail)
+        if full:
+            self.status = 507
+            self.slug = "storage-full"
+            self.title = "File storage is full"
 
 
 @dataclass

@@ -124,6 +124,12 @@ def build(config: NormalizeFile) -> Normaliser:
         for variant in variants:
             spelled[ord(variant)] = ord(target)
     table = _compose(table, spelled)
+    # Each step maps a character once; a chain across steps (OpenCC takes 薴 to 苧, whose
+    # simplified form is 苎) must end where it ends for the text's own characters, or a
+    # lexicon term written 苧 and a text written 薴 would never meet. Follow every chain
+    # to its end, so that normalising twice changes nothing.
+    while (table[table] != table).any():
+        table = table[table]
 
     rules = config.separators
     categories, keep = set(rules.categories), set(rules.keep)

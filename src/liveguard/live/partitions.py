@@ -18,12 +18,20 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import logging
 import os
+import time
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, Protocol
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+
+log = logging.getLogger(__name__)
+# Between tries to reconnect to a database that went away.
+RECONNECT_SECONDS = 1.0
 
 
 class PartitionLocks(Protocol):
@@ -77,29 +85,59 @@ class FileLocks:
 
 class AdvisoryLocks:
     """PostgreSQL session advisory locks on one connection of the worker's own, outside
-    any transaction, so a lock outlives the batches' transactions and dies with it."""
+    any transaction, so a lock outlives the batches' transactions and dies with it.
+
+    When the database goes away (a restart, a failover) the session and every lock it held
+    are gone: no partition is taken until a new connection succeeds, tried at most once a
+    second, so the worker waits for the database instead of dying with it."""
 
     def __init__(self, engine: Engine, stream: str) -> None:
+        self.engine = engine
         self.stream = stream
-        self.connection: Connection = engine.connect().execution_options(
-            isolation_level="AUTOCOMMIT"
-        )
+        self.connection: Connection | None = None
+        self.retry_at = 0.0
+        self._connected()
+
+    def _connected(self) -> Connection:
+        if self.connection is None:
+            self.connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        return self.connection
+
+    def _lost(self, error: DBAPIError) -> None:
+        log.warning("partition locks lost with the database connection: %s", error.orig)
+        if self.connection is not None:
+            with suppress(DBAPIError):
+                self.connection.invalidate()
+        self.connection = None
+        self.retry_at = time.monotonic() + RECONNECT_SECONDS
 
     def _key(self, partition: int) -> int:
         digest = hashlib.blake2b(f"liveguard:{self.stream}:{partition}".encode(), digest_size=8)
         return int.from_bytes(digest.digest(), "big", signed=True)  # a bigint key
 
     def acquire(self, partition: int) -> bool:
+        if self.connection is None and time.monotonic() < self.retry_at:
+            return False
         query = text("SELECT pg_try_advisory_lock(:key)")
-        return bool(self.connection.scalar(query, {"key": self._key(partition)}))
+        try:
+            return bool(self._connected().scalar(query, {"key": self._key(partition)}))
+        except DBAPIError as error:
+            self._lost(error)
+            return False
 
     def release(self, partition: int) -> None:
-        self.connection.execute(
-            text("SELECT pg_advisory_unlock(:key)"), {"key": self._key(partition)}
-        )
+        if self.connection is None:
+            return  # the session ended, and its locks with it
+        try:
+            self.connection.execute(
+                text("SELECT pg_advisory_unlock(:key)"), {"key": self._key(partition)}
+            )
+        except DBAPIError as error:
+            self._lost(error)
 
     def close(self) -> None:
-        self.connection.close()  # the session ends: any lock still held goes with it
+        if self.connection is not None:
+            self.connection.close()  # the session ends: any lock still held goes with it
 
 
 async def fetch_now(

@@ -32,6 +32,7 @@ from liveguard.live.schemas import (
 from liveguard.live.worker import settle_heap_once
 from liveguard.web.deps import AnyStaff, Blobs, Compliance, DbSession, LiveIngest, Now
 from liveguard.web.permissions import LIVE_INGEST, check_staff
+from liveguard.web.problems import socket_problem
 
 router = APIRouter(prefix="/sessions", tags=["live"])
 rooms_router = APIRouter(prefix="/live", tags=["live"])
@@ -123,15 +124,19 @@ async def events_socket(websocket: WebSocket, session_id: int) -> None:
             except json.JSONDecodeError as error:
                 body = [f"not JSON: {error.msg}"]  # refused below as not_an_object
             raw = body if isinstance(body, list) else [body]
-            outcome = await asyncio.to_thread(
-                ingest.ingest_committed,
-                session_factory=state.session_factory,
-                session_id=session_id,
-                raw_events=raw,
-                channel="websocket",
-                blobs=state.blobs,
-                now=state.clock.now(),
-            )
+            try:
+                outcome = await asyncio.to_thread(
+                    ingest.ingest_committed,
+                    session_factory=state.session_factory,
+                    session_id=session_id,
+                    raw_events=raw,
+                    channel="websocket",
+                    blobs=state.blobs,
+                    now=state.clock.now(),
+                )
+            except LiveGuardError as error:  # nothing stored: say why, keep the socket open
+                await websocket.send_json(socket_problem(error))
+                continue
             if outcome.accepted:
                 broadcaster.notify(session_id)
                 settle_heap_once()

@@ -31,13 +31,14 @@ import json
 import logging
 import random
 from collections import defaultdict
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
 from liveguard.blobs import BlobStore
 from liveguard.clock import Clock
 from liveguard.db import transaction
-from liveguard.errors import LiveGuardError
+from liveguard.errors import LiveGuardError, StorageUnavailable
 from liveguard.live import ingest
 from liveguard.live.notify import NOTIFY_SUBJECT
 from liveguard.live.partitions import PartitionLocks, fetch_now, partition_locks
@@ -101,6 +102,11 @@ class Bus:
 
 
 BUS = Bus()
+# A full or read-only blob store is an operator's fix, not a blip: wait longer than for the
+# database before the next delivery.
+STORAGE_RETRY_SECONDS = 15
+# Between tries to reach a NATS server that is away.
+RECONNECT_SECONDS = 1
 
 
 @dataclass
@@ -178,12 +184,13 @@ class Worker:
         self.stats = Stats()
 
     async def run(self, nats_url: str, stop: asyncio.Event | None = None) -> Stats:
-        import nats
 
         stop = stop or asyncio.Event()
+        client = await self._connect(nats_url, stop)
+        if client is None:
+            return self.stats
         engine = self.session_factory.kw["bind"]
         locks = partition_locks(engine, self.bus.stream)
-        client = await nats.connect(nats_url, name=self.name)
         try:
             js = client.jetstream()
             await self.bus.ensure(js)
@@ -207,6 +214,26 @@ class Worker:
             await client.close()  # unacknowledged messages go back to the stream
             locks.close()
         return self.stats
+
+    async def _connect(self, nats_url: str, stop: asyncio.Event) -> Any:
+        """A client that never gives up on the server: the first connection is tried again
+        until NATS answers (or the worker is stopped), and a lost one is reconnected for as
+        long as it takes. The durable consumers keep each partition's place meanwhile."""
+        import nats
+
+        while not stop.is_set():
+            try:
+                return await nats.connect(
+                    nats_url,
+                    name=self.name,
+                    max_reconnect_attempts=-1,
+                    reconnect_time_wait=RECONNECT_SECONDS,
+                )
+            except (OSError, TimeoutError, nats.errors.Error) as error:
+                log.warning("no NATS at %s (%s); trying again", nats_url, error)
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), RECONNECT_SECONDS)
+        return None
 
     def warm(self) -> None:
         """Load every platform's detector and the monitor's data before the first fetch,
@@ -278,15 +305,17 @@ class Worker:
                 blobs=self.blobs,
                 now=self.clock.now(),
             )
+        except StorageUnavailable as error:  # the disk, not the batch: try it again later
+            log.warning("a batch of %d messages waits for storage: %s", len(messages), error)
+            await self._redeliver(by_session, delay=STORAGE_RETRY_SECONDS)
+            return
         except LiveGuardError as error:  # the batch itself is at fault: redelivery won't help
             outcomes = await asyncio.to_thread(self._one_by_one, groups, error)
         except Exception:  # the database is away: let another delivery try again
             log.exception(
                 "a batch of %d messages was not stored; it will be redelivered", len(messages)
             )
-            for items in by_session.values():
-                for message, _ in items:
-                    await message.nak(delay=1)
+            await self._redeliver(by_session, delay=1)
             return
         for items in by_session.values():  # stored and committed: now, and only now, ack
             for message, _ in items:
@@ -299,6 +328,14 @@ class Worker:
             self.stats.sessions.add(session_id)
             if outcome.accepted:
                 await client.publish(NOTIFY_SUBJECT, str(session_id).encode())
+
+    @staticmethod
+    async def _redeliver(
+        by_session: dict[int, list[tuple[Any, list[object]]]], *, delay: float
+    ) -> None:
+        for items in by_session.values():
+            for message, _ in items:
+                await message.nak(delay=delay)
 
     def _one_by_one(
         self, groups: dict[int, list[object]], error: LiveGuardError

@@ -10,6 +10,7 @@ from importlib import resources
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from sqlalchemy import text
 
 from liveguard import __version__
@@ -112,7 +113,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
     settings = settings or get_settings()
     settings.ensure_dirs()
-    app = FastAPI(
+    # /docs and /redoc load Swagger UI and ReDoc from this app (fastapi-offline's copies under
+    # /static-offline-docs), not from a CDN: the API docs work on a machine with no internet.
+    app = FastAPIOffline(
         title="LiveGuard",
         version=__version__,
         summary="Consumer protection and compliance for live-stream commerce",

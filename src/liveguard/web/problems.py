@@ -66,6 +66,19 @@ def _message(error: dict[str, Any]) -> str:
     return message
 
 
+def socket_problem(error: LiveGuardError) -> dict[str, Any]:
+    """A domain error as a WebSocket message: the problem's fields, ``type`` "error", and
+    ``retry_after`` (seconds, or null when sending the same again cannot help)."""
+    return {
+        "type": "error",
+        "problem": f"/problems/{error.slug}",
+        "status": error.status,
+        "title": error.title,
+        "detail": error.detail,
+        "retry_after": error.retry_after,
+    }
+
+
 async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = list(exc.errors())
     if any(e.get("type") == "json_invalid" for e in errors):
@@ -91,13 +104,16 @@ async def _validation(request: Request, exc: RequestValidationError) -> JSONResp
 
 
 async def _domain(request: Request, exc: LiveGuardError) -> JSONResponse:
-    return problem(
+    answer = problem(
         exc.status,
         exc.title,
         exc.detail,
         slug=exc.slug,
         errors=[p.as_dict() for p in exc.problems],
     )
+    if exc.retry_after is not None:
+        answer.headers["Retry-After"] = str(exc.retry_after)
+    return answer
 
 
 async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -54,14 +54,18 @@ async def _delete(bus: Bus) -> None:
         await client.close()
 
 
-async def _publish(bus: Bus, session_id: int, batches: list[list[dict]]) -> None:
-    await _publish_rooms(bus, [(session_id, events) for events in batches])
+async def _publish(
+    bus: Bus, session_id: int, batches: list[list[dict]], url: str = NATS_URL
+) -> None:
+    await _publish_rooms(bus, [(session_id, events) for events in batches], url)
 
 
-async def _publish_rooms(bus: Bus, messages: list[tuple[int, list[dict]]]) -> None:
+async def _publish_rooms(
+    bus: Bus, messages: list[tuple[int, list[dict]]], url: str = NATS_URL
+) -> None:
     import nats
 
-    client = await nats.connect(NATS_URL)
+    client = await nats.connect(url)
     js = client.jetstream()
     await bus.ensure(js)
     for session_id, events in messages:
@@ -69,14 +73,14 @@ async def _publish_rooms(bus: Bus, messages: list[tuple[int, list[dict]]]) -> No
     await client.close()
 
 
-def _worker(app, bus: Bus) -> subprocess.Popen:
+def _worker(app, bus: Bus, url: str = NATS_URL) -> subprocess.Popen:
     settings = app.state.settings
     env = {
         **os.environ,
         "LIVEGUARD_DATABASE_URL": settings.database_url,
         "LIVEGUARD_DATA_DIR": str(settings.data_dir),
     }
-    command = [sys.executable, "-m", "liveguard.cli.main", "monitor", "--nats-url", NATS_URL]
+    command = [sys.executable, "-m", "liveguard.cli.main", "monitor", "--nats-url", url]
     command += ["--stream", bus.stream, "--prefix", bus.prefix, "--durable", bus.durable]
     command += ["--ack-wait", str(bus.ack_wait), "--batch", str(bus.batch)]
     command += ["--partitions", str(bus.partitions)]

@@ -75,6 +75,12 @@ def test_yaml_that_does_not_parse_names_the_line():
     assert problem.startswith("table.yaml:") and "not valid YAML" in problem
 
 
+@pytest.mark.parametrize("text", ["\x1f", "id: a\x07b\n"])
+def test_a_control_character_is_refused_as_invalid_yaml(text):
+    (problem,) = problems(text)
+    assert problem == "table.yaml: not valid YAML: special characters are not allowed"
+
+
 def test_an_empty_file_is_refused():
     assert problems("# nothing\n") == ["table.yaml: the file is empty"]
 
