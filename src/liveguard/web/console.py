@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from liveguard.auth import service as auth_service
 from liveguard.catalog import service as catalog_service
 from liveguard.config import Environment, Settings
-from liveguard.errors import NotAuthenticated
+from liveguard.errors import NotAuthenticated, TooManyAttempts
 from liveguard.live import service as live_service
 from liveguard.parties import deposits, reviews
 from liveguard.parties import service as parties_service
@@ -31,11 +31,12 @@ from liveguard.web.deps import (
     MaybePrincipal,
     PageStaff,
     SignedForm,
+    SignInAttempts,
     Today,
     get_now,
     raw_token,
 )
-from liveguard.web.pages import decide_and_return, render, session_redirect
+from liveguard.web.pages import decide_and_return, render, session_redirect, sign_in_refusal
 
 router = APIRouter(include_in_schema=False)
 
@@ -124,25 +125,27 @@ def login(
     settings: CurrentSettings,
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
+    attempts: SignInAttempts,
     next: Annotated[str, Form()] = "/console/reviews",
 ) -> Response:
     try:
-        token, _ = auth_service.login(
-            db_session=db_session,
-            username=username,
-            password=password,
-            ttl=timedelta(hours=settings.session_hours),
-            now=get_now(request),
-        )
-    except NotAuthenticated as error:
+        with attempts.guard(account=username):
+            token, _ = auth_service.login(
+                db_session=db_session,
+                username=username,
+                password=password,
+                ttl=timedelta(hours=settings.session_hours),
+                now=get_now(request),
+            )
+    except (NotAuthenticated, TooManyAttempts) as error:
         return render(
             request,
             "login.html",
             None,
-            error=error.detail,
+            error=sign_in_refusal(error),
             next=safe_next(next),
             demo_accounts=demo_accounts(settings),
-            status_code=401,
+            status_code=error.status,
         )
     return session_redirect(safe_next(next), token, settings)
 

@@ -15,10 +15,11 @@ from datetime import date, datetime
 from typing import Annotated, cast
 
 from fastapi import Depends, Form, Request
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from liveguard.auth import service as auth_service
 from liveguard.auth.service import Principal
+from liveguard.auth.throttle import Attempts
 from liveguard.blobs import BlobStore
 from liveguard.clock import Clock
 from liveguard.config import Settings
@@ -74,7 +75,18 @@ def get_now(request: Request) -> datetime:
     return get_clock(request).now()
 
 
+def get_sign_in_attempts(request: Request) -> Attempts:
+    """The throttle for a sign-in from this request's address (the proxy's, unless the
+    server is told to trust forwarded headers)."""
+    return Attempts(
+        session_factory=cast(sessionmaker[Session], request.app.state.session_factory),
+        address=request.client.host if request.client else "unknown",
+        now=get_now(request),
+    )
+
+
 CurrentSettings = Annotated[Settings, Depends(get_settings)]
+SignInAttempts = Annotated[Attempts, Depends(get_sign_in_attempts)]
 Cipher = Annotated[FieldCipher, Depends(get_cipher)]
 Blobs = Annotated[BlobStore, Depends(get_blobs)]
 LogSigner = Annotated[Signer, Depends(get_signer)]
