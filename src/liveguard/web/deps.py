@@ -94,17 +94,44 @@ Today = Annotated[date, Depends(get_today)]
 Now = Annotated[datetime, Depends(get_now)]
 
 
-def raw_token(request: Request) -> str | None:
+def bearer_token(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         return header[7:].strip()
-    return request.cookies.get(SESSION_COOKIE)
+    return None
+
+
+def raw_token(request: Request) -> str | None:
+    return bearer_token(request) or request.cookies.get(SESSION_COOKIE)
+
+
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def check_cookie_csrf(request: Request) -> None:
+    """An API write carried by the console's cookie must also carry the page's CSRF token
+    in ``X-CSRF-Token``, as the console's forms carry it in a field: a browser sends the
+    cookie with any site's request, but only our pages know the token. A bearer token is
+    never sent by a browser on its own, so bearer calls need nothing more."""
+    if request.method in SAFE_METHODS or bearer_token(request):
+        return
+    if not request.url.path.startswith("/api/"):
+        return  # the console's own forms are checked by form_signed, from their field
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not hmac.compare_digest(sent, csrf_token(request)):
+        raise Forbidden(
+            f"an API call signed in by the console's cookie must send the page's CSRF token "
+            f"in the {CSRF_HEADER} header; scripts and integrations send "
+            "'Authorization: Bearer <token>' instead"
+        )
 
 
 def get_principal(request: Request, db_session: DbSession) -> Principal | None:
     token = raw_token(request)
     if not token:
         return None
+    check_cookie_csrf(request)
     return auth_service.resolve(db_session=db_session, raw_token=token, now=get_now(request))
 
 
