@@ -30,7 +30,15 @@ from liveguard.live.schemas import (
     TimelineRead,
 )
 from liveguard.live.worker import settle_heap_once
-from liveguard.web.deps import AnyStaff, Blobs, Compliance, DbSession, Now
+from liveguard.web.deps import (
+    AnyStaff,
+    Blobs,
+    Compliance,
+    DbSession,
+    Now,
+    socket_subprotocol,
+    socket_token,
+)
 
 router = APIRouter(prefix="/sessions", tags=["live"])
 rooms_router = APIRouter(prefix="/live", tags=["live"])
@@ -92,10 +100,11 @@ def list_events(session_id: int, db_session: DbSession, _: AnyStaff) -> Sequence
 @router.websocket("/{session_id}/events/ws")
 async def events_socket(websocket: WebSocket, session_id: int) -> None:
     """Send an event (or a list) per message; each gets ``{"type": "ack", "accepted",
-    "refused"}`` once stored. Sign in with ``Authorization: Bearer`` or ``?token=``."""
+    "refused"}`` once stored. Sign in with ``Authorization: Bearer`` or, from a browser,
+    the subprotocols ``["liveguard", "bearer.<token>"]``; never ``?token=`` (URLs end up
+    in logs)."""
     state = websocket.app.state
-    token = websocket.query_params.get("token") or websocket.headers.get("authorization", "")
-    token = token.removeprefix("Bearer ").strip()
+    token = socket_token(websocket)  # a ?token= in the URL is not read: URLs are logged
     with transaction(state.session_factory) as db_session:
         try:
             principal = auth_service.resolve(
@@ -106,7 +115,7 @@ async def events_socket(websocket: WebSocket, session_id: int) -> None:
     if principal is None or not principal.is_staff:
         await websocket.close(code=4401, reason="sign in with a staff token")
         return
-    await websocket.accept()
+    await websocket.accept(subprotocol=socket_subprotocol(websocket))
     try:
         while True:
             message = await websocket.receive_text()

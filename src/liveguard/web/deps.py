@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import Annotated, cast
 
-from fastapi import Depends, Form, Request
+from fastapi import Depends, Form, Request, WebSocket
 from sqlalchemy.orm import Session, sessionmaker
 
 from liveguard.auth import service as auth_service
@@ -103,6 +103,31 @@ def bearer_token(request: Request) -> str | None:
 
 def raw_token(request: Request) -> str | None:
     return bearer_token(request) or request.cookies.get(SESSION_COOKIE)
+
+
+# A browser cannot set headers on a WebSocket, so it offers the token as a subprotocol
+# ``bearer.<token>`` beside ``liveguard`` (the one the server answers with, so the token is
+# never echoed). A token in the URL would be written to every access log: it is not read.
+SOCKET_SUBPROTOCOL = "liveguard"
+SOCKET_TOKEN_PREFIX = "bearer."
+
+
+def socket_token(websocket: WebSocket) -> str:
+    """The token of a WebSocket client, from ``Authorization: Bearer`` or the
+    ``bearer.<token>`` subprotocol; never from the query string."""
+    header = websocket.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    for offered in websocket.scope.get("subprotocols", []):
+        if offered.startswith(SOCKET_TOKEN_PREFIX):
+            return str(offered).removeprefix(SOCKET_TOKEN_PREFIX)
+    return ""
+
+
+def socket_subprotocol(websocket: WebSocket) -> str | None:
+    """The subprotocol to accept with: ``liveguard`` if the client offered it."""
+    offered = websocket.scope.get("subprotocols", [])
+    return SOCKET_SUBPROTOCOL if SOCKET_SUBPROTOCOL in offered else None
 
 
 CSRF_HEADER = "X-CSRF-Token"

@@ -14,9 +14,9 @@ def test_events_over_the_websocket_are_acknowledged_once_stored(
     client, auth, room, event, token_for
 ):
     token = token_for("compliance")
-    url = f"/api/sessions/{room.session_id}/events/ws?token={token}"
+    url = f"/api/sessions/{room.session_id}/events/ws"
     spoken = speech(event, "加我微信 abc12345 私聊下单")
-    with client.websocket_connect(url) as socket:
+    with client.websocket_connect(url, headers={"Authorization": f"Bearer {token}"}) as socket:
         socket.send_text(json.dumps(spoken))
         ack = socket.receive_json()
         assert ack["type"] == "ack" and ack["refused"] == []
@@ -35,8 +35,26 @@ def test_events_over_the_websocket_are_acknowledged_once_stored(
 def test_the_websocket_turns_away_a_caller_without_a_staff_token(client, room):
     with (
         pytest.raises(WebSocketDisconnect) as closed,
-        client.websocket_connect(f"/api/sessions/{room.session_id}/events/ws?token=nope") as ws,
+        client.websocket_connect(
+            f"/api/sessions/{room.session_id}/events/ws", headers={"Authorization": "Bearer nope"}
+        ) as ws,
     ):
+        ws.receive_json()
+    assert closed.value.code == 4401
+
+
+def test_a_browser_sends_its_token_as_a_subprotocol_which_is_not_echoed(client, room, token_for):
+    offered = ["liveguard", f"bearer.{token_for('compliance')}"]
+    url = f"/api/sessions/{room.session_id}/events/ws"
+    with client.websocket_connect(url, subprotocols=offered) as socket:
+        assert socket.accepted_subprotocol == "liveguard"
+        socket.send_text("{not json")
+        assert socket.receive_json()["type"] == "ack"
+
+
+def test_a_token_in_the_websocket_url_is_not_read(client, room, token_for):
+    url = f"/api/sessions/{room.session_id}/events/ws?token={token_for('compliance')}"
+    with pytest.raises(WebSocketDisconnect) as closed, client.websocket_connect(url) as ws:
         ws.receive_json()
     assert closed.value.code == 4401
 
