@@ -151,7 +151,7 @@ def test_she_files_through_the_form_with_her_evidence_files(client, world, app):
     consumer_signs_in(client, world)
     form = client.get("/console/cases/new")
     assert 'name="consumer_id"' not in form.text  # she files as herself
-    photo = b"\x89PNG stained collar"
+    photo = b"\x89PNG\r\n\x1a\n stained collar"
     filed = client.post(
         "/console/cases",
         data={
