@@ -55,7 +55,8 @@ def test_a_browser_sends_its_token_as_a_subprotocol_which_is_not_echoed(client, 
 def test_a_token_in_the_websocket_url_is_not_read(client, room, token_for):
     url = f"/api/sessions/{room.session_id}/events/ws?token={token_for('compliance')}"
     with pytest.raises(WebSocketDisconnect) as closed, client.websocket_connect(url) as ws:
-        ws.receive_json()
+        ws.send_text("{not json")
+        ws.receive_json()  # a socket that took the token would answer here, and not raise
     assert closed.value.code == 4401
 
 
