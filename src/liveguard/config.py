@@ -191,10 +191,11 @@ class Settings(BaseSettings):
         return self.data_dir / "checkpoints.log"
 
     def ensure_dirs(self) -> None:
-        """Create the data directories, private to this user."""
+        """Create the data directories, private to this user (0700): they hold the
+        database, the evidence files and the keys."""
         for path in (self.data_dir, self.blob_dir, self.key_dir):
-            path.mkdir(parents=True, exist_ok=True)
-        self.key_dir.chmod(0o700)
+            path.mkdir(mode=0o700, parents=True, exist_ok=True)
+            path.chmod(0o700)
 
 
 @lru_cache(maxsize=1)

@@ -6,6 +6,7 @@ several services share one transaction and a failure leaves nothing half-written
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -20,6 +21,7 @@ from sqlalchemy import (
     Table,
     create_engine,
     event,
+    make_url,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import JSON, TypeDecorator
@@ -102,9 +104,22 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+def create_private_sqlite_file(database_url: str) -> None:
+    """Create a SQLite database file readable by this user only (0600), before SQLite
+    creates it with the umask's mode; its -wal and -shm files take the same mode."""
+    database = make_url(database_url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    if not os.path.isdir(os.path.dirname(database) or "."):
+        return  # SQLite itself says the file cannot be opened
+    descriptor = os.open(database, os.O_CREAT | os.O_WRONLY, 0o600)  # an empty file is a new db
+    os.close(descriptor)
+
+
 def make_engine(database_url: str, **kwargs: Any) -> Engine:
     """An engine with the per-backend settings LiveGuard relies on."""
     if database_url.startswith("sqlite"):
+        create_private_sqlite_file(database_url)
         engine = create_engine(database_url, connect_args={"check_same_thread": False}, **kwargs)
 
         @event.listens_for(engine, "connect")

@@ -6,6 +6,7 @@ CLI prints them. No web imports here.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 
@@ -33,6 +34,7 @@ class LiveGuardError(Exception):
         super().__init__(detail)
         self.detail = detail
         self.problems = problems or []
+        self.headers: dict[str, str] = {}  # sent with the answer (Retry-After)
 
 
 class InvalidInput(LiveGuardError):
@@ -96,6 +98,22 @@ class StorageUnavailable(LiveGuardError):
             self.status = 507
             self.slug = "storage-full"
             self.title = "File storage is full"
+
+
+class TooManyAttempts(LiveGuardError):
+    """Too many failed sign-ins for an account or from an address: wait, then try again."""
+
+    status = 429
+    slug = "too-many-attempts"
+    title = "Too many failed sign-ins"
+
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = max(1, math.ceil(retry_after))
+        super().__init__(
+            f"too many failed sign-ins: try again in {self.retry_after} seconds "
+            "(nothing is locked for good; the allowance refills)"
+        )
+        self.headers = {"Retry-After": str(self.retry_after)}
 
 
 @dataclass

@@ -162,7 +162,13 @@ def test_s2_the_bird_s_nest_names_the_seller_and_the_anchor_as_endorser_jointly(
     form.get_by_label("What is wrong").select_option("not_as_described")
     form.get_by_label("Advertised falsely").select_option("yes")
     form.get_by_label("Evidence files").set_input_files(
-        [{"name": "配料表.png", "mimeType": "image/png", "buffer": b"\x89PNG ingredients"}]
+        [
+            {
+                "name": "配料表.png",
+                "mimeType": "image/png",
+                "buffer": b"\x89PNG\r\n\x1a\n ingredients",
+            }
+        ]
     )
     form.get_by_role("button", name="提交 File").click()
     expect(page).to_have_url(re.compile(r"/console/cases/\d+\?notice=saved$"))

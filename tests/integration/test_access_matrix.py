@@ -356,10 +356,9 @@ def answer(world: World, method: str, path: str, principal: str) -> str:
     client = world.client
     client.cookies.clear()
     if method == WS:
-        if token:
-            url += f"?token={token}"
+        sign_in = {"Authorization": f"Bearer {token}"} if token else {}
         try:
-            with client.websocket_connect(url):
+            with client.websocket_connect(url, headers=sign_in):
                 return "admitted (accepted)"
         except WebSocketDisconnect as closed:
             return f"refused ({closed.code})"

@@ -16,11 +16,24 @@ def test_the_home_page_shows_the_demo_data_without_sign_in(app, client, clock):
     load_demo(app, clock)
     page = client.get("/")
     assert page.status_code == 200
-    assert 'data-testid="count-merchants">7<' in page.text
+    assert 'data-testid="count-merchants">6<' in page.text  # those trading or suspended
     assert "暖冬服饰旗舰店" in page.text
     assert "暖冬服饰 年货节羽绒服专场" in page.text
     assert "2026-11-17 20:00" in page.text  # started 20:00 Beijing time (12:00 UTC)
     assert "13912345678" not in page.text  # no personal data on a public page
+
+
+def test_the_anonymous_home_page_shows_only_what_the_public_api_shows(app, client, clock):
+    load_demo(app, clock)
+    page = client.get("/")
+    assert "美颜坊化妆品" in page.text  # a suspension is public (电子商务法 art. 36)
+    assert "licence expired" not in page.text  # the reviewers' reason is not
+    assert "鲜果直供农场" not in page.text  # a shop under review is not listed
+    assert 'data-testid="count-queue"' not in page.text
+    client.post("/console/login", data={"username": "compliance", "password": "demo-compliance"})
+    staff = client.get("/")
+    assert "鲜果直供农场" in staff.text and "licence expired" in staff.text
+    assert 'data-testid="count-merchants">7<' in staff.text
 
 
 def test_staff_pages_send_visitors_to_sign_in(client):

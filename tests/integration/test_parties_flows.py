@@ -144,6 +144,31 @@ def test_a_document_with_a_malformed_number_or_a_past_expiry_is_refused(client, 
     assert text.json()["errors"][0]["field"] == "file"
 
 
+def test_a_document_is_typed_by_its_bytes_and_a_false_claim_refused(client, auth, platform_id):
+    mid = register(client, auth, platform_id)["id"]
+    meta = {
+        "owner_kind": "merchant",
+        "owner_id": str(mid),
+        "doc_type": "alcohol_filing",
+        "number": "ABC-123456",
+        "issuer": "x",
+        "valid_from": "2025-01-01",
+    }
+
+    def send(name: str, content: bytes, declared: str):
+        files = {"file": (name, content, declared)}
+        return client.post("/api/documents", data=meta, files=files, headers=auth())
+
+    disguised = send("scan.png", b"<svg onload='alert(1)'></svg>", "image/png")
+    assert disguised.status_code == 422
+    assert "but its contents are" in disguised.json()["errors"][0]["message"]
+    renamed = send("scan.png", PDF, "image/png")
+    assert renamed.status_code == 422 and "application/pdf" in renamed.text
+    stored = send("scan", PDF, "application/octet-stream")
+    assert stored.status_code == 201, stored.text
+    assert stored.json()["content_type"] == "application/pdf"
+
+
 def test_rejecting_or_asking_for_more_needs_a_reason_the_merchant_can_read(
     client, auth, platform_id
 ):

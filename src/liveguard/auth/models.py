@@ -1,11 +1,11 @@
-"""Credentials. Tokens are stored only as SHA-256 digests."""
+"""Credentials (tokens are stored only as SHA-256 digests) and the sign-in throttle's buckets."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum, String
+from sqlalchemy import BigInteger, Enum, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from liveguard.db import Base, utcnow
@@ -32,3 +32,17 @@ class AuthToken(Base):
     expires_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
+
+
+class SignInBucket(Base):
+    """Failed sign-ins of one account or one address, as a token bucket (``throttle``).
+
+    The bucket is one number: the moment it will be full again. An integer of epoch
+    milliseconds, so one UPDATE adds to it on SQLite and PostgreSQL alike; a row whose
+    moment has passed is a full bucket, the same as no row, and may be deleted.
+    """
+
+    __tablename__ = "sign_in_buckets"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)  # account:… or address:…
+    full_at_ms: Mapped[int] = mapped_column(BigInteger, index=True)

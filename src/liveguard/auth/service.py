@@ -6,12 +6,13 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from liveguard.auth.models import AuthToken, TokenKind
-from liveguard.auth.passwords import verify_password
+from liveguard.auth.passwords import hash_password, verify_password
 from liveguard.db import utcnow
 from liveguard.errors import NotAuthenticated
 from liveguard.parties import service as parties_service
@@ -120,6 +121,13 @@ def get_principal(*, db_session: Session, kind: PrincipalKind, principal_id: int
     return Principal(kind, consumer.id, consumer.nickname)
 
 
+@cache
+def _dummy_hash() -> str:
+    """A hash no password is known for: checked when the user name is unknown, so the
+    answer takes as long as for a real account and does not tell which names exist."""
+    return hash_password(secrets.token_urlsafe(32))
+
+
 def login(
     *,
     db_session: Session,
@@ -130,12 +138,9 @@ def login(
 ) -> tuple[str, Principal]:
     """Check a staff password and open a console session."""
     staff = parties_service.get_staff_by_username(db_session=db_session, username=username)
-    if (
-        staff is None
-        or not staff.active
-        or not staff.password_hash
-        or not verify_password(password, staff.password_hash)
-    ):
+    stored = staff.password_hash if staff is not None and staff.password_hash else None
+    matches = verify_password(password, stored or _dummy_hash())  # always one scrypt check
+    if staff is None or stored is None or not staff.active or not matches:
         raise NotAuthenticated("unknown user name or wrong password")
     raw = open_session(
         db_session=db_session,
@@ -146,6 +151,31 @@ def login(
         now=now,
     )
     return raw, Principal(PrincipalKind.staff, staff.id, staff.username, staff.role)
+
+
+def exchange(
+    *,
+    db_session: Session,
+    raw_token: str,
+    kind: PrincipalKind,
+    refusal: str,
+    ttl: timedelta,
+    now: datetime,
+) -> str:
+    """A console session for the holder of an API token of ``kind`` (a merchant, a
+    consumer). The token itself never goes in a cookie, so ending the session leaves it
+    working; a token of another kind is refused with ``refusal``."""
+    principal = resolve(db_session=db_session, raw_token=raw_token, now=now)
+    if principal.kind is not kind:
+        raise NotAuthenticated(refusal)
+    return open_session(
+        db_session=db_session,
+        principal_kind=kind,
+        principal_id=principal.id,
+        label=f"{kind.value} console session",
+        ttl=ttl,
+        now=now,
+    )
 
 
 def revoke(*, db_session: Session, raw_token: str) -> None:

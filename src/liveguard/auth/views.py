@@ -8,23 +8,42 @@ from fastapi import APIRouter, Request, status
 
 from liveguard.auth import service
 from liveguard.auth.schemas import LoginIn, Me, TokenCreate, TokenOut
-from liveguard.web.deps import Admin, CurrentSettings, DbSession, Now, Signed, raw_token
+from liveguard.web.deps import (
+    Admin,
+    CurrentSettings,
+    DbSession,
+    Now,
+    Signed,
+    SignInAttempts,
+    raw_token,
+)
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
-@router.post("/login", response_model=TokenOut)
+@router.post(
+    "/login",
+    response_model=TokenOut,
+    responses={429: {"description": "too many failed sign-ins; wait for Retry-After seconds"}},
+)
 def login(
-    credentials: LoginIn, db_session: DbSession, settings: CurrentSettings, now: Now
+    credentials: LoginIn,
+    db_session: DbSession,
+    settings: CurrentSettings,
+    now: Now,
+    attempts: SignInAttempts,
 ) -> TokenOut:
-    """Open a session for a staff member (no role needed: this is how one gets one)."""
-    token, principal = service.login(
-        db_session=db_session,
-        username=credentials.username,
-        password=credentials.password,
-        ttl=timedelta(hours=settings.session_hours),
-        now=now,
-    )
+    """Open a session for a staff member (no role needed: this is how one gets one).
+    Repeated failures for an account or from an address are answered 429 with
+    Retry-After until the allowance refills."""
+    with attempts.guard(account=credentials.username):
+        token, principal = service.login(
+            db_session=db_session,
+            username=credentials.username,
+            password=credentials.password,
+            ttl=timedelta(hours=settings.session_hours),
+            now=now,
+        )
     return TokenOut(token=token, principal_kind=principal.kind, principal_id=principal.id)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from liveguard import uploads
 from liveguard.blobs import BlobStore
 from liveguard.cases.enums import CaseEventKind, CaseState
 from liveguard.cases.models import Case as Case
@@ -27,6 +28,26 @@ from liveguard.evidence import service as ledger
 from liveguard.evidence.schemas import RecordIn, RecordKind
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+# What a buyer keeps: photos, receipts and screenshots, PDFs, chat logs as text, and
+# recordings. Typed by their bytes (``uploads``), so none is stored as a web page.
+EVIDENCE_TYPES = frozenset(
+    {
+        "image/jpeg",
+        "image/png",
+        "image/webp",
+        "image/gif",
+        "image/heic",
+        "application/pdf",
+        "text/plain",
+        "audio/mpeg",
+        "audio/mp4",
+        "audio/wave",
+        "audio/ogg",
+        "video/mp4",
+        "video/quicktime",
+        "video/webm",
+    }
+)
 
 
 def subject_of(case: Case) -> str | None:
@@ -170,6 +191,9 @@ def add_file(
             f"the file has {len(content)} bytes; the limit is {MAX_FILE_BYTES}",
             "send a smaller copy, or split it",
         )
+    content_type = uploads.checked_type(
+        content, content_type, accepted=EVIDENCE_TYPES, what="case evidence"
+    )
     sha256 = blobs.put(content)
     name = file_name[-255:] or "evidence"
     seq = record(
@@ -185,7 +209,7 @@ def add_file(
         case_id=case.id,
         sha256=sha256,
         file_name=name,
-        content_type=content_type[:100] or "application/octet-stream",
+        content_type=content_type,
         size_bytes=len(content),
         added_by=actor,
         added_at=now,

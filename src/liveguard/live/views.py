@@ -30,7 +30,16 @@ from liveguard.live.schemas import (
     TimelineRead,
 )
 from liveguard.live.worker import settle_heap_once
-from liveguard.web.deps import AnyStaff, Blobs, Compliance, DbSession, LiveIngest, Now
+from liveguard.web.deps import (
+    AnyStaff,
+    Blobs,
+    Compliance,
+    DbSession,
+    LiveIngest,
+    Now,
+    socket_subprotocol,
+    socket_token,
+)
 from liveguard.web.permissions import LIVE_INGEST, check_staff
 from liveguard.web.problems import socket_problem
 
@@ -94,12 +103,13 @@ def list_events(session_id: int, db_session: DbSession, _: AnyStaff) -> Sequence
 @router.websocket("/{session_id}/events/ws")
 async def events_socket(websocket: WebSocket, session_id: int) -> None:
     """Send an event (or a list) per message; each gets ``{"type": "ack", "accepted",
-    "refused"}`` once stored. Sign in with ``Authorization: Bearer`` or ``?token=``, as
-    staff the HTTP batch route admits (``LIVE_INGEST``): a caller without a token is closed
-    with 4401, one without the role with 1008 (policy violation), before anything is read."""
+    "refused"}`` once stored. Sign in with ``Authorization: Bearer`` or, from a browser,
+    the subprotocols ``["liveguard", "bearer.<token>"]``; never ``?token=`` (URLs end up
+    in logs). Only staff the HTTP batch route admits (``LIVE_INGEST``) may write: a caller
+    without a token is closed with 4401, one without the role with 1008 (policy
+    violation), before anything is read."""
     state = websocket.app.state
-    token = websocket.query_params.get("token") or websocket.headers.get("authorization", "")
-    token = token.removeprefix("Bearer ").strip()
+    token = socket_token(websocket)  # a ?token= in the URL is not read: URLs are logged
     with transaction(state.session_factory) as db_session:
         try:
             principal = auth_service.resolve(
@@ -115,7 +125,7 @@ async def events_socket(websocket: WebSocket, session_id: int) -> None:
     except Forbidden as refused:
         await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason=refused.detail[:120])
         return
-    await websocket.accept()
+    await websocket.accept(subprotocol=socket_subprotocol(websocket))
     try:
         while True:
             message = await websocket.receive_text()

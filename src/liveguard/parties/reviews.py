@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from liveguard import uploads
 from liveguard.blobs import BlobStore
 from liveguard.db import utcnow
 from liveguard.errors import Conflict, InvalidInput
@@ -71,7 +72,7 @@ def add_document(
     blobs: BlobStore,
     today: date,
 ) -> QualificationDocument:
-    """Store the file by its hash and queue the document for review."""
+    """Store the file by its hash, typed by its bytes, and queue the document for review."""
     if db_session.get(_OWNER_MODELS[meta.owner_kind], meta.owner_id) is None:
         raise InvalidInput("owner_id", f"no {meta.owner_kind.value} with id {meta.owner_id}")
     if not content:
@@ -82,12 +83,9 @@ def add_document(
             f"the file is larger than {MAX_DOCUMENT_BYTES} bytes",
             "scan at a lower resolution",
         )
-    if content_type not in ACCEPTED_TYPES:
-        raise InvalidInput(
-            "file",
-            f"files of type {content_type} are not accepted",
-            f"send one of {sorted(ACCEPTED_TYPES)}",
-        )
+    content_type = uploads.checked_type(
+        content, content_type, accepted=ACCEPTED_TYPES, what="a qualification document"
+    )
     doc_type = catalogue().document_type(meta.doc_type)
     assert doc_type is not None  # the schema checked the code
     problem = doc_type.number_problem(meta.number)

@@ -36,6 +36,7 @@ from liveguard.web import (
     problems,
 )
 from liveguard.web.api import api_router
+from liveguard.web.security import SecurityHeaders
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +133,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.signer = Signer.from_key_dir(settings.key_dir, witness=settings.checkpoint_log)
 
     problems.install(app)
+    # HSTS over TLS; production sits behind a TLS proxy, so it always sends it.
+    app.add_middleware(SecurityHeaders, always_tls=settings.secure_cookies)
     pages.install(app)
     app.include_router(api_router)
     app.include_router(console.router)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import typing
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import Annotated, Any
 
@@ -23,7 +23,7 @@ from liveguard.auth.service import Principal
 from liveguard.cases import flows, handling, publicity, service, workflow
 from liveguard.cases.schemas import ComplaintCreate, PaymentChannel
 from liveguard.clock import CHINA
-from liveguard.errors import LiveGuardError, NotAuthenticated, NotFound
+from liveguard.errors import LiveGuardError, NotFound
 from liveguard.liability.facts import CaseFacts
 from liveguard.money import parse_yuan
 from liveguard.vocab import PrincipalKind
@@ -34,13 +34,14 @@ from liveguard.web.deps import (
     MaybePrincipal,
     Now,
     SignedForm,
+    SignInAttempts,
     SignInFirst,
     Today,
     actor,
     get_cipher,
     get_now,
 )
-from liveguard.web.pages import back, render, session_redirect
+from liveguard.web.pages import back, render, session_redirect, sign_in_refusal
 from liveguard.web.permissions import CASE_WORK, check_case_access, filer
 
 router = APIRouter(include_in_schema=False)
@@ -268,18 +269,24 @@ def consumer_login(
     request: Request,
     db_session: DbSession,
     settings: CurrentSettings,
+    attempts: SignInAttempts,
     token: Annotated[str, Form()],
 ) -> RedirectResponse:
-    """A consumer signs in with the token the platform gave her."""
+    """A consumer signs in with the token the platform gave her, exchanged for a console
+    session as a merchant's is: signing out ends the session, not her token."""
     try:
-        principal = auth_service.resolve(
-            db_session=db_session, raw_token=token.strip(), now=get_now(request)
-        )
-    except NotAuthenticated as error:
-        return back("/console/consumer-login", error=error.detail)
-    if principal.kind is not PrincipalKind.consumer:
-        return back("/console/consumer-login", error="this is not a consumer's token")
-    return session_redirect("/console/cases", token.strip(), settings)
+        with attempts.guard():
+            session = auth_service.exchange(
+                db_session=db_session,
+                raw_token=token.strip(),
+                kind=PrincipalKind.consumer,
+                refusal="this is not a consumer's token",
+                ttl=timedelta(hours=settings.session_hours),
+                now=get_now(request),
+            )
+    except LiveGuardError as error:
+        return back("/console/consumer-login", error=sign_in_refusal(error))
+    return session_redirect("/console/cases", session, settings)
 
 
 @router.post("/console/cases/{case_id}/anchor-identity", response_class=HTMLResponse)

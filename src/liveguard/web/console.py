@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 from liveguard.auth import service as auth_service
 from liveguard.catalog import service as catalog_service
 from liveguard.config import Environment, Settings
-from liveguard.errors import NotAuthenticated
+from liveguard.errors import NotAuthenticated, TooManyAttempts
 from liveguard.live import service as live_service
 from liveguard.parties import deposits, reviews
 from liveguard.parties import service as parties_service
+from liveguard.parties.enums import PartyStatus
 from liveguard.parties.schemas import Decision, OwnerKind, ReviewIn
 from liveguard.trade import service as trade_service
 from liveguard.web.deps import (
@@ -31,11 +32,12 @@ from liveguard.web.deps import (
     MaybePrincipal,
     PageStaff,
     SignedForm,
+    SignInAttempts,
     Today,
     get_now,
     raw_token,
 )
-from liveguard.web.pages import decide_and_return, render, session_redirect
+from liveguard.web.pages import decide_and_return, render, session_redirect, sign_in_refusal
 
 router = APIRouter(include_in_schema=False)
 
@@ -61,11 +63,12 @@ def home(
     request: Request, db_session: DbSession, principal: MaybePrincipal, today: Today
 ) -> Response:
     platforms = parties_service.get_all_platforms(db_session=db_session)
-    merchants, _ = parties_service.get_all_merchants(db_session=db_session, limit=100)
-    queue = reviews.review_queue(db_session=db_session, today=today)
+    staff = principal is not None and principal.is_staff
+    merchants, merchant_count = _merchants_shown(db_session, staff=staff)
+    queue = reviews.review_queue(db_session=db_session, today=today) if staff else None
     counts = {
         "platforms": len(platforms),
-        "merchants": parties_service.count_merchants(db_session=db_session),
+        "merchants": merchant_count,
         "anchors": parties_service.count_anchors(db_session=db_session),
         "listings": catalog_service.count(db_session=db_session),
         "sessions": live_service.count(db_session=db_session),
@@ -79,9 +82,30 @@ def home(
         platforms={p.id: p for p in platforms},
         merchants=merchants,
         sessions=sessions,
-        queue_size=sum(len(part) for part in queue),
+        queue_size=sum(len(part) for part in queue) if queue is not None else None,
         today=today,
     )
+
+
+# What anyone may see of a merchant: one that trades, or whose suspension the platform
+# must make public (电子商务法 art. 36), with the licence facts of art. 15 and no more. A
+# shop under review or refused, and the reviewers' reasons, are for staff.
+PUBLIC_MERCHANT_STATUSES = (PartyStatus.active, PartyStatus.suspended)
+
+
+def _merchants_shown(
+    db_session: Session, *, staff: bool
+) -> tuple[list[parties_service.Merchant], int]:
+    """The first hundred merchants the home page lists, and how many there are."""
+    if staff:
+        merchants, _ = parties_service.get_all_merchants(db_session=db_session, limit=100)
+        return merchants, parties_service.count_merchants(db_session=db_session)
+    pages = [
+        parties_service.get_all_merchants(db_session=db_session, status=status, limit=100)
+        for status in PUBLIC_MERCHANT_STATUSES
+    ]
+    shown = sorted((m for items, _ in pages for m in items), key=lambda m: m.id)[:100]
+    return shown, sum(total for _, total in pages)
 
 
 @router.get("/shops/{merchant_id}", response_class=HTMLResponse)
@@ -124,25 +148,27 @@ def login(
     settings: CurrentSettings,
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
+    attempts: SignInAttempts,
     next: Annotated[str, Form()] = "/console/reviews",
 ) -> Response:
     try:
-        token, _ = auth_service.login(
-            db_session=db_session,
-            username=username,
-            password=password,
-            ttl=timedelta(hours=settings.session_hours),
-            now=get_now(request),
-        )
-    except NotAuthenticated as error:
+        with attempts.guard(account=username):
+            token, _ = auth_service.login(
+                db_session=db_session,
+                username=username,
+                password=password,
+                ttl=timedelta(hours=settings.session_hours),
+                now=get_now(request),
+            )
+    except (NotAuthenticated, TooManyAttempts) as error:
         return render(
             request,
             "login.html",
             None,
-            error=error.detail,
+            error=sign_in_refusal(error),
             next=safe_next(next),
             demo_accounts=demo_accounts(settings),
-            status_code=401,
+            status_code=error.status,
         )
     return session_redirect(safe_next(next), token, settings)
 

@@ -14,11 +14,12 @@ from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from typing import Annotated, cast
 
-from fastapi import Depends, Form, Request
-from sqlalchemy.orm import Session
+from fastapi import Depends, Form, Request, WebSocket
+from sqlalchemy.orm import Session, sessionmaker
 
 from liveguard.auth import service as auth_service
 from liveguard.auth.service import Principal
+from liveguard.auth.throttle import Attempts
 from liveguard.blobs import BlobStore
 from liveguard.clock import Clock
 from liveguard.config import Settings
@@ -74,7 +75,18 @@ def get_now(request: Request) -> datetime:
     return get_clock(request).now()
 
 
+def get_sign_in_attempts(request: Request) -> Attempts:
+    """The throttle for a sign-in from this request's address (the proxy's, unless the
+    server is told to trust forwarded headers)."""
+    return Attempts(
+        session_factory=cast(sessionmaker[Session], request.app.state.session_factory),
+        address=request.client.host if request.client else "unknown",
+        now=get_now(request),
+    )
+
+
 CurrentSettings = Annotated[Settings, Depends(get_settings)]
+SignInAttempts = Annotated[Attempts, Depends(get_sign_in_attempts)]
 Cipher = Annotated[FieldCipher, Depends(get_cipher)]
 Blobs = Annotated[BlobStore, Depends(get_blobs)]
 LogSigner = Annotated[Signer, Depends(get_signer)]
@@ -82,17 +94,69 @@ Today = Annotated[date, Depends(get_today)]
 Now = Annotated[datetime, Depends(get_now)]
 
 
-def raw_token(request: Request) -> str | None:
+def bearer_token(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         return header[7:].strip()
-    return request.cookies.get(SESSION_COOKIE)
+    return None
+
+
+def raw_token(request: Request) -> str | None:
+    return bearer_token(request) or request.cookies.get(SESSION_COOKIE)
+
+
+# A browser cannot set headers on a WebSocket, so it offers the token as a subprotocol
+# ``bearer.<token>`` beside ``liveguard`` (the one the server answers with, so the token is
+# never echoed). A token in the URL would be written to every access log: it is not read.
+SOCKET_SUBPROTOCOL = "liveguard"
+SOCKET_TOKEN_PREFIX = "bearer."
+
+
+def socket_token(websocket: WebSocket) -> str:
+    """The token of a WebSocket client, from ``Authorization: Bearer`` or the
+    ``bearer.<token>`` subprotocol; never from the query string."""
+    header = websocket.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    for offered in websocket.scope.get("subprotocols", []):
+        if offered.startswith(SOCKET_TOKEN_PREFIX):
+            return str(offered).removeprefix(SOCKET_TOKEN_PREFIX)
+    return ""
+
+
+def socket_subprotocol(websocket: WebSocket) -> str | None:
+    """The subprotocol to accept with: ``liveguard`` if the client offered it."""
+    offered = websocket.scope.get("subprotocols", [])
+    return SOCKET_SUBPROTOCOL if SOCKET_SUBPROTOCOL in offered else None
+
+
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def check_cookie_csrf(request: Request) -> None:
+    """An API write carried by the console's cookie must also carry the page's CSRF token
+    in ``X-CSRF-Token``, as the console's forms carry it in a field: a browser sends the
+    cookie with any site's request, but only our pages know the token. A bearer token is
+    never sent by a browser on its own, so bearer calls need nothing more."""
+    if request.method in SAFE_METHODS or bearer_token(request):
+        return
+    if not request.url.path.startswith("/api/"):
+        return  # the console's own forms are checked by form_signed, from their field
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not hmac.compare_digest(sent, csrf_token(request)):
+        raise Forbidden(
+            f"an API call signed in by the console's cookie must send the page's CSRF token "
+            f"in the {CSRF_HEADER} header; scripts and integrations send "
+            "'Authorization: Bearer <token>' instead"
+        )
 
 
 def get_principal(request: Request, db_session: DbSession) -> Principal | None:
     token = raw_token(request)
     if not token:
         return None
+    check_cookie_csrf(request)
     return auth_service.resolve(db_session=db_session, raw_token=token, now=get_now(request))
 
 

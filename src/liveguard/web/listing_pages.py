@@ -30,7 +30,7 @@ from liveguard.catalog.schemas import (
     StaffDecision,
 )
 from liveguard.clock import CHINA
-from liveguard.errors import Forbidden, LiveGuardError, NotAuthenticated
+from liveguard.errors import Forbidden, LiveGuardError
 from liveguard.live import service as live_service
 from liveguard.vocab import PrincipalKind
 from liveguard.web.deps import (
@@ -42,10 +42,17 @@ from liveguard.web.deps import (
     Now,
     PageStaff,
     SignedForm,
+    SignInAttempts,
     Today,
     get_now,
 )
-from liveguard.web.pages import back, decide_and_return, render, session_redirect
+from liveguard.web.pages import (
+    back,
+    decide_and_return,
+    render,
+    session_redirect,
+    sign_in_refusal,
+)
 from liveguard.web.permissions import SAMPLE_WRITERS
 
 router = APIRouter(include_in_schema=False)
@@ -221,25 +228,29 @@ def merchant_login(
     request: Request,
     db_session: DbSession,
     settings: CurrentSettings,
+    attempts: SignInAttempts,
     token: Annotated[str, Form()],
 ) -> Response:
     """Exchange a merchant's API token for a console session (the token never goes in a
     cookie, so signing out ends the session and leaves the token working)."""
-    now = get_now(request)
     try:
-        principal = auth_service.resolve(db_session=db_session, raw_token=token.strip(), now=now)
-        if principal.kind is not PrincipalKind.merchant:
-            raise NotAuthenticated("not a merchant's token: staff sign in at /console/login")
+        with attempts.guard():
+            session = auth_service.exchange(
+                db_session=db_session,
+                raw_token=token.strip(),
+                kind=PrincipalKind.merchant,
+                refusal="not a merchant's token: staff sign in at /console/login",
+                ttl=timedelta(hours=settings.session_hours),
+                now=get_now(request),
+            )
     except LiveGuardError as error:  # unknown, revoked or expired; or its merchant is gone
-        return render(request, "merchant_login.html", None, error=error.detail, status_code=401)
-    session = auth_service.open_session(
-        db_session=db_session,
-        principal_kind=PrincipalKind.merchant,
-        principal_id=principal.id,
-        label="merchant console session",
-        ttl=timedelta(hours=settings.session_hours),
-        now=now,
-    )
+        return render(
+            request,
+            "merchant_login.html",
+            None,
+            error=sign_in_refusal(error),
+            status_code=429 if error.status == 429 else 401,
+        )
     return session_redirect(MERCHANT_HOME, session, settings)
 
 

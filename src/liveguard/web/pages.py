@@ -21,7 +21,7 @@ from fastapi.templating import Jinja2Templates
 from liveguard.auth.service import Principal
 from liveguard.clock import CHINA
 from liveguard.config import Settings
-from liveguard.errors import LiveGuardError
+from liveguard.errors import LiveGuardError, TooManyAttempts
 from liveguard.money import yuan
 from liveguard.parties.qualifications import catalogue
 from liveguard.web.deps import SESSION_COOKIE, SignInFirst, csrf_token
@@ -79,6 +79,13 @@ def decide_and_return(action: Callable[[], object], back: str) -> RedirectRespon
     except LiveGuardError as error:
         return RedirectResponse(f"{back}?{urlencode({'error': error.detail})}", status_code=303)
     return RedirectResponse(f"{back}?notice=saved", status_code=303)
+
+
+def sign_in_refusal(error: LiveGuardError) -> str:
+    """Why a console sign-in was refused, in the words the page shows."""
+    if isinstance(error, TooManyAttempts):
+        return f"登录失败次数过多，请 {error.retry_after} 秒后再试 ({error.detail})"
+    return error.detail
 
 
 def session_redirect(target: str, token: str, settings: Settings) -> RedirectResponse:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -39,7 +40,13 @@ _FIXES = {
 
 
 def problem(
-    status: int, title: str, detail: str, *, slug: str | None = None, **extra: Any
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    slug: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    **extra: Any,
 ) -> JSONResponse:
     body = {
         "type": f"/problems/{slug}" if slug else "about:blank",
@@ -48,7 +55,7 @@ def problem(
         "detail": detail,
         **extra,
     }
-    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
 def _field(loc: tuple[Any, ...]) -> str:
@@ -109,6 +116,7 @@ async def _domain(request: Request, exc: LiveGuardError) -> JSONResponse:
         exc.title,
         exc.detail,
         slug=exc.slug,
+        headers=exc.headers,
         errors=[p.as_dict() for p in exc.problems],
     )
     if exc.retry_after is not None:
@@ -117,7 +125,8 @@ async def _domain(request: Request, exc: LiveGuardError) -> JSONResponse:
 
 
 async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-    return problem(exc.status_code, str(exc.detail), str(exc.detail))
+    # Starlette's own headers stay: a 405 names the methods the path takes in ``Allow``.
+    return problem(exc.status_code, str(exc.detail), str(exc.detail), headers=exc.headers)
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -59,6 +59,16 @@ def test_a_bad_token_does_not_sign_in(client, world, auth):
     assert "not a consumer" in staff.text or "error=" in str(staff.url)
 
 
+def test_signing_out_of_the_console_leaves_her_api_token_working(client, world):
+    consumer_signs_in(client, world)
+    page = client.get("/console/cases")
+    assert "lg_session" in client.cookies and client.cookies["lg_session"] != world.tokens["buyer"]
+    out = client.post("/console/logout", data={"csrf": csrf_of(page)}, follow_redirects=False)
+    assert out.status_code == 303
+    client.cookies.clear()
+    assert client.get("/api/auth/me", headers=world.as_consumer()).status_code == 200
+
+
 def test_she_answers_a_question_through_the_form_and_the_answer_changes(client, world):
     case = client.post("/api/cases", json=s1_complaint(world), headers=world.as_consumer()).json()
     consumer_signs_in(client, world)
@@ -143,7 +153,7 @@ def test_she_files_through_the_form_with_her_evidence_files(client, world, app):
     consumer_signs_in(client, world)
     form = client.get("/console/cases/new")
     assert 'name="consumer_id"' not in form.text  # she files as herself
-    photo = b"\x89PNG stained collar"
+    photo = b"\x89PNG\r\n\x1a\n stained collar"
     filed = client.post(
         "/console/cases",
         data={

@@ -140,6 +140,34 @@ def test_evidence_files_are_stored_by_hash_and_recorded(client, world, app):
     assert stored["ledger_seq"] > case["ledger_seq"]
 
 
+def test_an_evidence_file_is_typed_by_its_bytes_not_by_its_claim(client, world):
+    case = client.post("/api/cases", json=s1_complaint(world), headers=world.as_consumer())
+    url = f"/api/cases/{case.json()['id']}/files"
+    page = b"<html><script>document.location='//evil'</script></html>"
+    disguised = client.post(
+        url, files={"file": ("photo.png", page, "image/png")}, headers=world.as_consumer()
+    )
+    assert disguised.status_code == 422
+    problem = disguised.json()["errors"][0]
+    assert problem["field"] == "file" and "its contents are text/html" in problem["message"]
+    undeclared = client.post(
+        url,
+        files={"file": ("page.bin", page, "application/octet-stream")},
+        headers=world.as_consumer(),
+    )
+    assert undeclared.status_code == 422 and "not accepted" in undeclared.text
+    photo = b"\x89PNG\r\n\x1a\n stained jacket"
+    unnamed = client.post(
+        url, files={"file": ("x", photo, "application/octet-stream")}, headers=world.as_consumer()
+    )
+    assert unnamed.status_code == 201 and unnamed.json()["content_type"] == "image/png"
+    chat = "买家：衣服有污渍\n主播：七天无理由".encode()
+    log = client.post(
+        url, files={"file": ("chat.csv", chat, "text/csv")}, headers=world.as_consumer()
+    )
+    assert log.status_code == 201 and log.json()["content_type"] == "text/plain"
+
+
 def _links(case: dict, kind: str) -> list[dict]:
     return [link for link in case["links"] if link["kind"] == kind]
 

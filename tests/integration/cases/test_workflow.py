@@ -187,7 +187,7 @@ def test_the_consumer_gets_a_bundle_anyone_can_verify_offline(client, world, aut
     case = _file(client, world)
     client.post(
         f"/api/cases/{case['id']}/files",
-        files={"file": ("receipt.png", b"\x89PNG receipt", "image/png")},
+        files={"file": ("receipt.png", b"\x89PNG\r\n\x1a\n receipt", "image/png")},
         headers=world.as_consumer(),
     )
     response = client.post(f"/api/cases/{case['id']}/bundle", headers=world.as_consumer())

@@ -14,9 +14,9 @@ def test_events_over_the_websocket_are_acknowledged_once_stored(
     client, auth, room, event, token_for
 ):
     token = token_for("compliance")
-    url = f"/api/sessions/{room.session_id}/events/ws?token={token}"
+    url = f"/api/sessions/{room.session_id}/events/ws"
     spoken = speech(event, "加我微信 abc12345 私聊下单")
-    with client.websocket_connect(url) as socket:
+    with client.websocket_connect(url, headers={"Authorization": f"Bearer {token}"}) as socket:
         socket.send_text(json.dumps(spoken))
         ack = socket.receive_json()
         assert ack["type"] == "ack" and ack["refused"] == []
@@ -35,7 +35,9 @@ def test_events_over_the_websocket_are_acknowledged_once_stored(
 def test_the_websocket_turns_away_a_caller_without_a_staff_token(client, room):
     with (
         pytest.raises(WebSocketDisconnect) as closed,
-        client.websocket_connect(f"/api/sessions/{room.session_id}/events/ws?token=nope") as ws,
+        client.websocket_connect(
+            f"/api/sessions/{room.session_id}/events/ws", headers={"Authorization": "Bearer nope"}
+        ) as ws,
     ):
         ws.receive_json()
     assert closed.value.code == 4401
@@ -45,8 +47,12 @@ def test_the_websocket_turns_away_a_caller_without_a_staff_token(client, room):
 def test_the_websocket_admits_only_the_roles_the_http_batch_route_admits(
     client, auth, room, event, token_for, role
 ):
-    url = f"/api/sessions/{room.session_id}/events/ws?token={token_for(role)}"
-    with pytest.raises(WebSocketDisconnect) as closed, client.websocket_connect(url) as socket:
+    url = f"/api/sessions/{room.session_id}/events/ws"
+    headers = {"Authorization": f"Bearer {token_for(role)}"}
+    with (
+        pytest.raises(WebSocketDisconnect) as closed,
+        client.websocket_connect(url, headers=headers) as socket,
+    ):
         socket.send_text(json.dumps(speech(event, "加我微信 abc12345 私聊下单")))
         socket.receive_json()
     assert closed.value.code == 1008  # policy violation: signed in, but not allowed to write
@@ -55,6 +61,23 @@ def test_the_websocket_admits_only_the_roles_the_http_batch_route_admits(
     assert over_http.status_code == 403
     timeline = client.get(f"/api/sessions/{room.session_id}/timeline", headers=auth())
     assert timeline.json()["events"] == []
+
+
+def test_a_browser_sends_its_token_as_a_subprotocol_which_is_not_echoed(client, room, token_for):
+    offered = ["liveguard", f"bearer.{token_for('compliance')}"]
+    url = f"/api/sessions/{room.session_id}/events/ws"
+    with client.websocket_connect(url, subprotocols=offered) as socket:
+        assert socket.accepted_subprotocol == "liveguard"
+        socket.send_text("{not json")
+        assert socket.receive_json()["type"] == "ack"
+
+
+def test_a_token_in_the_websocket_url_is_not_read(client, room, token_for):
+    url = f"/api/sessions/{room.session_id}/events/ws?token={token_for('compliance')}"
+    with pytest.raises(WebSocketDisconnect) as closed, client.websocket_connect(url) as ws:
+        ws.send_text("{not json")
+        ws.receive_json()  # a socket that took the token would answer here, and not raise
+    assert closed.value.code == 4401
 
 
 def _first_sse_event(client, url: str, headers=None) -> tuple[str, dict]:

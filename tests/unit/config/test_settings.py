@@ -52,6 +52,19 @@ def test_ensure_dirs_creates_a_private_key_directory(data_dir):
     assert settings.key_dir.stat().st_mode & 0o777 == 0o700
 
 
+def test_the_data_directories_are_private_to_this_user_whatever_the_umask(data_dir, tmp_path):
+    previous = os.umask(0o022)
+    try:
+        fresh = Settings(data_dir=tmp_path / "fresh" / "liveguard")
+        fresh.ensure_dirs()
+        Settings().ensure_dirs()  # an existing directory is made private too
+    finally:
+        os.umask(previous)
+    for settings in (fresh, Settings()):
+        for path in (settings.data_dir, settings.blob_dir, settings.key_dir):
+            assert path.stat().st_mode & 0o777 == 0o700, path
+
+
 def test_the_data_directory_defaults_to_the_xdg_data_home(data_dir, tmp_path, monkeypatch):
     monkeypatch.delenv("LIVEGUARD_DATA_DIR")
     assert default_data_dir() == tmp_path / "xdg" / "liveguard"
