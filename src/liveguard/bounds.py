@@ -13,10 +13,10 @@ fails on any integer the API takes without a maximum.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, AwareDatetime, Field
 
 from liveguard import money
 
@@ -57,3 +57,13 @@ def _in_range(day: date) -> date:
 
 
 Day = Annotated[date, AfterValidator(_in_range)]
+
+
+def _moment_in_range(moment: datetime) -> datetime:
+    _in_range(moment.date())
+    return moment
+
+
+# A moment with its time zone, on a day in the same range (a year-9999 time would overflow
+# the first deadline counted from it).
+Moment = Annotated[AwareDatetime, AfterValidator(_moment_in_range)]

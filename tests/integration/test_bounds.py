@@ -207,3 +207,13 @@ def test_a_date_outside_the_lawful_range_is_refused_saying_so(client, auth, day)
         f"{day} is outside the dates LiveGuard accepts (2000-01-01 to 2100-12-31)"
         in (error["message"])
     )
+
+
+def test_a_moment_outside_the_lawful_range_is_refused_saying_so(client, auth):
+    body = {"platform_id": 1, "room_code": "r1", "title": "t", "anchor_id": 1, "merchant_id": 1}
+    body["started_at"] = "9999-12-31T23:00:00+08:00"
+    response = client.post("/api/sessions", json=body, headers=auth())
+    assert response.status_code == 422
+    (error,) = response.json()["errors"]
+    assert error["field"] == "started_at"
+    assert "outside the dates LiveGuard accepts" in error["message"]

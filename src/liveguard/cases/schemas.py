@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from liveguard.bounds import Day, Id, LossFen, PriceFen
+from liveguard.bounds import Day, Id, LossFen, Moment, PriceFen
 from liveguard.cases.enums import CaseEventKind
 
 # The enums an API shape carries, exported (``X as X``) for the web layer that fills them in.
@@ -34,7 +34,7 @@ class ComplaintCreate(BaseModel):
     )
     price_paid_fen: PriceFen | None = Field(default=None, description="what she paid, in fen")
     session_id: Id | None = Field(default=None, description="the live session she bought in")
-    occurred_at: AwareDatetime | None = Field(default=None, description="when, in that session")
+    occurred_at: Moment | None = Field(default=None, description="when, in that session")
     listing_id: Id | None = None
     merchant_id: Id | None = None
     anchor_id: Id | None = None

@@ -7,7 +7,6 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -15,7 +14,7 @@ from pydantic import (
     model_validator,
 )
 
-from liveguard.bounds import Count, Day, Id, PriceFen
+from liveguard.bounds import Count, Day, Id, Moment, PriceFen
 from liveguard.catalog.models import ListingStatus, ReviewerKind, Verdict
 
 # The enums an API shape carries, exported (``X as X``) for the web layer that fills them in.
@@ -276,7 +275,7 @@ class SampleCreate(BaseModel):
     kind: SampleKind = SampleKind.sampling
     batch: Short | None = Field(default=None, description="batch number printed on the package")
     production_date: Day | None = None
-    bought_at: AwareDatetime
+    bought_at: Moment
     bought_by: Named = Field(
         description="who bought it: the organisation (a consumer association, a regulator, "
         "the platform), never a person's name"

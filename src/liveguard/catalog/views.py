@@ -50,6 +50,7 @@ from liveguard.web.deps import (
     actor,
     require_staff,
 )
+from liveguard.web.limits import read_body
 from liveguard.web.permissions import COMPLIANCE_WORK, check_merchant_access
 
 router = APIRouter(tags=["catalog"])
@@ -125,7 +126,9 @@ async def import_listings(
     own = principal.id if principal.kind is PrincipalKind.merchant else None
     if own is None and principal.role not in COMPLIANCE_WORK:
         raise Forbidden("bulk import is for the merchant itself or compliance staff")
-    rows = bulk.parse_import(await request.body(), request.headers.get("content-type", ""))
+    fix = f"split the file: at most {bulk.MAX_IMPORT_ROWS} rows and {bulk.MAX_IMPORT_BYTES:,} bytes"
+    body = await read_body(request, bulk.MAX_IMPORT_BYTES, fix)
+    rows = bulk.parse_import(body, request.headers.get("content-type", ""))
     return bulk.import_rows(
         db_session=db_session, rows=rows, now=now, actor=actor(principal), own_merchant_id=own
     )

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -18,7 +17,7 @@ from pydantic import (
 )
 
 # The enums an API shape carries, exported (``X as X``) for the web layer that fills them in.
-from liveguard.bounds import Count, Id, PriceFen
+from liveguard.bounds import Count, Id, Moment, PriceFen
 from liveguard.live.enums import EventKind as EventKind
 from liveguard.live.enums import FindingSpeaker, SpeakerRole
 
@@ -34,8 +33,8 @@ class SessionCreate(BaseModel):
     title: str = Field(min_length=1, max_length=300)
     anchor_id: Id
     merchant_id: Id
-    started_at: AwareDatetime
-    ended_at: AwareDatetime | None = None
+    started_at: Moment
+    ended_at: Moment | None = None
     peak_viewers: Count = 0
 
     @model_validator(mode="after")
@@ -67,7 +66,7 @@ class _Event(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     event_id: str = Field(min_length=1, max_length=100, description="the sender's own id")
-    occurred_at: AwareDatetime
+    occurred_at: Moment
 
 
 class UtteranceData(BaseModel):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from liveguard.bounds import Count, Day, Id, PriceFen
+from liveguard.bounds import Count, Day, Id, Moment, PriceFen
 from liveguard.parties.schemas import Phone
 from liveguard.trade.models import BreachResolution, OrderStatus, PromiseKind, PromiseSource
 
@@ -42,7 +42,7 @@ class PromiseCreate(Input):
         Field(default=None, description="listing_version:3, ledger:1234 (an utterance), ...")
     )
     quote: Words | None = Field(default=None, description="the words, as said or written")
-    said_at: AwareDatetime
+    said_at: Moment
     replaces_id: Id | None = Field(default=None, description="the promise this one changes")
     reason: Words | None = Field(default=None, description="why the promise was changed")
 
@@ -66,7 +66,7 @@ class ListingPromiseChange(Input):
         None
     )
     quote: Words | None = Field(default=None, description="the announcement, as worded")
-    said_at: AwareDatetime
+    said_at: Moment
     reason: Words = Field(description="why the date moved, as the shop gave it, or 'none given'")
 
 
@@ -83,7 +83,7 @@ class OrderCreate(Input):
     quantity: int = Field(ge=1, le=100000)
     unit_price_fen: Fen
     amount_paid_fen: Fen = Field(description="what the buyer paid: after coupons, with shipping")
-    paid_at: AwareDatetime
+    paid_at: Moment
     batch: Short | None = Field(default=None, description="production batch, if known")
     recipient: Recipient | None = None
     promises: list[PromiseCreate] = Field(default_factory=list, max_length=20)
@@ -100,7 +100,7 @@ class OrderCreate(Input):
 
 class StatusChange(Input):
     status: OrderStatus = Field(description="shipped, delivered, cancelled or refunded")
-    occurred_at: AwareDatetime
+    occurred_at: Moment
     carrier: Short | None = None
     tracking_no: Short | None = None
     refund_fen: Fen | None = Field(default=None, description="required for refunded")

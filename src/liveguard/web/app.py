@@ -35,6 +35,7 @@ from liveguard.web import (
     problems,
 )
 from liveguard.web.api import api_router
+from liveguard.web.limits import BodyLimit
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +130,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.signer = Signer.from_key_dir(settings.key_dir)
 
     problems.install(app)
+    app.add_middleware(BodyLimit)  # an over-size body is refused before it is read
     pages.install(app)
     app.include_router(api_router)
     app.include_router(console.router)
