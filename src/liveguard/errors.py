@@ -116,6 +116,20 @@ class TooManyAttempts(LiveGuardError):
         self.headers = {"Retry-After": str(self.retry_after)}
 
 
+class TooLarge(LiveGuardError):
+    """A request body over its limit, refused from its declared length before it is read."""
+
+    status = 413
+    slug = "too-large"
+    title = "The request is too large"
+
+    def __init__(self, size: int, limit: int, fix: str) -> None:
+        super().__init__(
+            f"the body is {size:,} bytes; the limit here is {limit:,}",
+            problems=[FieldProblem("body", f"{size:,} bytes is over {limit:,}", fix)],
+        )
+
+
 @dataclass
 class Problems:
     """Collects several field problems before raising them together."""

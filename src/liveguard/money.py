@@ -5,6 +5,19 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+# The largest amount each kind of money field accepts, in fen. They are far above any real
+# case and far below what a BIGINT column holds (9.2e18), so sums and the treble damages of
+# 消费者权益保护法 art. 55 (three times the price, per item) can never overflow.
+# A price: the dearest goods sold in live rooms (cars, jewellery) stay under ¥10 million.
+MAX_PRICE_FEN = 10_000_000 * 100
+# One deposit movement: category deposits are ¥2,000 to ¥10,000; ¥10 million covers any
+# platform's raised deposit many times over.
+MAX_DEPOSIT_FEN = 10_000_000 * 100
+# A merchant's running deposit balance: repeated payments stop here (¥100 million).
+MAX_DEPOSIT_BALANCE_FEN = 100_000_000 * 100
+# A loss or an amount owed in a case: the price plus damages, capped at ¥100 million.
+MAX_LOSS_FEN = 100_000_000 * 100
+
 _AMOUNT = re.compile(r"^(?:¥|￥|RMB|CNY)?\s*(\d{1,12}(?:,\d{3})*)(?:\.(\d{1,2}))?\s*(?:元)?$")
 
 

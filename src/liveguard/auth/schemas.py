@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from liveguard.bounds import Id
 from liveguard.vocab import PrincipalKind, StaffRole
 
 
@@ -24,7 +25,7 @@ class TokenCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     principal_kind: PrincipalKind
-    principal_id: int
+    principal_id: Id
     label: str = Field(min_length=1, max_length=100)
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from liveguard.bounds import Day, Id, LossFen, Moment, PriceFen
 from liveguard.cases.enums import CaseEventKind
 
 # The enums an API shape carries, exported (``X as X``) for the web layer that fills them in.
@@ -20,24 +21,24 @@ class ComplaintCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    consumer_id: int | None = Field(
+    consumer_id: Id | None = Field(
         default=None, description="staff filing on a consumer's behalf; a consumer files as self"
     )
     summary: str = Field(min_length=5, max_length=5000, description="what happened, in her words")
-    order_id: int | None = Field(default=None, description="the platform order, if there is one")
+    order_id: Id | None = Field(default=None, description="the platform order, if there is one")
     paid_off_platform: bool = Field(
         default=False, description="paid outside the platform (WeChat transfer, QR code...)"
     )
     payment_channel: PaymentChannel | None = Field(
         default=None, description="how she paid, when off the platform"
     )
-    price_paid_fen: int | None = Field(default=None, ge=0, description="what she paid, in fen")
-    session_id: int | None = Field(default=None, description="the live session she bought in")
-    occurred_at: AwareDatetime | None = Field(default=None, description="when, in that session")
-    listing_id: int | None = None
-    merchant_id: int | None = None
-    anchor_id: int | None = None
-    knew_of_harm_on: date | None = None
+    price_paid_fen: PriceFen | None = Field(default=None, description="what she paid, in fen")
+    session_id: Id | None = Field(default=None, description="the live session she bought in")
+    occurred_at: Moment | None = Field(default=None, description="when, in that session")
+    listing_id: Id | None = None
+    merchant_id: Id | None = None
+    anchor_id: Id | None = None
+    knew_of_harm_on: Day | None = None
     facts: dict[str, Any] = Field(
         default_factory=dict, description="further facts she states, by CaseFacts field name"
     )
@@ -86,7 +87,7 @@ class DecisionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     outcome: str = Field(min_length=2, max_length=5000, description="what was decided, in words")
-    amount_fen: int = Field(ge=0, description="what the consumer is to be paid, in fen")
+    amount_fen: LossFen = Field(description="what the consumer is to be paid, in fen")
     liable: list[str] = Field(default_factory=list, description="the roles held liable")
 
 
@@ -95,7 +96,7 @@ class CompensationCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    amount_fen: int = Field(gt=0)
+    amount_fen: LossFen = Field(gt=0)
     reason: str = Field(min_length=2, max_length=500)
 
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, File, UploadFile, status
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from liveguard.bounds import Id
 from liveguard.cases import flows, handling, publicity, service, workflow
 from liveguard.cases.enums import CaseState
 from liveguard.cases.models import Case, CaseEvent, CaseFile
@@ -51,7 +52,7 @@ from liveguard.web.permissions import CASE_WORK, check_case_access, filer
 router = APIRouter(tags=["cases"])
 
 
-def current_case(case_id: int, db_session: DbSession, _: Signed) -> Case:
+def current_case(case_id: Id, db_session: DbSession, _: Signed) -> Case:
     return service.get(db_session=db_session, case_id=case_id)
 
 
@@ -361,7 +362,7 @@ def public_cases(db_session: DbSession) -> list[PublicCase]:
 
 
 @router.get("/public/cases/{case_id}", response_model=PublicCase, tags=["public"])
-def public_case(case_id: int, db_session: DbSession) -> PublicCase:
+def public_case(case_id: Id, db_session: DbSession) -> PublicCase:
     case = service.get(db_session=db_session, case_id=case_id)
     if case.published_at is None:
         raise NotFound("published case", case_id)

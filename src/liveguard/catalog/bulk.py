@@ -18,6 +18,8 @@ from liveguard.catalog.schemas import ImportedRow, ImportResult, ImportRow, List
 from liveguard.errors import InvalidInput, LiveGuardError
 
 MAX_IMPORT_ROWS = 2000
+# A listing row is ~1-5 kB (a long description, a label): 2000 of them fit in 10 MB.
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 
 def parse_import(body: bytes, content_type: str) -> list[Any]:

@@ -7,7 +7,6 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -15,6 +14,7 @@ from pydantic import (
     model_validator,
 )
 
+from liveguard.bounds import Count, Day, Id, Moment, PriceFen
 from liveguard.catalog.models import ListingStatus, ReviewerKind, Verdict
 
 # The enums an API shape carries, exported (``X as X``) for the web layer that fills them in.
@@ -22,7 +22,7 @@ from liveguard.catalog.models import SampleKind as SampleKind
 from liveguard.catalog.models import SampleOutcome as SampleOutcome
 from liveguard.parties.schemas import CategoryCode, MerchantPublic
 
-Fen = Annotated[int, Field(ge=0, description="integer fen (1 yuan = 100 fen)")]
+Fen = PriceFen
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=300)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 
@@ -56,7 +56,7 @@ class ListingBase(BaseModel):
     price_fen: Fen
     original_price_fen: Fen | None = None
     shipping_fee_fen: Fen = 0
-    stock: int = Field(default=0, ge=0)
+    stock: Count = 0
     label: dict[str, str] = Field(
         default_factory=dict,
         description="what the package says: product_name, producer_name, producer_address, "
@@ -71,13 +71,13 @@ class ListingBase(BaseModel):
 
 
 class ListingCreate(ListingBase):
-    merchant_id: int
+    merchant_id: Id
 
 
 class ImportRow(ListingBase):
     """A row of a bulk import: a merchant's own import may leave out ``merchant_id``."""
 
-    merchant_id: int | None = None
+    merchant_id: Id | None = None
 
 
 class ListingUpdate(BaseModel):
@@ -91,7 +91,7 @@ class ListingUpdate(BaseModel):
     price_fen: Fen | None = None
     original_price_fen: Fen | None = None
     shipping_fee_fen: Fen | None = None
-    stock: int | None = Field(default=None, ge=0)
+    stock: Count | None = None
     label: dict[str, str] | None = None
     store_terms: str | None = Field(default=None, max_length=20000)
 
@@ -199,7 +199,7 @@ class DecisionIn(BaseModel):
 
     decision: StaffDecision
     reason: Reason | None = Field(default=None, description="shown to the merchant")
-    version: int | None = Field(
+    version: Count | None = Field(
         default=None, description="the version decided on; refused if the listing changed since"
     )
 
@@ -270,12 +270,12 @@ class SampleCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    listing_id: int
-    live_session_id: int | None = Field(default=None, description="the live room it came from")
+    listing_id: Id
+    live_session_id: Id | None = Field(default=None, description="the live room it came from")
     kind: SampleKind = SampleKind.sampling
     batch: Short | None = Field(default=None, description="batch number printed on the package")
-    production_date: date | None = None
-    bought_at: AwareDatetime
+    production_date: Day | None = None
+    bought_at: Moment
     bought_by: Named = Field(
         description="who bought it: the organisation (a consumer association, a regulator, "
         "the platform), never a person's name"

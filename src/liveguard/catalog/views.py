@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request, status
 from sqlalchemy.orm import Session
 
 from liveguard.auth.service import Principal
+from liveguard.bounds import Id
 from liveguard.catalog import bulk, flows, public, review, sampling, service
 from liveguard.catalog.models import (
     Listing,
@@ -49,13 +50,14 @@ from liveguard.web.deps import (
     actor,
     require_staff,
 )
+from liveguard.web.limits import read_body
 from liveguard.web.permissions import COMPLIANCE_WORK, check_merchant_access
 
 router = APIRouter(tags=["catalog"])
 
 
 # Lookups depend on a signed-in caller, so an anonymous request cannot probe for ids.
-def current_listing(listing_id: int, db_session: DbSession, _: Signed) -> Listing:
+def current_listing(listing_id: Id, db_session: DbSession, _: Signed) -> Listing:
     return service.get(db_session=db_session, listing_id=listing_id)
 
 
@@ -83,7 +85,7 @@ def create_listing(
 
 @router.get("/listings", response_model=list[ListingRead])
 def list_listings(
-    db_session: DbSession, principal: Signed, merchant_id: int | None = None
+    db_session: DbSession, principal: Signed, merchant_id: Id | None = None
 ) -> Sequence[Listing]:
     """Every listing (staff), or a merchant's own: a merchant sees only its own."""
     if principal.kind is PrincipalKind.merchant:
@@ -124,7 +126,9 @@ async def import_listings(
     own = principal.id if principal.kind is PrincipalKind.merchant else None
     if own is None and principal.role not in COMPLIANCE_WORK:
         raise Forbidden("bulk import is for the merchant itself or compliance staff")
-    rows = bulk.parse_import(await request.body(), request.headers.get("content-type", ""))
+    fix = f"split the file: at most {bulk.MAX_IMPORT_ROWS} rows and {bulk.MAX_IMPORT_BYTES:,} bytes"
+    body = await read_body(request, bulk.MAX_IMPORT_BYTES, fix)
+    rows = bulk.parse_import(body, request.headers.get("content-type", ""))
     return bulk.import_rows(
         db_session=db_session, rows=rows, now=now, actor=actor(principal), own_merchant_id=own
     )
@@ -235,7 +239,7 @@ def unpublish(
 
 
 @router.get("/public/listings/{listing_id}", response_model=ListingPublic, tags=["public"])
-def public_listing(listing_id: int, db_session: DbSession, now: Now) -> ListingPublic:
+def public_listing(listing_id: Id, db_session: DbSession, now: Now) -> ListingPublic:
     """A listing on sale (or taken off sale, with why) as a buyer sees it, with the
     seller's licence information (E-Commerce Law art. 15) and sampling results: no sign-in."""
     return public.listing_page(
@@ -274,8 +278,8 @@ def record_sample(
 def list_samples(
     db_session: DbSession,
     _: AnyStaff,
-    listing_id: int | None = None,
-    merchant_id: int | None = None,
+    listing_id: Id | None = None,
+    merchant_id: Id | None = None,
 ) -> Sequence[SampleResult]:
     """Results, newest first."""
     return sampling.get_all(db_session=db_session, listing_id=listing_id, merchant_id=merchant_id)
@@ -290,7 +294,7 @@ def failed_samples(
 
 
 @router.get("/samples/{sample_id}", response_model=SampleRead)
-def read_sample(sample_id: int, db_session: DbSession, principal: Signed) -> SampleResult:
+def read_sample(sample_id: Id, db_session: DbSession, principal: Signed) -> SampleResult:
     sample = sampling.get(db_session=db_session, sample_id=sample_id)
     check_merchant_access(principal, sample.merchant_id, write=False)
     return sample

@@ -18,6 +18,12 @@ from liveguard.legal import LegalBasis
 from liveguard.vocab import Severity
 
 RULE_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
+# Limits on an overlay's regexes (see ``Overlay``).
+MAX_OVERLAY_RULES = 200
+MAX_OVERLAY_PATTERNS = 200
+MAX_PATTERN_CHARS = 1000
+MAX_REPEATS = 60
+REPEAT = re.compile(r"(?<!\\)\{(\d+)(?:,(\d*))?\}")  # {n}, {m,n}, {m,}
 TEMPLATE_SLOT = re.compile(r"\{([a-z][a-z0-9_]*)\}")  # {5,19} stays a regex repeat
 
 
@@ -159,6 +165,40 @@ class Overlay(RuleFile):
 
     disable: list[str] = Field(default_factory=list)
     severity: dict[str, Severity] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _bounded_regexes(self) -> Overlay:
+        # An overlay comes over the network: its regexes are compiled in the request, and
+        # Hyperscan takes seconds to refuse one large bounded repeat (``.{5000}``). These
+        # limits keep the worst overlay's compile well under a second; the shipped files
+        # (trusted) stay within them too (their largest repeat sum is 37).
+        patterns = [
+            pattern
+            for rule in self.rules
+            for pattern in (
+                *rule.patterns,
+                *(rule.near.first_patterns if rule.near else ()),
+                *(rule.near.then_patterns if rule.near else ()),
+            )
+        ]
+        if len(self.rules) > MAX_OVERLAY_RULES:
+            raise ValueError(f"{len(self.rules)} rules; an overlay has at most {MAX_OVERLAY_RULES}")
+        if len(patterns) > MAX_OVERLAY_PATTERNS:
+            raise ValueError(
+                f"{len(patterns)} regexes; an overlay has at most {MAX_OVERLAY_PATTERNS}"
+            )
+        for pattern in patterns:
+            if len(pattern) > MAX_PATTERN_CHARS:
+                raise ValueError(
+                    f"a regex of {len(pattern)} characters; at most {MAX_PATTERN_CHARS}"
+                )
+            repeats = sum(int(upper or lower) for lower, upper in REPEAT.findall(pattern))
+            if repeats > MAX_REPEATS:
+                raise ValueError(
+                    f"the regex {pattern[:40]!r} repeats {repeats} times in all ({{m,n}} "
+                    f"counts n); at most {MAX_REPEATS}: use + or * for open lengths"
+                )
+        return self
 
 
 def parse(text: str | bytes, name: str, model: type[RuleFile] = RuleFile) -> RuleFile:

@@ -24,7 +24,7 @@ from liveguard.detect import ruleset as rulesets
 from liveguard.detect import scrub as scrubbing
 from liveguard.detect.engine import MAX_TEXT, Context, Detector, Finding
 from liveguard.detect.models import DetectRuleset
-from liveguard.detect.rulefile import Role, RuleFileError, Source
+from liveguard.detect.rulefile import Overlay, Role, RuleFileError, Source
 from liveguard.errors import Conflict, FieldProblem, InvalidInput, LiveGuardError, NotFound
 
 PLATFORM_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")  # as parties' platform codes
@@ -272,9 +272,41 @@ class Stored:
     created: bool  # False when the content equals the latest version's
 
 
-def put_overlay(*, db_session: Session, platform: str, content: str, created_by: str) -> Stored:
-    """Validate an overlay against the shipped rules and store it as the next version."""
+@dataclass(frozen=True)
+class CheckedOverlay:
+    """An overlay parsed, compiled and tried on its examples: no database involved."""
+
+    content: str
+    spec: Overlay
+    applied: overlays.Applied
+    detector: Detector
+
+
+def check_overlay(*, platform: str, content: str) -> CheckedOverlay:
+    """Parse and compile an untrusted overlay, before any transaction is opened.
+
+    The YAML is read by ``datafiles`` (size, values after aliases, depth capped) and the
+    overlay's regexes are bounded (``rulefile.Overlay``), so a hostile overlay is refused
+    in well under a second; done first, it never holds a database lock while compiling.
+    """
     check_platform(platform)
+    try:
+        spec = overlays.parse_overlay(content, f"{platform}.yaml")
+        applied = overlays.apply(spec, tag=overlays.version_tag(platform, 0))
+    except RuleFileError as error:
+        raise InvalidRuleFile(error.problems) from None
+    detector = applied.detector()
+    # The overlay's own rules must do what their examples say, as shipped rules must.
+    if problems := overlays.example_problems([spec], detector):
+        raise InvalidRuleFile(problems)
+    return CheckedOverlay(content, spec, applied, detector)
+
+
+def put_overlay(
+    *, db_session: Session, platform: str, checked: CheckedOverlay, created_by: str
+) -> Stored:
+    """Store a checked overlay as the platform's next version (the same text again: kept)."""
+    content = checked.content
     digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
     key = _latest_key(db_session, platform)
     if key is not None and key[1] == digest:  # the same text again: nothing new to store
@@ -282,15 +314,10 @@ def put_overlay(*, db_session: Session, platform: str, content: str, created_by:
         tagged = rulesets.packaged().version + "+" + overlays.version_tag(platform, key[0])
         return Stored(row, tagged, created=False)
     version = (key[0] if key else 0) + 1
-    try:
-        spec = overlays.parse_overlay(content, f"{platform}.yaml")
-        applied = overlays.apply(spec, tag=overlays.version_tag(platform, version))
-    except RuleFileError as error:
-        raise InvalidRuleFile(error.problems) from None
-    detector = applied.detector()
-    # The overlay's own rules must do what their examples say, as shipped rules must.
-    if problems := overlays.example_problems([spec], detector):
-        raise InvalidRuleFile(problems)
+    applied, detector = checked.applied, checked.detector
+    applied.ruleset.version = (
+        rulesets.packaged().version + "+" + overlays.version_tag(platform, version)
+    )
     row = DetectRuleset(
         platform=platform, version=version, content=content, digest=digest, created_by=created_by
     )

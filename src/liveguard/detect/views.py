@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 
 from liveguard.auth.service import Principal
+from liveguard.bounds import Count
 from liveguard.detect import service
 from liveguard.detect.models import DetectRuleset
 from liveguard.detect.schemas import (
@@ -89,7 +90,7 @@ def read_overlay_history(
 
 @router.get("/rulesets/{platform}/{version}", response_model=OverlayRead)
 def read_overlay(
-    platform: PlatformCode, version: int, db_session: DbSession, _: AnyStaff
+    platform: PlatformCode, version: Count, db_session: DbSession, _: AnyStaff
 ) -> DetectRuleset:
     return service.get(db_session=db_session, platform=platform, version=version)
 
@@ -98,11 +99,10 @@ def read_overlay(
 def put_overlay(
     platform: PlatformCode, overlay_in: OverlayIn, db_session: DbSession, principal: Compliance
 ) -> OverlayStored:
+    # Checked before the first query of the write, so no lock is held while it compiles.
+    checked = service.check_overlay(platform=platform, content=overlay_in.content)
     stored = service.put_overlay(
-        db_session=db_session,
-        platform=platform,
-        content=overlay_in.content,
-        created_by=principal.name,
+        db_session=db_session, platform=platform, checked=checked, created_by=principal.name
     )
     return OverlayStored(
         **OverlayRead.model_validate(stored.row).model_dump(),

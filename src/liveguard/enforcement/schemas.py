@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 # The enum an API shape carries, exported (``X as X``) for the web layer that fills it in.
+from liveguard.bounds import Id
 from liveguard.enforcement.enums import ActionKind as ActionKind
 
 
@@ -20,8 +21,8 @@ class ActionCreate(BaseModel):
     text: str | None = Field(
         default=None, max_length=500, description="the banner or the message to the anchor"
     )
-    finding_id: int | None = None
-    listing_id: int | None = Field(default=None, description="pull_listing: which listing")
+    finding_id: Id | None = None
+    listing_id: Id | None = Field(default=None, description="pull_listing: which listing")
 
     @model_validator(mode="after")
     def _complete(self) -> ActionCreate:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from fastapi import APIRouter, BackgroundTasks, status
 
+from liveguard.bounds import Id
 from liveguard.enforcement import service
 from liveguard.enforcement.enums import ActionKind
 from liveguard.enforcement.models import EnforcementAction
@@ -23,7 +24,7 @@ router = APIRouter(tags=["enforcement"])
     response_model=ActionRead,
 )
 def act(
-    session_id: int,
+    session_id: Id,
     action_in: ActionCreate,
     now: Now,
     db_session: DbSession,
@@ -44,16 +45,14 @@ def act(
 
 
 @router.get("/sessions/{session_id}/actions", response_model=list[ActionRead])
-def list_actions(
-    session_id: int, db_session: DbSession, _: AnyStaff
-) -> Sequence[EnforcementAction]:
+def list_actions(session_id: Id, db_session: DbSession, _: AnyStaff) -> Sequence[EnforcementAction]:
     live_service.get(db_session=db_session, session_id=session_id)
     return service.get_actions(db_session=db_session, session_id=session_id)
 
 
 @router.post("/live/findings/{finding_id}/dismiss", response_model=ActionRead)
 def dismiss(
-    finding_id: int,
+    finding_id: Id,
     dismiss_in: DismissIn,
     now: Now,
     db_session: DbSession,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, status
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from liveguard.bounds import INT64_MAX, Id, Seq
 from liveguard.errors import NotFound
 from liveguard.evidence import bundle, canonical, subjects
 from liveguard.evidence import service as ledger
@@ -31,7 +32,7 @@ class AppendIn(BaseModel):
 
 
 class AppendedRead(BaseModel):
-    seq: int
+    seq: Seq
     leaf_hash: str
 
 
@@ -43,7 +44,7 @@ def append_items(_: Compliance, append_in: AppendIn, db_session: DbSession) -> l
 
 
 @router.get("/items/{seq}", response_model=ItemRead)
-def read_item(_: AnyStaff, seq: int, db_session: DbSession) -> ItemRead:
+def read_item(_: AnyStaff, seq: Seq, db_session: DbSession) -> ItemRead:
     leaf = ledger.get_item(db_session=db_session, seq=seq)
     record = canonical.decode(leaf.data.encode())
     sealed = record.get("personal")
@@ -89,9 +90,11 @@ def erase_subject(
 @router.get("/items/{seq}/inclusion", response_model=InclusionProofRead)
 def inclusion(
     _: AnyStaff,
-    seq: int,
+    seq: Seq,
     db_session: DbSession,
-    tree_size: Annotated[int | None, Query(ge=1, description="default: latest checkpoint")] = None,
+    tree_size: Annotated[
+        int | None, Query(ge=1, le=INT64_MAX, description="default: latest checkpoint")
+    ] = None,
 ) -> InclusionProofRead:
     if tree_size is None:
         latest = ledger.latest_checkpoint(db_session=db_session)
@@ -110,8 +113,8 @@ def inclusion(
 
 @router.get("/consistency", response_model=ConsistencyProofRead)
 def consistency(
-    first: Annotated[int, Query(ge=0)],
-    second: Annotated[int, Query(ge=1)],
+    first: Annotated[int, Query(ge=0, le=INT64_MAX)],
+    second: Annotated[int, Query(ge=1, le=INT64_MAX)],
     db_session: DbSession,
 ) -> ConsistencyProofRead:
     """Public: anyone holding an old checkpoint can check the log only grew since."""
@@ -128,7 +131,7 @@ def latest_checkpoint(db_session: DbSession) -> CheckpointRead:
 
 
 @router.get("/checkpoints/{checkpoint_id}", response_model=CheckpointRead)
-def read_checkpoint(checkpoint_id: int, db_session: DbSession) -> CheckpointRead:
+def read_checkpoint(checkpoint_id: Id, db_session: DbSession) -> CheckpointRead:
     return ledger.checkpoint_read(
         ledger.get_checkpoint(db_session=db_session, checkpoint_id=checkpoint_id)
     )
@@ -140,7 +143,7 @@ def issue_checkpoint(_: Compliance, db_session: DbSession, signer: LogSigner) ->
 
 
 class BundleIn(BaseModel):
-    seqs: list[int] = Field(min_length=1, max_length=bundle.MAX_ITEMS)
+    seqs: list[Seq] = Field(min_length=1, max_length=bundle.MAX_ITEMS)
     title: str = Field(default="LiveGuard evidence", min_length=1, max_length=200)
 
 

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -18,6 +17,7 @@ from pydantic import (
 )
 
 # The enums an API shape carries, exported (``X as X``) for the web layer that fills them in.
+from liveguard.bounds import Count, Id, Moment, PriceFen
 from liveguard.live.enums import EventKind as EventKind
 from liveguard.live.enums import FindingSpeaker, SpeakerRole
 
@@ -28,14 +28,14 @@ FRAME_MAGIC = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
 class SessionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    platform_id: int
+    platform_id: Id
     room_code: str = Field(min_length=1, max_length=60)
     title: str = Field(min_length=1, max_length=300)
-    anchor_id: int
-    merchant_id: int
-    started_at: AwareDatetime
-    ended_at: AwareDatetime | None = None
-    peak_viewers: int = Field(default=0, ge=0)
+    anchor_id: Id
+    merchant_id: Id
+    started_at: Moment
+    ended_at: Moment | None = None
+    peak_viewers: Count = 0
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> SessionCreate:
@@ -48,11 +48,11 @@ class SessionRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    platform_id: int
+    platform_id: Id
     room_code: str
     title: str
-    anchor_id: int
-    merchant_id: int
+    anchor_id: Id
+    merchant_id: Id
     started_at: datetime
     ended_at: datetime | None
     peak_viewers: int
@@ -66,14 +66,14 @@ class _Event(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     event_id: str = Field(min_length=1, max_length=100, description="the sender's own id")
-    occurred_at: AwareDatetime
+    occurred_at: Moment
 
 
 class UtteranceData(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    start_ms: int = Field(ge=0, description="from the start of the stream")
-    end_ms: int = Field(ge=0)
+    start_ms: Count = Field(description="from the start of the stream")
+    end_ms: Count
 
     @model_validator(mode="after")
     def _ordered(self) -> UtteranceData:
@@ -133,7 +133,7 @@ class FrameIn(_Event):
 class ListingRef(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    listing_id: int = Field(gt=0)
+    listing_id: Id
 
 
 class ListingChanges(BaseModel):
@@ -143,10 +143,10 @@ class ListingChanges(BaseModel):
 
     title: str | None = Field(default=None, min_length=1, max_length=300)
     description: str | None = None
-    price_fen: int | None = Field(default=None, ge=0)
-    original_price_fen: int | None = Field(default=None, ge=0)
-    shipping_fee_fen: int | None = Field(default=None, ge=0)
-    stock: int | None = Field(default=None, ge=0)
+    price_fen: PriceFen | None = None
+    original_price_fen: PriceFen | None = None
+    shipping_fee_fen: PriceFen | None = None
+    stock: Count | None = None
 
 
 class ListingChangeData(ListingRef):
@@ -173,11 +173,11 @@ class ListingChangedIn(_Event):
 class CountersData(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    viewers: int | None = Field(default=None, ge=0)
-    likes: int | None = Field(default=None, ge=0)
-    stock: int | None = Field(default=None, ge=0)
-    sales: int | None = Field(default=None, ge=0)
-    listing_id: int | None = Field(default=None, gt=0, description="whose stock and sales")
+    viewers: Count | None = None
+    likes: Count | None = None
+    stock: Count | None = None
+    sales: Count | None = None
+    listing_id: Id | None = Field(default=None, description="whose stock and sales")
 
     @model_validator(mode="after")
     def _something(self) -> CountersData:
@@ -195,9 +195,9 @@ class OrderData(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     order_id: str = Field(min_length=1, max_length=100)
-    listing_id: int | None = Field(default=None, gt=0)
-    quantity: int = Field(default=1, gt=0)
-    amount_fen: int = Field(ge=0)
+    listing_id: Id | None = None
+    quantity: Count = Field(default=1, gt=0)
+    amount_fen: PriceFen
 
 
 class OrderIn(_Event):

@@ -6,13 +6,22 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Request, WebSocket, WebSocketDisconnect, status
+from fastapi import (
+    APIRouter,
+    BackgroundTasks,
+    Header,
+    Request,
+    WebSocket,
+    WebSocketDisconnect,
+    status,
+)
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
 from liveguard.auth import service as auth_service
+from liveguard.bounds import Count, Id, Seq
 from liveguard.db import transaction
 from liveguard.enforcement import service as enforcement_service
 from liveguard.enforcement.schemas import WarningRead
@@ -43,6 +52,10 @@ from liveguard.web.deps import (
 from liveguard.web.permissions import LIVE_INGEST, check_staff
 from liveguard.web.problems import socket_problem
 
+# Where an EventSource resumes: a sequence number it was sent, checked like any input (a
+# bad one is a 400 before the stream starts, never a crash inside it).
+LastEventId = Annotated[Seq, Header(alias="last-event-id")]
+
 router = APIRouter(prefix="/sessions", tags=["live"])
 rooms_router = APIRouter(prefix="/live", tags=["live"])
 public_router = APIRouter(prefix="/public/live", tags=["live (public)"])
@@ -60,13 +73,13 @@ def list_sessions(db_session: DbSession, _: AnyStaff) -> Sequence[LiveSession]:
 
 
 @router.get("/{session_id}", response_model=SessionRead)
-def read_session(session_id: int, db_session: DbSession, _: AnyStaff) -> LiveSession:
+def read_session(session_id: Id, db_session: DbSession, _: AnyStaff) -> LiveSession:
     return service.get(db_session=db_session, session_id=session_id)
 
 
 @router.post("/{session_id}/events", response_model=IngestRead)
 def add_events(
-    session_id: int,
+    session_id: Id,
     events: list[Any],
     db_session: DbSession,
     now: Now,
@@ -95,13 +108,13 @@ def add_events(
 
 
 @router.get("/{session_id}/events", response_model=list[EventRead])
-def list_events(session_id: int, db_session: DbSession, _: AnyStaff) -> Sequence[LiveEvent]:
+def list_events(session_id: Id, db_session: DbSession, _: AnyStaff) -> Sequence[LiveEvent]:
     service.get(db_session=db_session, session_id=session_id)
     return service.get_events(db_session=db_session, session_id=session_id)
 
 
 @router.websocket("/{session_id}/events/ws")
-async def events_socket(websocket: WebSocket, session_id: int) -> None:
+async def events_socket(websocket: WebSocket, session_id: Id) -> None:
     """Send an event (or a list) per message; each gets ``{"type": "ack", "accepted",
     "refused"}`` once stored. Sign in with ``Authorization: Bearer`` or, from a browser,
     the subprotocols ``["liveguard", "bearer.<token>"]``; never ``?token=`` (URLs end up
@@ -157,7 +170,7 @@ async def events_socket(websocket: WebSocket, session_id: int) -> None:
 
 @router.get("/{session_id}/timeline", response_model=TimelineRead)
 def read_timeline(
-    session_id: int, db_session: DbSession, _: AnyStaff, after: int = 0, after_action: int = 0
+    session_id: Id, db_session: DbSession, _: AnyStaff, after: Seq = 0, after_action: Count = 0
 ) -> TimelineRead:
     return timeline.timeline(
         db_session=db_session, session_id=session_id, after_seq=after, after_action=after_action
@@ -165,7 +178,9 @@ def read_timeline(
 
 
 @router.get("/{session_id}/stream")
-async def timeline_stream(session_id: int, request: Request, _: AnyStaff) -> StreamingResponse:
+async def timeline_stream(
+    session_id: Id, request: Request, _: AnyStaff, last_event_id: LastEventId = 0
+) -> StreamingResponse:
     """Server-Sent Events for the console: ``event: timeline``, data a TimelineRead of
     what is new since the last one (the id is the last event's sequence number)."""
     factory = request.app.state.session_factory
@@ -186,13 +201,12 @@ async def timeline_stream(session_id: int, request: Request, _: AnyStaff) -> Str
         after_action[0] = found.last_action_id
         return [(found.last_seq, found.model_dump_json())]
 
-    start = int(request.headers.get("last-event-id") or 0)
-    stream = sse(session_id, read, event="timeline", last_id=start)
+    stream = sse(session_id, read, event="timeline", last_id=last_event_id)
     return StreamingResponse(stream, media_type="text/event-stream", headers=SSE_HEADERS)
 
 
 @router.get("/{session_id}/refusals", response_model=list[RefusalCount])
-def refusals(session_id: int, db_session: DbSession, _: AnyStaff) -> list[RefusalCount]:
+def refusals(session_id: Id, db_session: DbSession, _: AnyStaff) -> list[RefusalCount]:
     service.get(db_session=db_session, session_id=session_id)
     counts = service.refusal_counts(db_session=db_session, session_id=session_id)
     return [RefusalCount(reason=reason, count=n) for reason, n in counts]
@@ -231,14 +245,16 @@ def _warnings(db_session: Session, session_id: int, after_id: int = 0) -> list[W
 
 
 @public_router.get("/{session_id}/warnings", response_model=list[WarningRead])
-def public_warnings(session_id: int, db_session: DbSession) -> list[WarningRead]:
+def public_warnings(session_id: Id, db_session: DbSession) -> list[WarningRead]:
     """The warnings a viewer of the room must see, oldest first."""
     service.get(db_session=db_session, session_id=session_id)
     return _warnings(db_session, session_id)
 
 
 @public_router.get("/{session_id}/warnings/stream")
-async def public_warning_stream(session_id: int, request: Request) -> StreamingResponse:
+async def public_warning_stream(
+    session_id: Id, request: Request, last_event_id: LastEventId = 0
+) -> StreamingResponse:
     """Server-Sent Events: ``event: warning``, data ``{"id", "text", "issued_at"}``, each
     once (``Last-Event-ID`` resumes after a reconnect)."""
     factory = request.app.state.session_factory
@@ -250,6 +266,5 @@ async def public_warning_stream(session_id: int, request: Request) -> StreamingR
             found = _warnings(db_session, session_id, after_id)
         return [(w.id, w.model_dump_json()) for w in found]
 
-    start = int(request.headers.get("last-event-id") or 0)
-    stream = sse(session_id, read, event="warning", last_id=start)
+    stream = sse(session_id, read, event="warning", last_id=last_event_id)
     return StreamingResponse(stream, media_type="text/event-stream", headers=SSE_HEADERS)

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liveguard.errors import InvalidInput
+from liveguard.money import MAX_DEPOSIT_BALANCE_FEN, yuan
 from liveguard.parties.enums import MovementKind
 from liveguard.parties.models import DepositMovement, Merchant
 from liveguard.parties.qualifications import catalogue
@@ -25,7 +26,7 @@ def required_fen(merchant: Merchant) -> int:
 def record_movement(
     *, db_session: Session, merchant: Merchant, movement_in: DepositMovementCreate, actor: str
 ) -> DepositMovement:
-    """Apply one movement; a balance can never go below zero."""
+    """Apply one movement; a balance never goes below zero nor above its cap."""
     sign = 1 if movement_in.kind is MovementKind.pay_in else -1
     balance = merchant.deposit_balance_fen + sign * movement_in.amount_fen
     if balance < 0:
@@ -34,6 +35,13 @@ def record_movement(
             f"{movement_in.kind.value} of {movement_in.amount_fen} fen exceeds the balance of "
             f"{merchant.deposit_balance_fen} fen",
             "take out at most the balance; ask the merchant to top up first",
+        )
+    if balance > MAX_DEPOSIT_BALANCE_FEN:
+        raise InvalidInput(
+            "amount_fen",
+            f"a pay_in of {movement_in.amount_fen} fen would take the balance to {balance} fen, "
+            f"above the most a deposit may hold ({yuan(MAX_DEPOSIT_BALANCE_FEN, prefix='¥')})",
+            "pay in at most the difference; a deposit this large is surely a typing mistake",
         )
     merchant.deposit_balance_fen = balance
     movement = DepositMovement(

@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import ValidationError
 
+from liveguard.bounds import Id
 from liveguard.errors import Forbidden
 from liveguard.parties import deposits, reviews, service
 from liveguard.parties.enums import OwnerKind
@@ -106,7 +107,7 @@ def read_deposit(
 )
 def record_deposit_movement(
     movement_in: DepositMovementCreate,
-    merchant_id: int,
+    merchant_id: Id,
     db_session: DbSession,
     principal: CaseWork,
 ) -> DepositMovement:
@@ -138,7 +139,7 @@ def upload_document(
     principal: Signed,
     file: Annotated[UploadFile, File(description="PDF, JPEG, PNG or WebP scan")],
     owner_kind: Annotated[str, Form()],
-    owner_id: Annotated[int, Form()],
+    owner_id: Annotated[Id, Form()],
     doc_type: Annotated[str, Form()],
     number: Annotated[str, Form()],
     issuer: Annotated[str, Form()],

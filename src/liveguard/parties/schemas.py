@@ -7,6 +7,7 @@ from typing import Annotated, Generic, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from liveguard.bounds import Day, DepositFen, Id
 from liveguard.parties import identifiers
 
 # The enums an API shape carries, exported (``X as X``) for the web layer that fills them in.
@@ -88,15 +89,15 @@ class PlatformRead(Output):
 
 
 class MerchantCreate(Input):
-    platform_id: int
+    platform_id: Id
     name: Text = Field(description="the registered name on the business licence")
     shop_name: Text
     credit_code: CreditCode
     legal_representative: Text
     address: Text
     contact_phone: Phone
-    licence_valid_from: date
-    licence_valid_to: date | None = Field(
+    licence_valid_from: Day
+    licence_valid_to: Day | None = Field(
         default=None, description="null for a licence without end date"
     )
     categories: list[CategoryCode] = Field(min_length=1)
@@ -104,8 +105,8 @@ class MerchantCreate(Input):
 
 
 class MerchantLicenceRenewal(Input):
-    licence_valid_from: date
-    licence_valid_to: date | None = None
+    licence_valid_from: Day
+    licence_valid_to: Day | None = None
 
 
 class MerchantRead(Output):
@@ -153,7 +154,7 @@ class SellingCheck(BaseModel):
 
 
 class AnchorCreate(Input):
-    platform_id: int
+    platform_id: Id
     nickname: Text
     real_name: Text
     id_number: IdNumber
@@ -201,11 +202,11 @@ class McnRead(Output):
 
 class RelationCreate(Input):
     kind: RelationKind
-    anchor_id: int | None = None
-    mcn_id: int | None = None
-    merchant_id: int | None = None
-    starts_on: date
-    ends_on: date | None = None
+    anchor_id: Id | None = None
+    mcn_id: Id | None = None
+    merchant_id: Id | None = None
+    starts_on: Day
+    ends_on: Day | None = None
     contract_ref: str | None = None
 
 
@@ -254,12 +255,12 @@ class StaffRead(Output):
 
 class DocumentMeta(Input):
     owner_kind: OwnerKind
-    owner_id: int
+    owner_id: Id
     doc_type: DocumentTypeCode
     number: Text
     issuer: Text
-    valid_from: date
-    valid_to: date | None = None
+    valid_from: Day
+    valid_to: Day | None = None
 
 
 class DocumentRead(Output):
@@ -310,7 +311,7 @@ class ReviewQueue(BaseModel):
 
 class DepositMovementCreate(Input):
     kind: MovementKind
-    amount_fen: int = Field(gt=0, description="positive integer fen; the kind gives the sign")
+    amount_fen: DepositFen = Field(description="positive integer fen; the kind gives the sign")
     reason: Text
 
 

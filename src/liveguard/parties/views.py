@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
+from liveguard.bounds import INT32_MAX, Id
 from liveguard.errors import Forbidden
 from liveguard.parties import reviews, service
 from liveguard.parties.enums import PartyStatus
@@ -62,15 +63,15 @@ router = APIRouter(tags=["parties"])
 
 # Lookups depend on a signed-in caller, so an anonymous request is refused before it can
 # learn whether an id exists. Routes still check the caller's role or ownership.
-def current_merchant(merchant_id: int, db_session: DbSession, _: Signed) -> Merchant:
+def current_merchant(merchant_id: Id, db_session: DbSession, _: Signed) -> Merchant:
     return service.get_merchant(db_session=db_session, merchant_id=merchant_id)
 
 
-def current_anchor(anchor_id: int, db_session: DbSession, _: Signed) -> Anchor:
+def current_anchor(anchor_id: Id, db_session: DbSession, _: Signed) -> Anchor:
     return service.get_anchor(db_session=db_session, anchor_id=anchor_id)
 
 
-def current_document(document_id: int, db_session: DbSession, _: Signed) -> QualificationDocument:
+def current_document(document_id: Id, db_session: DbSession, _: Signed) -> QualificationDocument:
     return reviews.get_document(db_session=db_session, document_id=document_id)
 
 
@@ -112,9 +113,9 @@ def create_merchant(
 def list_merchants(
     db_session: DbSession,
     _: AnyStaff,
-    platform_id: int | None = None,
+    platform_id: Id | None = None,
     merchant_status: Annotated[PartyStatus | None, Query(alias="status")] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=INT32_MAX)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, list[Merchant] | int]:
     items, total = service.get_all_merchants(
@@ -162,7 +163,7 @@ def selling_check(
 
 
 @router.get("/public/merchants/{merchant_id}", response_model=MerchantPublic, tags=["public"])
-def public_merchant(merchant_id: int, db_session: DbSession, today: Today) -> MerchantPublic:
+def public_merchant(merchant_id: Id, db_session: DbSession, today: Today) -> MerchantPublic:
     """The licence information E-Commerce Law art. 15 requires a shop to show: no sign-in."""
     merchant = service.get_merchant(db_session=db_session, merchant_id=merchant_id)
     permits = service.approved_documents(
@@ -187,8 +188,8 @@ def create_anchor(
 def list_anchors(
     db_session: DbSession,
     _: AnyStaff,
-    platform_id: int | None = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    platform_id: Id | None = None,
+    offset: Annotated[int, Query(ge=0, le=INT32_MAX)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, list[Anchor] | int]:
     items, total = service.get_all_anchors(
@@ -244,8 +245,8 @@ def create_relation(
 def list_relations(
     db_session: DbSession,
     _: AnyStaff,
-    anchor_id: int | None = None,
-    merchant_id: int | None = None,
+    anchor_id: Id | None = None,
+    merchant_id: Id | None = None,
 ) -> Sequence[AnchorRelation]:
     return service.get_relations(
         db_session=db_session, anchor_id=anchor_id, merchant_id=merchant_id
@@ -263,7 +264,7 @@ def create_consumer(
 
 
 @router.get("/consumers/{consumer_id}", response_model=ConsumerRead)
-def read_consumer(consumer_id: int, db_session: DbSession, principal: Signed) -> Consumer:
+def read_consumer(consumer_id: Id, db_session: DbSession, principal: Signed) -> Consumer:
     if not principal.is_staff and not (
         principal.kind is PrincipalKind.consumer and principal.id == consumer_id
     ):

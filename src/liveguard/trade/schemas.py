@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from liveguard.bounds import Count, Day, Id, Moment, PriceFen
 from liveguard.parties.schemas import Phone
 from liveguard.trade.models import BreachResolution, OrderStatus, PromiseKind, PromiseSource
 
-Fen = Annotated[int, Field(ge=0, description="integer fen (1 yuan = 100 fen)")]
+Fen = PriceFen
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
 Words = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
@@ -35,14 +36,14 @@ class PromiseCreate(Input):
     """A delivery promise, or a change of one (``replaces_id`` and a ``reason``)."""
 
     kind: PromiseKind
-    due_on: date = Field(description="the last day, in China's calendar")
+    due_on: Day = Field(description="the last day, in China's calendar")
     source: PromiseSource
     source_ref: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] | None = (
         Field(default=None, description="listing_version:3, ledger:1234 (an utterance), ...")
     )
     quote: Words | None = Field(default=None, description="the words, as said or written")
-    said_at: AwareDatetime
-    replaces_id: int | None = Field(default=None, description="the promise this one changes")
+    said_at: Moment
+    replaces_id: Id | None = Field(default=None, description="the promise this one changes")
     reason: Words | None = Field(default=None, description="why the promise was changed")
 
     @model_validator(mode="after")
@@ -65,24 +66,24 @@ class ListingPromiseChange(Input):
         None
     )
     quote: Words | None = Field(default=None, description="the announcement, as worded")
-    said_at: AwareDatetime
+    said_at: Moment
     reason: Words = Field(description="why the date moved, as the shop gave it, or 'none given'")
 
 
 class OrderCreate(Input):
     order_no: Short = Field(description="the platform's order number, unique per shop")
-    consumer_id: int
-    merchant_id: int
-    listing_id: int
-    listing_version: int | None = Field(
-        default=None, ge=0, description="the version paid for; default the current one"
+    consumer_id: Id
+    merchant_id: Id
+    listing_id: Id
+    listing_version: Count | None = Field(
+        default=None, description="the version paid for; default the current one"
     )
-    live_session_id: int | None = Field(default=None, description="the live session, if any")
-    anchor_id: int | None = Field(default=None, description="default: the session's anchor")
+    live_session_id: Id | None = Field(default=None, description="the live session, if any")
+    anchor_id: Id | None = Field(default=None, description="default: the session's anchor")
     quantity: int = Field(ge=1, le=100000)
     unit_price_fen: Fen
     amount_paid_fen: Fen = Field(description="what the buyer paid: after coupons, with shipping")
-    paid_at: AwareDatetime
+    paid_at: Moment
     batch: Short | None = Field(default=None, description="production batch, if known")
     recipient: Recipient | None = None
     promises: list[PromiseCreate] = Field(default_factory=list, max_length=20)
@@ -99,7 +100,7 @@ class OrderCreate(Input):
 
 class StatusChange(Input):
     status: OrderStatus = Field(description="shipped, delivered, cancelled or refunded")
-    occurred_at: AwareDatetime
+    occurred_at: Moment
     carrier: Short | None = None
     tracking_no: Short | None = None
     refund_fen: Fen | None = Field(default=None, description="required for refunded")

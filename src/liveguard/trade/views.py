@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 
+from liveguard.bounds import Id
 from liveguard.catalog import service as catalog_service
 from liveguard.clock import CHINA
 from liveguard.errors import Forbidden
@@ -48,7 +49,7 @@ router = APIRouter(tags=["trade"])
 
 
 # Lookups depend on a signed-in caller, so an anonymous request cannot probe for ids.
-def readable_order(order_id: int, db_session: DbSession, principal: Signed) -> Order:
+def readable_order(order_id: Id, db_session: DbSession, principal: Signed) -> Order:
     order = service.get(db_session=db_session, order_id=order_id)
     check_order_reader(principal, order)
     return order
@@ -90,9 +91,9 @@ def create_order(
 def list_orders(
     db_session: DbSession,
     principal: Signed,
-    consumer_id: int | None = None,
-    merchant_id: int | None = None,
-    listing_id: int | None = None,
+    consumer_id: Id | None = None,
+    merchant_id: Id | None = None,
+    listing_id: Id | None = None,
     batch: str | None = None,
 ) -> Sequence[Order]:
     """Orders, newest first; a buyer gets only their own, a shop only its own."""
@@ -156,7 +157,7 @@ def add_promise(
     response_model=list[PromiseRead],
 )
 def move_listing_promise(
-    listing_id: int,
+    listing_id: Id,
     change_in: ListingPromiseChange,
     db_session: DbSession,
     now: Now,
@@ -177,7 +178,7 @@ def move_listing_promise(
 
 @router.get("/merchants/{merchant_id}/breaches", response_model=list[BreachRead])
 def merchant_breaches(
-    merchant_id: int, db_session: DbSession, principal: Signed, since: date | None = None
+    merchant_id: Id, db_session: DbSession, principal: Signed, since: date | None = None
 ) -> Sequence[PromiseBreach]:
     """A shop's broken delivery promises, newest first: what counts against its credit.
     ``since``: found on or after that day (China time)."""

@@ -36,6 +36,7 @@ from liveguard.web import (
     problems,
 )
 from liveguard.web.api import api_router
+from liveguard.web.limits import BodyLimit
 from liveguard.web.security import SecurityHeaders
 
 log = logging.getLogger(__name__)
@@ -133,6 +134,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.signer = Signer.from_key_dir(settings.key_dir, witness=settings.checkpoint_log)
 
     problems.install(app)
+    app.add_middleware(BodyLimit)  # an over-size body is refused before it is read
+    # Added last, so outermost: every answer gets the headers, a 413 included.
     # HSTS over TLS; production sits behind a TLS proxy, so it always sends it.
     app.add_middleware(SecurityHeaders, always_tls=settings.secure_cookies)
     pages.install(app)

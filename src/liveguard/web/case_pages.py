@@ -20,6 +20,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 
 from liveguard.auth import service as auth_service
 from liveguard.auth.service import Principal
+from liveguard.bounds import Id
 from liveguard.cases import flows, handling, publicity, service, workflow
 from liveguard.cases.schemas import ComplaintCreate, PaymentChannel
 from liveguard.clock import CHINA
@@ -190,7 +191,7 @@ def file_case(
 @router.get("/console/cases/{case_id}", response_class=HTMLResponse)
 def case_page(
     request: Request,
-    case_id: int,
+    case_id: Id,
     db_session: DbSession,
     principal: PageSigned,
     notice: str = "",
@@ -224,7 +225,7 @@ def case_page(
 @router.post("/console/cases/{case_id}/facts")
 async def answer_case(
     request: Request,
-    case_id: int,
+    case_id: Id,
     db_session: DbSession,
     principal: SignedForm,
     now: Now,
@@ -291,7 +292,7 @@ def consumer_login(
 
 @router.post("/console/cases/{case_id}/anchor-identity", response_class=HTMLResponse)
 def anchor_identity(
-    request: Request, case_id: int, db_session: DbSession, principal: SignedForm, now: Now
+    request: Request, case_id: Id, db_session: DbSession, principal: SignedForm, now: Now
 ) -> Response:
     """The anchor's verified identity, handed to the consumer when the answer says the
     platform must (消费者权益保护法实施条例 art. 14); the handover is recorded."""
@@ -325,7 +326,7 @@ def public_cases_page(
 
 @router.get("/complaints/{case_id}", response_class=HTMLResponse)
 def public_case_page(
-    request: Request, case_id: int, db_session: DbSession, principal: MaybePrincipal
+    request: Request, case_id: Id, db_session: DbSession, principal: MaybePrincipal
 ) -> Response:
     """The anonymised public record of a published case (complaint publicity)."""
     case = service.get(db_session=db_session, case_id=case_id)

@@ -13,6 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from liveguard.auth.service import Principal
+from liveguard.bounds import Id
 from liveguard.cases import handling, publicity, service, workflow
 from liveguard.cases.schemas import CaseState, CompensationCreate, DecisionCreate
 from liveguard.errors import Forbidden, LiveGuardError
@@ -33,7 +34,7 @@ router = APIRouter(include_in_schema=False)
 
 
 def _staff_step(
-    db_session: Session, principal: Principal, case_id: int, step: Callable[[service.Case], object]
+    db_session: Session, principal: Principal, case_id: Id, step: Callable[[service.Case], object]
 ) -> RedirectResponse:
     case = service.get(db_session=db_session, case_id=case_id)
     page = f"/console/cases/{case.id}"
@@ -49,7 +50,7 @@ def _staff_step(
 
 @router.post("/console/cases/{case_id}/transition")
 def move_case(
-    case_id: int,
+    case_id: Id,
     db_session: DbSession,
     principal: SignedForm,
     now: Now,
@@ -76,7 +77,7 @@ def move_case(
 
 @router.post("/console/cases/{case_id}/answers")
 def party_answer(
-    case_id: int,
+    case_id: Id,
     db_session: DbSession,
     principal: SignedForm,
     now: Now,
@@ -101,7 +102,7 @@ def party_answer(
 
 @router.post("/console/cases/{case_id}/notes")
 def mediation_note(
-    case_id: int,
+    case_id: Id,
     db_session: DbSession,
     principal: SignedForm,
     now: Now,
@@ -119,7 +120,7 @@ def mediation_note(
 
 @router.post("/console/cases/{case_id}/decision")
 def decide(
-    case_id: int,
+    case_id: Id,
     db_session: DbSession,
     principal: SignedForm,
     now: Now,
@@ -148,7 +149,7 @@ def decide(
 
 @router.post("/console/cases/{case_id}/compensation")
 def compensate(
-    case_id: int,
+    case_id: Id,
     db_session: DbSession,
     principal: SignedForm,
     now: Now,
@@ -173,7 +174,7 @@ def compensate(
 
 @router.post("/console/cases/{case_id}/publish")
 def publish(
-    case_id: int,
+    case_id: Id,
     db_session: DbSession,
     principal: SignedForm,
     now: Now,
@@ -192,7 +193,7 @@ def publish(
 
 @router.post("/console/cases/{case_id}/bundle")
 def bundle(
-    case_id: int,
+    case_id: Id,
     db_session: DbSession,
     principal: SignedForm,
     blobs: Blobs,

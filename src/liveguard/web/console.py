@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from liveguard.auth import service as auth_service
+from liveguard.bounds import Id
 from liveguard.catalog import service as catalog_service
 from liveguard.config import Environment, Settings
 from liveguard.errors import NotAuthenticated, TooManyAttempts
@@ -111,7 +112,7 @@ def _merchants_shown(
 @router.get("/shops/{merchant_id}", response_class=HTMLResponse)
 def shop(
     request: Request,
-    merchant_id: int,
+    merchant_id: Id,
     db_session: DbSession,
     principal: MaybePrincipal,
     today: Today,
@@ -214,7 +215,7 @@ def review_queue(
 
 @router.post("/console/documents/{document_id}/review")
 def review_document(
-    document_id: int,
+    document_id: Id,
     db_session: DbSession,
     principal: FormStaff,
     decision: Annotated[Decision, Form()],
@@ -232,7 +233,7 @@ def review_document(
 
 @router.post("/console/merchants/{merchant_id}/review")
 def review_merchant(
-    merchant_id: int,
+    merchant_id: Id,
     db_session: DbSession,
     principal: FormStaff,
     today: Today,
@@ -255,7 +256,7 @@ def review_merchant(
 
 @router.get("/console/merchants/{merchant_id}", response_class=HTMLResponse)
 def merchant_page(
-    request: Request, merchant_id: int, db_session: DbSession, principal: PageStaff, today: Today
+    request: Request, merchant_id: Id, db_session: DbSession, principal: PageStaff, today: Today
 ) -> Response:
     merchant = parties_service.get_merchant(db_session=db_session, merchant_id=merchant_id)
     checks = [
@@ -283,7 +284,7 @@ def merchant_page(
     )
 
 
-def _broken_promises(db_session: Session, merchant_id: int, today: date) -> dict[str, Any]:
+def _broken_promises(db_session: Session, merchant_id: Id, today: date) -> dict[str, Any]:
     """The shop's broken delivery promises with their orders, and how many in a year:
     what a credit rating will count against it."""
     breaches = trade_service.breaches_of(db_session=db_session, merchant_id=merchant_id)
@@ -298,7 +299,7 @@ def _broken_promises(db_session: Session, merchant_id: int, today: date) -> dict
 
 @router.get("/console/sessions/{session_id}", response_class=HTMLResponse)
 def session_page(
-    request: Request, session_id: int, db_session: DbSession, principal: PageStaff
+    request: Request, session_id: Id, db_session: DbSession, principal: PageStaff
 ) -> Response:
     live_session = live_service.get(db_session=db_session, session_id=session_id)
     return render(

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from liveguard.bounds import Seq
 from liveguard.errors import InvalidInput, NotFound
 from liveguard.evidence import bundle, canonical, merkle
 from liveguard.evidence import service as ledger
@@ -25,7 +26,7 @@ def evidence_page(
     principal: PageStaff,
     db_session: DbSession,
     signer: LogSigner,
-    item: int | None = None,
+    item: Seq | None = None,
 ) -> Response:
     size, root = ledger.current_root(db_session=db_session)
     latest = ledger.latest_checkpoint(db_session=db_session)
@@ -50,7 +51,7 @@ def evidence_page(
 
 
 def _verify_item(
-    db_session: Session, seq: int, checkpoint: CheckpointRead | None
+    db_session: Session, seq: Seq, checkpoint: CheckpointRead | None
 ) -> dict[str, Any]:
     """Each check on one item, as a person would want it spelled out."""
     try:

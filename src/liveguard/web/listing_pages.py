@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from liveguard.auth import service as auth_service
 from liveguard.auth.service import Principal
+from liveguard.bounds import Id
 from liveguard.catalog import flows, public, review, review_rules, sampling, service
 from liveguard.catalog.schemas import (
     AppealIn,
@@ -90,7 +91,7 @@ def listings_page(
 
 @router.post("/console/listings/{listing_id}/decision")
 def decide_listing(
-    listing_id: int,
+    listing_id: Id,
     db_session: DbSession,
     principal: FormStaff,
     now: Now,
@@ -153,7 +154,7 @@ def record_sample(
     db_session: DbSession,
     principal: FormSampleWriter,
     now: Now,
-    listing_id: Annotated[int, Form()],
+    listing_id: Annotated[Id, Form()],
     kind: Annotated[SampleKind, Form()],
     bought_at: Annotated[str, Form()],
     bought_by: Annotated[str, Form()],
@@ -206,7 +207,7 @@ def record_sample(
 @router.get("/listings/{listing_id}", response_class=HTMLResponse)
 def public_listing(
     request: Request,
-    listing_id: int,
+    listing_id: Id,
     db_session: DbSession,
     principal: MaybePrincipal,
     today: Today,
@@ -254,7 +255,7 @@ def merchant_login(
     return session_redirect(MERCHANT_HOME, session, settings)
 
 
-def merchant_rows(*, db_session: Session, merchant_id: int) -> list[dict[str, Any]]:
+def merchant_rows(*, db_session: Session, merchant_id: Id) -> list[dict[str, Any]]:
     """Each listing of a merchant with its latest review, open appeal and sampling results."""
     rows: list[dict[str, Any]] = []
     for listing in service.get_all(db_session=db_session, merchant_id=merchant_id):
@@ -298,7 +299,7 @@ def own_merchant(principal: Principal) -> Principal:
 
 @router.post("/console/merchant/listings/{listing_id}/appeal")
 def merchant_appeal(
-    listing_id: int,
+    listing_id: Id,
     db_session: DbSession,
     principal: SignedForm,
     now: Now,

@@ -20,6 +20,7 @@ from fastapi import APIRouter, BackgroundTasks, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 
+from liveguard.bounds import Id, Seq
 from liveguard.enforcement import service as enforcement_service
 from liveguard.enforcement.schemas import ActionCreate, ActionKind
 from liveguard.errors import InvalidInput, NotFound
@@ -60,7 +61,7 @@ def rooms_page(request: Request, db_session: DbSession, principal: PageStaff) ->
 @router.get("/console/live/{session_id}", response_class=HTMLResponse)
 def room_page(
     request: Request,
-    session_id: int,
+    session_id: Id,
     db_session: DbSession,
     principal: PageStaff,
     notice: str = "",
@@ -87,7 +88,7 @@ def room_page(
 
 @router.post("/console/live/{session_id}/actions")
 def act_on_room(
-    session_id: int,
+    session_id: Id,
     db_session: DbSession,
     principal: FormStaff,
     now: Now,
@@ -127,7 +128,7 @@ def act_on_room(
 
 @router.post("/console/live/findings/{finding_id}/dismiss")
 def dismiss_finding(
-    finding_id: int,
+    finding_id: Id,
     db_session: DbSession,
     principal: FormStaff,
     now: Now,
@@ -150,7 +151,7 @@ def dismiss_finding(
 
 @router.get("/console/live/{session_id}/frames/{seq}")
 def frame_image(
-    session_id: int, seq: int, db_session: DbSession, blobs: Blobs, _: PageStaff
+    session_id: Id, seq: Seq, db_session: DbSession, blobs: Blobs, _: PageStaff
 ) -> Response:
     """A frame as it was received (from the content-addressed blob store)."""
     for event in live_service.get_events(db_session=db_session, session_id=session_id):
@@ -164,7 +165,7 @@ def frame_image(
 
 
 @router.get("/live/{session_id}", response_class=HTMLResponse)
-def viewer_page(request: Request, session_id: int, db_session: DbSession) -> Response:
+def viewer_page(request: Request, session_id: Id, db_session: DbSession) -> Response:
     """What a viewer of the room sees of LiveGuard: the warnings, in plain Chinese."""
     live_session = live_service.get(db_session=db_session, session_id=session_id)
     warnings = enforcement_service.warnings(db_session=db_session, session_id=session_id)

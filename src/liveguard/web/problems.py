@@ -25,6 +25,8 @@ _FIXES = {
     "int_from_float": "send a whole number (money is integer fen: 1 yuan = 100 fen)",
     "greater_than": "send a larger number",
     "greater_than_equal": "send a larger number",
+    "less_than": "send a smaller number",
+    "less_than_equal": "send a smaller number",
     "date_from_datetime_parsing": "send a date as YYYY-MM-DD",
     "date_parsing": "send a date as YYYY-MM-DD",
     "timezone_aware": "send a time with its offset, e.g. 2026-05-28T20:00:00+08:00",
@@ -86,8 +88,34 @@ def socket_problem(error: LiveGuardError) -> dict[str, Any]:
     }
 
 
+# A number in the URL beyond what its column holds cannot name a record: not found.
+_OUT_OF_RANGE = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
+
+
+def _cannot_exist(errors: list[Any]) -> JSONResponse | None:
+    """A 404 when an id in the path is beyond its column (``bounds.Id``): no such record,
+    whatever else is wrong with the request."""
+    for error in errors:
+        loc = tuple(error["loc"])
+        if loc[:1] == ("path",) and error.get("type") in _OUT_OF_RANGE:
+            kind = str(loc[-1]).removesuffix("_id").replace("_", " ")
+            detail = f"no {kind} with id {error.get('input')}"
+            return problem(404, "Not found", detail, slug="not-found")
+    return None
+
+
 async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = list(exc.errors())
+    if (not_found := _cannot_exist(errors)) is not None:
+        return not_found
+    if bad_headers := [e for e in errors if tuple(e["loc"])[:1] == ("header",)]:
+        # A header is set by the client software, not typed by a person: a plain 400.
+        items = [
+            {"field": str(tuple(e["loc"])[-1]), "message": _message(e), "fix": ""}
+            for e in bad_headers
+        ]
+        detail = "; ".join(f"header {i['field']}: {i['message']}" for i in items)
+        return problem(400, "Bad header", detail, slug="bad-header", errors=items)
     if any(e.get("type") == "json_invalid" for e in errors):
         error = next(e for e in errors if e.get("type") == "json_invalid")
         reason = (error.get("ctx") or {}).get("error", "the body is not valid JSON")

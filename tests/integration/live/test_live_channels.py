@@ -103,3 +103,38 @@ def test_the_staff_stream_carries_the_timeline(client, auth, room, event):
     name, body = _first_sse_event(client, f"/api/sessions/{room.session_id}/stream", headers=auth())
     assert name == "timeline"
     assert body["events"][0]["findings"] and body["actions"]
+
+
+@pytest.mark.parametrize("last_event_id", ["abc", "-1", str(2**70)])
+@pytest.mark.parametrize(
+    "stream", ["/api/public/live/{}/warnings/stream", "/api/sessions/{}/stream"]
+)
+def test_a_last_event_id_that_is_not_a_sequence_number_is_a_400_before_the_stream(
+    client, auth, room, stream, last_event_id
+):
+    url = stream.format(room.session_id)
+    response = client.get(url, headers={**auth(), "Last-Event-ID": last_event_id})
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["errors"][0]["field"] == "last-event-id"
+
+
+def test_one_out_of_range_number_refuses_its_event_not_the_batch(client, auth, room, event):
+    huge = 2**63
+    batch = [
+        speech(event, "大家好，今天上新"),
+        event("listing_shown", data={"listing_id": huge}),
+        event("counters", data={"viewers": huge}),
+        event("order", data={"order_id": "o-1", "amount_fen": huge}),
+        event("listing_changed", data={"listing_id": 1, "changes": {"price_fen": huge}}),
+        event("utterance", speaker_role="anchor", text="hi", data={"start_ms": huge, "end_ms": 1}),
+        speech(event, "下单链接在购物车一号"),
+    ]
+    response = client.post(room.events_url(), json=batch, headers=auth())
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert [a["index"] for a in body["accepted"]] == [0, 6]
+    refused = {r["index"]: r for r in body["refused"]}
+    assert sorted(refused) == [1, 2, 3, 4, 5]
+    assert "less than or equal to 2147483647" in refused[1]["detail"]
+    assert "less than or equal to 1000000000" in refused[3]["detail"]
