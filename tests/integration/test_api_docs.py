@@ -29,6 +29,8 @@ def test_the_api_docs_load_every_asset_from_the_app_itself(client, page, needs):
     assert answer.status_code == 200
     html = answer.text
     assert ANY_URL.findall(html) == [], "the page reaches outside the app"
+    policy = answer.headers["content-security-policy"]
+    assert ANY_URL.findall(policy) == [], "the page's CSP admits another host"
     assets = _assets(html)
     for name in needs:
         assert any(asset.endswith(name) for asset in assets), (name, assets)
