@@ -32,6 +32,7 @@ from liveguard.web import (
     evidence_pages,
     listing_pages,
     live_pages,
+    openapi,
     pages,
     problems,
 )
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.signer = Signer.from_key_dir(settings.key_dir, witness=settings.checkpoint_log)
 
     problems.install(app)
+    openapi.install(app)
     app.add_middleware(BodyLimit)  # an over-size body is refused before it is read
     # Added last, so outermost: every answer gets the headers, a 413 included.
     # HSTS over TLS; production sits behind a TLS proxy, so it always sends it.
