@@ -157,14 +157,19 @@ async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     return problem(exc.status_code, str(exc.detail), str(exc.detail), headers=exc.headers)
 
 
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
+def internal_error() -> JSONResponse:
+    """The answer to an error nobody foresaw: nothing about it but that it happened."""
     return problem(
         500,
         "Internal error",
         "something went wrong on our side; nothing was saved",
         slug="internal",
     )
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return internal_error()
 
 
 def install(app: FastAPI) -> None:

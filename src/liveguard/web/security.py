@@ -10,8 +10,14 @@ go through unbuffered.
 
 from __future__ import annotations
 
+import logging
+
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from liveguard.web.problems import internal_error
+
+log = logging.getLogger(__name__)
 
 CONSOLE_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -61,12 +67,25 @@ class SecurityHeaders:
         tls = self.always_tls or scope.get("scheme") == "https"
         extra = headers_for(scope.get("path", ""), tls=tls)
 
+        started = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = MutableHeaders(scope=message)
                 for name, value in extra.items():
                     if name not in headers:
                         headers[name] = value
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            # Starlette answers an unhandled error outside every middleware, so its 500
+            # would go out bare: answer it here, with the headers, as problem details.
+            if started:
+                raise
+            log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            response = internal_error()
+            await response(scope, receive, send_with_headers)
