@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 
 from liveguard.live.worker import Bus
+from tests.aio import run
 from tests.conftest import port_open, service_missing
 from tests.integration.live.conftest import speech
-from tests.integration.live.test_nats_worker import _counts, _publish, _run, _wait, _worker
+from tests.integration.live.test_nats_worker import _counts, _publish, _wait, _worker
 
 pytestmark = pytest.mark.faults
 
@@ -68,7 +69,7 @@ def test_a_worker_waits_for_nats_reconnects_and_resumes_while_http_ingest_goes_o
     try:
         assert not _wait(lambda: worker.poll() is not None, 2), "the worker gave up at once"
         nats_server.start()
-        _run(_publish(bus, room.session_id, _batches(event, "before", 5), url))
+        run(_publish(bus, room.session_id, _batches(event, "before", 5), url))
         assert _wait(lambda: _counts(app, room.session_id)[0] == 5, 60)
 
         nats_server.stop()
@@ -79,7 +80,7 @@ def test_a_worker_waits_for_nats_reconnects_and_resumes_while_http_ingest_goes_o
         assert not _wait(lambda: worker.poll() is not None, 2), "the worker gave up on NATS"
 
         nats_server.start()  # the same store: the stream and its durable consumers are back
-        _run(_publish(bus, room.session_id, _batches(event, "after", 5), url))
+        run(_publish(bus, room.session_id, _batches(event, "after", 5), url))
         assert _wait(lambda: _counts(app, room.session_id)[0] == 11, 60)
         assert worker.poll() is None
     finally:

@@ -3,14 +3,12 @@ worker killed mid-stream loses no event and duplicates no finding."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import subprocess
 import sys
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import pytest
@@ -18,19 +16,13 @@ from sqlalchemy import func, select
 
 from liveguard.live.models import LiveEvent, LiveFinding
 from liveguard.live.worker import Bus, publish
+from tests.aio import run
 from tests.conftest import port_open, service_missing
 from tests.integration.live.conftest import another_session, speech
 
 NATS_URL = os.environ.get("LIVEGUARD_TEST_NATS_URL", "nats://127.0.0.1:4222")
 EVENTS = 1500
 PER_MESSAGE = 5
-
-
-def _run(coroutine) -> None:
-    """asyncio.run in a thread of its own: another test (the browser's) may have left an
-    event loop running in this one."""
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture
@@ -41,7 +33,7 @@ def bus():
     name = uuid.uuid4().hex[:10]
     bus = Bus(stream=f"TEST_{name}", prefix=f"test.{name}", durable="monitor", ack_wait=2, batch=50)
     yield bus
-    _run(_delete(bus))
+    run(_delete(bus))
 
 
 async def _delete(bus: Bus) -> None:
@@ -119,7 +111,7 @@ def test_a_worker_killed_mid_stream_loses_no_event_and_duplicates_no_finding(
     per_line = expected["accepted"][0]["findings"]
     assert per_line >= 1
     batches = [lines[i : i + PER_MESSAGE] for i in range(0, EVENTS, PER_MESSAGE)]
-    _run(_publish(bus, room.session_id, batches))
+    run(_publish(bus, room.session_id, batches))
 
     first = _worker(app, bus)
     try:
@@ -158,7 +150,7 @@ def test_two_workers_on_the_partitions_store_each_message_once_in_each_rooms_ord
     messages = [
         (r, lines[r][i : i + PER_MESSAGE]) for i in range(0, per_room, PER_MESSAGE) for r in rooms
     ]
-    _run(_publish_rooms(bus, messages))
+    run(_publish_rooms(bus, messages))
     workers = [_worker(app, bus), _worker(app, bus)]
     try:
         assert _wait(lambda: all(_counts(app, r)[0] == per_room for r in rooms), 180)
@@ -193,4 +185,4 @@ def test_a_message_without_a_partition_is_refused_by_the_stream(bus):
         finally:
             await client.close()
 
-    _run(publish_unpartitioned())
+    run(publish_unpartitioned())

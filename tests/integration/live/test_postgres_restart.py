@@ -33,6 +33,7 @@ from liveguard.parties.schemas import StaffCreate
 from liveguard.vocab import PrincipalKind, StaffRole
 from liveguard.web.app import create_app
 from tests import factories
+from tests.aio import run
 from tests.conftest import port_open, service_missing
 from tests.integration.live.conftest import speech
 from tests.integration.live.test_nats_worker import (
@@ -40,7 +41,6 @@ from tests.integration.live.test_nats_worker import (
     _counts,
     _delete,
     _publish,
-    _run,
     _wait,
     _worker,
 )
@@ -164,16 +164,16 @@ def test_a_postgresql_restart_mid_stream_loses_and_duplicates_nothing(cluster, t
         session_id = _room(client, _admin(app), app.state.clock.now())
     worker = _worker(app, bus)
     try:
-        _run(_publish(bus, session_id, [[speech(event, f"重启前 {i}")] for i in range(5)]))
+        run(_publish(bus, session_id, [[speech(event, f"重启前 {i}")] for i in range(5)]))
         assert _wait(lambda: _counts(app, session_id)[0] == 5, 60)
         with transaction(app.state.session_factory) as db_session:
             before = ledger.current_root(db_session=db_session)
 
         cluster.stop()
-        _run(_publish(bus, session_id, [[speech(event, f"停机时 {i}")] for i in range(5)]))
+        run(_publish(bus, session_id, [[speech(event, f"停机时 {i}")] for i in range(5)]))
         assert not _wait(lambda: worker.poll() is not None, 3), "the worker died with the database"
         cluster.start()
-        _run(_publish(bus, session_id, [[speech(event, f"重启后 {i}")] for i in range(5)]))
+        run(_publish(bus, session_id, [[speech(event, f"重启后 {i}")] for i in range(5)]))
         assert _wait(lambda: _counts(app, session_id)[0] == 15, 90), _counts(app, session_id)
 
         with transaction(app.state.session_factory) as db_session:
@@ -187,5 +187,5 @@ def test_a_postgresql_restart_mid_stream_loses_and_duplicates_nothing(cluster, t
         worker.terminate()
         output = worker.communicate(timeout=30)[0].decode(errors="replace")
         app.state.engine.dispose()
-        _run(_delete(bus))
+        run(_delete(bus))
     assert "15 events stored, 0 duplicates" in output, output

@@ -4,13 +4,12 @@ storage refuses is retried event by event instead of redelivered for ever."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-from concurrent.futures import ThreadPoolExecutor
 
 from liveguard.errors import InvalidInput
 from liveguard.live import ingest
 from liveguard.live.worker import Worker
+from tests.aio import run
 from tests.integration.live.conftest import speech
 
 
@@ -37,8 +36,7 @@ class Client:
 def handle(app, messages):
     worker = Worker(session_factory=app.state.session_factory, blobs=app.state.blobs)
     client = Client()
-    with ThreadPoolExecutor(1) as pool:  # a browser test may have left a loop in this thread
-        pool.submit(asyncio.run, worker.handle(client, messages)).result()
+    run(worker.handle(client, messages))
     return worker.stats, client
 
 

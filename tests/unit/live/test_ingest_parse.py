@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import base64
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from liveguard.live import ingest, notify
 from liveguard.live.schemas import FrameIn, UtteranceIn
 from liveguard.live.worker import read_envelope
+from tests.aio import run
 
 AT = "2026-02-16T20:02:30+08:00"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -109,5 +109,4 @@ def test_the_broadcaster_wakes_a_waiter_from_another_thread():
         quiet = await broadcaster.wait(8, timeout=0.05)  # another room: only the timeout
         return woken, quiet
 
-    with ThreadPoolExecutor(1) as pool:  # a browser test may have left a loop in this thread
-        assert pool.submit(asyncio.run, wait()).result() == (True, False)
+    assert run(wait()) == (True, False)

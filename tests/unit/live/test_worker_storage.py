@@ -3,12 +3,12 @@ with a delay): its events are neither acknowledged nor refused, so none is lost.
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 from liveguard.errors import StorageUnavailable
 from liveguard.live import ingest
 from liveguard.live.worker import STORAGE_RETRY_SECONDS, Worker
+from tests.aio import run
 
 
 class Message:
@@ -35,5 +35,5 @@ def test_a_full_blob_store_puts_the_batch_back_for_later(monkeypatch):
     monkeypatch.setattr(Worker, "_one_by_one", refuse)
     worker = Worker(session_factory=None, blobs=None)  # type: ignore[arg-type]
     messages = [Message(1), Message(2)]
-    asyncio.run(worker.handle(None, messages))
+    run(worker.handle(None, messages))
     assert [(m.acked, m.nak_delay) for m in messages] == [(False, STORAGE_RETRY_SECONDS)] * 2
