@@ -26,6 +26,7 @@ from liveguard.cases.models import CaseLink
 from liveguard.catalog import service as catalog_service
 from liveguard.clock import CHINA
 from liveguard.detect.normalize import default as normaliser
+from liveguard.legal import chinese_numeral
 from liveguard.liability.facts import (
     AnchorRole,
     Category,
@@ -68,23 +69,13 @@ def rules() -> IntakeRules:
     return datafiles.load("liveguard.cases", "intake.yaml", IntakeRules)
 
 
-_DIGITS = {"两": 2, "十": 10, "百": 100}
+_AS_CHINESE = str.maketrans("0123456789", "零一二三四五六七八九")
 
 
 def number(text: str) -> int:
-    """An Arabic or simple Chinese numeral as the normaliser leaves it (十, 十5, 3十, 1百)."""
-    if text.isdigit():
-        return int(text)
-    total, current = 0, 0
-    for ch in text:
-        if ch.isdigit():
-            current = int(ch)
-        elif ch == "两":
-            current = 2
-        else:
-            total += (current or 1) * _DIGITS[ch]
-            current = 0
-    return total + current
+    """An Arabic or simple Chinese numeral as the normaliser leaves it (十, 十5, 3十, 1百):
+    the digits written back in Chinese, then read as the law's article numbers are."""
+    return int(text) if text.isdigit() else chinese_numeral(text.translate(_AS_CHINESE))
 
 
 @dataclass(frozen=True)
