@@ -5,14 +5,27 @@ from __future__ import annotations
 import itertools
 import random
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
+from liveguard.config import Settings
 from liveguard.parties.identifiers import USCC_ALPHABET, id_check_char, uscc_check_char
 
 _counter = itertools.count(1)
 _random = random.Random(20261123)
 
 TODAY = date(2026, 11, 23)  # the tests' fixed clock
+
+
+def settings(data_dir: Path, database_url: str, **overrides: Any) -> Settings:
+    """Settings for a test app: the scheduled jobs off (tests run them explicitly)."""
+    quiet: dict[str, Any] = {
+        "reverify_interval_minutes": 0,
+        "checkpoint_interval_minutes": 0,
+        "case_reminder_interval_minutes": 0,
+        "promise_check_interval_minutes": 0,
+    }
+    return Settings(data_dir=data_dir, database_url=database_url, **{**quiet, **overrides})
 
 
 def credit_code() -> str:

@@ -31,7 +31,6 @@ from schemathesis import GenerationMode
 from liveguard import migrations
 from liveguard.auth import service as auth_service
 from liveguard.clock import CHINA, FixedClock
-from liveguard.config import Settings
 from liveguard.db import transaction
 from liveguard.errors import LiveGuardError
 from liveguard.parties import service as parties_service
@@ -128,14 +127,7 @@ def app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
         urls = _throwaway_postgres()
     for url in urls:
         migrations.upgrade(url)
-        settings_ = Settings(
-            data_dir=data_dir,
-            database_url=url,
-            reverify_interval_minutes=0,
-            checkpoint_interval_minutes=0,
-            case_reminder_interval_minutes=0,
-            promise_check_interval_minutes=0,
-        )
+        settings_ = factories.settings(data_dir, url)
         clock = FixedClock(datetime.combine(factories.TODAY, time(10), CHINA))
         application = create_app(settings_, clock=clock)
         yield application

@@ -16,7 +16,6 @@ from sqlalchemy.engine import make_url
 from liveguard import migrations
 from liveguard.auth import service as auth_service
 from liveguard.clock import CHINA, FixedClock
-from liveguard.config import Settings
 from liveguard.db import Base, import_models, transaction
 from liveguard.parties import service as parties_service
 from liveguard.parties.schemas import StaffCreate
@@ -71,14 +70,7 @@ def clock() -> FixedClock:
 
 @pytest.fixture(scope="session")
 def app(database_url: str, data_dir: Path, clock: FixedClock):
-    settings = Settings(
-        data_dir=data_dir,
-        database_url=database_url,
-        reverify_interval_minutes=0,  # scheduled jobs off: tests run them explicitly
-        checkpoint_interval_minutes=0,
-        case_reminder_interval_minutes=0,
-        promise_check_interval_minutes=0,
-    )
+    settings = factories.settings(data_dir, database_url)
     return create_app(settings, clock=clock)
 
 

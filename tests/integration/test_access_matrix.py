@@ -31,7 +31,6 @@ from starlette.websockets import WebSocketDisconnect
 from liveguard import migrations
 from liveguard.auth import service as auth_service
 from liveguard.clock import FixedClock
-from liveguard.config import Settings
 from liveguard.db import transaction
 from liveguard.parties import service as parties_service
 from liveguard.parties.schemas import StaffCreate
@@ -271,14 +270,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, clock: FixedClock) -> Iterat
     data_dir: Path = tmp_path_factory.mktemp("matrix")
     url = f"sqlite:///{data_dir / 'liveguard.db'}"
     migrations.upgrade(url)
-    settings = Settings(
-        data_dir=data_dir,
-        database_url=url,
-        reverify_interval_minutes=0,
-        checkpoint_interval_minutes=0,
-        case_reminder_interval_minutes=0,
-        promise_check_interval_minutes=0,
-    )
+    settings = factories.settings(data_dir, url)
     app = create_app(settings, clock=clock)
     tokens: dict[str, list[str]] = {}
     for principal, token in _staff_tokens(app):

@@ -19,6 +19,7 @@ from liveguard.config import Settings
 from liveguard.evidence import service as ledger
 from liveguard.evidence.verify import TrustedKeys, verify_bundle
 from liveguard.web.app import create_app
+from tests import factories
 from tests.integration.cases.conftest import s1_complaint
 
 
@@ -270,12 +271,9 @@ def test_liveguard_cases_remind_lists_overdue_steps(app, client, world, monkeypa
 
 def test_the_server_reminds_overdue_steps_on_its_timer(app, db, client, world):
     case = _file(client, world)
-    settings = Settings(
-        data_dir=app.state.settings.data_dir,
-        database_url=app.state.settings.database_url,
-        reverify_interval_minutes=0,
-        checkpoint_interval_minutes=0,
-        promise_check_interval_minutes=0,
+    settings = factories.settings(
+        app.state.settings.data_dir,
+        app.state.settings.database_url,
         case_reminder_interval_minutes=60,
     )
     late = FixedClock(datetime.combine(datetime(2026, 12, 7).date(), time(9, 0), CHINA))

@@ -23,7 +23,6 @@ from fastapi.testclient import TestClient
 from liveguard import migrations
 from liveguard.auth import service as auth_service
 from liveguard.clock import CHINA, FixedClock
-from liveguard.config import Settings
 from liveguard.db import transaction
 from liveguard.evidence import merkle
 from liveguard.evidence import service as ledger
@@ -149,14 +148,7 @@ def test_a_postgresql_restart_mid_stream_loses_and_duplicates_nothing(cluster, t
     if not port_open("127.0.0.1", int(NATS_URL.rsplit(":", 1)[1])):
         service_missing(f"no NATS answers at {NATS_URL}")
     migrations.upgrade(cluster.url)
-    settings = Settings(
-        data_dir=tmp_path / "data",
-        database_url=cluster.url,
-        reverify_interval_minutes=0,
-        checkpoint_interval_minutes=0,
-        case_reminder_interval_minutes=0,
-        promise_check_interval_minutes=0,
-    )
+    settings = factories.settings(tmp_path / "data", cluster.url)
     app = create_app(settings, clock=FixedClock(datetime.combine(factories.TODAY, time(10), CHINA)))
     name = uuid.uuid4().hex[:10]
     bus = Bus(stream=f"TEST_{name}", prefix=f"test.{name}", durable="monitor", ack_wait=3, batch=20)
