@@ -165,3 +165,13 @@ def test_an_unknown_id_is_a_404_problem(client, auth):
     response = client.get("/api/merchants/999999", headers=auth())
     assert response.status_code == 404
     assert response.json()["detail"] == "no merchant with id 999999"
+
+
+def test_a_nul_character_postgresql_cannot_store_is_the_callers_422_not_a_500(client, auth, engine):
+    staff = {"username": "nul-staff", "display_name": "审核\u0000员", "role": "regulator"}
+    answer = client.post("/api/staff", json=staff, headers=auth("admin"))
+    if engine.dialect.name == "postgresql":  # found by schemathesis: was a 500
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["errors"][0]["message"] == "contains the NUL character"
+    else:  # SQLite stores it as given
+        assert answer.status_code == 201, answer.text

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from liveguard.errors import LiveGuardError
@@ -172,8 +173,24 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     return internal_error()
 
 
+async def _database_refused(request: Request, exc: DataError) -> JSONResponse:
+    """PostgreSQL refuses the NUL character in any text, whichever field carries it: the
+    caller's input, so a 422 naming the fix; any other data error is a bug of ours."""
+    if "NUL (0x00)" not in str(exc.orig):
+        return await _unexpected(request, exc)
+    fix = "remove the NUL character (\\u0000) from the text"
+    return problem(
+        422,
+        "Some fields are not valid",
+        "a text contains the NUL character, which cannot be stored",
+        slug="invalid-input",
+        errors=[{"field": "body", "message": "contains the NUL character", "fix": fix}],
+    )
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
     app.add_exception_handler(LiveGuardError, _domain)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]
+    app.add_exception_handler(DataError, _database_refused)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected)
