@@ -179,6 +179,7 @@ def import_models() -> None:
     from liveguard.auth import models as _auth  # noqa: F401
     from liveguard.cases import models as _cases  # noqa: F401
     from liveguard.catalog import models as _catalog  # noqa: F401
+    from liveguard.credit import models as _credit  # noqa: F401
     from liveguard.detect import models as _detect  # noqa: F401
     from liveguard.enforcement import models as _enforcement  # noqa: F401
     from liveguard.evidence import models as _evidence  # noqa: F401

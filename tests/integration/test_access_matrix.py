@@ -182,6 +182,18 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/listings/{listing_id}/promises"): SIGNED_IN,
     ("GET", "/api/merchants/{merchant_id}/breaches"): STAFF_OR_MERCHANT,
     ("POST", "/api/trade/check-promises"): COMPLIANCE,
+    ("GET", "/api/public/credit/rules"): PUBLIC,
+    ("GET", "/api/public/credit"): PUBLIC,
+    ("GET", "/api/public/credit/{proceeding_id}"): PUBLIC,
+    ("GET", "/api/credit/scores/{subject_kind}/{subject_id}"): STAFF_OR_MERCHANT,
+    ("GET", "/api/credit/scores/{subject_kind}/{subject_id}/history"): STAFF_OR_MERCHANT,
+    ("POST", "/api/credit/proposals"): COMPLIANCE,
+    ("GET", "/api/credit/proceedings"): STAFF_OR_MERCHANT,
+    ("GET", "/api/credit/proceedings/{proceeding_id}"): SIGNED_IN,
+    ("POST", "/api/credit/proceedings/{proceeding_id}/objection"): SIGNED_IN,
+    ("POST", "/api/credit/proceedings/{proceeding_id}/decision"): COMPLIANCE,
+    ("POST", "/api/credit/proceedings/{proceeding_id}/appeal"): SIGNED_IN,
+    ("POST", "/api/credit/proceedings/{proceeding_id}/repair"): SIGNED_IN,
     ("GET", "/"): PUBLIC,
     ("GET", "/shops/{merchant_id}"): PUBLIC,
     ("GET", "/console/login"): PUBLIC,
@@ -311,6 +323,9 @@ def world(tmp_path_factory: pytest.TempPathFactory, clock: FixedClock) -> Iterat
             "platform": "douyin",
             "version": "1",
             "subject_ref": "nobody",
+            "subject_kind": "merchant",
+            "subject_id": merchant_id,
+            "proceeding_id": 1,
         }
         yield World(client, tokens, {k: str(v) for k, v in ids.items()})
 

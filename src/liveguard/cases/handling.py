@@ -13,6 +13,7 @@ from liveguard.cases import service, workflow
 from liveguard.cases.enums import CaseEventKind, CaseState
 from liveguard.cases.models import Case, CaseEvent
 from liveguard.cases.schemas import CompensationCreate, DecisionCreate
+from liveguard.credit import flows as credit_flows
 from liveguard.errors import Conflict, InvalidInput
 from liveguard.parties import deposits
 from liveguard.parties import service as parties_service
@@ -97,7 +98,7 @@ def decide(
         today=today,
         recorded=True,
     )
-    return service.add_event(
+    event = service.add_event(
         db_session=db_session,
         case=case,
         kind=CaseEventKind.decision,
@@ -111,6 +112,16 @@ def decide(
             "engine_total_fen": case.resolution.get("total_fen"),
         },
     )
+    # An upheld complaint counts against the parties held liable as it is decided.
+    credit_flows.facts_changed(
+        db_session=db_session,
+        subjects=credit_flows.case_parties(
+            merchant_id=case.merchant_id, anchor_id=case.anchor_id, platform_id=case.platform_id
+        ),
+        now=now,
+        cause=f"case:{case.id}",
+    )
+    return event
 
 
 def decision_of(*, db_session: Session, case: Case) -> CaseEvent | None:

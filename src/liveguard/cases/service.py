@@ -21,7 +21,8 @@ from liveguard import uploads
 from liveguard.blobs import BlobStore
 from liveguard.cases.enums import CaseEventKind, CaseState
 from liveguard.cases.models import Case as Case
-from liveguard.cases.models import CaseEvent, CaseFile, CaseLink
+from liveguard.cases.models import CaseEvent as CaseEvent
+from liveguard.cases.models import CaseFile, CaseLink
 from liveguard.detect import service as detect_service
 from liveguard.errors import InvalidInput, NotFound
 from liveguard.evidence import service as ledger
@@ -295,3 +296,30 @@ def add_links(*, db_session: Session, case: Case, links: list[CaseLink]) -> None
             db_session.add(link)
             known.add((link.kind, link.ref))
     db_session.flush()
+
+
+def record_of_party(
+    *,
+    db_session: Session,
+    merchant_id: int | None = None,
+    anchor_id: int | None = None,
+    platform_id: int | None = None,
+) -> list[tuple[Case, list[CaseEvent]]]:
+    """The cases naming a party, each with its events in order (two queries): what the
+    credit capability reads for complaints upheld and answers given late."""
+    query = select(Case).order_by(Case.id)
+    if merchant_id is not None:
+        query = query.where(Case.merchant_id == merchant_id)
+    if anchor_id is not None:
+        query = query.where(Case.anchor_id == anchor_id)
+    if platform_id is not None:
+        query = query.where(Case.platform_id == platform_id)
+    cases = list(db_session.scalars(query).all())
+    events: dict[int, list[CaseEvent]] = {case.id: [] for case in cases}
+    if cases:
+        rows = db_session.scalars(
+            select(CaseEvent).where(CaseEvent.case_id.in_(list(events))).order_by(CaseEvent.id)
+        )
+        for event in rows:
+            events[event.case_id].append(event)
+    return [(case, events[case.id]) for case in cases]

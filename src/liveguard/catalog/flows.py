@@ -66,6 +66,7 @@ def act_on_failed_sample(
     # Imported here: cases reads listings through the catalog service, so a module-level
     # import would make the two packages import each other.
     from liveguard.cases import flows as cases_flows
+    from liveguard.credit import flows as credit_flows
     from liveguard.trade import service as trade_service
 
     pulled = sampling.pull_listing(db_session=db_session, sample=sample, now=now, actor=actor)
@@ -92,4 +93,11 @@ def act_on_failed_sample(
         )
         for order in orders
     ]
+    # 5. it counts against the shop's credit at once (credit/flows.py).
+    credit_flows.facts_changed(
+        db_session=db_session,
+        subjects=credit_flows.merchants([sample.merchant_id]),
+        now=now,
+        cause=f"sample:{sample.id}",
+    )
     return SampleActed(sample=sample, pulled=pulled, cases=cases)

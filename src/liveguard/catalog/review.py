@@ -34,6 +34,7 @@ from liveguard.catalog.models import (
 )
 from liveguard.clock import CHINA
 from liveguard.parties import service as parties_service
+from liveguard.parties.schemas import CreditMeasures
 
 AUTOMATIC = "automatic"  # the reviewer name of automatic reviews
 DEFAULT_WINDOW_DAYS = 7
@@ -174,14 +175,35 @@ def problem_json(problem: checks.Problem) -> dict[str, Any]:
     }
 
 
+def credit_problem(measures: CreditMeasures) -> dict[str, Any]:
+    """The review problem a credit listing in force adds: the listing waits for staff."""
+    return {
+        "check": "credit.manual_review",
+        "severity": "warning",
+        "message": measures.text_zh,
+        "field": None,
+        "legal_basis": [basis.model_dump(exclude_none=True) for basis in measures.basis],
+        "evidence": {"list_kind": measures.list_kind},
+    }
+
+
 def review_listing(*, db_session: Session, listing: Listing, now: datetime) -> ListingReview:
     """Review the listing's current version automatically; set its status from the verdict."""
     verdict, problems = run_review(facts_for(db_session=db_session, listing=listing, now=now))
+    found = [problem_json(p) for p in problems]
+    merchant = parties_service.get_merchant(db_session=db_session, merchant_id=listing.merchant_id)
+    measures = parties_service.credit_measures(merchant)
+    if measures is not None and measures.listing_review == "manual":
+        # A black-listed shop's new versions wait for a person (the credit listing's
+        # consequence, with its words and basis as the credit data file gives them).
+        found.append(credit_problem(measures))
+        if verdict is Verdict.approve:
+            verdict = Verdict.changes_requested
     review = ListingReview(
         listing_id=listing.id,
         version=listing.version,
         verdict=verdict,
-        problems=[problem_json(p) for p in problems],
+        problems=found,
         reviewer_kind=ReviewerKind.automatic,
         reviewer=AUTOMATIC,
         created_at=now,

@@ -229,13 +229,26 @@ def open_appeal(*, db_session: Session, listing: Listing) -> ListingAppeal | Non
 
 
 def review_queue(*, db_session: Session) -> Sequence[Listing]:
-    """Listings waiting for a staff decision, oldest change first."""
+    """Listings waiting for a staff decision, oldest change first; a shop whose credit
+    listing asks for fast review (the red list) comes first."""
     query = (
         select(Listing)
         .where(Listing.awaiting_decision.is_(True))
         .order_by(Listing.updated_at, Listing.id)
     )
-    return db_session.scalars(query).all()
+    waiting = db_session.scalars(query).all()
+    fast = {
+        merchant_id
+        for merchant_id in {listing.merchant_id for listing in waiting}
+        if (
+            measures := parties_service.credit_measures(
+                parties_service.get_merchant(db_session=db_session, merchant_id=merchant_id)
+            )
+        )
+        is not None
+        and measures.listing_review == "fast"
+    }
+    return sorted(waiting, key=lambda listing: listing.merchant_id not in fast)
 
 
 def failed_samples(

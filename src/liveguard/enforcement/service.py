@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liveguard.catalog import service as catalog_service
+from liveguard.credit import flows as credit_flows
 from liveguard.enforcement import policy as policies
 from liveguard.enforcement.enums import ActionKind
 from liveguard.enforcement.models import EnforcementAction as EnforcementAction
@@ -192,6 +193,18 @@ def dismiss(
     )
     _record(
         db_session=db_session, sessions={live_session.id: live_session}, actions=[action], now=now
+    )
+    # A dismissed finding no longer counts against anyone's credit: recompute now.
+    credit_flows.facts_changed(
+        db_session=db_session,
+        subjects=credit_flows.room_parties(
+            db_session=db_session,
+            platform_id=live_session.platform_id,
+            merchant_id=live_session.merchant_id,
+            anchor_id=live_session.anchor_id,
+        ),
+        now=now,
+        cause=f"dismissed:live_finding:{finding.id}",
     )
     return action
 

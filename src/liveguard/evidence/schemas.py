@@ -26,6 +26,7 @@ class RecordKind(StrEnum):
     listing_decision = "listing_decision"  # a staff decision on a listing version
     listing_appeal = "listing_appeal"  # a merchant contesting a listing review
     sample_result = "sample_result"  # an item bought from a live room, tested
+    credit_step = "credit_step"  # a step of a credit listing: proposal, notice, decision...
 
 
 class RecordIn(BaseModel):

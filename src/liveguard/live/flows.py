@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from liveguard.credit import flows as credit_flows
 from liveguard.enforcement import service as enforcement_service
 from liveguard.enforcement.enums import ActionKind
 from liveguard.live import monitor
@@ -49,6 +50,22 @@ def monitor_many(
         groups=[(live_session, found[live_session.id].findings) for live_session, _, _ in groups],
         now=now,
     )
+    for live_session, _, _ in groups:
+        stored = found[live_session.id].findings
+        if stored:
+            # What the seller's side was found doing counts against the room's parties'
+            # credit as it is found (credit/flows.py), not in a nightly scan.
+            credit_flows.facts_changed(
+                db_session=db_session,
+                subjects=credit_flows.room_parties(
+                    db_session=db_session,
+                    platform_id=live_session.platform_id,
+                    merchant_id=live_session.merchant_id,
+                    anchor_id=live_session.anchor_id,
+                ),
+                now=now,
+                cause=f"live_finding:{stored[-1].id}",
+            )
     return {
         session_id: Result(
             findings=seen.findings, actions=acted.get(session_id, []), counts=seen.counts

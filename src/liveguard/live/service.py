@@ -97,6 +97,35 @@ def get_findings(
     return db_session.scalars(query.order_by(LiveFinding.id)).all()
 
 
+def findings_against(
+    *,
+    db_session: Session,
+    speakers: Iterable[FindingSpeaker],
+    merchant_id: int | None = None,
+    anchor_ids: Iterable[int] | None = None,
+    platform_id: int | None = None,
+) -> list[tuple[LiveFinding, LiveSession]]:
+    """Open (never dismissed) findings said or shown by ``speakers`` in the rooms of a
+    merchant, of some anchors, or of a platform, oldest first, each with its session:
+    what the credit capability counts against them."""
+    query = (
+        select(LiveFinding, LiveSession)
+        .join(LiveSession, LiveSession.id == LiveFinding.session_id)
+        .where(
+            LiveFinding.status == FindingStatus.open,
+            LiveFinding.speaker_role.in_(list(speakers)),
+        )
+        .order_by(LiveFinding.id)
+    )
+    if merchant_id is not None:
+        query = query.where(LiveSession.merchant_id == merchant_id)
+    if anchor_ids is not None:
+        query = query.where(LiveSession.anchor_id.in_(list(anchor_ids)))
+    if platform_id is not None:
+        query = query.where(LiveSession.platform_id == platform_id)
+    return [(finding, session) for finding, session in db_session.execute(query).all()]
+
+
 def finding_ledger_seqs(
     *, db_session: Session, finding_ids: Iterable[int]
 ) -> dict[int, int | None]:

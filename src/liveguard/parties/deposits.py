@@ -14,13 +14,16 @@ from liveguard.parties.schemas import DepositMovementCreate
 
 
 def required_fen(merchant: Merchant) -> int:
-    """The largest deposit any of the merchant's categories asks for."""
+    """The largest deposit any of the merchant's categories asks for, raised by the
+    percentage a credit listing in force sets (integer fen, rounded up)."""
     amounts = [
         spec.deposit_fen
         for code in merchant.categories
         if (spec := catalogue().category(code)) is not None
     ]
-    return max(amounts, default=0)
+    base = max(amounts, default=0)
+    percent = int((merchant.credit_measures or {}).get("deposit_percent", 100) or 100)
+    return -(-base * percent // 100)
 
 
 def record_movement(

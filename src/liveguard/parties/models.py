@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -61,6 +62,8 @@ class Merchant(TimestampMixin, Base):
     suspended_by: Mapped[str | None] = mapped_column(String(40))
     deposit_balance_fen: Mapped[int] = mapped_column(Fen, default=0)
     last_verified_at: Mapped[datetime | None]
+    # What a credit listing asks of it (parties.schemas.CreditMeasures); {}: nothing.
+    credit_measures: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     platform: Mapped[Platform] = relationship()
 

@@ -8,6 +8,7 @@ from typing import Annotated, Generic, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from liveguard.bounds import Day, DepositFen, Id
+from liveguard.legal import LegalBasis
 from liveguard.parties import identifiers
 
 # The enums an API shape carries, exported (``X as X``) for the web layer that fills them in.
@@ -324,6 +325,19 @@ class DepositMovementRead(Output):
     reason: str
     recorded_by: str
     recorded_at: datetime
+
+
+class CreditMeasures(BaseModel):
+    """What a credit listing asks of a merchant while it is in force (set by the credit
+    capability from its data file): ``listing_review`` manual (every new version waits for
+    a person), fast (first in the staff queue) or normal; the deposit as a percentage of
+    what the categories ask; the list and the words and basis to show."""
+
+    list_kind: str
+    listing_review: str = "normal"
+    deposit_percent: int = Field(default=100, ge=100, le=1000)
+    text_zh: str = ""
+    basis: list[LegalBasis] = Field(default_factory=list)
 
 
 class DepositRead(BaseModel):

@@ -33,6 +33,7 @@ from liveguard.parties.qualifications import catalogue
 from liveguard.parties.schemas import (
     AnchorCreate,
     ConsumerCreate,
+    CreditMeasures,
     McnCreate,
     MerchantCreate,
     MerchantLicenceRenewal,
@@ -346,14 +347,37 @@ def create_relation(*, db_session: Session, relation_in: RelationCreate) -> Anch
 
 
 def get_relations(
-    *, db_session: Session, anchor_id: int | None = None, merchant_id: int | None = None
+    *,
+    db_session: Session,
+    anchor_id: int | None = None,
+    merchant_id: int | None = None,
+    mcn_id: int | None = None,
 ) -> Sequence[AnchorRelation]:
     query = select(AnchorRelation).order_by(AnchorRelation.id)
+    if mcn_id is not None:
+        query = query.where(AnchorRelation.mcn_id == mcn_id)
     if anchor_id is not None:
         query = query.where(AnchorRelation.anchor_id == anchor_id)
     if merchant_id is not None:
         query = query.where(AnchorRelation.merchant_id == merchant_id)
     return db_session.scalars(query).all()
+
+
+def set_credit_measures(
+    *, db_session: Session, merchant: Merchant, measures: CreditMeasures | None
+) -> Merchant:
+    """What a credit listing asks of this merchant (None: nothing): the deposit required
+    and how its listings are reviewed. Set and cleared by the credit capability."""
+    merchant.credit_measures = measures.model_dump(mode="json") if measures else {}
+    db_session.flush()
+    return merchant
+
+
+def credit_measures(merchant: Merchant) -> CreditMeasures | None:
+    """The merchant's credit measures in force, or None."""
+    if not merchant.credit_measures:
+        return None
+    return CreditMeasures.model_validate(merchant.credit_measures)
 
 
 # Consumers and staff

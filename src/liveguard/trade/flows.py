@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from liveguard.cases import flows as cases_flows
+from liveguard.credit import flows as credit_flows
 from liveguard.trade import breaches
 from liveguard.trade import promises as promise_rules
 from liveguard.trade import service as trade_service
@@ -42,6 +43,14 @@ def check_promises(*, db_session: Session, day: date, now: datetime) -> CheckRep
             row.case_id = _open_case(db_session, order, promise, row, now)
             found.append(row)
     db_session.flush()
+    if found:
+        # A broken promise counts against the shop's credit the day it is flagged (S4).
+        credit_flows.facts_changed(
+            db_session=db_session,
+            subjects=credit_flows.merchants(sorted({row.merchant_id for row in found})),
+            now=now,
+            cause=f"breach:{found[-1].id}",
+        )
     return CheckReport(
         day=day,
         orders_checked=len(orders),

@@ -7,6 +7,8 @@ from fastapi import APIRouter
 from liveguard.auth.views import router as auth_router
 from liveguard.cases.views import router as cases_router
 from liveguard.catalog.views import router as catalog_router
+from liveguard.credit.views import public_router as credit_public_router
+from liveguard.credit.views import router as credit_router
 from liveguard.detect.views import router as detect_router
 from liveguard.enforcement.views import router as enforcement_router
 from liveguard.evidence.views import router as evidence_router
@@ -30,3 +32,5 @@ api_router.include_router(live_public_router)
 api_router.include_router(enforcement_router)
 api_router.include_router(cases_router)
 api_router.include_router(trade_router)
+api_router.include_router(credit_router)
+api_router.include_router(credit_public_router)

@@ -1,0 +1,164 @@
+"""Credit acting with other capabilities: the recompute hook the writing flows call when a
+fact arrives (a finding stored or dismissed, a case decided, a promise broken, a sample
+failed), which proposes a black listing when the criteria are met; and a decision's
+consequences applied through the parties service (deposit, listing review), which the
+catalog and the pages read.
+
+Flows flush, like services; the request, the command or the timer commits once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from liveguard.credit import rules as credit_rules
+from liveguard.credit import service
+from liveguard.credit.enums import IN_FORCE, Decision, ListKind, SubjectKind
+from liveguard.credit.sources import Subject
+from liveguard.parties import service as parties_service
+from liveguard.parties.enums import RelationKind
+from liveguard.parties.schemas import CreditMeasures
+
+PROPOSER = "liveguard"  # how a proposal LiveGuard made names its actor
+
+
+def facts_changed(
+    *, db_session: Session, subjects: Iterable[Subject], now: datetime, cause: str
+) -> list[service.CreditProceeding]:
+    """Recompute each party's score (history kept when it changed) and propose a black
+    listing when it meets a criterion and has no open one. Returns the new proposals."""
+    proposed = []
+    for subject in dict.fromkeys(subjects):
+        _, scored = service.recompute(db_session=db_session, subject=subject, now=now, cause=cause)
+        met = credit_rules.criteria_met(
+            ListKind.black, subject.kind, scored, service.china_day(now)
+        )
+        if met and not service.open_proceeding(
+            db_session=db_session, subject=subject, list_kind=ListKind.black
+        ):
+            proposed.append(
+                service.propose(
+                    db_session=db_session,
+                    subject=subject,
+                    list_kind=ListKind.black,
+                    met=met,
+                    score=scored.score,
+                    actor=PROPOSER,
+                    now=now,
+                )
+            )
+    return proposed
+
+
+def room_parties(
+    *, db_session: Session, platform_id: int, merchant_id: int, anchor_id: int
+) -> list[Subject]:
+    """Everyone a live room's record counts against: its shop, its anchor, the anchor's
+    MCN agencies, its platform."""
+    mcns = [
+        Subject(SubjectKind.mcn, r.mcn_id)
+        for r in parties_service.get_relations(db_session=db_session, anchor_id=anchor_id)
+        if r.kind is RelationKind.signed_with_mcn and r.mcn_id is not None
+    ]
+    return [
+        Subject(SubjectKind.merchant, merchant_id),
+        Subject(SubjectKind.anchor, anchor_id),
+        *mcns,
+        Subject(SubjectKind.platform, platform_id),
+    ]
+
+
+def case_parties(
+    *, merchant_id: int | None, anchor_id: int | None, platform_id: int | None
+) -> list[Subject]:
+    found = []
+    if merchant_id is not None:
+        found.append(Subject(SubjectKind.merchant, merchant_id))
+    if anchor_id is not None:
+        found.append(Subject(SubjectKind.anchor, anchor_id))
+    if platform_id is not None:
+        found.append(Subject(SubjectKind.platform, platform_id))
+    return found
+
+
+def merchants(merchant_ids: Iterable[int]) -> list[Subject]:
+    return [Subject(SubjectKind.merchant, m) for m in merchant_ids]
+
+
+# --- decisions and their consequences -------------------------------------------------------
+
+
+def propose(
+    *, db_session: Session, subject: Subject, list_kind: ListKind, actor: str, now: datetime
+) -> service.CreditProceeding:
+    """A proposal staff ask for (a red listing, or a black one between facts): the score
+    is recomputed and must meet a criterion of the list."""
+    service.party(db_session=db_session, subject=subject)  # NotFound for no such party
+    _, scored = service.recompute(
+        db_session=db_session, subject=subject, now=now, cause=f"proposal:{list_kind.value}"
+    )
+    met = credit_rules.criteria_met(list_kind, subject.kind, scored, service.china_day(now))
+    return service.propose(
+        db_session=db_session,
+        subject=subject,
+        list_kind=list_kind,
+        met=met,
+        score=scored.score,
+        actor=actor,
+        now=now,
+    )
+
+
+def decide(
+    *,
+    db_session: Session,
+    proceeding: service.CreditProceeding,
+    decision: Decision,
+    reason: str,
+    actor: str,
+    now: datetime,
+) -> service.CreditStep:
+    """A person's decision, then the consequences the listings now in force call for."""
+    step = service.decide(
+        db_session=db_session,
+        proceeding=proceeding,
+        decision=decision,
+        reason=reason,
+        actor=actor,
+        now=now,
+    )
+    apply_consequences(db_session=db_session, subject=service.subject_of(proceeding))
+    return step
+
+
+def measures_for(list_kinds: Sequence[ListKind]) -> CreditMeasures | None:
+    """The measures of the strictest list in force (black before red), from the data."""
+    if not list_kinds:
+        return None
+    list_kind = ListKind.black if ListKind.black in list_kinds else ListKind.red
+    consequence = credit_rules.rules().consequences[list_kind]
+    return CreditMeasures(
+        list_kind=list_kind.value,
+        listing_review=consequence.listing_review,
+        deposit_percent=consequence.deposit_percent,
+        text_zh=consequence.text_zh,
+        basis=list(consequence.legal_basis),
+    )
+
+
+def apply_consequences(*, db_session: Session, subject: Subject) -> None:
+    """Set (or clear) what the party's listings in force ask of it. Merchants carry them
+    (deposit and listing review); the viewer notice is read by the pages themselves."""
+    if subject.kind is not SubjectKind.merchant:
+        return
+    in_force = [
+        p.list_kind
+        for p in service.get_all(db_session=db_session, subject=subject, states=sorted(IN_FORCE))
+    ]
+    merchant = parties_service.get_merchant(db_session=db_session, merchant_id=subject.id)
+    parties_service.set_credit_measures(
+        db_session=db_session, merchant=merchant, measures=measures_for(in_force)
+    )

@@ -1,0 +1,209 @@
+"""Where a score's records come from: one function per source, each reading another
+capability through its service only, registered by name in ``SOURCES``.
+
+A factor in ``data/credit.yaml`` names its source. Adding a source (brushing rings,
+bought traffic, refused marketing sends, consumer ratings) is one function here, taking
+the session, the party and the factor's id and returning ``rules.Record``s, plus one
+factor entry in the data file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+
+from sqlalchemy.orm import Session
+
+from liveguard.cases import service as cases_service
+from liveguard.cases.enums import CaseEventKind, CaseState
+from liveguard.catalog import service as catalog_service
+from liveguard.clock import CHINA
+from liveguard.credit.enums import SubjectKind
+from liveguard.credit.rules import Record, rules
+from liveguard.liability import service as liability_service
+from liveguard.live import service as live_service
+from liveguard.live.enums import FindingSpeaker
+from liveguard.parties import service as parties_service
+from liveguard.parties.enums import RelationKind
+from liveguard.trade import service as trade_service
+
+
+@dataclass(frozen=True)
+class Subject:
+    kind: SubjectKind
+    id: int
+
+    @property
+    def ref(self) -> str:
+        return f"{self.kind.value}:{self.id}"
+
+
+Source = Callable[[Session, Subject, str, datetime], list[Record]]
+SOURCES: dict[str, Source] = {}
+
+
+def source(name: str) -> Callable[[Source], Source]:
+    def register(function: Source) -> Source:
+        SOURCES[name] = function
+        return function
+
+    return register
+
+
+# What the seller's side said or showed (not viewers' chat, not the platform's own
+# notices): substantiated once stored and not dismissed by staff.
+SELLER_SIDE = (FindingSpeaker.anchor, FindingSpeaker.assistant, FindingSpeaker.room)
+
+
+def _mcn_anchors(db_session: Session, mcn_id: int) -> list[int]:
+    return [
+        r.anchor_id
+        for r in parties_service.get_relations(db_session=db_session, mcn_id=mcn_id)
+        if r.kind is RelationKind.signed_with_mcn and r.anchor_id is not None
+    ]
+
+
+@source("live_findings")
+def live_findings(
+    db_session: Session, subject: Subject, factor: str, now: datetime
+) -> list[Record]:
+    find = partial(live_service.findings_against, db_session=db_session, speakers=SELLER_SIDE)
+    if subject.kind is SubjectKind.merchant:
+        found = find(merchant_id=subject.id)
+    elif subject.kind is SubjectKind.anchor:
+        found = find(anchor_ids=[subject.id])
+    elif subject.kind is SubjectKind.mcn:
+        found = find(anchor_ids=_mcn_anchors(db_session, subject.id))
+    else:
+        found = find(platform_id=subject.id)
+    return [
+        Record(
+            factor=factor,
+            ref=f"live_finding:{finding.id}",
+            occurred_at=finding.created_at,
+            points=rules().points(finding.severity),
+            summary_zh=f"直播间「{session.title}」：{finding.message}",
+            link=f"/console/live/{session.id}",
+            ledger_seq=finding.ledger_seq,
+        )
+        for finding, session in found
+    ]
+
+
+def _cases(
+    db_session: Session, subject: Subject
+) -> list[tuple[cases_service.Case, list[cases_service.CaseEvent]]]:
+    if subject.kind is SubjectKind.merchant:
+        return cases_service.record_of_party(db_session=db_session, merchant_id=subject.id)
+    if subject.kind is SubjectKind.anchor:
+        return cases_service.record_of_party(db_session=db_session, anchor_id=subject.id)
+    if subject.kind is SubjectKind.platform:
+        return cases_service.record_of_party(db_session=db_session, platform_id=subject.id)
+    return []
+
+
+@source("upheld_complaints")
+def upheld_complaints(
+    db_session: Session, subject: Subject, factor: str, now: datetime
+) -> list[Record]:
+    roles = set(rules().upheld_roles.get(subject.kind, []))
+    found = []
+    for case, events in _cases(db_session, subject):
+        decisions = [e for e in events if e.kind is CaseEventKind.decision]
+        if not decisions:
+            continue
+        decision = decisions[-1]
+        liable = set(decision.data.get("liable") or [])
+        if not liable & roles:
+            continue
+        found.append(
+            Record(
+                factor=factor,
+                ref=f"case:{case.id}",
+                occurred_at=decision.at,
+                points=1.0,
+                summary_zh=f"投诉 #{case.id} 经处理认定成立",
+                link=f"/console/cases/{case.id}",
+                ledger_seq=decision.ledger_seq,
+            )
+        )
+    return found
+
+
+@source("slow_answers")
+def slow_answers(db_session: Session, subject: Subject, factor: str, now: datetime) -> list[Record]:
+    """Cases sent to the party that it answered after the answer period, or not at all
+    by now."""
+    days = rules().answer_working_days
+    found = []
+    for case, events in _cases(db_session, subject):
+        reached = next((e for e in events if e.to_state is CaseState.with_merchant), None)
+        if reached is None:
+            continue
+        due, _ = liability_service.add_working_days(
+            start=reached.at.astimezone(CHINA).date(), working_days=days
+        )
+        answer = next(
+            (e for e in events if e.kind is CaseEventKind.answer and e.at >= reached.at), None
+        )
+        answered_on = answer.at.astimezone(CHINA).date() if answer else None
+        late_on = now.astimezone(CHINA).date() if answer is None else answered_on
+        if late_on is None or late_on <= due:
+            continue
+        found.append(
+            Record(
+                factor=factor,
+                ref=f"case_answer:{case.id}",
+                occurred_at=answer.at if answer else now,
+                points=1.0,
+                summary_zh=f"投诉 #{case.id} 应于 {due:%Y年%m月%d日} 前答复，"
+                + (f"{answered_on:%m月%d日}才答复" if answered_on else "至今未答复"),
+                link=f"/console/cases/{case.id}",
+                ledger_seq=answer.ledger_seq if answer else reached.ledger_seq,
+            )
+        )
+    return found
+
+
+@source("delivery_breaches")
+def delivery_breaches(
+    db_session: Session, subject: Subject, factor: str, now: datetime
+) -> list[Record]:
+    if subject.kind is not SubjectKind.merchant:
+        return []
+    return [
+        Record(
+            factor=factor,
+            ref=f"breach:{breach.id}",
+            occurred_at=breach.found_at,
+            points=1.0,
+            summary_zh=f"订单 {breach.order_id}：承诺 {breach.due_on:%Y年%m月%d日} 前"
+            + ("发货" if breach.kind.value == "ship_by" else "送达")
+            + f"，{breach.breached_on:%m月%d日}仍未做到",
+            link=f"/console/cases/{breach.case_id}" if breach.case_id else None,
+            ledger_seq=breach.ledger_seq,
+        )
+        for breach in trade_service.breaches_of(db_session=db_session, merchant_id=subject.id)
+    ]
+
+
+@source("failed_samples")
+def failed_samples(
+    db_session: Session, subject: Subject, factor: str, now: datetime
+) -> list[Record]:
+    if subject.kind is not SubjectKind.merchant:
+        return []
+    return [
+        Record(
+            factor=factor,
+            ref=f"sample:{sample.sample_id}",
+            occurred_at=sample.recorded_at,
+            points=1.0,
+            summary_zh=f"商品 {sample.listing_id} 抽检不合格（{sample.standard}）",
+            link=f"/listings/{sample.listing_id}",
+            ledger_seq=sample.ledger_seq,
+        )
+        for sample in catalog_service.failed_samples(db_session=db_session, merchant_id=subject.id)
+    ]
