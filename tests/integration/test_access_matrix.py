@@ -238,6 +238,12 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/console/cases/{case_id}/compensation"): SIGNED_IN,
     ("POST", "/console/cases/{case_id}/publish"): SIGNED_IN,
     ("POST", "/console/cases/{case_id}/bundle"): SIGNED_IN,
+    ("GET", "/credit"): PUBLIC,
+    ("GET", "/credit/{proceeding_id}"): PUBLIC,
+    ("GET", "/console/credit"): ANY_STAFF,
+    ("GET", "/console/credit/{proceeding_id}"): ANY_STAFF,
+    ("POST", "/console/credit/{proceeding_id}/decision"): COMPLIANCE,
+    ("POST", "/console/credit/{proceeding_id}/statement"): SIGNED_IN,
     ("GET", "/healthz"): PUBLIC,
 }
 

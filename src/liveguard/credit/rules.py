@@ -88,6 +88,7 @@ class Consequence(Strict):
     deposit_percent: int = Field(ge=100, le=1000)
     viewer_notice: bool
     text_zh: str
+    viewer_notice_zh: str
     legal_basis: list[LegalBasis] = Field(min_length=1)
 
 

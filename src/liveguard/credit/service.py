@@ -33,7 +33,8 @@ from liveguard.credit.enums import (
 from liveguard.credit.models import CreditProceeding as CreditProceeding
 from liveguard.credit.models import CreditScore as CreditScore
 from liveguard.credit.models import CreditStep as CreditStep
-from liveguard.credit.sources import SOURCES, Subject
+from liveguard.credit.sources import SOURCES
+from liveguard.credit.sources import Subject as Subject
 from liveguard.detect import service as detect_service
 from liveguard.errors import Conflict, InvalidInput, NotFound
 from liveguard.evidence import service as evidence_service
@@ -550,6 +551,7 @@ class PublicEntry:
     list_name_zh: str
     status_zh: str
     evidence_summary_zh: list[str]
+    notice_zh: str  # what viewers and buyers are told while it is in force ("" if nothing)
 
 
 STATUS_ZH = {
@@ -565,11 +567,15 @@ def public_entry(proceeding: CreditProceeding) -> PublicEntry:
     counts = Counter(e["factor"] for e in proceeding.evidence)
     titles = {f.id: f.title_zh for f in rules.factors}
     summary = [f"{titles.get(factor, factor)}：{n} 条记录" for factor, n in counts.items()]
+    consequence = rules.consequences[proceeding.list_kind]
     return PublicEntry(
         proceeding=proceeding,
         list_name_zh=rules.lists[proceeding.list_kind].name_zh,
         status_zh=STATUS_ZH.get(proceeding.state, ""),
         evidence_summary_zh=summary,
+        notice_zh=consequence.viewer_notice_zh
+        if consequence.viewer_notice and proceeding.state in IN_FORCE
+        else "",
     )
 
 

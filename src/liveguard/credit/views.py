@@ -28,19 +28,14 @@ from liveguard.credit.sources import Subject
 from liveguard.errors import Forbidden
 from liveguard.vocab import PrincipalKind
 from liveguard.web.deps import Compliance, DbSession, Now, Signed, Today, actor
-from liveguard.web.permissions import COMPLIANCE_WORK, check_merchant_access, check_staff
+from liveguard.web.permissions import check_credit_party
 
 router = APIRouter(tags=["credit"])
 public_router = APIRouter(tags=["credit"])
 
 
 def check_party(principal: Principal, subject: Subject, *, write: bool) -> None:
-    """Staff (writers: compliance) or the merchant itself; anchors, MCNs and platforms
-    have no sign-in here, so staff act for them."""
-    if subject.kind is SubjectKind.merchant:
-        check_merchant_access(principal, subject.id, write=write)
-        return
-    check_staff(principal, COMPLIANCE_WORK if write else ())
+    check_credit_party(principal, subject.kind, subject.id, write=write)
 
 
 def readable(proceeding_id: Id, db_session: DbSession, principal: Signed) -> Any:

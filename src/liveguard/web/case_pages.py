@@ -24,8 +24,11 @@ from liveguard.bounds import Id
 from liveguard.cases import flows, handling, publicity, service, workflow
 from liveguard.cases.schemas import ComplaintCreate, PaymentChannel
 from liveguard.clock import CHINA
+from liveguard.credit import service as credit_service
+from liveguard.credit.enums import SubjectKind
 from liveguard.errors import LiveGuardError, NotFound
 from liveguard.liability.facts import CaseFacts
+from liveguard.live import service as live_service
 from liveguard.money import parse_yuan
 from liveguard.vocab import PrincipalKind
 from liveguard.web.deps import (
@@ -100,7 +103,24 @@ def cases_page(
 
 
 @router.get("/console/cases/new", response_class=HTMLResponse)
-def new_case_page(request: Request, principal: PageSigned, error: str = "") -> Response:
+def new_case_page(
+    request: Request,
+    principal: PageSigned,
+    db_session: DbSession,
+    today: Today,
+    error: str = "",
+    session_id: Id | None = None,
+) -> Response:
+    """The complaint form; opened from a live room (``session_id``), it says the seller's
+    red- or black-list status and fills in the room."""
+    credit = None
+    if session_id is not None:
+        live_session = live_service.get(db_session=db_session, session_id=session_id)
+        credit = credit_service.in_force(
+            db_session=db_session,
+            subject=credit_service.Subject(SubjectKind.merchant, live_session.merchant_id),
+            today=today,
+        )
     return render(
         request,
         "case_new.html",
@@ -108,6 +128,8 @@ def new_case_page(request: Request, principal: PageSigned, error: str = "") -> R
         channels=[c.value for c in PaymentChannel if c is not PaymentChannel.platform],
         defects=fact_field("defect")["choices"],
         error=error,
+        credit=credit,
+        session_id=session_id,
     )
 
 

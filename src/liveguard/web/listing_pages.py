@@ -31,6 +31,8 @@ from liveguard.catalog.schemas import (
     StaffDecision,
 )
 from liveguard.clock import CHINA
+from liveguard.credit import service as credit_service
+from liveguard.credit.enums import SubjectKind
 from liveguard.errors import Forbidden, LiveGuardError
 from liveguard.live import service as live_service
 from liveguard.vocab import PrincipalKind
@@ -213,7 +215,19 @@ def public_listing(
     today: Today,
 ) -> Response:
     item = public.listing_page(db_session=db_session, listing_id=listing_id, today=today)
-    return render(request, "listing_public.html", principal, item=item, label_names=label_names())
+    credit = credit_service.in_force(
+        db_session=db_session,
+        subject=credit_service.Subject(SubjectKind.merchant, item.merchant.id),
+        today=today,
+    )
+    return render(
+        request,
+        "listing_public.html",
+        principal,
+        item=item,
+        label_names=label_names(),
+        credit=credit,
+    )
 
 
 # --- merchants: sign in with their token, their listings, appeals ----------------------------

@@ -21,6 +21,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 
 from liveguard.bounds import Id, Seq
+from liveguard.credit import service as credit_service
+from liveguard.credit.enums import SubjectKind
 from liveguard.enforcement import service as enforcement_service
 from liveguard.enforcement.schemas import ActionCreate, ActionKind
 from liveguard.errors import InvalidInput, NotFound
@@ -29,7 +31,7 @@ from liveguard.live import timeline
 from liveguard.live.notify import broadcaster
 from liveguard.live.schemas import EventKind
 from liveguard.parties import service as parties_service
-from liveguard.web.deps import Blobs, DbSession, FormStaff, Now, PageStaff
+from liveguard.web.deps import Blobs, DbSession, FormStaff, Now, PageStaff, Today
 from liveguard.web.pages import decide_and_return, render
 from liveguard.web.permissions import COMPLIANCE_WORK
 
@@ -165,7 +167,7 @@ def frame_image(
 
 
 @router.get("/live/{session_id}", response_class=HTMLResponse)
-def viewer_page(request: Request, session_id: Id, db_session: DbSession) -> Response:
+def viewer_page(request: Request, session_id: Id, db_session: DbSession, today: Today) -> Response:
     """What a viewer of the room sees of LiveGuard: the warnings, in plain Chinese."""
     live_session = live_service.get(db_session=db_session, session_id=session_id)
     warnings = enforcement_service.warnings(db_session=db_session, session_id=session_id)
@@ -176,6 +178,11 @@ def viewer_page(request: Request, session_id: Id, db_session: DbSession) -> Resp
         session=live_session,
         anchor=parties_service.get_anchor(db_session=db_session, anchor_id=live_session.anchor_id),
         warnings=[{"id": w.id, "text": w.text or ""} for w in warnings],
+        credit=credit_service.in_force(
+            db_session=db_session,
+            subject=credit_service.Subject(SubjectKind.merchant, live_session.merchant_id),
+            today=today,
+        ),
     )
 
 

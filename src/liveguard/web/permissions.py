@@ -13,6 +13,7 @@ from typing import Protocol
 
 from liveguard.auth.service import Principal
 from liveguard.cases.schemas import CaseOrigin, ComplaintCreate
+from liveguard.credit.enums import SubjectKind
 from liveguard.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
 from liveguard.vocab import PrincipalKind, StaffRole
 
@@ -126,3 +127,14 @@ def check_order_writer(principal: Principal, order: OrderParties) -> None:
     if principal.is_staff and principal.role in CASE_WORK:
         return
     raise Forbidden("only the shop that sold the order or case-work staff may change it")
+
+
+def check_credit_party(
+    principal: Principal, subject_kind: SubjectKind, subject_id: int, *, write: bool
+) -> None:
+    """A credit record: staff (writers: compliance) or the merchant itself. Anchors, MCNs
+    and platforms have no sign-in here, so compliance staff act for them."""
+    if subject_kind is SubjectKind.merchant:
+        check_merchant_access(principal, subject_id, write=write)
+        return
+    check_staff(principal, COMPLIANCE_WORK if write else ())

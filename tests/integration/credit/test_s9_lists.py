@@ -103,6 +103,19 @@ def test_s9_a_shop_is_proposed_objects_is_listed_shown_repaired_and_lifted(
     anchor_public = client.get("/api/public/credit", params={"q": "主播"}).json()
     assert all("*" in e["name"] for e in anchor_public if e["subject_kind"] == "anchor")
 
+    # the public page, the live room and the complaint form show it, in words
+    page = client.get("/credit", params={"q": shop["credit_code"]})
+    assert page.status_code == 200 and "严重失信名单（黑名单）" in page.text
+    assert "近两年内经核实的严重直播违规达到 3 次" in page.text
+    assert 'data-list="black"' in client.get(f"/credit/{entry['id']}").text
+    room = client.get(f"/live/{sale.session_id}").text
+    assert 'data-testid="credit-badge"' in room and "请谨慎交易" in room
+    form = client.get(f"/console/cases/new?session_id={sale.session_id}", headers=auth())
+    assert 'data-list="black"' in form.text
+    console = client.get(f"/console/credit/{proposal['id']}", headers=auth())
+    assert console.status_code == 200 and "主播已被辞退" in console.text
+    assert "直播间违规记录 #" in console.text  # the history's cause, in words
+
     # consequences: the deposit doubles, a new listing waits for a person
     deposit = client.get(f"/api/merchants/{sale.shop_id}/deposit", headers=auth()).json()
     assert deposit["required_fen"] == 2 * deposit_before["required_fen"]
