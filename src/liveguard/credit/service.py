@@ -432,7 +432,10 @@ def decide(
             field_name="decision",
             fix="choose one of: " + ", ".join(sorted(d.value for d in (allowed or set()))),
         )
-    if state is ProceedingState.proposed and today <= proceeding.objection_due_on:
+    # A black listing waits for the objection period (or the objection); a red one
+    # harms no one and may be decided at once.
+    adverse = proceeding.list_kind is ListKind.black
+    if adverse and state is ProceedingState.proposed and today <= proceeding.objection_due_on:
         raise Conflict(
             f"the party may object until {proceeding.objection_due_on.isoformat()}",
             field_name="decision",

@@ -295,11 +295,16 @@ def merchant_home(
 ) -> Response:
     if principal is None or principal.kind is not PrincipalKind.merchant:
         return RedirectResponse(MERCHANT_LOGIN, status_code=303)
+    proceedings = credit_service.get_all(
+        db_session=db_session, subject=credit_service.Subject(SubjectKind.merchant, principal.id)
+    )
     return render(
         request,
         "merchant_listings.html",
         principal,
         rows=merchant_rows(db_session=db_session, merchant_id=principal.id),
+        credit=proceedings,
+        notices={p.id: credit_service.notice(p) for p in proceedings},
         notice=notice,
         error=error,
     )
