@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import cache
 
 from pydantic import Field, model_validator
@@ -257,3 +257,15 @@ def criteria_met(list_kind: ListKind, kind: SubjectKind, scored: Score, today: d
                 reason = criterion.reason_zh.format(score=scored.score, days=days)
                 found.append(Met(criterion.id, reason, []))
     return found
+
+
+def run_example(example: Example) -> tuple[Score, list[str]]:
+    """An example's score and the black criteria a merchant with its records meets (each
+    record at noon in China on its day)."""
+    records = [
+        Record(r.factor, f"example:{i}", datetime.combine(r.day, time(12), CHINA), r.points, "")
+        for i, r in enumerate(example.records)
+    ]
+    scored = score(rules().factors, records, example.today)
+    met = criteria_met(ListKind.black, SubjectKind.merchant, scored, example.today)
+    return scored, [m.criterion for m in met]

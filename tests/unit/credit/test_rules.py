@@ -21,19 +21,10 @@ def on(day: date) -> datetime:
     return datetime.combine(day, time(12), CHINA)
 
 
-def records_of(example: credit_rules.Example) -> list[Record]:
-    return [
-        Record(r.factor, f"x:{i}", on(r.day), r.points, "记录")
-        for i, r in enumerate(example.records)
-    ]
-
-
 @pytest.mark.parametrize("example", RULES.examples, ids=lambda e: e.name)
 def test_every_example_in_the_data_file_holds(example: credit_rules.Example) -> None:
-    scored = credit_rules.score(RULES.factors, records_of(example), example.today)
-    assert scored.score == example.expect_score
-    met = credit_rules.criteria_met(ListKind.black, SubjectKind.merchant, scored, example.today)
-    assert [m.criterion for m in met] == example.expect_black
+    scored, black = credit_rules.run_example(example)
+    assert (scored.score, black) == (example.expect_score, example.expect_black)
 
 
 def test_every_factor_names_a_registered_source() -> None:
