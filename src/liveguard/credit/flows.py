@@ -53,11 +53,12 @@ def facts_changed(
     return proposed
 
 
-def room_parties(
-    *, db_session: Session, platform_id: int, merchant_id: int, anchor_id: int
-) -> list[Subject]:
-    """Everyone a live room's record counts against: its shop, its anchor, the anchor's
-    MCN agencies, its platform."""
+def room_parties(*, db_session: Session, merchant_id: int, anchor_id: int) -> list[Subject]:
+    """Everyone a live room's record counts against and the room's facts recompute: its
+    shop, its anchor, the anchor's MCN agencies. The platform's score counts its rooms'
+    findings too, but is recomputed when read and on its cases, not on every batch of a
+    room: a recompute reads every finding in the window (benchmarks/bench_credit.py:
+    about 0.1 ms a finding), which for a whole platform is too much for the live path."""
     mcns = [
         Subject(SubjectKind.mcn, r.mcn_id)
         for r in parties_service.get_relations(db_session=db_session, anchor_id=anchor_id)
@@ -67,7 +68,6 @@ def room_parties(
         Subject(SubjectKind.merchant, merchant_id),
         Subject(SubjectKind.anchor, anchor_id),
         *mcns,
-        Subject(SubjectKind.platform, platform_id),
     ]
 
 

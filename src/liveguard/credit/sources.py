@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from sqlalchemy.orm import Session
@@ -69,7 +69,10 @@ def _mcn_anchors(db_session: Session, mcn_id: int) -> list[int]:
 def live_findings(
     db_session: Session, subject: Subject, factor: str, now: datetime
 ) -> list[Record]:
-    find = partial(live_service.findings_against, db_session=db_session, speakers=SELLER_SIDE)
+    since = now - timedelta(days=rules().factor(factor).window_days + 1)
+    find = partial(
+        live_service.findings_against, db_session=db_session, speakers=SELLER_SIDE, since=since
+    )
     if subject.kind is SubjectKind.merchant:
         found = find(merchant_id=subject.id)
     elif subject.kind is SubjectKind.anchor:
@@ -84,11 +87,11 @@ def live_findings(
             ref=f"live_finding:{finding.id}",
             occurred_at=finding.created_at,
             points=rules().points(finding.severity),
-            summary_zh=f"直播间「{session.title}」：{finding.message}",
-            link=f"/console/live/{session.id}",
+            summary_zh=f"直播间「{finding.session_title}」：{finding.message}",
+            link=f"/console/live/{finding.session_id}",
             ledger_seq=finding.ledger_seq,
         )
-        for finding, session in found
+        for finding in found
     ]
 
 

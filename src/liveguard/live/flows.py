@@ -59,7 +59,6 @@ def monitor_many(
                 db_session=db_session,
                 subjects=credit_flows.room_parties(
                     db_session=db_session,
-                    platform_id=live_session.platform_id,
                     merchant_id=live_session.merchant_id,
                     anchor_id=live_session.anchor_id,
                 ),

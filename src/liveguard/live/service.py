@@ -97,23 +97,46 @@ def get_findings(
     return db_session.scalars(query.order_by(LiveFinding.id)).all()
 
 
+@dataclass(frozen=True)
+class FindingAgainst:
+    """The few columns of a finding another capability weighs (credit): no JSON loaded."""
+
+    id: int
+    session_id: int
+    session_title: str
+    severity: str
+    message: str
+    created_at: datetime
+    ledger_seq: int | None
+
+
 def findings_against(
     *,
     db_session: Session,
     speakers: Iterable[FindingSpeaker],
+    since: datetime,
     merchant_id: int | None = None,
     anchor_ids: Iterable[int] | None = None,
     platform_id: int | None = None,
-) -> list[tuple[LiveFinding, LiveSession]]:
-    """Open (never dismissed) findings said or shown by ``speakers`` in the rooms of a
-    merchant, of some anchors, or of a platform, oldest first, each with its session:
-    what the credit capability counts against them."""
+) -> list[FindingAgainst]:
+    """Open (never dismissed) findings said or shown by ``speakers`` since ``since`` in
+    the rooms of a merchant, of some anchors, or of a platform, oldest first: what the
+    credit capability counts against them."""
     query = (
-        select(LiveFinding, LiveSession)
+        select(
+            LiveFinding.id,
+            LiveFinding.session_id,
+            LiveSession.title,
+            LiveFinding.severity,
+            LiveFinding.message,
+            LiveFinding.created_at,
+            LiveFinding.ledger_seq,
+        )
         .join(LiveSession, LiveSession.id == LiveFinding.session_id)
         .where(
             LiveFinding.status == FindingStatus.open,
             LiveFinding.speaker_role.in_(list(speakers)),
+            LiveFinding.created_at >= since,
         )
         .order_by(LiveFinding.id)
     )
@@ -123,7 +146,7 @@ def findings_against(
         query = query.where(LiveSession.anchor_id.in_(list(anchor_ids)))
     if platform_id is not None:
         query = query.where(LiveSession.platform_id == platform_id)
-    return [(finding, session) for finding, session in db_session.execute(query).all()]
+    return [FindingAgainst(*row) for row in db_session.execute(query).all()]
 
 
 def finding_ledger_seqs(
