@@ -190,10 +190,8 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/credit/proposals"): COMPLIANCE,
     ("GET", "/api/credit/proceedings"): STAFF_OR_MERCHANT,
     ("GET", "/api/credit/proceedings/{proceeding_id}"): SIGNED_IN,
-    ("POST", "/api/credit/proceedings/{proceeding_id}/objection"): SIGNED_IN,
     ("POST", "/api/credit/proceedings/{proceeding_id}/decision"): COMPLIANCE,
-    ("POST", "/api/credit/proceedings/{proceeding_id}/appeal"): SIGNED_IN,
-    ("POST", "/api/credit/proceedings/{proceeding_id}/repair"): SIGNED_IN,
+    ("POST", "/api/credit/proceedings/{proceeding_id}/{act}"): SIGNED_IN,
     ("GET", "/"): PUBLIC,
     ("GET", "/shops/{merchant_id}"): PUBLIC,
     ("GET", "/console/login"): PUBLIC,
@@ -332,6 +330,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, clock: FixedClock) -> Iterat
             "subject_kind": "merchant",
             "subject_id": merchant_id,
             "proceeding_id": 1,
+            "act": "objection",
         }
         yield World(client, tokens, {k: str(v) for k, v in ids.items()})
 

@@ -64,3 +64,11 @@ class Decision(StrEnum):
     reject = "reject"
     lift = "lift"
     keep = "keep"
+
+
+class PartyAct(StrEnum):
+    """What the party itself may do in a proceeding."""
+
+    objection = "objection"
+    appeal = "appeal"
+    repair = "repair"

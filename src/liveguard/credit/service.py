@@ -26,6 +26,7 @@ from liveguard.credit.enums import (
     OPEN_STATES,
     Decision,
     ListKind,
+    PartyAct,
     ProceedingState,
     StepKind,
     SubjectKind,
@@ -543,6 +544,13 @@ def apply_for_repair(
         to_state=ProceedingState.repair_applied,
         data={"clean_since": china_day(start).isoformat(), "score": f"{scored.score:.1f}"},
     )
+
+
+PARTY_ACTS = {
+    PartyAct.objection: object_to,
+    PartyAct.appeal: appeal,
+    PartyAct.repair: apply_for_repair,
+}
 
 
 # --- what the public sees ------------------------------------------------------------------

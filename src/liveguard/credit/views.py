@@ -12,7 +12,7 @@ from liveguard.auth.service import Principal
 from liveguard.bounds import Id
 from liveguard.credit import flows, service
 from liveguard.credit import rules as credit_rules
-from liveguard.credit.enums import SubjectKind
+from liveguard.credit.enums import PartyAct, SubjectKind
 from liveguard.credit.schemas import (
     DecisionCreate,
     FactorRead,
@@ -129,26 +129,6 @@ def get_proceeding(proceeding: Readable, db_session: DbSession) -> Any:
     return detail(db_session, proceeding)
 
 
-@router.post("/credit/proceedings/{proceeding_id}/objection", response_model=ProceedingDetail)
-def object_to(
-    statement: PartyStatement,
-    proceeding: Readable,
-    db_session: DbSession,
-    principal: Signed,
-    now: Now,
-) -> Any:
-    """The party's objection within the objection period (working days)."""
-    check_party(principal, service.subject_of(proceeding), write=True)
-    service.object_to(
-        db_session=db_session,
-        proceeding=proceeding,
-        text=statement.text,
-        actor=actor(principal),
-        now=now,
-    )
-    return detail(db_session, proceeding)
-
-
 @router.post("/credit/proceedings/{proceeding_id}/decision", response_model=ProceedingDetail)
 def decide(
     decision_in: DecisionCreate,
@@ -170,36 +150,20 @@ def decide(
     return detail(db_session, proceeding)
 
 
-@router.post("/credit/proceedings/{proceeding_id}/appeal", response_model=ProceedingDetail)
-def appeal(
+@router.post("/credit/proceedings/{proceeding_id}/{act}", response_model=ProceedingDetail)
+def party_act(
+    act: PartyAct,
     statement: PartyStatement,
     proceeding: Readable,
     db_session: DbSession,
     principal: Signed,
     now: Now,
 ) -> Any:
+    """The party's own step, in its words: an objection within the objection period
+    (working days), an appeal within the appeal period, or an application for credit
+    repair after rectification and a clean period."""
     check_party(principal, service.subject_of(proceeding), write=True)
-    service.appeal(
-        db_session=db_session,
-        proceeding=proceeding,
-        text=statement.text,
-        actor=actor(principal),
-        now=now,
-    )
-    return detail(db_session, proceeding)
-
-
-@router.post("/credit/proceedings/{proceeding_id}/repair", response_model=ProceedingDetail)
-def apply_for_repair(
-    statement: PartyStatement,
-    proceeding: Readable,
-    db_session: DbSession,
-    principal: Signed,
-    now: Now,
-) -> Any:
-    """The party's application for credit repair, after rectification and a clean period."""
-    check_party(principal, service.subject_of(proceeding), write=True)
-    service.apply_for_repair(
+    service.PARTY_ACTS[act](
         db_session=db_session,
         proceeding=proceeding,
         text=statement.text,

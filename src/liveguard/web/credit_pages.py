@@ -13,7 +13,7 @@ from liveguard.bounds import Id
 from liveguard.credit import flows as credit_flows
 from liveguard.credit import rules as credit_rules
 from liveguard.credit import service as credit_service
-from liveguard.credit.enums import Decision, ProceedingState, StepKind, SubjectKind
+from liveguard.credit.enums import Decision, PartyAct, ProceedingState, StepKind, SubjectKind
 from liveguard.errors import InvalidInput
 from liveguard.web.deps import (
     DbSession,
@@ -193,16 +193,11 @@ def statement_form(
     proceeding = credit_service.get(db_session=db_session, proceeding_id=proceeding_id)
     check_credit_party(principal, proceeding.subject_kind, proceeding.subject_id, write=True)
     page = f"/console/credit/{proceeding_id}" if principal.is_staff else "/console/merchant"
-    acts = {
-        "objection": credit_service.object_to,
-        "appeal": credit_service.appeal,
-        "repair": credit_service.apply_for_repair,
-    }
 
     def take() -> None:
-        if kind not in acts:
+        if kind not in PartyAct.__members__:
             raise InvalidInput("kind", "请选择异议、申诉或信用修复", "choose one of the forms")
-        acts[kind](
+        credit_service.PARTY_ACTS[PartyAct(kind)](
             db_session=db_session, proceeding=proceeding, text=text, actor=actor(principal), now=now
         )
 

@@ -26,7 +26,9 @@ def test_a_dismissed_finding_stops_counting_and_the_history_says_why(client, aut
     assert score_of(client, auth, sale.shop_id)["score"] == 91.0  # 1.5 x high (6)
     [finding_id] = timeline_findings(client, auth, sale.session_id)
     dismissed = client.post(
-        f"/api/live/findings/{finding_id}/dismiss", json={"reason": "主播念的是平台公告，误报"}, headers=auth()
+        f"/api/live/findings/{finding_id}/dismiss",
+        json={"reason": "主播念的是平台公告，误报"},
+        headers=auth(),
     )
     assert dismissed.status_code == 200, dismissed.text
     assert score_of(client, auth, sale.shop_id)["score"] == 100.0
