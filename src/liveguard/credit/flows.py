@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from liveguard.credit import rules as credit_rules
 from liveguard.credit import service
-from liveguard.credit.enums import IN_FORCE, Decision, ListKind, SubjectKind
+from liveguard.credit.enums import IN_FORCE, Decision, ListKind, ProceedingState, SubjectKind
 from liveguard.credit.sources import Subject
 from liveguard.parties import service as parties_service
 from liveguard.parties.enums import RelationKind
@@ -34,7 +34,10 @@ def facts_changed(
     for subject in dict.fromkeys(subjects):
         _, scored = service.recompute(db_session=db_session, subject=subject, now=now, cause=cause)
         met = credit_rules.criteria_met(
-            ListKind.black, subject.kind, scored, service.china_day(now)
+            ListKind.black,
+            subject.kind,
+            since_closed(db_session, subject, scored, now),
+            service.china_day(now),
         )
         if met and not service.open_proceeding(
             db_session=db_session, subject=subject, list_kind=ListKind.black
@@ -51,6 +54,29 @@ def facts_changed(
                 )
             )
     return proposed
+
+
+def since_closed(
+    db_session: Session, subject: Subject, scored: credit_rules.Score, now: datetime
+) -> credit_rules.Score:
+    """The score as the records after the party's last closed black proceeding (rejected,
+    lifted on appeal or repaired) make it: what was decided on, or repaired, does not
+    propose the party again; new records do."""
+    closed = [
+        p
+        for p in service.get_all(
+            db_session=db_session,
+            subject=subject,
+            states=[ProceedingState.rejected, ProceedingState.lifted],
+        )
+        if p.list_kind is ListKind.black
+    ]
+    if not closed:
+        return scored
+    cutoff = max(p.lifted_at or p.decided_at or p.proposed_at for p in closed)
+    records = [r for f in scored.factors for r in f.records if r.occurred_at > cutoff]
+    specs = credit_rules.rules().factors_for(subject.kind)
+    return credit_rules.score(specs, records, service.china_day(now))
 
 
 def room_parties(*, db_session: Session, merchant_id: int, anchor_id: int) -> list[Subject]:

@@ -151,6 +151,10 @@ def test_s9_a_shop_is_proposed_objects_is_listed_shown_repaired_and_lifted(
     assert shown["status_zh"] == "已信用修复，移出名单" and shown["lifted_on"] == "2026-09-05"
     after = client.get(f"/api/merchants/{sale.shop_id}/deposit", headers=auth()).json()
     assert after["required_fen"] == deposit_before["required_fen"]
+    say(client, auth, clock, sale, LINES[0])  # one new finding: repaired records stay repaired
+    assert [p["state"] for p in proceedings_of(client, auth, "merchant", sale.shop_id)] == [
+        "lifted"
+    ]
 
     # every step, in order, is its own ledger item
     kinds = [s["kind"] for s in done["steps"]]
