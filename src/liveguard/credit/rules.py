@@ -111,6 +111,7 @@ class Rules(Strict):
     severity_points: dict[str, float]
     factors: list[FactorSpec] = Field(min_length=1)
     upheld_roles: dict[SubjectKind, list[str]]
+    records_shown: int = Field(ge=1, le=1000)
     answer_working_days: int = Field(ge=1, le=60)
     lists: dict[ListKind, ListSpec]
     process: Process
@@ -179,9 +180,6 @@ class Factor:
 class Score:
     score: float
     factors: list[Factor]
-
-    def refs(self) -> list[str]:
-        return sorted(r.ref for f in self.factors for r in f.records)
 
 
 def age_days(moment: datetime, today: date) -> int:

@@ -48,6 +48,7 @@ class FactorRead(BaseModel):
     weight: float
     value: float
     deduction: float
+    record_count: int = Field(description="all records behind the value; newest shown")
     records: list[RecordRead]
 
 

@@ -10,6 +10,7 @@ Acting on other capabilities (consequences of a listing, the recompute hook) is 
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -96,11 +97,24 @@ def compute(*, db_session: Session, subject: Subject, now: datetime) -> credit_r
     return credit_rules.score(specs, records, china_day(now))
 
 
+def refs_digest(refs: Sequence[str]) -> str:
+    """A short digest of a factor's record refs: the history notices a changed set of
+    records without storing every ref of a party with thousands."""
+    return hashlib.sha256("\n".join(sorted(refs)).encode()).hexdigest()[:16]
+
+
 def factors_json(scored: credit_rules.Score) -> list[dict[str, Any]]:
+    """The factors as stored and shown: each with its newest ``records_shown`` records,
+    how many there are, and the digest of all their refs."""
+    shown = credit_rules.rules().records_shown
     return [
         {
             **{k: v for k, v in asdict(f).items() if k != "records"},
-            "records": [{**asdict(r), "occurred_at": r.occurred_at.isoformat()} for r in f.records],
+            "record_count": len(f.records),
+            "refs_digest": refs_digest([r.ref for r in f.records]),
+            "records": [
+                {**asdict(r), "occurred_at": r.occurred_at.isoformat()} for r in f.records[:shown]
+            ],
         }
         for f in scored.factors
     ]
@@ -126,8 +140,8 @@ def history(*, db_session: Session, subject: Subject) -> Sequence[CreditScore]:
     return db_session.scalars(query).all()
 
 
-def _refs(factors: list[dict[str, Any]]) -> list[str]:
-    return sorted(r["ref"] for f in factors for r in f["records"])
+def _digests(factors: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    return sorted((f["id"], f.get("refs_digest", "")) for f in factors)
 
 
 def recompute(
@@ -140,7 +154,7 @@ def recompute(
     if (
         before is not None
         and before.score == scored.score
-        and _refs(before.factors) == scored.refs()
+        and _digests(before.factors) == _digests(factors)
     ):
         return before, scored
     row = CreditScore(

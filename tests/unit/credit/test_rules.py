@@ -9,6 +9,7 @@ import pytest
 
 from liveguard.clock import CHINA
 from liveguard.credit import rules as credit_rules
+from liveguard.credit import service as credit_service
 from liveguard.credit.enums import ListKind, SubjectKind
 from liveguard.credit.rules import Record
 from liveguard.credit.sources import SOURCES
@@ -90,3 +91,15 @@ def test_a_criterion_naming_an_unknown_factor_is_refused_with_its_line() -> None
     )
     with pytest.raises(DataFileError, match="names no factor nothing"):
         parse(broken, text, credit_rules.Rules)
+
+
+def test_a_factor_keeps_its_newest_records_and_a_digest_of_all_of_them() -> None:
+    today = date(2026, 6, 12)
+    many = [
+        Record("live_findings", f"live_finding:{i}", on(today), 1.0, "违规") for i in range(150)
+    ]
+    [stored, *_] = credit_service.factors_json(credit_rules.score(RULES.factors, many, today))
+    assert (stored["record_count"], len(stored["records"])) == (150, RULES.records_shown)
+    fewer = credit_service.factors_json(credit_rules.score(RULES.factors, many[1:], today))[0]
+    assert fewer["refs_digest"] != stored["refs_digest"]
+    assert stored["value"] == 150.0  # the value counts them all
