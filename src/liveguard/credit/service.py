@@ -398,24 +398,48 @@ def _words(text: str, field: str, what: str) -> str:
     return text
 
 
+def _party_step(
+    db_session: Session,
+    proceeding: CreditProceeding,
+    *,
+    kind: StepKind,
+    text: str,
+    actor: str,
+    now: datetime,
+    due: date | None,
+    late: str,
+) -> CreditStep:
+    """A party's own step in its words, refused after ``due`` (``late`` says what then)."""
+    what = {StepKind.objected: "an objection", StepKind.appealed: "an appeal"}[kind]
+    if due is not None and china_day(now) > due:
+        raise Conflict(
+            f"the period for {what} ended on {due.isoformat()}", field_name="text", fix=late
+        )
+    return add_step(
+        db_session=db_session,
+        proceeding=proceeding,
+        kind=kind,
+        actor=actor,
+        now=now,
+        text=_words(text, "text", what),
+        to_state=ProceedingState(kind.value),
+    )
+
+
 def object_to(
     *, db_session: Session, proceeding: CreditProceeding, text: str, actor: str, now: datetime
 ) -> CreditStep:
     """The party's objection, within the objection period."""
     _require(proceeding, {ProceedingState.proposed}, "an objection")
-    if china_day(now) > proceeding.objection_due_on:
-        raise Conflict(
-            f"the objection period ended on {proceeding.objection_due_on.isoformat()}",
-            field_name="text",
-        )
-    return add_step(
-        db_session=db_session,
-        proceeding=proceeding,
+    return _party_step(
+        db_session,
+        proceeding,
         kind=StepKind.objected,
+        text=text,
         actor=actor,
         now=now,
-        text=_words(text, "text", "an objection"),
-        to_state=ProceedingState.objected,
+        due=proceeding.objection_due_on,
+        late="staff decide on the record; after a listing, the party may appeal",
     )
 
 
@@ -504,20 +528,15 @@ def appeal(
 ) -> CreditStep:
     """The party's appeal against a listing, within the appeal period."""
     _require(proceeding, {ProceedingState.listed}, "an appeal")
-    if proceeding.appeal_due_on is not None and china_day(now) > proceeding.appeal_due_on:
-        raise Conflict(
-            f"the appeal period ended on {proceeding.appeal_due_on.isoformat()}",
-            field_name="text",
-            fix="after rectification and a clean period, apply for credit repair instead",
-        )
-    return add_step(
-        db_session=db_session,
-        proceeding=proceeding,
+    return _party_step(
+        db_session,
+        proceeding,
         kind=StepKind.appealed,
+        text=text,
         actor=actor,
         now=now,
-        text=_words(text, "text", "an appeal"),
-        to_state=ProceedingState.appealed,
+        due=proceeding.appeal_due_on,
+        late="after rectification and a clean period, apply for credit repair instead",
     )
 
 
