@@ -212,6 +212,27 @@ def _any(values: tuple[bool | None, ...]) -> bool | None:
     return False if all(v is False for v in values) else None
 
 
+def _breach(facts: CaseFacts) -> bool | None:
+    """The refund follows from the breach: counterfeit goods, food below the food-safety
+    standard, a fake or substandard drug."""
+    category = facts.category.value if facts.category else None
+    shown = {"food": facts.below_food_standard, "drug": facts.fake_or_substandard_drug}
+    if facts.defect is not None and facts.defect.value == "counterfeit":
+        return True
+    if category in shown:
+        return shown[category]
+    return False if category is not None and facts.defect is not None else None
+
+
+def breach_question(facts: CaseFacts) -> str:
+    """What to ask when it is unknown whether the refund follows from the breach."""
+    if facts.defect is None:
+        return "defect"
+    if facts.category is None:
+        return "category"
+    return "food_below_standard" if facts.category.value == "food" else "fake_or_substandard_drug"
+
+
 def _ground(facts: CaseFacts, view: dict[str, object]) -> bool | None:
     """A wrong established or pleaded (stated true), or a right that needs none relied on.
     Nothing pleaded: False once the defect is known, else unknown (the defect is asked)."""
@@ -222,6 +243,8 @@ def _ground(facts: CaseFacts, view: dict[str, object]) -> bool | None:
         view.get("food_below_standard") is True,
         facts.fake_or_substandard_drug is True,
         facts.personal_injury is True,
+        bool(facts.unperformed_fen),
+        bool(facts.tie_in_fen),
     )
     if any(pleaded):
         return True
@@ -239,18 +262,26 @@ def view_of(facts: CaseFacts, today: date) -> dict[str, object]:
     view["business_operator"] = facts.business_operator
     view["food_below_standard"] = facts.below_food_standard
     view["seller_knew_below_standard"] = facts.seller_knew
-    serious = (facts.label_missing_essentials, facts.imported_unlabelled, facts.dates_falsified)
+    serious = (
+        facts.label_missing_essentials,
+        facts.imported_unlabelled,
+        facts.dates_falsified,
+        facts.sold_past_shelf_life,
+    )
     if facts.label_flaw_only is None and any(serious):
         view["label_flaw_only"] = False  # SPC food interpretation (一) art. 11: not a mere flaw
     view["fraud"] = _any((facts.misrepresented_knowingly, facts.price_fraud))
-    food = view["food_below_standard"] if facts.category is not None else None
-    counterfeit = None if facts.defect is None else facts.defect.value == "counterfeit"
-    view["breach_refund"] = _any((counterfeit, food, facts.fake_or_substandard_drug))  # type: ignore[arg-type]
+    view["breach_refund"] = _breach(facts)
     view["ground"] = _ground(facts, view)
     dates = [d for d in (facts.delivered_on, facts.knew_of_harm_on, facts.return_asked_on) if d]
     view["conduct_on"] = facts.bought_on or (min(dates) if dates else today)
     if facts.promises is not None:
-        view["room_promise"] = any(p.made_by == "room_operator" for p in facts.promises)
+        days = view.get("days_since_delivery")
+        view["room_promise"] = any(
+            p.made_by == "room_operator"
+            and (p.days is None or (isinstance(days, int) and days <= p.days))
+            for p in facts.promises
+        )  # a promise for N days binds within them
     if facts.standard_terms is not None:
         for term in ("no_returns", "final_interpretation", "excludes_main_rights"):
             view[f"term_{term}"] = term in facts.standard_terms

@@ -244,6 +244,8 @@ def _asked_fact(field: str, facts: CaseFacts) -> str:
     """The fact to ask for when a derived fact is unknown."""
     if field == "life_health":
         return "category" if facts.category is None else "concerns_life_health"
+    if field == "breach_refund":
+        return conditions.breach_question(facts)
     return SOURCES.get(field, (field,))[0]
 
 
