@@ -270,6 +270,8 @@ def view_of(facts: CaseFacts, today: date) -> dict[str, object]:
     )
     if facts.label_flaw_only is None and any(serious):
         view["label_flaw_only"] = False  # SPC food interpretation (一) art. 11: not a mere flaw
+    # a defence is the seller's to show: not shown, it does not hold
+    view["drug_self_help"] = facts.drug_self_help is True
     view["fraud"] = _any((facts.misrepresented_knowingly, facts.price_fraud))
     view["breach_refund"] = _breach(facts)
     view["ground"] = _ground(facts, view)

@@ -324,6 +324,12 @@ class CaseFacts(_Strict):
     standard_terms: list[StandardTerm] | None = None
     serious_mental_harm: bool | None = None
     fake_or_substandard_drug: bool | None = None
+    drug_self_help: bool | None = Field(
+        default=None,
+        description="a small, non-profit, self-help or mutual-aid sale (or folk-remedy drug in "
+        "small amounts) that hurt nobody, with no authority's finding that it is fake "
+        "(SPC 2024 food and drug interpretation art. 11)",
+    )
     fundamental_breach: bool | None = Field(
         default=None, description="after 7 days, the conditions to end the contract are met"
     )
