@@ -238,7 +238,8 @@ def _ground(facts: CaseFacts, view: dict[str, object]) -> bool | None:
     Nothing pleaded: False once the defect is known, else unknown (the defect is asked)."""
     pleaded = (
         facts.defect is not None and facts.defect.value != "none",
-        facts.defect is not None and facts.wants_return is True,
+        # the no-reason return is a right against a business operator only
+        facts.defect is not None and facts.wants_return is True and facts.business_operator,
         view.get("fraud") is True,
         view.get("food_below_standard") is True,
         facts.fake_or_substandard_drug is True,
