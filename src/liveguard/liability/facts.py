@@ -379,6 +379,12 @@ class CaseFacts(_Strict):
     buyer_knew_below_standard: bool | None = Field(
         default=None, description="the buyer knew the food was below standard when buying"
     )
+    reasonable_quantity: int | None = Field(
+        default=None,
+        ge=1,
+        description="how many a household would reasonably buy for its own use (shelf life, "
+        "usual habits): caps a knowing buyer's ten-times base (SPC 2024 arts. 12-13)",
+    )
 
     names: PartyNames | None = None
 

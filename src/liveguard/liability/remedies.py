@@ -34,6 +34,9 @@ class Punitive(Strict):
     price_multiple: int = Field(ge=1)
     loss_multiple: int | None = Field(default=None, ge=1)
     floor_fen: int = Field(ge=0)
+    # a buyer who knew the food was below standard: the price multiple runs on a reasonable
+    # household quantity only (SPC 2024 food and drug interpretation arts. 12-13)
+    knowing_buyer_capped: bool = False
 
 
 class PunitiveAmount(Strict):
@@ -158,8 +161,11 @@ def amount(
         return total, f"「{promise.text}」：{_price(price, facts)}×{promise.multiple}={yuan(total)}"
     assert isinstance(spec, PunitiveAmount)
     rates = spec.punitive
-    by_price = price * rates.price_multiple
-    steps = [f"{_price(price, facts)}×{rates.price_multiple}={yuan(by_price)}"]
+    base, shown = price, _price(price, facts)
+    if rates.knowing_buyer_capped and (capped := _reasonable_part(price, facts)) is not None:
+        base, shown = capped
+    by_price = base * rates.price_multiple
+    steps = [f"{shown}×{rates.price_multiple}={yuan(by_price)}"]
     best = by_price
     if rates.loss_multiple is not None and facts.loss_fen:
         by_loss = facts.loss_fen * rates.loss_multiple
@@ -182,6 +188,15 @@ def _price(price: int, facts: CaseFacts) -> str:
         parts.append(f"共{facts.quantity}件")
     what = f"（{'、'.join(parts)}）" if parts else ""
     return f"价款{what} {yuan(price)}"
+
+
+def _reasonable_part(price: int, facts: CaseFacts) -> tuple[int, str] | None:
+    """A knowing buyer's base: the price of a reasonable household quantity only."""
+    bought, reasonable = facts.quantity, facts.reasonable_quantity
+    if not (facts.buyer_knew_below_standard and bought and reasonable and reasonable < bought):
+        return None
+    part = price * reasonable // bought
+    return part, f"合理消费数量内的价款 {yuan(price)}÷{bought}×{reasonable}={yuan(part)}"
 
 
 def _refund(price: int, facts: CaseFacts) -> tuple[int, str]:
