@@ -123,8 +123,10 @@ def resolve(facts: CaseFacts, *, today: date) -> Resolution:
     required = {q.field for q in questions}
     questions += [q for q in _questions(optional, facts, optional=True) if q.field not in required]
     used = _relied_on(facts, decision.fired, found, barred is not None)
+    parties, also_liable = _as_claimed_against(decision.parties, facts)
     resolution = Resolution(
-        parties=decision.parties,
+        parties=parties,
+        also_liable=also_liable,
         not_liable=decision.not_liable,
         remedies=owed,
         also_allowed=also,
@@ -183,6 +185,18 @@ def _every_channel(
             "parties": decision.parties + [p for p in named if (p.role, p.liability) not in known]
         }
     )
+
+
+def _as_claimed_against(
+    parties: list[LiableParty], facts: CaseFacts
+) -> tuple[list[LiableParty], list[LiableParty]]:
+    """Liable as claimed against, and whom the law would also hold liable: a court names
+    the parties sued. The duty to hand over identities stays (it is not liability)."""
+    if facts.claimed_against is None:
+        return parties, []
+    sued = set(facts.claimed_against)
+    kept = [p for p in parties if p.role in sued or p.liability is LiabilityKind.disclose_identity]
+    return kept, [p for p in parties if p not in kept]
 
 
 def _as_claimed(allowed: list[Remedy], facts: CaseFacts) -> tuple[list[Remedy], list[Remedy]]:

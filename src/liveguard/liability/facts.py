@@ -130,6 +130,21 @@ class PromiseKind(StrEnum):
     room_answers = "room_answers"  # 有问题找直播间负责: the room answers for the goods
 
 
+class Role(StrEnum):
+    """The roles the law gives the people behind a live-room sale."""
+
+    seller = "seller"  # 销售者 / 平台内经营者 (the store)
+    anchor_seller = "anchor_seller"  # the anchor selling in their own name
+    anchor_operator = "anchor_operator"  # the anchor as 直播间运营者 of their own room
+    anchor_endorser = "anchor_endorser"  # 广告代言人 / 推荐者
+    mcn = "mcn"  # an MCN agency, as 直播间运营者 of the room it runs
+    platform = "platform"  # 电子商务平台经营者 / 直播营销平台经营者
+    platform_seller = "platform_seller"  # the platform selling its own goods (自营)
+    account_holder = "account_holder"  # the person behind the off-platform account
+    producer = "producer"  # 食品生产者 / 药品上市许可持有人、生产企业
+    importer = "importer"  # 进口商 of imported food
+
+
 class RemedyKind(StrEnum):
     return_refund = "return_refund"
     no_reason_return = "no_reason_return"
@@ -256,6 +271,9 @@ class CaseFacts(_Strict):
     )
     claimed: list[RemedyKind] | None = Field(
         default=None, description="what the consumer actually claims; None: not said"
+    )
+    claimed_against: list[Role] | None = Field(
+        default=None, description="whom the consumer claims from; None: not said"
     )
     loss_fen: Fen | None = Field(default=None, description="the loss beyond the price, if any")
     costs: list[Cost] | None = None

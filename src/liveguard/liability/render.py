@@ -46,6 +46,7 @@ class Phrases(Strict):
     list_separator: str
     money: str  # an amount in yuan, e.g. 669.00 -> 669.00元
     at_least: str
+    also_liable: str
     cited_only: str
 
 
@@ -118,6 +119,9 @@ def render(resolution: Resolution) -> str:
         lines.append(f"  - {who}：{kind}。{party.explanation_zh}")
         for ref in party.rules:
             lines += _quotes(ref)
+    if resolution.also_liable:
+        also = _roles([p.role for p in resolution.also_liable])
+        lines.append("  " + say.also_liable.format(roles=also))
     cleared_by: dict[str, list[Role]] = {}
     for cleared in resolution.not_liable:
         cleared_by.setdefault(cleared.explanation_zh, []).append(cleared.role)

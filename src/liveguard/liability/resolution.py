@@ -13,28 +13,14 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from liveguard.legal import LegalBasis
-from liveguard.liability.facts import Recording, RemedyKind
+from liveguard.liability.facts import Recording, RemedyKind, Role
 
-__all__ = ["RemedyKind"]  # defined with the facts (what the consumer claims), answered here
+# defined with the facts (what the consumer claims, and from whom), answered here
+__all__ = ["RemedyKind", "Role"]
 
 
 class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Role(StrEnum):
-    """The roles the law gives the people behind a live-room sale."""
-
-    seller = "seller"  # 销售者 / 平台内经营者 (the store)
-    anchor_seller = "anchor_seller"  # the anchor selling in their own name
-    anchor_operator = "anchor_operator"  # the anchor as 直播间运营者 of their own room
-    anchor_endorser = "anchor_endorser"  # 广告代言人 / 推荐者
-    mcn = "mcn"  # an MCN agency, as 直播间运营者 of the room it runs
-    platform = "platform"  # 电子商务平台经营者 / 直播营销平台经营者
-    platform_seller = "platform_seller"  # the platform selling its own goods (自营)
-    account_holder = "account_holder"  # the person behind the off-platform account
-    producer = "producer"  # 食品生产者 / 药品上市许可持有人、生产企业
-    importer = "importer"  # 进口商 of imported food
 
 
 class LiabilityKind(StrEnum):
@@ -161,6 +147,10 @@ class Note(_Out):
 class Resolution(_Out):
     parties: list[LiableParty]
     not_liable: list[ClearedParty] = Field(default_factory=list)
+    also_liable: list[LiableParty] = Field(
+        default_factory=list,
+        description="parties the law would also hold liable, not claimed against",
+    )
     remedies: list[Remedy] = Field(description="owed: as claimed, when the claim is known")
     also_allowed: list[Remedy] = Field(
         default_factory=list, description="what the law would also allow beyond the claim"
