@@ -182,3 +182,35 @@ def test_every_note_quotes_its_article_and_has_examples_that_hold():
 def test_a_code_book_is_cited_by_the_codes_name():
     assert get_law("民法典·合同编").title == "中华人民共和国民法典"
     assert get_law("药品管理法").article(144).startswith("药品上市许可持有人")
+
+
+def test_the_parties_named_are_those_claimed_against_the_rest_listed_apart():
+    food = dict(
+        **SHOP,
+        category="food",
+        food_below_standard=True,
+        label_flaw_only=False,
+        seller_is_producer=False,
+        seller_knew_below_standard=True,
+        price_paid_fen=20000,
+    )
+    answer = _answer(**food, claimed_against=["seller"])
+    assert [p.role for p in answer.parties] == [Role.seller]
+    assert [p.role for p in answer.also_liable] == [Role.producer]
+    assert "依法也可以要求其承担责任" in answer.text_zh
+
+
+def test_a_knowing_buyers_ten_times_runs_on_a_reasonable_quantity():
+    answer = _answer(
+        **SHOP,
+        category="food",
+        sold_past_shelf_life=True,
+        seller_is_producer=True,
+        buyer_knew_below_standard=True,
+        quantity=100,
+        reasonable_quantity=10,
+        price_paid_fen=500000,
+    )
+    (damages,) = [r for r in answer.remedies if r.kind is RemedyKind.food_damages]
+    assert damages.amount_fen == 500000
+    assert "5,000.00元÷100×10=500.00元" in damages.arithmetic
