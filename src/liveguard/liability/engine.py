@@ -123,7 +123,7 @@ def resolve(facts: CaseFacts, *, today: date) -> Resolution:
     required = {q.field for q in questions}
     questions += [q for q in _questions(optional, facts, optional=True) if q.field not in required]
     used = _relied_on(facts, decision.fired, found, barred is not None)
-    parties, also_liable = _as_claimed_against(decision.parties, facts)
+    parties, also_liable = _as_claimed_against(_promises_cited(decision.parties, facts), facts)
     resolution = Resolution(
         parties=parties,
         also_liable=also_liable,
@@ -185,6 +185,32 @@ def _every_channel(
             "parties": decision.parties + [p for p in named if (p.role, p.liability) not in known]
         }
     )
+
+
+def _promises_cited(parties: list[LiableParty], facts: CaseFacts) -> list[LiableParty]:
+    """A party bound by its own promise: the words, and where they were recorded."""
+    said = wording().phrases
+    own = [
+        p
+        for p in facts.promises or []
+        if p.made_by is not None and p.made_by.value == "room_operator"
+    ]
+    cited: list[LiableParty] = []
+    for party in parties:
+        if party.liability is LiabilityKind.as_promised and own:
+            words = []
+            for promise in own:
+                where = promise.recorded
+                source = value_zh(where.source) if where else ""
+                ledger = ""
+                if where is not None and where.ledger_seq is not None:
+                    ledger = said.promise_ledger.format(seq=where.ledger_seq)
+                words.append(said.promise.format(text=promise.text, source=source, ledger=ledger))
+            party = party.model_copy(
+                update={"explanation_zh": party.explanation_zh + "".join(words)}
+            )
+        cited.append(party)
+    return cited
 
 
 def _as_claimed_against(
