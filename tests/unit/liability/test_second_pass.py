@@ -11,6 +11,15 @@ from liveguard.liability.resolution import LiabilityKind, RemedyKind, Role
 
 TODAY = date(2026, 3, 2)
 SHOP = dict(channel="platform", live_room=False, platform_self_operated=False)
+# food below standard, sold by a store that did not make it, for 200 yuan
+BAD_FOOD = dict(
+    **SHOP,
+    category="food",
+    food_below_standard=True,
+    label_flaw_only=False,
+    seller_is_producer=False,
+    price_paid_fen=20000,
+)
 
 
 def _answer(**values):
@@ -74,15 +83,7 @@ def test_a_floor_is_owed_at_least_when_the_price_is_unknown_and_the_price_is_ask
 
 
 def test_food_148_first_responsible_is_not_joint_and_leaves_the_seller_alone():
-    answer = _answer(
-        **SHOP,
-        category="food",
-        food_below_standard=True,
-        label_flaw_only=False,
-        seller_is_producer=False,
-        seller_knew_below_standard=False,
-        price_paid_fen=20000,
-    )
+    answer = _answer(**BAD_FOOD, seller_knew_below_standard=False)
     kinds = {p.role: p.liability for p in answer.parties}
     assert kinds == {
         Role.seller: LiabilityKind.sole,
@@ -185,16 +186,7 @@ def test_a_code_book_is_cited_by_the_codes_name():
 
 
 def test_the_parties_named_are_those_claimed_against_the_rest_listed_apart():
-    food = dict(
-        **SHOP,
-        category="food",
-        food_below_standard=True,
-        label_flaw_only=False,
-        seller_is_producer=False,
-        seller_knew_below_standard=True,
-        price_paid_fen=20000,
-    )
-    answer = _answer(**food, claimed_against=["seller"])
+    answer = _answer(**BAD_FOOD, seller_knew_below_standard=True, claimed_against=["seller"])
     assert [p.role for p in answer.parties] == [Role.seller]
     assert [p.role for p in answer.also_liable] == [Role.producer]
     assert "依法也可以要求其承担责任" in answer.text_zh
