@@ -33,6 +33,7 @@ from liveguard.liability.facts import (
     Diverter,
     OffPlatformPayment,
     PromiseKind,
+    PromiseMaker,
     RecordSource,
     RoomOperator,
 )
@@ -91,12 +92,25 @@ def find_promises(text: str) -> list[FoundPromise]:
     found = []
     for rule in rules().promises:
         for match in re.finditer(rule.pattern, normalised.compact):
-            n = number(match.group("n")) if "n" in match.groupdict() else None
+            n = _days(match.groupdict()) if rule.kind is PromiseKind.replace_within else None
+            if n is None and match.groupdict().get("n"):
+                n = number(match.group("n"))
             if rule.more_than is not None and (n is None or n <= rule.more_than):
                 continue
             start, end = normalised.base_span("compact", *match.span())
             found.append(FoundPromise(rule.kind, n, text[start:end]))  # verbatim, as said
     return found
+
+
+_DAYS_IN = {"天": 1, "个月": 30, "月": 30, "年": 365}
+
+
+def _days(groups: dict[str, str | None]) -> int | None:
+    """A period as days: 半年 180, 3个月 90, 1年 365."""
+    if groups.get("half"):
+        return 180
+    n, unit = groups.get("n"), groups.get("unit")
+    return number(n) * _DAYS_IN[unit] if n and unit else None
 
 
 def payment_hint(text: str) -> OffPlatformPayment | None:
@@ -170,6 +184,7 @@ def _promises(
     ref: str,
     seq: int | None,
     at: datetime | None,
+    speaker: str | None = None,
 ) -> None:
     for promise in find_promises(text):
         entry: dict[str, Any] = {
@@ -182,7 +197,9 @@ def _promises(
                 "at": at.isoformat() if at else None,
             },
         }
-        if promise.kind is PromiseKind.return_days:
+        if speaker is not None:
+            entry["speaker"] = speaker
+        if promise.kind in (PromiseKind.return_days, PromiseKind.replace_within):
             entry["days"] = promise.n
         elif promise.n is not None:
             entry["multiple"] = promise.n
@@ -344,6 +361,7 @@ def gather(
                     linking.event_ref(event),
                     event.ledger_seq,
                     event.occurred_at,
+                    event.speaker_role.value if event.speaker_role else None,
                 )
     if listing_id is None and gathered.on_show is not None and merchant_id is not None:
         listing_id = _listing_on_show(db_session, gathered.on_show, merchant_id)
@@ -385,8 +403,26 @@ def gather(
         day,
     )
     if gathered.promises:
+        _who_promised(gathered)
         gathered.fact("promises", gathered.promises, "recorded", "promises", None)
     return gathered
+
+
+def _who_promised(gathered: Gathered) -> None:
+    """A promise binds who made it: "有问题找直播间负责" said in a room the anchor or an MCN
+    runs is the room's own; the listing's words, and the store's own room, are the seller's;
+    other words said by an anchor are the seller's terms unless the consumer says otherwise."""
+    room = gathered.facts.get("room_operator")
+    for entry in gathered.promises:
+        speaker = entry.pop("speaker", None)
+        own_room = room in (RoomOperator.anchor, RoomOperator.mcn)
+        # an anchor relaying terms (假一赔十, 七天无理由) speaks for the seller; "有问题找直播间"
+        # is the room's own undertaking
+        if own_room and speaker and entry["kind"] is PromiseKind.room_answers:
+            entry["made_by"] = PromiseMaker.room_operator
+        elif speaker is None or room is RoomOperator.merchant:
+            entry["made_by"] = PromiseMaker.seller
+        # else: who ran the room is not known, so neither is whom the promise binds
 
 
 def off_platform_channel(gathered: Gathered) -> bool:

@@ -49,9 +49,13 @@ class ComplaintCreate(BaseModel):
             raise ValueError("an off-platform payment has no platform order: drop order_id")
         if self.payment_channel is PaymentChannel.platform and self.paid_off_platform:
             raise ValueError("payment_channel 'platform' contradicts paid_off_platform")
-        if not any((self.order_id, self.session_id, self.listing_id, self.merchant_id)):
+        # a deal with no platform at all, or made in person, has no record here to point at
+        no_platform = self.facts.get("channel") in ("direct", "offline")
+        where = (self.order_id, self.session_id, self.listing_id, self.merchant_id)
+        if not any(where) and not no_platform:
             raise ValueError(
-                "say where it happened: an order_id, a session_id, a listing_id or a merchant_id"
+                "say where it happened: an order_id, a session_id, a listing_id or a merchant_id "
+                "(or facts.channel direct / offline for a deal with no platform)"
             )
         return self
 

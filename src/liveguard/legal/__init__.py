@@ -67,7 +67,9 @@ def parse_law(name: str, version: str, markdown: str) -> LawText:
     for raw in markdown.splitlines():
         line = raw.strip()
         if line.startswith("# "):
-            title = line[2:].strip()
+            # the first heading is the law's name; a book of a code has a second one
+            # (民法典's 合同编), which is not its name
+            title = line[2:].strip() if title == name else title
             continue
         if not line or line.startswith(("#", "<!--")):
             continue

@@ -11,7 +11,7 @@ from functools import cache
 from pydantic import Field
 
 from liveguard.liability import conditions, deadlines, liability, remedies
-from liveguard.liability.facts import CaseFacts, Channel
+from liveguard.liability.facts import CaseFacts, Channel, Defect, Subject
 from liveguard.liability.liability import Strict, load_data
 from liveguard.liability.render import render, wording
 from liveguard.liability.resolution import (
@@ -20,6 +20,7 @@ from liveguard.liability.resolution import (
     FactUsed,
     LiabilityKind,
     LiableParty,
+    Note,
     Question,
     Remedy,
     RemedyKind,
@@ -40,7 +41,13 @@ FIRST_CONTACT = (
 )
 RETURNS = {RemedyKind.return_refund, RemedyKind.no_reason_return}
 # derived facts stand for the facts they come from
-SOURCES = {"days_since_delivery": ("delivered_on",), "life_health": ("category",)}
+SOURCES = conditions.SOURCES
+# the party a promise binds, by who made it (a room's promise binds whoever ran the room)
+PROMISE_BINDS = {
+    "room_operator": {"anchor": Role.anchor_operator, "mcn": Role.mcn},
+    "platform": {"": Role.platform},
+}
+SELLER_KINDS = (LiabilityKind.sole, LiabilityKind.as_seller)
 
 
 class FactText(Strict):
@@ -79,11 +86,14 @@ def resolve(facts: CaseFacts, *, today: date) -> Resolution:
         "platform_seller": names.get("platform"),
     }
     decision = liability.decide(view, names)
+    if facts.channel is None:
+        decision = _every_channel(facts, today, names, decision)
     found = remedies.find(facts, view)
     liable_roles = [
         p.role for p in decision.parties if p.liability is not LiabilityKind.disclose_identity
     ]
-    owed = [_remedy(item, liable_roles) for item in found.owed]
+    allowed = [_remedy(item, liable_roles, facts) for item in found.owed]
+    owed, also = _as_claimed(allowed, facts)
     refused = [
         Remedy(
             kind=rule.kind,
@@ -95,7 +105,8 @@ def resolve(facts: CaseFacts, *, today: date) -> Resolution:
         )
         for rule in found.refused
     ]
-    barred = deadlines.time_barred(facts.knew_of_harm_on, today)
+    knew = facts.knew_of_harm_on or _service_missed(facts)
+    barred = deadlines.time_barred(knew, today)
     platform_involved = facts.room_operator is not None or facts.channel is Channel.platform
     escalation = deadlines.escalation(
         today=today, barred=barred, platform_involved=platform_involved
@@ -105,15 +116,24 @@ def resolve(facts: CaseFacts, *, today: date) -> Resolution:
     waiting = _merge(decision.waiting, found.waiting)
     if barred is None:
         waiting.setdefault("knew_of_harm_on", []).append("complaint_time_limit")
-    optional = _merge(decision.optional, found.optional, _late_return(facts, view, owed))
+    optional = _merge(
+        decision.optional, found.optional, _late_return(facts, view, owed), _when(facts, found)
+    )
     questions = _questions(waiting, facts, optional=False)
     required = {q.field for q in questions}
     questions += [q for q in _questions(optional, facts, optional=True) if q.field not in required]
     used = _relied_on(facts, decision.fired, found, barred is not None)
+    parties, also_liable = _as_claimed_against(_promises_cited(decision.parties, facts), facts)
     resolution = Resolution(
-        parties=decision.parties,
+        parties=parties,
+        also_liable=also_liable,
         not_liable=decision.not_liable,
         remedies=owed,
+        also_allowed=also,
+        notes=[
+            Note(id=n.id, title=n.title, rule=n.ref, explanation_zh=n.explanation_zh)
+            for n in remedies.notes(view)
+        ],
         remedies_refused=refused,
         total_fen=sum(r.amount_fen or 0 for r in owed),
         contact_first=contact,
@@ -126,6 +146,104 @@ def resolve(facts: CaseFacts, *, today: date) -> Resolution:
         text_zh="",
     )
     return resolution.model_copy(update={"text_zh": render(resolution)})
+
+
+def _service_missed(facts: CaseFacts) -> date | None:
+    """A service never performed: the consumer knew of it the day it was due."""
+    if facts.subject is Subject.service and facts.defect is Defect.not_delivered:
+        return facts.service_due_on
+    return None
+
+
+def _every_channel(
+    facts: CaseFacts, today: date, names: dict[str, str | None], decision: liability.Decision
+) -> liability.Decision:
+    """The channel is unknown: when every channel the facts allow leads to the same seller,
+    name it (the channel is still asked)."""
+    if facts.in_live_room or facts.off_platform_payment is not None:
+        options = [Channel.platform, Channel.off_platform]
+        if facts.in_live_room is not True:
+            options.append(Channel.direct)
+    else:
+        options = list(Channel)
+    sellers: list[set[tuple[Role, LiabilityKind]]] = []
+    parties: list[LiableParty] = []
+    for channel in options:
+        branch = liability.decide(
+            conditions.view_of(facts.model_copy(update={"channel": channel}), today), names
+        )
+        sellers.append(
+            {(p.role, p.liability) for p in branch.parties if p.liability in SELLER_KINDS}
+        )
+        parties = parties or branch.parties
+    if not sellers[0] or any(s != sellers[0] for s in sellers):
+        return decision
+    named = [p for p in parties if (p.role, p.liability) in sellers[0]]
+    known = {(p.role, p.liability) for p in decision.parties}
+    return decision.model_copy(
+        update={
+            "parties": decision.parties + [p for p in named if (p.role, p.liability) not in known]
+        }
+    )
+
+
+def _promises_cited(parties: list[LiableParty], facts: CaseFacts) -> list[LiableParty]:
+    """A party bound by its own promise: the words, and where they were recorded."""
+    said = wording().phrases
+    own = [
+        p
+        for p in facts.promises or []
+        if p.made_by is not None and p.made_by.value == "room_operator"
+    ]
+    cited: list[LiableParty] = []
+    for party in parties:
+        if party.liability is LiabilityKind.as_promised and own:
+            words = []
+            for promise in own:
+                where = promise.recorded
+                source = value_zh(where.source) if where else ""
+                ledger = ""
+                if where is not None and where.ledger_seq is not None:
+                    ledger = said.promise_ledger.format(seq=where.ledger_seq)
+                words.append(said.promise.format(text=promise.text, source=source, ledger=ledger))
+            party = party.model_copy(
+                update={"explanation_zh": party.explanation_zh + "".join(words)}
+            )
+        cited.append(party)
+    return cited
+
+
+def _as_claimed_against(
+    parties: list[LiableParty], facts: CaseFacts
+) -> tuple[list[LiableParty], list[LiableParty]]:
+    """Liable as claimed against, and whom the law would also hold liable: a court names
+    the parties sued. The duty to hand over identities stays (it is not liability)."""
+    if facts.claimed_against is None:
+        return parties, []
+    sued = set(facts.claimed_against)
+    kept = [p for p in parties if p.role in sued or p.liability is LiabilityKind.disclose_identity]
+    return kept, [p for p in parties if p not in kept]
+
+
+def _as_claimed(allowed: list[Remedy], facts: CaseFacts) -> tuple[list[Remedy], list[Remedy]]:
+    """Owed as claimed, and what the law would also allow: a court gives what is asked."""
+    if facts.claimed is None:
+        return allowed, []
+    claimed = set(facts.claimed)
+    return (
+        [r for r in allowed if r.kind in claimed],
+        [r for r in allowed if r.kind not in claimed],
+    )
+
+
+def _when(facts: CaseFacts, found: remedies.Found) -> dict[str, list[str]]:
+    """No date at all: the law in force now was applied; the day of purchase may change it."""
+    if facts.bought_on or facts.delivered_on or facts.knew_of_harm_on or facts.return_asked_on:
+        return {}
+    dated = [
+        item.rule.id for item in found.owed if any(c.field == "conduct_on" for c in item.rule.when)
+    ]
+    return {"bought_on": dated} if dated else {}
 
 
 def _late_return(
@@ -166,12 +284,20 @@ def _asked_fact(field: str, facts: CaseFacts) -> str:
     """The fact to ask for when a derived fact is unknown."""
     if field == "life_health":
         return "category" if facts.category is None else "concerns_life_health"
+    if field == "breach_refund":
+        return conditions.breach_question(facts)
     return SOURCES.get(field, (field,))[0]
 
 
-def _remedy(item: remedies.Owed, liable: list[Role]) -> Remedy:
+def _remedy(item: remedies.Owed, liable: list[Role], facts: CaseFacts) -> Remedy:
     rule = item.rule
     owed_by = liable if rule.owed_by == "liable" else [r for r in rule.owed_by]
+    maker = item.promise.made_by if item.promise else None
+    if maker is not None and maker.value in PROMISE_BINDS:
+        by_room = PROMISE_BINDS[maker.value]
+        room = facts.room_operator.value if facts.room_operator else ""
+        if room in by_room or "" in by_room:
+            owed_by = [by_room.get(room) or by_room[""]]
     return Remedy(
         kind=rule.kind,
         amount_fen=item.amount_fen,
@@ -180,6 +306,7 @@ def _remedy(item: remedies.Owed, liable: list[Role]) -> Remedy:
         rule=rule.ref,
         promise_text=item.promise.text if item.promise else None,
         recorded=item.promise.recorded if item.promise else None,
+        at_least=item.at_least,
         explanation_zh=rule.explanation_zh,
     )
 
@@ -205,8 +332,9 @@ def _deadlines(facts: CaseFacts, owed: list[Remedy]) -> list[Deadline]:
                 note_zh=wording().contact.refund_after_return,
             )
         )
-    if facts.knew_of_harm_on is not None:
-        timeline.append(deadlines.deadline("complaint_time_limit", facts.knew_of_harm_on))
+    knew = facts.knew_of_harm_on or _service_missed(facts)
+    if knew is not None:
+        timeline.append(deadlines.deadline("complaint_time_limit", knew))
     return timeline
 
 

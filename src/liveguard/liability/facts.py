@@ -29,6 +29,31 @@ class Channel(StrEnum):
 
     platform = "platform"  # clicked "buy" in the live room / listing, paid at the platform
     off_platform = "off_platform"  # paid outside the platform (WeChat, Alipay, bank, cash)
+    # no platform at all: found through short video, WeChat Moments or an ad and paid the
+    # seller directly; the person paid is the seller
+    direct = "direct"
+    offline = "offline"  # bought in person: a shop, a clinic, a supermarket
+
+
+class Subject(StrEnum):
+    goods = "goods"
+    service = "service"  # a booking, a course, a repair, a treatment
+
+
+class StandardTerm(StrEnum):
+    """Standard terms the seller relies on (民法典 arts. 496-498; CPL art. 26)."""
+
+    no_returns = "no_returns"  # 售出概不退换
+    final_interpretation = "final_interpretation"  # 最终解释权归本店所有
+    excludes_main_rights = "excludes_main_rights"  # other terms taking away the buyer's main rights
+
+
+class PromiseMaker(StrEnum):
+    """Who made a promise: it binds who made it."""
+
+    seller = "seller"
+    room_operator = "room_operator"  # the anchor or MCN running the room, in its own name
+    platform = "platform"
 
 
 class OffPlatformPayment(StrEnum):
@@ -101,6 +126,38 @@ class PromiseKind(StrEnum):
     defect_multiple = "defect_multiple"  # 坏一赔N: N times the price if the goods are faulty
     refund_if_unsatisfied = "refund_if_unsatisfied"  # 不满意全额退: full refund, no reason
     return_days = "return_days"  # N-day no-reason return (beyond 7, or on excepted goods)
+    replace_within = "replace_within"  # 半年内质量问题换新: replacement within N days
+    room_answers = "room_answers"  # 有问题找直播间负责: the room answers for the goods
+
+
+class Role(StrEnum):
+    """The roles the law gives the people behind a live-room sale."""
+
+    seller = "seller"  # 销售者 / 平台内经营者 (the store)
+    anchor_seller = "anchor_seller"  # the anchor selling in their own name
+    anchor_operator = "anchor_operator"  # the anchor as 直播间运营者 of their own room
+    anchor_endorser = "anchor_endorser"  # 广告代言人 / 推荐者
+    mcn = "mcn"  # an MCN agency, as 直播间运营者 of the room it runs
+    platform = "platform"  # 电子商务平台经营者 / 直播营销平台经营者
+    platform_seller = "platform_seller"  # the platform selling its own goods (自营)
+    account_holder = "account_holder"  # the person behind the off-platform account
+    producer = "producer"  # 食品生产者 / 药品上市许可持有人、生产企业
+    importer = "importer"  # 进口商 of imported food
+
+
+class RemedyKind(StrEnum):
+    return_refund = "return_refund"
+    no_reason_return = "no_reason_return"
+    replacement_or_repair = "replacement_or_repair"
+    refund = "refund"  # money back (e.g. never delivered)
+    price_reduction = "price_reduction"  # 减少价款: the part of a service not performed
+    fraud_damages = "fraud_damages"  # CPL art. 55: 3x price, at least 500 yuan
+    food_damages = "food_damages"  # FSL art. 148: 10x price or 3x loss, at least 1,000 yuan
+    drug_damages = "drug_damages"
+    promised_compensation = "promised_compensation"  # 假一赔十 and the like
+    loss = "loss"
+    mental_distress = "mental_distress"  # 民法典 art. 1183
+    costs = "costs"
 
 
 class RecordSource(StrEnum):
@@ -125,14 +182,15 @@ class Promise(_Strict):
     multiple: int | None = Field(default=None, ge=1, le=100, description="N in 假一赔N")
     days: int | None = Field(default=None, ge=1, le=365, description="N in N天无理由退货")
     recorded: Recording | None = None
+    made_by: PromiseMaker | None = Field(default=None, description="who made it; None: the seller")
 
     @model_validator(mode="after")
     def _needs_its_number(self) -> Promise:
         multiples = {PromiseKind.fake_multiple, PromiseKind.defect_multiple}
         if self.kind in multiples and self.multiple is None:
             raise ValueError(f"a {self.kind} promise needs its multiple (the N in 假一赔N)")
-        if self.kind is PromiseKind.return_days and self.days is None:
-            raise ValueError("a return_days promise needs its days (the N in N天无理由退货)")
+        if self.kind in (PromiseKind.return_days, PromiseKind.replace_within) and not self.days:
+            raise ValueError(f"a {self.kind} promise needs its days (the N in N天无理由退货)")
         return self
 
 
@@ -159,8 +217,19 @@ class CaseFacts(_Strict):
 
     # -- the deal --------------------------------------------------------------------
     channel: Channel | None = None
+    live_room: bool | None = Field(
+        default=None,
+        description="the deal was made in a live room (False: a plain online shop, a chat, an "
+        "ad or a shop counter); known once who ran the room is known",
+    )
+    subject: Subject | None = Field(default=None, description="goods, or a service")
     off_platform_payment: OffPlatformPayment | None = None
     diverted_by: Diverter | None = Field(default=None, description="who led the buyer off")
+    paid_to_seller: bool | None = Field(
+        default=None,
+        description="the account paid belongs to the store or seller itself (not to an anchor "
+        "or another person)",
+    )
     room_operator: RoomOperator | None = None
     anchor_role: AnchorRole | None = None
     seller_marked_in_room: bool | None = Field(
@@ -181,12 +250,40 @@ class CaseFacts(_Strict):
         default=None, description="what the consumer actually paid for the goods complained of"
     )
     quantity: int | None = Field(default=None, ge=1)
+    orders: int | None = Field(
+        default=None, ge=1, le=1000, description="orders the price_paid_fen adds up"
+    )
+    refunded_fen: Fen | None = Field(
+        default=None, description="money the seller already paid back before the claim"
+    )
+    unperformed_fen: Fen | None = Field(
+        default=None,
+        description="the price of the part of a service not performed or not as promised",
+    )
+    tie_in_fen: Fen | None = Field(
+        default=None, description="extras added to the order by default, without a clear choice"
+    )
+    mental_distress_fen: Fen | None = Field(
+        default=None, description="mental-distress damages the consumer asks for"
+    )
+    consumer_fault_pct: int | None = Field(
+        default=None, ge=0, le=100, description="the consumer's own share of fault for the injury"
+    )
+    claimed: list[RemedyKind] | None = Field(
+        default=None, description="what the consumer actually claims; None: not said"
+    )
+    claimed_against: list[Role] | None = Field(
+        default=None, description="whom the consumer claims from; None: not said"
+    )
     loss_fen: Fen | None = Field(default=None, description="the loss beyond the price, if any")
     costs: list[Cost] | None = None
 
     # -- dates ---------------------------------------------------------------------
     bought_on: date | None = None
     delivered_on: date | None = None
+    service_due_on: date | None = Field(
+        default=None, description="when the service was due (time limits run from it)"
+    )
     knew_of_harm_on: date | None = Field(
         default=None, description="when the consumer knew (or should have) of the harm"
     )
@@ -217,11 +314,53 @@ class CaseFacts(_Strict):
         default=None, description="the seller knew the food was below standard"
     )
     seller_is_producer: bool | None = None
+    # facts from which the seller's knowledge is presumed (SPC food interpretation (一) art. 6)
+    sold_past_shelf_life: bool | None = None
+    no_legal_source: bool | None = Field(default=None, description="cannot show where it came from")
+    no_incoming_inspection: bool | None = Field(
+        default=None, description="no incoming inspection or purchase records (FSL art. 53)"
+    )
+    dates_falsified: bool | None = Field(default=None, description="dates or batch altered")
+    label_missing_essentials: bool | None = Field(
+        default=None,
+        description="prepackaged food with no producer, address, ingredients or clear dates "
+        "(SPC food interpretation (一) art. 11)",
+    )
+    imported: bool | None = None
+    imported_unlabelled: bool | None = Field(
+        default=None, description="imported food without a Chinese label or inspection papers"
+    )
+    seller_is_importer: bool | None = None
+    seller_food_licensed: bool | None = Field(
+        default=None, description="the seller holds the food-business licence (FSL art. 35)"
+    )
+    price_fraud: bool | None = Field(
+        default=None,
+        description="a false 'original' price, a fake discount or misleading price display "
+        "(明码标价和禁止价格欺诈规定 arts. 16-19)",
+    )
+    standard_terms: list[StandardTerm] | None = None
+    serious_mental_harm: bool | None = None
     fake_or_substandard_drug: bool | None = None
+    drug_self_help: bool | None = Field(
+        default=None,
+        description="a small, non-profit, self-help or mutual-aid sale (or folk-remedy drug in "
+        "small amounts) that hurt nobody, with no authority's finding that it is fake "
+        "(SPC 2024 food and drug interpretation art. 11)",
+    )
     fundamental_breach: bool | None = Field(
         default=None, description="after 7 days, the conditions to end the contract are met"
     )
     personal_injury: bool | None = None
+
+    # -- who the seller is ------------------------------------------------------------
+    seller_is_business: bool | None = Field(
+        default=None, description="the seller is a business operator (经营者), not a private person"
+    )
+    seller_repeat_sales: bool | None = Field(
+        default=None, description="the seller sells such goods again and again"
+    )
+    seller_has_shop: bool | None = Field(default=None, description="a shop, stall or storefront")
 
     # -- the platform, the room and the anchor ---------------------------------------
     platform_can_identify_seller: bool | None = Field(
@@ -258,6 +397,12 @@ class CaseFacts(_Strict):
     buyer_knew_below_standard: bool | None = Field(
         default=None, description="the buyer knew the food was below standard when buying"
     )
+    reasonable_quantity: int | None = Field(
+        default=None,
+        ge=1,
+        description="how many a household would reasonably buy for its own use (shelf life, "
+        "usual habits): caps a knowing buyer's ten-times base (SPC 2024 arts. 12-13)",
+    )
 
     names: PartyNames | None = None
 
@@ -282,6 +427,62 @@ class CaseFacts(_Strict):
             for name in type(self).model_fields
             if (value := getattr(self, name)) is not None
         }
+
+    @property
+    def business_operator(self) -> bool | None:
+        """Is the seller a business operator (经营者)? Stated, or shown by a shop or repeat
+        sales; a store on a platform or a live room selling goods is one (电子商务法 art. 9)."""
+        if self.seller_is_business is not None:
+            return self.seller_is_business
+        if self.seller_has_shop or self.seller_repeat_sales:
+            return True
+        if self.channel is Channel.platform or self.room_operator is not None:
+            return True
+        if self.seller_has_shop is False and self.seller_repeat_sales is False:
+            return False
+        return None
+
+    @property
+    def in_live_room(self) -> bool | None:
+        if self.live_room is not None:
+            return self.live_room
+        if self.room_operator is not None or self.diverted_by is not None:
+            return True
+        if self.channel in (Channel.direct, Channel.offline):
+            return False
+        return None
+
+    @property
+    def seller_knew(self) -> bool | None:
+        """The seller knew the food was below standard: stated, or presumed from the facts of
+        SPC food interpretation (一) art. 6 (past its shelf life, no lawful source, no
+        incoming inspection, altered dates)."""
+        if self.seller_knew_below_standard is not None:
+            return self.seller_knew_below_standard
+        presumed = (
+            self.sold_past_shelf_life,
+            self.no_legal_source,
+            self.no_incoming_inspection,
+            self.dates_falsified,
+        )
+        if any(presumed):
+            return True
+        return None
+
+    @property
+    def below_food_standard(self) -> bool | None:
+        """Below the food standard: stated, or shown by what FSL arts. 34, 67 and 97 forbid
+        (past its shelf life, false dates, no label essentials, imported with no Chinese
+        label)."""
+        if self.food_below_standard is not None:
+            return self.food_below_standard
+        shown = (
+            self.sold_past_shelf_life,
+            self.dates_falsified,
+            self.label_missing_essentials,
+            self.imported_unlabelled,
+        )
+        return True if any(shown) else None
 
     @property
     def life_health(self) -> bool | None:

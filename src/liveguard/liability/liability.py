@@ -13,13 +13,20 @@ from functools import cache
 from importlib import resources
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from liveguard import datafiles
 from liveguard.legal import LegalBasis
 from liveguard.liability import conditions
 from liveguard.liability.conditions import Condition
-from liveguard.liability.resolution import ClearedParty, LiabilityKind, LiableParty, Role, RuleRef
+from liveguard.liability.resolution import (
+    CitedOnly,
+    ClearedParty,
+    LiabilityKind,
+    LiableParty,
+    Role,
+    RuleRef,
+)
 
 M = TypeVar("M", bound=BaseModel)
 LIABILITY_FILE = "liability.yaml"
@@ -65,8 +72,17 @@ class Rule(Strict):
         description="its unknown facts are asked as 'if so, tell us' (an allegation that adds "
         "a party or remedy), not as facts the answer waits on",
     )
-    legal_basis: list[LegalBasis] = Field(min_length=1)
+    legal_basis: list[LegalBasis] = Field(default_factory=list)
+    cited: list[CitedOnly] = Field(
+        default_factory=list, description="old texts cited by name and article, not quoted"
+    )
     explanation_zh: str
+
+    @model_validator(mode="after")
+    def _has_a_basis(self) -> Rule:
+        if not self.legal_basis and not self.cited:
+            raise ValueError(f"{self.id}: a rule needs a legal_basis (or a cited old text)")
+        return self
 
     @field_validator("when", mode="before")
     @classmethod
@@ -77,7 +93,7 @@ class Rule(Strict):
 
     @property
     def ref(self) -> RuleRef:
-        return RuleRef(id=self.id, title=self.title, legal_basis=self.legal_basis)
+        return RuleRef(id=self.id, title=self.title, legal_basis=self.legal_basis, cited=self.cited)
 
 
 class LiabilityRule(Rule):

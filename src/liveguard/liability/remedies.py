@@ -13,7 +13,7 @@ from datetime import date
 from functools import cache
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from liveguard import money
 from liveguard.liability import conditions
@@ -22,6 +22,7 @@ from liveguard.liability.liability import Rule, Strict, load_data
 from liveguard.liability.resolution import RemedyKind, Role
 
 REMEDY_FILE = "remedies.yaml"
+NOTE_FILE = "notes.yaml"
 
 
 def yuan(fen: int) -> str:
@@ -33,13 +34,29 @@ class Punitive(Strict):
     price_multiple: int = Field(ge=1)
     loss_multiple: int | None = Field(default=None, ge=1)
     floor_fen: int = Field(ge=0)
+    # a buyer who knew the food was below standard: the price multiple runs on a reasonable
+    # household quantity only (SPC 2024 food and drug interpretation arts. 12-13)
+    knowing_buyer_capped: bool = False
 
 
 class PunitiveAmount(Strict):
     punitive: Punitive
 
 
-AmountSpec = Literal["price", "loss", "costs", "promise", "none"] | PunitiveAmount
+class FactAmount(Strict):
+    """The amount is a money fact of the case (the unperformed part, a tie-in extra)."""
+
+    fact: str = Field(pattern=r"^[a-z_]+_fen$")
+
+    @field_validator("fact")
+    @classmethod
+    def _is_a_fact(cls, value: str) -> str:
+        if value not in CaseFacts.model_fields:
+            raise ValueError(f"unknown money fact {value!r}")
+        return value
+
+
+AmountSpec = Literal["price", "loss", "costs", "promise", "none"] | PunitiveAmount | FactAmount
 
 
 class RemedyExample(Strict):
@@ -63,9 +80,33 @@ class RemedyFile(Strict):
     remedies: list[RemedyRule] = Field(min_length=1)
 
 
+class NoteExample(Strict):
+    facts: dict[str, Any]
+    today: date | None = None
+    fires: bool | None = True
+
+
+class NoteRule(Rule):
+    examples: list[NoteExample] = Field(min_length=2)
+
+
+class NoteFile(Strict):
+    notes: list[NoteRule] = Field(min_length=1)
+
+
 @cache
 def rules() -> tuple[RemedyRule, ...]:
     return tuple(load_data(REMEDY_FILE, RemedyFile).remedies)
+
+
+@cache
+def note_rules() -> tuple[NoteRule, ...]:
+    return tuple(load_data(NOTE_FILE, NoteFile).notes)
+
+
+def notes(view: dict[str, object]) -> list[NoteRule]:
+    """The notes whose conditions all hold."""
+    return [rule for rule in note_rules() if conditions.all_of(rule.when, view).fires]
 
 
 class Owed(BaseModel):
@@ -77,6 +118,7 @@ class Owed(BaseModel):
     amount_fen: int | None
     arithmetic: str
     promise: Promise | None = None
+    at_least: bool = False
 
 
 class Found(BaseModel):
@@ -90,31 +132,40 @@ class Found(BaseModel):
 
 def amount(
     rule: RemedyRule, facts: CaseFacts, promise: Promise | None
-) -> tuple[int | None, str] | str:
-    """The amount and its arithmetic, or the name of the fact it still needs."""
+) -> tuple[int | None, str] | tuple[int | None, str, bool] | str:
+    """The amount and its arithmetic (and True when it is a minimum owed at least, the
+    price being unknown), or the name of the fact it still needs."""
     price, spec = facts.price_paid_fen, rule.amount
     if spec == "none":
         return None, ""
     if spec == "loss":
-        loss = facts.loss_fen or 0
-        return loss, f"损失 {yuan(loss)}"
+        return _loss(facts)
     if spec == "costs":
         items = facts.costs or []
         total = sum(item.amount_fen for item in items)
         parts = "+".join(f"{item.what}{yuan(item.amount_fen)}" for item in items)
         return total, f"{parts}={yuan(total)}"
+    if isinstance(spec, FactAmount):
+        value = getattr(facts, spec.fact)
+        return (value, yuan(value)) if value is not None else spec.fact
     if price is None:
+        if isinstance(spec, PunitiveAmount) and spec.punitive.floor_fen:
+            floor = spec.punitive.floor_fen
+            return floor, f"价款未知，至少按法定最低额{yuan(floor)}计", True
         return "price_paid_fen"
     if spec == "price":
-        return price, f"退还实际支付价款 {yuan(price)}"
+        return _refund(price, facts)
     if spec == "promise":
         assert promise is not None and promise.multiple is not None
         total = price * promise.multiple
-        return total, f"「{promise.text}」：{yuan(price)}×{promise.multiple}={yuan(total)}"
+        return total, f"「{promise.text}」：{_price(price, facts)}×{promise.multiple}={yuan(total)}"
     assert isinstance(spec, PunitiveAmount)
     rates = spec.punitive
-    by_price = price * rates.price_multiple
-    steps = [f"价款 {yuan(price)}×{rates.price_multiple}={yuan(by_price)}"]
+    base, shown = price, _price(price, facts)
+    if rates.knowing_buyer_capped and (capped := _reasonable_part(price, facts)) is not None:
+        base, shown = capped
+    by_price = base * rates.price_multiple
+    steps = [f"{shown}×{rates.price_multiple}={yuan(by_price)}"]
     best = by_price
     if rates.loss_multiple is not None and facts.loss_fen:
         by_loss = facts.loss_fen * rates.loss_multiple
@@ -128,13 +179,52 @@ def amount(
     return best, "；".join(steps)
 
 
+def _price(price: int, facts: CaseFacts) -> str:
+    """The base of a multiple: the price paid for all of it, orders and items counted."""
+    parts = []
+    if facts.orders and facts.orders > 1:
+        parts.append(f"{facts.orders}笔订单")
+    if facts.quantity and facts.quantity > 1:
+        parts.append(f"共{facts.quantity}件")
+    what = f"（{'、'.join(parts)}）" if parts else ""
+    return f"价款{what} {yuan(price)}"
+
+
+def _reasonable_part(price: int, facts: CaseFacts) -> tuple[int, str] | None:
+    """A knowing buyer's base: the price of a reasonable household quantity only."""
+    bought, reasonable = facts.quantity, facts.reasonable_quantity
+    if not (facts.buyer_knew_below_standard and bought and reasonable and reasonable < bought):
+        return None
+    part = price * reasonable // bought
+    return part, f"合理消费数量内的价款 {yuan(price)}÷{bought}×{reasonable}={yuan(part)}"
+
+
+def _refund(price: int, facts: CaseFacts) -> tuple[int, str]:
+    """The price back, less what was already refunded."""
+    refunded = min(facts.refunded_fen or 0, price)
+    if not refunded:
+        return price, f"退还实际支付{_price(price, facts)}"
+    left = price - refunded
+    return left, f"实际支付{_price(price, facts)}−已退 {yuan(refunded)}={yuan(left)}"
+
+
+def _loss(facts: CaseFacts) -> tuple[int, str]:
+    """The loss, less the consumer's own share of fault (民法典 art. 1173)."""
+    loss = facts.loss_fen or 0
+    share = facts.consumer_fault_pct
+    if not share:
+        return loss, f"损失 {yuan(loss)}"
+    owed = loss * (100 - share) // 100
+    return owed, f"损失 {yuan(loss)}×（100%−您的过错{share}%）={yuan(owed)}"
+
+
 def _promises(
     rule: RemedyRule, facts: CaseFacts, view: dict[str, object]
 ) -> Sequence[Promise | None]:
     if rule.promise is None:
         return [None]
     found = [p for p in facts.promises or [] if p.kind is rule.promise]
-    if rule.promise is PromiseKind.return_days:
+    if rule.promise in (PromiseKind.return_days, PromiseKind.replace_within):
         days = view.get("days_since_delivery")
         found = [p for p in found if isinstance(days, int) and p.days and days <= p.days]
     return found
@@ -152,6 +242,8 @@ def find(facts: CaseFacts, view: dict[str, object]) -> Found:
             continue
         promises = _promises(rule, facts, view)
         if outcome.fires is None:
+            if isinstance(rule.amount, FactAmount) and outcome.unknown[0] == rule.amount.fact:
+                continue  # an extra sum is the consumer's to raise, not asked of everyone
             if promises:
                 asked = optional if rule.optional else waiting
                 asked.setdefault(outcome.unknown[0], []).append(rule.id)
@@ -164,17 +256,35 @@ def find(facts: CaseFacts, view: dict[str, object]) -> Found:
             if isinstance(result, str):
                 waiting.setdefault(result, []).append(rule.id)
                 continue
-            value, arithmetic = result
-            if rule.amount in ("loss", "costs") and not value:
+            value, arithmetic = result[0], result[1]
+            at_least = len(result) == 3
+            if rule.amount == "costs" and facts.costs is None:
+                optional.setdefault("costs", []).append(rule.id)  # ask for them
+            if (
+                rule.amount in ("loss", "costs") or isinstance(rule.amount, FactAmount)
+            ) and not value:
                 continue
-            owed.append(Owed(rule=rule, amount_fen=value, arithmetic=arithmetic, promise=promise))
+            if rule.amount == "price" and not value:
+                continue  # already refunded in full
+            owed.append(
+                Owed(
+                    rule=rule,
+                    amount_fen=value,
+                    arithmetic=arithmetic,
+                    promise=promise,
+                    at_least=at_least,
+                )
+            )
     owed = _largest_per_group(owed)
     if any(o.rule.kind is RemedyKind.no_reason_return for o in owed):
         refused = [r for r in refused if r.kind is not RemedyKind.no_reason_return]
+    asked = _worth_asking(waiting, owed, facts)
+    if minimums := [o.rule.id for o in owed if o.at_least]:
+        asked.setdefault("price_paid_fen", []).extend(minimums)  # the minimum may rise
     return Found(
         owed=owed,
         refused=refused,
-        waiting=_worth_asking(waiting, owed, facts),
+        waiting=asked,
         optional=_worth_asking(optional, owed, facts),
     )
 

@@ -10,6 +10,7 @@ from liveguard.liability.liability import Strict, load_data
 from liveguard.liability.resolution import (
     Deadline,
     LiabilityKind,
+    Remedy,
     Resolution,
     Role,
     RuleRef,
@@ -26,6 +27,8 @@ class Headings(Strict):
     facts: str
     questions: str
     optional_questions: str
+    also_allowed: str
+    notes: str
 
 
 class Phrases(Strict):
@@ -42,6 +45,9 @@ class Phrases(Strict):
     name: str
     list_separator: str
     money: str  # an amount in yuan, e.g. 669.00 -> 669.00元
+    at_least: str
+    also_liable: str
+    cited_only: str
 
 
 class ContactReasons(Strict):
@@ -84,7 +90,9 @@ def _roles(roles: list[Role]) -> str:
 
 
 def _quotes(ref: RuleRef) -> list[str]:
-    return [f"    {b.citation}：“{b.quote}”" for b in ref.legal_basis]
+    lines = [f"    {b.citation}：“{b.quote}”" for b in ref.legal_basis]
+    says = wording().phrases.cited_only
+    return lines + [f"    {c.citation}{says.format(says=c.says_zh)}" for c in ref.cited]
 
 
 def _due(deadline: Deadline) -> str:
@@ -111,6 +119,9 @@ def render(resolution: Resolution) -> str:
         lines.append(f"  - {who}：{kind}。{party.explanation_zh}")
         for ref in party.rules:
             lines += _quotes(ref)
+    if resolution.also_liable:
+        also = _roles([p.role for p in resolution.also_liable])
+        lines.append("  " + say.also_liable.format(roles=also))
     cleared_by: dict[str, list[Role]] = {}
     for cleared in resolution.not_liable:
         cleared_by.setdefault(cleared.explanation_zh, []).append(cleared.role)
@@ -123,9 +134,32 @@ def render(resolution: Resolution) -> str:
     lines.append(heads.remedies)
     if not resolution.remedies:
         lines.append(f"  {say.no_remedies}")
-    for remedy in resolution.remedies:
+    lines += _remedies(resolution.remedies)
+    for remedy in resolution.remedies_refused:
+        refused = say.not_applicable_remedy.format(title=remedy.rule.title)
+        lines.append(f"  - {refused}{remedy.explanation_zh}")
+        lines += _quotes(remedy.rule)
+    if resolution.total_fen:
+        lines.append("  " + say.total.format(amount=f"{resolution.total_fen / 100:.2f}元"))
+    if resolution.also_allowed:
+        lines.append(heads.also_allowed)
+        lines += _remedies(resolution.also_allowed)
+    if resolution.notes:
+        lines.append(heads.notes)
+        for note in resolution.notes:
+            lines.append(f"  - {note.title}。{note.explanation_zh}")
+            lines += _quotes(note.rule)
+    return "\n".join(lines + _rest(resolution))
+
+
+def _remedies(remedies: list[Remedy]) -> list[str]:
+    say = wording().phrases
+    lines: list[str] = []
+    for remedy in remedies:
         fen = remedy.amount_fen
         money = say.money.format(amount=f"{fen // 100}.{fen % 100:02d}") if fen is not None else ""
+        if money and remedy.at_least:
+            money = say.at_least + money
         head = f"  - {remedy.rule.title}" + (f"：{money}" if money else "")
         lines.append(head + (f"（{remedy.arithmetic}）" if remedy.arithmetic else ""))
         lines.append(f"    {remedy.explanation_zh}")
@@ -138,12 +172,13 @@ def render(resolution: Resolution) -> str:
             )
             lines.append(f"    {promise}")
         lines += _quotes(remedy.rule)
-    for remedy in resolution.remedies_refused:
-        refused = say.not_applicable_remedy.format(title=remedy.rule.title)
-        lines.append(f"  - {refused}{remedy.explanation_zh}")
-        lines += _quotes(remedy.rule)
-    if resolution.total_fen:
-        lines.append("  " + say.total.format(amount=f"{resolution.total_fen / 100:.2f}元"))
+    return lines
+
+
+def _rest(resolution: Resolution) -> list[str]:
+    words = wording()
+    heads, say = words.headings, words.phrases
+    lines: list[str] = []
     contact = resolution.contact_first
     if contact is not None:
         who = words.roles[contact.role] + _name(contact.name)
@@ -167,4 +202,4 @@ def render(resolution: Resolution) -> str:
     if maybe:
         lines.append(heads.optional_questions)
         lines += [f"  - {q.question_zh}" for q in maybe]
-    return "\n".join(lines)
+    return lines

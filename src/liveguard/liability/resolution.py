@@ -13,25 +13,14 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from liveguard.legal import LegalBasis
-from liveguard.liability.facts import Recording
+from liveguard.liability.facts import Recording, RemedyKind, Role
+
+# defined with the facts (what the consumer claims, and from whom), answered here
+__all__ = ["RemedyKind", "Role"]
 
 
 class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Role(StrEnum):
-    """The roles the law gives the people behind a live-room sale."""
-
-    seller = "seller"  # 销售者 / 平台内经营者 (the store)
-    anchor_seller = "anchor_seller"  # the anchor selling in their own name
-    anchor_operator = "anchor_operator"  # the anchor as 直播间运营者 of their own room
-    anchor_endorser = "anchor_endorser"  # 广告代言人 / 推荐者
-    mcn = "mcn"  # an MCN agency, as 直播间运营者 of the room it runs
-    platform = "platform"  # 电子商务平台经营者 / 直播营销平台经营者
-    platform_seller = "platform_seller"  # the platform selling its own goods (自营)
-    account_holder = "account_holder"  # the person behind the off-platform account
-    producer = "producer"  # 食品生产者
 
 
 class LiabilityKind(StrEnum):
@@ -41,25 +30,32 @@ class LiabilityKind(StrEnum):
     supplementary = "supplementary"  # answers when the one primarily liable cannot
     advance_compensation = "advance_compensation"  # 先行赔付 then recovers from the seller
     disclose_identity = "disclose_identity"  # must hand over identity and records
+    # 首负责任制 (FSL art. 148(1), 药品管理法 art. 144(2)): the consumer may claim from it
+    # too, the one asked pays first and recovers; not joint and several liability
+    first_responsible = "first_responsible"
+    as_promised = "as_promised"  # bound by its own promise beyond the law
 
 
-class RemedyKind(StrEnum):
-    return_refund = "return_refund"
-    no_reason_return = "no_reason_return"
-    replacement_or_repair = "replacement_or_repair"
-    refund = "refund"  # money back (e.g. never delivered)
-    fraud_damages = "fraud_damages"  # CPL art. 55: 3x price, at least 500 yuan
-    food_damages = "food_damages"  # FSL art. 148: 10x price or 3x loss, at least 1,000 yuan
-    drug_damages = "drug_damages"
-    promised_compensation = "promised_compensation"  # 假一赔十 and the like
-    loss = "loss"
-    costs = "costs"
+class CitedOnly(_Out):
+    """A provision cited by name and article, not quoted: a text in force at the time of
+    the conduct that LiveGuard holds no official copy of."""
+
+    law: str
+    article: int = Field(ge=1)
+    text_of: str = Field(description="which text: the year of the version, e.g. 1993/2009")
+    in_force_until: date | None = None
+    says_zh: str = Field(description="what it provides, in plain words (not a quotation)")
+
+    @property
+    def citation(self) -> str:
+        return f"《{self.law}》（{self.text_of}年文本）第{self.article}条"
 
 
 class RuleRef(_Out):
     id: str
     title: str
     legal_basis: list[LegalBasis]
+    cited: list[CitedOnly] = Field(default_factory=list)
 
 
 class LiableParty(_Out):
@@ -79,6 +75,9 @@ class Remedy(_Out):
     rule: RuleRef
     promise_text: str | None = None
     recorded: Recording | None = None
+    at_least: bool = Field(
+        default=False, description="the price is unknown: the statutory minimum, owed at least"
+    )
     explanation_zh: str
 
 
@@ -135,10 +134,28 @@ class Question(_Out):
     )
 
 
+class Note(_Out):
+    """What else the law says on these facts: a void standard term, rescission, what
+    happens to the goods, which text of the law applied."""
+
+    id: str
+    title: str
+    rule: RuleRef
+    explanation_zh: str
+
+
 class Resolution(_Out):
     parties: list[LiableParty]
     not_liable: list[ClearedParty] = Field(default_factory=list)
-    remedies: list[Remedy]
+    also_liable: list[LiableParty] = Field(
+        default_factory=list,
+        description="parties the law would also hold liable, not claimed against",
+    )
+    remedies: list[Remedy] = Field(description="owed: as claimed, when the claim is known")
+    also_allowed: list[Remedy] = Field(
+        default_factory=list, description="what the law would also allow beyond the claim"
+    )
+    notes: list[Note] = Field(default_factory=list)
     remedies_refused: list[Remedy] = Field(
         default_factory=list, description="remedies asked about that the law does not give here"
     )

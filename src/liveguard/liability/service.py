@@ -17,6 +17,11 @@ def resolve(*, facts: CaseFacts, today: date) -> Resolution:
     return engine.resolve(facts, today=today)
 
 
+def value_label(value: object) -> str:
+    """A fact's value as the answer shows it in Chinese (是/否, 食品, 售出概不退换...)."""
+    return engine.value_zh(value)
+
+
 def add_working_days(*, start: date, working_days: int) -> tuple[date, bool]:
     """The ``working_days``-th working day after ``start``, and whether it is an estimate
     (past the official holiday calendar, Monday to Friday less the fixed holidays count)."""

@@ -27,6 +27,7 @@ from liveguard.clock import CHINA
 from liveguard.credit import service as credit_service
 from liveguard.credit.enums import SubjectKind
 from liveguard.errors import LiveGuardError, NotFound
+from liveguard.liability import service as liability_service
 from liveguard.liability.facts import CaseFacts
 from liveguard.live import service as live_service
 from liveguard.money import parse_yuan
@@ -68,10 +69,14 @@ def fact_field(name: str) -> dict[str, Any]:
     kind = args[0]
     if typing.get_origin(kind) is typing.Annotated:  # Fen, Name: constrained int / str
         kind = typing.get_args(kind)[0]
+    if typing.get_origin(kind) is list:
+        (item,) = typing.get_args(kind)
+        if isinstance(item, type) and issubclass(item, Enum):  # several choices, e.g. terms
+            return {"name": name, "input": "multi", "choices": _choices(item)}
     if kind is bool:
         return {"name": name, "input": "bool"}
     if isinstance(kind, type) and issubclass(kind, Enum):
-        return {"name": name, "input": "select", "choices": [e.value for e in kind]}
+        return {"name": name, "input": "select", "choices": _choices(kind)}
     if kind is date:
         return {"name": name, "input": "date"}
     if kind is int and name.endswith("_fen"):
@@ -81,9 +86,17 @@ def fact_field(name: str) -> dict[str, Any]:
     return {"name": name, "input": "json"}
 
 
-def parse_answer(name: str, raw: str) -> Any:
+def _choices(kind: type[Enum]) -> list[tuple[str, str]]:
+    """Each value of a choice with its Chinese label (no bare codes on a page)."""
+    return [(e.value, liability_service.value_label(e.value)) for e in kind]
+
+
+def parse_answer(name: str, raw: str | list[str]) -> Any:
     field = fact_field(name)
-    raw = raw.strip()
+    if field["input"] == "multi":
+        picked = [raw] if isinstance(raw, str) else raw
+        return [v for v in picked if v.strip()] or None
+    raw = raw.strip() if isinstance(raw, str) else (raw[0].strip() if raw else "")
     if field["input"] == "bool":
         return {"yes": True, "no": False}.get(raw)
     if field["input"] == "json":
@@ -127,6 +140,8 @@ def new_case_page(
         principal,
         channels=[c.value for c in PaymentChannel if c is not PaymentChannel.platform],
         defects=fact_field("defect")["choices"],
+        subjects=fact_field("subject")["choices"],
+        claims=fact_field("claimed")["choices"],
         error=error,
         credit=credit,
         session_id=session_id,
@@ -156,18 +171,25 @@ def file_case(
     defect: Annotated[str, Form()] = "",
     false_advertising: Annotated[str, Form()] = "",
     misrepresented_knowingly: Annotated[str, Form()] = "",
+    live_room: Annotated[str, Form()] = "",
+    subject: Annotated[str, Form()] = "",
+    refunded_yuan: Annotated[str, Form()] = "",
+    claimed: Annotated[list[str] | None, Form()] = None,
     # a browser sends an empty, name-less part when no file was chosen: it arrives as ""
     evidence: Annotated[list[UploadFile | str] | None, File()] = None,
 ) -> RedirectResponse:
     try:
-        stated: dict[str, Any] = {"defect": defect or None}
-        if paid == "platform":
-            stated["channel"] = "platform"
+        stated: dict[str, Any] = {"defect": defect or None, "subject": subject or None}
+        if paid in ("platform", "direct", "offline"):  # off_platform: said by paid_off_platform
+            stated["channel"] = paid
         for name, raw in (
             ("false_advertising", false_advertising),
             ("misrepresented_knowingly", misrepresented_knowingly),
+            ("live_room", live_room),
+            ("refunded_fen", refunded_yuan),
         ):
             stated[name] = parse_answer(name, raw)
+        stated["claimed"] = parse_answer("claimed", claimed or [])
         at = datetime.fromisoformat(occurred_at).replace(tzinfo=CHINA) if occurred_at else None
         complaint = ComplaintCreate(
             consumer_id=_optional_int(consumer_id),
@@ -258,8 +280,10 @@ async def answer_case(
     try:
         check_case_access(principal, case, write=True)
         answers = {
-            name[len("fact_") :]: parse_answer(name[len("fact_") :], str(value))
-            for name, value in form.items()
+            name[len("fact_") :]: parse_answer(
+                name[len("fact_") :], [str(v) for v in form.getlist(name)]
+            )
+            for name in dict.fromkeys(form.keys())
             if name.startswith("fact_") and name[len("fact_") :] in CaseFacts.model_fields
         }
         answers = {k: v for k, v in answers.items() if v is not None}

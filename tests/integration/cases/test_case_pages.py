@@ -215,3 +215,60 @@ def test_money_is_answered_in_yuan_and_kept_in_fen(client, world):
     assert answered.status_code == 200 and "已保存" in answered.text
     facts = client.get(f"/api/cases/{case['id']}", headers=world.as_consumer()).json()["facts"]
     assert (facts["price_paid_fen"], facts["channel"]) == (66950, "platform")
+
+
+def test_a_sale_with_no_platform_is_filed_through_the_form_with_what_she_claims(client, world):
+    consumer_signs_in(client, world)
+    form = client.get("/console/cases/new")
+    assert 'value="direct"' in form.text and 'name="claimed"' in form.text
+    filed = client.post(
+        "/console/cases",
+        data={
+            "csrf": csrf_of(form),
+            "summary": "朋友圈找的上门保洁，收了300元一直不来，只退了100元。",
+            "paid": "direct",
+            "live_room": "no",
+            "subject": "service",
+            "defect": "not_delivered",
+            "price_yuan": "300",
+            "refunded_yuan": "100",
+            "claimed": ["refund"],
+        },
+    )
+    assert filed.status_code == 200 and "已保存" in filed.text, filed.text
+    case_id = int(str(filed.url).split("/console/cases/")[1].split("?")[0])
+    case = client.get(f"/api/cases/{case_id}", headers=world.as_consumer()).json()
+    assert [p["role"] for p in case["resolution"]["parties"]] == ["seller"]
+    assert [(r["kind"], r["amount_fen"]) for r in case["resolution"]["remedies"]] == [
+        ("refund", 20000)
+    ]
+    assert "直播间" not in " ".join(q["question_zh"] for q in case["resolution"]["questions"])
+
+
+def test_the_api_takes_the_new_facts_and_a_choice_of_several_is_answered_on_the_page(client, world):
+    offline = {
+        "summary": "超市买到过期饼干。",
+        "facts": {
+            "channel": "offline",
+            "category": "food",
+            "sold_past_shelf_life": True,
+            "seller_is_producer": False,
+            "price_paid_fen": 3000,
+        },
+    }
+    case = client.post("/api/cases", json=offline, headers=world.as_consumer()).json()
+    kinds = {(p["role"], p["liability"]) for p in case["resolution"]["parties"]}
+    assert kinds == {("seller", "sole"), ("producer", "first_responsible")}
+    owed = {r["kind"]: r["amount_fen"] for r in case["resolution"]["remedies"]}
+    assert owed == {"return_refund": 3000, "food_damages": 100000}
+    consumer_signs_in(client, world)
+    page = client.get(f"/console/cases/{case['id']}")
+    assert 'name="fact_standard_terms"' not in page.text  # not asked: no answer turns on it
+    answered = client.post(
+        f"/console/cases/{case['id']}/facts",
+        data={"csrf": csrf_of(page), "fact_standard_terms": ["no_returns", "final_interpretation"]},
+    )
+    assert answered.status_code == 200 and "已保存" in answered.text
+    facts = client.get(f"/api/cases/{case['id']}", headers=world.as_consumer()).json()["facts"]
+    assert facts["standard_terms"] == ["no_returns", "final_interpretation"]
+    assert "售出概不退换" in answered.text

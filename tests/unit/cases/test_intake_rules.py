@@ -66,3 +66,8 @@ def test_qr_payments_name_payload_kinds_that_are_ways_to_pay():
     kinds = {str(kind) for kind in PayloadKind}
     assert set(intake.rules().qr_payments) <= kinds
     assert intake.rules().qr_payments["wechat_pay"] == "wechat_qr"
+
+
+def test_a_replacement_period_is_counted_in_days():
+    found = {p.kind: p.n for p in intake.find_promises("本品半年内质量问题换新，有问题找直播间")}
+    assert found == {PromiseKind.replace_within: 180, PromiseKind.room_answers: None}
