@@ -20,6 +20,7 @@ from liveguard.detect.bulk import Hit, Scan
 from liveguard.detect.rulefile import Role, Source
 from liveguard.detect.ruleset import Rule, RuleSet
 from liveguard.detect.spans import (
+    CLAUSE_END,
     char_map,
     pairs,
     token_edge,
@@ -364,6 +365,7 @@ class Detector:
         covers: list[tuple[int, int, str, int]] = []  # (start, end, kind, owner)
         near: dict[tuple[int, str], list[tuple[int, int]]] = {}
         warnings: dict[int, list[tuple[int, int]]] = {}  # rule index -> unless_near spans
+        negations: list[tuple[int, int, bool, int]] = []  # (start, end, before?, scope)
         base, original = normalised.base, normalised.original
         for pattern_id, view, start, end, b_start, b_end in hits:
             kind, owner = kinds[pattern_id], owners[pattern_id]
@@ -372,6 +374,9 @@ class Detector:
                 continue
             if kind == "unless_near":
                 warnings.setdefault(owner, []).append((b_start, b_end))
+                continue
+            if kind in ("negated_before", "negated_after"):
+                negations.append((b_start, b_end, kind == "negated_before", owner))
                 continue
             # "sb" inside "disburse": Latin letters and digits match whole tokens, judged
             # in the text as written (with its spaces), not in the compact view
@@ -421,6 +426,8 @@ class Detector:
             ]
         else:
             kept = list(candidates.items())
+        if negations:
+            kept = [item for item in kept if not self._negated(item[0], negations, original)]
         merged: list[_Merging] = []
         last: dict[str, _Merging] = {}  # category -> its latest finding
         for (rule_index, start, end), matched in sorted(
@@ -468,6 +475,30 @@ class Detector:
                 break
             pending = waiting
         return decided
+
+    def _negated(
+        self,
+        key: tuple[int, int, int],
+        negations: list[tuple[int, int, bool, int]],
+        original: str,
+    ) -> bool:
+        """Whether a negation cue of the rule's file governs the match: one that ends
+        just before it (``不能说``最好) or begins just after it (私下交易``没保障``), in
+        the same clause."""
+        rule_index, start, end = key
+        category = self.ruleset.rules[rule_index].category
+        scopes, reach = self.ruleset.allow_scopes, self.ruleset.negation_within
+        for c_start, c_end, before, scope in negations:
+            if scopes[scope] != category:
+                continue
+            if before:
+                if c_start < start and c_end <= end and start - c_end <= reach[scope]:
+                    if not CLAUSE_END.intersection(original[c_end:start]):
+                        return True
+            elif c_start >= end and c_end > end and c_start - end <= reach[scope]:
+                if not CLAUSE_END.intersection(original[end:c_start]):
+                    return True
+        return False
 
     def _covered(
         self,
