@@ -491,13 +491,14 @@ class Detector:
         for c_start, c_end, before, scope in negations:
             if scopes[scope] != category:
                 continue
-            if before:
-                if c_start < start and c_end <= end and start - c_end <= reach[scope]:
-                    if not CLAUSE_END.intersection(original[c_end:start]):
-                        return True
-            elif c_start >= end and c_end > end and c_start - end <= reach[scope]:
-                if not CLAUSE_END.intersection(original[end:c_start]):
-                    return True
+            if before:  # the cue, then (at most ``reach`` characters on) the match
+                close = c_start < start and c_end <= end and start - c_end <= reach[scope]
+                gap = original[c_end:start]
+            else:  # the match, then the cue
+                close = c_start >= end and c_start - end <= reach[scope]
+                gap = original[end:c_start]
+            if close and not CLAUSE_END.intersection(gap):
+                return True
         return False
 
     def _covered(

@@ -119,6 +119,7 @@ def find_many(
                 texts.append((event, said, context, FindingSource.text, on_show))
                 if event.speaker_role in _CLAIMANTS:
                     result.findings += _claims(db_session, state, event, now)
+                    result.findings += _label_claims(state, event)
             elif event.kind is EventKind.frame:
                 findings, lines = _frame(
                     event, state, readings.get((event.session_id, event.event_id))
@@ -275,6 +276,34 @@ def _claims(
                 quote=claim.quote,
                 legal_basis=_basis(rule.legal_basis),
                 evidence=evidence,
+            )
+        )
+    return found
+
+
+def _label_claims(state: RoomState, event: LiveEvent) -> list[LiveFinding]:
+    """What the anchor says about the product on show that its own label does not bear
+    out ("正宗燕窝" of a 风味饮品): catalog's label-claim check, linked to the listing."""
+    listing = state.listing()
+    if listing is None or not event.text:
+        return []
+    found = []
+    for problem in catalog_service.label_claim_problems(listing=listing, text=event.text):
+        evidence = problem["evidence"]
+        found.append(
+            _finding(
+                event,
+                state.listing_id,
+                source=FindingSource.data,
+                rule=problem["check"],
+                category="label_claims",
+                severity=problem["severity"],
+                message=problem["message"],
+                start=evidence["start"],
+                end=evidence["end"],
+                quote=evidence["quote"],
+                legal_basis=problem["legal_basis"],
+                evidence={**evidence, "listing_id": listing.id},
             )
         )
     return found
