@@ -31,6 +31,7 @@ and ``text_checks.py`` (claims, prohibited goods, placeholder links, standard te
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from liveguard.catalog import review_rules as data
 from liveguard.catalog.fact_checks import Checks
@@ -45,7 +46,7 @@ from liveguard.catalog.facts import (
 )
 from liveguard.catalog.label_claims import Contradiction
 from liveguard.catalog.label_claims import check as check_label_claims
-from liveguard.catalog.review_rules import ReviewRules
+from liveguard.catalog.review_rules import LexiconKind, ReviewRules
 from liveguard.catalog.text_checks import (
     CLAIM_FIELDS,
     DESCRIPTION,
@@ -157,6 +158,21 @@ class Reviewer:
         claims = [{n: claim_found[i] for n, i in slots.items()} for slots, _ in wanted]
         phrases = [{n: phrase_found[i] for n, i in slots.items()} for _, slots in wanted]
         return claims, phrases
+
+
+def spoken_terms(reviewer: Reviewer, text: str, category: str, now: datetime) -> list[Problem]:
+    """Unfair after-sales terms said aloud ("直播间专属价，不支持退货"): the lexicon's
+    unfair terms and return refusals, read as if they stood in the store's terms."""
+    kinds = {LexiconKind.unfair_term, LexiconKind.refuses_return, LexiconKind.return_exemption}
+    hits = [
+        hit
+        for hit in reviewer.phrases.detect(text)
+        if reviewer.texts.entries[hit.rule.id].kind in kinds
+    ]
+    if not hits:
+        return []
+    facts = ListingFacts(title="", description="", category=category, price_fen=0, now=now)
+    return reviewer.texts.phrases(facts, {STORE_TERMS: hits})
 
 
 def label_claim_problems(facts: ListingFacts, claimed: Sequence[Problem] = ()) -> list[Problem]:

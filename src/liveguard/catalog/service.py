@@ -474,3 +474,10 @@ def label_claim_problems(*, listing: Listing, text: str) -> list[dict[str, Any]]
     ``evidence`` with ``start``/``end`` into ``text``)."""
     found = label_claims.check(text, dict(listing.label or {}), listing.category)
     return [review.problem_json(checks.contradiction_problem(item, None)) for item in found]
+
+
+def spoken_term_problems(*, text: str, category: str, now: datetime) -> list[dict[str, Any]]:
+    """Unfair after-sales terms said aloud ("直播间专属价，不支持退货"), as review problems
+    (``evidence`` with ``quote``, ``start``, ``end`` into ``text``)."""
+    found = checks.spoken_terms(review.reviewer(), text, category, now)
+    return [review.problem_json(problem) for problem in found]

@@ -48,6 +48,8 @@ _ROLES = {
 _SOURCES = {EventKind.utterance: Source.speech, EventKind.chat: Source.chat}
 # who can make a claim about the goods: the seller's side, not a viewer
 _CLAIMANTS = frozenset({SpeakerRole.anchor, SpeakerRole.assistant})
+# a return refusal always names one of these: a cheap test before the lexicon's scan
+_TERMS_HINTS = ("退", "换", "售后", "解释权")
 
 
 @dataclass
@@ -120,6 +122,7 @@ def find_many(
                 if event.speaker_role in _CLAIMANTS:
                     result.findings += _claims(db_session, state, event, now)
                     result.findings += _label_claims(state, event)
+                    result.findings += _spoken_terms(state, event)
             elif event.kind is EventKind.frame:
                 findings, lines = _frame(
                     event, state, readings.get((event.session_id, event.event_id))
@@ -304,6 +307,36 @@ def _label_claims(state: RoomState, event: LiveEvent) -> list[LiveFinding]:
                 quote=evidence["quote"],
                 legal_basis=problem["legal_basis"],
                 evidence={**evidence, "listing_id": listing.id},
+            )
+        )
+    return found
+
+
+def _spoken_terms(state: RoomState, event: LiveEvent) -> list[LiveFinding]:
+    """After-sales terms said aloud that take away the buyer's right to return
+    ("直播间专属价，不支持退货"): catalog's unfair-terms lexicon, on the listing on show."""
+    if not event.text or not any(word in event.text for word in _TERMS_HINTS):
+        return []
+    found = []
+    problems = catalog_service.spoken_term_problems(
+        text=event.text, category=state.category or "", now=event.occurred_at
+    )
+    for problem in problems:
+        evidence = problem["evidence"]
+        found.append(
+            _finding(
+                event,
+                state.listing_id,
+                source=FindingSource.text,
+                rule=problem["check"] + "." + evidence["entry"].rsplit(".", 1)[-1],
+                category="after_sales_terms",
+                severity=problem["severity"],
+                message=problem["message"],
+                start=evidence["start"],
+                end=evidence["end"],
+                quote=evidence["quote"],
+                legal_basis=problem["legal_basis"],
+                evidence=evidence,
             )
         )
     return found

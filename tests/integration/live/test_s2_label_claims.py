@@ -64,3 +64,19 @@ def test_the_anchors_claims_are_checked_against_the_label_of_the_product_on_show
     assert "label_claims.health_function" in said
     honest = [f["rule"] for f in rows["events"][2]["findings"]]
     assert not [rule for rule in honest if rule.startswith("label_claims.")]
+
+
+def test_an_after_sales_refusal_said_aloud_is_an_unfair_term_of_the_listing_on_show(
+    client, auth, room, event
+):
+    events = [
+        event("listing_shown", data={"listing_id": room.listing_id}),
+        speech(event, "这是直播间专属价，不支持退货哦"),
+        speech(event, "支持七天无理由退货，大家放心拍"),
+    ]
+    client.post(room.events_url(), json=events, headers=auth())
+    rows = client.get(f"/api/sessions/{room.session_id}/timeline", headers=auth()).json()
+    [term] = [f for f in rows["events"][1]["findings"] if f["rule"].startswith("terms.")]
+    assert term["quote"] == "不支持退货" and term["listing_id"] == room.listing_id
+    assert ("消费者权益保护法", 26) in {(b["law"], b["article"]) for b in term["legal_basis"]}
+    assert not [f for f in rows["events"][2]["findings"] if f["rule"].startswith("terms.")]
