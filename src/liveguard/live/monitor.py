@@ -290,26 +290,11 @@ def _label_claims(state: RoomState, event: LiveEvent) -> list[LiveFinding]:
     listing = state.listing()
     if listing is None or not event.text:
         return []
-    found = []
-    for problem in catalog_service.label_claim_problems(listing=listing, text=event.text):
-        evidence = problem["evidence"]
-        found.append(
-            _finding(
-                event,
-                state.listing_id,
-                source=FindingSource.data,
-                rule=problem["check"],
-                category="label_claims",
-                severity=problem["severity"],
-                message=problem["message"],
-                start=evidence["start"],
-                end=evidence["end"],
-                quote=evidence["quote"],
-                legal_basis=problem["legal_basis"],
-                evidence={**evidence, "listing_id": listing.id},
-            )
-        )
-    return found
+    problems = catalog_service.label_claim_problems(listing=listing, text=event.text)
+    for problem in problems:
+        problem["evidence"]["listing_id"] = listing.id
+        problem["rule"] = problem["check"]
+    return _problem_findings(state, event, problems, "label_claims", FindingSource.data)
 
 
 def _spoken_terms(state: RoomState, event: LiveEvent) -> list[LiveFinding]:
@@ -317,29 +302,39 @@ def _spoken_terms(state: RoomState, event: LiveEvent) -> list[LiveFinding]:
     ("直播间专属价，不支持退货"): catalog's unfair-terms lexicon, on the listing on show."""
     if not event.text or not any(word in event.text for word in _TERMS_HINTS):
         return []
-    found = []
     problems = catalog_service.spoken_term_problems(
         text=event.text, category=state.category or "", now=event.occurred_at
     )
-    for problem in problems:
-        evidence = problem["evidence"]
-        found.append(
-            _finding(
-                event,
-                state.listing_id,
-                source=FindingSource.text,
-                rule=problem["check"] + "." + evidence["entry"].rsplit(".", 1)[-1],
-                category="after_sales_terms",
-                severity=problem["severity"],
-                message=problem["message"],
-                start=evidence["start"],
-                end=evidence["end"],
-                quote=evidence["quote"],
-                legal_basis=problem["legal_basis"],
-                evidence=evidence,
-            )
+    for problem in problems:  # the lexicon entry names the wording: terms.unfair.no_returns
+        problem["rule"] = problem["check"] + "." + problem["evidence"]["entry"].rsplit(".", 1)[-1]
+    return _problem_findings(state, event, problems, "after_sales_terms", FindingSource.text)
+
+
+def _problem_findings(
+    state: RoomState,
+    event: LiveEvent,
+    problems: list[dict[str, Any]],
+    category: str,
+    source: FindingSource,
+) -> list[LiveFinding]:
+    """Catalog review problems about an utterance, as findings on the listing on show."""
+    return [
+        _finding(
+            event,
+            state.listing_id,
+            source=source,
+            rule=problem["rule"],
+            category=category,
+            severity=problem["severity"],
+            message=problem["message"],
+            start=problem["evidence"]["start"],
+            end=problem["evidence"]["end"],
+            quote=problem["evidence"]["quote"],
+            legal_basis=problem["legal_basis"],
+            evidence=problem["evidence"],
         )
-    return found
+        for problem in problems
+    ]
 
 
 def _listing_change(
