@@ -97,8 +97,9 @@ def test_demo_loads_once_and_reverify_runs(cli_env, database_url):
         checkpoint = connection.execute(text("SELECT tree_size FROM evidence_checkpoints")).all()
     # the parties and listings, both rooms' events with the monitor's findings and actions,
     # the S1 complaint (citing the monitor's findings, not recording them again), and
-    # S4's order, promises, breach and case
-    assert ledger_size == 48 and [row[0] for row in checkpoint] == [48]
+    # S4's order, promises, breach and case; S2's claims the bird's nest's own label
+    # contradicts (the anchor's "正宗的即食燕窝", the assistant's "是燕窝的")
+    assert ledger_size == 51 and [row[0] for row in checkpoint] == [51]
     engine.dispose()
     report = runner.invoke(cli, ["reverify"])
     assert report.exit_code == 0

@@ -120,7 +120,7 @@ def test_the_evidence_page_verifies_an_item_and_shows_tampering(app, client, clo
             text("SELECT ledger_seq FROM live_events WHERE text LIKE '%薇信%'")
         ).scalar()
     page = client.get(f"/console/evidence?item={seq}")
-    assert 'data-testid="ledger-size">48<' in page.text  # the rooms, S1's case, S4's order
+    assert 'data-testid="ledger-size">51<' in page.text  # the rooms, S1's case, S4's order
     assert "signature valid" in page.text
     assert "✔ the stored record still hashes" in page.text
     assert "leads to the root signed in checkpoint" in page.text
