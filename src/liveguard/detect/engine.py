@@ -262,15 +262,24 @@ class Detector:
         views = {"base": normalised.base, "compact": normalised.compact}
         lives = self._lives(contexts)
         hits, checked = self._text_hits(normalised, ends, contexts)
+        decided: list[set[str]] = [set() for _ in texts]
         results = [
-            self._findings(text_hits, normalised, views, lives[i], ends[i] - len(texts[i]), checked)
+            self._findings(
+                text_hits,
+                normalised,
+                views,
+                lives[i],
+                ends[i] - len(texts[i]),
+                checked,
+                decided[i],
+            )
             if text_hits
             else []
             for i, text_hits in enumerate(hits)
         ]
         if self._model_rules:
             spans = [(end - len(text), end) for text, end in zip(texts, ends, strict=True)]
-            self._add_model_findings(results, normalised, spans, contexts, lives)
+            self._add_model_findings(results, normalised, spans, contexts, lives, decided)
         return results
 
     def _lives(self, contexts: list[Context]) -> list[dict[str, list[bool]]]:
@@ -294,9 +303,12 @@ class Detector:
         spans: list[tuple[int, int]],
         contexts: list[Context],
         lives: list[dict[str, list[bool]]],
+        decided: list[set[str]] | None = None,
     ) -> None:
-        """The classifier's findings for short texts, in categories no rule found; one
-        vectorised pass over every text that needs it."""
+        """The classifier's findings for short texts, in categories no rule found and no
+        rule's words were found undone in (``decided``: a negation, a warning, an
+        exception or an allowed phrase read them as no violation); one vectorised pass
+        over every text that needs it."""
         classifier = self.model
         if classifier is None:  # loaded whenever a rule uses it
             return
@@ -310,7 +322,9 @@ class Detector:
                 model_rules = applying[id(live)] = [
                     rules[index] for index in self._model_rules if live[index]
                 ]
-            found = {finding.rule.category for finding in results[i]} if results[i] else ()
+            found = {finding.rule.category for finding in results[i]} if results[i] else set()
+            if decided is not None and decided[i]:
+                found = found | decided[i]
             wanted = [
                 (rule, use)
                 for rule in model_rules
@@ -342,10 +356,13 @@ class Detector:
         views = {"base": normalised.base, "compact": normalised.compact}
         lives = self._lives([context])
         (hits,), checked = self._text_hits(normalised, [len(normalised.base)], [context])
-        findings = self._findings(hits, normalised, views, lives[0], 0, checked) if hits else []
+        decided: set[str] = set()
+        findings = (
+            self._findings(hits, normalised, views, lives[0], 0, checked, decided) if hits else []
+        )
         if self._model_rules:
             spans = [(0, len(normalised.base))]
-            self._add_model_findings([findings], normalised, spans, [context], lives)
+            self._add_model_findings([findings], normalised, spans, [context], lives, [decided])
         return findings
 
     def _findings(
@@ -356,6 +373,7 @@ class Detector:
         live: dict[str, list[bool]],
         offset: int,
         checked: bool = False,
+        decided: set[str] | None = None,
     ) -> list[Finding]:
         """One text's findings from its hits; ``offset`` is where the text starts in a
         joined batch, and findings are reported relative to it. ``checked``: the hits of
@@ -428,6 +446,10 @@ class Detector:
             kept = list(candidates.items())
         if negations:
             kept = [item for item in kept if not self._negated(item[0], negations, original)]
+        if decided is not None and len(kept) < len(candidates):
+            # the rules read these words and undid them: the classifier must not overrule
+            kept_keys = {key for key, _ in kept}
+            decided.update(rules[key[0]].category for key in candidates if key not in kept_keys)
         merged: list[_Merging] = []
         last: dict[str, _Merging] = {}  # category -> its latest finding
         for (rule_index, start, end), matched in sorted(
