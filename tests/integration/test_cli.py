@@ -97,9 +97,10 @@ def test_demo_loads_once_and_reverify_runs(cli_env, database_url):
         checkpoint = connection.execute(text("SELECT tree_size FROM evidence_checkpoints")).all()
     # the parties and listings, both rooms' events with the monitor's findings and actions,
     # the S1 complaint (citing the monitor's findings, not recording them again), and
-    # S4's order, promises, breach and case, the two complaints with no platform
-    # (demo_liability) and the credit lists' 9 steps (demo_credit)
-    assert ledger_size == 59 and [row[0] for row in checkpoint] == [59]
+    # S4's order, promises, breach and case; S2's claims the bird's nest's own label
+    # contradicts (3); the two complaints with no platform (demo_liability) and the
+    # credit lists' 9 steps (demo_credit)
+    assert ledger_size == 62 and [row[0] for row in checkpoint] == [62]
     engine.dispose()
     report = runner.invoke(cli, ["reverify"])
     assert report.exit_code == 0

@@ -120,9 +120,9 @@ def test_the_evidence_page_verifies_an_item_and_shows_tampering(app, client, clo
             text("SELECT ledger_seq FROM live_events WHERE text LIKE '%薇信%'")
         ).scalar()
     page = client.get(f"/console/evidence?item={seq}")
-    # the rooms, S1's case, S4's order, the two complaints with no platform
-    # (demo_liability), and the credit lists' 9 steps (demo_credit)
-    assert 'data-testid="ledger-size">59<' in page.text
+    # the rooms (with S2's label claims), S1's case, S4's order, the two complaints with
+    # no platform (demo_liability), and the credit lists' 9 steps (demo_credit)
+    assert 'data-testid="ledger-size">62<' in page.text
     assert "signature valid" in page.text
     assert "✔ the stored record still hashes" in page.text
     assert "leads to the root signed in checkpoint" in page.text

@@ -31,6 +31,7 @@ and ``text_checks.py`` (claims, prohibited goods, placeholder links, standard te
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from liveguard.catalog import review_rules as data
 from liveguard.catalog.fact_checks import Checks
@@ -43,7 +44,9 @@ from liveguard.catalog.facts import (
     render,
     verdict,
 )
-from liveguard.catalog.review_rules import ReviewRules
+from liveguard.catalog.label_claims import Contradiction
+from liveguard.catalog.label_claims import check as check_label_claims
+from liveguard.catalog.review_rules import LexiconKind, ReviewRules
 from liveguard.catalog.text_checks import (
     CLAIM_FIELDS,
     DESCRIPTION,
@@ -119,11 +122,13 @@ class Reviewer:
                     raise ValueError(f"category {facts.category!r} is unknown; known: {known}")
             claims, phrases = self._scan(batch)
             for facts, claim_hits, phrase_hits in zip(batch, claims, phrases, strict=True):
+                claimed = self.texts.claims(claim_hits)
                 results.append(
                     [
                         *self.checks.all(facts),
-                        *self.texts.claims(claim_hits),
+                        *claimed,
                         *self.texts.phrases(facts, phrase_hits),
+                        *label_claim_problems(facts, claimed),
                     ]
                 )
         return results
@@ -153,3 +158,50 @@ class Reviewer:
         claims = [{n: claim_found[i] for n, i in slots.items()} for slots, _ in wanted]
         phrases = [{n: phrase_found[i] for n, i in slots.items()} for _, slots in wanted]
         return claims, phrases
+
+
+def spoken_terms(reviewer: Reviewer, text: str, category: str, now: datetime) -> list[Problem]:
+    """Unfair after-sales terms said aloud ("直播间专属价，不支持退货"): the lexicon's
+    unfair terms and return refusals, read as if they stood in the store's terms."""
+    kinds = {LexiconKind.unfair_term, LexiconKind.refuses_return, LexiconKind.return_exemption}
+    hits = [
+        hit
+        for hit in reviewer.phrases.detect(text)
+        if reviewer.texts.entries[hit.rule.id].kind in kinds
+    ]
+    if not hits:
+        return []
+    facts = ListingFacts(title="", description="", category=category, price_fen=0, now=now)
+    return reviewer.texts.phrases(facts, {STORE_TERMS: hits})
+
+
+def label_claim_problems(facts: ListingFacts, claimed: Sequence[Problem] = ()) -> list[Problem]:
+    """Claims in the listing's title and description that its own label does not bear
+    out ("正宗燕窝" over a label that says 风味饮品): ``label_claims.py``. A health claim
+    the detect rules already reported (``claimed``, at the same words) is not repeated."""
+    reported = {
+        (p.field, p.evidence["start"], p.evidence["end"])
+        for p in claimed
+        if p.check == "claims.medical_claims"
+    }
+    problems = []
+    seen: set[str] = set()
+    for field, text in (("title", facts.title), ("description", facts.description)):
+        for found in check_label_claims(text, facts.label, facts.category):
+            overlaps = any(
+                f == field and start < found.end and found.start < end for f, start, end in reported
+            )
+            if found.claim.kind == "health" and overlaps:
+                continue
+            if found.claim.id not in seen:
+                seen.add(found.claim.id)
+                problems.append(contradiction_problem(found, field))
+    return problems
+
+
+def contradiction_problem(found: Contradiction, field: str | None) -> Problem:
+    evidence = {**found.evidence, "start": found.start, "end": found.end}
+    claim = found.claim
+    return Problem(
+        claim.id, claim.severity, found.message, field, tuple(claim.legal_basis), evidence
+    )

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from liveguard.catalog import review
+from liveguard.catalog import checks, label_claims, review
 from liveguard.catalog.models import Listing as Listing
 from liveguard.catalog.models import (
     ListingAppeal,
@@ -478,4 +478,19 @@ def price_problems(
     history = sorted([*facts.price_history, *extra_history])
     facts = replace(facts, **(changes or {}), price_history=history)
     found = [*review.reviewer().checks.price(facts), *review.reviewer().checks.shipping(facts)]
+    return [review.problem_json(problem) for problem in found]
+
+
+def label_claim_problems(*, listing: Listing, text: str) -> list[dict[str, Any]]:
+    """Claims in ``text`` (said while the listing is on show) that the listing's own label
+    does not bear out, as review problems (``check``, ``message``, ``legal_basis``,
+    ``evidence`` with ``start``/``end`` into ``text``)."""
+    found = label_claims.check(text, dict(listing.label or {}), listing.category)
+    return [review.problem_json(checks.contradiction_problem(item, None)) for item in found]
+
+
+def spoken_term_problems(*, text: str, category: str, now: datetime) -> list[dict[str, Any]]:
+    """Unfair after-sales terms said aloud ("直播间专属价，不支持退货"), as review problems
+    (``evidence`` with ``quote``, ``start``, ``end`` into ``text``)."""
+    found = checks.spoken_terms(review.reviewer(), text, category, now)
     return [review.problem_json(problem) for problem in found]

@@ -19,7 +19,7 @@ from liveguard.detect import normalize
 from liveguard.detect.ruleset import RuleSet
 from liveguard.detect.spans import byte_starts, sentence_counts
 
-RULE, NEAR_A, NEAR_B, UNLESS_NEAR, UNLESS, ALLOW = range(6)
+RULE, NEAR_A, NEAR_B, UNLESS_NEAR, UNLESS, ALLOW, NEGATED_BEFORE, NEGATED_AFTER = range(8)
 KIND_CODES = {
     "rule": RULE,
     "near_a": NEAR_A,
@@ -27,6 +27,8 @@ KIND_CODES = {
     "unless_near": UNLESS_NEAR,
     "unless": UNLESS,
     "allow": ALLOW,
+    "negated_before": NEGATED_BEFORE,
+    "negated_after": NEGATED_AFTER,
 }
 VIEWS = ("compact", "base")
 _IDEOGRAPHS = (0x3400, 0x9FFF)  # as spans.token_edge

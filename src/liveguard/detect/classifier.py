@@ -50,12 +50,19 @@ def _codes(text: str) -> np.ndarray:
 
 
 def _grams(codes: np.ndarray) -> list[np.ndarray]:
-    """Hashes of the 1-, 2- and 3-grams, each array indexed by where the gram starts."""
+    """Hashes of the 1-, 2- and 3-grams and of the skip-bigrams (a character and the one
+    after next: 加?信, the two ends of a word split by a separator or a filler), each
+    array indexed by where the gram starts; ``WIDTHS`` says how many characters each
+    spans."""
     return [
         codes * _PRIME_1,
         codes[:-1] * _PRIME_2 + codes[1:] * _PRIME_1 + np.uint64(1),
         (codes[:-2] * _PRIME_2 + codes[1:-1]) * _PRIME_2 + codes[2:] * _PRIME_1 + np.uint64(2),
+        codes[:-2] * _PRIME_1 + codes[2:] * _PRIME_2 + np.uint64(3),
     ]
+
+
+WIDTHS = (1, 2, 3, 3)  # characters spanned by each array of ``_grams``
 
 
 def _sigmoid(logits: np.ndarray) -> np.ndarray:
@@ -82,6 +89,10 @@ class Model:
     categories: tuple[str, ...]
     weights: np.ndarray  # (DIMENSION, categories): one text's features are a few rows
     bias: np.ndarray  # (categories,)
+    # Platt calibration per category, fitted on scores of lines the model had not seen
+    # (two folds): probability = sigmoid(scale * logit + shift)
+    scale: np.ndarray | None = None
+    shift: np.ndarray | None = None
     _rows: np.ndarray = field(init=False, repr=False, compare=False)  # weights, maybe halved
 
     def __post_init__(self) -> None:
@@ -94,7 +105,12 @@ class Model:
     def scores(self, indices: np.ndarray, values: np.ndarray) -> dict[str, float]:
         """Probability per category for one text's features."""
         logits = values @ np.take(self.weights, indices, axis=0) + self.bias
-        return dict(zip(self.categories, _sigmoid(logits).tolist(), strict=True))
+        return dict(zip(self.categories, self._calibrated(logits).tolist(), strict=True))
+
+    def _calibrated(self, logits: np.ndarray) -> np.ndarray:
+        if self.scale is None or self.shift is None:
+            return _sigmoid(logits)
+        return _sigmoid(logits * self.scale + self.shift)
 
     def scores_many(
         self, text: str, spans: list[tuple[int, int]], contexts: list[tuple[str | None, ...]]
@@ -109,7 +125,7 @@ class Model:
         width = len(self.categories)
         sums = np.zeros((len(spans), width), dtype=np.float64)
         counts = np.zeros(len(spans), dtype=np.int64)
-        for size, grams in enumerate(_grams(_codes(text)), 1):
+        for size, grams in zip(WIDTHS, _grams(_codes(text)), strict=True):
             rows = np.zeros((len(grams) + 1, width), dtype=np.float64)  # and a row of zeros
             rows[:-1] = np.take(self._rows, (grams & _MASK).astype(np.int64), axis=0)
             # text i's grams of this size start in [start, end - size + 1): one segment each
@@ -123,7 +139,7 @@ class Model:
         sums += np.take(self.weights, extra.astype(np.int64), axis=0).sum(axis=1)
         counts += extra.shape[1]
         logits = sums / np.sqrt(np.maximum(counts, 1))[:, None] + self.bias
-        return _sigmoid(logits)
+        return self._calibrated(logits)
 
     def _scores_one(self, text: str, context: tuple[str | None, ...]) -> np.ndarray:
         """``scores_many`` of one text, adding in the same order (row after row)."""
@@ -137,23 +153,32 @@ class Model:
         sums += np.take(self.weights, extra.astype(np.int64), axis=0).sum(axis=1)[0]
         count += extra.shape[1]
         logits = sums / np.sqrt(max(count, 1)) + self.bias
-        return _sigmoid(logits)[None, :]
+        return self._calibrated(logits)[None, :]
+
+    def logits(self, rows: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        """Uncalibrated logits (lines, categories) of feature rows, for calibration."""
+        return np.array([v @ np.take(self.weights, i, axis=0) + self.bias for i, v in rows])
 
     def save(self, path: Path) -> None:
-        np.savez_compressed(
-            path,
-            categories=np.array(self.categories),
-            weights=self.weights.T.astype(np.float16),
-            bias=self.bias,
-        )
+        arrays: dict[str, Any] = {
+            "categories": np.array(self.categories),
+            "weights": self.weights.T.astype(np.float16),
+            "bias": self.bias,
+        }
+        if self.scale is not None and self.shift is not None:
+            arrays.update(scale=self.scale, shift=self.shift)
+        np.savez_compressed(path, **arrays)
 
 
 def load(path: Path) -> Model:
     with np.load(path) as data:
+        calibrated = "scale" in data.files
         return Model(
             tuple(str(c) for c in data["categories"]),
             np.ascontiguousarray(data["weights"].T, dtype=np.float32),
             data["bias"].astype(np.float32),
+            data["scale"].astype(np.float32) if calibrated else None,
+            data["shift"].astype(np.float32) if calibrated else None,
         )
 
 
@@ -174,20 +199,64 @@ def packaged_digest() -> bytes:
     return hashlib.sha256(path.read_bytes()).digest() if path.exists() else b"no model"
 
 
+def _rows(items: list[dict[str, Any]]) -> list[tuple[np.ndarray, np.ndarray]]:
+    from liveguard.detect import normalize
+
+    normaliser = normalize.default()
+    return [
+        features(normaliser(item["text"]).base, item.get("role"), item.get("category"))
+        for item in items
+    ]
+
+
+def _labels(items: list[dict[str, Any]], categories: list[str]) -> np.ndarray:
+    return np.array(
+        [[name in item["labels"] for name in categories] for item in items], dtype=np.float32
+    )
+
+
+def calibrated(
+    items: list[dict[str, Any]], categories: list[str], *, epochs: int = 60, folds: int = 2
+) -> Model:
+    """``train`` on every line, with a Platt calibration per category fitted on the
+    scores each line got from a model trained on the other folds (so the probabilities
+    mean what they say on text the model has not seen)."""
+    rows, labels = _rows(items), _labels(items, categories)
+    fold = np.arange(len(items)) % folds
+    unseen = np.zeros((len(items), len(categories)))
+    for k in range(folds):
+        part = [item for item, f in zip(items, fold, strict=True) if f != k]
+        model = train(part, categories, epochs=epochs)
+        unseen[fold == k] = model.logits([r for r, f in zip(rows, fold, strict=True) if f == k])
+    scale, shift = np.ones(len(categories)), np.zeros(len(categories))
+    for c in range(len(categories)):
+        scale[c], shift[c] = _platt(unseen[:, c], labels[:, c])
+    final = train(items, categories, epochs=epochs)
+    return Model(
+        final.categories,
+        final.weights,
+        final.bias,
+        scale.astype(np.float32),
+        shift.astype(np.float32),
+    )
+
+
+def _platt(logits: np.ndarray, labels: np.ndarray, steps: int = 2000) -> tuple[float, float]:
+    """(scale, shift) minimising the log loss of sigmoid(scale * logit + shift)."""
+    a, b = 1.0, 0.0
+    for _ in range(steps):
+        p = _sigmoid(a * logits + b)
+        error = p - labels
+        a -= 0.05 * float(np.mean(error * logits))
+        b -= 0.05 * float(np.mean(error))
+    return a, b
+
+
 def train(
     items: list[dict[str, Any]], categories: list[str], *, epochs: int = 60, l2: float = 1e-4
 ) -> Model:
     """Logistic regression per category by Adam on the sparse features (deterministic)."""
-    from liveguard.detect import normalize
-
-    normaliser = normalize.default()
-    rows = [
-        features(normaliser(item["text"]).base, item.get("role"), item.get("category"))
-        for item in items
-    ]
-    labels = np.array(
-        [[name in item["labels"] for name in categories] for item in items], dtype=np.float32
-    )
+    rows, labels = _rows(items), _labels(items, categories)
     weights = np.zeros((len(categories), DIMENSION), dtype=np.float32)
     bias = np.zeros(len(categories), dtype=np.float32)
     moment = np.zeros_like(weights)
@@ -226,7 +295,7 @@ def main(argv: list[str]) -> int:
     paths = [Path(a) for a in argv[1 : argv.index("--out")]]
     items = [json.loads(line) for path in paths for line in path.open(encoding="utf-8")]
     categories = sorted({label for item in items for label in item["labels"]})
-    model = train(items, categories)
+    model = calibrated(items, categories)
     model.save(out)
     print(f"trained on {len(items)} lines, categories {', '.join(categories)}: {out}")
     return 0

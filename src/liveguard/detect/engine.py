@@ -20,6 +20,7 @@ from liveguard.detect.bulk import Hit, Scan
 from liveguard.detect.rulefile import Role, Source
 from liveguard.detect.ruleset import Rule, RuleSet
 from liveguard.detect.spans import (
+    CLAUSE_END,
     char_map,
     pairs,
     token_edge,
@@ -261,15 +262,24 @@ class Detector:
         views = {"base": normalised.base, "compact": normalised.compact}
         lives = self._lives(contexts)
         hits, checked = self._text_hits(normalised, ends, contexts)
+        decided: list[set[str]] = [set() for _ in texts]
         results = [
-            self._findings(text_hits, normalised, views, lives[i], ends[i] - len(texts[i]), checked)
+            self._findings(
+                text_hits,
+                normalised,
+                views,
+                lives[i],
+                ends[i] - len(texts[i]),
+                checked,
+                decided[i],
+            )
             if text_hits
             else []
             for i, text_hits in enumerate(hits)
         ]
         if self._model_rules:
             spans = [(end - len(text), end) for text, end in zip(texts, ends, strict=True)]
-            self._add_model_findings(results, normalised, spans, contexts, lives)
+            self._add_model_findings(results, normalised, spans, contexts, lives, decided)
         return results
 
     def _lives(self, contexts: list[Context]) -> list[dict[str, list[bool]]]:
@@ -293,9 +303,12 @@ class Detector:
         spans: list[tuple[int, int]],
         contexts: list[Context],
         lives: list[dict[str, list[bool]]],
+        decided: list[set[str]] | None = None,
     ) -> None:
-        """The classifier's findings for short texts, in categories no rule found; one
-        vectorised pass over every text that needs it."""
+        """The classifier's findings for short texts, in categories no rule found and no
+        rule's words were found undone in (``decided``: a negation, a warning, an
+        exception or an allowed phrase read them as no violation); one vectorised pass
+        over every text that needs it."""
         classifier = self.model
         if classifier is None:  # loaded whenever a rule uses it
             return
@@ -309,7 +322,9 @@ class Detector:
                 model_rules = applying[id(live)] = [
                     rules[index] for index in self._model_rules if live[index]
                 ]
-            found = {finding.rule.category for finding in results[i]} if results[i] else ()
+            found = {finding.rule.category for finding in results[i]} if results[i] else set()
+            if decided is not None and decided[i]:
+                found = found | decided[i]
             wanted = [
                 (rule, use)
                 for rule in model_rules
@@ -341,10 +356,13 @@ class Detector:
         views = {"base": normalised.base, "compact": normalised.compact}
         lives = self._lives([context])
         (hits,), checked = self._text_hits(normalised, [len(normalised.base)], [context])
-        findings = self._findings(hits, normalised, views, lives[0], 0, checked) if hits else []
+        decided: set[str] = set()
+        findings = (
+            self._findings(hits, normalised, views, lives[0], 0, checked, decided) if hits else []
+        )
         if self._model_rules:
             spans = [(0, len(normalised.base))]
-            self._add_model_findings([findings], normalised, spans, [context], lives)
+            self._add_model_findings([findings], normalised, spans, [context], lives, [decided])
         return findings
 
     def _findings(
@@ -355,6 +373,7 @@ class Detector:
         live: dict[str, list[bool]],
         offset: int,
         checked: bool = False,
+        decided: set[str] | None = None,
     ) -> list[Finding]:
         """One text's findings from its hits; ``offset`` is where the text starts in a
         joined batch, and findings are reported relative to it. ``checked``: the hits of
@@ -364,6 +383,7 @@ class Detector:
         covers: list[tuple[int, int, str, int]] = []  # (start, end, kind, owner)
         near: dict[tuple[int, str], list[tuple[int, int]]] = {}
         warnings: dict[int, list[tuple[int, int]]] = {}  # rule index -> unless_near spans
+        negations: list[tuple[int, int, bool, int]] = []  # (start, end, before?, scope)
         base, original = normalised.base, normalised.original
         for pattern_id, view, start, end, b_start, b_end in hits:
             kind, owner = kinds[pattern_id], owners[pattern_id]
@@ -372,6 +392,9 @@ class Detector:
                 continue
             if kind == "unless_near":
                 warnings.setdefault(owner, []).append((b_start, b_end))
+                continue
+            if kind in ("negated_before", "negated_after"):
+                negations.append((b_start, b_end, kind == "negated_before", owner))
                 continue
             # "sb" inside "disburse": Latin letters and digits match whole tokens, judged
             # in the text as written (with its spaces), not in the compact view
@@ -421,6 +444,12 @@ class Detector:
             ]
         else:
             kept = list(candidates.items())
+        if negations:
+            kept = [item for item in kept if not self._negated(item[0], negations, original)]
+        if decided is not None and len(kept) < len(candidates):
+            # the rules read these words and undid them: the classifier must not overrule
+            kept_keys = {key for key, _ in kept}
+            decided.update(rules[key[0]].category for key in candidates if key not in kept_keys)
         merged: list[_Merging] = []
         last: dict[str, _Merging] = {}  # category -> its latest finding
         for (rule_index, start, end), matched in sorted(
@@ -468,6 +497,31 @@ class Detector:
                 break
             pending = waiting
         return decided
+
+    def _negated(
+        self,
+        key: tuple[int, int, int],
+        negations: list[tuple[int, int, bool, int]],
+        original: str,
+    ) -> bool:
+        """Whether a negation cue of the rule's file governs the match: one that ends
+        just before it (``不能说``最好) or begins just after it (私下交易``没保障``), in
+        the same clause."""
+        rule_index, start, end = key
+        category = self.ruleset.rules[rule_index].category
+        scopes, reach = self.ruleset.allow_scopes, self.ruleset.negation_within
+        for c_start, c_end, before, scope in negations:
+            if scopes[scope] != category:
+                continue
+            if before:  # the cue, then (at most ``reach`` characters on) the match
+                close = c_start < start and c_end <= end and start - c_end <= reach[scope]
+                gap = original[c_end:start]
+            else:  # the match, then the cue
+                close = c_start >= end and c_start - end <= reach[scope]
+                gap = original[end:c_start]
+            if close and not CLAUSE_END.intersection(gap):
+                return True
+        return False
 
     def _covered(
         self,

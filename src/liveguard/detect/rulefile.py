@@ -92,6 +92,17 @@ class UnlessNear(datafiles.Strict):
     within: int = Field(default=8, ge=0, le=60, description="characters between them")
 
 
+class Negation(datafiles.Strict):
+    """Words that govern a match in their own clause (up to a comma): a negation or a
+    prohibition just before it ("不能说最好", "别让人加微信"), or a warning just after
+    it ("平台外交易没保障"). Unlike ``unless_near`` they do not reach across a comma, and
+    they apply to every rule of the file."""
+
+    before: list[str] = Field(default_factory=list, description="cues before the match")
+    after: list[str] = Field(default_factory=list, description="cues after the match")
+    within: int = Field(default=6, ge=0, le=20, description="characters between")
+
+
 class ModelUse(datafiles.Strict):
     """The rule also fires when the shipped classifier (``model.py``) scores a short text
     of the file's category at or above ``threshold``; the finding quotes the whole text,
@@ -143,6 +154,7 @@ class RuleFile(datafiles.Strict):
     legal_basis: list[LegalBasis] = Field(default_factory=list)
     groups: dict[str, list[str] | GroupSpec] = Field(default_factory=dict)
     allow: list[str] = Field(default=[], description="phrases never flagged by this file")
+    negation: Negation | None = None
     rules: list[RuleSpec] = Field(default_factory=list)
     _document: datafiles.Document = PrivateAttr(
         default_factory=lambda: datafiles.Document("", None, {})

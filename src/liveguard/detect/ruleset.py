@@ -65,14 +65,17 @@ class Pattern:
 
     # "rule"; "near_a"/"near_b" (the two sides of a rule's ``near``); "unless" (an
     # exception of one rule); "unless_near" (a rule's warning words); "allow" (an
-    # allow-list phrase)
+    # allow-list phrase); "negated_before"/"negated_after" (a file's negation cues)
     kind: str
-    owner: int  # rule index for rule/unless; for allow, the index into RuleSet.allow_scopes
+    owner: int  # rule index for rule/unless; for allow and negation, into RuleSet.allow_scopes
     literal_bytes: int  # UTF-8 length of a literal; 0 for a regex (start from SOM)
     # whether a match may begin / end with a Latin letter or digit, and so needs the
     # whole-token check ("sb" must not fire inside "disburse")
     latin_start: bool = True
     latin_end: bool = True
+
+
+_SCOPED_KINDS = frozenset(("allow", "negated_before", "negated_after"))
 
 
 @dataclass
@@ -81,6 +84,7 @@ class RuleSet:
     rules: list[Rule]
     patterns: list[Pattern]
     allow_scopes: list[str | None]  # None: every category; else one category
+    negation_within: list[int]  # per allow scope: how far its file's negation cues reach
     literal_count: int
     # Literals are scanned in the compact view only (it holds every literal hit of the
     # base view, as terms are stored without separators); regexes in both views.
@@ -175,6 +179,7 @@ def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
     groups, problems = _groups(files)
     rules: list[Rule] = []
     allow_scopes: list[str | None] = []
+    negation_within: list[int] = []  # per scope: how far a file's negation cues reach
     expressions: list[bytes] = []
     flags: list[int] = []
     patterns: list[Pattern] = []
@@ -204,6 +209,12 @@ def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
         allow_scopes.append(spec.category if spec.rules else None)
         for i, phrase in enumerate(spec.allow):
             add_literal("allow", scope, phrase, spec.where("allow", i))
+        negation_within.append(spec.negation.within if spec.negation else 0)
+        if spec.negation and spec.rules:
+            for side in ("before", "after"):
+                for i, phrase in enumerate(getattr(spec.negation, side)):
+                    where_cue = spec.where("negation", side, i)
+                    add_literal(f"negated_{side}", scope, phrase, where_cue)
         for r, rule_spec in enumerate(spec.rules):
             at = spec.where("rules", r)
             if rule_spec.id in seen_ids:
@@ -283,7 +294,7 @@ def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
         raise RuleFileError(problems)
 
     def view_of(pattern: Pattern) -> str:
-        return "any" if pattern.kind == "allow" else rules[pattern.owner].view
+        return "any" if pattern.kind in _SCOPED_KINDS else rules[pattern.owner].view
 
     def regex_in_compact(pattern: Pattern) -> bool:
         view = view_of(pattern)
@@ -315,6 +326,7 @@ def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
         rules=rules,
         patterns=patterns,
         allow_scopes=allow_scopes,
+        negation_within=negation_within,
         literal_count=literal_count,
         database=database,
         base_database=base_database,

@@ -10,6 +10,7 @@ from numpy.typing import NDArray
 from liveguard.detect.ruleset import Rule
 
 SENTENCE_END = frozenset("。！？!?；;\n")
+CLAUSE_END = SENTENCE_END | frozenset("，,：:")
 _IS_SENTENCE_END = np.zeros(0x110000, dtype=bool)
 _IS_SENTENCE_END[[ord(ch) for ch in SENTENCE_END]] = True
 

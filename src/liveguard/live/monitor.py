@@ -48,6 +48,8 @@ _ROLES = {
 _SOURCES = {EventKind.utterance: Source.speech, EventKind.chat: Source.chat}
 # who can make a claim about the goods: the seller's side, not a viewer
 _CLAIMANTS = frozenset({SpeakerRole.anchor, SpeakerRole.assistant})
+# a return refusal always names one of these: a cheap test before the lexicon's scan
+_TERMS_HINTS = ("退", "换", "售后", "解释权")
 
 
 @dataclass
@@ -119,6 +121,8 @@ def find_many(
                 texts.append((event, said, context, FindingSource.text, on_show))
                 if event.speaker_role in _CLAIMANTS:
                     result.findings += _claims(db_session, state, event, now)
+                    result.findings += _label_claims(state, event)
+                    result.findings += _spoken_terms(state, event)
             elif event.kind is EventKind.frame:
                 findings, lines = _frame(
                     event, state, readings.get((event.session_id, event.event_id))
@@ -278,6 +282,59 @@ def _claims(
             )
         )
     return found
+
+
+def _label_claims(state: RoomState, event: LiveEvent) -> list[LiveFinding]:
+    """What the anchor says about the product on show that its own label does not bear
+    out ("正宗燕窝" of a 风味饮品): catalog's label-claim check, linked to the listing."""
+    listing = state.listing()
+    if listing is None or not event.text:
+        return []
+    problems = catalog_service.label_claim_problems(listing=listing, text=event.text)
+    for problem in problems:
+        problem["evidence"]["listing_id"] = listing.id
+        problem["rule"] = problem["check"]
+    return _problem_findings(state, event, problems, "label_claims", FindingSource.data)
+
+
+def _spoken_terms(state: RoomState, event: LiveEvent) -> list[LiveFinding]:
+    """After-sales terms said aloud that take away the buyer's right to return
+    ("直播间专属价，不支持退货"): catalog's unfair-terms lexicon, on the listing on show."""
+    if not event.text or not any(word in event.text for word in _TERMS_HINTS):
+        return []
+    problems = catalog_service.spoken_term_problems(
+        text=event.text, category=state.category or "", now=event.occurred_at
+    )
+    for problem in problems:  # the lexicon entry names the wording: terms.unfair.no_returns
+        problem["rule"] = problem["check"] + "." + problem["evidence"]["entry"].rsplit(".", 1)[-1]
+    return _problem_findings(state, event, problems, "after_sales_terms", FindingSource.text)
+
+
+def _problem_findings(
+    state: RoomState,
+    event: LiveEvent,
+    problems: list[dict[str, Any]],
+    category: str,
+    source: FindingSource,
+) -> list[LiveFinding]:
+    """Catalog review problems about an utterance, as findings on the listing on show."""
+    return [
+        _finding(
+            event,
+            state.listing_id,
+            source=source,
+            rule=problem["rule"],
+            category=category,
+            severity=problem["severity"],
+            message=problem["message"],
+            start=problem["evidence"]["start"],
+            end=problem["evidence"]["end"],
+            quote=problem["evidence"]["quote"],
+            legal_basis=problem["legal_basis"],
+            evidence=problem["evidence"],
+        )
+        for problem in problems
+    ]
 
 
 def _listing_change(

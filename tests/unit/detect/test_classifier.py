@@ -14,8 +14,8 @@ def test_features_are_stable_across_processes_and_carry_the_context():
     indices, values = classifier.features("加我微信", "anchor", "food")
     again, _ = classifier.features("加我微信", "anchor", "food")
     assert np.array_equal(indices, again)
-    # 4 characters, 3 bigrams, 2 trigrams, the role and the category
-    assert len(indices) == 4 + 3 + 2 + 2
+    # 4 characters, 3 bigrams, 2 trigrams, 2 skip-bigrams, the role and the category
+    assert len(indices) == 4 + 3 + 2 + 2 + 2
     assert np.isclose(np.sum(values**2), 1.0)
     other, _ = classifier.features("加我微信", "viewer", "food")
     assert set(indices) ^ set(other)  # the role is a feature
