@@ -183,6 +183,11 @@ class CaseFacts(_Strict):
     quantity: int | None = Field(default=None, ge=1)
     loss_fen: Fen | None = Field(default=None, description="the loss beyond the price, if any")
     costs: list[Cost] | None = None
+    price_protection_owed_fen: Fen | None = Field(
+        default=None,
+        description="the difference owed under a price-protection promise (保价): the price "
+        "paid less the lowest price within the protected days, times the quantity",
+    )
 
     # -- dates ---------------------------------------------------------------------
     bought_on: date | None = None

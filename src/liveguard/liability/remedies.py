@@ -39,7 +39,9 @@ class PunitiveAmount(Strict):
     punitive: Punitive
 
 
-AmountSpec = Literal["price", "loss", "costs", "promise", "none"] | PunitiveAmount
+AmountSpec = (
+    Literal["price", "loss", "costs", "promise", "price_protection", "none"] | PunitiveAmount
+)
 
 
 class RemedyExample(Strict):
@@ -103,6 +105,9 @@ def amount(
         total = sum(item.amount_fen for item in items)
         parts = "+".join(f"{item.what}{yuan(item.amount_fen)}" for item in items)
         return total, f"{parts}={yuan(total)}"
+    if spec == "price_protection":
+        owed = facts.price_protection_owed_fen or 0
+        return owed, f"保价期内降价应退差价 {yuan(owed)}"
     if price is None:
         return "price_paid_fen"
     if spec == "price":
@@ -165,7 +170,7 @@ def find(facts: CaseFacts, view: dict[str, object]) -> Found:
                 waiting.setdefault(result, []).append(rule.id)
                 continue
             value, arithmetic = result
-            if rule.amount in ("loss", "costs") and not value:
+            if rule.amount in ("loss", "costs", "price_protection") and not value:
                 continue
             owed.append(Owed(rule=rule, amount_fen=value, arithmetic=arithmetic, promise=promise))
     owed = _largest_per_group(owed)

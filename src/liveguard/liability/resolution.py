@@ -52,6 +52,7 @@ class RemedyKind(StrEnum):
     food_damages = "food_damages"  # FSL art. 148: 10x price or 3x loss, at least 1,000 yuan
     drug_damages = "drug_damages"
     promised_compensation = "promised_compensation"  # 假一赔十 and the like
+    price_protection = "price_protection"  # 保价: the difference after a price cut
     loss = "loss"
     costs = "costs"
 

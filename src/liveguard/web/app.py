@@ -78,7 +78,11 @@ def _scheduled_jobs(app: FastAPI) -> list[tuple[int, str, Callable[[], object]]]
             report = trade_flows.check_promises(
                 db_session=db_session, day=app.state.clock.today(), now=app.state.clock.now()
             )
-            return f"{len(report.breaches)} broken promise(s) flagged" if report.breaches else None
+            benefits = trade_flows.check_benefits(
+                db_session=db_session, day=app.state.clock.today(), now=app.state.clock.now()
+            )
+            found = len(report.breaches) + len(benefits.findings)
+            return f"{found} broken promise(s) flagged" if found else None
 
     def remind_cases() -> object:
         # Each case step has a deadline in working days; an overdue one is reminded once.
