@@ -24,7 +24,7 @@ from liveguard.live.models import LiveEvent as LiveEvent
 from liveguard.live.models import LiveFinding as LiveFinding
 from liveguard.live.models import LiveFindingTally, LiveRefusal
 from liveguard.live.models import LiveSession as LiveSession
-from liveguard.live.schemas import SessionCreate
+from liveguard.live.schemas import RoomPictureRead, SessionCreate
 from liveguard.parties import service as parties_service
 
 
@@ -262,3 +262,10 @@ def rooms(*, db_session: Session, limit: int = 100) -> list[RoomRisk]:
         for s in sessions
     ]
     return sorted(found, key=lambda room: (-room.risk_score, -room.session.id))
+
+
+def room_picture(*, db_session: Session, live_session: LiveSession) -> RoomPictureRead:
+    """The room's real picture (S11): per-minute counts, conversion, signs, controllers."""
+    from liveguard.live import room_picture as picture  # it reads the room through here
+
+    return picture.read(db_session=db_session, live_session=live_session)

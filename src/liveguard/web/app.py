@@ -34,6 +34,7 @@ from liveguard.web import (
     live_pages,
     openapi,
     pages,
+    picture_pages,
     problems,
 )
 from liveguard.web.api import api_router
@@ -150,6 +151,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(evidence_pages.router)
     app.include_router(listing_pages.router)
     app.include_router(live_pages.router)
+    app.include_router(picture_pages.router)
     app.include_router(case_pages.router)
     app.include_router(case_steps.router)
     static = resources.files("liveguard.web").joinpath("static")

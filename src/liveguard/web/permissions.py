@@ -126,3 +126,13 @@ def check_order_writer(principal: Principal, order: OrderParties) -> None:
     if principal.is_staff and principal.role in CASE_WORK:
         return
     raise Forbidden("only the shop that sold the order or case-work staff may change it")
+
+
+def check_room_reader(principal: Principal, merchant_id: int | None = None) -> None:
+    """Any staff, or the merchant who paid for the room: its own rooms' picture only.
+    Without ``merchant_id`` (before the room is looked up), only the kind is checked."""
+    if principal.is_staff:
+        return
+    if principal.kind is PrincipalKind.merchant and merchant_id in (None, principal.id):
+        return
+    raise Forbidden("a room's picture is seen only by staff and the merchant whose room it was")
