@@ -64,8 +64,12 @@ def count(*, db_session: Session) -> int:
     return int(db_session.scalar(select(func.count()).select_from(LiveSession)) or 0)
 
 
-def get_all(*, db_session: Session, limit: int = 50) -> Sequence[LiveSession]:
+def get_all(
+    *, db_session: Session, limit: int = 50, merchant_id: int | None = None
+) -> Sequence[LiveSession]:
     query = select(LiveSession).order_by(LiveSession.started_at.desc()).limit(limit)
+    if merchant_id is not None:
+        query = query.where(LiveSession.merchant_id == merchant_id)
     return db_session.scalars(query).all()
 
 
@@ -269,3 +273,12 @@ def room_picture(*, db_session: Session, live_session: LiveSession) -> RoomPictu
     from liveguard.live import room_picture as picture  # it reads the room through here
 
     return picture.read(db_session=db_session, live_session=live_session)
+
+
+def check_room_picture(
+    *, db_session: Session, live_session: LiveSession, now: datetime
+) -> list[LiveFinding]:
+    """Store the room's signs of bought traffic as findings, each once."""
+    from liveguard.live import room_picture as picture
+
+    return picture.check(db_session=db_session, live_session=live_session, now=now)

@@ -286,6 +286,7 @@ def merchant_home(
         "merchant_listings.html",
         principal,
         rows=merchant_rows(db_session=db_session, merchant_id=principal.id),
+        rooms=live_service.get_all(db_session=db_session, merchant_id=principal.id),
         notice=notice,
         error=error,
     )
