@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,11 +20,11 @@ from liveguard.clock import CHINA
 from liveguard.enforcement import service as enforcement_service
 from liveguard.errors import LiveGuardError
 from liveguard.evidence import service as evidence_service
-from liveguard.evidence.schemas import RecordIn, RecordKind
 from liveguard.live import picture as rules
 from liveguard.live import service as live_service
 from liveguard.live.enums import EventKind, FindingSource, FindingSpeaker
 from liveguard.live.models import LiveEvent, LiveFinding, LiveSession
+from liveguard.live.monitor import finding_record
 from liveguard.live.schemas import (
     Controllers,
     MinuteRead,
@@ -217,9 +216,10 @@ def check(*, db_session: Session, live_session: LiveSession, now: datetime) -> l
         return []
     db_session.add_all(made)
     db_session.flush()
+    by_pk = {e.id: e for e in events.values()}
     appended = evidence_service.append(
         db_session=db_session,
-        records=[_record(live_session, events, f, now) for f in made],
+        records=[finding_record(live_session, by_pk[f.event_pk], f, now) for f in made],
         now=now,
     )
     for finding, item in zip(made, appended, strict=True):
@@ -234,29 +234,3 @@ def check(*, db_session: Session, live_session: LiveSession, now: datetime) -> l
     )
     db_session.flush()
     return made
-
-
-def _record(
-    live_session: LiveSession, events: dict[int, LiveEvent], f: LiveFinding, now: datetime
-) -> RecordIn:
-    event = next(e for e in events.values() if e.id == f.event_pk)
-    data: dict[str, Any] = {
-        "finding_id": f.id,
-        "event_seq": event.seq,
-        "event_ledger_seq": event.ledger_seq,
-        "source": f.source.value,
-        "speaker_role": f.speaker_role.value,
-        "rule": f.rule,
-        "category": f.category,
-        "severity": f.severity,
-        "message": f.message,
-        "legal_basis": f.legal_basis,
-        "evidence": f.evidence,
-    }
-    return RecordIn(
-        kind=RecordKind.finding,
-        occurred_at=now,
-        where=live_service.ledger_where(live_session),
-        who={"anchor_id": live_session.anchor_id, "merchant_id": live_session.merchant_id},
-        data=data,
-    )
