@@ -8,7 +8,7 @@ Flows flush, like services; the request, the command or the timer commits once."
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -19,7 +19,7 @@ from liveguard.catalog import service as catalog_service
 from liveguard.clock import CHINA
 from liveguard.errors import Conflict, InvalidInput
 from liveguard.liability import service as liability_service
-from liveguard.trade import benefit_records, benefits
+from liveguard.trade import benefit_harvest, benefit_records, benefits
 from liveguard.trade.enums import BenefitFindingKind, BenefitKind
 from liveguard.trade.models import BenefitFinding, BenefitPromise, Order
 from liveguard.trade.schemas import (
@@ -28,6 +28,9 @@ from liveguard.trade.schemas import (
     PriceProtectionRefusal,
 )
 
+# The daily check reads the rooms and listings of orders paid in this many days for
+# promises nobody filed (benefit_harvest): longer than any payout or protection term.
+HARVEST_DAYS = 60
 PAYOUT_KINDS = (BenefitKind.red_envelope, BenefitKind.coupon)
 PAYOUT_FINDINGS = (
     BenefitFindingKind.payout_missing,
@@ -47,6 +50,9 @@ def _yuan(fen: int) -> str:
 def check_benefits(*, db_session: Session, day: date, now: datetime) -> BenefitCheckReport:
     """Flag the payout promises standing broken on ``day`` and the price cuts owing a
     refund; running it twice flags nothing twice."""
+    benefit_harvest.harvest(
+        db_session=db_session, since=now - timedelta(days=HARVEST_DAYS), now=now
+    )
     found: list[BenefitFinding] = []
     checked: set[int] = set()
     for promise in benefit_records.promises(db_session=db_session, kinds=PAYOUT_KINDS):

@@ -159,3 +159,25 @@ def test_words_that_promise_nothing_countable_are_refused_with_the_field_named(c
     )
     assert response.status_code == 422, response.text
     assert "quote" in response.text
+
+
+def test_red_envelopes_the_anchor_promised_in_the_room_are_checked_without_being_filed(
+    client, auth, clock, sale, make_buyer
+):
+    said = {
+        "event_id": "s7-envelopes",
+        "kind": "utterance",
+        "speaker_role": "anchor",
+        "text": "家人们，" + ENVELOPES,
+        "occurred_at": at("2026-05-01 20:05").isoformat(),
+        "data": {"start_ms": 2100000, "end_ms": 2106000},
+    }
+    stored = client.post(f"/api/sessions/{sale.session_id}/events", json=[said], headers=auth())
+    assert stored.status_code == 200 and stored.json()["refused"] == [], stored.text
+    order = place(client, auth, sale, make_buyer())
+
+    [missing] = check(client, auth, clock, "2026-05-19 00:05")["findings"]
+    assert (missing["order_id"], missing["kind"]) == (order["id"], "payout_missing")
+    entry = client.get(f"/api/evidence/items/{missing['ledger_seq']}", headers=auth()).json()
+    assert ENVELOPES in entry["record"]["data"]["quote"]  # the anchor's own words, cited
+    assert check(client, auth, clock, "2026-05-20 00:05")["findings"] == []  # read once
