@@ -19,7 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from liveguard.errors import Conflict, InvalidInput, NotFound
-from liveguard.live.enums import FindingSpeaker, FindingStatus
+from liveguard.live.enums import FindingSource, FindingSpeaker, FindingStatus
 from liveguard.live.models import LiveEvent as LiveEvent
 from liveguard.live.models import LiveFinding as LiveFinding
 from liveguard.live.models import LiveFindingTally, LiveRefusal
@@ -282,3 +282,20 @@ def check_room_picture(
     from liveguard.live import room_picture as picture
 
     return picture.check(db_session=db_session, live_session=live_session, now=now)
+
+
+def count_traffic_findings(
+    *, db_session: Session, merchant_id: int | None = None, session_id: int | None = None
+) -> int:
+    """Bought-traffic findings (source ``traffic``) of a shop's rooms or of one room."""
+    query = (
+        select(func.count())
+        .select_from(LiveFinding)
+        .join(LiveSession, LiveSession.id == LiveFinding.session_id)
+        .where(LiveFinding.source == FindingSource.traffic)
+    )
+    if merchant_id is not None:
+        query = query.where(LiveSession.merchant_id == merchant_id)
+    if session_id is not None:
+        query = query.where(LiveFinding.session_id == session_id)
+    return int(db_session.scalar(query) or 0)

@@ -288,6 +288,10 @@ def merchant_page(
             )
         ],
         benefit_titles=trade_service.benefit_finding_titles(),
+        rooms=live_service.get_all(db_session=db_session, merchant_id=merchant.id),
+        traffic_findings=live_service.count_traffic_findings(
+            db_session=db_session, merchant_id=merchant.id
+        ),
     )
 
 

@@ -33,3 +33,8 @@ def test_the_demo_shows_s7_and_s11(app, client, clock, auth):
     assert shown["controllers"]["named"][0]["name"] == "北京星光传媒有限公司"
     picture = client.get(f"/console/live/{room['id']}/picture", headers=auth())
     assert "<polyline" in picture.text and "北京星光传媒有限公司" in picture.text
+    room_page = client.get(f"/console/live/{room['id']}", headers=auth())
+    count = f'data-testid="traffic-findings">{shown["findings"]}<'
+    assert count in room_page.text and f"/console/live/{room['id']}/picture" in room_page.text
+    nest_shop = client.get(f"/console/merchants/{room['merchant_id']}", headers=auth())
+    assert f"共 <b>{shown['findings']}</b> 条" in nest_shop.text
