@@ -59,22 +59,9 @@ def _from_room(db_session: Session, session_id: int, now: datetime) -> list[Bene
             continue
         if _known(db_session, room.merchant_id, ref):
             continue
+        where = {"merchant_id": room.merchant_id, "live_session_id": room.id}
         made.append(
-            benefit_records.create_promise(
-                db_session=db_session,
-                now=now,
-                actor=ACTOR,
-                promise_in=BenefitPromiseCreate.model_validate(
-                    {
-                        "quote": event.text,
-                        "merchant_id": room.merchant_id,
-                        "live_session_id": room.id,
-                        "source": "live_room",
-                        "source_ref": ref,
-                        "said_at": event.occurred_at,
-                    }
-                ),
-            )
+            _record(db_session, event.text, where, "live_room", ref, event.occurred_at, now)
         )
     return made
 
@@ -91,21 +78,24 @@ def _from_listing(
         ref = f"listing_version:{listing.version}:{terms.kind.value}"
         if _known(db_session, merchant_id, ref):
             continue
-        made.append(
-            benefit_records.create_promise(
-                db_session=db_session,
-                now=now,
-                actor=ACTOR,
-                promise_in=BenefitPromiseCreate.model_validate(
-                    {
-                        "quote": text,
-                        "merchant_id": merchant_id,
-                        "listing_id": listing.id,
-                        "source": "listing",
-                        "source_ref": ref,
-                        "said_at": listing.created_at,
-                    }
-                ),
-            )
-        )
+        where = {"merchant_id": merchant_id, "listing_id": listing.id}
+        made.append(_record(db_session, text, where, "listing", ref, listing.created_at, now))
     return made
+
+
+def _record(
+    db_session: Session,
+    quote: str,
+    where: dict[str, int],
+    source: str,
+    source_ref: str,
+    said_at: datetime,
+    now: datetime,
+) -> BenefitPromise:
+    fields = {"quote": quote, "source": source, "source_ref": source_ref, "said_at": said_at}
+    return benefit_records.create_promise(
+        db_session=db_session,
+        now=now,
+        actor=ACTOR,
+        promise_in=BenefitPromiseCreate.model_validate({**fields, **where}),
+    )
