@@ -87,8 +87,8 @@ def test_demo_loads_once_and_reverify_runs(cli_env, database_url):
         "merchants": 7,
         "anchors": 4,
         "listings": 4,
-        "live_sessions": 2,
-        "live_events": 15,
+        "live_sessions": 3,  # with S11's star session (cli/demo_s7_s11.py)
+        "live_events": 15 + 207,  # and its generated half hour (seed 11)
         "qualification_documents": 3,
     }
     assert len(suspended) == 1 and "expired" in suspended[0][1]
@@ -98,9 +98,10 @@ def test_demo_loads_once_and_reverify_runs(cli_env, database_url):
     # the parties and listings, both rooms' events with the monitor's findings and actions,
     # the S1 complaint (citing the monitor's findings, not recording them again), and
     # S4's order, promises, breach and case; S2's claims the bird's nest's own label
-    # contradicts (3); the two complaints with no platform (demo_liability) and the
-    # credit lists' 9 steps (demo_credit)
-    assert ledger_size == 62 and [row[0] for row in checkpoint] == [62]
+    # contradicts (3); the two complaints with no platform (demo_liability); S7's
+    # promises, payouts and findings, and S11's room with its bought-traffic findings
+    # (244 items); and the credit lists' 9 steps (demo_credit)
+    assert ledger_size == 306 and [row[0] for row in checkpoint] == [306]
     engine.dispose()
     report = runner.invoke(cli, ["reverify"])
     assert report.exit_code == 0

@@ -121,8 +121,8 @@ def test_the_evidence_page_verifies_an_item_and_shows_tampering(app, client, clo
         ).scalar()
     page = client.get(f"/console/evidence?item={seq}")
     # the rooms (with S2's label claims), S1's case, S4's order, the two complaints with
-    # no platform (demo_liability), and the credit lists' 9 steps (demo_credit)
-    assert 'data-testid="ledger-size">62<' in page.text
+    # no platform, S7's promises and findings, S11's room, the credit lists' steps
+    assert 'data-testid="ledger-size">306<' in page.text
     assert "signature valid" in page.text
     assert "✔ the stored record still hashes" in page.text
     assert "leads to the root signed in checkpoint" in page.text
@@ -136,7 +136,7 @@ def test_the_evidence_page_verifies_an_item_and_shows_tampering(app, client, clo
     page = client.get(f"/console/evidence?item={seq}")
     assert "✘ the stored record has been altered since it was recorded" in page.text
     assert "does not lead to the root" in page.text
-    assert "no item 99" in client.get("/console/evidence?item=99").text
+    assert "no item 999" in client.get("/console/evidence?item=999").text
 
 
 def test_a_case_handler_downloads_a_bundle_that_verifies(app, client, clock, tmp_path):

@@ -494,3 +494,13 @@ def spoken_term_problems(*, text: str, category: str, now: datetime) -> list[dic
     (``evidence`` with ``quote``, ``start``, ``end`` into ``text``)."""
     found = checks.spoken_terms(review.reviewer(), text, category, now)
     return [review.problem_json(problem) for problem in found]
+
+
+def price_history(*, db_session: Session, listing_id: int) -> list[tuple[datetime, int]]:
+    """Every price the listing was on sale at, as (when it came into force, price in fen),
+    oldest first: what a price-protection promise is checked against."""
+    return [
+        (row.valid_from, row.price_fen)
+        for row in review.price_rows(db_session=db_session, listing_id=listing_id)
+        if row.valid_to is None or row.valid_to > row.valid_from
+    ]

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 from sqlalchemy.orm import Session
 
-from liveguard.cli import detection
+from liveguard.cli import detection, evaluate_s7_s11  # noqa: F401  (adds evaluate commands)
 from liveguard.cli.cases import cases_app
 from liveguard.cli.credit import credit_app
 from liveguard.cli.trade import trade_app

@@ -155,6 +155,7 @@ class RemedyKind(StrEnum):
     food_damages = "food_damages"  # FSL art. 148: 10x price or 3x loss, at least 1,000 yuan
     drug_damages = "drug_damages"
     promised_compensation = "promised_compensation"  # 假一赔十 and the like
+    price_protection = "price_protection"  # 保价: the difference after a price cut
     loss = "loss"
     mental_distress = "mental_distress"  # 民法典 art. 1183
     costs = "costs"
@@ -277,6 +278,11 @@ class CaseFacts(_Strict):
     )
     loss_fen: Fen | None = Field(default=None, description="the loss beyond the price, if any")
     costs: list[Cost] | None = None
+    price_protection_owed_fen: Fen | None = Field(
+        default=None,
+        description="the difference owed under a price-protection promise (保价): the price "
+        "paid less the lowest price within the protected days, times the quantity",
+    )
 
     # -- dates ---------------------------------------------------------------------
     bought_on: date | None = None

@@ -435,16 +435,17 @@ def _store(
 
     def records() -> list[RecordIn]:  # built when appended: the events' items known by then
         return [
-            _finding_record(sessions[f.session_id], events[f.event_pk], f, now) for f in findings
+            finding_record(sessions[f.session_id], events[f.event_pk], f, now) for f in findings
         ]
 
     done = ledger.into_rows(db_session, findings)
     ledger.append_later(db_session=db_session, records=records, done=done, now=now)
 
 
-def _finding_record(
+def finding_record(
     live_session: LiveSession, event: LiveEvent, f: LiveFinding, now: datetime
 ) -> RecordIn:
+    """A live finding's ledger record (the monitor's and the room picture's alike)."""
     return RecordIn(
         kind=RecordKind.finding,
         occurred_at=now,

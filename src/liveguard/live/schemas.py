@@ -12,6 +12,7 @@ from pydantic import (
     ConfigDict,
     Field,
     TypeAdapter,
+    field_serializer,
     field_validator,
     model_validator,
 )
@@ -170,6 +171,9 @@ class ListingChangedIn(_Event):
     data: ListingChangeData
 
 
+Account = Annotated[str, Field(min_length=1, max_length=100, description="a pseudonym")]
+
+
 class CountersData(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -178,11 +182,18 @@ class CountersData(BaseModel):
     stock: Count | None = None
     sales: Count | None = None
     listing_id: Id | None = Field(default=None, description="whose stock and sales")
+    clicks: Count | None = Field(default=None, description="product clicks so far (a counter)")
+    likers: list[Account] | None = Field(
+        default=None,
+        max_length=500,
+        description="pseudonyms of the accounts that liked since the last counters event",
+    )
 
     @model_validator(mode="after")
     def _something(self) -> CountersData:
-        if all(v is None for v in (self.viewers, self.likes, self.stock, self.sales)):
-            raise ValueError("send at least one of viewers, likes, stock, sales")
+        counts = (self.viewers, self.likes, self.stock, self.sales, self.clicks, self.likers)
+        if all(v is None for v in counts):
+            raise ValueError("send at least one of viewers, likes, stock, sales, clicks, likers")
         return self
 
 
@@ -198,6 +209,14 @@ class OrderData(BaseModel):
     listing_id: Id | None = None
     quantity: Count = Field(default=1, gt=0)
     amount_fen: PriceFen
+    buyer: Account | None = Field(default=None, description="the buyer's pseudonym")
+    buyer_created_at: Moment | None = Field(
+        default=None, description="when the buyer's account was created, if the platform says"
+    )
+
+    @field_serializer("buyer_created_at")
+    def _as_text(self, moment: datetime | None) -> str | None:
+        return moment.isoformat() if moment else None
 
 
 class OrderIn(_Event):
@@ -299,3 +318,58 @@ class TimelineRead(BaseModel):
     last_action_id: int
     events: list[TimelineEvent]
     actions: list[dict[str, Any]]  # enforcement ActionRead, as JSON
+
+
+# --- the room's real picture (S11) -----------------------------------------------------------
+
+
+class NamedParty(BaseModel):
+    role: str = Field(description="anchor, merchant or mcn")
+    id: int
+    name: str
+
+
+class Controllers(BaseModel):
+    """Who controlled the room's numbers, and why the facts point at them."""
+
+    named: list[NamedParty]
+    reason: str
+
+
+class MinuteRead(BaseModel):
+    start: datetime
+    viewers: int
+    likes: int
+    clicks: int
+    chats: int
+    orders: int
+    order_fen: int
+
+
+class SignalRead(BaseModel):
+    rule: str
+    severity: str
+    message: str
+    evidence: dict[str, Any]
+
+
+class RoomPictureRead(BaseModel):
+    """A room minute by minute, against what is typical for its category."""
+
+    session_id: int
+    merchant_id: int
+    anchor_id: int
+    title: str
+    category: str | None
+    minutes: list[MinuteRead]
+    mean_viewers: int
+    peak_viewers: int
+    chats: int
+    orders: int
+    order_fen: int
+    conversion_per_mille: str = Field(description="orders per thousand viewers, a decimal")
+    typical_conversion_per_mille: int
+    signals: list[SignalRead]
+    controllers: Controllers
+    findings: int = Field(description="bought-traffic findings stored for the room")
+    finding_ledger_seqs: list[int]

@@ -19,12 +19,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from liveguard.errors import Conflict, InvalidInput, NotFound
-from liveguard.live.enums import FindingSpeaker, FindingStatus
+from liveguard.live.enums import FindingSource, FindingSpeaker, FindingStatus
 from liveguard.live.models import LiveEvent as LiveEvent
 from liveguard.live.models import LiveFinding as LiveFinding
 from liveguard.live.models import LiveFindingTally, LiveRefusal
 from liveguard.live.models import LiveSession as LiveSession
-from liveguard.live.schemas import SessionCreate
+from liveguard.live.schemas import RoomPictureRead, SessionCreate
 from liveguard.parties import service as parties_service
 
 
@@ -64,8 +64,12 @@ def count(*, db_session: Session) -> int:
     return int(db_session.scalar(select(func.count()).select_from(LiveSession)) or 0)
 
 
-def get_all(*, db_session: Session, limit: int = 50) -> Sequence[LiveSession]:
+def get_all(
+    *, db_session: Session, limit: int = 50, merchant_id: int | None = None
+) -> Sequence[LiveSession]:
     query = select(LiveSession).order_by(LiveSession.started_at.desc()).limit(limit)
+    if merchant_id is not None:
+        query = query.where(LiveSession.merchant_id == merchant_id)
     return db_session.scalars(query).all()
 
 
@@ -314,3 +318,36 @@ def rooms(*, db_session: Session, limit: int = 100) -> list[RoomRisk]:
         for s in sessions
     ]
     return sorted(found, key=lambda room: (-room.risk_score, -room.session.id))
+
+
+def room_picture(*, db_session: Session, live_session: LiveSession) -> RoomPictureRead:
+    """The room's real picture (S11): per-minute counts, conversion, signs, controllers."""
+    from liveguard.live import room_picture as picture  # it reads the room through here
+
+    return picture.read(db_session=db_session, live_session=live_session)
+
+
+def check_room_picture(
+    *, db_session: Session, live_session: LiveSession, now: datetime
+) -> list[LiveFinding]:
+    """Store the room's signs of bought traffic as findings, each once."""
+    from liveguard.live import room_picture as picture
+
+    return picture.check(db_session=db_session, live_session=live_session, now=now)
+
+
+def count_traffic_findings(
+    *, db_session: Session, merchant_id: int | None = None, session_id: int | None = None
+) -> int:
+    """Bought-traffic findings (source ``traffic``) of a shop's rooms or of one room."""
+    query = (
+        select(func.count())
+        .select_from(LiveFinding)
+        .join(LiveSession, LiveSession.id == LiveFinding.session_id)
+        .where(LiveFinding.source == FindingSource.traffic)
+    )
+    if merchant_id is not None:
+        query = query.where(LiveSession.merchant_id == merchant_id)
+    if session_id is not None:
+        query = query.where(LiveFinding.session_id == session_id)
+    return int(db_session.scalar(query) or 0)

@@ -26,13 +26,15 @@ from liveguard.db import transaction
 from liveguard.enforcement import service as enforcement_service
 from liveguard.enforcement.schemas import WarningRead
 from liveguard.errors import Forbidden, InvalidInput, LiveGuardError, NotAuthenticated
-from liveguard.live import ingest, service, timeline
-from liveguard.live.models import LiveEvent, LiveSession
+from liveguard.live import ingest, room_picture, service, timeline
+from liveguard.live.models import LiveEvent, LiveFinding, LiveSession
 from liveguard.live.notify import broadcaster, sse
 from liveguard.live.schemas import (
     EventRead,
+    FindingRead,
     IngestRead,
     RefusalCount,
+    RoomPictureRead,
     RoomRead,
     SessionCreate,
     SessionRead,
@@ -46,10 +48,11 @@ from liveguard.web.deps import (
     DbSession,
     LiveIngest,
     Now,
+    Signed,
     socket_subprotocol,
     socket_token,
 )
-from liveguard.web.permissions import LIVE_INGEST, check_staff
+from liveguard.web.permissions import LIVE_INGEST, check_room_reader, check_staff
 from liveguard.web.problems import socket_problem
 
 # Where an EventSource resumes: a sequence number it was sent, checked like any input (a
@@ -203,6 +206,26 @@ async def timeline_stream(
 
     stream = sse(session_id, read, event="timeline", last_id=last_event_id)
     return StreamingResponse(stream, media_type="text/event-stream", headers=SSE_HEADERS)
+
+
+@router.get("/{session_id}/picture", response_model=RoomPictureRead)
+def read_picture(session_id: Id, db_session: DbSession, principal: Signed) -> RoomPictureRead:
+    """The room's real picture: viewers, likes, clicks, chat and orders per minute, its
+    conversion against the category's, the signs of bought traffic and who controlled the
+    numbers. Staff, and the merchant who paid for the room (its own rooms only)."""
+    check_room_reader(principal)
+    live_session = service.get(db_session=db_session, session_id=session_id)
+    check_room_reader(principal, live_session.merchant_id)
+    return room_picture.read(db_session=db_session, live_session=live_session)
+
+
+@router.post("/{session_id}/picture/check", response_model=list[FindingRead])
+def check_picture(
+    session_id: Id, db_session: DbSession, now: Now, _: Compliance
+) -> list[LiveFinding]:
+    """Store the room's signs of bought traffic as findings (each once, in the ledger)."""
+    live_session = service.get(db_session=db_session, session_id=session_id)
+    return room_picture.check(db_session=db_session, live_session=live_session, now=now)
 
 
 @router.get("/{session_id}/refusals", response_model=list[RefusalCount])

@@ -15,6 +15,8 @@ from liveguard.credit import flows as credit_flows
 from liveguard.trade import breaches
 from liveguard.trade import promises as promise_rules
 from liveguard.trade import service as trade_service
+from liveguard.trade.benefit_flows import check_benefits as check_benefits
+from liveguard.trade.benefit_flows import refuse_price_protection as refuse_price_protection
 from liveguard.trade.models import DeliveryPromise, Order, PromiseBreach
 from liveguard.trade.schemas import BreachRead, CheckReport
 

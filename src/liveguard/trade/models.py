@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import BigInteger, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import JSON
 
 from liveguard.db import Base, Fen, TimestampMixin, utcnow
+from liveguard.trade.enums import BenefitFindingKind, BenefitKind
 
 
 def _enum(cls: type[StrEnum]) -> Enum:
@@ -141,3 +144,68 @@ class PromiseBreach(Base):
     resolution: Mapped[BreachResolution | None] = mapped_column(_enum(BreachResolution))
     resolved_at: Mapped[datetime | None]
     resolution_ledger_seq: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class BenefitPromise(Base):
+    """A red envelope, coupon or price-protection promise, as said in a room or written on
+    a listing, with the terms read from its words. It binds every order of its listing
+    (or live session) paid after it was made; ``order_id`` narrows it to one order."""
+
+    __tablename__ = "trade_benefit_promises"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), index=True)
+    listing_id: Mapped[int | None] = mapped_column(ForeignKey("listings.id"), index=True)
+    live_session_id: Mapped[int | None] = mapped_column(ForeignKey("live_sessions.id"), index=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("trade_orders.id"), index=True)
+    kind: Mapped[BenefitKind] = mapped_column(_enum(BenefitKind))
+    count: Mapped[int | None]
+    min_fen: Mapped[int | None] = mapped_column(Fen)
+    max_fen: Mapped[int | None] = mapped_column(Fen)
+    working_days: Mapped[int | None]
+    calendar_days: Mapped[int | None]
+    condition: Mapped[str | None] = mapped_column(String(120))
+    protect_days: Mapped[int | None]
+    source: Mapped[PromiseSource] = mapped_column(_enum(PromiseSource))
+    source_ref: Mapped[str | None] = mapped_column(String(120))
+    quote: Mapped[str] = mapped_column(Text)
+    said_at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(60))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ledger_seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class BenefitPayout(Base):
+    """Red envelopes or coupons the platform says reached one buyer, and when."""
+
+    __tablename__ = "trade_benefit_payouts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    promise_id: Mapped[int] = mapped_column(ForeignKey("trade_benefit_promises.id"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("trade_orders.id"), index=True)
+    count: Mapped[int]
+    amount_fen: Mapped[int] = mapped_column(Fen)
+    paid_at: Mapped[datetime]
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ledger_seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class BenefitFinding(Base):
+    """A benefit promise not kept for one order: once per (promise, order, kind)."""
+
+    __tablename__ = "trade_benefit_findings"
+    __table_args__ = (UniqueConstraint("promise_id", "order_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    promise_id: Mapped[int] = mapped_column(ForeignKey("trade_benefit_promises.id"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("trade_orders.id"), index=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), index=True)
+    kind: Mapped[BenefitFindingKind] = mapped_column(_enum(BenefitFindingKind))
+    finding: Mapped[str] = mapped_column(String(60))  # its id in benefits.yaml
+    due_on: Mapped[date | None]
+    found_on: Mapped[date]
+    owed_fen: Mapped[int] = mapped_column(Fen, default=0)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    found_at: Mapped[datetime]
+    ledger_seq: Mapped[int] = mapped_column(BigInteger)
+    case_id: Mapped[int | None]

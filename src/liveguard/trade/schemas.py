@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from liveguard.bounds import Count, Day, Id, Moment, PriceFen
 from liveguard.parties.schemas import Phone
+from liveguard.trade.enums import BenefitFindingKind, BenefitKind
 from liveguard.trade.models import BreachResolution, OrderStatus, PromiseKind, PromiseSource
 
 Fen = PriceFen
@@ -197,3 +198,97 @@ class CheckReport(BaseModel):
     day: date
     orders_checked: int
     breaches: list[BreachRead]
+
+
+# --- red envelopes, coupons and price protection (S7) ------------------------------------
+
+
+class BenefitPromiseCreate(Input):
+    """A red envelope, coupon or price-protection promise as it was said or written: the
+    terms are read from ``quote`` ("40 个红包，每个 1-5 元，10 个工作日审核到账",
+    "保价 30 天"). It binds every order of the listing or live session paid after it."""
+
+    quote: Words = Field(description="the words, as said in the room or written on the listing")
+    merchant_id: Id
+    listing_id: Id | None = None
+    live_session_id: Id | None = None
+    order_id: Id | None = Field(default=None, description="only this order, if given")
+    source: PromiseSource
+    source_ref: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] | None = (
+        None
+    )
+    said_at: Moment
+
+    @model_validator(mode="after")
+    def _bound_to_something(self) -> BenefitPromiseCreate:
+        if self.listing_id is None and self.live_session_id is None and self.order_id is None:
+            raise ValueError("say whose orders it binds: listing_id, live_session_id or order_id")
+        return self
+
+
+class BenefitPromiseRead(Output):
+    id: int
+    merchant_id: int
+    listing_id: int | None
+    live_session_id: int | None
+    order_id: int | None
+    kind: BenefitKind
+    count: int | None
+    min_fen: int | None
+    max_fen: int | None
+    working_days: int | None
+    calendar_days: int | None
+    condition: str | None
+    protect_days: int | None
+    source: PromiseSource
+    quote: str
+    said_at: datetime
+    ledger_seq: int
+
+
+class PayoutCreate(Input):
+    """Red envelopes or coupons that reached the buyer of an order, as the platform paid them."""
+
+    promise_id: Id
+    count: Count = Field(default=1, gt=0)
+    amount_fen: Fen
+    paid_at: Moment
+
+
+class PayoutRead(Output):
+    id: int
+    promise_id: int
+    order_id: int
+    count: int
+    amount_fen: int
+    paid_at: datetime
+    ledger_seq: int
+
+
+class PriceProtectionRefusal(Input):
+    """The shop refused a buyer's price-protection claim."""
+
+    promise_id: Id
+    said_at: Moment
+    reason: Words | None = Field(default=None, description="what the shop gave as the reason")
+
+
+class BenefitFindingRead(Output):
+    id: int
+    promise_id: int
+    order_id: int
+    merchant_id: int
+    kind: BenefitFindingKind
+    finding: str
+    due_on: date | None
+    found_on: date
+    owed_fen: int
+    detail: dict[str, Any]
+    ledger_seq: int
+    case_id: int | None
+
+
+class BenefitCheckReport(BaseModel):
+    day: date
+    orders_checked: int
+    findings: list[BenefitFindingRead]

@@ -20,7 +20,7 @@ from liveguard.live import service as live_service
 from liveguard.parties import identifiers
 from liveguard.parties import service as parties_service
 from liveguard.privacy.fields import FieldCipher
-from liveguard.trade import breaches, records
+from liveguard.trade import benefit_records, benefits, breaches, records
 from liveguard.trade import promises as promise_rules
 from liveguard.trade.models import (
     DeliveryPromise,
@@ -397,3 +397,15 @@ def _check_replaceable(db_session: Session, order: Order, promise_in: PromiseCre
 breaches_of = breaches.breaches_of
 count_breaches = breaches.count_breaches
 breaches_of_order = breaches.breaches_of_order
+
+
+# --- red envelopes, coupons and price protection not kept (S7) ----------------------------
+
+benefit_findings_of = benefit_records.findings_of
+count_benefit_findings = benefit_records.count_findings
+count_benefit_findings_of_session = benefit_records.count_findings_of_session
+
+
+def benefit_finding_titles() -> dict[str, str]:
+    """Each benefit finding's id and its plain-Chinese title, for pages."""
+    return {f.id: f.title for f in benefits.policy().findings}

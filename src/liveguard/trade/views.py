@@ -13,9 +13,20 @@ from liveguard.bounds import Id
 from liveguard.catalog import service as catalog_service
 from liveguard.clock import CHINA
 from liveguard.errors import Forbidden
-from liveguard.trade import flows, listing_promises, service
-from liveguard.trade.models import DeliveryPromise, Order, PromiseBreach
+from liveguard.trade import benefit_records, flows, listing_promises, service
+from liveguard.trade.models import (
+    BenefitFinding,
+    BenefitPayout,
+    BenefitPromise,
+    DeliveryPromise,
+    Order,
+    PromiseBreach,
+)
 from liveguard.trade.schemas import (
+    BenefitCheckReport,
+    BenefitFindingRead,
+    BenefitPromiseCreate,
+    BenefitPromiseRead,
     BreachRead,
     CheckReport,
     ListingPromiseChange,
@@ -23,6 +34,9 @@ from liveguard.trade.schemas import (
     OrderDetail,
     OrderEventRead,
     OrderRead,
+    PayoutCreate,
+    PayoutRead,
+    PriceProtectionRefusal,
     PromiseCreate,
     PromiseRead,
     StatusChange,
@@ -193,3 +207,69 @@ def check_promises(
 ) -> CheckReport:
     """Run the promise check now (the server also runs it on a timer)."""
     return flows.check_promises(db_session=db_session, day=day or today, now=now)
+
+
+# --- red envelopes, coupons and price protection (S7) ------------------------------------
+
+
+@router.post(
+    "/trade/benefit-promises",
+    status_code=status.HTTP_201_CREATED,
+    response_model=BenefitPromiseRead,
+)
+def create_benefit_promise(
+    promise_in: BenefitPromiseCreate, db_session: DbSession, now: Now, principal: CaseWork
+) -> BenefitPromise:
+    """A red envelope, coupon or price-protection promise as said in a room or written on a
+    listing; its terms (count, amounts, working days, protected days) are read from ``quote``."""
+    return benefit_records.create_promise(
+        db_session=db_session, promise_in=promise_in, now=now, actor=actor(principal)
+    )
+
+
+@router.post(
+    "/orders/{order_id}/payouts", status_code=status.HTTP_201_CREATED, response_model=PayoutRead
+)
+def add_payout(
+    principal: CaseWork,
+    payout_in: PayoutCreate,
+    order: ReadableOrder,
+    db_session: DbSession,
+    now: Now,
+) -> BenefitPayout:
+    """Red envelopes or coupons paid to the buyer, as the platform's payout records say."""
+    return benefit_records.add_payout(
+        db_session=db_session, order=order, payout_in=payout_in, now=now, actor=actor(principal)
+    )
+
+
+@router.post(
+    "/orders/{order_id}/price-protection/refusal",
+    status_code=status.HTTP_201_CREATED,
+    response_model=BenefitFindingRead,
+)
+def refuse_price_protection(
+    refusal_in: PriceProtectionRefusal, order: ReadableOrder, db_session: DbSession, now: Now
+) -> BenefitFinding:
+    """The shop refused the buyer's price-protection claim (reported by the buyer, the shop
+    or staff): flagged and the buyer's case opened owing the difference."""
+    return flows.refuse_price_protection(
+        db_session=db_session, order=order, refusal_in=refusal_in, now=now
+    )
+
+
+@router.get("/merchants/{merchant_id}/benefit-findings", response_model=list[BenefitFindingRead])
+def merchant_benefit_findings(
+    merchant_id: Id, db_session: DbSession, principal: Signed
+) -> Sequence[BenefitFinding]:
+    """A shop's red envelopes, coupons and price protection not kept, newest first."""
+    check_merchant_access(principal, merchant_id, write=False)
+    return benefit_records.findings_of(db_session=db_session, merchant_id=merchant_id)
+
+
+@router.post("/trade/check-benefits", response_model=BenefitCheckReport)
+def check_benefits(
+    db_session: DbSession, now: Now, today: Today, _: Compliance, day: date | None = None
+) -> BenefitCheckReport:
+    """Run the red envelope, coupon and price-protection check now (also on the timer)."""
+    return flows.check_benefits(db_session=db_session, day=day or today, now=now)

@@ -35,6 +35,7 @@ from liveguard.web import (
     live_pages,
     openapi,
     pages,
+    picture_pages,
     problems,
 )
 from liveguard.web.api import api_router
@@ -79,7 +80,11 @@ def _scheduled_jobs(app: FastAPI) -> list[tuple[int, str, Callable[[], object]]]
             report = trade_flows.check_promises(
                 db_session=db_session, day=app.state.clock.today(), now=app.state.clock.now()
             )
-            return f"{len(report.breaches)} broken promise(s) flagged" if report.breaches else None
+            benefits = trade_flows.check_benefits(
+                db_session=db_session, day=app.state.clock.today(), now=app.state.clock.now()
+            )
+            found = len(report.breaches) + len(benefits.findings)
+            return f"{found} broken promise(s) flagged" if found else None
 
     def remind_cases() -> object:
         # Each case step has a deadline in working days; an overdue one is reminded once.
@@ -147,6 +152,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(evidence_pages.router)
     app.include_router(listing_pages.router)
     app.include_router(live_pages.router)
+    app.include_router(picture_pages.router)
     app.include_router(case_pages.router)
     app.include_router(case_steps.router)
     app.include_router(credit_pages.router)

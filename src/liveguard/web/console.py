@@ -281,6 +281,17 @@ def merchant_page(
         movements=deposits.get_movements(db_session=db_session, merchant_id=merchant.id),
         listings=catalog_service.get_all(db_session=db_session, merchant_id=merchant.id),
         **_broken_promises(db_session, merchant.id, today),
+        benefit_findings=[
+            (f, trade_service.get(db_session=db_session, order_id=f.order_id))
+            for f in trade_service.benefit_findings_of(
+                db_session=db_session, merchant_id=merchant.id
+            )
+        ],
+        benefit_titles=trade_service.benefit_finding_titles(),
+        rooms=live_service.get_all(db_session=db_session, merchant_id=merchant.id),
+        traffic_findings=live_service.count_traffic_findings(
+            db_session=db_session, merchant_id=merchant.id
+        ),
     )
 
 

@@ -305,6 +305,7 @@ def merchant_home(
         rows=merchant_rows(db_session=db_session, merchant_id=principal.id),
         credit=proceedings,
         notices={p.id: credit_service.notice(p) for p in proceedings},
+        rooms=live_service.get_all(db_session=db_session, merchant_id=principal.id),
         notice=notice,
         error=error,
     )

@@ -31,6 +31,7 @@ from liveguard.live import timeline
 from liveguard.live.notify import broadcaster
 from liveguard.live.schemas import EventKind
 from liveguard.parties import service as parties_service
+from liveguard.trade import service as trade_service
 from liveguard.web.deps import Blobs, DbSession, FormStaff, Now, PageStaff, Today
 from liveguard.web.pages import decide_and_return, render
 from liveguard.web.permissions import COMPLIANCE_WORK
@@ -81,6 +82,12 @@ def room_page(
             db_session=db_session, merchant_id=live_session.merchant_id
         ),
         first=first.model_dump(mode="json"),
+        traffic_findings=live_service.count_traffic_findings(
+            db_session=db_session, session_id=live_session.id
+        ),
+        benefit_findings=trade_service.count_benefit_findings_of_session(
+            db_session=db_session, session_id=live_session.id
+        ),
         can_act=principal.role in COMPLIANCE_WORK,
         actions=FORM_ACTIONS,
         notice=notice,

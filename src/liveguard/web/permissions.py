@@ -138,3 +138,13 @@ def check_credit_party(
         check_merchant_access(principal, subject_id, write=write)
         return
     check_staff(principal, COMPLIANCE_WORK if write else ())
+
+
+def check_room_reader(principal: Principal, merchant_id: int | None = None) -> None:
+    """Any staff, or the merchant who paid for the room: its own rooms' picture only.
+    Without ``merchant_id`` (before the room is looked up), only the kind is checked."""
+    if principal.is_staff:
+        return
+    if principal.kind is PrincipalKind.merchant and merchant_id in (None, principal.id):
+        return
+    raise Forbidden("a room's picture is seen only by staff and the merchant whose room it was")
