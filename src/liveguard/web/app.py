@@ -34,6 +34,7 @@ from liveguard.web import (
     live_pages,
     openapi,
     pages,
+    privacy_pages,
     problems,
 )
 from liveguard.web.api import api_router
@@ -148,6 +149,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(live_pages.router)
     app.include_router(case_pages.router)
     app.include_router(case_steps.router)
+    app.include_router(privacy_pages.router)
     static = resources.files("liveguard.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 

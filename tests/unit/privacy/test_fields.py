@@ -48,8 +48,11 @@ def test_a_ciphertext_moved_to_another_context_does_not_decrypt(cipher):
 def test_a_ciphertext_does_not_decrypt_with_another_key(cipher):
     token = cipher.encrypt(ID_NUMBER, context=CONTEXT)
     other = FieldCipher(encryption_key=os.urandom(32), index_key=cipher.index_key)
-    with pytest.raises(InvalidTag):
+    with pytest.raises(KeyError, match="not in the key ring"):
         other.decrypt(token, context=CONTEXT)
+    relabelled = token.replace(cipher.current_key_id, other.current_key_id, 1)
+    with pytest.raises(InvalidTag):  # naming the other key does not make it open
+        other.decrypt(relabelled, context=CONTEXT)
 
 
 def test_a_tampered_ciphertext_does_not_decrypt(cipher):
