@@ -34,7 +34,7 @@ from liveguard.privacy.models import AccessRecord, Consent, MarketingSend, Subje
 from liveguard.privacy.schemas import ConsentCreate, SendDecision, SendResult
 from liveguard.vocab import StaffRole
 
-__all__ = ["AccessRecord", "Consent", "SubjectRequest"]
+__all__ = ["AccessRecord", "Consent", "MarketingSend", "SubjectRequest"]
 
 
 def affected(db_session: Session, statement: Delete | Update) -> int:
@@ -297,6 +297,12 @@ def result(
         by_reason=dict(by_reason),
         decisions=decisions,
     )
+
+
+def sends_of(*, db_session: Session, merchant_id: int) -> Sequence[MarketingSend]:
+    """Every recorded send of one merchant, oldest first (for pseudonymous exports)."""
+    query = select(MarketingSend).where(MarketingSend.merchant_id == merchant_id)
+    return db_session.scalars(query.order_by(MarketingSend.id)).all()
 
 
 def refused_send_counts(
