@@ -183,32 +183,32 @@ def decide(
     sent: Mapping[int, int],
     cap: Cap,
     quiet: bool,
-) -> list[tuple[Refusal | None, int | None]]:
-    """For each recipient in order: the refusal (None when allowed) and the live consent's
-    id. ``live`` maps a buyer to her live consent, ``sent`` to the messages already sent in
-    the cap's period; an allowed send counts against the recipients that follow (the same
-    buyer twice in one batch gets the cap once)."""
+) -> list[tuple[int, Refusal | None, int | None]]:
+    """For each recipient in order: her id, the refusal (None when allowed) and her live
+    consent's id. ``live`` maps a buyer to her live consent, ``sent`` to the messages already
+    sent in the cap's period; an allowed send counts against the recipients that follow (the
+    same buyer twice in one batch gets the cap once)."""
     withdrawn_set = set(withdrawn)
     counted = dict(sent)
-    decisions: list[tuple[Refusal | None, int | None]] = []
+    decisions: list[tuple[int, Refusal | None, int | None]] = []
     append = decisions.append
     limit = cap.limit
+    no_consent, was_withdrawn = Refusal.no_consent, Refusal.withdrawn
+    quiet_hours, cap_reached = Refusal.quiet_hours, Refusal.cap_reached
     for consumer_id in recipients:
         consent_id = live.get(consumer_id)
         if consent_id is None:
-            append(
-                (
-                    Refusal.withdrawn if consumer_id in withdrawn_set else Refusal.no_consent,
-                    None,
-                )
-            )
+            gone = consumer_id in withdrawn_set
+            append((consumer_id, was_withdrawn if gone else no_consent, None))
         elif quiet:
-            append((Refusal.quiet_hours, consent_id))
-        elif counted.get(consumer_id, 0) >= limit:
-            append((Refusal.cap_reached, consent_id))
+            append((consumer_id, quiet_hours, consent_id))
         else:
-            counted[consumer_id] = counted.get(consumer_id, 0) + 1
-            append((None, consent_id))
+            already = counted.get(consumer_id, 0)
+            if already >= limit:
+                append((consumer_id, cap_reached, consent_id))
+            else:
+                counted[consumer_id] = already + 1
+                append((consumer_id, None, consent_id))
     return decisions
 
 
@@ -216,7 +216,7 @@ def run_example(example: GateExample, rules: Policy) -> Refusal | Literal["allow
     """What the gate says for one example buyer (id 1)."""
     live = {1: 1} if example.consent == "live" else {}
     withdrawn = [1] if example.consent == "withdrawn" else []
-    [(refusal, _)] = decide(
+    [(_, refusal, _)] = decide(
         [1],
         live=live,
         withdrawn=withdrawn,

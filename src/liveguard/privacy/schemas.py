@@ -77,7 +77,9 @@ class SendCheck(BaseModel):
     merchant_id: Id
     channel: Channel
     consumer_ids: list[Id] = Field(min_length=1, max_length=MAX_RECIPIENTS)
-    at: Moment | None = Field(default=None, description="when it would be sent; default now")
+    at: Moment | None = Field(
+        default=None, description="when it goes out (now, or a scheduled time); default now"
+    )
 
 
 class SendRequest(SendCheck):

@@ -4,13 +4,14 @@ and the logged reveal of a buyer's full phone number."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, status
 
 from liveguard.auth.service import Principal
 from liveguard.bounds import Count, Id, Moment
-from liveguard.errors import Forbidden
+from liveguard.errors import Forbidden, InvalidInput
 from liveguard.parties import service as parties_service
 from liveguard.privacy import flows, service
 from liveguard.privacy import policy as rules
@@ -50,6 +51,7 @@ from liveguard.web.permissions import (
 )
 
 router = APIRouter(prefix="/privacy", tags=["privacy"])
+SCHEDULE_SLACK = timedelta(minutes=5)  # a scheduled send is judged for the moment it goes out
 
 
 def own_consumer(principal: Signed) -> int:
@@ -120,6 +122,11 @@ def send(
     cap, or in quiet hours; every decision recorded and refusals counted against the shop;
     each allowed message comes back with its own unsubscribe line."""
     shop_name = _merchant_send(principal, send_in, db_session)
+    at = send_in.at or now
+    if at < now - SCHEDULE_SLACK:
+        raise InvalidInput(
+            "at", "a send cannot be dated in the past", "leave it out to send now, or schedule"
+        )
     return service.send(
         db_session=db_session,
         merchant_id=send_in.merchant_id,
@@ -127,7 +134,7 @@ def send(
         channel=send_in.channel,
         consumer_ids=send_in.consumer_ids,
         text=send_in.text,
-        at=now,
+        at=at,
         requested_by=actor(principal),
         unsubscribe_base=str(request.base_url).rstrip("/"),
     )

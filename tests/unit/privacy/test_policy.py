@@ -40,8 +40,9 @@ def test_a_batch_is_decided_as_the_buyers_would_be_one_by_one():
         recipients, live=live, withdrawn=withdrawn, sent=sent, cap=cap, quiet=False
     )
     counted = dict(sent)
-    for consumer_id, (refusal, _) in zip(recipients, batch, strict=True):
-        [(alone, _)] = rules.decide(
+    for consumer_id, (same_id, refusal, _) in zip(recipients, batch, strict=True):
+        assert same_id == consumer_id
+        [(_, alone, _)] = rules.decide(
             [consumer_id], live=live, withdrawn=withdrawn, sent=counted, cap=cap, quiet=False
         )
         assert refusal == alone
