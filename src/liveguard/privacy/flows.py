@@ -228,3 +228,38 @@ def erase(
         now=now,
         outcome=outcome,
     )
+
+
+def decide_request(
+    *,
+    db_session: Session,
+    request: SubjectRequest,
+    blobs: BlobStore,
+    handled_by: str,
+    now: datetime,
+    refuse: bool = False,
+    reason: str | None = None,
+) -> SubjectRequest:
+    """Carry out a request (a deletion through every store; a copy marked sent), or refuse
+    it with the reason (个人信息保护法 art. 50)."""
+    if refuse:
+        return service.close_request(
+            db_session=db_session,
+            request=request,
+            status=RequestStatus.refused,
+            handled_by=handled_by,
+            now=now,
+            reason=reason,
+        )
+    if request.kind is RequestKind.deletion:
+        return erase(
+            db_session=db_session, request=request, blobs=blobs, handled_by=handled_by, now=now
+        )
+    return service.close_request(
+        db_session=db_session,
+        request=request,
+        status=RequestStatus.completed,
+        handled_by=handled_by,
+        now=now,
+        outcome={"export": "sent to the buyer"},
+    )

@@ -15,7 +15,7 @@ from liveguard.errors import Forbidden, InvalidInput
 from liveguard.parties import service as parties_service
 from liveguard.privacy import flows, service
 from liveguard.privacy import policy as rules
-from liveguard.privacy.enums import HolderKind, RequestKind, RequestStatus
+from liveguard.privacy.enums import HolderKind, RequestStatus
 from liveguard.privacy.models import Consent, SubjectRequest
 from liveguard.privacy.schemas import (
     AccessPage,
@@ -195,31 +195,14 @@ def decide_request(
 ) -> SubjectRequest:
     """Carry out a request (a deletion runs through every store, recorded store by store)
     or refuse it with the reason (art. 50)."""
-    request = service.get_request(db_session=db_session, request_id=request_id)
-    if decision.refuse:
-        return service.close_request(
-            db_session=db_session,
-            request=request,
-            status=RequestStatus.refused,
-            handled_by=principal.name,
-            now=now,
-            reason=decision.reason,
-        )
-    if request.kind is RequestKind.deletion:
-        return flows.erase(
-            db_session=db_session,
-            request=request,
-            blobs=blobs,
-            handled_by=principal.name,
-            now=now,
-        )
-    return service.close_request(
+    return flows.decide_request(
         db_session=db_session,
-        request=request,
-        status=RequestStatus.completed,
+        request=service.get_request(db_session=db_session, request_id=request_id),
+        blobs=blobs,
         handled_by=principal.name,
         now=now,
-        outcome={"export": "sent to the buyer"},
+        refuse=decision.refuse,
+        reason=decision.reason,
     )
 
 

@@ -149,33 +149,15 @@ def decide_request(
     refuse: Annotated[str, Form()] = "",
 ) -> RedirectResponse:
     try:
-        subject_request = privacy_service.get_request(db_session=db_session, request_id=request_id)
-        if refuse:
-            privacy_service.close_request(
-                db_session=db_session,
-                request=subject_request,
-                status=RequestStatus.refused,
-                handled_by=principal.name,
-                now=now,
-                reason=reason or None,
-            )
-        elif subject_request.kind is RequestKind.deletion:
-            flows.erase(
-                db_session=db_session,
-                request=subject_request,
-                blobs=blobs,
-                handled_by=principal.name,
-                now=now,
-            )
-        else:
-            privacy_service.close_request(
-                db_session=db_session,
-                request=subject_request,
-                status=RequestStatus.completed,
-                handled_by=principal.name,
-                now=now,
-                outcome={"export": "sent to the buyer"},
-            )
+        flows.decide_request(
+            db_session=db_session,
+            request=privacy_service.get_request(db_session=db_session, request_id=request_id),
+            blobs=blobs,
+            handled_by=principal.name,
+            now=now,
+            refuse=bool(refuse),
+            reason=reason or None,
+        )
     except LiveGuardError as error:
         db_session.rollback()
         return back("/console/privacy", error=error.detail)
