@@ -77,6 +77,8 @@ def create_consent(
     parties_service.get_consumer(db_session=db_session, consumer_id=consent_in.consumer_id)
     if holder is not None:
         parties_service.get_merchant(db_session=db_session, merchant_id=holder)
+    elif consent_in.holder_kind is HolderKind.platform and consent_in.holder_id is not None:
+        parties_service.get_platform(db_session=db_session, platform_id=consent_in.holder_id)
     return service.create_consent(
         db_session=db_session, consent_in=consent_in, recorded_by=actor(principal), now=now
     )

@@ -148,3 +148,23 @@ def test_deletion_is_tracked_and_runs_through_every_store(client, s6, auth):
         headers=auth("case_handler"),
     )
     assert reveal.status_code == 403
+
+
+def test_a_platform_consent_shows_the_platform_among_the_holders(client, s6, auth):
+    platform = s6.coupon_consent(
+        holder_kind="platform",
+        holder_id=s6.platform_id,
+        purpose="order_fulfilment",
+        channel=None,
+        in_exchange_for=None,
+        wording="为完成订单配送，平台需要使用您的手机号码",
+    )
+    made = client.post("/api/privacy/consents", json=platform, headers=auth())
+    assert made.status_code == 201, made.text
+    unknown = client.post(
+        "/api/privacy/consents", json={**platform, "holder_id": 999999}, headers=auth()
+    )
+    assert unknown.status_code == 404
+    holders = client.get("/api/privacy/me", headers=s6.lin.headers).json()["holders"]
+    [held] = [h for h in holders if h["kind"] == "platform"]
+    assert held["purposes"] == ["订单履行"] and held["consents"][0]["channel"] is None
