@@ -14,6 +14,7 @@ from enum import StrEnum
 from functools import cache
 from typing import Literal
 
+import numpy as np
 from pydantic import AwareDatetime, Field
 
 from liveguard import datafiles
@@ -187,29 +188,91 @@ def decide(
     """For each recipient in order: her id, the refusal (None when allowed) and her live
     consent's id. ``live`` maps a buyer to her live consent, ``sent`` to the messages already
     sent in the cap's period; an allowed send counts against the recipients that follow (the
-    same buyer twice in one batch gets the cap once)."""
-    withdrawn_set = set(withdrawn)
+    same buyer twice in one batch gets the cap once).
+
+    A batch without repeats (the usual bulk send) is decided with sorted arrays and binary
+    search in numpy; a batch with repeats one recipient at a time, in order."""
+    if len(recipients) > 64 and len(set(recipients)) == len(recipients):
+        return _decide_unique(recipients, live, set(withdrawn), sent, cap.limit, quiet)
+    return _decide_in_order(recipients, live, set(withdrawn), sent, cap.limit, quiet)
+
+
+def _decide_in_order(
+    recipients: Sequence[int],
+    live: Mapping[int, int],
+    withdrawn: set[int],
+    sent: Mapping[int, int],
+    limit: int,
+    quiet: bool,
+) -> list[tuple[int, Refusal | None, int | None]]:
     counted = dict(sent)
     decisions: list[tuple[int, Refusal | None, int | None]] = []
-    append = decisions.append
-    limit = cap.limit
-    no_consent, was_withdrawn = Refusal.no_consent, Refusal.withdrawn
-    quiet_hours, cap_reached = Refusal.quiet_hours, Refusal.cap_reached
     for consumer_id in recipients:
         consent_id = live.get(consumer_id)
         if consent_id is None:
-            gone = consumer_id in withdrawn_set
-            append((consumer_id, was_withdrawn if gone else no_consent, None))
+            gone = consumer_id in withdrawn
+            decisions.append((consumer_id, Refusal.withdrawn if gone else Refusal.no_consent, None))
         elif quiet:
-            append((consumer_id, quiet_hours, consent_id))
+            decisions.append((consumer_id, Refusal.quiet_hours, consent_id))
+        elif counted.get(consumer_id, 0) >= limit:
+            decisions.append((consumer_id, Refusal.cap_reached, consent_id))
         else:
-            already = counted.get(consumer_id, 0)
-            if already >= limit:
-                append((consumer_id, cap_reached, consent_id))
-            else:
-                counted[consumer_id] = already + 1
-                append((consumer_id, None, consent_id))
+            counted[consumer_id] = counted.get(consumer_id, 0) + 1
+            decisions.append((consumer_id, None, consent_id))
     return decisions
+
+
+def _lookup(
+    keys: np.ndarray, values: np.ndarray, wanted: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each wanted key: whether it is in sorted ``keys``, and its value (0 if not)."""
+    if len(keys) == 0:
+        return np.zeros(len(wanted), dtype=bool), np.zeros(len(wanted), dtype=np.int64)
+    at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+    found = keys[at] == wanted
+    return found, np.where(found, values[at], 0)
+
+
+def _sorted(mapping: Mapping[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    keys = np.fromiter(mapping.keys(), dtype=np.int64, count=len(mapping))
+    values = np.fromiter(mapping.values(), dtype=np.int64, count=len(mapping))
+    order = np.argsort(keys, kind="stable")
+    return keys[order], values[order]
+
+
+# Codes of the array decision, and what each stands for.
+_OUTCOMES = np.array(
+    [None, Refusal.no_consent, Refusal.withdrawn, Refusal.quiet_hours, Refusal.cap_reached],
+    dtype=object,
+)
+
+
+def _decide_unique(
+    recipients: Sequence[int],
+    live: Mapping[int, int],
+    withdrawn: set[int],
+    sent: Mapping[int, int],
+    limit: int,
+    quiet: bool,
+) -> list[tuple[int, Refusal | None, int | None]]:
+    wanted = np.fromiter(recipients, dtype=np.int64, count=len(recipients))
+    is_live, consent = _lookup(*_sorted(live), wanted)
+    gone = np.isin(wanted, np.fromiter(withdrawn, dtype=np.int64, count=len(withdrawn)))
+    _, already = _lookup(*_sorted(sent), wanted)
+    code = np.where(
+        ~is_live,
+        np.where(gone, 2, 1),
+        3 if quiet else np.where(already >= limit, 4, 0),
+    )
+    consents: list[int] = np.where(is_live, consent, -1).tolist()
+    return list(
+        zip(
+            recipients,
+            _OUTCOMES[code].tolist(),
+            [c if c >= 0 else None for c in consents],
+            strict=True,
+        )
+    )
 
 
 def run_example(example: GateExample, rules: Policy) -> Refusal | Literal["allowed"]:

@@ -50,6 +50,24 @@ def test_a_batch_is_decided_as_the_buyers_would_be_one_by_one():
             counted[consumer_id] = counted.get(consumer_id, 0) + 1
 
 
+@pytest.mark.parametrize("quiet", [False, True])
+def test_a_batch_without_repeats_is_decided_by_arrays_as_one_by_one(quiet):
+    chance = random.Random(11)
+    recipients = list(range(1, 3001))
+    chance.shuffle(recipients)
+    live = {c: c + 50_000 for c in range(1, 4001) if chance.random() < 0.6}
+    withdrawn = {c for c in range(1, 4001) if c not in live and chance.random() < 0.3}
+    sent = {c: chance.randrange(4) for c in range(1, 4001) if chance.random() < 0.5}
+    cap = POLICY.cap(Channel.sms)
+    arrays = rules.decide(
+        recipients, live=live, withdrawn=withdrawn, sent=sent, cap=cap, quiet=quiet
+    )
+    in_order = rules._decide_in_order(recipients, live, withdrawn, sent, cap.limit, quiet)
+    assert arrays == in_order
+    every = {None, Refusal.no_consent, Refusal.withdrawn, Refusal.cap_reached}
+    assert {r for _, r, _ in arrays} >= ({Refusal.quiet_hours} if quiet else every)
+
+
 def test_quiet_hours_are_read_in_beijing_time():
     quiet = POLICY.marketing.quiet_hours
     assert quiet.covers(datetime(2026, 11, 23, 14, 0, tzinfo=UTC))  # 22:00 in Beijing
