@@ -155,13 +155,11 @@ def _gate_inputs(
     """For one merchant and channel, with two set-based queries: each buyer's live consent,
     the buyers who withdrew, and how many messages each was sent in the cap's period."""
     cap = rules.policy().cap(channel)
-    live: dict[int, int] = {}
-    withdrawn: set[int] = set()
     # Whether each consent stands at ``at`` is decided in SQL, so no row's timestamp is
-    # parsed in Python: one integer pair (or one id) per buyer comes back.
+    # parsed in Python: one integer triple per buyer comes back, fetched all at once.
     gone = and_(Consent.withdrawn_at.is_not(None), Consent.withdrawn_at <= at)
     connection = db_session.connection()  # Core rows: no ORM loading for a whole shop's list
-    consents = connection.execute(
+    rows = connection.execute(
         select(Consent.consumer_id, Consent.id, case((gone, 1), else_=0)).where(
             Consent.holder_kind == HolderKind.merchant,
             Consent.holder_id == merchant_id,
@@ -169,12 +167,9 @@ def _gate_inputs(
             Consent.channel == channel,
             Consent.given_at <= at,
         )
-    )
-    for consumer_id, consent_id, is_gone in consents:
-        if is_gone:
-            withdrawn.add(consumer_id)
-        else:
-            live[consumer_id] = consent_id
+    ).all()
+    live: dict[int, int] = {buyer: consent for buyer, consent, is_gone in rows if not is_gone}
+    withdrawn = {buyer for buyer, _, is_gone in rows if is_gone}
     sent = dict(
         connection.execute(
             select(MarketingSend.consumer_id, func.count())
