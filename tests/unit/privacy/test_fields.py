@@ -111,3 +111,15 @@ def test_a_cipher_from_a_key_directory_uses_separate_keys(tmp_path):
         "field-encryption.key",
         "field-index.key",
     ]
+
+
+# --- pseudonyms ------------------------------------------------------------------------
+
+
+def test_a_pseudonym_is_stable_per_person_and_says_nothing_of_the_id(cipher):
+    first = cipher.pseudonym("consumer", 42)
+    assert first == cipher.pseudonym("consumer", 42)  # the same buyer in every export
+    assert first != cipher.pseudonym("consumer", 43)
+    assert first != cipher.pseudonym("anchor", 42)
+    other = FieldCipher(encryption_key=cipher.encryption_key, index_key=os.urandom(32))
+    assert other.pseudonym("consumer", 42) != first  # no way back without the index key
