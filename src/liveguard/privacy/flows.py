@@ -242,24 +242,16 @@ def decide_request(
 ) -> SubjectRequest:
     """Carry out a request (a deletion through every store; a copy marked sent), or refuse
     it with the reason (个人信息保护法 art. 50)."""
-    if refuse:
-        return service.close_request(
-            db_session=db_session,
-            request=request,
-            status=RequestStatus.refused,
-            handled_by=handled_by,
-            now=now,
-            reason=reason,
-        )
-    if request.kind is RequestKind.deletion:
+    if not refuse and request.kind is RequestKind.deletion:
         return erase(
             db_session=db_session, request=request, blobs=blobs, handled_by=handled_by, now=now
         )
     return service.close_request(
         db_session=db_session,
         request=request,
-        status=RequestStatus.completed,
+        status=RequestStatus.refused if refuse else RequestStatus.completed,
         handled_by=handled_by,
         now=now,
-        outcome={"export": "sent to the buyer"},
+        outcome=None if refuse else {"export": "sent to the buyer"},
+        reason=reason if refuse else None,
     )
