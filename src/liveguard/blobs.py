@@ -41,6 +41,8 @@ class BlobStore(Protocol):
 
     def exists(self, sha256: str) -> bool: ...
 
+    def delete(self, sha256: str) -> bool: ...
+
 
 class FileBlobStore:
     """Blobs as files ``<root>/ab/cd/abcd...`` written atomically."""
@@ -84,6 +86,13 @@ class FileBlobStore:
 
     def exists(self, sha256: str) -> bool:
         return self.path(sha256).exists()
+
+    def delete(self, sha256: str) -> bool:
+        """Remove a blob (a person's data erased, 个人信息保护法 art. 47): whether it was there."""
+        target = self.path(sha256)
+        existed = target.exists()
+        target.unlink(missing_ok=True)
+        return existed
 
 
 class S3BlobStore:
@@ -149,6 +158,12 @@ class S3BlobStore:
                 return False
             raise
         return True
+
+    def delete(self, sha256: str) -> bool:
+        """Remove a blob (a person's data erased): whether it was there."""
+        existed = self.exists(sha256)
+        self.client.delete_object(Bucket=self.bucket, Key=self.key(sha256))
+        return existed
 
 
 def make_blob_store(

@@ -61,6 +61,8 @@ STAFF_OR_MERCHANT = STAFF | {MERCHANT}  # the merchant: its own records
 STAFF_OR_CONSUMER = STAFF | {CONSUMER}  # the consumer: her own records
 COMPLIANCE_OR_MERCHANT = COMPLIANCE | {MERCHANT}
 MERCHANT_ONLY = frozenset({MERCHANT})
+CONSUMER_ONLY = frozenset({CONSUMER})  # her own personal data
+PHONE_REVEALERS = frozenset({ADMIN, CASE_HANDLER})  # privacy/data/policy.yaml: reveal
 LIVE_INGEST = COMPLIANCE  # events in, over HTTP and over the WebSocket alike
 
 WS = "WEBSOCKET"
@@ -250,6 +252,25 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/console/credit/{proceeding_id}"): ANY_STAFF,
     ("POST", "/console/credit/{proceeding_id}/decision"): COMPLIANCE,
     ("POST", "/console/credit/{proceeding_id}/statement"): SIGNED_IN,
+    ("POST", "/api/privacy/consents"): SIGNED_IN,
+    ("POST", "/api/privacy/consents/{consent_id}/withdraw"): CONSUMER_ONLY,
+    ("POST", "/api/privacy/marketing/check"): SIGNED_IN,
+    ("POST", "/api/privacy/marketing/send"): SIGNED_IN,
+    ("GET", "/api/privacy/merchants/{merchant_id}/refused-sends"): STAFF_OR_MERCHANT,
+    ("GET", "/api/privacy/me"): CONSUMER_ONLY,
+    ("GET", "/api/privacy/me/export"): CONSUMER_ONLY,
+    ("POST", "/api/privacy/me/requests"): CONSUMER_ONLY,
+    ("GET", "/api/privacy/requests"): ADMIN_ONLY,
+    ("POST", "/api/privacy/requests/{request_id}/decision"): ADMIN_ONLY,
+    ("GET", "/api/privacy/access-log"): ADMIN_ONLY,
+    ("POST", "/api/privacy/consumers/{consumer_id}/phone"): PHONE_REVEALERS,
+    ("GET", "/console/my-data"): CONSUMER_ONLY,
+    ("POST", "/console/my-data/consents/{consent_id}/withdraw"): CONSUMER_ONLY,
+    ("POST", "/console/my-data/requests"): CONSUMER_ONLY,
+    ("GET", "/console/privacy"): ADMIN_ONLY,
+    ("POST", "/console/privacy/requests/{request_id}/decision"): ADMIN_ONLY,
+    ("GET", "/u/{token}"): PUBLIC,
+    ("POST", "/u/{token}"): PUBLIC,
     ("GET", "/healthz"): PUBLIC,
 }
 

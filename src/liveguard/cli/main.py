@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from liveguard.cli import detection, evaluate_s7_s11  # noqa: F401  (adds evaluate commands)
 from liveguard.cli.cases import cases_app
 from liveguard.cli.credit import credit_app
+from liveguard.cli.privacy import privacy_app
 from liveguard.cli.trade import trade_app
 from liveguard.config import Environment, Settings
 
@@ -34,6 +35,7 @@ app.command("detect")(detection.detect_file)
 app.add_typer(cases_app, name="cases")
 app.add_typer(trade_app, name="trade")
 app.add_typer(credit_app, name="credit")
+app.add_typer(privacy_app, name="privacy")
 
 DataDir = Annotated[
     Path | None,

@@ -448,3 +448,13 @@ def checkpoint_read(checkpoint: Checkpoint) -> CheckpointRead:
         signature=bytes(checkpoint.signature).hex(),
         note=checkpoint_body(checkpoint).note().decode(),
     )
+
+
+def erase_subject(*, db_session: Session, subject_ref: str, reason: str, now: datetime) -> bool:
+    """Crypto-shred a person's personal fields in the ledger by destroying their key
+    (个人信息保护法 art. 47): whether the ledger held any of theirs."""
+    try:
+        subjects.erase(db_session=db_session, subject_ref=subject_ref, reason=reason, now=now)
+    except NotFound:
+        return False
+    return True

@@ -404,6 +404,17 @@ def get_consumer(*, db_session: Session, consumer_id: int) -> Consumer:
     return get_by_id(db_session, Consumer, consumer_id, "consumer")
 
 
+def erase_consumer(*, db_session: Session, consumer: Consumer) -> list[str]:
+    """Erase a consumer's personal fields (个人信息保护法 art. 47); the row stays, so her
+    cases, orders and requests keep their numbers. The fields erased."""
+    consumer.nickname = "已删除用户"
+    consumer.phone_enc = ""
+    consumer.phone_index = f"erased:{consumer.id}"
+    consumer.phone_masked = "已删除"
+    db_session.flush()
+    return ["nickname", "phone"]
+
+
 def create_staff(*, db_session: Session, staff_in: StaffCreate) -> Staff:
     if get_staff_by_username(db_session=db_session, username=staff_in.username):
         raise Conflict(f"user name {staff_in.username!r} is taken", field_name="username")

@@ -36,6 +36,7 @@ from liveguard.web import (
     openapi,
     pages,
     picture_pages,
+    privacy_pages,
     problems,
 )
 from liveguard.web.api import api_router
@@ -156,6 +157,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(case_pages.router)
     app.include_router(case_steps.router)
     app.include_router(credit_pages.router)
+    app.include_router(privacy_pages.router)
     static = resources.files("liveguard.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 

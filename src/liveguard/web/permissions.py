@@ -64,6 +64,22 @@ class OrderParties(Protocol):
     def merchant_id(self) -> int: ...
 
 
+def check_own_data(principal: Principal) -> int:
+    """The signed-in consumer's own id: her data's page and requests are hers alone."""
+    if principal.kind is not PrincipalKind.consumer:
+        raise Forbidden("only the buyer herself sees and manages her personal data here")
+    return principal.id
+
+
+def check_consent_writer(principal: Principal, holder_merchant_id: int | None) -> None:
+    """Compliance staff, or a merchant recording a consent given to itself."""
+    if principal.kind is PrincipalKind.merchant:
+        if holder_merchant_id != principal.id:
+            raise Forbidden("a merchant records only consents given to itself")
+        return
+    check_staff(principal, COMPLIANCE_WORK)
+
+
 def check_merchant_access(principal: Principal, merchant_id: int, *, write: bool) -> None:
     """Staff (writers need compliance) or the merchant itself."""
     if principal.kind is PrincipalKind.merchant:
