@@ -12,6 +12,7 @@ import typer
 from sqlalchemy.orm import Session
 
 from liveguard.cli import detection
+from liveguard.cli import integrity as integrity_cli
 from liveguard.cli.cases import cases_app
 from liveguard.cli.trade import trade_app
 from liveguard.config import Environment, Settings
@@ -32,6 +33,7 @@ app.add_typer(detection.evaluate_app, name="evaluate")
 app.command("detect")(detection.detect_file)
 app.add_typer(cases_app, name="cases")
 app.add_typer(trade_app, name="trade")
+integrity_cli.register(app, trade_app, detection.evaluate_app)
 
 DataDir = Annotated[
     Path | None,

@@ -10,6 +10,7 @@ from liveguard.catalog.views import router as catalog_router
 from liveguard.detect.views import router as detect_router
 from liveguard.enforcement.views import router as enforcement_router
 from liveguard.evidence.views import router as evidence_router
+from liveguard.integrity.views import router as integrity_router
 from liveguard.live.views import public_router as live_public_router
 from liveguard.live.views import rooms_router as live_rooms_router
 from liveguard.live.views import router as live_router
@@ -30,3 +31,4 @@ api_router.include_router(live_public_router)
 api_router.include_router(enforcement_router)
 api_router.include_router(cases_router)
 api_router.include_router(trade_router)
+api_router.include_router(integrity_router)

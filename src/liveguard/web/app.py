@@ -30,6 +30,7 @@ from liveguard.web import (
     case_steps,
     console,
     evidence_pages,
+    integrity_pages,
     listing_pages,
     live_pages,
     openapi,
@@ -148,6 +149,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(live_pages.router)
     app.include_router(case_pages.router)
     app.include_router(case_steps.router)
+    app.include_router(integrity_pages.router)
     static = resources.files("liveguard.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 

@@ -19,6 +19,7 @@ from liveguard.bounds import Id
 from liveguard.catalog import service as catalog_service
 from liveguard.config import Environment, Settings
 from liveguard.errors import NotAuthenticated, TooManyAttempts
+from liveguard.integrity import service as integrity_service
 from liveguard.live import service as live_service
 from liveguard.parties import deposits, reviews
 from liveguard.parties import service as parties_service
@@ -281,6 +282,9 @@ def merchant_page(
         movements=deposits.get_movements(db_session=db_session, merchant_id=merchant.id),
         listings=catalog_service.get_all(db_session=db_session, merchant_id=merchant.id),
         **_broken_promises(db_session, merchant.id, today),
+        integrity_findings=integrity_service.findings_for_merchant(
+            db_session=db_session, merchant_id=merchant.id
+        ),
     )
 
 
