@@ -242,10 +242,13 @@ def _record(db_session: Session, values: dict[str, Any], now: datetime) -> list[
                     "finding_id": finding.id,
                     "kind": finding.kind.value,
                     "severity": finding.severity.value,
-                    "score": finding.score,
+                    "score": f"{finding.score:.4f}",  # the ledger's JSON holds no floats
                     "group_key": finding.group_key,
                     "order_nos": order_nos,
-                    "windows": values["evidence"]["windows"],
+                    "windows": [
+                        {k: f"{v:.3f}" if isinstance(v, float) else v for k, v in w.items()}
+                        for w in values["evidence"]["windows"]
+                    ],
                     "buyers": len(values["evidence"]["buyers"]),
                     "shops": values["evidence"]["shops"],
                     "legal_basis": [c["citation"] for c in values["evidence"]["legal_basis"]],

@@ -342,13 +342,14 @@ def _store_chunk(
     """Insert a chunk; an order number a shop already has (here or before) is refused."""
     keys = [(v["merchant_id"], v["order_no"]) for v in chunk]
     table = table_of(OrderFact)
-    existing = set(
-        db_session.execute(
+    existing = {
+        (merchant_id, order_no)
+        for merchant_id, order_no in db_session.execute(
             select(table.c.merchant_id, table.c.order_no).where(
                 tuple_(table.c.merchant_id, table.c.order_no).in_(keys)
             )
-        ).tuples()
-    )
+        )
+    }
     rows = []
     for values, line, key in zip(chunk, lines, keys, strict=True):
         if key in existing:
