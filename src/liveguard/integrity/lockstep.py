@@ -100,12 +100,30 @@ def detect(
         {"w": params.window_us, "crowd": params.crowd, "pair_shops": params.pair_shops},
     )
     pairs = connection.execute("SELECT a, b FROM l_pairs").fetchnumpy()
-    components = _components(pairs["a"], pairs["b"])
-    groups: list[Group] = []
-    for members in components:
-        if len(members) < params.min_members:
-            continue
-        groups.extend(_blocks(connection, members, params, source))
+    components = [c for c in _components(pairs["a"], pairs["b"]) if len(c) >= params.min_members]
+    if not components:
+        return []
+    # Every candidate's cells in one query: those at least two of its component bought in.
+    bids = np.concatenate(components)
+    comps = np.concatenate([np.full(len(c), n) for n, c in enumerate(components)])
+    member_frame = {"bid": bids, "comp": comps}  # noqa: F841 - read by DuckDB by name
+    connection.execute("CREATE OR REPLACE TEMP TABLE l_members AS SELECT * FROM member_frame")
+    edges = connection.execute(
+        """WITH e AS (
+            SELECT m.comp, c.bid, c.sid, c.k, c.slot
+            FROM l_cells c JOIN l_members m USING (bid)
+        )
+        SELECT e.comp, e.bid, e.sid, e.k, e.slot, z.size
+        FROM e JOIN l_sizes z USING (sid, k, slot)
+        QUALIFY count(*) OVER (PARTITION BY e.comp, e.sid, e.k, e.slot) >= 2
+        ORDER BY e.comp"""
+    ).fetchnumpy()
+    bounds = np.searchsorted(edges["comp"], np.arange(len(components) + 1))
+    blocks: list[tuple[np.ndarray, np.ndarray, float]] = []
+    for n in range(len(components)):
+        part = slice(bounds[n], bounds[n + 1])
+        blocks.extend(_blocks({k: v[part] for k, v in edges.items()}, params))
+    groups = _groups(connection, blocks, params, source)
     groups.sort(key=lambda g: -g.score)
     return groups
 
@@ -132,33 +150,19 @@ def _components(a: np.ndarray, b: np.ndarray) -> list[np.ndarray]:
 
 
 def _blocks(
-    connection: duckdb.DuckDBPyConnection, members: np.ndarray, params: Params, source: str
-) -> list[Group]:
-    """FRAUDAR's peeling over one candidate's buyer x cell matrix, repeated on the rest."""
-    connection.execute(
-        "CREATE OR REPLACE TEMP TABLE l_members AS SELECT unnest($m) AS bid",
-        {"m": members.tolist()},
-    )
-    # Cells at least two candidates bought in, with their global size for the weights.
-    edges = connection.execute(
-        """SELECT c.bid, c.sid, c.k, c.slot, z.size
-        FROM l_cells c SEMI JOIN l_members m ON c.bid = m.bid
-        JOIN l_sizes z USING (sid, k, slot)
-        WHERE (c.sid, c.k, c.slot) IN (
-            SELECT (sid, k, slot) FROM l_cells SEMI JOIN l_members USING (bid)
-            GROUP BY sid, k, slot HAVING count(*) >= 2)"""
-    ).fetchnumpy()
+    edges: dict[str, np.ndarray], params: Params
+) -> list[tuple[np.ndarray, np.ndarray, float]]:
+    """FRAUDAR's peeling over one candidate's buyer x cell matrix, repeated on the rest:
+    each block's buyers, cells (sid, k, slot) and density."""
     if len(edges["bid"]) == 0:
         return []
     rows, row_index = np.unique(edges["bid"], return_inverse=True)
     cell_keys = np.stack([edges["sid"], edges["k"], edges["slot"]], axis=1)
     cells, col_index = np.unique(cell_keys, axis=0, return_inverse=True)
     col_index = col_index.reshape(-1)
-    weights_by_col = np.zeros(len(cells))
-    weights_by_col[col_index] = 1.0 / np.log(edges["size"].astype(float) + 5.0)
     matrix = np.zeros((len(rows), len(cells)))
-    matrix[row_index, col_index] = weights_by_col[col_index]
-    groups = []
+    matrix[row_index.reshape(-1), col_index] = 1.0 / np.log(edges["size"].astype(float) + 5.0)
+    found = []
     alive_rows = np.ones(len(rows), dtype=bool)
     for _ in range(4):  # a second and third ring joined to the first by a stray pair
         if alive_rows.sum() < params.min_members:
@@ -170,9 +174,9 @@ def _blocks(
             break
         if score < params.min_score:
             break
-        groups.append(_group(connection, rows[keep_rows], cells[keep_cols], score, params, source))
+        found.append((rows[keep_rows], cells[keep_cols], score))
         alive_rows &= ~keep_rows
-    return groups
+    return found
 
 
 def _peel(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
@@ -209,43 +213,57 @@ def _peel(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     return best[0], best[1], float(best[2])
 
 
-def _group(
+def _groups(
     connection: duckdb.DuckDBPyConnection,
-    bids: np.ndarray,
-    cells: np.ndarray,
-    score: float,
+    blocks: list[tuple[np.ndarray, np.ndarray, float]],
     params: Params,
     source: str,
-) -> Group:
-    """The block's members, shops, windows and orders, by their own names."""
-    connection.execute(
-        "CREATE OR REPLACE TEMP TABLE l_block AS SELECT unnest($b) AS bid", {"b": bids.tolist()}
-    )
-    connection.execute(
-        "CREATE OR REPLACE TEMP TABLE l_block_cells AS "
-        "SELECT unnest($s) AS sid, unnest($k) AS k, unnest($t) AS slot",
-        {"s": cells[:, 0].tolist(), "k": cells[:, 1].tolist(), "t": cells[:, 2].tolist()},
-    )
-    orders = connection.execute(
-        f"""SELECT DISTINCT o.order_no, o.shop, o.buyer, o.us
+) -> list[Group]:
+    """Every block's members, shops, windows and orders by their own names, in one query."""
+    if not blocks:
+        return []
+    block_frame = {  # noqa: F841 - read by DuckDB by name
+        "block": np.concatenate([np.full(len(b[0]), n) for n, b in enumerate(blocks)]),
+        "bid": np.concatenate([b[0] for b in blocks]),
+    }
+    cell_frame = {  # noqa: F841
+        "block": np.concatenate([np.full(len(b[1]), n) for n, b in enumerate(blocks)]),
+        "sid": np.concatenate([b[1][:, 0] for b in blocks]),
+        "k": np.concatenate([b[1][:, 1] for b in blocks]),
+        "slot": np.concatenate([b[1][:, 2] for b in blocks]),
+    }
+    rows = connection.execute(
+        f"""SELECT DISTINCT m.block, o.order_no, o.shop, o.buyer, o.us
         FROM {source} o JOIN l_buyers b USING (buyer) JOIN l_shops s USING (shop)
-        JOIN l_block USING (bid)
-        JOIN l_block_cells c ON c.sid = s.sid AND c.slot = (o.us + c.k * ($w // 2)) // $w
-        ORDER BY o.us""",
+        JOIN block_frame m ON m.bid = b.bid
+        JOIN cell_frame c ON c.block = m.block AND c.sid = s.sid
+             AND c.slot = (o.us + c.k * ($w // 2)) // $w
+        ORDER BY m.block, o.us""",
         {"w": params.window_us},
     ).fetchall()
-    members = sorted({o[2] for o in orders}, key=str)
-    shops = sorted({o[1] for o in orders}, key=str)
-    windows: dict[object, list[tuple[int, object]]] = {}
-    for _, shop, buyer, at in orders:
-        windows.setdefault(shop, []).append((at, buyer))
-    return Group(
-        score=round(score, 4),
-        members=members,
-        shops=shops,
-        windows=[_windows(shop, times, params.window_us) for shop, times in windows.items()],
-        orders=[(str(o[0]), o[1], o[2], int(o[3])) for o in orders],
-    )
+    orders: dict[int, list[tuple[str, object, object, int]]] = {}
+    for block, order_no, shop, buyer, at in rows:
+        orders.setdefault(int(block), []).append((str(order_no), shop, buyer, int(at)))
+    groups = []
+    for n, (_, _, score) in enumerate(blocks):
+        own = orders.get(n, [])
+        if not own:
+            continue
+        windows: dict[object, list[tuple[int, object]]] = {}
+        for _, shop, buyer, at in own:
+            windows.setdefault(shop, []).append((at, buyer))
+        groups.append(
+            Group(
+                score=round(score, 4),
+                members=sorted({o[2] for o in own}, key=str),
+                shops=sorted({o[1] for o in own}, key=str),
+                windows=[
+                    _windows(shop, times, params.window_us) for shop, times in windows.items()
+                ],
+                orders=own,
+            )
+        )
+    return groups
 
 
 def _windows(shop: object, times: list[tuple[int, object]], window_us: int) -> Window:

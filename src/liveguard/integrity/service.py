@@ -58,6 +58,7 @@ def lockstep_params(found: Rules) -> lockstep.Params:
 def connect() -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect()
     connection.execute("SET TimeZone = 'UTC'")
+    connection.execute("SET enable_progress_bar = false")
     return connection
 
 
