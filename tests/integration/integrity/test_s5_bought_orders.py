@@ -145,3 +145,25 @@ def test_an_import_with_an_unknown_column_is_refused_whole(client, auth):
     )
     assert response.status_code == 422
     assert "phone" in response.text
+
+
+def test_an_import_reads_parquet_and_numbers_rows_from_one(client, auth, make_shop, tmp_path):
+    import duckdb
+
+    shop = make_shop().id
+    path = tmp_path / "orders.parquet"
+    duckdb.connect().execute(
+        f"""COPY (SELECT * FROM (VALUES
+            ('P1', {shop}, 'a', TIMESTAMPTZ '2026-11-20 12:00:00+00', 100, 'dev-1'),
+            ('P2', 999999, 'a', TIMESTAMPTZ '2026-11-20 12:01:00+00', 100, NULL),
+            ('P3', {shop}, 'b', TIMESTAMPTZ '2026-11-20 12:02:00+00', 100, NULL))
+            AS t(order_no, merchant_id, buyer, paid_at, amount_fen, device))
+        TO '{path}' (FORMAT parquet)"""
+    )
+    response = client.post(
+        "/api/trade/imports?name=orders.parquet", content=path.read_bytes(), headers=auth()
+    )
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["file_format"] == "parquet" and report["rows_stored"] == 2
+    assert [(e["line"], e["field"]) for e in report["errors"]] == [(2, "merchant_id")]
