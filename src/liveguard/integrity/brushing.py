@@ -119,11 +119,16 @@ def shops(connection: duckdb.DuckDBPyConnection, *, source: str = "b_orders") ->
 _SQL = """
 -- a buyer's `lag + 1` orders in one shop within the window: every brushing interval holds
 -- such a run, and all its orders lie within [last - w, first + w] of it
+-- (a hash aggregate first: most buyers pay a shop once or twice, and sorting them all by
+-- shop and buyer for the window took 1.7x as long as the aggregate and the smaller window)
 CREATE OR REPLACE TEMP TABLE b_spans AS
+WITH repeat AS (
+    SELECT shop, buyer FROM {source} GROUP BY shop, buyer HAVING count(*) > {lag}
+)
 SELECT shop, us - $w AS lo, first_us + $w AS hi
 FROM (
     SELECT shop, us, lag(us, {lag}) OVER (PARTITION BY shop, buyer ORDER BY us) AS first_us
-    FROM {source}
+    FROM {source} SEMI JOIN repeat USING (shop, buyer)
 )
 WHERE us - first_us <= $w;
 
