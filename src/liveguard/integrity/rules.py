@@ -71,18 +71,19 @@ class Rules(Strict):
         return [*self.legal_basis.always, *aucl, *(self.legal_basis.fraud if fraud else [])]
 
     def brushing_severity(self, orders: int) -> Severity:
-        found = Severity.low
-        for step in self.brushing.severity:
-            if orders >= step.min_orders:
-                found = step.severity
-        return found
+        return _highest(orders, [(s.min_orders, s.severity) for s in self.brushing.severity])
 
     def lockstep_severity(self, score: float) -> Severity:
-        found = Severity.low
-        for step in self.lockstep.severity:
-            if score >= step.min_score:
-                found = step.severity
-        return found
+        return _highest(score, [(s.min_score, s.severity) for s in self.lockstep.severity])
+
+
+def _highest(value: float, steps: list[tuple[float, Severity]]) -> Severity:
+    """The severity of the last step ``value`` reaches (steps ascending); low below all."""
+    found = Severity.low
+    for least, severity in steps:
+        if value >= least:
+            found = severity
+    return found
 
 
 @cache
