@@ -73,7 +73,10 @@ def load_columns(connection: duckdb.DuckDBPyConnection, columns: dict[str, list[
         "buyer": np.array(columns["buyer"], dtype=object),
         "us": paid,
     }
-    connection.execute("CREATE OR REPLACE TEMP TABLE b_orders AS SELECT * FROM frame")
+    connection.execute(
+        "CREATE OR REPLACE TEMP TABLE b_orders AS "
+        "SELECT order_no::VARCHAR AS order_no, shop, buyer::VARCHAR AS buyer, us FROM frame"
+    )
     return len(paid)
 
 
