@@ -301,6 +301,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="100,000 orders, one round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--core", type=int, default=None)
+    parser.add_argument("--only", choices=("brushing", "lockstep", "import"), default=None)
     args = parser.parse_args()
     n = 100_000 if args.quick else 1_000_000
     rounds = 1 if args.quick else args.rounds
@@ -310,6 +311,18 @@ def main() -> int:
     print(f"{n:,} orders, {len(set(orders['buyer'].tolist())):,} buyers")
     status = 0
 
+    run = {"brushing", "lockstep", "import"} if args.only is None else {args.only}
+    if "brushing" in run:
+        status |= bench_brushing(orders, n, rounds)
+    if "lockstep" in run:
+        status |= bench_lockstep(orders, rounds)
+    if "import" in run:
+        status |= bench_import(orders, n)
+    return status
+
+
+def bench_brushing(orders: dict[str, np.ndarray], n: int, rounds: int) -> int:
+    status = 0
     section("1. brushing by concentration (target < 2 s at 1,000,000)")
     fast, base = [], []
     fast_mem = base_mem = 0.0
@@ -341,7 +354,11 @@ def main() -> int:
         ],
     )
     print(f"  ratio baseline / detect: {median(base) / median(fast):.1f}x")
+    return status
 
+
+def bench_lockstep(orders: dict[str, np.ndarray], rounds: int) -> int:
+    status = 0
     section("2. lockstep groups (target < 30 s at 1,000,000)")
     fast, base = [], []
     for _ in range(rounds):
@@ -371,7 +388,11 @@ def main() -> int:
             ),
         ],
     )
+    return status
 
+
+def bench_import(orders: dict[str, np.ndarray], n: int) -> int:
+    status = 0
     section("3. import, rows/s (checked and stored in SQLite) vs DuckDB reading the file")
     with tempfile.TemporaryDirectory() as folder:
         csv_path, parquet_path = write_files(orders, Path(folder))
