@@ -18,7 +18,7 @@ import json
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from liveguard.clock import CHINA
@@ -170,7 +170,3 @@ def write(seed: int, out: Path, scale: Scale | None = None) -> tuple[Path, Path,
         encoding="utf-8",
     )
     return csv_path, labels_path, count
-
-
-def utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC)
