@@ -118,9 +118,11 @@ class OrderFact(Base):
     __table_args__ = (UniqueConstraint("merchant_id", "order_no"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    import_id: Mapped[int] = mapped_column(ForeignKey("trade_order_imports.id"), index=True)
+    # No index of their own: (merchant_id, order_no) is the unique key's own index, and an
+    # import is looked up by its rows rarely; each index slows a million-row import.
+    import_id: Mapped[int] = mapped_column(ForeignKey("trade_order_imports.id"))
     order_no: Mapped[str] = mapped_column(String(64))
-    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), index=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"))
     buyer: Mapped[str] = mapped_column(String(64), index=True)  # the platform's account id
     # LiveGuard's ids when the platform's export names them; not checked against the tables,
     # since an export also covers listings and sessions LiveGuard never saw.
