@@ -316,7 +316,26 @@ def store(
     """Read, check and store every row of the file; the tally of what happened."""
     tally = ImportTally()
     with _index_cache(db_session):
-        _store_rows(db_session, path, fmt, cipher, merchants, batch, tally)
+        chunk: list[dict[str, Any]] = []
+        lines: list[int] = []
+        for line, raw in read_rows(path, fmt):
+            tally.rows_read += 1
+            if isinstance(raw, str):
+                tally.refuse(line, "row", raw)
+                continue
+            try:
+                values = parse_row(raw, cipher, merchants)
+            except RowProblem as problem:
+                tally.refuse(line, problem.column, str(problem))
+                continue
+            values["import_id"] = batch.id
+            chunk.append(values)
+            lines.append(line)
+            if len(chunk) >= CHUNK:
+                _store_chunk(db_session, chunk, lines, tally)
+                chunk, lines = [], []
+        if chunk:
+            _store_chunk(db_session, chunk, lines, tally)
     return tally
 
 
@@ -335,37 +354,6 @@ def _index_cache(db_session: Session) -> Iterator[None]:
         yield
     finally:
         connection.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
-
-
-def _store_rows(
-    db_session: Session,
-    path: Path,
-    fmt: str,
-    cipher: FieldCipher,
-    merchants: frozenset[int],
-    batch: OrderImport,
-    tally: ImportTally,
-) -> None:
-    chunk: list[dict[str, Any]] = []
-    lines: list[int] = []
-    for line, raw in read_rows(path, fmt):
-        tally.rows_read += 1
-        if isinstance(raw, str):
-            tally.refuse(line, "row", raw)
-            continue
-        try:
-            values = parse_row(raw, cipher, merchants)
-        except RowProblem as problem:
-            tally.refuse(line, problem.column, str(problem))
-            continue
-        values["import_id"] = batch.id
-        chunk.append(values)
-        lines.append(line)
-        if len(chunk) >= CHUNK:
-            _store_chunk(db_session, chunk, lines, tally)
-            chunk, lines = [], []
-    if chunk:
-        _store_chunk(db_session, chunk, lines, tally)
 
 
 FACT_COLUMNS = (
