@@ -7,8 +7,9 @@
 One month of orders made with numpy from a seed: 20,000 shops of log-normal volume,
 100,000 buyers, an evening peak, 1 % of shops brushing in bursts, 60 rings of 6-12
 accounts paying in the same minutes across 6 shops each. Written once as CSV and Parquet.
-Each measure runs in a forked child pinned to one core (DuckDB ``threads = 1``), so the
-peak memory printed is that measure's own (the child's max RSS, DuckDB's memory included).
+Each measure runs in a forked child pinned to one core (DuckDB ``threads = 1``); the peak
+memory printed is the child's max RSS (DuckDB's memory included, and the parent's pages
+the child maps, the generated orders among them: compare rows with each other).
 
 Timed, medians of the rounds, each beside a baseline in the same process:
   1. brushing (integrity/brushing.py: the distinct count only where a buyer has three
