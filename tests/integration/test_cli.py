@@ -100,8 +100,8 @@ def test_demo_loads_once_and_reverify_runs(cli_env, database_url):
     # S4's order, promises, breach and case; S2's claims the bird's nest's own label
     # contradicts (3); the two complaints with no platform (demo_liability); S7's
     # promises, payouts and findings, and S11's room with its bought-traffic findings
-    # (244 items); and the credit lists' 9 steps (demo_credit)
-    assert ledger_size == 306 and [row[0] for row in checkpoint] == [306]
+    # (244 items); the order file and its 4 integrity findings; the credit lists' 9 steps
+    assert ledger_size == 311 and [row[0] for row in checkpoint] == [311]
     engine.dispose()
     report = runner.invoke(cli, ["reverify"])
     assert report.exit_code == 0

@@ -14,7 +14,14 @@ from liveguard import datafiles
 from liveguard.blobs import BlobStore, make_blob_store
 from liveguard.catalog import service as catalog_service
 from liveguard.catalog.schemas import ListingCreate
-from liveguard.cli import demo_credit, demo_liability, demo_orders, demo_privacy, demo_s7_s11
+from liveguard.cli import (
+    demo_credit,
+    demo_integrity,
+    demo_liability,
+    demo_orders,
+    demo_privacy,
+    demo_s7_s11,
+)
 from liveguard.clock import CHINA, Clock
 from liveguard.config import Settings
 from liveguard.db import make_engine, make_session_factory, transaction
@@ -297,6 +304,7 @@ def _load(db: Session, cipher: FieldCipher, blobs: BlobStore, today: date) -> No
     demo_liability.load(db, consumers, today)
     demo_s7_s11.load(db, cipher, blobs, ids, today)
     demo_privacy.load(db, cipher, ids["merchant"], today)
+    demo_integrity.load(db, cipher, ids["merchant"], today)
     demo_credit.load(db, ids["merchant"], ids["anchor"], today)
 
 

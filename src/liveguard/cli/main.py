@@ -12,6 +12,7 @@ import typer
 from sqlalchemy.orm import Session
 
 from liveguard.cli import detection, evaluate_s7_s11  # noqa: F401  (adds evaluate commands)
+from liveguard.cli import integrity as integrity_cli
 from liveguard.cli.cases import cases_app
 from liveguard.cli.credit import credit_app
 from liveguard.cli.privacy import privacy_app
@@ -36,6 +37,7 @@ app.add_typer(cases_app, name="cases")
 app.add_typer(trade_app, name="trade")
 app.add_typer(credit_app, name="credit")
 app.add_typer(privacy_app, name="privacy")
+integrity_cli.register(app, trade_app, detection.evaluate_app)
 
 DataDir = Annotated[
     Path | None,

@@ -439,3 +439,8 @@ def get_staff_by_username(*, db_session: Session, username: str) -> Staff | None
 
 def get_all_staff(*, db_session: Session) -> Sequence[Staff]:
     return db_session.scalars(select(Staff).order_by(Staff.id)).all()
+
+
+def merchant_ids(*, db_session: Session) -> frozenset[int]:
+    """Every registered merchant's id: what a bulk import checks its shop column against."""
+    return frozenset(db_session.scalars(select(Merchant.id)))

@@ -80,6 +80,68 @@ class Order(TimestampMixin, Base):
     ledger_seq: Mapped[int] = mapped_column(BigInteger)
 
 
+class OrderChannel(StrEnum):
+    """Where the buyer came from to the order."""
+
+    live = "live"  # a live room
+    video = "video"  # a short video
+    shop = "shop"  # the shop's own page
+    search = "search"  # search or recommendations
+    other = "other"
+
+
+class OrderImport(Base):
+    """One bulk import of the platform's orders: the file's hash and what came of it."""
+
+    __tablename__ = "trade_order_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(200))
+    file_format: Mapped[str] = mapped_column(String(16))  # csv, jsonl, parquet
+    sha256: Mapped[str] = mapped_column(String(64))
+    rows_read: Mapped[int]
+    rows_stored: Mapped[int]
+    rows_refused: Mapped[int]
+    imported_at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(60))
+    ledger_seq: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class OrderFact(Base):
+    """An order as the platform's bulk export states it: what the integrity detectors read.
+
+    Kept apart from ``Order`` (one order reported as it happens, ledgered one by one): a
+    platform sends millions of these in a file, the file goes into the ledger once (its
+    SHA-256), and the buyer is the platform's account id, not a registered consumer.
+    Device and address arrive as keyed hashes (``FieldCipher.blind_index``), never in clear:
+    enough to see two accounts share a phone or a doorstep, not to learn either.
+    """
+
+    __tablename__ = "trade_order_facts"
+    __table_args__ = (UniqueConstraint("merchant_id", "order_no"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # No index of their own: (merchant_id, order_no) is the unique key's own index, and an
+    # import is looked up by its rows rarely; each index slows a million-row import.
+    import_id: Mapped[int] = mapped_column(ForeignKey("trade_order_imports.id"))
+    order_no: Mapped[str] = mapped_column(String(64))
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"))
+    buyer: Mapped[str] = mapped_column(String(64), index=True)  # the platform's account id
+    # LiveGuard's ids when the platform's export names them; not checked against the tables,
+    # since an export also covers listings and sessions LiveGuard never saw.
+    listing_id: Mapped[int | None]
+    live_session_id: Mapped[int | None] = mapped_column(index=True)
+    anchor_id: Mapped[int | None]
+    amount_fen: Mapped[int] = mapped_column(Fen)
+    paid_at: Mapped[datetime] = mapped_column(index=True)
+    shipped_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+    refunded_at: Mapped[datetime | None]
+    channel: Mapped[OrderChannel | None] = mapped_column(_enum(OrderChannel))
+    device_hash: Mapped[str | None] = mapped_column(String(64))
+    address_hash: Mapped[str | None] = mapped_column(String(64))
+
+
 class OrderEvent(Base):
     """One change of an order's status: a shipment, a delivery, a cancellation, a refund."""
 

@@ -10,7 +10,13 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from liveguard.bounds import Count, Day, Id, Moment, PriceFen
 from liveguard.parties.schemas import Phone
 from liveguard.trade.enums import BenefitFindingKind, BenefitKind
-from liveguard.trade.models import BreachResolution, OrderStatus, PromiseKind, PromiseSource
+from liveguard.trade.models import (
+    BreachResolution,
+    OrderChannel,
+    OrderStatus,
+    PromiseKind,
+    PromiseSource,
+)
 
 Fen = PriceFen
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
@@ -292,3 +298,44 @@ class BenefitCheckReport(BaseModel):
     day: date
     orders_checked: int
     findings: list[BenefitFindingRead]
+
+
+# --- bulk orders (docs/integrity.md) -------------------------------------------------------
+
+
+class ImportRowError(BaseModel):
+    line: int = Field(
+        description="CSV: the file's line (header = 1); JSON lines: the line; "
+        "Parquet: the row (first = 1)"
+    )
+    field: str
+    message: str
+
+
+class OrderImportReport(BaseModel):
+    import_id: int
+    file_format: str
+    sha256: str
+    rows_read: int
+    rows_stored: int
+    rows_refused: int
+    errors: list[ImportRowError] = Field(description="the first 1,000 refused rows")
+    ledger_seq: int | None
+
+
+class OrderFactRead(Output):
+    id: int
+    order_no: str
+    merchant_id: int
+    buyer: str
+    listing_id: int | None
+    live_session_id: int | None
+    anchor_id: int | None
+    amount_fen: int
+    paid_at: datetime
+    shipped_at: datetime | None
+    delivered_at: datetime | None
+    refunded_at: datetime | None
+    channel: OrderChannel | None
+    device_hash: str | None
+    address_hash: str | None

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,20 +18,31 @@ from sqlalchemy.orm import Session
 from liveguard.catalog import service as catalog_service
 from liveguard.clock import CHINA
 from liveguard.errors import Conflict, InvalidInput, NotFound
+from liveguard.evidence.schemas import RecordIn, RecordKind
 from liveguard.live import service as live_service
 from liveguard.parties import identifiers
 from liveguard.parties import service as parties_service
 from liveguard.privacy.fields import FieldCipher
-from liveguard.trade import benefit_records, benefits, breaches, records
+from liveguard.trade import benefit_records, benefits, breaches, order_import, records
 from liveguard.trade import promises as promise_rules
 from liveguard.trade.models import (
     DeliveryPromise,
     Order,
     OrderEvent,
+    OrderFact,
+    OrderImport,
     OrderStatus,
     PromiseSource,
 )
-from liveguard.trade.schemas import ChargedPrice, OrderCreate, PromiseCreate, StatusChange
+from liveguard.trade.schemas import (
+    ChargedPrice,
+    ImportRowError,
+    OrderCreate,
+    OrderFactRead,
+    OrderImportReport,
+    PromiseCreate,
+    StatusChange,
+)
 
 # Which status may follow which. A refund may come in parts, so it may follow itself.
 NEXT: dict[OrderStatus, frozenset[OrderStatus]] = {
@@ -409,3 +422,137 @@ count_benefit_findings_of_session = benefit_records.count_findings_of_session
 def benefit_finding_titles() -> dict[str, str]:
     """Each benefit finding's id and its plain-Chinese title, for pages."""
     return {f.id: f.title for f in benefits.policy().findings}
+
+
+# --- bulk orders: imported from the platform's exports, read by the integrity detectors ---
+
+
+def import_orders(
+    *,
+    db_session: Session,
+    path: Path,
+    file_name: str,
+    file_format: str,
+    cipher: FieldCipher,
+    now: datetime,
+    actor: str,
+) -> OrderImportReport:
+    """Store every valid row of an order file (streamed), report every refused one by line,
+    and put the file in the ledger once: its SHA-256 and what came of it."""
+    fmt = order_import.file_format(file_name, file_format or None)
+    digest = order_import.sha256_of(path)
+    batch = OrderImport(
+        file_name=file_name[:200],
+        file_format=fmt,
+        sha256=digest,
+        rows_read=0,
+        rows_stored=0,
+        rows_refused=0,
+        imported_at=now,
+        actor=actor,
+    )
+    db_session.add(batch)
+    db_session.flush()
+    tally = order_import.store(
+        db_session=db_session,
+        path=path,
+        fmt=fmt,
+        cipher=cipher,
+        merchants=parties_service.merchant_ids(db_session=db_session),
+        batch=batch,
+    )
+    if tally.rows_read == 0:
+        raise InvalidInput("file", "the file has no rows", "send at least one order")
+    batch.rows_read, batch.rows_stored = tally.rows_read, tally.rows_stored
+    batch.rows_refused = tally.rows_refused
+    batch.ledger_seq = records.append_one(
+        db_session,
+        RecordIn(
+            kind=RecordKind.order,
+            occurred_at=now,
+            data={
+                "event": "orders_imported",
+                "import_id": batch.id,
+                "file_name": batch.file_name,
+                "file_format": fmt,
+                "rows_read": tally.rows_read,
+                "rows_stored": tally.rows_stored,
+                "rows_refused": tally.rows_refused,
+                "recorded_by": actor,
+            },
+            blobs={"orders": digest},
+        ),
+        now,
+    )
+    db_session.flush()
+    return OrderImportReport(
+        import_id=batch.id,
+        file_format=fmt,
+        sha256=digest,
+        rows_read=tally.rows_read,
+        rows_stored=tally.rows_stored,
+        rows_refused=tally.rows_refused,
+        errors=[ImportRowError(line=n, field=f, message=m) for n, f, m in tally.errors],
+        ledger_seq=batch.ledger_seq,
+    )
+
+
+def order_columns(
+    *,
+    db_session: Session,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> dict[str, list[Any]]:
+    """Every order paid in [since, until) as columns, for a columnar engine: ``order_no``,
+    ``shop`` (merchant id), ``buyer`` (the platform's account, or ``consumer:<id>`` for an
+    order reported one by one), ``paid_at`` and ``amount_fen``; imported and reported alike."""
+    columns: dict[str, list[Any]] = {k: [] for k in ORDER_COLUMNS}
+    facts = select(
+        OrderFact.order_no,
+        OrderFact.merchant_id,
+        OrderFact.buyer,
+        OrderFact.paid_at,
+        OrderFact.amount_fen,
+    )
+    reported = select(
+        Order.order_no,
+        Order.merchant_id,
+        Order.consumer_id,
+        Order.paid_at,
+        Order.amount_paid_fen,
+    )
+    for query, paid_at in ((facts, OrderFact.paid_at), (reported, Order.paid_at)):
+        if since is not None:
+            query = query.where(paid_at >= since)
+        if until is not None:
+            query = query.where(paid_at < until)
+        for row in db_session.execute(query.execution_options(yield_per=50_000)):
+            order_no, shop, buyer, paid, amount = row
+            columns["order_no"].append(order_no)
+            columns["shop"].append(shop)
+            columns["buyer"].append(buyer if isinstance(buyer, str) else f"consumer:{buyer}")
+            columns["paid_at"].append(paid)
+            columns["amount_fen"].append(amount)
+    return columns
+
+
+ORDER_COLUMNS = ("order_no", "shop", "buyer", "paid_at", "amount_fen")
+
+
+def order_facts(
+    *, db_session: Session, merchant_id: int, order_nos: Sequence[str]
+) -> list[OrderFactRead]:
+    """A shop's imported orders by number, oldest first: the evidence behind a finding."""
+    query = (
+        select(OrderFact)
+        .where(OrderFact.merchant_id == merchant_id, OrderFact.order_no.in_(list(order_nos)))
+        .order_by(OrderFact.paid_at, OrderFact.id)
+    )
+    return [OrderFactRead.model_validate(o) for o in db_session.scalars(query)]
+
+
+def imports(*, db_session: Session, limit: int = 50) -> Sequence[OrderImport]:
+    """The latest bulk imports, newest first."""
+    return db_session.scalars(
+        select(OrderImport).order_by(OrderImport.id.desc()).limit(limit)
+    ).all()

@@ -12,6 +12,7 @@ from liveguard.credit.views import router as credit_router
 from liveguard.detect.views import router as detect_router
 from liveguard.enforcement.views import router as enforcement_router
 from liveguard.evidence.views import router as evidence_router
+from liveguard.integrity.views import router as integrity_router
 from liveguard.live.views import public_router as live_public_router
 from liveguard.live.views import rooms_router as live_rooms_router
 from liveguard.live.views import router as live_router
@@ -36,3 +37,4 @@ api_router.include_router(trade_router)
 api_router.include_router(credit_router)
 api_router.include_router(credit_public_router)
 api_router.include_router(privacy_router)
+api_router.include_router(integrity_router)

@@ -31,6 +31,7 @@ from liveguard.web import (
     console,
     credit_pages,
     evidence_pages,
+    integrity_pages,
     listing_pages,
     live_pages,
     openapi,
@@ -158,6 +159,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(case_steps.router)
     app.include_router(credit_pages.router)
     app.include_router(privacy_pages.router)
+    app.include_router(integrity_pages.router)
     static = resources.files("liveguard.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 

@@ -19,6 +19,7 @@ from liveguard.bounds import Id
 from liveguard.catalog import service as catalog_service
 from liveguard.config import Environment, Settings
 from liveguard.errors import NotAuthenticated, TooManyAttempts
+from liveguard.integrity import service as integrity_service
 from liveguard.live import service as live_service
 from liveguard.parties import deposits, reviews
 from liveguard.parties import service as parties_service
@@ -290,6 +291,9 @@ def merchant_page(
         benefit_titles=trade_service.benefit_finding_titles(),
         rooms=live_service.get_all(db_session=db_session, merchant_id=merchant.id),
         traffic_findings=live_service.count_traffic_findings(
+            db_session=db_session, merchant_id=merchant.id
+        ),
+        integrity_findings=integrity_service.findings_for_merchant(
             db_session=db_session, merchant_id=merchant.id
         ),
     )

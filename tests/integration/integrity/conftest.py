@@ -1,0 +1,3 @@
+"""Shops to sell from: the catalog tests' fixture."""
+
+from tests.integration.catalog.conftest import make_shop  # noqa: F401  (a fixture)
