@@ -185,4 +185,5 @@ def import_models() -> None:
     from liveguard.live import models as _live  # noqa: F401
     from liveguard.parties import models as _parties  # noqa: F401
     from liveguard.privacy import models as _privacy  # noqa: F401
+    from liveguard.reports import models as _reports  # noqa: F401
     from liveguard.trade import models as _trade  # noqa: F401

@@ -295,3 +295,46 @@ def add_links(*, db_session: Session, case: Case, links: list[CaseLink]) -> None
             db_session.add(link)
             known.add((link.kind, link.ref))
     db_session.flush()
+
+
+# -- reads for reports -------------------------------------------------------------------
+
+
+def filed_between(
+    *, db_session: Session, start: datetime, end: datetime, platform_id: int | None = None
+) -> Sequence[Case]:
+    """The cases filed in [start, end), oldest first."""
+    query = select(Case).where(Case.filed_at >= start, Case.filed_at < end)
+    if platform_id is not None:
+        query = query.where(Case.platform_id == platform_id)
+    return db_session.scalars(query.order_by(Case.filed_at, Case.id)).all()
+
+
+def first_responses(*, db_session: Session, case_ids: Sequence[int]) -> dict[int, datetime]:
+    """When each case was first acted on (a state change or a party's answer), by case id."""
+    if not case_ids:
+        return {}
+    rows = db_session.execute(
+        select(CaseEvent.case_id, func.min(CaseEvent.at))
+        .where(
+            CaseEvent.case_id.in_(list(case_ids)),
+            CaseEvent.kind.in_([CaseEventKind.state, CaseEventKind.answer]),
+        )
+        .group_by(CaseEvent.case_id)
+    ).all()
+    return {case_id: at for case_id, at in rows}
+
+
+def amounts(*, db_session: Session, case_ids: Sequence[int]) -> tuple[int, int]:
+    """Fen decided for the consumers and fen paid to them (advance compensation)."""
+    if not case_ids:
+        return 0, 0
+    events = db_session.scalars(
+        select(CaseEvent).where(
+            CaseEvent.case_id.in_(list(case_ids)),
+            CaseEvent.kind.in_([CaseEventKind.decision, CaseEventKind.compensation]),
+        )
+    ).all()
+    decided = sum(int(e.data.get("amount_fen") or 0) for e in events if e.kind == "decision")
+    paid = sum(int(e.data.get("amount_fen") or 0) for e in events if e.kind == "compensation")
+    return decided, paid

@@ -26,6 +26,7 @@ class RecordKind(StrEnum):
     listing_decision = "listing_decision"  # a staff decision on a listing version
     listing_appeal = "listing_appeal"  # a merchant contesting a listing review
     sample_result = "sample_result"  # an item bought from a live room, tested
+    report = "report"  # a published report: its PDF's SHA-256 and period
 
 
 class RecordIn(BaseModel):

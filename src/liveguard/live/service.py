@@ -262,3 +262,67 @@ def rooms(*, db_session: Session, limit: int = 100) -> list[RoomRisk]:
         for s in sessions
     ]
     return sorted(found, key=lambda room: (-room.risk_score, -room.session.id))
+
+
+# -- reads for reports: a period's findings in bulk, counted elsewhere (reports/analytics) --
+
+
+def finding_rows(
+    *, db_session: Session, start: datetime, end: datetime, platform_id: int | None = None
+) -> Iterable[tuple[datetime, str, str, int]]:
+    """Every finding made in [start, end), as (when, category, rule, session id), streamed."""
+    query = select(
+        LiveFinding.created_at, LiveFinding.category, LiveFinding.rule, LiveFinding.session_id
+    ).where(LiveFinding.created_at >= start, LiveFinding.created_at < end)
+    if platform_id is not None:
+        query = query.join(LiveSession, LiveSession.id == LiveFinding.session_id).where(
+            LiveSession.platform_id == platform_id
+        )
+    rows: Iterable[tuple[datetime, str, str, int]] = db_session.execute(
+        query.execution_options(yield_per=50_000)
+    )  # each row unpacks as the tuple
+    return rows
+
+
+def sessions_by_ids(*, db_session: Session, session_ids: Iterable[int]) -> Sequence[LiveSession]:
+    """The sessions with these ids, in one query."""
+    ids = sorted(set(session_ids))
+    if not ids:
+        return []
+    return db_session.scalars(select(LiveSession).where(LiveSession.id.in_(ids))).all()
+
+
+def count_events(
+    *, db_session: Session, start: datetime, end: datetime, platform_id: int | None = None
+) -> int:
+    """How many events the rooms sent in [start, end)."""
+    query = select(func.count(LiveEvent.id)).where(
+        LiveEvent.occurred_at >= start, LiveEvent.occurred_at < end
+    )
+    if platform_id is not None:
+        query = query.join(LiveSession, LiveSession.id == LiveEvent.session_id).where(
+            LiveSession.platform_id == platform_id
+        )
+    return int(db_session.scalar(query) or 0)
+
+
+def latest_finding_of(
+    *,
+    db_session: Session,
+    category: str,
+    start: datetime,
+    end: datetime,
+    platform_id: int | None = None,
+) -> LiveFinding | None:
+    """The period's latest finding of a category that quotes what was said or shown."""
+    query = select(LiveFinding).where(
+        LiveFinding.category == category,
+        LiveFinding.created_at >= start,
+        LiveFinding.created_at < end,
+        LiveFinding.quote != "",
+    )
+    if platform_id is not None:
+        query = query.join(LiveSession, LiveSession.id == LiveFinding.session_id).where(
+            LiveSession.platform_id == platform_id
+        )
+    return db_session.scalars(query.order_by(LiveFinding.id.desc()).limit(1)).first()

@@ -404,3 +404,23 @@ def get_staff_by_username(*, db_session: Session, username: str) -> Staff | None
 
 def get_all_staff(*, db_session: Session) -> Sequence[Staff]:
     return db_session.scalars(select(Staff).order_by(Staff.id)).all()
+
+
+def merchant_names(*, db_session: Session, merchant_ids: Sequence[int]) -> dict[int, str]:
+    """Shop names by merchant id, in one query (for reports' tables)."""
+    ids = sorted(set(merchant_ids))
+    if not ids:
+        return {}
+    rows = db_session.execute(
+        select(Merchant.id, Merchant.shop_name).where(Merchant.id.in_(ids))
+    ).all()
+    return {pk: name for pk, name in rows}
+
+
+def anchor_names(*, db_session: Session, anchor_ids: Sequence[int]) -> dict[int, str]:
+    """Anchors' nicknames by id, in one query (for reports' tables)."""
+    ids = sorted(set(anchor_ids))
+    if not ids:
+        return {}
+    rows = db_session.execute(select(Anchor.id, Anchor.nickname).where(Anchor.id.in_(ids))).all()
+    return {pk: name for pk, name in rows}

@@ -35,6 +35,7 @@ from liveguard.web import (
     openapi,
     pages,
     problems,
+    report_pages,
 )
 from liveguard.web.api import api_router
 from liveguard.web.limits import BodyLimit
@@ -148,6 +149,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(live_pages.router)
     app.include_router(case_pages.router)
     app.include_router(case_steps.router)
+    app.include_router(report_pages.router)
     static = resources.files("liveguard.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
