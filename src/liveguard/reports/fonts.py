@@ -37,12 +37,6 @@ class Font:
     path: Path
     index: int  # the face in a collection (the Simplified Chinese one); 0 for a single font
 
-    @property
-    def bold(self) -> Path:
-        """The bold weight beside it (NotoSansCJK-Bold.ttc), or the regular one again."""
-        bold = self.path.with_name(self.path.name.replace("Regular", "Bold"))
-        return bold if bold != self.path and bold.is_file() else self.path
-
 
 def _simplified_face(path: Path) -> int:
     """The index of the collection's Simplified Chinese face (its family name ends "SC")."""

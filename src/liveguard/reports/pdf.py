@@ -10,12 +10,14 @@ macOS machine lacks, and reportlab embeds TrueType outlines only, not CFF.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from io import BytesIO
 from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import WrapMode
+from fpdf.fonts import FontFace
 from fpdf.outline import OutlineSection
 
 from liveguard.clock import CHINA
@@ -75,7 +77,9 @@ def _para(pdf: FPDF, text: str) -> None:
 
 
 def _chart(pdf: FPDF, svg: str) -> None:
-    if pdf.will_page_break(70):
+    size = re.search(r'width="(\d+)" height="(\d+)"', svg)
+    height = pdf.epw * int(size.group(2)) / int(size.group(1)) if size else 70
+    if pdf.will_page_break(height):
         pdf.add_page()
     pdf.image(BytesIO(svg.encode("utf-8")), w=pdf.epw)
     pdf.ln(2)
@@ -86,7 +90,12 @@ def _table(pdf: FPDF, header: list[str], rows: list[list[Any]], widths: tuple[in
         _para(pdf, "本期无记录。")
         return
     pdf.set_font(charts.FONT_FAMILY, size=9)
-    with pdf.table(col_widths=widths, line_height=5.5, text_align="LEFT") as table:
+    with pdf.table(
+        col_widths=widths,
+        line_height=5.5,
+        text_align="LEFT",
+        headings_style=FontFace(emphasis=None, fill_color=(235, 238, 242)),
+    ) as table:
         table.row([str(h) for h in header])
         for row in rows:
             table.row([str(cell) for cell in row])
@@ -109,9 +118,6 @@ def render(content: ReportContent) -> bytes:
     drawn = charts_for(content)
     pdf = _Document(footer_text=content.title)
     pdf.add_font(charts.FONT_FAMILY, fname=str(font.path), collection_font_number=font.index)
-    pdf.add_font(
-        charts.FONT_FAMILY, style="B", fname=str(font.bold), collection_font_number=font.index
-    )
     pdf.set_title(content.title)
     pdf.set_author("LiveGuard")
     pdf.set_creation_date(content.generated_at)
