@@ -12,9 +12,10 @@ parties is passed in by the service.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from typing import cast
 
 from pypinyin import lazy_pinyin
 
@@ -145,30 +146,44 @@ class Directory:
         return list(found.values())
 
 
+# where a name before 旗舰店 / 直播间 cannot run on: punctuation, spaces and the little
+# words that join a sentence (a name is what follows the last of them)
+_BOUNDARY = re.compile(
+    r"[^\u4e00-\u9fffA-Za-z0-9]|[的了在是说比去到从个这那和与跟给被把让就都也还又很太买卖里上下]"
+)
+
+
 @cache
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     data = parties_file()
     suffixes = "|".join(sorted(map(re.escape, data.shop_suffixes), key=len, reverse=True))
     anchors = "|".join(map(re.escape, data.anchor_words))
     return (
-        re.compile(rf"({_NAME}{{2,12}}?(?:{suffixes}))"),
-        re.compile(rf"@({_NAME}{{2,16}})|({_NAME}{{2,8}}?)的?(?:{anchors})"),
-        re.compile(rf"({_NAME}{{2,6}}?)(?:牌|品牌)"),
+        re.compile(rf"(?:{suffixes})"),
+        re.compile(rf"@({_NAME}{{2,16}})|(?:{anchors})"),
+        re.compile(r"(?:牌|品牌)"),
     )
 
 
-def _clean(name: str) -> str | None:
-    """A pattern's capture without the words in front that are not a name."""
-    not_names = sorted(parties_file().not_names, key=len, reverse=True)
-    changed = True
-    while changed:
-        changed = False
-        for word in not_names:
-            if name.startswith(word) and len(name) > len(word):
-                name, changed = name[len(word) :], True
-    if len(name) < 2 or name in parties_file().not_names:
+def _name_before(text: str, end: int, longest: int) -> str | None:
+    """The name that ends at ``end``: what follows the last boundary in the few
+    characters before it, when it is a name at all."""
+    window = text[max(0, end - longest - 4) : end]
+    pieces = _BOUNDARY.split(window)
+    name = pieces[-1][-longest:]
+    if name.startswith("家") and len(pieces) > 1 and window[-len(name) - 1 :][:1] in "这那哪他她每":
+        name = name[1:]  # 这家X旗舰店: the shop is X
+    not_names = parties_file().not_names
+    if len(name) < 2 or name in not_names or any(name.endswith(w) for w in ("直播", "主播")):
         return None
     return name
+
+
+@cache
+def _simplified() -> Callable[[str], str]:
+    import opencc
+
+    return cast(Callable[[str], str], opencc.OpenCC("t2s").convert)
 
 
 def extract(text: str, directory: Directory | None = None) -> list[Found]:
@@ -200,24 +215,29 @@ def extract(text: str, directory: Directory | None = None) -> list[Found]:
         if _ascii_word(compact, form) if form.isascii() else form in compact:
             results.setdefault((PartyKind.brand, brand), Found(PartyKind.brand, brand, brand, None))
     shops, anchors, brands = _patterns()
-    plain = normaliser()(text).base
+    # patterns run on the original text (with 三只羊's numeral and @'s handle as written),
+    # simplified; matching above ran on the normalised text
+    plain = _simplified()(text)
+
+    def unlinked(name: str) -> bool:
+        form = _norm(name)
+        taken = (*linked_forms, *(_norm(f.written) for f in results.values()))
+        return not any(form in other or other in form for other in taken)
+
     for match in shops.finditer(plain):
-        name = _clean(match.group(1))
-        if name and not any(name in form or form in name for form in linked_forms):
+        core = _name_before(plain, match.start(), 10)
+        if core and unlinked(core + match.group(0)):
+            name = core + match.group(0)
             results.setdefault(
                 (PartyKind.merchant, name), Found(PartyKind.merchant, name, name, None)
             )
     for match in anchors.finditer(plain):
-        raw = match.group(1) or match.group(2)
-        name = _clean(raw) if raw else None
-        if (
-            name
-            and not any(name in form or form in name for form in linked_forms)
-            and not any(name in f.written for f in results.values())
-        ):
+        end = match.start() - (plain[match.start() - 1 : match.start()] == "的")
+        name = match.group(1) or _name_before(plain, end, 6)
+        if name and unlinked(name):
             results.setdefault((PartyKind.anchor, name), Found(PartyKind.anchor, name, name, None))
     for match in brands.finditer(plain):
-        name = _clean(match.group(1))
-        if name and (PartyKind.brand, name) not in results:
+        name = _name_before(plain, match.start(), 6)
+        if name and unlinked(name):
             results.setdefault((PartyKind.brand, name), Found(PartyKind.brand, name, name, None))
     return list(results.values())

@@ -137,6 +137,14 @@ def create(*, db_session: Session, post_in: PostCreate) -> Post:
     return post
 
 
+def create_many(*, db_session: Session, posts_in: Sequence[PostCreate]) -> list[Post]:
+    """Store many posts (a feed, the demo) with one look-up of LiveGuard's parties."""
+    found_in = directory(db_session=db_session)
+    posts = [_store(db_session, post_in, found_in) for post_in in posts_in]
+    db_session.flush()
+    return posts
+
+
 def get(*, db_session: Session, post_id: int) -> Post:
     post = db_session.get(Post, post_id)
     if post is None:
