@@ -233,11 +233,13 @@ def extract(text: str, directory: Directory | None = None) -> list[Found]:
             )
     for match in anchors.finditer(plain):
         end = match.start() - (plain[match.start() - 1 : match.start()] == "的")
-        name = match.group(1) or _name_before(plain, end, 6)
-        if name and unlinked(name):
-            results.setdefault((PartyKind.anchor, name), Found(PartyKind.anchor, name, name, None))
+        handle: str | None = match.group(1) or _name_before(plain, end, 6)
+        if handle and unlinked(handle):
+            results.setdefault(
+                (PartyKind.anchor, handle), Found(PartyKind.anchor, handle, handle, None)
+            )
     for match in brands.finditer(plain):
-        name = _name_before(plain, match.start(), 6)
-        if name and unlinked(name):
-            results.setdefault((PartyKind.brand, name), Found(PartyKind.brand, name, name, None))
+        brand = _name_before(plain, match.start(), 6)
+        if brand and unlinked(brand):
+            results.setdefault((PartyKind.brand, brand), Found(PartyKind.brand, brand, brand, None))
     return list(results.values())
