@@ -239,7 +239,7 @@ def extract(text: str, directory: Directory | None = None) -> list[Found]:
                 (PartyKind.anchor, handle), Found(PartyKind.anchor, handle, handle, None)
             )
     for match in brands.finditer(plain):
-        brand = _name_before(plain, match.start(), 6)
-        if brand and unlinked(brand):
-            results.setdefault((PartyKind.brand, brand), Found(PartyKind.brand, brand, brand, None))
+        maker = _name_before(plain, match.start(), 6)
+        if maker and unlinked(maker):
+            results.setdefault((PartyKind.brand, maker), Found(PartyKind.brand, maker, maker, None))
     return list(results.values())
