@@ -183,6 +183,7 @@ def import_models() -> None:
     from liveguard.enforcement import models as _enforcement  # noqa: F401
     from liveguard.evidence import models as _evidence  # noqa: F401
     from liveguard.live import models as _live  # noqa: F401
+    from liveguard.opinion import models as _opinion  # noqa: F401
     from liveguard.parties import models as _parties  # noqa: F401
     from liveguard.privacy import models as _privacy  # noqa: F401
     from liveguard.reports import models as _reports  # noqa: F401

@@ -236,6 +236,17 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/console/cases/{case_id}/compensation"): SIGNED_IN,
     ("POST", "/console/cases/{case_id}/publish"): SIGNED_IN,
     ("POST", "/console/cases/{case_id}/bundle"): SIGNED_IN,
+    ("POST", "/api/opinion/posts"): COMPLIANCE,
+    ("POST", "/api/opinion/posts/import"): COMPLIANCE,
+    ("GET", "/api/opinion/posts"): ANY_STAFF,
+    ("GET", "/api/opinion/posts/{post_id}"): ANY_STAFF,
+    ("POST", "/api/opinion/classify"): ANY_STAFF,
+    ("GET", "/api/opinion/trends/categories"): ANY_STAFF,
+    ("GET", "/api/opinion/trends/parties"): ANY_STAFF,
+    ("GET", "/api/opinion/parties"): ANY_STAFF,
+    ("GET", "/api/opinion/alerts"): ANY_STAFF,
+    ("POST", "/api/opinion/alerts/scan"): COMPLIANCE,
+    ("POST", "/api/opinion/alerts/{alert_id}/acknowledge"): COMPLIANCE,
     ("GET", "/healthz"): PUBLIC,
 }
 

@@ -14,7 +14,7 @@ from liveguard import datafiles
 from liveguard.blobs import BlobStore, make_blob_store
 from liveguard.catalog import service as catalog_service
 from liveguard.catalog.schemas import ListingCreate
-from liveguard.cli import demo_orders, demo_reports
+from liveguard.cli import demo_opinion, demo_orders, demo_reports
 from liveguard.clock import CHINA, Clock
 from liveguard.config import Settings
 from liveguard.db import make_engine, make_session_factory, transaction
@@ -294,6 +294,7 @@ def _load(db: Session, cipher: FieldCipher, blobs: BlobStore, today: date) -> No
     reviews.reverify(db_session=db, today=today)
     _complaints(db, spec, sessions_by_key, consumers, today)
     demo_orders.load(db, spec, cipher, ids["merchant"], consumers, today)
+    demo_opinion.load(db, today)
     demo_reports.load(db, ids, consumers, blobs, today)  # last: its report counts the rest
 
 

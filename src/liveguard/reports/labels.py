@@ -12,6 +12,7 @@ class Labels(datafiles.Strict):
     case_states: dict[str, str]
     opinion_categories: dict[str, str]
     party_kinds: dict[str, str]
+    post_sources: dict[str, str]
     sources: dict[str, str]
 
     def category(self, key: str) -> str:
@@ -23,6 +24,9 @@ class Labels(datafiles.Strict):
 
     def opinion_category(self, key: str) -> str:
         return self.opinion_categories.get(key, "其他")
+
+    def post_source(self, key: str) -> str:
+        return self.post_sources.get(key, "公开帖子")
 
     def party_kind(self, key: str) -> str:
         return self.party_kinds.get(key, "其他")

@@ -13,6 +13,7 @@ from liveguard.evidence.views import router as evidence_router
 from liveguard.live.views import public_router as live_public_router
 from liveguard.live.views import rooms_router as live_rooms_router
 from liveguard.live.views import router as live_router
+from liveguard.opinion.views import router as opinion_router
 from liveguard.parties.review_views import router as reviews_router
 from liveguard.parties.views import router as parties_router
 from liveguard.reports.views import router as reports_router
@@ -31,4 +32,5 @@ api_router.include_router(live_public_router)
 api_router.include_router(enforcement_router)
 api_router.include_router(cases_router)
 api_router.include_router(trade_router)
+api_router.include_router(opinion_router)
 api_router.include_router(reports_router)

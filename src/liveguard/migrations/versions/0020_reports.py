@@ -1,7 +1,7 @@
 """reports: each stored report, its content, its PDF and the ledger item of the PDF's hash
 
 Revision ID: 0020
-Revises: 0014
+Revises: 0019
 Create Date: 2026-12-07 02:09:22.465511
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import liveguard.db
 
 revision = "0020"
-down_revision = "0014"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
