@@ -119,6 +119,15 @@ def test_s10_a_report_on_demand_is_stored_hashed_in_the_ledger_and_read_by_a_reg
 ) -> None:
     _needs_font()
     _file_complaints(client, world)
+    posts = [
+        "在暖冬服饰旗舰店直播间买的羽绒服，客服让加微信转账，收到是穿过的旧衣服，退款没人理！",
+        "燕姐的滋补间卖的燕窝就是糖水，配料表写着风味饮品，虚假宣传，要求退一赔三",
+        "快递一周了还没到，客服说618单量大让等着，太慢了",
+    ]
+    for n, text in enumerate(posts):
+        posted = {"source": "weibo", "posted_at": f"2026-11-1{n}T12:00:00+08:00", "text": text}
+        made = client.post("/api/opinion/posts", json=posted, headers=auth())
+        assert made.status_code == 201, made.text
     refused = client.post(
         "/api/reports", json={"start": "2026-11-30", "end": "2026-11-01"}, headers=auth()
     )
@@ -145,6 +154,12 @@ def test_s10_a_report_on_demand_is_stored_hashed_in_the_ledger_and_read_by_a_reg
     totals = {c.key: c.count for c in content.totals}
     assert totals["complaints"] == 2 and totals["findings"] > 0
     assert content.examples and all(e.ledger_seq is not None for e in content.examples)
+    assert content.opinion is not None and content.opinion.posts_total == 3
+    assert content.opinion.negative_total >= 2
+    assert sum(c.count for c in content.opinion.negative_by_category) == (
+        content.opinion.negative_total
+    )
+    assert content.opinion.examples and "负面舆情：按类别" in text
     listed = client.get("/api/reports", headers=auth("regulator")).json()
     assert [r["id"] for r in listed["items"]] == [report["id"]] and listed["total"] == 1
 
