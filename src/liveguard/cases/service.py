@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -300,41 +300,81 @@ def add_links(*, db_session: Session, case: Case, links: list[CaseLink]) -> None
 # -- reads for reports -------------------------------------------------------------------
 
 
+class ComplaintRow(NamedTuple):
+    """What a report counts of a case: read as plain rows, not as tracked objects."""
+
+    id: int
+    filed_at: datetime
+    state: CaseState
+    merchant_id: int | None
+    anchor_id: int | None
+    facts: dict[str, Any]
+    summary: str
+    ledger_seq: int
+
+
+def _filed(query: Any, start: datetime, end: datetime, platform_id: int | None) -> Any:
+    query = query.where(Case.filed_at >= start, Case.filed_at < end)
+    return query if platform_id is None else query.where(Case.platform_id == platform_id)
+
+
 def filed_between(
     *, db_session: Session, start: datetime, end: datetime, platform_id: int | None = None
-) -> Sequence[Case]:
-    """The cases filed in [start, end), oldest first."""
-    query = select(Case).where(Case.filed_at >= start, Case.filed_at < end)
-    if platform_id is not None:
-        query = query.where(Case.platform_id == platform_id)
-    return db_session.scalars(query.order_by(Case.filed_at, Case.id)).all()
+) -> list[ComplaintRow]:
+    """The cases filed in [start, end), oldest first, as rows."""
+    query = _filed(
+        select(
+            Case.id,
+            Case.filed_at,
+            Case.state,
+            Case.merchant_id,
+            Case.anchor_id,
+            Case.facts,
+            Case.summary,
+            Case.ledger_seq,
+        ),
+        start,
+        end,
+        platform_id,
+    )
+    rows = db_session.connection().execute(query.order_by(Case.filed_at, Case.id))
+    return [ComplaintRow(*row) for row in rows]
 
 
-def first_responses(*, db_session: Session, case_ids: Sequence[int]) -> dict[int, datetime]:
-    """When each case was first acted on (a state change or a party's answer), by case id."""
-    if not case_ids:
-        return {}
-    rows = db_session.execute(
+def first_responses(
+    *, db_session: Session, start: datetime, end: datetime, platform_id: int | None = None
+) -> dict[int, datetime]:
+    """When each case filed in [start, end) was first acted on (a state change or a
+    party's answer), by case id."""
+    query = _filed(
         select(CaseEvent.case_id, func.min(CaseEvent.at))
-        .where(
-            CaseEvent.case_id.in_(list(case_ids)),
-            CaseEvent.kind.in_([CaseEventKind.state, CaseEventKind.answer]),
-        )
-        .group_by(CaseEvent.case_id)
-    ).all()
-    return {case_id: at for case_id, at in rows}
+        .join(Case, Case.id == CaseEvent.case_id)
+        .where(CaseEvent.kind.in_([CaseEventKind.state, CaseEventKind.answer])),
+        start,
+        end,
+        platform_id,
+    ).group_by(CaseEvent.case_id)
+    return {case_id: at for case_id, at in db_session.execute(query).all()}
 
 
-def amounts(*, db_session: Session, case_ids: Sequence[int]) -> tuple[int, int]:
-    """Fen decided for the consumers and fen paid to them (advance compensation)."""
-    if not case_ids:
-        return 0, 0
-    events = db_session.scalars(
-        select(CaseEvent).where(
-            CaseEvent.case_id.in_(list(case_ids)),
-            CaseEvent.kind.in_([CaseEventKind.decision, CaseEventKind.compensation]),
-        )
-    ).all()
-    decided = sum(int(e.data.get("amount_fen") or 0) for e in events if e.kind == "decision")
-    paid = sum(int(e.data.get("amount_fen") or 0) for e in events if e.kind == "compensation")
+def amounts(
+    *, db_session: Session, start: datetime, end: datetime, platform_id: int | None = None
+) -> tuple[int, int]:
+    """Fen decided for the consumers of the cases filed in [start, end), and fen paid to
+    them (advance compensation)."""
+    query = _filed(
+        select(CaseEvent.kind, CaseEvent.data)
+        .join(Case, Case.id == CaseEvent.case_id)
+        .where(CaseEvent.kind.in_([CaseEventKind.decision, CaseEventKind.compensation])),
+        start,
+        end,
+        platform_id,
+    )
+    decided = paid = 0
+    for kind, data in db_session.execute(query).all():
+        amount = int(data.get("amount_fen") or 0)
+        if kind == CaseEventKind.decision:
+            decided += amount
+        else:
+            paid += amount
     return decided, paid

@@ -10,10 +10,9 @@ vectorised pass over columns in memory (benchmarks/bench_reports.py has the figu
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import duckdb
 import numpy as np
@@ -67,26 +66,16 @@ class FindingCounts:
     by_harm_party: dict[tuple[str, int, int], int] = field(default_factory=dict)
 
 
-def finding_columns(
-    rows: Iterable[tuple[datetime, str, str, int]], period: Period
-) -> dict[str, np.ndarray]:
-    """The findings as columns: day index, category, rule, session id."""
-    days: list[int] = []
-    categories: list[str] = []
-    rules: list[str] = []
-    sessions: list[int] = []
-    # Beijing-time day boundaries, compared as aware datetimes: no per-row date arithmetic
-    edges = [datetime.combine(d, time(0, 0), CHINA) for d in period.days[1:]]
-    for created_at, category, rule, session_id in rows:
-        days.append(bisect_right(edges, created_at))
-        categories.append(category)
-        rules.append(rule)
-        sessions.append(session_id)
+def with_days(columns: Mapping[str, np.ndarray], period: Period) -> dict[str, np.ndarray]:
+    """The findings' columns with ``day``, the Beijing day of the period each was made on
+    (0 = the first), computed on the whole column at once from its UTC times."""
+    since = np.datetime64(period.since.astimezone(UTC).replace(tzinfo=None), "us")
+    days = (columns["created_at"] - since) // np.timedelta64(1, "D")
     return {
-        "day": np.array(days, dtype=np.int32),
-        "category": np.array(categories, dtype=object),
-        "rule": np.array(rules, dtype=object),
-        "session_id": np.array(sessions, dtype=np.int64),
+        "day": days.astype(np.int32),
+        "category": columns["category"],
+        "rule": columns["rule"],
+        "session_id": columns["session_id"],
     }
 
 

@@ -88,7 +88,7 @@ def seven_harms(
     period: Period,
     platform_id: int | None,
     counts: analytics.FindingCounts | None = None,
-    complaints: Sequence[cases_service.Case] | None = None,
+    complaints: Sequence[cases_service.ComplaintRow] | None = None,
 ) -> SevenHarms:
     """Findings and complaints under each of the seven harms, per merchant and anchor."""
     table = harms.mapping()
@@ -156,15 +156,16 @@ def _party_rows(counts: dict[int, Counter[str]], names: dict[int, str]) -> list[
 def _count_findings(
     db_session: Session, period: Period, platform_id: int | None
 ) -> analytics.FindingCounts:
-    rows = live_service.finding_rows(
+    columns = analytics.with_days(
+        live_service.finding_columns(
+            db_session=db_session, start=period.since, end=period.until, platform_id=platform_id
+        ),
+        period,
+    )
+    parties = live_service.session_parties(
         db_session=db_session, start=period.since, end=period.until, platform_id=platform_id
     )
-    columns = analytics.finding_columns(rows, period)
-    session_ids = sorted({int(s) for s in set(columns["session_id"].tolist())})
-    rooms = {
-        s.id: Room(merchant_id=s.merchant_id, anchor_id=s.anchor_id)
-        for s in live_service.sessions_by_ids(db_session=db_session, session_ids=session_ids)
-    }
+    rooms = {pk: Room(merchant_id=m, anchor_id=a) for pk, (m, a) in parties.items()}
     return analytics.count_findings(columns, rooms, top=TOP)
 
 
@@ -269,7 +270,7 @@ def build(
         ),
         top_rooms=top_rooms,
         top_merchants=top_merchants,
-        complaints=_complaint_stats(db_session, complaints),
+        complaints=_complaint_stats(db_session, period, platform_id, complaints),
         examples=_examples(db_session, period, platform_id, by_category, complaints),
         opinion=opinion,
     )
@@ -283,17 +284,23 @@ def _default_title(period: Period, platform: str | None) -> str:
 
 
 def _complaint_stats(
-    db_session: Session, complaints: Sequence[cases_service.Case]
+    db_session: Session,
+    period: Period,
+    platform_id: int | None,
+    complaints: Sequence[cases_service.ComplaintRow],
 ) -> ComplaintStats:
     names = labels()
-    ids = [c.id for c in complaints]
-    firsts = cases_service.first_responses(db_session=db_session, case_ids=ids)
+    firsts = cases_service.first_responses(
+        db_session=db_session, start=period.since, end=period.until, platform_id=platform_id
+    )
     minutes = [
         int((firsts[c.id] - c.filed_at).total_seconds() // 60)
         for c in complaints
         if c.id in firsts and firsts[c.id] >= c.filed_at
     ]
-    decided, paid = cases_service.amounts(db_session=db_session, case_ids=ids)
+    decided, paid = cases_service.amounts(
+        db_session=db_session, start=period.since, end=period.until, platform_id=platform_id
+    )
     states = Counter(c.state.value for c in complaints)
     return ComplaintStats(
         total=len(complaints),
@@ -312,7 +319,7 @@ def _examples(
     period: Period,
     platform_id: int | None,
     by_category: list[Count],
-    complaints: Sequence[cases_service.Case],
+    complaints: Sequence[cases_service.ComplaintRow],
 ) -> list[Example]:
     examples = []
     for category in by_category[:EXAMPLE_CATEGORIES]:
