@@ -269,19 +269,23 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seed", type=int, default=618)
     parser.add_argument("--core", type=int, default=None)
+    parser.add_argument("--db", type=Path, help="keep the built database here; reuse it if there")
     args = parser.parse_args()
     rows = args.rows or (100_000 if args.quick else 1_000_000)
     posts = args.posts or (10_000 if args.quick else 100_000)
     print(f"liveguard from {Path(liveguard.__file__).parent}; {pin(args.core)}")
     with tempfile.TemporaryDirectory(prefix="liveguard-bench-reports-") as tmp:
-        url = f"sqlite:///{tmp}/bench.db"
+        path = args.db or Path(tmp) / "bench.db"
+        url = f"sqlite:///{path}"
         section(f"building: {rows:,} findings and events, {posts:,} posts")
         started = time.perf_counter()
         migrations.upgrade(url)
-        build(url, rows, posts, args.seed)
+        if not (args.db and path.with_suffix(".built").exists()):
+            build(url, rows, posts, args.seed)
+            path.with_suffix(".built").touch()
         print(
             f"  built in {time.perf_counter() - started:.1f} s "
-            f"({os.path.getsize(f'{tmp}/bench.db') / 1e6:.0f} MB)"
+            f"({os.path.getsize(path) / 1e6:.0f} MB)"
         )
         engine = make_engine(url)
         sessions = make_session_factory(engine)

@@ -293,14 +293,14 @@ def finding_columns(
             "rule": np.array([], dtype=object),
             "session_id": np.array([], dtype=np.int64),
         }
-    moments, categories, rules, sessions = zip(*rows, strict=True)
+    moments = [row[0] for row in rows]
     if isinstance(moments[0], datetime):  # PostgreSQL: aware datetimes, made naive UTC
-        moments = tuple(m.astimezone(UTC).replace(tzinfo=None) for m in moments)
+        moments = [m.astimezone(UTC).replace(tzinfo=None) for m in moments]
     return {
         "created_at": np.array(moments, dtype="datetime64[us]"),
-        "category": np.array(categories, dtype=object),
-        "rule": np.array(rules, dtype=object),
-        "session_id": np.array(sessions, dtype=np.int64),
+        "category": np.array([row[1] for row in rows], dtype=object),
+        "rule": np.array([row[2] for row in rows], dtype=object),
+        "session_id": np.array([row[3] for row in rows], dtype=np.int64),
     }
 
 
@@ -313,19 +313,20 @@ def sessions_by_ids(*, db_session: Session, session_ids: Iterable[int]) -> Seque
 
 
 def session_parties(
-    *, db_session: Session, start: datetime, end: datetime, platform_id: int | None = None
+    *, db_session: Session, session_ids: Iterable[int]
 ) -> dict[int, tuple[int, int]]:
-    """(merchant id, anchor id) of every session with a finding made in [start, end)."""
-    found = select(LiveFinding.session_id).where(
-        LiveFinding.created_at >= start, LiveFinding.created_at < end
-    )
-    query = select(LiveSession.id, LiveSession.merchant_id, LiveSession.anchor_id).where(
-        LiveSession.id.in_(found.distinct())
-    )
-    if platform_id is not None:
-        query = query.where(LiveSession.platform_id == platform_id)
-    rows = db_session.connection().execute(query)
-    return {pk: (merchant_id, anchor_id) for pk, merchant_id, anchor_id in rows}
+    """(merchant id, anchor id) of each session, read as plain rows, a chunk at a time."""
+    ids = sorted(set(session_ids))
+    found: dict[int, tuple[int, int]] = {}
+    for at in range(0, len(ids), _ID_CHUNK):
+        query = select(LiveSession.id, LiveSession.merchant_id, LiveSession.anchor_id).where(
+            LiveSession.id.in_(ids[at : at + _ID_CHUNK])
+        )
+        found.update({pk: (m, a) for pk, m, a in db_session.connection().execute(query)})
+    return found
+
+
+_ID_CHUNK = 10_000  # ids in one IN list: under SQLite's limit on bound parameters
 
 
 def count_events(

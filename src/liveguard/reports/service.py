@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
+import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -163,7 +164,7 @@ def _count_findings(
         period,
     )
     parties = live_service.session_parties(
-        db_session=db_session, start=period.since, end=period.until, platform_id=platform_id
+        db_session=db_session, session_ids=np.unique(columns["session_id"]).tolist()
     )
     rooms = {pk: Room(merchant_id=m, anchor_id=a) for pk, (m, a) in parties.items()}
     return analytics.count_findings(columns, rooms, top=TOP)

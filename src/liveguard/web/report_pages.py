@@ -75,11 +75,15 @@ def make_report(
     return RedirectResponse(f"/console/reports/{report.id}", status_code=303)
 
 
+FIELDS_ZH = {"start": "起始日期", "end": "截止日期", "platform_id": "平台", "title": "标题"}
+
+
 def _first_message(error: Exception) -> str:
+    """The form's first problem, named by the field a person sees."""
     if isinstance(error, ValidationError):
         first = error.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "period"
-        return f"{field}: {first['msg']}"
+        field = FIELDS_ZH.get(str(first["loc"][0]) if first["loc"] else "", "统计期间")
+        return f"{field}：{first['msg']}"
     return str(error).splitlines()[0]
 
 

@@ -170,3 +170,13 @@ def test_s10_a_report_on_demand_is_stored_hashed_in_the_ledger_and_read_by_a_reg
         assert svg in page.text  # the very drawings the PDF holds
     assert f"/console/evidence?item={report['ledger_seq']}" in page.text
     assert "make-report" not in client.get("/console/reports").text  # a regulator reads only
+
+    _signs_in(client, token_for, "compliance")
+    page = client.get("/console/reports")
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text).group(1)
+    wrong = client.post(
+        "/console/reports",
+        data={"csrf": csrf, "start": "2026-11-30", "end": "2026-11-01"},
+        follow_redirects=True,
+    )
+    assert "统计期间" in wrong.text and "end is before start" in wrong.text
