@@ -9,8 +9,8 @@ from collections import Counter
 
 from sqlalchemy.orm import Session
 
-from liveguard.detect import service as detect_service
 from liveguard.opinion import service as opinion_service
+from liveguard.reports import quotes
 from liveguard.reports.analytics import Period
 from liveguard.reports.labels import labels
 from liveguard.reports.schemas import (
@@ -24,12 +24,6 @@ from liveguard.reports.schemas import (
 
 TOP_PARTIES = 10
 EXAMPLES = 3
-QUOTE_CHARS = 160
-
-
-def _clip(text: str) -> str:
-    text = detect_service.scrub(text).text.strip()
-    return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1] + "…"
 
 
 def build(*, db_session: Session, period: Period) -> OpinionPart | None:
@@ -71,7 +65,7 @@ def build(*, db_session: Session, period: Period) -> OpinionPart | None:
         Example(
             kind="post",
             label=names.opinion_category(post.category.value),
-            text=_clip(post.text),
+            text=quotes.clip(post.text),
             where=names.post_source(post.source),
             at=post.posted_at,
             ledger_seq=None,

@@ -19,13 +19,12 @@ from sqlalchemy.orm import Session
 
 from liveguard.cases import service as cases_service
 from liveguard.clock import CHINA
-from liveguard.detect import service as detect_service
 from liveguard.errors import InvalidInput, NotFound
 from liveguard.evidence import service as ledger
 from liveguard.evidence.schemas import RecordIn, RecordKind
 from liveguard.live import service as live_service
 from liveguard.parties import service as parties_service
-from liveguard.reports import analytics, harms, opinion_part, pdf
+from liveguard.reports import analytics, harms, opinion_part, pdf, quotes
 from liveguard.reports.analytics import Period, Room
 from liveguard.reports.enums import Schedule
 from liveguard.reports.labels import labels
@@ -49,7 +48,6 @@ from liveguard.reports.schemas import (
 TOP = 10  # rows in a "most" table
 EXAMPLE_CATEGORIES = 3  # finding examples: the latest of each of the commonest categories
 EXAMPLE_COMPLAINTS = 2
-QUOTE_CHARS = 160
 
 
 def period_of(schedule: Schedule, today: date) -> Period:
@@ -71,11 +69,6 @@ def month_period(month: str) -> Period:
         raise InvalidInput("month", f"{month!r} is not a month", "write it as YYYY-MM") from None
     following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
     return Period(first, following - timedelta(days=1))
-
-
-def _clip(text: str) -> str:
-    text = detect_service.scrub(text).text.strip()
-    return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1] + "…"
 
 
 def _rooms(db_session: Session, session_ids: Sequence[int]) -> dict[int, live_service.LiveSession]:
@@ -338,7 +331,7 @@ def _examples(
             Example(
                 kind="finding",
                 label=category.label,
-                text=_clip(finding.quote),
+                text=quotes.clip(finding.quote),
                 where=f"直播间 {room.room_code}《{room.title}》",
                 at=finding.created_at,
                 ledger_seq=finding.ledger_seq,
@@ -350,7 +343,7 @@ def _examples(
             Example(
                 kind="complaint",
                 label="、".join(harms.mapping().title(h) for h in shown),
-                text=_clip(case.summary),
+                text=quotes.clip(case.summary),
                 where="消费者投诉",
                 at=case.filed_at,
                 ledger_seq=case.ledger_seq,
