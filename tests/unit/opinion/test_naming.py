@@ -58,3 +58,15 @@ def test_unknown_shops_and_anchors_are_kept_as_written() -> None:
 def test_words_that_only_sit_before_a_shop_word_are_not_names() -> None:
     found = naming.extract("直播间说最低价，结果旗舰店日常价比直播间还便宜，他们家直播间也一样")
     assert found == []
+
+
+def test_a_shop_is_linked_by_its_name_without_what_it_sells() -> None:
+    shops = naming.Directory.of(
+        [
+            naming.Known(PartyKind.merchant, 5, "燕之初滋补食品店", ()),
+            naming.Known(PartyKind.merchant, 6, "老字号酒坊", ()),
+        ]
+    )
+    [found] = naming.extract("燕之初的即食燕窝检测是糖水", shops)
+    assert (found.name, found.party_id, found.written) == ("燕之初滋补食品店", 5, "燕之初")
+    assert naming.extract("老字号的东西就是好", shops) == []  # a word, not the shop
