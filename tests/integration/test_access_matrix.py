@@ -247,6 +247,10 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/opinion/alerts"): ANY_STAFF,
     ("POST", "/api/opinion/alerts/scan"): COMPLIANCE,
     ("POST", "/api/opinion/alerts/{alert_id}/acknowledge"): COMPLIANCE,
+    ("GET", "/console/opinion"): ANY_STAFF,
+    ("GET", "/console/opinion/trends"): ANY_STAFF,
+    ("GET", "/console/opinion/alerts"): ANY_STAFF,
+    ("POST", "/console/opinion/alerts/{alert_id}/acknowledge"): COMPLIANCE,
     ("GET", "/healthz"): PUBLIC,
 }
 

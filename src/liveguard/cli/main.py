@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from liveguard.cli import detection
 from liveguard.cli.cases import cases_app
+from liveguard.cli.opinion import opinion_app
 from liveguard.cli.reports import reports_app
 from liveguard.cli.trade import trade_app
 from liveguard.config import Environment, Settings
@@ -33,6 +34,7 @@ app.add_typer(detection.evaluate_app, name="evaluate")
 app.command("detect")(detection.detect_file)
 app.add_typer(cases_app, name="cases")
 app.add_typer(trade_app, name="trade")
+app.add_typer(opinion_app, name="opinion")
 app.add_typer(reports_app, name="reports")
 
 DataDir = Annotated[

@@ -41,6 +41,7 @@ class PartiesFile(Strict):
     platforms: dict[str, list[str]]
     brands: list[str]
     shop_suffixes: list[str]
+    shop_words: list[str]
     anchor_words: list[str]
     not_names: list[str]
     examples: list[NamingExample]
@@ -88,6 +89,18 @@ def _ascii_word(text: str, word: str) -> bool:
     return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", text) is not None
 
 
+def _shop_cores(core: str) -> set[str]:
+    """燕之初 of 燕之初滋补食品: the name without what it sells (three characters left at
+    least, and not a word that names nothing)."""
+    data = parties_file()
+    core = core.removesuffix("店")
+    for word in sorted(data.shop_words, key=len, reverse=True):
+        rest = core.removesuffix(word)
+        if rest != core:
+            return {_norm(rest)} if len(rest) >= 3 and rest not in data.not_names else set()
+    return set()
+
+
 @dataclass
 class Directory:
     """LiveGuard's parties, indexed by every written form."""
@@ -103,10 +116,14 @@ class Directory:
         for party in parties:
             for name in dict.fromkeys((party.name, *party.names)):
                 forms = {_norm(name)}
+                core = name
                 for suffix in suffixes:
                     if name.endswith(suffix) and len(name) - len(suffix) >= 2:
-                        forms.add(_norm(name[: -len(suffix)]))
+                        core = name[: -len(suffix)]
+                        forms.add(_norm(core))
                         break
+                if party.kind is PartyKind.merchant:
+                    forms |= _shop_cores(core)
                 for form in forms:
                     if len(form) < 2:
                         continue

@@ -152,6 +152,12 @@ def get(*, db_session: Session, post_id: int) -> Post:
     return post
 
 
+def latest_day(*, db_session: Session) -> date | None:
+    """The Beijing day of the newest post, or None when there is none."""
+    newest = db_session.scalar(select(func.max(Post.posted_at)))
+    return china_day(newest) if newest else None
+
+
 def get_all(
     *,
     db_session: Session,

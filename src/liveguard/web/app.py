@@ -33,6 +33,7 @@ from liveguard.web import (
     listing_pages,
     live_pages,
     openapi,
+    opinion_pages,
     pages,
     problems,
     report_pages,
@@ -147,6 +148,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(evidence_pages.router)
     app.include_router(listing_pages.router)
     app.include_router(live_pages.router)
+    app.include_router(opinion_pages.router)
     app.include_router(case_pages.router)
     app.include_router(case_steps.router)
     app.include_router(report_pages.router)
