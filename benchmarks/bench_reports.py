@@ -289,11 +289,14 @@ def main() -> int:
         )
         engine = make_engine(url)
         sessions = make_session_factory(engine)
-        timings: dict[str, list[float]] = {k: [] for k in ("build", "pdf", "duckdb", "database")}
+        timings: dict[str, list[float]] = {
+            k: [] for k in ("build", "pdf", "duckdb", "database", "cpu")
+        }
         agree = True
         for _ in range(args.rounds):
             with sessions() as session:
                 gc.collect()
+                cpu = time.process_time()
                 t = time.perf_counter()
                 content = service.build(
                     db_session=session,
@@ -306,6 +309,7 @@ def main() -> int:
                 t = time.perf_counter()
                 document = pdf.render(content)
                 timings["pdf"].append(time.perf_counter() - t)
+                timings["cpu"].append(time.process_time() - cpu)
                 t = time.perf_counter()
                 fast = on_duckdb(session)
                 timings["duckdb"].append(time.perf_counter() - t)
@@ -323,6 +327,7 @@ def main() -> int:
             ["1. report content (service.build)", f"{median(timings['build']):.2f}", ""],
             ["2. PDF (pdf.render)", f"{median(timings['pdf']):.2f}", ""],
             ["   report, content + PDF", f"{total:.2f}", ""],
+            ["   the same, CPU time of this process", f"{median(timings['cpu']):.2f}", ""],
             [
                 "3. findings counted on DuckDB",
                 f"{median(timings['duckdb']):.2f}",
@@ -332,6 +337,10 @@ def main() -> int:
         ],
     )
     print(f"\n  PDF: {len(document):,} bytes, {len(content.findings_by_category)} categories")
+    # On a shared machine the wall clock waits for other processes; the CPU time does not
+    # (SQLite and DuckDB run in this process), so it is the figure to hold to the target
+    # when the load average is above the cores.
+    print(f"  load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     section("targets")
     table(
         ["figure", "target", "met?"],
