@@ -346,9 +346,14 @@ def main() -> int:
         ["figure", "target", "met?"],
         [
             [
-                f"a month's report at {rows:,} rows + {posts:,} posts",
+                f"a month's report at {rows:,} rows + {posts:,} posts, wall",
                 "< 30 s",
                 "yes" if total < 30 else "NO",
+            ],
+            [
+                "the same, CPU time of this process",
+                "< 30 s",
+                "yes" if median(timings["cpu"]) < 30 else "NO",
             ],
             ["DuckDB counts equal the database's", "equal", "yes" if agree else "NO"],
         ],
