@@ -87,8 +87,8 @@ def test_demo_loads_once_and_reverify_runs(cli_env, database_url):
         "merchants": 7,
         "anchors": 4,
         "listings": 4,
-        "live_sessions": 2,
-        "live_events": 15,
+        "live_sessions": 2 + 20,  # and the "618" period's session a day (cli/demo_reports.py)
+        "live_events": 15 + 99,
         "qualification_documents": 3,
     }
     assert len(suspended) == 1 and "expired" in suspended[0][1]
@@ -97,8 +97,9 @@ def test_demo_loads_once_and_reverify_runs(cli_env, database_url):
         checkpoint = connection.execute(text("SELECT tree_size FROM evidence_checkpoints")).all()
     # the parties and listings, both rooms' events with the monitor's findings and actions,
     # the S1 complaint (citing the monitor's findings, not recording them again), and
-    # S4's order, promises, breach and case
-    assert ledger_size == 48 and [row[0] for row in checkpoint] == [48]
+    # S4's order, promises, breach and case; then the "618" period's events, findings and
+    # actions, its five complaints and one decision, and its report's PDF hash (304)
+    assert ledger_size == 48 + 304 and [row[0] for row in checkpoint] == [48 + 304]
     engine.dispose()
     report = runner.invoke(cli, ["reverify"])
     assert report.exit_code == 0

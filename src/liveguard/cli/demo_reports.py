@@ -31,6 +31,18 @@ ACTOR = "compliance"
 LINES_A_SESSION = 4
 
 
+def _spec() -> dict[str, Any]:
+    name = "demo_reports.yaml"
+    spec: dict[str, Any] = datafiles.read(datafiles.shipped_bytes("liveguard.cli", name), name).data
+    return spec
+
+
+def session_count() -> int:
+    """How many live sessions the period adds to the demo: one a day."""
+    promo = _spec()["promotion"]
+    return int(promo["last_day"]) - int(promo["first_day"]) + 1
+
+
 def promotion_year(today: date) -> int:
     """This year's June if it is over, else last year's: the period is always past."""
     return today.year if today >= date(today.year, 6, 21) else today.year - 1
@@ -43,8 +55,7 @@ def load(
     blobs: BlobStore,
     today: date,
 ) -> None:
-    name = "demo_reports.yaml"
-    spec: dict[str, Any] = datafiles.read(datafiles.shipped_bytes("liveguard.cli", name), name).data
+    spec = _spec()
     promo = spec["promotion"]
     year = promotion_year(today)
     days = [date(year, promo["month"], d) for d in range(promo["first_day"], promo["last_day"] + 1)]
