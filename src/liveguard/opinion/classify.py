@@ -228,7 +228,7 @@ def _design(rows: list[tuple[np.ndarray, np.ndarray]]) -> _Design:
 
 
 def _fit(
-    design: _Design, labels: np.ndarray, *, steps: int = 300, l2: float = 1e-4
+    design: _Design, labels: np.ndarray, *, steps: int = 600, l2: float = 1e-5
 ) -> tuple[np.ndarray, np.ndarray]:
     """Class-balanced logistic regression per output by full-batch Adam (deterministic)."""
     count, width = labels.shape

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import cast
 
 from pypinyin import lazy_pinyin
@@ -70,6 +70,7 @@ class Found:
     party_id: int | None
 
 
+@lru_cache(maxsize=1 << 16)  # lists' names and parties' forms, read for every post
 def _norm(text: str) -> str:
     return normaliser().term(text)
 
