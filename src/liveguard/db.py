@@ -185,6 +185,8 @@ def import_models() -> None:
     from liveguard.evidence import models as _evidence  # noqa: F401
     from liveguard.integrity import models as _integrity  # noqa: F401
     from liveguard.live import models as _live  # noqa: F401
+    from liveguard.opinion import models as _opinion  # noqa: F401
     from liveguard.parties import models as _parties  # noqa: F401
     from liveguard.privacy import models as _privacy  # noqa: F401
+    from liveguard.reports import models as _reports  # noqa: F401
     from liveguard.trade import models as _trade  # noqa: F401

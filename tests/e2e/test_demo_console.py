@@ -17,6 +17,8 @@ import pytest
 import yaml
 from playwright.sync_api import Page, expect
 
+from liveguard.cli import demo_reports
+
 pytestmark = pytest.mark.browser
 
 PENDING_DOCUMENT = "酒类流通备案登记表"
@@ -60,7 +62,7 @@ def test_home_page_shows_the_demo_data(page: Page, tmp_path: Path) -> None:
         ("merchants", 6),  # all but the shop under review
         ("anchors", 4),
         ("listings", 4),
-        ("sessions", len(demo_spec()["sessions"]) + 1),  # and S11's (cli/demo_s7_s11.py)
+        ("sessions", len(demo_spec()["sessions"]) + 1 + demo_reports.session_count()),
     ):
         expect(page.get_by_test_id(f"count-{name}"), name).to_have_text(str(count))
 
@@ -84,8 +86,10 @@ def test_home_page_shows_the_demo_data(page: Page, tmp_path: Path) -> None:
     expect(jacket.locator(".status")).to_have_text("active")
 
     sessions = page.get_by_test_id("sessions")
-    # the spec's rooms and S11's star session (cli/demo_s7_s11.py)
-    expect(sessions.locator("tbody tr")).to_have_count(len(demo_spec()["sessions"]) + 1)
+    # the ten latest: the demo's own rooms, S11's star session (cli/demo_s7_s11.py) and the
+    # "618" period's (cli/demo_reports.py)
+    shown = min(10, len(demo_spec()["sessions"]) + 1 + demo_reports.session_count())
+    expect(sessions.locator("tbody tr")).to_have_count(shown)
     expect(sessions).to_contain_text(SESSION_TITLE)
     expect(sessions).to_contain_text("XH-880231")
     # Transcripts are for staff: an anonymous visitor sees the title but no link.

@@ -87,8 +87,8 @@ def test_demo_loads_once_and_reverify_runs(cli_env, database_url):
         "merchants": 7,
         "anchors": 4,
         "listings": 4,
-        "live_sessions": 3,  # with S11's star session (cli/demo_s7_s11.py)
-        "live_events": 15 + 207,  # and its generated half hour (seed 11)
+        "live_sessions": 3 + 20,  # S11's star session, the "618" period's session a day
+        "live_events": 15 + 207 + 99,  # S11's generated half hour (seed 11), the "618" period
         "qualification_documents": 3,
     }
     assert len(suspended) == 1 and "expired" in suspended[0][1]
@@ -98,10 +98,22 @@ def test_demo_loads_once_and_reverify_runs(cli_env, database_url):
     # the parties and listings, both rooms' events with the monitor's findings and actions,
     # the S1 complaint (citing the monitor's findings, not recording them again), and
     # S4's order, promises, breach and case; S2's claims the bird's nest's own label
-    # contradicts (3); the two complaints with no platform (demo_liability); S7's
-    # promises, payouts and findings, and S11's room with its bought-traffic findings
-    # (244 items); the order file and its 4 integrity findings; the credit lists' 9 steps
-    assert ledger_size == 311 and [row[0] for row in checkpoint] == [311]
+    # contradicts; the two complaints with no platform (demo_liability); S7's promises,
+    # payouts and findings, and S11's room with its bought-traffic findings; the order
+    # file and its integrity findings; the credit lists' steps; then the "618" period's
+    # events, findings and actions, its five complaints and one decision, the credit steps
+    # its findings raise, and its report's PDF hash. By kind, from a fresh demo:
+    kinds = {"action": 100, "chat_message": 94, "complaint": 12, "counters": 31}
+    kinds |= {"credit_step": 19, "finding": 143, "frame": 1, "listing_version": 9}
+    kinds |= {"order": 118, "report": 1, "utterance": 86, "warning": 21}
+    with engine.connect() as connection:
+        by_kind = dict(
+            connection.execute(
+                text("SELECT kind, count(*) FROM evidence_leaves GROUP BY kind")
+            ).all()
+        )
+    assert by_kind == kinds
+    assert ledger_size == sum(kinds.values()) and [row[0] for row in checkpoint] == [ledger_size]
     engine.dispose()
     report = runner.invoke(cli, ["reverify"])
     assert report.exit_code == 0

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -323,3 +323,86 @@ def record_of_party(
         for event in rows:
             events[event.case_id].append(event)
     return [(case, events[case.id]) for case in cases]
+
+
+# -- reads for reports -------------------------------------------------------------------
+
+
+class ComplaintRow(NamedTuple):
+    """What a report counts of a case: read as plain rows, not as tracked objects."""
+
+    id: int
+    filed_at: datetime
+    state: CaseState
+    merchant_id: int | None
+    anchor_id: int | None
+    facts: dict[str, Any]
+    summary: str
+    ledger_seq: int
+
+
+def _filed(query: Any, start: datetime, end: datetime, platform_id: int | None) -> Any:
+    query = query.where(Case.filed_at >= start, Case.filed_at < end)
+    return query if platform_id is None else query.where(Case.platform_id == platform_id)
+
+
+def filed_between(
+    *, db_session: Session, start: datetime, end: datetime, platform_id: int | None = None
+) -> list[ComplaintRow]:
+    """The cases filed in [start, end), oldest first, as rows."""
+    query = _filed(
+        select(
+            Case.id,
+            Case.filed_at,
+            Case.state,
+            Case.merchant_id,
+            Case.anchor_id,
+            Case.facts,
+            Case.summary,
+            Case.ledger_seq,
+        ),
+        start,
+        end,
+        platform_id,
+    )
+    rows = db_session.connection().execute(query.order_by(Case.filed_at, Case.id))
+    return [ComplaintRow(*row) for row in rows]
+
+
+def first_responses(
+    *, db_session: Session, start: datetime, end: datetime, platform_id: int | None = None
+) -> dict[int, datetime]:
+    """When each case filed in [start, end) was first acted on (a state change or a
+    party's answer), by case id."""
+    query = _filed(
+        select(CaseEvent.case_id, func.min(CaseEvent.at))
+        .join(Case, Case.id == CaseEvent.case_id)
+        .where(CaseEvent.kind.in_([CaseEventKind.state, CaseEventKind.answer])),
+        start,
+        end,
+        platform_id,
+    ).group_by(CaseEvent.case_id)
+    return {case_id: at for case_id, at in db_session.execute(query).all()}
+
+
+def amounts(
+    *, db_session: Session, start: datetime, end: datetime, platform_id: int | None = None
+) -> tuple[int, int]:
+    """Fen decided for the consumers of the cases filed in [start, end), and fen paid to
+    them (advance compensation)."""
+    query = _filed(
+        select(CaseEvent.kind, CaseEvent.data)
+        .join(Case, Case.id == CaseEvent.case_id)
+        .where(CaseEvent.kind.in_([CaseEventKind.decision, CaseEventKind.compensation])),
+        start,
+        end,
+        platform_id,
+    )
+    decided = paid = 0
+    for kind, data in db_session.execute(query).all():
+        amount = int(data.get("amount_fen") or 0)
+        if kind == CaseEventKind.decision:
+            decided += amount
+        else:
+            paid += amount
+    return decided, paid

@@ -18,8 +18,10 @@ from liveguard.cli import (
     demo_credit,
     demo_integrity,
     demo_liability,
+    demo_opinion,
     demo_orders,
     demo_privacy,
+    demo_reports,
     demo_s7_s11,
 )
 from liveguard.clock import CHINA, Clock
@@ -306,6 +308,8 @@ def _load(db: Session, cipher: FieldCipher, blobs: BlobStore, today: date) -> No
     demo_privacy.load(db, cipher, ids["merchant"], today)
     demo_integrity.load(db, cipher, ids["merchant"], today)
     demo_credit.load(db, ids["merchant"], ids["anchor"], today)
+    demo_opinion.load(db, today)
+    demo_reports.load(db, ids, consumers, blobs, today)  # last: its report counts the rest
 
 
 def _complaints(

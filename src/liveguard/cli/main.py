@@ -15,7 +15,9 @@ from liveguard.cli import detection, evaluate_s7_s11  # noqa: F401  (adds evalua
 from liveguard.cli import integrity as integrity_cli
 from liveguard.cli.cases import cases_app
 from liveguard.cli.credit import credit_app
+from liveguard.cli.opinion import opinion_app
 from liveguard.cli.privacy import privacy_app
+from liveguard.cli.reports import reports_app
 from liveguard.cli.trade import trade_app
 from liveguard.config import Environment, Settings
 
@@ -38,6 +40,8 @@ app.add_typer(trade_app, name="trade")
 app.add_typer(credit_app, name="credit")
 app.add_typer(privacy_app, name="privacy")
 integrity_cli.register(app, trade_app, detection.evaluate_app)
+app.add_typer(opinion_app, name="opinion")
+app.add_typer(reports_app, name="reports")
 
 DataDir = Annotated[
     Path | None,

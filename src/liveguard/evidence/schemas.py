@@ -27,6 +27,7 @@ class RecordKind(StrEnum):
     listing_appeal = "listing_appeal"  # a merchant contesting a listing review
     sample_result = "sample_result"  # an item bought from a live room, tested
     credit_step = "credit_step"  # a step of a credit listing: proposal, notice, decision...
+    report = "report"  # a published report: its PDF's SHA-256 and period
 
 
 class RecordIn(BaseModel):

@@ -11,9 +11,10 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+import numpy as np
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -351,3 +352,103 @@ def count_traffic_findings(
     if session_id is not None:
         query = query.where(LiveFinding.session_id == session_id)
     return int(db_session.scalar(query) or 0)
+
+
+# -- reads for reports: a period's findings in bulk, counted elsewhere (reports/analytics) --
+
+
+def finding_columns(
+    *, db_session: Session, start: datetime, end: datetime, platform_id: int | None = None
+) -> dict[str, np.ndarray]:
+    """Every finding made in [start, end) as columns, for counting in bulk (reports):
+    ``created_at`` (numpy datetime64[us], UTC), ``category``, ``rule``, ``session_id``.
+
+    Read through the connection with the time column's conversion left to numpy: a
+    million rows made into aware datetimes one by one cost seconds; numpy parses them at
+    once (SQLite hands back its naive-UTC text, PostgreSQL datetimes)."""
+    created = type_coerce(LiveFinding.created_at, String)  # the driver's value, unconverted
+    query = select(created, LiveFinding.category, LiveFinding.rule, LiveFinding.session_id).where(
+        LiveFinding.created_at >= start, LiveFinding.created_at < end
+    )
+    if platform_id is not None:
+        query = query.join(LiveSession, LiveSession.id == LiveFinding.session_id).where(
+            LiveSession.platform_id == platform_id
+        )
+    rows = db_session.connection().execute(query).all()
+    if not rows:
+        return {
+            "created_at": np.array([], dtype="datetime64[us]"),
+            "category": np.array([], dtype=object),
+            "rule": np.array([], dtype=object),
+            "session_id": np.array([], dtype=np.int64),
+        }
+    moments = [row[0] for row in rows]
+    if isinstance(moments[0], datetime):  # PostgreSQL: aware datetimes, made naive UTC
+        moments = [m.astimezone(UTC).replace(tzinfo=None) for m in moments]
+    return {
+        "created_at": np.array(moments, dtype="datetime64[us]"),
+        "category": np.array([row[1] for row in rows], dtype=object),
+        "rule": np.array([row[2] for row in rows], dtype=object),
+        "session_id": np.array([row[3] for row in rows], dtype=np.int64),
+    }
+
+
+def sessions_by_ids(*, db_session: Session, session_ids: Iterable[int]) -> Sequence[LiveSession]:
+    """The sessions with these ids, in one query."""
+    ids = sorted(set(session_ids))
+    if not ids:
+        return []
+    return db_session.scalars(select(LiveSession).where(LiveSession.id.in_(ids))).all()
+
+
+def session_parties(
+    *, db_session: Session, session_ids: Iterable[int]
+) -> dict[int, tuple[int, int]]:
+    """(merchant id, anchor id) of each session, read as plain rows, a chunk at a time."""
+    ids = sorted(set(session_ids))
+    found: dict[int, tuple[int, int]] = {}
+    for at in range(0, len(ids), _ID_CHUNK):
+        query = select(LiveSession.id, LiveSession.merchant_id, LiveSession.anchor_id).where(
+            LiveSession.id.in_(ids[at : at + _ID_CHUNK])
+        )
+        found.update({pk: (m, a) for pk, m, a in db_session.connection().execute(query)})
+    return found
+
+
+_ID_CHUNK = 10_000  # ids in one IN list: under SQLite's limit on bound parameters
+
+
+def count_events(
+    *, db_session: Session, start: datetime, end: datetime, platform_id: int | None = None
+) -> int:
+    """How many events the rooms sent in [start, end)."""
+    query = select(func.count(LiveEvent.id)).where(
+        LiveEvent.occurred_at >= start, LiveEvent.occurred_at < end
+    )
+    if platform_id is not None:
+        query = query.join(LiveSession, LiveSession.id == LiveEvent.session_id).where(
+            LiveSession.platform_id == platform_id
+        )
+    return int(db_session.scalar(query) or 0)
+
+
+def latest_finding_of(
+    *,
+    db_session: Session,
+    category: str,
+    start: datetime,
+    end: datetime,
+    platform_id: int | None = None,
+) -> LiveFinding | None:
+    """The period's latest finding of a category that quotes what was said or shown."""
+    query = select(LiveFinding).where(
+        LiveFinding.category == category,
+        LiveFinding.created_at >= start,
+        LiveFinding.created_at < end,
+        LiveFinding.quote != "",
+    )
+    if platform_id is not None:
+        query = query.join(LiveSession, LiveSession.id == LiveFinding.session_id).where(
+            LiveSession.platform_id == platform_id
+        )
+    return db_session.scalars(query.order_by(LiveFinding.id.desc()).limit(1)).first()

@@ -444,3 +444,23 @@ def get_all_staff(*, db_session: Session) -> Sequence[Staff]:
 def merchant_ids(*, db_session: Session) -> frozenset[int]:
     """Every registered merchant's id: what a bulk import checks its shop column against."""
     return frozenset(db_session.scalars(select(Merchant.id)))
+
+
+def merchant_names(*, db_session: Session, merchant_ids: Sequence[int]) -> dict[int, str]:
+    """Shop names by merchant id, in one query (for reports' tables)."""
+    ids = sorted(set(merchant_ids))
+    if not ids:
+        return {}
+    rows = db_session.execute(
+        select(Merchant.id, Merchant.shop_name).where(Merchant.id.in_(ids))
+    ).all()
+    return {pk: name for pk, name in rows}
+
+
+def anchor_names(*, db_session: Session, anchor_ids: Sequence[int]) -> dict[int, str]:
+    """Anchors' nicknames by id, in one query (for reports' tables)."""
+    ids = sorted(set(anchor_ids))
+    if not ids:
+        return {}
+    rows = db_session.execute(select(Anchor.id, Anchor.nickname).where(Anchor.id.in_(ids))).all()
+    return {pk: name for pk, name in rows}

@@ -16,9 +16,11 @@ from liveguard.integrity.views import router as integrity_router
 from liveguard.live.views import public_router as live_public_router
 from liveguard.live.views import rooms_router as live_rooms_router
 from liveguard.live.views import router as live_router
+from liveguard.opinion.views import router as opinion_router
 from liveguard.parties.review_views import router as reviews_router
 from liveguard.parties.views import router as parties_router
 from liveguard.privacy.views import router as privacy_router
+from liveguard.reports.views import router as reports_router
 from liveguard.trade.views import router as trade_router
 
 api_router = APIRouter(prefix="/api")
@@ -38,3 +40,5 @@ api_router.include_router(credit_router)
 api_router.include_router(credit_public_router)
 api_router.include_router(privacy_router)
 api_router.include_router(integrity_router)
+api_router.include_router(opinion_router)
+api_router.include_router(reports_router)

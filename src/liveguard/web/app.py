@@ -35,10 +35,12 @@ from liveguard.web import (
     listing_pages,
     live_pages,
     openapi,
+    opinion_pages,
     pages,
     picture_pages,
     privacy_pages,
     problems,
+    report_pages,
 )
 from liveguard.web.api import api_router
 from liveguard.web.limits import BodyLimit
@@ -160,6 +162,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(credit_pages.router)
     app.include_router(privacy_pages.router)
     app.include_router(integrity_pages.router)
+    app.include_router(opinion_pages.router)
+    app.include_router(case_pages.router)
+    app.include_router(case_steps.router)
+    app.include_router(report_pages.router)
     static = resources.files("liveguard.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 

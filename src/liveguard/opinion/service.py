@@ -1,0 +1,461 @@
+"""Posts in (one at a time or a file of them), classified and their parties linked; the
+counts a report reads (by day and category, the parties most named, examples); spikes.
+
+Days are Beijing days: a post at 23:30 on 1 June Beijing time counts on 1 June, whatever
+UTC says. Services flush; the request or the flow commits.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from liveguard.clock import CHINA
+from liveguard.errors import InvalidInput, NotFound
+from liveguard.opinion import classify, naming, trends
+from liveguard.opinion.enums import AlertStatus, Category, PartyKind, SubjectKind
+from liveguard.opinion.models import Mention, Post, SpikeAlert
+from liveguard.opinion.schemas import (
+    DailyCount,
+    ImportResult,
+    PartyDailyCount,
+    PartyMention,
+    PostCreate,
+    PostRead,
+    RowError,
+)
+from liveguard.parties import service as parties_service
+
+# The rows this service hands out, for callers that annotate with them.
+Post = Post
+SpikeAlert = SpikeAlert
+
+MAX_IMPORT_ROWS = 20_000
+MAX_IMPORT_BYTES = 20 * 1024 * 1024  # 20,000 posts of up to ~1 kB each
+_PARTY_LIMIT = 100_000  # every merchant and anchor LiveGuard has, for linking
+
+
+# --- the window of days ----------------------------------------------------------------
+
+
+def day_start(day: date) -> datetime:
+    """The first moment of a Beijing day, in UTC."""
+    return datetime.combine(day, time(), CHINA).astimezone(UTC)
+
+
+def china_day(moment: datetime) -> date:
+    return moment.astimezone(CHINA).date()
+
+
+def _check_range(start: date, end: date) -> None:
+    if end < start:
+        raise InvalidInput(
+            "end", "the period ends before it starts", "give an end on or after start"
+        )
+
+
+def _in_range(query: Any, start: date, end: date) -> Any:
+    _check_range(start, end)
+    return query.where(
+        Post.posted_at >= day_start(start), Post.posted_at < day_start(end + timedelta(days=1))
+    )
+
+
+# --- classifying and linking -----------------------------------------------------------
+
+
+def directory(*, db_session: Session) -> naming.Directory:
+    """LiveGuard's platforms, merchants and anchors, by every name they go by."""
+    known: list[naming.Known] = []
+    for platform in parties_service.get_all_platforms(db_session=db_session):
+        known.append(naming.Known(PartyKind.platform, platform.id, platform.name, (platform.code,)))
+    merchants, _ = parties_service.get_all_merchants(db_session=db_session, limit=_PARTY_LIMIT)
+    for merchant in merchants:
+        known.append(
+            naming.Known(PartyKind.merchant, merchant.id, merchant.shop_name, (merchant.name,))
+        )
+    anchors, _ = parties_service.get_all_anchors(db_session=db_session, limit=_PARTY_LIMIT)
+    for anchor in anchors:
+        known.append(naming.Known(PartyKind.anchor, anchor.id, anchor.nickname, ()))
+    return naming.Directory.of(known)
+
+
+def analyse(
+    text: str, found_in: naming.Directory | None = None
+) -> tuple[classify.Result, list[naming.Found]]:
+    """What the model says of a text, and the parties it names."""
+    return classify.packaged().classify(text), naming.extract(text, found_in)
+
+
+def _store(db_session: Session, post_in: PostCreate, found_in: naming.Directory) -> Post:
+    result, parties = analyse(post_in.text, found_in)
+    post = Post(
+        source=post_in.source,
+        external_id=post_in.external_id,
+        posted_at=post_in.posted_at,
+        text=post_in.text,
+        author=post_in.author,
+        links=list(post_in.links),
+        platform=post_in.platform,
+        category=result.category,
+        categories=result.categories,
+        negative=result.negative,
+        sentiment=result.sentiment,
+        model_version=classify.packaged().version,
+        mentions=[
+            Mention(name=p.name[:200], written=p.written[:200], kind=p.kind, party_id=p.party_id)
+            for p in parties
+        ],
+    )
+    db_session.add(post)
+    return post
+
+
+def _existing(db_session: Session, source: str, external_id: str | None) -> Post | None:
+    if external_id is None:
+        return None
+    return db_session.scalar(
+        select(Post).where(Post.source == source, Post.external_id == external_id)
+    )
+
+
+def create(*, db_session: Session, post_in: PostCreate) -> Post:
+    """Store one post, classified; the same (source, external_id) twice is one post."""
+    if (found := _existing(db_session, post_in.source, post_in.external_id)) is not None:
+        return found
+    post = _store(db_session, post_in, directory(db_session=db_session))
+    db_session.flush()
+    return post
+
+
+def create_many(*, db_session: Session, posts_in: Sequence[PostCreate]) -> list[Post]:
+    """Store many posts (a feed, the demo) with one look-up of LiveGuard's parties."""
+    found_in = directory(db_session=db_session)
+    posts = [_store(db_session, post_in, found_in) for post_in in posts_in]
+    db_session.flush()
+    return posts
+
+
+def get(*, db_session: Session, post_id: int) -> Post:
+    post = db_session.get(Post, post_id)
+    if post is None:
+        raise NotFound("post", post_id)
+    return post
+
+
+def latest_day(*, db_session: Session) -> date | None:
+    """The Beijing day of the newest post, or None when there is none."""
+    newest = db_session.scalar(select(func.max(Post.posted_at)))
+    return china_day(newest) if newest else None
+
+
+def get_all(
+    *,
+    db_session: Session,
+    start: date | None = None,
+    end: date | None = None,
+    category: Category | None = None,
+    negative: bool | None = None,
+    source: str | None = None,
+    party: str | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[Post], int]:
+    """Posts newest first, filtered; and how many match."""
+    query = select(Post)
+    if start is not None:
+        query = query.where(Post.posted_at >= day_start(start))
+    if end is not None:
+        query = query.where(Post.posted_at < day_start(end + timedelta(days=1)))
+    if category is not None:
+        query = query.where(Post.category == category.value)
+    if negative is not None:
+        query = query.where(Post.negative == negative)
+    if source:
+        query = query.where(Post.source == source)
+    if party:
+        query = query.where(Post.id.in_(select(Mention.post_id).where(Mention.name == party)))
+    total = db_session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = db_session.scalars(
+        query.options(selectinload(Post.mentions))
+        .order_by(Post.posted_at.desc(), Post.id.desc())
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return list(rows), total
+
+
+# --- import ------------------------------------------------------------------------------
+
+
+def _rows(body: bytes, content_type: str) -> Iterator[tuple[int, Any]]:
+    """(line number, row) of a CSV (header on line 1) or JSON lines file."""
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput("body", "the file is not UTF-8 text", "save the file as UTF-8") from None
+    if "csv" in content_type:
+        reader = csv.DictReader(io.StringIO(text))
+        line = 1
+        for raw in reader:
+            row: dict[str, Any] = {}
+            for key, value in raw.items():
+                if key is None or value is None or not str(value).strip():
+                    continue
+                key = key.strip()
+                if key == "links":
+                    row[key] = [part.strip() for part in value.split() if part.strip()]
+                else:
+                    row[key] = value.strip()
+            yield line + 1, row
+            line = reader.line_num
+        return
+    for number, line_text in enumerate(text.splitlines(), start=1):
+        if not line_text.strip():
+            continue
+        try:
+            yield number, json.loads(line_text)
+        except ValueError as error:
+            yield number, error
+
+
+def import_file(*, db_session: Session, body: bytes, content_type: str) -> ImportResult:
+    """Every valid row stored and classified; every bad one reported by its line number.
+
+    JSON lines (one object a line) or CSV with a header line: ``source, posted_at, text,
+    author, links`` (space-separated), ``platform``, ``external_id``."""
+    errors: list[RowError] = []
+    valid: list[PostCreate] = []
+    seen: set[tuple[str, str]] = set()
+    skipped = 0
+    for number, raw in _rows(body, content_type):
+        if len(valid) + len(errors) >= MAX_IMPORT_ROWS:
+            raise InvalidInput(
+                "body", f"more than {MAX_IMPORT_ROWS} rows", "split the file into smaller ones"
+            )
+        if isinstance(raw, ValueError):
+            errors.append(RowError(line=number, field="line", message=f"not JSON: {raw}"))
+            continue
+        if not isinstance(raw, dict):
+            errors.append(
+                RowError(line=number, field="line", message="a line must be a JSON object")
+            )
+            continue
+        try:
+            post_in = PostCreate.model_validate(raw)
+        except ValidationError as error:
+            for item in error.errors():
+                where = ".".join(str(part) for part in item["loc"]) or "line"
+                message = str(item["msg"]).removeprefix("Value error, ")
+                errors.append(RowError(line=number, field=where, message=message))
+            continue
+        if post_in.external_id is not None:
+            key = (post_in.source, post_in.external_id)
+            if key in seen or _existing(db_session, *key) is not None:
+                skipped += 1
+                continue
+            seen.add(key)
+        valid.append(post_in)
+    if not valid and not errors and not skipped:
+        raise InvalidInput("body", "the file has no rows", "send one post a line")
+    found_in = directory(db_session=db_session)
+    posts = [_store(db_session, post_in, found_in) for post_in in valid]
+    db_session.flush()
+    return ImportResult(created=[p.id for p in posts], skipped=skipped, errors=errors)
+
+
+# --- what a report reads ----------------------------------------------------------------
+
+
+def posts_total(db_session: Session, *, start: date, end: date) -> int:
+    """How many posts the period has (Beijing days, both ends included)."""
+    query = _in_range(select(func.count(Post.id)), start, end)
+    return int(db_session.scalar(query) or 0)
+
+
+def daily_counts(db_session: Session, *, start: date, end: date) -> list[DailyCount]:
+    """Posts per Beijing day and category (the main category), and how many negative."""
+    rows = db_session.execute(
+        _in_range(select(Post.posted_at, Post.category, Post.negative), start, end)
+    )
+    totals: Counter[tuple[date, str]] = Counter()
+    negatives: Counter[tuple[date, str]] = Counter()
+    for posted_at, category, negative in rows:
+        key = (china_day(posted_at), category)
+        totals[key] += 1
+        negatives[key] += bool(negative)
+    return [
+        DailyCount(
+            day=day, category=Category(category), negative=negatives[(day, category)], total=n
+        )
+        for (day, category), n in sorted(totals.items())
+    ]
+
+
+def _mention_rows(db_session: Session, start: date, end: date) -> Sequence[Any]:
+    query = select(Post.posted_at, Mention.name, Mention.kind, Mention.party_id).join(
+        Mention, Mention.post_id == Post.id
+    )
+    return db_session.execute(_in_range(query, start, end)).all()
+
+
+def top_parties(
+    db_session: Session, *, start: date, end: date, limit: int = 10
+) -> list[PartyMention]:
+    """The parties most named in the period, with how many posts named each."""
+    counts: Counter[tuple[str, PartyKind, int | None]] = Counter()
+    for _, name, kind, party_id in _mention_rows(db_session, start, end):
+        counts[(name, PartyKind(kind), party_id)] += 1
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0][0]))
+    return [
+        PartyMention(name=name, kind=kind, party_id=party_id, count=n)
+        for (name, kind, party_id), n in ranked[:limit]
+    ]
+
+
+def party_daily_counts(db_session: Session, *, start: date, end: date) -> list[PartyDailyCount]:
+    """Posts naming each party per Beijing day."""
+    counts: Counter[tuple[date, str, PartyKind, int | None]] = Counter()
+    for posted_at, name, kind, party_id in _mention_rows(db_session, start, end):
+        counts[(china_day(posted_at), name, PartyKind(kind), party_id)] += 1
+    return [
+        PartyDailyCount(day=day, name=name, kind=kind, party_id=party_id, count=n)
+        for (day, name, kind, party_id), n in sorted(
+            counts.items(), key=lambda i: (i[0][0], i[0][1])
+        )
+    ]
+
+
+def examples(
+    db_session: Session, *, start: date, end: date, category: str | None = None, limit: int = 5
+) -> list[PostRead]:
+    """Typical negative posts of the period (of one category when given): the ones the
+    model is surest are complaints, most negative first."""
+    query = _in_range(select(Post).where(Post.negative.is_(True)), start, end)
+    if category is not None:
+        query = query.where(Post.category == Category(category).value)
+    rows = db_session.scalars(
+        query.options(selectinload(Post.mentions))
+        .order_by(Post.sentiment, Post.posted_at, Post.id)
+        .limit(limit)
+    ).all()
+    return [PostRead.model_validate(post) for post in rows]
+
+
+# --- spikes ------------------------------------------------------------------------------
+
+
+def _subject_counts(
+    db_session: Session, start: date, end: date
+) -> dict[tuple[SubjectKind, str], Counter[date]]:
+    counts: dict[tuple[SubjectKind, str], Counter[date]] = defaultdict(Counter)
+    rows = db_session.execute(
+        _in_range(
+            select(Post.posted_at, Post.categories).where(Post.negative.is_(True)), start, end
+        )
+    )
+    for posted_at, categories in rows:
+        for category in categories:
+            if category != Category.other.value:
+                counts[(SubjectKind.category, category)][china_day(posted_at)] += 1
+    for posted_at, name, kind, _ in _mention_rows(db_session, start, end):
+        counts[(SubjectKind.party, f"{kind}:{name}")][china_day(posted_at)] += 1
+    return counts
+
+
+def _label(kind: SubjectKind, subject: str) -> str:
+    if kind is SubjectKind.category:
+        return f"{classify.label_zh(subject)}类负面舆情"
+    party_kind, _, name = subject.partition(":")
+    kinds = {"merchant": "商家", "anchor": "主播", "platform": "平台", "brand": "品牌"}
+    return f"{kinds.get(party_kind, party_kind)}「{name}」被提及"
+
+
+def scan_spikes(*, db_session: Session, day: date) -> list[SpikeAlert]:
+    """Raise (or refresh) an alert for each category and party above its baseline on
+    ``day``; the method is in ``trends``. Returns the day's alerts."""
+    config = trends.rules()
+    first = day - timedelta(days=config.window_days)
+    counts = _subject_counts(db_session, first, day)
+    history_days = [first + timedelta(days=n) for n in range(config.window_days)]
+    alerts = []
+    for (kind, subject), per_day in sorted(counts.items()):
+        count = per_day.get(day, 0)
+        if not count:
+            continue
+        spike = trends.check(
+            [per_day.get(d, 0) for d in history_days],
+            count,
+            party=kind is SubjectKind.party,
+            config=config,
+        )
+        if spike is None:
+            continue
+        alert = db_session.scalar(
+            select(SpikeAlert).where(
+                SpikeAlert.day == day,
+                SpikeAlert.subject_kind == kind,
+                SpikeAlert.subject == subject,
+            )
+        )
+        if alert is None:
+            alert = SpikeAlert(
+                day=day,
+                subject_kind=kind,
+                subject=subject[:200],
+                label=_label(kind, subject)[:200],
+                count=spike.count,
+                baseline=spike.baseline,
+                threshold=spike.threshold,
+                method=trends.METHOD,
+            )
+            db_session.add(alert)
+        else:
+            alert.count, alert.baseline, alert.threshold = (
+                spike.count,
+                spike.baseline,
+                spike.threshold,
+            )
+        alerts.append(alert)
+    db_session.flush()
+    return alerts
+
+
+def scan_days(*, db_session: Session, days: set[date]) -> list[SpikeAlert]:
+    return [alert for day in sorted(days) for alert in scan_spikes(db_session=db_session, day=day)]
+
+
+def get_alerts(
+    *, db_session: Session, status: AlertStatus | None = None, limit: int = 200
+) -> list[SpikeAlert]:
+    query = select(SpikeAlert)
+    if status is not None:
+        query = query.where(SpikeAlert.status == status)
+    return list(
+        db_session.scalars(query.order_by(SpikeAlert.day.desc(), SpikeAlert.id.desc()).limit(limit))
+    )
+
+
+def get_alert(*, db_session: Session, alert_id: int) -> SpikeAlert:
+    alert = db_session.get(SpikeAlert, alert_id)
+    if alert is None:
+        raise NotFound("alert", alert_id)
+    return alert
+
+
+def acknowledge(*, db_session: Session, alert: SpikeAlert, actor: str, now: datetime) -> SpikeAlert:
+    """A staff member has seen the alert."""
+    alert.status = AlertStatus.acknowledged
+    alert.acknowledged_by = actor[:60]
+    alert.acknowledged_at = now
+    db_session.flush()
+    return alert
