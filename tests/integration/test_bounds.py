@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from datetime import date, datetime
+from typing import Annotated, Any, get_args, get_origin
 
 import pytest
 from fastapi import params
 from fastapi.dependencies.utils import get_flat_params
 from fastapi.routing import APIWebSocketRoute, iter_route_contexts
 from fastapi.testclient import TestClient
+from pydantic import BaseModel
 from starlette.websockets import WebSocketDisconnect
 
-from liveguard import money
+from liveguard import bounds, money
 from liveguard.auth import service as auth_service
 from liveguard.bounds import INT32_MAX
 from liveguard.db import transaction
@@ -217,3 +219,47 @@ def test_a_moment_outside_the_lawful_range_is_refused_saying_so(client, auth):
     (error,) = response.json()["errors"]
     assert error["field"] == "started_at"
     assert "outside the dates LiveGuard accepts" in error["message"]
+
+
+def _unbounded_days(
+    annotation: Any, metadata: list[Any], where: str, seen: set[type]
+) -> Iterator[str]:
+    """Where a date or time a request carries has no range check (``bounds.Day`` or
+    ``bounds.Moment``): a year-1 date reaches the database or the calendar and fails there."""
+    if annotation in (date, datetime):
+        checks = {getattr(m, "func", None) for m in metadata}
+        if not checks & {bounds._in_range, bounds._moment_in_range}:
+            yield where
+        return
+    if get_origin(annotation) is Annotated:
+        inner, *extra = get_args(annotation)
+        yield from _unbounded_days(inner, [*metadata, *extra], where, seen)
+        return
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if annotation in seen:
+            return
+        seen.add(annotation)
+        for name, field in annotation.model_fields.items():
+            yield from _unbounded_days(field.annotation, field.metadata, f"{where}.{name}", seen)
+        return
+    for arg in get_args(annotation):
+        yield from _unbounded_days(arg, metadata, where, seen)
+
+
+def test_every_date_and_time_a_request_carries_is_range_checked(app):
+    unbounded: list[str] = []
+    seen: set[type] = set()
+    for context in iter_route_contexts(app.routes):
+        dependant = getattr(context.original_route, "dependant", None)
+        if dependant is None:
+            continue
+        label = (
+            f"{sorted(getattr(context.original_route, 'methods', None) or ['WS'])} {context.path}"
+        )
+        fields = [*get_flat_params(dependant), *dependant.body_params]
+        for field in fields:
+            info = field.field_info
+            unbounded += _unbounded_days(
+                info.annotation, info.metadata, f"{label} {field.name}", seen
+            )
+    assert not unbounded, "use bounds.Day / bounds.Moment for: " + ", ".join(unbounded)

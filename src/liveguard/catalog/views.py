@@ -4,14 +4,13 @@ bulk import, and the public page a buyer sees."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
 from sqlalchemy.orm import Session
 
 from liveguard.auth.service import Principal
-from liveguard.bounds import Id
+from liveguard.bounds import Id, Moment
 from liveguard.catalog import bulk, flows, public, review, sampling, service
 from liveguard.catalog.models import (
     Listing,
@@ -287,7 +286,7 @@ def list_samples(
 
 @router.get("/samples/failed", response_model=list[FailedSample])
 def failed_samples(
-    db_session: DbSession, _: AnyStaff, since: datetime | None = None
+    db_session: DbSession, _: AnyStaff, since: Moment | None = None
 ) -> list[FailedSample]:
     """Failed results since a time (all if none), oldest first: listing, merchant, batch."""
     return service.failed_samples(db_session=db_session, since=since)

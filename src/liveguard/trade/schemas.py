@@ -67,7 +67,7 @@ class ListingPromiseChange(Input):
     """A new date for every open order of a listing, as the shop announced it."""
 
     kind: PromiseKind
-    due_on: date = Field(description="the new last day, in China's calendar")
+    due_on: Day = Field(description="the new last day, in China's calendar")
     source: PromiseSource = PromiseSource.merchant_notice
     source_ref: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] | None = (
         None

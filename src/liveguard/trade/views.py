@@ -4,12 +4,12 @@ changes of promise, buyers read their own orders; the promise check on demand.""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 
-from liveguard.bounds import Id
+from liveguard.bounds import Day, Id
 from liveguard.catalog import service as catalog_service
 from liveguard.clock import CHINA
 from liveguard.errors import Forbidden
@@ -192,7 +192,7 @@ def move_listing_promise(
 
 @router.get("/merchants/{merchant_id}/breaches", response_model=list[BreachRead])
 def merchant_breaches(
-    merchant_id: Id, db_session: DbSession, principal: Signed, since: date | None = None
+    merchant_id: Id, db_session: DbSession, principal: Signed, since: Day | None = None
 ) -> Sequence[PromiseBreach]:
     """A shop's broken delivery promises, newest first: what counts against its credit.
     ``since``: found on or after that day (China time)."""
@@ -203,7 +203,7 @@ def merchant_breaches(
 
 @router.post("/trade/check-promises", response_model=CheckReport)
 def check_promises(
-    db_session: DbSession, now: Now, today: Today, _: Compliance, day: date | None = None
+    db_session: DbSession, now: Now, today: Today, _: Compliance, day: Day | None = None
 ) -> CheckReport:
     """Run the promise check now (the server also runs it on a timer)."""
     return flows.check_promises(db_session=db_session, day=day or today, now=now)
@@ -269,7 +269,7 @@ def merchant_benefit_findings(
 
 @router.post("/trade/check-benefits", response_model=BenefitCheckReport)
 def check_benefits(
-    db_session: DbSession, now: Now, today: Today, _: Compliance, day: date | None = None
+    db_session: DbSession, now: Now, today: Today, _: Compliance, day: Day | None = None
 ) -> BenefitCheckReport:
     """Run the red envelope, coupon and price-protection check now (also on the timer)."""
     return flows.check_benefits(db_session=db_session, day=day or today, now=now)
