@@ -16,6 +16,7 @@ PUBLIC_WRITES = {
     ("POST", "/console/login"),
     ("POST", "/console/merchant/login"),  # a merchant exchanges its token for a session
     ("POST", "/console/consumer-login"),  # a consumer signs in with her token
+    ("POST", "/u/{token}"),  # one-click unsubscribe: the message's secret link is the credential
 }
 
 
