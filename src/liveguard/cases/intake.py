@@ -388,6 +388,9 @@ def gather(
                 version.ledger_seq,
                 version.created_at,
             )
+        terms = catalog_service.standard_terms_of(db_session=db_session, listing_id=listing.id)
+        if terms:  # "售出概不退换" on the listing: void, whether or not the buyer mentions it
+            gathered.fact("standard_terms", terms, "listing", f"listing:{listing.id}", None)
         known = rules().categories.get(listing.category)
         if known is not None:
             ref = f"listing:{listing.id}"

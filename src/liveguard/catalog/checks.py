@@ -175,6 +175,18 @@ def spoken_terms(reviewer: Reviewer, text: str, category: str, now: datetime) ->
     return reviewer.texts.phrases(facts, {STORE_TERMS: hits})
 
 
+def standard_terms(reviewer: Reviewer, text: str) -> list[str]:
+    """The standard terms a text holds, as the liability engine names them ("售出概不退换"
+    -> no_returns, "最终解释权归本店所有" -> final_interpretation): the lexicon's unfair
+    terms that carry a ``standard_term``."""
+    found = {
+        term
+        for hit in reviewer.phrases.detect(text)
+        if (term := reviewer.lexicons.entry(hit.rule.id).standard_term) is not None
+    }
+    return sorted(found)
+
+
 def label_claim_problems(facts: ListingFacts, claimed: Sequence[Problem] = ()) -> list[Problem]:
     """Claims in the listing's title and description that its own label does not bear
     out ("正宗燕窝" over a label that says 风味饮品): ``label_claims.py``. A health claim

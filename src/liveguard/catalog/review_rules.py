@@ -225,6 +225,12 @@ class LexiconEntry(Strict):
     # "base": match only as written, not across punctuation (the compact view drops it,
     # so "无理由退货，不支持定制款" would read as "无理由退货不支持")
     view: Literal["any", "base"] = "any"
+    # for an unfair_term: the standard term it is, as the liability engine's
+    # `standard_terms` fact (民法典 arts. 497-498, 消费者权益保护法 art. 26), set on a complaint
+    # that names the listing so the answer says the term is void without being told
+    standard_term: Literal["no_returns", "final_interpretation", "excludes_main_rights"] | None = (
+        None
+    )
     legal_basis: list[LegalBasis] = Field(min_length=1)
     examples: PhraseExamples
 
@@ -236,6 +242,10 @@ class LexiconEntry(Strict):
             raise ValueError(f"a {self.kind} entry needs a severity and a message")
         if self.kind == "return_exemption" and not self.name:
             raise ValueError("a return_exemption entry needs a name")
+        if self.standard_term and self.kind != "unfair_term":
+            raise ValueError(
+                "only an unfair_term entry (unfair whatever is sold) is a standard term"
+            )
         return self
 
 

@@ -496,6 +496,18 @@ def spoken_term_problems(*, text: str, category: str, now: datetime) -> list[dic
     return [review.problem_json(problem) for problem in found]
 
 
+def standard_terms_of(*, db_session: Session, listing_id: int) -> list[str]:
+    """The standard terms the listing has ever shown (title, description, store terms of
+    every version), named as the liability engine's ``standard_terms`` fact:
+    ``no_returns``, ``final_interpretation``, ``excludes_main_rights``."""
+    reviewer = review.reviewer()
+    found: set[str] = set()
+    for version in get_versions(db_session=db_session, listing_id=listing_id):
+        text = "\n".join([version.title, version.description, version.store_terms])
+        found.update(checks.standard_terms(reviewer, text))
+    return sorted(found)
+
+
 def price_history(*, db_session: Session, listing_id: int) -> list[tuple[datetime, int]]:
     """Every price the listing was on sale at, as (when it came into force, price in fen),
     oldest first: what a price-protection promise is checked against."""

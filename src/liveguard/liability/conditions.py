@@ -48,6 +48,11 @@ DERIVED: dict[str, type] = {
     # the answer (the law in force now, and the answer asks for the day)
     "conduct_on": date,
     "room_promise": bool,  # the room operator made a promise of its own
+    # 药品管理法 art. 144(3): the seller owes the ten times when it produced the drug or
+    # knew it was fake or substandard (a producer owes it whatever it knew)
+    "drug_seller_liable": bool,
+    # false or misleading commercial publicity: false claims, or bought orders / reviews
+    "false_publicity": bool,
     "term_no_returns": bool,
     "term_final_interpretation": bool,
     "term_excludes_main_rights": bool,
@@ -65,6 +70,8 @@ SOURCES: dict[str, tuple[str, ...]] = {
     "breach_refund": ("defect",),
     "conduct_on": ("bought_on",),
     "room_promise": ("promises",),
+    "drug_seller_liable": ("seller_knew_fake_drug", "seller_is_producer"),
+    "false_publicity": ("false_advertising", "fake_transactions"),
     "term_no_returns": ("standard_terms",),
     "term_final_interpretation": ("standard_terms",),
     "term_excludes_main_rights": ("standard_terms",),
@@ -275,6 +282,8 @@ def view_of(facts: CaseFacts, today: date) -> dict[str, object]:
     view["drug_self_help"] = facts.drug_self_help is True
     view["fraud"] = _any((facts.misrepresented_knowingly, facts.price_fraud))
     view["breach_refund"] = _breach(facts)
+    view["drug_seller_liable"] = _any((facts.seller_is_producer, facts.seller_knew_fake_drug))
+    view["false_publicity"] = _any((facts.false_advertising, facts.fake_transactions))
     view["ground"] = _ground(facts, view)
     dates = [d for d in (facts.delivered_on, facts.knew_of_harm_on, facts.return_asked_on) if d]
     view["conduct_on"] = facts.bought_on or (min(dates) if dates else today)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from liveguard.liability import conditions, deadlines, liability, remedies
 from liveguard.liability.facts import CaseFacts, Channel, Defect, Subject
@@ -55,9 +55,41 @@ class FactText(Strict):
     question_zh: str
 
 
+class ClaimTarget(Strict):
+    """One plain choice of whom the consumer claims from ("主播"), and the roles it covers
+    (the anchor as seller, as room operator, as endorser): the law's roles are the engine's
+    finding, not a question for the consumer."""
+
+    value: str = Field(pattern=r"^[a-z_]+$")
+    label_zh: str = Field(min_length=1)
+    roles: list[Role] = Field(min_length=1)
+
+
 class QuestionFile(Strict):
     facts: dict[str, FactText] = Field(min_length=1)
     values: dict[str, str] = Field(min_length=1)
+    claim_targets: list[ClaimTarget] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _every_role_can_be_claimed_from(self) -> QuestionFile:
+        covered = {role for target in self.claim_targets for role in target.roles}
+        missing = sorted(role.value for role in Role if role not in covered)
+        if missing:
+            raise ValueError(f"claim_targets: no plain choice covers {missing}")
+        return self
+
+
+def claim_targets() -> list[ClaimTarget]:
+    return _question_file().claim_targets
+
+
+def claimed_roles(choices: list[str]) -> list[Role]:
+    """The roles behind the consumer's plain choices; ValueError names an unknown choice."""
+    targets = {target.value: target for target in claim_targets()}
+    unknown = [choice for choice in choices if choice not in targets]
+    if unknown:
+        raise ValueError(f"unknown claimed_against choice {unknown[0]!r}")
+    return list(dict.fromkeys(role for choice in choices for role in targets[choice].roles))
 
 
 @cache

@@ -5,8 +5,9 @@
 Each line: ``{"id", "title", "today", "facts": {CaseFacts}, "expected": {...}}`` where
 ``expected`` holds ``parties`` (``[[role, kind], ...]``, the duty to disclose identity
 included), ``remedies`` (``{kind: fen or null}``), ``total_fen``, and optionally
-``time_barred`` and ``asks`` (facts the answer must ask for). The expected answers are
-written from the statutes, not from the engine's output.
+``time_barred``, ``asks`` (facts the answer must ask for), ``notes`` and ``not_notes``
+(note ids the answer must and must not give, e.g. which text of a law applied). The
+expected answers are written from the statutes, not from the engine's output.
 
 Scores, per case: parties (the set of liable roles is exactly right), liability kinds
 (the set of role and kind pairs is exactly right), amounts (every remedy and its amount,
@@ -56,6 +57,7 @@ class Report:
     amounts: Tally = field(default_factory=Tally)
     time_bars: Tally = field(default_factory=Tally)
     questions: Tally = field(default_factory=Tally)
+    notes: Tally = field(default_factory=Tally)
     pairs: Score = field(default_factory=Score)
     mistakes: list[str] = field(default_factory=list)
 
@@ -68,6 +70,7 @@ class Report:
             f"{'remedies and amounts':<24} {self.amounts}",
             f"{'time bars':<24} {self.time_bars}",
             f"{'questions asked':<24} {self.questions}",
+            f"{'notes given':<24} {self.notes}",
             f"{'(role, kind) pairs':<24} precision {p.precision:.3f} recall {p.recall:.3f} "
             f"F1 {p.f1:.3f}",
         ]
@@ -121,6 +124,12 @@ def evaluate(items: list[dict[str, Any]]) -> Report:
             asked = {q.field for q in answer.questions}
             checks["questions"] = set(expected["asks"]) <= asked
             report.questions.add(checks["questions"])
+        if "notes" in expected or "not_notes" in expected:
+            noted = {n.id for n in answer.notes}
+            checks["notes"] = set(expected.get("notes", ())) <= noted and not (
+                set(expected.get("not_notes", ())) & noted
+            )
+            report.notes.add(checks["notes"])
         for what, ok in checks.items():
             if ok:
                 continue
@@ -130,6 +139,11 @@ def evaluate(items: list[dict[str, Any]]) -> Report:
                 detail = (
                     f"want {want_money} total {expected['total_fen']} "
                     f"got {got_money} total {answer.total_fen}"
+                )
+            elif what == "notes":
+                detail = (
+                    f"want {expected.get('notes', [])} not {expected.get('not_notes', [])} "
+                    f"got {sorted(n.id for n in answer.notes)}"
                 )
             elif what == "time bar":
                 detail = f"want {expected['time_barred']} got {answer.time_barred}"

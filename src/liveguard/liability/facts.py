@@ -345,9 +345,19 @@ class CaseFacts(_Strict):
         description="a false 'original' price, a fake discount or misleading price display "
         "(明码标价和禁止价格欺诈规定 arts. 16-19)",
     )
+    fake_transactions: bool | None = Field(
+        default=None,
+        description="sales volume or reviews faked with bought orders or fake reviews "
+        "(刷单、刷评: AUCL 2019 art. 8, 2025 art. 9)",
+    )
     standard_terms: list[StandardTerm] | None = None
     serious_mental_harm: bool | None = None
     fake_or_substandard_drug: bool | None = None
+    seller_knew_fake_drug: bool | None = Field(
+        default=None,
+        description="the seller (not its producer) knew the drug was fake or substandard "
+        "(药品管理法 art. 144(3): 明知是假药、劣药仍然销售)",
+    )
     drug_self_help: bool | None = Field(
         default=None,
         description="a small, non-profit, self-help or mutual-aid sale (or folk-remedy drug in "

@@ -22,6 +22,17 @@ def value_label(value: object) -> str:
     return engine.value_zh(value)
 
 
+def claim_choices() -> list[tuple[str, str]]:
+    """Whom a consumer may say she claims from, as plain choices (value, Chinese label)."""
+    return [(target.value, target.label_zh) for target in engine.claim_targets()]
+
+
+def claimed_against(choices: list[str]) -> list[str]:
+    """The ``claimed_against`` fact (role values) for the consumer's plain choices;
+    ValueError names an unknown choice."""
+    return [role.value for role in engine.claimed_roles(choices)]
+
+
 def add_working_days(*, start: date, working_days: int) -> tuple[date, bool]:
     """The ``working_days``-th working day after ``start``, and whether it is an estimate
     (past the official holiday calendar, Monday to Friday less the fixed holidays count)."""

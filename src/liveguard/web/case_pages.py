@@ -12,8 +12,9 @@ import typing
 from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile as StarletteUpload
@@ -26,7 +27,7 @@ from liveguard.cases.schemas import ComplaintCreate, PaymentChannel
 from liveguard.clock import CHINA
 from liveguard.credit import service as credit_service
 from liveguard.credit.enums import SubjectKind
-from liveguard.errors import LiveGuardError, NotFound
+from liveguard.errors import InvalidInput, LiveGuardError, NotFound
 from liveguard.liability import service as liability_service
 from liveguard.liability.facts import CaseFacts
 from liveguard.live import service as live_service
@@ -123,9 +124,11 @@ def new_case_page(
     today: Today,
     error: str = "",
     session_id: Id | None = None,
+    claimed_against: Annotated[list[str] | None, Query(max_length=20)] = None,
 ) -> Response:
     """The complaint form; opened from a live room (``session_id``), it says the seller's
-    red- or black-list status and fills in the room."""
+    red- or black-list status and fills in the room. Sent back with a mistake, it keeps
+    whom she claimed from (``claimed_against``)."""
     credit = None
     if session_id is not None:
         live_session = live_service.get(db_session=db_session, session_id=session_id)
@@ -142,6 +145,8 @@ def new_case_page(
         defects=fact_field("defect")["choices"],
         subjects=fact_field("subject")["choices"],
         claims=fact_field("claimed")["choices"],
+        against=liability_service.claim_choices(),
+        chosen_against=set(claimed_against or []),
         error=error,
         credit=credit,
         session_id=session_id,
@@ -150,6 +155,21 @@ def new_case_page(
 
 def _optional_int(raw: str) -> int | None:
     return int(raw) if raw.strip() else None
+
+
+_AGAINST = {value for value, _ in liability_service.claim_choices()}
+
+
+def _claimed_against(choices: list[str]) -> list[str] | None:
+    """The roles behind her plain choices (卖家, 主播, 平台...); None when she chose none."""
+    if not choices:
+        return None
+    try:
+        return liability_service.claimed_against(choices)
+    except ValueError:
+        raise InvalidInput(
+            "claimed_against", "您要求谁承担责任：有一项不在列表中", "请从列表中勾选"
+        ) from None
 
 
 @router.post("/console/cases")
@@ -175,6 +195,7 @@ def file_case(
     subject: Annotated[str, Form()] = "",
     refunded_yuan: Annotated[str, Form()] = "",
     claimed: Annotated[list[str] | None, Form()] = None,
+    claimed_against: Annotated[list[str] | None, Form(max_length=20)] = None,
     # a browser sends an empty, name-less part when no file was chosen: it arrives as ""
     evidence: Annotated[list[UploadFile | str] | None, File()] = None,
 ) -> RedirectResponse:
@@ -190,6 +211,7 @@ def file_case(
         ):
             stated[name] = parse_answer(name, raw)
         stated["claimed"] = parse_answer("claimed", claimed or [])
+        stated["claimed_against"] = _claimed_against(claimed_against or [])
         at = datetime.fromisoformat(occurred_at).replace(tzinfo=CHINA) if occurred_at else None
         complaint = ComplaintCreate(
             consumer_id=_optional_int(consumer_id),
@@ -228,7 +250,10 @@ def file_case(
     except (LiveGuardError, ValidationError, ValueError) as error:
         message = getattr(error, "detail", None) or str(error).splitlines()[0]
         db_session.rollback()
-        return back("/console/cases/new", error=message)
+        kept = [("claimed_against", c) for c in claimed_against or [] if c in _AGAINST]
+        return RedirectResponse(
+            f"/console/cases/new?{urlencode([('error', message), *kept])}", status_code=303
+        )
     return back(f"/console/cases/{case.id}", notice="saved")
 
 
