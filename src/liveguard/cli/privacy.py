@@ -88,8 +88,8 @@ def mask_typed_text(
     ] = 500,
 ) -> None:
     """Mask the phone and ID numbers in free text stored before masking existed (case
-    summaries and steps, opinion posts, credit steps), the words as typed of a case sealed
-    under the field key; a batch per transaction, safe to run while the app works."""
+    summaries and steps, opinion posts, credit steps, order reasons), a case's words as
+    typed sealed under the field key; a batch per transaction, safe while the app runs."""
     from liveguard.cli.main import _settings, _unit_of_work
     from liveguard.privacy import rotation
     from liveguard.privacy.fields import FieldCipher

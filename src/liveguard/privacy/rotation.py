@@ -87,6 +87,7 @@ MASKED_TEXT_COLUMNS: tuple[tuple[str, str, str | None, str], ...] = (
     ("case_events", "text", "text_enc", "case_event.text"),
     ("opinion_posts", "text", None, "opinion_post.text"),
     ("credit_steps", "text", None, "credit_step.text"),
+    ("trade_order_events", "reason", None, "order_event.reason"),
 )
 
 
