@@ -148,8 +148,12 @@ def make_engine(database_url: str, **kwargs: Any) -> Engine:
     return create_engine(database_url, pool_pre_ping=True, **kwargs)
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def make_session_factory(
+    engine: Engine, *, info: dict[str, Any] | None = None
+) -> sessionmaker[Session]:
+    """Sessions on ``engine``; ``info`` is copied into every session's ``info`` (the app's
+    field cipher, which services read to seal free text)."""
+    return sessionmaker(bind=engine, expire_on_commit=False, info=info or {})
 
 
 SQLITE_WRITE = "liveguard_sqlite_write"  # execution option: BEGIN IMMEDIATE on SQLite

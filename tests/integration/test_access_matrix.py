@@ -63,6 +63,7 @@ COMPLIANCE_OR_MERCHANT = COMPLIANCE | {MERCHANT}
 MERCHANT_ONLY = frozenset({MERCHANT})
 CONSUMER_ONLY = frozenset({CONSUMER})  # her own personal data
 PHONE_REVEALERS = frozenset({ADMIN, CASE_HANDLER})  # privacy/data/policy.yaml: reveal
+CASE_TEXT_REVEALERS = frozenset({ADMIN, CASE_HANDLER})  # the same file: case.text
 LIVE_INGEST = COMPLIANCE  # events in, over HTTP and over the WebSocket alike
 
 WS = "WEBSOCKET"
@@ -281,6 +282,7 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/privacy/requests/{request_id}/decision"): ADMIN_ONLY,
     ("GET", "/api/privacy/access-log"): ADMIN_ONLY,
     ("POST", "/api/privacy/consumers/{consumer_id}/phone"): PHONE_REVEALERS,
+    ("POST", "/api/privacy/cases/{case_id}/text"): CASE_TEXT_REVEALERS,
     ("GET", "/console/my-data"): CONSUMER_ONLY,
     ("POST", "/console/my-data/consents/{consent_id}/withdraw"): CONSUMER_ONLY,
     ("POST", "/console/my-data/requests"): CONSUMER_ONLY,

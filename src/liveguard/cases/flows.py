@@ -17,6 +17,7 @@ from liveguard.cases import assembly, intake, service, workflow
 from liveguard.cases.enums import CaseEventKind, CaseOrigin, CaseState, PaymentChannel
 from liveguard.cases.models import Case, CaseEvent, CaseLink
 from liveguard.cases.schemas import ComplaintCreate
+from liveguard.cases.service import SUMMARY_CONTEXT
 from liveguard.catalog import service as catalog_service
 from liveguard.clock import CHINA
 from liveguard.errors import InvalidInput
@@ -26,6 +27,7 @@ from liveguard.liability import service as liability_service
 from liveguard.liability.facts import CaseFacts, Channel, Defect
 from liveguard.live import service as live_service
 from liveguard.parties import service as parties_service
+from liveguard.privacy import service as privacy_service
 from liveguard.trade import service as trade_service
 
 
@@ -157,11 +159,15 @@ def file_complaint(
     )
     case_facts = assembly.build_facts(facts)
     payment = complaint_in.payment_channel or (PaymentChannel.platform if order else None)
+    summary = privacy_service.seal_text(
+        db_session=db_session, text=complaint_in.summary, context=SUMMARY_CONTEXT
+    )
     case = Case(
         consumer_id=consumer_id,
         origin=origin,
         kind="complaint",
-        summary=complaint_in.summary,
+        summary=summary.text,
+        summary_enc=summary.enc,
         platform_id=found["platform_id"],
         merchant_id=found["merchant_id"],
         anchor_id=found["anchor_id"],
@@ -340,12 +346,14 @@ def open_automatic(
             values[name] = value
             sources[name] = gathered.sources[name]
     case_facts = assembly.build_facts(values)
+    sealed = privacy_service.seal_text(db_session=db_session, text=summary, context=SUMMARY_CONTEXT)
     case = Case(
         consumer_id=consumer_id,
         origin=CaseOrigin.automatic,
         origin_key=key,
         kind=kind,
-        summary=summary,
+        summary=sealed.text,
+        summary_enc=sealed.enc,
         platform_id=parties_service.get_merchant(
             db_session=db_session, merchant_id=order.merchant_id
         ).platform_id,

@@ -36,7 +36,9 @@ class Case(TimestampMixin, Base):
     origin_key: Mapped[str | None] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(60), default="complaint")
     state: Mapped[CaseState] = mapped_column(_enum(CaseState), default=CaseState.filed)
-    summary: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text)  # personal numbers masked (138****1234)
+    # the summary as typed, under the field-encryption key, when masking changed it
+    summary_enc: Mapped[str | None] = mapped_column(Text)
     platform_id: Mapped[int | None] = mapped_column(ForeignKey("platforms.id"), index=True)
     merchant_id: Mapped[int | None] = mapped_column(ForeignKey("merchants.id"), index=True)
     anchor_id: Mapped[int | None] = mapped_column(ForeignKey("anchors.id"), index=True)
@@ -73,7 +75,8 @@ class CaseEvent(Base):
     to_state: Mapped[CaseState | None] = mapped_column(_enum(CaseState))
     actor: Mapped[str] = mapped_column(String(60))  # staff username, merchant:<id>, system
     party_role: Mapped[str] = mapped_column(String(20))  # consumer, merchant, anchor, staff...
-    text: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="")  # personal numbers masked
+    text_enc: Mapped[str | None] = mapped_column(Text)  # as typed, when masking changed it
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     at: Mapped[datetime] = mapped_column(default=utcnow)
     ledger_seq: Mapped[int] = mapped_column(BigInteger)

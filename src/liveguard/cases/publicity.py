@@ -29,6 +29,7 @@ from liveguard.evidence import bundle
 from liveguard.evidence import service as ledger
 from liveguard.evidence.signing import Signer
 from liveguard.parties import service as parties_service
+from liveguard.privacy import service as privacy_service
 
 PUBLISHABLE = frozenset({CaseState.decided, CaseState.compensated, CaseState.closed})
 
@@ -74,9 +75,26 @@ def draft(*, db_session: Session, case: Case) -> PublicationRead:
     ):
         setattr(record, name, scrubbed.text)
         masked += [f"{name}: {span.rule}" for span in scrubbed.spans]
+    masked += _masked_at_rest(db_session, case)
     canonical = json.dumps(record.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
     digest = hashlib.sha256(canonical.encode()).hexdigest()
     return PublicationRead(record=record, masked=masked, digest=digest)
+
+
+def _masked_at_rest(db_session: Session, case: Case) -> list[str]:
+    """What was masked in the decision's words when they were stored (staff preview what
+    the record leaves out, though the table holds the masked words only): read from the
+    sealed original in memory, never shown."""
+    decision = handling.decision_of(db_session=db_session, case=case)
+    if decision is None or not decision.text_enc:
+        return []
+    typed = privacy_service.open_text(
+        cipher=privacy_service.cipher_of(db_session),
+        text=decision.text,
+        enc=decision.text_enc,
+        context=service.TEXT_CONTEXT,
+    )
+    return [f"outcome: {span.rule}" for span in detect_service.scrub(typed).spans]
 
 
 def publish(

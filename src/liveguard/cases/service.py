@@ -27,8 +27,12 @@ from liveguard.detect import service as detect_service
 from liveguard.errors import InvalidInput, NotFound
 from liveguard.evidence import service as ledger
 from liveguard.evidence.schemas import RecordIn, RecordKind
+from liveguard.privacy import service as privacy_service
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+# what the sealed originals of typed text are bound to (privacy.rotation lists them)
+SUMMARY_CONTEXT = "case.summary"
+TEXT_CONTEXT = "case_event.text"
 # What a buyer keeps: photos, receipts and screenshots, PDFs, chat logs as text, and
 # recordings. Typed by their bytes (``uploads``), so none is stored as a web page.
 EVIDENCE_TYPES = frozenset(
@@ -151,6 +155,7 @@ def add_event(
         now=now,
         personal=personal,
     )
+    stored = privacy_service.seal_text(db_session=db_session, text=text, context=TEXT_CONTEXT)
     event = CaseEvent(
         case_id=case.id,
         kind=kind,
@@ -158,7 +163,8 @@ def add_event(
         to_state=to_state,
         actor=actor,
         party_role=party_role,
-        text=text,
+        text=stored.text,
+        text_enc=stored.enc,
         data=data,
         at=now,
         ledger_seq=seq,

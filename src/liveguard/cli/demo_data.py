@@ -47,6 +47,7 @@ from liveguard.parties.schemas import (
     ReviewIn,
     StaffCreate,
 )
+from liveguard.privacy import service as privacy_service
 from liveguard.privacy.fields import FieldCipher
 
 DEMO_ACTOR = "compliance"
@@ -85,13 +86,16 @@ def _days(today: date, offset: int | None) -> date | None:
 def load(settings: Settings, *, clock: Clock | None = None) -> bool:
     """Load the demo set once; returns False when it is already there."""
     engine = make_engine(settings.database_url)
+    cipher = FieldCipher.from_key_dir(settings.key_dir)
     try:
-        with transaction(make_session_factory(engine)) as db_session:
+        with transaction(
+            make_session_factory(engine, info=privacy_service.session_info(cipher))
+        ) as db_session:
             if parties_service.get_platform_by_code(db_session=db_session, code="xinghe"):
                 return False
             _load(
                 db_session,
-                FieldCipher.from_key_dir(settings.key_dir),
+                cipher,
                 make_blob_store(
                     settings.blob_url, settings.blob_dir, endpoint_url=settings.s3_endpoint
                 ),

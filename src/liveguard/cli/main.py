@@ -65,10 +65,13 @@ def _settings(data_dir: Path | None, **overrides: object) -> Settings:
 def _unit_of_work(settings: Settings) -> Iterator[Session]:
     """One committed transaction on the configured database, engine closed afterwards."""
     from liveguard.db import make_engine, make_session_factory, transaction
+    from liveguard.privacy import service as privacy_service
+    from liveguard.privacy.fields import FieldCipher
 
     engine = make_engine(settings.database_url)
+    info = privacy_service.session_info(FieldCipher.from_key_dir(settings.key_dir))
     try:
-        with transaction(make_session_factory(engine)) as db_session:
+        with transaction(make_session_factory(engine, info=info)) as db_session:
             yield db_session
     finally:
         engine.dispose()
@@ -330,6 +333,8 @@ def monitor(
     from liveguard.blobs import make_blob_store
     from liveguard.db import make_engine, make_session_factory
     from liveguard.live.worker import Bus, Worker
+    from liveguard.privacy import service as privacy_service
+    from liveguard.privacy.fields import FieldCipher
 
     settings = _settings(data_dir)
     url = nats_url or settings.nats_url
@@ -338,7 +343,9 @@ def monitor(
         raise typer.Exit(2)
     engine = make_engine(settings.database_url)
     worker = Worker(
-        session_factory=make_session_factory(engine),
+        session_factory=make_session_factory(
+            engine, info=privacy_service.session_info(FieldCipher.from_key_dir(settings.key_dir))
+        ),
         blobs=make_blob_store(
             settings.blob_url, settings.blob_dir, endpoint_url=settings.s3_endpoint
         ),

@@ -80,6 +80,35 @@ def reencrypt(
         typer.echo(f"retired key(s): {removed or 'none'}")
 
 
+@privacy_app.command("mask-typed-text")
+def mask_typed_text(
+    data_dir: DataDir = None,
+    batch: Annotated[
+        int, typer.Option(min=1, max=10_000, help="rows per column per transaction")
+    ] = 500,
+) -> None:
+    """Mask the phone and ID numbers in free text stored before masking existed (case
+    summaries and steps, opinion posts, credit steps, order reasons), a case's words as
+    typed sealed under the field key; a batch per transaction, safe while the app runs."""
+    from liveguard.cli.main import _settings, _unit_of_work
+    from liveguard.privacy import rotation
+    from liveguard.privacy.fields import FieldCipher
+
+    settings = _settings(data_dir)
+    cipher = FieldCipher.from_key_dir(settings.key_dir)
+    after: dict[str, int] = {}
+    total = 0
+    while True:
+        with _unit_of_work(settings) as db_session:
+            read = rotation.mask_typed_batch(
+                db_session=db_session, cipher=cipher, after=after, batch=batch
+            )
+        total += read
+        if not read:
+            break
+    typer.echo(f"read {total} row(s) of free text; personal numbers in them now masked")
+
+
 @privacy_app.command("export-sends")
 def export_sends(
     merchant: Annotated[int, typer.Option(min=1, help="the merchant's id")],

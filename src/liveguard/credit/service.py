@@ -37,12 +37,12 @@ from liveguard.credit.models import CreditScore as CreditScore
 from liveguard.credit.models import CreditStep as CreditStep
 from liveguard.credit.sources import SOURCES
 from liveguard.credit.sources import Subject as Subject
-from liveguard.detect import service as detect_service
 from liveguard.errors import Conflict, InvalidInput, NotFound
 from liveguard.evidence import service as evidence_service
 from liveguard.evidence.schemas import RecordIn, RecordKind
 from liveguard.liability import service as liability_service
 from liveguard.parties import service as parties_service
+from liveguard.privacy import service as privacy_service
 
 
 def china_day(moment: datetime) -> date:
@@ -251,6 +251,7 @@ def add_step(
     """One step, in the ledger first (free text scrubbed of personal data there)."""
     data = data or {}
     from_state = proceeding.state
+    masked = privacy_service.mask_text(text)  # in the ledger and the column alike
     seq = _ledger(
         db_session,
         proceeding,
@@ -259,7 +260,7 @@ def add_step(
             "actor": actor,
             "from_state": from_state.value if to_state else None,
             "to_state": to_state.value if to_state else None,
-            "text": detect_service.scrub(text).text if text else "",
+            "text": masked,
             **data,
         },
         now,
@@ -268,7 +269,7 @@ def add_step(
         proceeding_id=proceeding.id,
         kind=kind,
         actor=actor,
-        text=text,
+        text=masked,
         from_state=from_state if to_state else None,
         to_state=to_state,
         data=data,

@@ -34,6 +34,7 @@ from liveguard.opinion.schemas import (
     RowError,
 )
 from liveguard.parties import service as parties_service
+from liveguard.privacy import service as privacy_service
 
 # The rows this service hands out, for callers that annotate with them.
 Post = Post
@@ -102,7 +103,7 @@ def _store(db_session: Session, post_in: PostCreate, found_in: naming.Directory)
         source=post_in.source,
         external_id=post_in.external_id,
         posted_at=post_in.posted_at,
-        text=post_in.text,
+        text=privacy_service.mask_text(post_in.text),  # read above as written, kept masked
         author=post_in.author,
         links=list(post_in.links),
         platform=post_in.platform,

@@ -182,6 +182,19 @@ class PhoneRevealed(BaseModel):
     phone: str
 
 
+class TypedText(BaseModel):
+    """One text of a case as it was typed, beside the masked form every page shows."""
+
+    source: str  # "case.summary" or "case_event:<id>"
+    text: str
+    masked: str
+
+
+class CaseTextRevealed(BaseModel):
+    case_id: int
+    texts: list[TypedText]  # only the texts whose masking changed them
+
+
 class AccessPage(BaseModel):
     items: list[AccessRead]
     total: Count

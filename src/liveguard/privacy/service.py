@@ -12,13 +12,16 @@ import secrets
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any, cast
+from functools import lru_cache
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import CursorResult, Delete, Update, and_, case, func, insert, select
 from sqlalchemy.orm import Session
 
 from liveguard.clock import CHINA
+from liveguard.config import get_settings
 from liveguard.db import table_of
+from liveguard.detect import service as detect_service
 from liveguard.errors import Forbidden, InvalidInput, NotFound
 from liveguard.liability import service as liability_service
 from liveguard.privacy import policy as rules
@@ -30,6 +33,7 @@ from liveguard.privacy.enums import (
     RequestKind,
     RequestStatus,
 )
+from liveguard.privacy.fields import FieldCipher
 from liveguard.privacy.models import AccessRecord, Consent, MarketingSend, SubjectRequest
 from liveguard.privacy.schemas import ConsentCreate, SendDecision, SendResult
 from liveguard.vocab import StaffRole
@@ -40,6 +44,62 @@ __all__ = ["AccessRecord", "Consent", "MarketingSend", "SubjectRequest"]
 def affected(db_session: Session, statement: Delete | Update) -> int:
     """Run a set-based DELETE or UPDATE: how many rows it touched."""
     return int(cast(CursorResult[Any], db_session.execute(statement)).rowcount)
+
+
+# --- personal numbers in free text ---------------------------------------------------------
+
+CIPHER_KEY = "cipher"  # the session factory's ``info`` entry holding the app's FieldCipher
+
+
+class SealedText(NamedTuple):
+    """A typed text as it is stored: ``text`` with personal numbers masked (138****1234),
+    and ``enc``, the words as typed under the field-encryption key, only when the scrub
+    masked something (None: ``text`` is the words as typed)."""
+
+    text: str
+    enc: str | None
+
+
+@lru_cache(maxsize=1)
+def _process_cipher() -> FieldCipher:
+    return FieldCipher.from_key_dir(get_settings().key_dir)
+
+
+def session_info(cipher: FieldCipher) -> dict[str, Any]:
+    """What a session factory carries so the services it opens seal text with ``cipher``:
+    ``make_session_factory(engine, info=session_info(cipher))``."""
+    return {CIPHER_KEY: cipher}
+
+
+def cipher_of(db_session: Session) -> FieldCipher:
+    """The field cipher of the app that opened ``db_session`` (its session factory carries
+    it), else the process's (the CLI: the configured key directory)."""
+    found = db_session.info.get(CIPHER_KEY)
+    return found if isinstance(found, FieldCipher) else _process_cipher()
+
+
+def mask_text(text: str) -> str:
+    """``text`` with the phone, ID and card numbers (and addresses) in it masked: the one
+    function every free-text column goes through before it is stored."""
+    return detect_service.scrub(text).text if text else text
+
+
+def seal_text(*, db_session: Session, text: str, context: str) -> SealedText:
+    """``text`` as a column stores it: masked, and the original sealed (bound to
+    ``context``, e.g. ``case.summary``) when the masking changed it, so staff with a
+    purpose can still read the words as typed and key rotation re-encrypts them."""
+    if not text:
+        return SealedText(text, None)
+    scrubbed = detect_service.scrub(text)
+    if not scrubbed.changed:
+        return SealedText(text, None)
+    return SealedText(scrubbed.text, cipher_of(db_session).encrypt(text, context=context))
+
+
+def open_text(*, cipher: FieldCipher, text: str, enc: str | None, context: str) -> str:
+    """The words as typed: the sealed original when there is one, else the stored text.
+    Callers log the view (``record_access``) first; pages show ``text``."""
+    return cipher.decrypt(enc, context=context) if enc else text
 
 
 # --- the access log -------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Request, status
 
 from liveguard.auth.service import Principal
 from liveguard.bounds import Count, Id, Moment
+from liveguard.cases import service as cases_service
 from liveguard.errors import Forbidden, InvalidInput
 from liveguard.parties import service as parties_service
 from liveguard.privacy import flows, service
@@ -20,6 +21,7 @@ from liveguard.privacy.models import Consent, SubjectRequest
 from liveguard.privacy.schemas import (
     AccessPage,
     AccessRead,
+    CaseTextRevealed,
     ConsentCreate,
     ConsentRead,
     MyData,
@@ -32,6 +34,7 @@ from liveguard.privacy.schemas import (
     SendCheck,
     SendRequest,
     SendResult,
+    TypedText,
 )
 from liveguard.vocab import PrincipalKind
 from liveguard.web.deps import (
@@ -63,6 +66,9 @@ OwnId = Annotated[int, Depends(own_consumer)]
 
 PhoneRevealers = Annotated[
     Principal, Depends(require_staff(*rules.policy().reveal_rule("consumer.phone").roles))
+]
+TextRevealers = Annotated[
+    Principal, Depends(require_staff(*rules.policy().reveal_rule("case.text").roles))
 ]
 
 
@@ -247,3 +253,48 @@ def reveal_phone(
         consumer_id=consumer.id,
         phone=cipher.decrypt(consumer.phone_enc, context="consumer.phone"),
     )
+
+
+@router.post("/cases/{case_id}/text", response_model=CaseTextRevealed)
+def reveal_case_text(
+    case_id: Id,
+    reveal_in: RevealIn,
+    db_session: DbSession,
+    cipher: Cipher,
+    principal: TextRevealers,
+) -> CaseTextRevealed:
+    """A complaint's words as typed (the numbers the buyer wrote in it), for a role and a
+    stated purpose the policy allows; logged with who, what and why. Every page and every
+    other route shows them masked (138****1234)."""
+    purpose = service.check_reveal(
+        role=principal.role, field="case.text", purpose=reveal_in.purpose
+    )
+    case = cases_service.get(db_session=db_session, case_id=case_id)
+    sealed = [("case.summary", cases_service.SUMMARY_CONTEXT, case.summary, case.summary_enc)]
+    sealed += [
+        (f"case_event:{e.id}", cases_service.TEXT_CONTEXT, e.text, e.text_enc)
+        for e in cases_service.get_events(db_session=db_session, case_id=case.id)
+    ]
+    texts = [
+        TypedText(
+            source=source,
+            text=service.open_text(cipher=cipher, text=masked, enc=enc, context=context),
+            masked=masked,
+        )
+        for source, context, masked, enc in sealed
+        if enc
+    ]
+    subject = (
+        (PrincipalKind.consumer.value, case.consumer_id)
+        if case.consumer_id is not None
+        else ("case", case.id)
+    )
+    service.record_access(
+        db_session=db_session,
+        accessed_by=principal.name,
+        subject_kind=subject[0],
+        subject_id=subject[1],
+        fields=[f"case:{case.id}:{t.source}" for t in texts] or [f"case:{case.id}:text"],
+        purpose=f"{purpose} {reveal_in.note}".strip(),
+    )
+    return CaseTextRevealed(case_id=case.id, texts=texts)

@@ -22,6 +22,7 @@ from liveguard.evidence.schemas import RecordIn, RecordKind
 from liveguard.live import service as live_service
 from liveguard.parties import identifiers
 from liveguard.parties import service as parties_service
+from liveguard.privacy import service as privacy_service
 from liveguard.privacy.fields import FieldCipher
 from liveguard.trade import benefit_records, benefits, breaches, order_import, records
 from liveguard.trade import promises as promise_rules
@@ -282,6 +283,10 @@ def change_status(
                 f"refunds would total {refunded + change_in.refund_fen} fen, "
                 f"more than the {order.amount_paid_fen} fen paid",
             )
+    if change_in.reason:  # a refund's reason may repeat the buyer's number: kept masked
+        change_in = change_in.model_copy(
+            update={"reason": privacy_service.mask_text(change_in.reason)}
+        )
     event = OrderEvent(
         order_id=order.id,
         from_status=order.status,

@@ -23,6 +23,7 @@ from liveguard.evidence import service as ledger
 from liveguard.evidence.signing import Signer
 from liveguard.live import notify
 from liveguard.parties import reviews
+from liveguard.privacy import service as privacy_service
 from liveguard.privacy.fields import FieldCipher
 from liveguard.trade import flows as trade_flows
 from liveguard.web import (
@@ -137,8 +138,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.settings = settings
     app.state.clock = clock or Clock()
     app.state.engine = make_engine(settings.database_url)
-    app.state.session_factory = make_session_factory(app.state.engine)
     app.state.cipher = FieldCipher.from_key_dir(settings.key_dir)
+    app.state.session_factory = make_session_factory(
+        app.state.engine, info=privacy_service.session_info(app.state.cipher)
+    )
     app.state.blobs = make_blob_store(
         settings.blob_url, settings.blob_dir, endpoint_url=settings.s3_endpoint
     )

@@ -1,12 +1,14 @@
 """No plaintext phone or ID number at rest: after S6 has run (a shop with its contact phone,
 an anchor with her ID number, the buyer's phone, consents, sends, a complaint with an
-evidence file, a logged reveal, an export), the SQLite database file, its write-ahead log
+evidence file, her own phone and ID numbers typed into the complaint and into a live room's
+chat, a logged reveal, an export), the SQLite database file, its write-ahead log
 and every file of the blob store are read byte by byte, and none holds a number in clear.
 Then the buyer's deletion removes her evidence file from the blob store."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -59,7 +61,7 @@ def _secrets_in(files: list[Path], secrets: list[str]) -> list[str]:
     return found
 
 
-def test_the_database_its_wal_and_the_blob_store_hold_no_number_in_clear(own_app):
+def test_the_database_its_wal_and_the_blob_store_hold_no_number_in_clear(own_app, clock):
     client, data_dir, admin_token = own_app
     admin = {"Authorization": f"Bearer {admin_token}"}
     platform_id = client.post("/api/platforms", json=factories.platform(), headers=admin).json()[
@@ -68,7 +70,8 @@ def test_the_database_its_wal_and_the_blob_store_hold_no_number_in_clear(own_app
     merchant = factories.merchant(platform_id)
     shop_id = client.post("/api/merchants", json=merchant, headers=admin).json()["id"]
     anchor = factories.anchor(platform_id)
-    assert client.post("/api/anchors", json=anchor, headers=admin).status_code == 201
+    anchor_made = client.post("/api/anchors", json=anchor, headers=admin)
+    assert anchor_made.status_code == 201
     phone = factories.phone()
     lin_id = client.post(
         "/api/consumers", json={"nickname": "林女士", "phone": phone}, headers=admin
@@ -87,13 +90,38 @@ def test_the_database_its_wal_and_the_blob_store_hold_no_number_in_clear(own_app
     client.post("/api/privacy/consents", json=s6.coupon_consent(), headers=s6.shop.headers)
     for _ in range(3):
         client.post("/api/privacy/marketing/send", json=s6.sms(s6.lin), headers=s6.shop.headers)
-    case = client.post(
-        "/api/cases",
-        # what she types is kept as typed (a number written into a complaint's free text is
-        # not a field LiveGuard can encrypt: docs/privacy.md, "What is not covered")
-        json={"summary": "领券时留了手机号，之后商家每月发营销短信", "merchant_id": shop_id},
-        headers=s6.lin.headers,
-    ).json()
+    # she also types her phone and ID numbers where no field asks for them: into her
+    # complaint, and as a viewer in the shop's live room
+    own_id = factories.id_number(date(1988, 3, 9))
+    typed = f"领券时留了手机号{phone}，身份证{own_id}，之后商家每月发营销短信"
+    filed = client.post(
+        "/api/cases", json={"summary": typed, "merchant_id": shop_id}, headers=s6.lin.headers
+    )
+    assert filed.status_code == 201, filed.text
+    case = filed.json()
+    assert phone not in case["summary"] and phone[-4:] in case["summary"]  # 138****1234
+    room = client.post(
+        "/api/sessions",
+        json={
+            "platform_id": platform_id,
+            "room_code": "S6-room",
+            "title": "领券直播",
+            "anchor_id": anchor_made.json()["id"],
+            "merchant_id": shop_id,
+            "started_at": clock.now().isoformat(),
+        },
+        headers=admin,
+    )
+    assert room.status_code == 201, room.text
+    chat = {
+        "event_id": "lin-1",
+        "kind": "chat",
+        "occurred_at": clock.now().isoformat(),
+        "text": f"我的手机{phone}，身份证号{own_id}，券怎么还没到",
+        "speaker_role": "viewer",
+    }
+    sent = client.post(f"/api/sessions/{room.json()['id']}/events", json=[chat], headers=admin)
+    assert sent.status_code == 200 and sent.json()["accepted"], sent.text
     evidence = client.post(
         f"/api/cases/{case['id']}/files",
         files={"file": ("sms.png", PNG, "image/png")},
@@ -115,7 +143,7 @@ def test_the_database_its_wal_and_the_blob_store_hold_no_number_in_clear(own_app
     assert wal.exists() and wal.stat().st_size > 0  # the log is there to be read
     blobs = [p for p in (data_dir / "blobs").rglob("*") if p.is_file()]
     assert blobs  # the evidence file
-    secrets = [phone, merchant["contact_phone"], anchor["id_number"]]
+    secrets = [phone, merchant["contact_phone"], anchor["id_number"], own_id]
     assert _secrets_in([database, wal, *blobs], secrets) == []
 
     asked = client.post(

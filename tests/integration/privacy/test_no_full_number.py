@@ -34,7 +34,11 @@ def world(on_sqlite, client, s6, auth) -> dict[str, str]:
     token = sent["decisions"][0]["message"].split("/u/")[1].split()[0]
     case = client.post(
         "/api/cases",
-        json={"summary": "领券留了手机号后每月收到营销短信，退订无效", "merchant_id": s6.shop.id},
+        # she writes her number into the complaint too: every page of the case shows it masked
+        json={
+            "summary": f"领券留了手机号{s6.lin_phone}后每月收到营销短信，退订无效",
+            "merchant_id": s6.shop.id,
+        },
         headers=s6.lin.headers,
     )
     assert case.status_code == 201, case.text

@@ -168,3 +168,43 @@ def test_a_platform_consent_shows_the_platform_among_the_holders(client, s6, aut
     holders = client.get("/api/privacy/me", headers=s6.lin.headers).json()["holders"]
     [held] = [h for h in holders if h["kind"] == "platform"]
     assert held["purposes"] == ["订单履行"] and held["consents"][0]["channel"] is None
+
+
+def test_numbers_typed_into_a_complaint_are_masked_and_read_in_full_only_with_a_purpose(
+    client, s6, auth
+):
+    typed = f"领券时留了手机号 {s6.lin_phone}，之后每月收到营销短信"
+    filed = client.post(
+        "/api/cases", json={"summary": typed, "merchant_id": s6.shop.id}, headers=s6.lin.headers
+    )
+    assert filed.status_code == 201, filed.text
+    case = filed.json()
+    masked = f"{s6.lin_phone[:3]}****{s6.lin_phone[-4:]}"
+    assert masked in case["summary"] and s6.lin_phone not in case["summary"]
+    accepted = client.post(
+        f"/api/cases/{case['id']}/transition",
+        json={"to_state": "accepted"},
+        headers=auth("case_handler"),
+    )
+    assert accepted.status_code == 200, accepted.text
+    note = f"我们已按买家留的 {s6.lin_phone} 停发短信"  # the shop's answer repeats it
+    noted = client.post(
+        f"/api/cases/{case['id']}/answers", json={"text": note}, headers=s6.shop.headers
+    )
+    assert noted.status_code == 201, noted.text
+    assert masked in noted.json()["text"] and s6.lin_phone not in noted.json()["text"]
+    staff_view = client.get(f"/api/cases/{case['id']}", headers=auth("compliance")).text
+    assert s6.lin_phone not in staff_view and masked in staff_view
+
+    url = f"/api/privacy/cases/{case['id']}/text"
+    body = {"purpose": "handle_case", "note": "核对买家原话"}
+    assert client.post(url, json=body, headers=auth("compliance")).status_code == 403
+    wrong = client.post(url, json={"purpose": "curiosity"}, headers=auth("case_handler"))
+    assert wrong.status_code == 422
+    shown = client.post(url, json=body, headers=auth("case_handler"))
+    assert shown.status_code == 200, shown.text
+    texts = {t["source"].split(":")[0]: t for t in shown.json()["texts"]}
+    assert texts["case.summary"]["text"] == typed and texts["case.summary"]["masked"] != typed
+    assert texts["case_event"]["text"] == note
+    looked = client.get("/api/privacy/me", headers=s6.lin.headers).json()["accesses"]
+    assert len(looked) == 1 and "核对买家原话" in looked[0]["purpose"]

@@ -101,3 +101,49 @@ def test_reencryption_moves_every_row_to_the_new_key_in_batches(tmp_path, databa
         fresh = FieldCipher.from_key_dir(keys)
         tokens = session.scalars(select(text("phone_enc")).select_from(text("consumers"))).all()
         assert sorted(fresh.decrypt(t, context="consumer.phone") for t in tokens) == phones
+
+
+def test_a_complaints_words_as_typed_are_re_encrypted_with_the_personal_fields(tmp_path, database):
+    keys = tmp_path / "keys"
+    cipher = FieldCipher.from_key_dir(keys)
+    typed = "商家答复：已按 13912345678 联系买家"
+    with Session(database) as session:
+        session.execute(
+            text(
+                "INSERT INTO case_events (case_id, kind, actor, party_role, text, text_enc, "
+                "data, at, ledger_seq) VALUES (1, 'note', 'merchant:1', 'merchant', :masked, "
+                ":enc, '{}', '2026-11-23 00:00:00', 1)"
+            ),
+            {
+                "masked": "商家答复：已按 139****5678 联系买家",
+                "enc": cipher.encrypt(typed, context="case_event.text"),
+            },
+        )
+        session.commit()
+        fields.rotate(keys)
+        cipher.reload()
+        assert rotation.reencrypt_batch(db_session=session, cipher=cipher) == 1
+        session.commit()
+        token = session.scalars(text("SELECT text_enc FROM case_events")).one()
+        assert fields.token_key_id(token) == cipher.current_key_id
+        assert cipher.decrypt(token, context="case_event.text") == typed
+
+
+def test_text_stored_before_masking_is_masked_and_its_original_sealed(tmp_path, database):
+    cipher = FieldCipher.from_key_dir(tmp_path / "keys")
+    typed = "我的手机 13912345678，请联系我"
+    insert = text(
+        "INSERT INTO case_events (case_id, kind, actor, party_role, text, data, at, ledger_seq) "
+        "VALUES (1, 'note', 'consumer:1', 'consumer', :text, '{}', '2026-11-23 00:00:00', 1)"
+    )
+    with Session(database) as session:
+        session.execute(insert, {"text": typed})
+        session.execute(insert, {"text": "已收到，谢谢"})
+        session.commit()
+        after: dict[str, int] = {}
+        while rotation.mask_typed_batch(db_session=session, cipher=cipher, after=after, batch=1):
+            session.commit()
+        rows = session.execute(text("SELECT text, text_enc FROM case_events ORDER BY id")).all()
+    assert rows[0][0] == "我的手机 139****5678，请联系我"
+    assert cipher.decrypt(rows[0][1], context="case_event.text") == typed
+    assert rows[1] == ("已收到，谢谢", None)  # nothing personal: kept as typed, nothing sealed
