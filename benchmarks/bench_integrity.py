@@ -239,7 +239,7 @@ def import_file(path: str, fmt: str) -> dict[str, Any]:
     url = f"sqlite:///{folder}/bench.db"
     migrations.upgrade(url)
     engine = create_engine(url)  # no foreign-key pragma: the shops are not in this database
-    cipher = FieldCipher(b"k" * 32, b"i" * 32)
+    cipher = FieldCipher(encryption_key=b"k" * 32, index_key=b"i" * 32)
     with Session(engine) as db_session:
         import_id = db_session.execute(
             insert(OrderImport)
