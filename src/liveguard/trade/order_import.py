@@ -475,7 +475,6 @@ def _store_chunk(
     table = table_of(OrderFact)
     seen: set[tuple[int, str]] = set()
     rows: list[tuple[Any, ...]] = []
-    kept: list[tuple[int, tuple[int, str]]] = []
     to_time = _time_binder(connection, table)
     for values, line in zip(chunk, lines, strict=True):
         key = (values["merchant_id"], values["order_no"])
@@ -487,27 +486,9 @@ def _store_chunk(
         values["channel"] = channel.value if channel is not None else None
         for column in TIME_COLUMNS:
             values[column] = to_time(values[column])
-        rows.append(tuple(values[c] for c in FACT_COLUMNS))
-        kept.append((line, key))
-    before = connection.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
-    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    names = ", ".join(FACT_COLUMNS)
-    connection.exec_driver_sql(
-        f"INSERT INTO {table.name} ({names}) VALUES ({', '.join([marker] * len(FACT_COLUMNS))}) "
-        "ON CONFLICT (merchant_id, order_no) DO NOTHING",
-        rows,
-    )
-    after = connection.execute(select(func.count()).where(table.c.id > before)).scalar_one()
-    tally.rows_stored += after
-    if after < len(rows):  # some were there already: name them
-        stored = set(
-            connection.execute(
-                select(table.c.merchant_id, table.c.order_no).where(table.c.id > before)
-            ).all()
-        )
-        for line, key in kept:
-            if tuple(key) not in stored:
-                tally.refuse(line, "order_no", f"shop {key[0]} already has order {key[1]}")
+        rows.append((line, *(values[c] for c in FACT_COLUMNS)))
+    for refusal in _insert(connection, rows, tally):
+        tally.refuse(*refusal)
 
 
 def _time_binder(connection: Connection, table: Table) -> Callable[[datetime | None], Any]:
