@@ -61,7 +61,8 @@ class Checked:
     def batches(self, select: str) -> Iterator[list[tuple[Any, ...]]]:
         """The valid rows in file order, ``BATCH`` at a time: (line, *columns of select)."""
         cursor = self.connection.execute(
-            f"SELECT line, {select} FROM ({self.valid_sql}) AS o_valid", self.pads
+            f"SELECT line, {select} FROM ({self.valid_sql}) AS o_valid",
+            {k: v for k, v in self.pads.items() if f"${k}" in self.valid_sql} or None,
         )
         while batch := cursor.fetchmany(BATCH):
             yield batch

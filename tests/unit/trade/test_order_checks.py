@@ -101,3 +101,22 @@ def test_a_file_whose_lines_are_not_its_rows_is_left_to_the_row_by_row_reader(tm
         index_key=CIPHER.index_key, max_errors=100,
     )  # fmt: skip
     assert checked is None
+
+
+def test_a_file_without_device_or_address_and_with_a_byte_order_mark(tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_bytes(
+        b"\xef\xbb\xbforder_no,shop_id,buyer,paid_at,amount_fen\r\n"
+        b"A1,7,u,2026-11-20 20:00:00,5\r\nA2,7,u,2026-11-20 20:00:00,x\r\n"
+    )
+    checked = order_checks.check(
+        path, "csv", names=order_import._columns, merchants=SHOPS,
+        index_key=CIPHER.index_key, max_errors=100,
+    )  # fmt: skip
+    assert checked is not None
+    try:
+        rows = [r for b in checked.batches("order_no, device_hash, address_hash") for r in b]
+        assert rows == [(2, "A1", None, None)]
+        assert checked.errors == [(3, "amount_fen", "'x' is not a whole number")]
+    finally:
+        checked.close()
