@@ -120,3 +120,33 @@ def test_a_file_without_device_or_address_and_with_a_byte_order_mark(tmp_path):
         assert checked.errors == [(3, "amount_fen", "'x' is not a whole number")]
     finally:
         checked.close()
+
+
+def test_json_lines_are_checked_in_duckdb_with_their_line_numbers(tmp_path):
+    path = tmp_path / "orders.jsonl"
+    path.write_text(
+        '{"order_no": "J1", "shop_id": 7, "buyer": "a", "paid_at": "2026-11-20T20:00:00+08:00",'
+        ' "amount_fen": 100, "address": "x"}\n'
+        '{"order_no": "J2", "shop_id": 7, "buyer": "a", "paid_at": "2026-11-20 12:00:00",'
+        ' "amount_fen": -1, "address": null}\n'
+    )
+    checked = order_checks.check(
+        path, "jsonl", names=order_import._columns, merchants=SHOPS,
+        index_key=CIPHER.index_key, max_errors=100,
+    )  # fmt: skip
+    assert checked is not None
+    try:
+        rows = [
+            r
+            for b in checked.batches(
+                "order_no, address_hash, " + order_checks.utc_text("paid_at", offset=True)
+            )
+            for r in b
+        ]
+        assert rows == [
+            (1, "J1", CIPHER.blind_index("x", context="order.address"),
+             "2026-11-20 12:00:00.000000+00")
+        ]  # fmt: skip
+        assert checked.errors == [(2, "amount_fen", "-1 is outside 0..1000000000")]
+    finally:
+        checked.close()
