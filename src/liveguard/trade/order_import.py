@@ -327,14 +327,7 @@ def store(
         max_errors=MAX_ERRORS,
     )
     if checked is None:
-        return _store_rows(
-            db_session=db_session,
-            path=path,
-            fmt=fmt,
-            cipher=cipher,
-            merchants=merchants,
-            batch=batch,
-        )
+        return _store_rows(db_session, path, fmt, cipher, merchants, batch)
     try:
         return _store_checked(db_session, checked, batch)
     finally:
@@ -394,12 +387,11 @@ def _insert(
 
 
 def _store_rows(
-    *,
     db_session: Session,
     path: Path,
     fmt: str,
     cipher: FieldCipher,
-    merchants: frozenset[int],
+    shops: frozenset[int],
     batch: OrderImport,
 ) -> ImportTally:
     """The row-by-row path, for files whose lines are not one row each."""
@@ -413,7 +405,7 @@ def _store_rows(
                 tally.refuse(line, "row", raw)
                 continue
             try:
-                values = parse_row(raw, cipher, merchants)
+                values = parse_row(raw, cipher, shops)
             except RowProblem as problem:
                 tally.refuse(line, problem.column, str(problem))
                 continue

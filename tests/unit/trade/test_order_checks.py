@@ -33,6 +33,13 @@ ROWS = [
 ]
 
 
+def _check(path: Path, fmt: str) -> order_checks.Checked | None:
+    return order_checks.check(
+        path, fmt, names=order_import._columns, merchants=SHOPS,
+        index_key=CIPHER.index_key, max_errors=100,
+    )  # fmt: skip
+
+
 def _reference(path: Path) -> tuple[list[tuple[int, str, str]], list[dict[str, object]]]:
     """The row-by-row checks, with the file's own duplicate rule."""
     errors, stored, seen = [], [], set()
@@ -57,10 +64,7 @@ def test_the_checks_in_duckdb_agree_with_the_row_by_row_checks(tmp_path):
     with path.open("w", newline="") as stream:
         csv.writer(stream).writerows([HEADER, *ROWS])
     errors, stored = _reference(path)
-    checked = order_checks.check(
-        path, "csv", names=order_import._columns, merchants=SHOPS,
-        index_key=CIPHER.index_key, max_errors=100,
-    )  # fmt: skip
+    checked = _check(path, "csv")
     assert checked is not None
     try:
         assert checked.rows_read == len(ROWS)
@@ -96,10 +100,7 @@ def test_the_checks_in_duckdb_agree_with_the_row_by_row_checks(tmp_path):
 def test_a_file_whose_lines_are_not_its_rows_is_left_to_the_row_by_row_reader(tmp_path):
     path = tmp_path / "orders.csv"
     path.write_text('order_no,shop_id,buyer,paid_at,amount_fen\n\nA1,7,"two\nlines",2026-11-20,5\n')
-    checked = order_checks.check(
-        path, "csv", names=order_import._columns, merchants=SHOPS,
-        index_key=CIPHER.index_key, max_errors=100,
-    )  # fmt: skip
+    checked = _check(path, "csv")
     assert checked is None
 
 
@@ -109,10 +110,7 @@ def test_a_file_without_device_or_address_and_with_a_byte_order_mark(tmp_path):
         b"\xef\xbb\xbforder_no,shop_id,buyer,paid_at,amount_fen\r\n"
         b"A1,7,u,2026-11-20 20:00:00,5\r\nA2,7,u,2026-11-20 20:00:00,x\r\n"
     )
-    checked = order_checks.check(
-        path, "csv", names=order_import._columns, merchants=SHOPS,
-        index_key=CIPHER.index_key, max_errors=100,
-    )  # fmt: skip
+    checked = _check(path, "csv")
     assert checked is not None
     try:
         rows = [r for b in checked.batches("order_no, device_hash, address_hash") for r in b]
@@ -130,10 +128,7 @@ def test_json_lines_are_checked_in_duckdb_with_their_line_numbers(tmp_path):
         '{"order_no": "J2", "shop_id": 7, "buyer": "a", "paid_at": "2026-11-20 12:00:00",'
         ' "amount_fen": -1, "address": null}\n'
     )
-    checked = order_checks.check(
-        path, "jsonl", names=order_import._columns, merchants=SHOPS,
-        index_key=CIPHER.index_key, max_errors=100,
-    )  # fmt: skip
+    checked = _check(path, "jsonl")
     assert checked is not None
     try:
         rows = [
