@@ -29,6 +29,7 @@ from liveguard.db import table_of
 from liveguard.errors import InvalidInput
 from liveguard.money import MAX_PRICE_FEN
 from liveguard.privacy.fields import FieldCipher
+from liveguard.trade import order_checks
 from liveguard.trade.models import OrderChannel, OrderFact, OrderImport
 
 CHUNK = 5000
@@ -313,7 +314,87 @@ def store(
     merchants: frozenset[int],
     batch: OrderImport,
 ) -> ImportTally:
-    """Read, check and store every row of the file; the tally of what happened."""
+    """Read, check and store every row of the file; the tally of what happened.
+
+    The file is checked in DuckDB (``order_checks``) and its valid rows stored in batches;
+    a file whose lines are not one row each is checked row by row here instead."""
+    checked = order_checks.check(
+        path,
+        fmt,
+        names=_columns,
+        merchants=merchants,
+        index_key=cipher.index_key,
+        max_errors=MAX_ERRORS,
+    )
+    if checked is None:
+        return _store_rows(db_session, path, fmt, cipher, merchants, batch)
+    try:
+        return _store_checked(db_session, checked, batch)
+    finally:
+        checked.close()
+
+
+def _store_checked(
+    db_session: Session, checked: order_checks.Checked, batch: OrderImport
+) -> ImportTally:
+    tally = ImportTally(rows_read=checked.rows_read, rows_refused=checked.rows_refused)
+    tally.errors = list(checked.errors)
+    connection = db_session.connection()
+    sqlite = connection.dialect.name == "sqlite"
+    times = ", ".join(order_checks.utc_text(c, offset=not sqlite) for c in TIME_COLUMNS)
+    columns = (
+        f"{int(batch.id)}, order_no, merchant_id, buyer, listing_id, live_session_id, "
+        f"anchor_id, amount_fen, {times}, channel, device_hash, address_hash"
+    )
+    conflicts: list[tuple[int, str, str]] = []
+    with _index_cache(db_session):
+        for rows in checked.batches(columns):
+            conflicts.extend(_insert(connection, rows, tally))
+    tally.rows_refused += len(conflicts)
+    tally.errors = sorted(tally.errors + conflicts)[:MAX_ERRORS]
+    return tally
+
+
+def _insert(
+    connection: Connection, rows: list[tuple[Any, ...]], tally: ImportTally
+) -> list[tuple[int, str, str]]:
+    """Insert rows (line, *FACT_COLUMNS) through the driver in one statement; an order
+    number the shop already has from an earlier import is kept out by the unique key (ON
+    CONFLICT DO NOTHING) and returned as a refusal by its line."""
+    table = table_of(OrderFact)
+    before = connection.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
+    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    connection.exec_driver_sql(
+        f"INSERT INTO {table.name} ({', '.join(FACT_COLUMNS)}) "
+        f"VALUES ({', '.join([marker] * len(FACT_COLUMNS))}) "
+        "ON CONFLICT (merchant_id, order_no) DO NOTHING",
+        [row[1:] for row in rows],
+    )
+    after = connection.execute(select(func.count()).where(table.c.id > before)).scalar_one()
+    tally.rows_stored += after
+    if after == len(rows):
+        return []
+    stored = set(
+        connection.execute(
+            select(table.c.merchant_id, table.c.order_no).where(table.c.id > before)
+        ).all()
+    )
+    return [
+        (row[0], "order_no", f"shop {row[3]} already has order {row[2]}")
+        for row in rows
+        if (row[3], row[2]) not in stored
+    ]
+
+
+def _store_rows(
+    db_session: Session,
+    path: Path,
+    fmt: str,
+    cipher: FieldCipher,
+    shops: frozenset[int],
+    batch: OrderImport,
+) -> ImportTally:
+    """The row-by-row path, for files whose lines are not one row each."""
     tally = ImportTally()
     with _index_cache(db_session):
         chunk: list[dict[str, Any]] = []
@@ -324,7 +405,7 @@ def store(
                 tally.refuse(line, "row", raw)
                 continue
             try:
-                values = parse_row(raw, cipher, merchants)
+                values = parse_row(raw, cipher, shops)
             except RowProblem as problem:
                 tally.refuse(line, problem.column, str(problem))
                 continue
@@ -386,7 +467,6 @@ def _store_chunk(
     table = table_of(OrderFact)
     seen: set[tuple[int, str]] = set()
     rows: list[tuple[Any, ...]] = []
-    kept: list[tuple[int, tuple[int, str]]] = []
     to_time = _time_binder(connection, table)
     for values, line in zip(chunk, lines, strict=True):
         key = (values["merchant_id"], values["order_no"])
@@ -398,27 +478,9 @@ def _store_chunk(
         values["channel"] = channel.value if channel is not None else None
         for column in TIME_COLUMNS:
             values[column] = to_time(values[column])
-        rows.append(tuple(values[c] for c in FACT_COLUMNS))
-        kept.append((line, key))
-    before = connection.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()
-    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    names = ", ".join(FACT_COLUMNS)
-    connection.exec_driver_sql(
-        f"INSERT INTO {table.name} ({names}) VALUES ({', '.join([marker] * len(FACT_COLUMNS))}) "
-        "ON CONFLICT (merchant_id, order_no) DO NOTHING",
-        rows,
-    )
-    after = connection.execute(select(func.count()).where(table.c.id > before)).scalar_one()
-    tally.rows_stored += after
-    if after < len(rows):  # some were there already: name them
-        stored = set(
-            connection.execute(
-                select(table.c.merchant_id, table.c.order_no).where(table.c.id > before)
-            ).all()
-        )
-        for line, key in kept:
-            if tuple(key) not in stored:
-                tally.refuse(line, "order_no", f"shop {key[0]} already has order {key[1]}")
+        rows.append((line, *(values[c] for c in FACT_COLUMNS)))
+    for refusal in _insert(connection, rows, tally):
+        tally.refuse(*refusal)
 
 
 def _time_binder(connection: Connection, table: Table) -> Callable[[datetime | None], Any]:
