@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from liveguard.clock import CHINA
-from liveguard.integrity import service as integrity_service
+from liveguard.integrity import flows as integrity_flows
 from liveguard.privacy.fields import FieldCipher
 from liveguard.trade import service as trade_service
 
@@ -80,4 +80,4 @@ def load(db: Session, cipher: FieldCipher, merchants: dict[str, int], today: dat
             now=now,
             actor="cases",
         )
-    integrity_service.detect(db_session=db, now=now)
+    integrity_flows.detect(db_session=db, now=now)
