@@ -20,8 +20,10 @@ from liveguard.privacy.fields import FieldCipher
 from liveguard.trade import service as trade_service
 
 BRUSHING_SHOP = "welfare"
-RING_SHOPS = ("cosmetics", "orchard", "winery")
-HONEST_SHOPS = ("jacket", "birdsnest", "aircon")
+# Not the orchard: it is the demo's clean shop on the red list (demo_credit), and a ring's
+# finding now counts against a shop's credit.
+RING_SHOPS = ("cosmetics", "winery", "aircon")
+HONEST_SHOPS = ("jacket", "birdsnest", "orchard")
 
 
 def _rows(merchants: dict[str, int], today: date) -> list[tuple[str, ...]]:
