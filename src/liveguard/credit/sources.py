@@ -102,9 +102,15 @@ def _room_findings(
     return found
 
 
-@source("live_findings")
-def live_findings(
-    db_session: Session, subject: Subject, factor: str, now: datetime
+def _room_records(
+    db_session: Session,
+    subject: Subject,
+    factor: str,
+    now: datetime,
+    sources: Sequence[FindingSource],
+    *,
+    what: str,
+    page: str,
 ) -> list[Record]:
     return [
         Record(
@@ -112,12 +118,19 @@ def live_findings(
             ref=f"live_finding:{finding.id}",
             occurred_at=finding.created_at,
             points=rules().points(finding.severity),
-            summary_zh=f"直播间「{finding.session_title}」：{finding.message}",
-            link=f"/console/live/{finding.session_id}",
+            summary_zh=f"直播间「{finding.session_title}」{what}：{finding.message}",
+            link=f"/console/live/{finding.session_id}{page}",
             ledger_seq=finding.ledger_seq,
         )
-        for finding in _room_findings(db_session, subject, factor, now, SAID_OR_SHOWN)
+        for finding in _room_findings(db_session, subject, factor, now, sources)
     ]
+
+
+@source("live_findings")
+def live_findings(
+    db_session: Session, subject: Subject, factor: str, now: datetime
+) -> list[Record]:
+    return _room_records(db_session, subject, factor, now, SAID_OR_SHOWN, what="", page="")
 
 
 @source("bought_traffic")
@@ -126,18 +139,15 @@ def bought_traffic(
 ) -> list[Record]:
     """Signs of bought traffic in a room (S11): against its shop, its anchor and the
     anchor's MCN (who controlled the numbers), and the platform that hosts it."""
-    return [
-        Record(
-            factor=factor,
-            ref=f"live_finding:{finding.id}",
-            occurred_at=finding.created_at,
-            points=rules().points(finding.severity),
-            summary_zh=f"直播间「{finding.session_title}」疑似购买流量：{finding.message}",
-            link=f"/console/live/{finding.session_id}/picture",
-            ledger_seq=finding.ledger_seq,
-        )
-        for finding in _room_findings(db_session, subject, factor, now, (FindingSource.traffic,))
-    ]
+    return _room_records(
+        db_session,
+        subject,
+        factor,
+        now,
+        (FindingSource.traffic,),
+        what="疑似购买流量",
+        page="/picture",
+    )
 
 
 def _cases(

@@ -235,13 +235,10 @@ def check(*, db_session: Session, live_session: LiveSession, now: datetime) -> l
     )
     # Bought traffic counts against the room's shop, anchor and its MCN agencies (the
     # seller's side that controlled the numbers) as it is found (credit/flows.py).
-    credit_flows.facts_changed(
+    credit_flows.room_changed(
         db_session=db_session,
-        subjects=credit_flows.room_parties(
-            db_session=db_session,
-            merchant_id=live_session.merchant_id,
-            anchor_id=live_session.anchor_id,
-        ),
+        merchant_id=live_session.merchant_id,
+        anchor_id=live_session.anchor_id,
         now=now,
         cause=f"live_finding:{made[-1].id}",
     )
