@@ -70,6 +70,7 @@ def load(db: Session, cipher: FieldCipher, merchants: dict[str, int], today: dat
             at=_at(today, days_ago, 9),
             requested_by=shop_actor,
             unsubscribe_base="",
+            now=_at(today, days_ago, 9),
         )
     privacy_service.record_access(
         db_session=db,

@@ -274,9 +274,11 @@ def send(
     at: datetime,
     requested_by: str,
     unsubscribe_base: str,
+    now: datetime,
 ) -> SendResult:
-    """Gate and record a bulk send (``service.send``); refused sends count against the
-    shop's credit at once (credit/flows.py), not in a nightly scan."""
+    """Gate and record a bulk send (``service.send``; ``at`` may be a scheduled time);
+    refused sends count against the shop's credit at once (credit/flows.py), not in a
+    nightly scan."""
     sent = service.send(
         db_session=db_session,
         merchant_id=merchant_id,
@@ -292,7 +294,7 @@ def send(
         credit_flows.facts_changed(
             db_session=db_session,
             subjects=credit_flows.merchants([merchant_id]),
-            now=at,
+            now=now,
             cause=f"refused_sends:{merchant_id}:{at:%Y-%m-%dT%H:%M}",
         )
     return sent

@@ -139,6 +139,7 @@ def send(
         at=at,
         requested_by=actor(principal),
         unsubscribe_base=str(request.base_url).rstrip("/"),
+        now=now,
     )
 
 
