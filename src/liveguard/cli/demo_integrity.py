@@ -15,13 +15,15 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from liveguard.clock import CHINA
-from liveguard.integrity import service as integrity_service
+from liveguard.integrity import flows as integrity_flows
 from liveguard.privacy.fields import FieldCipher
 from liveguard.trade import service as trade_service
 
 BRUSHING_SHOP = "welfare"
-RING_SHOPS = ("cosmetics", "orchard", "winery")
-HONEST_SHOPS = ("jacket", "birdsnest", "aircon")
+# Not the orchard: it is the demo's clean shop on the red list (demo_credit), and a ring's
+# finding now counts against a shop's credit.
+RING_SHOPS = ("cosmetics", "winery", "aircon")
+HONEST_SHOPS = ("jacket", "birdsnest", "orchard")
 
 
 def _rows(merchants: dict[str, int], today: date) -> list[tuple[str, ...]]:
@@ -80,4 +82,4 @@ def load(db: Session, cipher: FieldCipher, merchants: dict[str, int], today: dat
             now=now,
             actor="cases",
         )
-    integrity_service.detect(db_session=db, now=now)
+    integrity_flows.detect(db_session=db, now=now)

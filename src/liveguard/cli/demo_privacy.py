@@ -18,6 +18,7 @@ from liveguard.auth import service as auth_service
 from liveguard.clock import CHINA
 from liveguard.parties import service as parties_service
 from liveguard.parties.schemas import ConsumerCreate
+from liveguard.privacy import flows as privacy_flows
 from liveguard.privacy import service as privacy_service
 from liveguard.privacy.enums import Channel, ConsentMethod, HolderKind, Purpose
 from liveguard.privacy.fields import FieldCipher
@@ -59,7 +60,7 @@ def load(db: Session, cipher: FieldCipher, merchants: dict[str, int], today: dat
     privacy_service.withdraw(db_session=db, consent=consent, via="buyer", now=_at(today, 5))
     sends = [(Channel.sms, 20), (Channel.sms, 10), (Channel.sms, 0), (Channel.app_message, 1)]
     for channel, days_ago in sends:
-        privacy_service.send(
+        privacy_flows.send(
             db_session=db,
             merchant_id=shop.id,
             shop_name=shop.shop_name,
@@ -69,6 +70,7 @@ def load(db: Session, cipher: FieldCipher, merchants: dict[str, int], today: dat
             at=_at(today, days_ago, 9),
             requested_by=shop_actor,
             unsubscribe_base="",
+            now=_at(today, days_ago, 9),
         )
     privacy_service.record_access(
         db_session=db,

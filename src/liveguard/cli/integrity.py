@@ -93,10 +93,10 @@ def detect(data_dir: DataDir = None) -> None:
     """Run brushing and lockstep detection over the stored orders; record new findings."""
     from liveguard.cli.main import _settings, _unit_of_work
     from liveguard.clock import Clock
-    from liveguard.integrity import service
+    from liveguard.integrity import flows
 
     with _unit_of_work(_settings(data_dir)) as db_session:
-        report = service.detect(db_session=db_session, now=Clock().now())
+        report = flows.detect(db_session=db_session, now=Clock().now())
     typer.echo(report.model_dump_json(indent=2))
 
 

@@ -97,6 +97,18 @@ def room_parties(*, db_session: Session, merchant_id: int, anchor_id: int) -> li
     ]
 
 
+def room_changed(
+    *, db_session: Session, merchant_id: int, anchor_id: int, now: datetime, cause: str
+) -> list[service.CreditProceeding]:
+    """``facts_changed`` for everyone a live room's record counts against."""
+    return facts_changed(
+        db_session=db_session,
+        subjects=room_parties(db_session=db_session, merchant_id=merchant_id, anchor_id=anchor_id),
+        now=now,
+        cause=cause,
+    )
+
+
 def case_parties(
     *, merchant_id: int | None, anchor_id: int | None, platform_id: int | None
 ) -> list[Subject]:

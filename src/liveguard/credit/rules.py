@@ -106,6 +106,11 @@ class Example(Strict):
     expect_black: list[str] = Field(default_factory=list)
 
 
+class ChangeWords(Strict):
+    subject_zh: dict[SubjectKind, str]
+    step_zh: dict[str, str]  # "<step kind>.<state it led to>"
+
+
 class Rules(Strict):
     basis: list[LegalBasis] = Field(min_length=1)
     severity_points: dict[str, float]
@@ -117,6 +122,7 @@ class Rules(Strict):
     process: Process
     publicity: Publicity
     consequences: dict[ListKind, Consequence]
+    change_words: ChangeWords
     examples: list[Example] = Field(default_factory=list)
 
     @model_validator(mode="after")

@@ -124,3 +124,20 @@ class PublicEntryRead(BaseModel):
     lifted_on: date | None
     repaired: bool
     evidence_summary_zh: list[str]
+
+
+class ListChange(BaseModel):
+    """One change to the red or black list (a proposal, a decision, a lifting), as a
+    report counts it: the party as the public sees it, never personal data."""
+
+    at: datetime
+    proceeding_id: int
+    subject_kind: SubjectKind
+    subject_id: int
+    subject_zh: str
+    subject_name: str
+    list_kind: ListKind
+    list_name_zh: str
+    change_zh: str
+    reason: str  # the decision's written reason; for a proposal, the criteria met
+    ledger_seq: int

@@ -35,6 +35,7 @@ from liveguard.credit.enums import (
 from liveguard.credit.models import CreditProceeding as CreditProceeding
 from liveguard.credit.models import CreditScore as CreditScore
 from liveguard.credit.models import CreditStep as CreditStep
+from liveguard.credit.schemas import ListChange
 from liveguard.credit.sources import SOURCES
 from liveguard.credit.sources import Subject as Subject
 from liveguard.errors import Conflict, InvalidInput, NotFound
@@ -668,3 +669,40 @@ def in_force(*, db_session: Session, subject: Subject, today: date) -> PublicEnt
     )
     found = sorted(db_session.scalars(query).all(), key=lambda p: p.list_kind is not ListKind.black)
     return public_entry(found[0]) if found else None
+
+
+CHANGES = (StepKind.proposed, StepKind.decided, StepKind.appeal_decided, StepKind.repair_decided)
+
+
+def list_changes(*, db_session: Session, since: datetime, until: datetime) -> list[ListChange]:
+    """Every change to the red and black lists made in [since, until), oldest first:
+    proposals, decisions to list or not, appeals and repairs decided (for reports)."""
+    words = credit_rules.rules().change_words
+    lists = credit_rules.rules().lists
+    proceeding_state = ProceedingState.proposed  # a proposal's step changes no state
+    rows = db_session.execute(
+        select(CreditStep, CreditProceeding)
+        .join(CreditProceeding, CreditProceeding.id == CreditStep.proceeding_id)
+        .where(CreditStep.kind.in_(CHANGES), CreditStep.at >= since, CreditStep.at < until)
+        .order_by(CreditStep.at, CreditStep.id)
+    ).all()
+    return [
+        ListChange(
+            at=step.at,
+            proceeding_id=proceeding.id,
+            subject_kind=proceeding.subject_kind,
+            subject_id=proceeding.subject_id,
+            subject_zh=words.subject_zh[proceeding.subject_kind],
+            subject_name=proceeding.subject_name,
+            list_kind=proceeding.list_kind,
+            list_name_zh=lists[proceeding.list_kind].name_zh,
+            change_zh=words.step_zh[
+                f"{step.kind.value}.{(step.to_state or proceeding_state).value}"
+            ],
+            reason=step.text
+            if step.kind is not StepKind.proposed
+            else "；".join(proceeding.reasons_zh),
+            ledger_seq=step.ledger_seq,
+        )
+        for step, proceeding in rows
+    ]

@@ -9,7 +9,7 @@ factor entry in the data file.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -22,11 +22,15 @@ from liveguard.catalog import service as catalog_service
 from liveguard.clock import CHINA
 from liveguard.credit.enums import SubjectKind
 from liveguard.credit.rules import Record, rules
+from liveguard.integrity import service as integrity_service
+from liveguard.integrity.enums import FindingKind as IntegrityKind
 from liveguard.liability import service as liability_service
 from liveguard.live import service as live_service
-from liveguard.live.enums import FindingSpeaker
+from liveguard.live.enums import FindingSource, FindingSpeaker
 from liveguard.parties import service as parties_service
 from liveguard.parties.enums import RelationKind
+from liveguard.privacy import service as privacy_service
+from liveguard.privacy.schemas import RefusedSend
 from liveguard.trade import service as trade_service
 
 
@@ -65,13 +69,27 @@ def _mcn_anchors(db_session: Session, mcn_id: int) -> list[int]:
     ]
 
 
-@source("live_findings")
-def live_findings(
-    db_session: Session, subject: Subject, factor: str, now: datetime
-) -> list[Record]:
-    since = now - timedelta(days=rules().factor(factor).window_days + 1)
+# What was said or shown in the room; bought traffic (the numbers) is its own factor.
+SAID_OR_SHOWN = tuple(s for s in FindingSource if s is not FindingSource.traffic)
+
+
+def _since(factor: str, now: datetime) -> datetime:
+    return now - timedelta(days=rules().factor(factor).window_days + 1)
+
+
+def _room_findings(
+    db_session: Session,
+    subject: Subject,
+    factor: str,
+    now: datetime,
+    sources: Sequence[FindingSource],
+) -> list[live_service.FindingAgainst]:
     find = partial(
-        live_service.findings_against, db_session=db_session, speakers=SELLER_SIDE, since=since
+        live_service.findings_against,
+        db_session=db_session,
+        speakers=SELLER_SIDE,
+        since=_since(factor, now),
+        sources=sources,
     )
     if subject.kind is SubjectKind.merchant:
         found = find(merchant_id=subject.id)
@@ -81,18 +99,55 @@ def live_findings(
         found = find(anchor_ids=_mcn_anchors(db_session, subject.id))
     else:
         found = find(platform_id=subject.id)
+    return found
+
+
+def _room_records(
+    db_session: Session,
+    subject: Subject,
+    factor: str,
+    now: datetime,
+    sources: Sequence[FindingSource],
+    *,
+    what: str,
+    page: str,
+) -> list[Record]:
     return [
         Record(
             factor=factor,
             ref=f"live_finding:{finding.id}",
             occurred_at=finding.created_at,
             points=rules().points(finding.severity),
-            summary_zh=f"直播间「{finding.session_title}」：{finding.message}",
-            link=f"/console/live/{finding.session_id}",
+            summary_zh=f"直播间「{finding.session_title}」{what}：{finding.message}",
+            link=f"/console/live/{finding.session_id}{page}",
             ledger_seq=finding.ledger_seq,
         )
-        for finding in found
+        for finding in _room_findings(db_session, subject, factor, now, sources)
     ]
+
+
+@source("live_findings")
+def live_findings(
+    db_session: Session, subject: Subject, factor: str, now: datetime
+) -> list[Record]:
+    return _room_records(db_session, subject, factor, now, SAID_OR_SHOWN, what="", page="")
+
+
+@source("bought_traffic")
+def bought_traffic(
+    db_session: Session, subject: Subject, factor: str, now: datetime
+) -> list[Record]:
+    """Signs of bought traffic in a room (S11): against its shop, its anchor and the
+    anchor's MCN (who controlled the numbers), and the platform that hosts it."""
+    return _room_records(
+        db_session,
+        subject,
+        factor,
+        now,
+        (FindingSource.traffic,),
+        what="疑似购买流量",
+        page="/picture",
+    )
 
 
 def _cases(
@@ -209,4 +264,102 @@ def failed_samples(
             ledger_seq=sample.ledger_seq,
         )
         for sample in catalog_service.failed_samples(db_session=db_session, merchant_id=subject.id)
+    ]
+
+
+INTEGRITY_WORDS = {
+    IntegrityKind.brushing: "刷单（订单集中）",
+    IntegrityKind.lockstep: "团伙同步下单",
+}
+
+
+def _integrity(
+    db_session: Session, subject: Subject, factor: str, now: datetime, kind: IntegrityKind
+) -> list[Record]:
+    if subject.kind is not SubjectKind.merchant:
+        return []
+    found = integrity_service.findings_for_merchant(
+        db_session=db_session, merchant_id=subject.id, since=_since(factor, now)
+    )
+    return [
+        Record(
+            factor=factor,
+            ref=f"integrity_finding:{finding.id}",
+            occurred_at=finding.found_at,
+            points=rules().points(finding.severity.value),
+            summary_zh=finding.summary,  # the integrity rules' own words
+            link=f"/console/integrity/{finding.id}",
+            ledger_seq=finding.ledger_seq,
+        )
+        for finding in found
+        if finding.kind is kind
+    ]
+
+
+@source("brushing")
+def brushing(db_session: Session, subject: Subject, factor: str, now: datetime) -> list[Record]:
+    """Order brushing found in the shop's orders (S5)."""
+    return _integrity(db_session, subject, factor, now, IntegrityKind.brushing)
+
+
+@source("lockstep_rings")
+def lockstep_rings(
+    db_session: Session, subject: Subject, factor: str, now: datetime
+) -> list[Record]:
+    """The shop among those a buyer ring paid in lockstep (S5)."""
+    return _integrity(db_session, subject, factor, now, IntegrityKind.lockstep)
+
+
+@source("benefit_findings")
+def benefit_findings(
+    db_session: Session, subject: Subject, factor: str, now: datetime
+) -> list[Record]:
+    """Red envelopes not paid as promised and price protection owed or refused (S7)."""
+    if subject.kind is not SubjectKind.merchant:
+        return []
+    titles = trade_service.benefit_finding_titles()
+    since = _since(factor, now)
+    return [
+        Record(
+            factor=factor,
+            ref=f"benefit_finding:{finding.id}",
+            occurred_at=finding.found_at,
+            points=1.0,
+            summary_zh=f"订单 {finding.order_id}：{titles.get(finding.finding, finding.finding)}",
+            link=f"/console/cases/{finding.case_id}" if finding.case_id else None,
+            ledger_seq=finding.ledger_seq,
+        )
+        for finding in trade_service.benefit_findings_of(
+            db_session=db_session, merchant_id=subject.id
+        )
+        if finding.found_at >= since
+    ]
+
+
+@source("refused_sends")
+def refused_sends(
+    db_session: Session, subject: Subject, factor: str, now: datetime
+) -> list[Record]:
+    """Marketing sends the gate refused (S6), one record per Beijing day and reason: one
+    bulk send to a thousand buyers who never agreed is one act, not a thousand."""
+    if subject.kind is not SubjectKind.merchant:
+        return []
+    by_day: dict[tuple[str, str], list[RefusedSend]] = {}
+    for send in privacy_service.refused_sends(
+        db_session=db_session, merchant_id=subject.id, since=_since(factor, now)
+    ):
+        day = send.requested_at.astimezone(CHINA).date().isoformat()
+        by_day.setdefault((day, send.reason.value), []).append(send)
+    return [
+        Record(
+            factor=factor,
+            ref=f"refused_sends:{day}:{reason}:{sends[0].id}",
+            occurred_at=sends[0].requested_at,
+            points=1.0,
+            summary_zh=f"{sends[0].requested_at.astimezone(CHINA):%Y年%m月%d日} 营销信息被拦截 "
+            f"{len(sends)} 条：{sends[0].reason_zh}",
+            link="/console/privacy",
+            ledger_seq=None,
+        )
+        for (day, reason), sends in by_day.items()
     ]

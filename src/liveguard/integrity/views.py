@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from liveguard.bounds import Id
 from liveguard.errors import TooLarge
-from liveguard.integrity import service
+from liveguard.integrity import flows, service
 from liveguard.integrity.enums import FindingKind
 from liveguard.integrity.models import IntegrityFinding
 from liveguard.integrity.schemas import DetectReport, DetectRequest, FindingDetail, FindingRead
@@ -68,7 +68,7 @@ def detect(
     request_in: DetectRequest, db_session: DbSession, now: Now, _: Compliance
 ) -> DetectReport:
     """Run order brushing and lockstep detection over the stored orders now."""
-    return service.detect(
+    return flows.detect(
         db_session=db_session, now=now, since=request_in.since, until=request_in.until
     )
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from liveguard.catalog import service as catalog_service
 from liveguard.clock import CHINA
+from liveguard.credit import flows as credit_flows
 from liveguard.enforcement import service as enforcement_service
 from liveguard.errors import LiveGuardError
 from liveguard.evidence import service as evidence_service
@@ -231,6 +232,15 @@ def check(*, db_session: Session, live_session: LiveSession, now: datetime) -> l
     )
     enforcement_service.apply_policy_many(
         db_session=db_session, groups=[(live_session, made)], now=now
+    )
+    # Bought traffic counts against the room's shop, anchor and its MCN agencies (the
+    # seller's side that controlled the numbers) as it is found (credit/flows.py).
+    credit_flows.room_changed(
+        db_session=db_session,
+        merchant_id=live_session.merchant_id,
+        anchor_id=live_session.anchor_id,
+        now=now,
+        cause=f"live_finding:{made[-1].id}",
     )
     db_session.flush()
     return made

@@ -123,10 +123,12 @@ def findings_against(
     merchant_id: int | None = None,
     anchor_ids: Iterable[int] | None = None,
     platform_id: int | None = None,
+    sources: Iterable[FindingSource] | None = None,
 ) -> list[FindingAgainst]:
     """Open (never dismissed) findings said or shown by ``speakers`` since ``since`` in
     the rooms of a merchant, of some anchors, or of a platform, oldest first: what the
-    credit capability counts against them."""
+    credit capability counts against them. ``sources`` keeps only findings of those
+    sources (credit weighs bought traffic apart from what was said)."""
     query = (
         select(
             LiveFinding.id,
@@ -151,6 +153,8 @@ def findings_against(
         query = query.where(LiveSession.anchor_id.in_(list(anchor_ids)))
     if platform_id is not None:
         query = query.where(LiveSession.platform_id == platform_id)
+    if sources is not None:
+        query = query.where(LiveFinding.source.in_(list(sources)))
     return [FindingAgainst(*row) for row in db_session.execute(query).all()]
 
 

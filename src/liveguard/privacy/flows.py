@@ -8,10 +8,14 @@ the blob store, and her fields in the ledger crypto-shredded by destroying her s
 (the leaves and proofs stay valid). Orders and complaint records are kept for the period
 the law sets (电子商务法 art. 31: three years), as art. 47 para. 2 allows, with nothing in
 them that names her any more but the numbers.
+
+A marketing send goes through ``send`` here: the gate (service) decides and records each
+recipient, and a refusal counts against the shop's credit as it happens.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -20,11 +24,12 @@ from sqlalchemy.orm import Session
 
 from liveguard.blobs import BlobStore
 from liveguard.cases import service as cases_service
+from liveguard.credit import flows as credit_flows
 from liveguard.evidence import service as evidence_service
 from liveguard.parties import service as parties_service
 from liveguard.privacy import policy as rules
 from liveguard.privacy import service
-from liveguard.privacy.enums import HolderKind, RequestKind, RequestStatus
+from liveguard.privacy.enums import Channel, HolderKind, RequestKind, RequestStatus
 from liveguard.privacy.fields import FieldCipher
 from liveguard.privacy.models import Consent, MarketingSend, SubjectRequest
 from liveguard.privacy.schemas import (
@@ -33,6 +38,7 @@ from liveguard.privacy.schemas import (
     Holder,
     MyData,
     RequestRead,
+    SendResult,
 )
 from liveguard.trade import service as trade_service
 
@@ -255,3 +261,40 @@ def decide_request(
         outcome=None if refuse else {"export": "sent to the buyer"},
         reason=reason if refuse else None,
     )
+
+
+def send(
+    *,
+    db_session: Session,
+    merchant_id: int,
+    shop_name: str,
+    channel: Channel,
+    consumer_ids: Sequence[int],
+    text: str,
+    at: datetime,
+    requested_by: str,
+    unsubscribe_base: str,
+    now: datetime,
+) -> SendResult:
+    """Gate and record a bulk send (``service.send``; ``at`` may be a scheduled time);
+    refused sends count against the shop's credit at once (credit/flows.py), not in a
+    nightly scan."""
+    sent = service.send(
+        db_session=db_session,
+        merchant_id=merchant_id,
+        shop_name=shop_name,
+        channel=channel,
+        consumer_ids=consumer_ids,
+        text=text,
+        at=at,
+        requested_by=requested_by,
+        unsubscribe_base=unsubscribe_base,
+    )
+    if sent.refused:
+        credit_flows.facts_changed(
+            db_session=db_session,
+            subjects=credit_flows.merchants([merchant_id]),
+            now=now,
+            cause=f"refused_sends:{merchant_id}:{at:%Y-%m-%dT%H:%M}",
+        )
+    return sent

@@ -108,6 +108,16 @@ class RefusedCounts(BaseModel):
     by_reason: dict[str, int]
 
 
+class RefusedSend(BaseModel):
+    """One refused marketing send, as credit reads it (no buyer named)."""
+
+    id: int
+    requested_at: datetime
+    channel: Channel
+    reason: Refusal
+    reason_zh: str
+
+
 class Holder(BaseModel):
     """Someone who holds the buyer's data: for what, since when, under which consents."""
 

@@ -35,7 +35,7 @@ from liveguard.privacy.enums import (
 )
 from liveguard.privacy.fields import FieldCipher
 from liveguard.privacy.models import AccessRecord, Consent, MarketingSend, SubjectRequest
-from liveguard.privacy.schemas import ConsentCreate, SendDecision, SendResult
+from liveguard.privacy.schemas import ConsentCreate, RefusedSend, SendDecision, SendResult
 from liveguard.vocab import StaffRole
 
 __all__ = ["AccessRecord", "Consent", "MarketingSend", "SubjectRequest"]
@@ -373,6 +373,30 @@ def refused_send_counts(
     if since is not None:
         query = query.where(MarketingSend.requested_at >= since)
     return {str(reason): int(n) for reason, n in db_session.execute(query).all()}
+
+
+def refused_sends(
+    *, db_session: Session, merchant_id: int, since: datetime | None = None
+) -> list[RefusedSend]:
+    """One merchant's refused sends, oldest first, with the reason in plain Chinese: the
+    records credit counts against it."""
+    query = select(
+        MarketingSend.id, MarketingSend.requested_at, MarketingSend.channel, MarketingSend.refusal
+    ).where(MarketingSend.merchant_id == merchant_id, MarketingSend.allowed.is_(False))
+    if since is not None:
+        query = query.where(MarketingSend.requested_at >= since)
+    policy = rules.policy()
+    return [
+        RefusedSend(
+            id=pk,
+            requested_at=at,
+            channel=channel,
+            reason=reason,
+            reason_zh=policy.refusal(reason).title_zh,
+        )
+        for pk, at, channel, reason in db_session.execute(query.order_by(MarketingSend.id))
+        if reason is not None
+    ]
 
 
 def refused_by_merchant(*, db_session: Session, since: datetime | None = None) -> dict[int, int]:

@@ -135,7 +135,7 @@ def send(
         raise InvalidInput(
             "at", "a send cannot be dated in the past", "leave it out to send now, or schedule"
         )
-    return service.send(
+    return flows.send(
         db_session=db_session,
         merchant_id=send_in.merchant_id,
         shop_name=shop_name,
@@ -145,6 +145,7 @@ def send(
         at=at,
         requested_by=actor(principal),
         unsubscribe_base=str(request.base_url).rstrip("/"),
+        now=now,
     )
 
 

@@ -223,6 +223,27 @@ def render(content: ReportContent) -> bytes:
             (3, 1, 1),
         )
 
+    _heading(pdf, titles["credit"])
+    if content.list_changes:
+        _table(
+            pdf,
+            ["时间", "当事方", "名单", "变化", "理由", "账本"],
+            [
+                [
+                    f"{c.at.astimezone(CHINA):%Y-%m-%d %H:%M}",
+                    f"{c.party_kind}：{c.party}",
+                    c.list_name,
+                    c.change,
+                    c.reason,
+                    c.ledger_seq,
+                ]
+                for c in content.list_changes
+            ],
+            (2, 2, 2, 2, 3, 1),
+        )
+    else:
+        _para(pdf, "本期红黑名单无变化。")
+
     _heading(pdf, titles["examples"])
     examples = [*content.examples, *(opinion.examples if opinion else [])]
     for n, example in enumerate(examples, 1):

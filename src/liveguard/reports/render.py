@@ -23,8 +23,9 @@ SECTIONS = (
     Section("rooms", "四、问题较多的直播间与商家"),
     Section("complaints", "五、投诉处理情况"),
     Section("opinion", "六、消费者舆情"),
-    Section("examples", "七、典型案例"),
-    Section("sources", "八、统计期间与数据来源"),
+    Section("credit", "七、红黑名单变化"),
+    Section("examples", "八、典型案例"),
+    Section("sources", "九、统计期间与数据来源"),
 )
 TREND_SERIES = 5  # lines on a trend chart; the rest are in the tables
 

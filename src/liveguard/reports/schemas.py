@@ -121,6 +121,18 @@ class OpinionPart(BaseModel):
     examples: list[Example]
 
 
+class ListChangeRow(BaseModel):
+    """A change to the red or black list in the period (credit's record, as published)."""
+
+    at: datetime
+    party: str
+    party_kind: str  # in words
+    list_name: str
+    change: str  # in words: proposed, listed, not listed, lifted on appeal, repaired
+    reason: str
+    ledger_seq: int
+
+
 class ReportContent(BaseModel):
     """Everything a report counted; the page and the PDF are drawn from this alone."""
 
@@ -139,6 +151,8 @@ class ReportContent(BaseModel):
     complaints: ComplaintStats
     examples: list[Example]
     opinion: OpinionPart | None = None
+    # Reports made before credit was wired in have none (their stored content still reads).
+    list_changes: list[ListChangeRow] = Field(default_factory=list)
 
 
 class ReportSummary(BaseModel):

@@ -19,6 +19,9 @@ from sqlalchemy.orm import Session
 
 from liveguard.cases import service as cases_service
 from liveguard.clock import CHINA
+from liveguard.credit import schemas as credit_schemas
+from liveguard.credit import service as credit_service
+from liveguard.credit.enums import SubjectKind
 from liveguard.errors import InvalidInput, NotFound
 from liveguard.evidence import service as ledger
 from liveguard.evidence.schemas import RecordIn, RecordKind
@@ -36,6 +39,7 @@ from liveguard.reports.schemas import (
     Example,
     HarmRow,
     HarmsRead,
+    ListChangeRow,
     MerchantRow,
     PartyHarms,
     ReportContent,
@@ -189,7 +193,7 @@ def build(
     sources = [names.sources["findings"], names.sources["events"], names.sources["complaints"]]
     if opinion is not None:
         sources.append(names.sources["posts"])
-    sources.append(names.sources["ledger"])
+    sources.extend([names.sources["credit"], names.sources["ledger"]])
 
     totals = [
         Count(key="events", label="直播间事件", count=events),
@@ -267,7 +271,44 @@ def build(
         complaints=_complaint_stats(db_session, period, platform_id, complaints),
         examples=_examples(db_session, period, platform_id, by_category, complaints),
         opinion=opinion,
+        list_changes=list_changes(db_session=db_session, period=period, platform_id=platform_id),
     )
+
+
+def _on_platform(db_session: Session, change: credit_schemas.ListChange, platform_id: int) -> bool:
+    """Whether a listed party belongs to the platform a report is about (an MCN works
+    across platforms and is in every platform's report only when it has none)."""
+    if change.subject_kind is SubjectKind.platform:
+        return change.subject_id == platform_id
+    if change.subject_kind is SubjectKind.merchant:
+        party = parties_service.get_merchant(db_session=db_session, merchant_id=change.subject_id)
+        return party.platform_id == platform_id
+    if change.subject_kind is SubjectKind.anchor:
+        anchor = parties_service.get_anchor(db_session=db_session, anchor_id=change.subject_id)
+        return anchor.platform_id == platform_id
+    return False
+
+
+def list_changes(
+    *, db_session: Session, period: Period, platform_id: int | None
+) -> list[ListChangeRow]:
+    """The period's changes to the red and black lists, as credit recorded them."""
+    changes = credit_service.list_changes(
+        db_session=db_session, since=period.since, until=period.until
+    )
+    return [
+        ListChangeRow(
+            at=c.at,
+            party=c.subject_name,
+            party_kind=c.subject_zh,
+            list_name=c.list_name_zh,
+            change=c.change_zh,
+            reason=c.reason,
+            ledger_seq=c.ledger_seq,
+        )
+        for c in changes
+        if platform_id is None or _on_platform(db_session, c, platform_id)
+    ]
 
 
 def _default_title(period: Period, platform: str | None) -> str:

@@ -17,6 +17,7 @@ from liveguard import money
 from liveguard.cases import flows as cases_flows
 from liveguard.catalog import service as catalog_service
 from liveguard.clock import CHINA
+from liveguard.credit import flows as credit_flows
 from liveguard.errors import Conflict, InvalidInput
 from liveguard.liability import service as liability_service
 from liveguard.trade import benefit_harvest, benefit_records, benefits
@@ -69,6 +70,15 @@ def check_benefits(*, db_session: Session, day: date, now: datetime) -> BenefitC
             if row is not None:
                 found.append(row)
     db_session.flush()
+    if found:
+        # A red envelope not paid or a price protection not honoured counts against the
+        # shop's credit the day it is found (S7, credit/flows.py).
+        credit_flows.facts_changed(
+            db_session=db_session,
+            subjects=credit_flows.merchants(sorted({row.merchant_id for row in found})),
+            now=now,
+            cause=f"benefit_finding:{found[-1].id}",
+        )
     return BenefitCheckReport(
         day=day,
         orders_checked=len(checked),
@@ -219,6 +229,12 @@ def refuse_price_protection(
     }
     row.case_id = _open_case(db_session, row, order, summary, facts, now)
     db_session.flush()
+    credit_flows.facts_changed(
+        db_session=db_session,
+        subjects=credit_flows.merchants([row.merchant_id]),
+        now=now,
+        cause=f"benefit_finding:{row.id}",
+    )
     return row
 
 

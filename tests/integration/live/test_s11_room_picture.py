@@ -83,6 +83,17 @@ def test_s11_the_merchant_sees_its_rooms_real_picture_and_the_finding_names_the_
     again = client.post(f"/api/sessions/{room.session_id}/picture/check", headers=auth())
     assert again.json() == []  # each sign stored once
 
+    # the signs count against the shop's credit at once, as bought traffic (not twice)
+    shop_id = seen.json()["merchant_id"]
+    history = client.get(f"/api/credit/scores/merchant/{shop_id}/history", headers=auth()).json()
+    assert f"live_finding:{findings[-1]['id']}" in {h["cause"] for h in history}
+    score = client.get(f"/api/credit/scores/merchant/{shop_id}", headers=auth()).json()
+    factors = {f["id"]: f for f in score["factors"]}
+    stored = {f"live_finding:{f['id']}" for f in findings}
+    assert stored <= {r["ref"] for r in factors["bought_traffic"]["records"]}
+    assert not stored & {r["ref"] for r in factors["live_findings"]["records"]}
+    assert all(r["link"].endswith("/picture") for r in factors["bought_traffic"]["records"])
+
     item = client.get(f"/api/evidence/items/{jump['ledger_seq']}", headers=auth()).json()
     assert item["record"]["data"]["rule"] == "traffic.viewer_jump"
     counted = client.get(f"/api/sessions/{room.session_id}/picture", headers=room.shop_headers)

@@ -100,6 +100,14 @@ def test_s7_red_envelopes_unpaid_or_short_by_their_working_day_open_the_buyers_c
         f"/api/merchants/{sale.shop_id}/benefit-findings", headers=sale.shop_headers
     ).json()
     assert {f["id"] for f in shop} == {missing["id"], too_little["id"]}
+    # they count against the shop's credit, each with its case
+    score = client.get(f"/api/credit/scores/merchant/{sale.shop_id}", headers=sale.shop_headers)
+    [factor] = [f for f in score.json()["factors"] if f["id"] == "benefit_findings"]
+    assert {r["ref"] for r in factor["records"]} == {
+        f"benefit_finding:{missing['id']}",
+        f"benefit_finding:{too_little['id']}",
+    }
+    assert all(r["link"].startswith("/console/cases/") for r in factor["records"])
     page = client.get(f"/console/merchants/{sale.shop_id}", headers=auth())
     assert "红包、优惠券、保价未兑现" in page.text and "共 <b>2</b> 项" in page.text
 
