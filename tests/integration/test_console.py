@@ -16,7 +16,9 @@ def test_the_home_page_shows_the_demo_data_without_sign_in(app, client, clock):
     load_demo(app, clock)
     page = client.get("/")
     assert page.status_code == 200
-    assert 'data-testid="count-merchants">6<' in page.text  # those trading or suspended
+    assert (
+        'data-testid="count-merchants">7<' in page.text
+    )  # those trading or suspended (S9: 好物优品小店 too)
     assert "暖冬服饰旗舰店" in page.text
     assert "暖冬服饰 年货节羽绒服专场" in page.text
     assert "2026-11-17 20:00" in page.text  # started 20:00 Beijing time (12:00 UTC)
@@ -33,7 +35,7 @@ def test_the_anonymous_home_page_shows_only_what_the_public_api_shows(app, clien
     client.post("/console/login", data={"username": "compliance", "password": "demo-compliance"})
     staff = client.get("/")
     assert "鲜果直供农场" in staff.text and "licence expired" in staff.text
-    assert 'data-testid="count-merchants">7<' in staff.text
+    assert 'data-testid="count-merchants">8<' in staff.text
 
 
 def test_staff_pages_send_visitors_to_sign_in(client):
@@ -121,8 +123,9 @@ def test_the_evidence_page_verifies_an_item_and_shows_tampering(app, client, clo
         ).scalar()
     page = client.get(f"/console/evidence?item={seq}")
     # the rooms (with S2's label claims), S1's case, S4's order, the two complaints with
-    # no platform, S7's promises and findings, S11's room, the credit lists' steps
-    assert 'data-testid="ledger-size">635<' in page.text
+    # no platform, S7's promises and findings, S11's room, the credit lists' steps (with
+    # S9's shop listed long ago: its room's 3 lines, their findings, warning, actions)
+    assert 'data-testid="ledger-size">655<' in page.text
     assert "signature valid" in page.text
     assert "✔ the stored record still hashes" in page.text
     assert "leads to the root signed in checkpoint" in page.text

@@ -311,7 +311,7 @@ def _load(db: Session, cipher: FieldCipher, blobs: BlobStore, today: date) -> No
     demo_s7_s11.load(db, cipher, blobs, ids, today)
     demo_privacy.load(db, cipher, ids["merchant"], today)
     demo_integrity.load(db, cipher, ids["merchant"], today)
-    demo_credit.load(db, ids["merchant"], ids["anchor"], today)
+    demo_credit.load(db, cipher, blobs, ids, today)
     demo_opinion.load(db, today)
     demo_reports.load(db, ids, consumers, blobs, today)  # last: its report counts the rest
 
