@@ -17,7 +17,7 @@ import pytest
 import yaml
 from playwright.sync_api import Page, expect
 
-from liveguard.cli import demo_reports
+from liveguard.cli import demo_credit, demo_reports
 
 pytestmark = pytest.mark.browser
 
@@ -59,10 +59,11 @@ def test_home_page_shows_the_demo_data(page: Page, tmp_path: Path) -> None:
 
     for name, count in (
         ("platforms", 2),
-        ("merchants", 6),  # all but the shop under review
-        ("anchors", 4),
+        ("merchants", 6 + 1),  # all but the shop under review, and S9's shop listed long ago
+        ("anchors", 4 + 1),
         ("listings", 4),
-        ("sessions", len(demo_spec()["sessions"]) + 1 + demo_reports.session_count()),
+        # the demo's rooms, S11's star session, S9's old room and the "618" period's
+        ("sessions", len(demo_spec()["sessions"]) + 2 + demo_reports.session_count()),
     ):
         expect(page.get_by_test_id(f"count-{name}"), name).to_have_text(str(count))
 
@@ -70,6 +71,7 @@ def test_home_page_shows_the_demo_data(page: Page, tmp_path: Path) -> None:
     shop_names = [m["shop_name"] for m in demo_spec()["merchants"]]
     assert "暖冬服饰旗舰店" in shop_names and "燕之初滋补食品店" in shop_names
     shop_names.remove(PENDING_MERCHANT)  # under review: not public yet
+    shop_names.append(demo_credit.OLD_SHOP["shop_name"])  # made by the credit demo
     expect(merchants).not_to_contain_text(PENDING_MERCHANT)
     for shop_name in shop_names:
         expect(merchants.get_by_role("link", name=shop_name, exact=True)).to_be_visible()
@@ -87,8 +89,8 @@ def test_home_page_shows_the_demo_data(page: Page, tmp_path: Path) -> None:
 
     sessions = page.get_by_test_id("sessions")
     # the ten latest: the demo's own rooms, S11's star session (cli/demo_s7_s11.py) and the
-    # "618" period's (cli/demo_reports.py)
-    shown = min(10, len(demo_spec()["sessions"]) + 1 + demo_reports.session_count())
+    # "618" period's (cli/demo_reports.py), and S9's old room (cli/demo_credit.py)
+    shown = min(10, len(demo_spec()["sessions"]) + 2 + demo_reports.session_count())
     expect(sessions.locator("tbody tr")).to_have_count(shown)
     expect(sessions).to_contain_text(SESSION_TITLE)
     expect(sessions).to_contain_text("XH-880231")
