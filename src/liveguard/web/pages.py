@@ -22,6 +22,7 @@ from liveguard.auth.service import Principal
 from liveguard.clock import CHINA
 from liveguard.config import Settings
 from liveguard.errors import LiveGuardError, TooManyAttempts
+from liveguard.labels import both, label
 from liveguard.money import yuan
 from liveguard.parties.qualifications import catalogue
 from liveguard.web.deps import SESSION_COOKIE, SignInFirst, csrf_token
@@ -50,6 +51,9 @@ templates.env.filters["yuan"] = yuan_shown
 templates.env.filters["china_time"] = china_time
 templates.env.globals["category_name"] = category_name
 templates.env.globals["document_name"] = document_name
+# {{ case.state|label }} for an enum member; {{ code|label("category") }} for a plain code.
+templates.env.filters["label"] = label
+templates.env.filters["label_both"] = both
 
 
 def render(
