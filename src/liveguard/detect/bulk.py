@@ -182,6 +182,12 @@ def hits(
         tables.latin_end[ids] & token[b_ends - 1] & token[b_ends]
     )
     keep &= ~(own & inside)
+    # A text without a hit of a rule's own words (or a kept first side of a near rule)
+    # can have no finding: its other hits (warnings, exceptions, negations) would only
+    # undo one. Most texts of a burst are such; none of their hits goes into Python.
+    anchored = np.zeros(len(limits) + 1, dtype=bool)
+    anchored[which[keep & (tables.kinds[ids] <= NEAR_A)]] = True
+    keep &= anchored[which]
     chosen = np.flatnonzero(keep)
     chosen = chosen[np.argsort(which[chosen], kind="stable")]
     rows = zip(

@@ -53,6 +53,9 @@ class Finding:
     ruleset_version: str
 
 
+# a model rule in a context: (rule, the model's column, threshold, longest text scored)
+ModelUse = tuple[Rule, int, float, int]
+
 # a candidate finding: ((rule index, start, end in the original), what matched)
 Candidate = tuple[tuple[int, int, int], str]
 
@@ -117,6 +120,9 @@ class Detector:
         self._local = threading.local()
         self._model_rules = [i for i, rule in enumerate(ruleset.rules) if rule.spec.model]
         self.model = classifier.packaged() if self._model_rules else None
+        self._model_columns = (
+            {category: k for k, category in enumerate(self.model.categories)} if self.model else {}
+        )
 
     def _scratch(self, database: hyperscan.Database) -> hyperscan.Scratch:
         scratches = getattr(self._local, "scratches", None)
@@ -312,27 +318,24 @@ class Detector:
         classifier = self.model
         if classifier is None:  # loaded whenever a rule uses it
             return
-        rules = self.ruleset.rules
-        todo = []  # (text, the model rules it needs, with their use of the model)
-        applying: dict[int, list[Rule]] = {}  # per live table: the model rules that apply
-        for i, (start, end) in enumerate(spans):
+        todo = []  # (text, the model rules it needs: (rule, column, threshold, max chars))
+        applying: dict[int, tuple[list[ModelUse], int]] = {}  # per live table (a burst
+        for i, (start, end) in enumerate(spans):  # shares a few): uses, shortest limit
             live = lives[i]["base"]
-            model_rules = applying.get(id(live))
-            if model_rules is None:
-                model_rules = applying[id(live)] = [
-                    rules[index] for index in self._model_rules if live[index]
-                ]
-            found = {finding.rule.category for finding in results[i]} if results[i] else set()
-            if decided is not None and decided[i]:
-                found = found | decided[i]
-            wanted = [
-                (rule, use)
-                for rule in model_rules
-                if (use := rule.spec.model) is not None
-                and rule.category not in found
-                and 0 < end - start <= use.max_chars
-            ]
-            if wanted:
+            uses, shortest = applying.get(id(live)) or applying.setdefault(
+                id(live), self._model_uses(live)
+            )
+            length = end - start
+            if results[i] or (decided is not None and decided[i]):
+                found = {finding.rule.category for finding in results[i]}
+                if decided is not None:
+                    found |= decided[i]
+                wanted = [u for u in uses if u[0].category not in found and length <= u[3]]
+            elif length <= shortest:
+                wanted = uses  # the common case: no rule found anything in a short text
+            else:
+                wanted = [u for u in uses if length <= u[3]]
+            if wanted and length > 0:
                 todo.append((i, wanted))
         if not todo:
             return
@@ -340,14 +343,26 @@ class Detector:
             normalised.base,
             [spans[i] for i, _ in todo],
             [(contexts[i].role, contexts[i].category) for i, _ in todo],
-        )
-        column = {category: k for k, category in enumerate(classifier.categories)}
-        for row, (i, wanted) in enumerate(todo):
-            start, end = spans[i]
-            for rule, use in wanted:
-                if probabilities[row, column[rule.category]] >= use.threshold:
+        ).tolist()  # Python floats: indexing a NumPy array per item costs more
+        for scores, (i, wanted) in zip(probabilities, todo, strict=True):
+            for rule, column, threshold, _ in wanted:
+                if scores[column] >= threshold:
+                    start, end = spans[i]
                     text = normalised.base[start:end]
                     results[i].append(self._finding(rule, start, end, normalised, start, text))
+
+    def _model_uses(self, live: list[bool]) -> tuple[list[ModelUse], int]:
+        """The model rules live in a context, in rule order, and the shortest text limit
+        among them."""
+        assert self.model is not None  # only asked when a rule uses the model
+        column = self._model_columns
+        rules = self.ruleset.rules
+        uses = [
+            (rules[index], column[rules[index].category], use.threshold, use.max_chars)
+            for index in self._model_rules
+            if live[index] and (use := rules[index].spec.model) is not None
+        ]
+        return uses, min((use[3] for use in uses), default=0)
 
     def detect_normalised(
         self, normalised: normalize.Normalised, context: Context

@@ -25,8 +25,7 @@ def _lines() -> list[dict]:
 
 def _key(findings: list[engine.Finding]) -> list[tuple[str, int, int, str, str, str]]:
     return [
-        (f.rule.id, f.start, f.end, f.rule.severity.value, f.quote, f.normalised)
-        for f in findings
+        (f.rule.id, f.start, f.end, f.rule.severity.value, f.quote, f.normalised) for f in findings
     ]
 
 
