@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import Any
 
 import hyperscan
 import numpy as np
@@ -60,14 +61,12 @@ ModelUse = tuple[Rule, int, float, int]
 Candidate = tuple[tuple[int, int, int], str]
 
 
-@dataclass
-class _Merging:
-    """A finding while overlapping hits of its category merge into it (batch offsets)."""
-
-    rule: Rule
-    start: int
-    end: int
-    matched: str
+def _collect(
+    pattern_id: int, start: int, end: int, _flags: int, raw: list[tuple[int, int, int]]
+) -> None:
+    """Hyperscan's match handler: a module function with the list as its context costs
+    less per match than a closure."""
+    raw.append((pattern_id, start, end))
 
 
 def _names(rule: Rule) -> frozenset[str]:
@@ -94,6 +93,20 @@ def applies(rule: Rule, context: Context) -> bool:
 _CONTEXT_KINDS = frozenset(("near_b", "unless", "unless_near"))  # matter only beside a hit
 
 
+# what a hit does in ``_findings``: a candidate (or one side of a near pair), an
+# exception or allowed phrase that covers one, a warning word, a negation cue
+_OWN, _COVER, _WARNING, _NEGATION = range(4)
+_ROLE_OF_KIND = {
+    "rule": _OWN,
+    "near_a": _OWN,
+    "near_b": _OWN,
+    "allow": _COVER,
+    "unless": _COVER,
+    "unless_near": _WARNING,
+    "negated_before": _NEGATION,
+    "negated_after": _NEGATION,
+}
+
 _ARRAYS_FROM = 200  # raw hits in one text from which the NumPy path is faster
 
 
@@ -112,6 +125,17 @@ class Detector:
         self._tables = bulk.Tables.of(ruleset)
         self._yields = [bool(rule.yields_to) for rule in ruleset.rules]
         self._qualifies_list = [k in ("rule", "near_a") for k in self._kinds]
+        # per pattern, what ``_findings`` does with a hit: one integer, not string tests
+        self._roles = [_ROLE_OF_KIND[k] for k in self._kinds]
+        # per pattern, the validator its match must pass (a near rule's literal words
+        # need none), or None
+        self._validator = [
+            ruleset.rules[p.owner].validator
+            if p.kind in ("rule", "near_a", "near_b") and (p.kind == "rule" or not p.literal_bytes)
+            else None
+            for p in ruleset.patterns
+        ]
+        self._categories = [rule.category for rule in ruleset.rules]
         self._context_list = [k in _CONTEXT_KINDS for k in self._kinds]
         self._latin_start = [p.latin_start for p in ruleset.patterns]
         self._latin_end = [p.latin_end for p in ruleset.patterns]
@@ -163,9 +187,7 @@ class Detector:
         data = text.encode("utf-8", "surrogatepass")
         raw: list[tuple[int, int, int]] = []
         database.scan(
-            data,
-            match_event_handler=lambda i, frm, to, _f, _c: raw.append((i, frm, to)),
-            scratch=self._scratch(database),
+            data, match_event_handler=_collect, context=raw, scratch=self._scratch(database)
         )
         return data, raw
 
@@ -394,6 +416,7 @@ class Detector:
         joined batch, and findings are reported relative to it. ``checked``: the hits of
         rules that do not apply, and matches inside a Latin word, are already gone."""
         rules, kinds, owners = self.ruleset.rules, self._kinds, self._owners
+        roles, validator_of = self._roles, self._validator
         candidates: dict[tuple[int, int, int], str] = {}
         covers: list[tuple[int, int, str, int]] = []  # (start, end, kind, owner)
         near: dict[tuple[int, str], list[tuple[int, int]]] = {}
@@ -401,15 +424,16 @@ class Detector:
         negations: list[tuple[int, int, bool, int]] = []  # (start, end, before?, scope)
         base, original = normalised.base, normalised.original
         for pattern_id, view, start, end, b_start, b_end in hits:
-            kind, owner = kinds[pattern_id], owners[pattern_id]
-            if kind == "allow" or kind == "unless":
-                covers.append((b_start, b_end, kind, owner))
+            role = roles[pattern_id]
+            if role == _COVER:
+                covers.append((b_start, b_end, kinds[pattern_id], owners[pattern_id]))
                 continue
-            if kind == "unless_near":
+            owner = owners[pattern_id]
+            if role == _WARNING:
                 warnings.setdefault(owner, []).append((b_start, b_end))
                 continue
-            if kind in ("negated_before", "negated_after"):
-                negations.append((b_start, b_end, kind == "negated_before", owner))
+            if role == _NEGATION:
+                negations.append((b_start, b_end, kinds[pattern_id] == "negated_before", owner))
                 continue
             # "sb" inside "disburse": Latin letters and digits match whole tokens, judged
             # in the text as written (with its spaces), not in the compact view
@@ -428,10 +452,10 @@ class Detector:
             ):
                 continue
             matched = views[view][start:end]
-            rule = rules[owner]
-            validated = kind == "rule" or not self._lengths[pattern_id]  # not a near word
-            if rule.validator and validated and not validators.check(rule.validator, matched):
+            validator = validator_of[pattern_id]
+            if validator is not None and not validators.check(validator, matched):
                 continue
+            kind = kinds[pattern_id]
             if kind != "rule":
                 near.setdefault((owner, kind), []).append((b_start, b_end))
                 continue
@@ -465,22 +489,32 @@ class Detector:
             # the rules read these words and undid them: the classifier must not overrule
             kept_keys = {key for key, _ in kept}
             decided.update(rules[key[0]].category for key in candidates if key not in kept_keys)
-        merged: list[_Merging] = []
-        last: dict[str, _Merging] = {}  # category -> its latest finding
+        categories = self._categories
+        merged: list[list[Any]] = []  # [rule index, start, end, matched], batch offsets
+        last: dict[str, list[Any]] = {}  # category -> its latest finding
         for (rule_index, start, end), matched in sorted(
             self._after_yielding(kept), key=lambda c: (c[0][1], c[0][0], -c[0][2])
         ):
-            rule = rules[rule_index]
-            previous = last.get(rule.category)
-            if previous is not None and start < previous.end:
+            category = categories[rule_index]
+            previous = last.get(category)
+            if previous is not None and start < previous[2]:
                 # overlapping hits of one category read as one finding, under the first rule
-                previous.end = max(previous.end, end)
+                if end > previous[2]:
+                    previous[2] = end
                 continue
-            last[rule.category] = found = _Merging(rule, start, end, matched)
+            last[category] = found = [rule_index, start, end, matched]
             merged.append(found)
+        version = self.ruleset.version
         return [
-            self._finding(found.rule, found.start, found.end, normalised, offset, found.matched)
-            for found in merged
+            Finding(
+                rules[rule_index],
+                start - offset,
+                end - offset,
+                original[start:end],
+                matched or base[start:end],
+                version,
+            )
+            for rule_index, start, end, matched in merged
         ]
 
     def _after_yielding(self, kept: list[Candidate]) -> list[Candidate]:
