@@ -114,7 +114,11 @@ class Detector:
     """A compiled rule set applied to texts. Safe to share between threads: each thread
     scans with scratch space of its own (Hyperscan refuses two scans in one scratch)."""
 
-    def __init__(self, ruleset: RuleSet, disabled: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, ruleset: RuleSet, disabled: frozenset[str] = frozenset(), *, model: bool = True
+    ) -> None:
+        """``model=False``: rules only, the classifier never consulted (what the rules
+        alone find, and cost)."""
         self.ruleset = ruleset
         self.disabled = disabled
         self.normaliser = normalize.default()
@@ -142,7 +146,9 @@ class Detector:
         self._live_by_context: dict[tuple[Context, str], list[bool]] = {}
         self._live_arrays: dict[Context, NDArray[np.bool_]] = {}
         self._local = threading.local()
-        self._model_rules = [i for i, rule in enumerate(ruleset.rules) if rule.spec.model]
+        self._model_rules = (
+            [i for i, rule in enumerate(ruleset.rules) if rule.spec.model] if model else []
+        )
         self.model = classifier.packaged() if self._model_rules else None
         self._model_columns = (
             {category: k for k, category in enumerate(self.model.categories)} if self.model else {}
