@@ -190,17 +190,22 @@ def hits(
     keep &= anchored[which]
     chosen = np.flatnonzero(keep)
     chosen = chosen[np.argsort(which[chosen], kind="stable")]
-    rows = zip(
-        ids[chosen].tolist(),
-        [VIEWS[v] for v in view_codes[chosen].tolist()],
-        starts[chosen].tolist(),
-        ends[chosen].tolist(),
-        b_starts[chosen].tolist(),
-        b_ends[chosen].tolist(),
-        strict=True,
+    rows = list(
+        zip(
+            ids[chosen].tolist(),
+            [VIEWS[v] for v in view_codes[chosen].tolist()],
+            starts[chosen].tolist(),
+            ends[chosen].tolist(),
+            b_starts[chosen].tolist(),
+            b_ends[chosen].tolist(),
+            strict=True,
+        )
     )
     per_text: list[list[Hit]] = [[] for _ in text_ends]
-    texts = which[chosen].tolist()
-    for text, group in itertools.groupby(zip(texts, rows, strict=True), key=lambda r: r[0]):
-        per_text[text] = [row for _, row in group]
+    # each text's rows are a run of the sorted rows: slice them, no per-row grouping
+    texts = which[chosen]
+    firsts = np.flatnonzero(np.diff(texts, prepend=-1))
+    bounds = [*firsts.tolist(), len(rows)]
+    for k, text in enumerate(texts[firsts].tolist()):
+        per_text[text] = rows[bounds[k] : bounds[k + 1]]
     return per_text

@@ -54,9 +54,6 @@ class Finding:
     ruleset_version: str
 
 
-# a model rule in a context: (rule, the model's column, threshold, longest text scored)
-ModelUse = tuple[Rule, int, float, int]
-
 # a candidate finding: ((rule index, start, end in the original), what matched)
 Candidate = tuple[tuple[int, int, int], str]
 
@@ -150,8 +147,15 @@ class Detector:
             [i for i, rule in enumerate(ruleset.rules) if rule.spec.model] if model else []
         )
         self.model = classifier.packaged() if self._model_rules else None
-        self._model_columns = (
-            {category: k for k, category in enumerate(self.model.categories)} if self.model else {}
+        # per model rule (in ``_model_rules`` order): its category, the model's column
+        # for it, its threshold and the longest text it scores
+        model_uses = [ruleset.rules[i].spec.model for i in self._model_rules]
+        self._model_categories = [ruleset.rules[i].category for i in self._model_rules]
+        self._model_limits = [use.max_chars if use else 0 for use in model_uses]
+        self._model_thresholds = np.array([use.threshold if use else 2.0 for use in model_uses])
+        self._model_column_array = np.array(
+            [self.model.categories.index(c) for c in self._model_categories] if self.model else [],
+            dtype=np.intp,
         )
 
     def _scratch(self, database: hyperscan.Database) -> hyperscan.Scratch:
@@ -346,51 +350,58 @@ class Detector:
         classifier = self.model
         if classifier is None:  # loaded whenever a rule uses it
             return
-        todo = []  # (text, the model rules it needs: (rule, column, threshold, max chars))
-        applying: dict[int, tuple[list[ModelUse], int]] = {}  # per live table (a burst
-        for i, (start, end) in enumerate(spans):  # shares a few): uses, shortest limit
-            live = lives[i]["base"]
-            uses, shortest = applying.get(id(live)) or applying.setdefault(
-                id(live), self._model_uses(live)
-            )
+        rules, categories, limits = self.ruleset.rules, self._model_categories, self._model_limits
+        todo: list[int] = []  # the texts to score
+        wanted: list[list[bool]] = []  # per text to score: which model rules it needs
+        applying: dict[int, tuple[list[bool], int]] = {}  # per live table (a burst shares
+        for i, (start, end) in enumerate(spans):  # a few): model rules live, shortest limit
             length = end - start
+            if length <= 0:
+                continue
+            live = lives[i]["base"]
+            mask, shortest = applying.get(id(live)) or applying.setdefault(
+                id(live), self._model_mask(live)
+            )
             if results[i] or (decided is not None and decided[i]):
                 found = {finding.rule.category for finding in results[i]}
                 if decided is not None:
                     found |= decided[i]
-                wanted = [u for u in uses if u[0].category not in found and length <= u[3]]
-            elif length <= shortest:
-                wanted = uses  # the common case: no rule found anything in a short text
-            else:
-                wanted = [u for u in uses if length <= u[3]]
-            if wanted and length > 0:
-                todo.append((i, wanted))
+                mask = [
+                    on and category not in found and length <= limit
+                    for on, category, limit in zip(mask, categories, limits, strict=True)
+                ]
+            elif length > shortest:
+                mask = [on and length <= limit for on, limit in zip(mask, limits, strict=True)]
+            # else the common case: no rule found anything in a short text
+            if any(mask):
+                todo.append(i)
+                wanted.append(mask)
         if not todo:
             return
         probabilities = classifier.scores_many(
             normalised.base,
-            [spans[i] for i, _ in todo],
-            [(contexts[i].role, contexts[i].category) for i, _ in todo],
-        ).tolist()  # Python floats: indexing a NumPy array per item costs more
-        for scores, (i, wanted) in zip(probabilities, todo, strict=True):
-            for rule, column, threshold, _ in wanted:
-                if scores[column] >= threshold:
-                    start, end = spans[i]
-                    text = normalised.base[start:end]
-                    results[i].append(self._finding(rule, start, end, normalised, start, text))
+            [spans[i] for i in todo],
+            [(contexts[i].role, contexts[i].category) for i in todo],
+        )
+        # every (text, model rule) at once; Python sees only the few that fire, in text
+        # order and, within a text, in rule order
+        fires = (probabilities[:, self._model_column_array] >= self._model_thresholds) & np.array(
+            wanted, dtype=bool
+        )
+        for row, k in zip(*(axis.tolist() for axis in np.nonzero(fires)), strict=True):
+            i = todo[row]
+            start, end = spans[i]
+            rule = rules[self._model_rules[k]]
+            results[i].append(
+                self._finding(rule, start, end, normalised, start, normalised.base[start:end])
+            )
 
-    def _model_uses(self, live: list[bool]) -> tuple[list[ModelUse], int]:
-        """The model rules live in a context, in rule order, and the shortest text limit
-        among them."""
-        assert self.model is not None  # only asked when a rule uses the model
-        column = self._model_columns
-        rules = self.ruleset.rules
-        uses = [
-            (rules[index], column[rules[index].category], use.threshold, use.max_chars)
-            for index in self._model_rules
-            if live[index] and (use := rules[index].spec.model) is not None
-        ]
-        return uses, min((use[3] for use in uses), default=0)
+    def _model_mask(self, live: list[bool]) -> tuple[list[bool], int]:
+        """Which model rules are live in a context, and the shortest text limit among
+        those that are."""
+        mask = [live[index] for index in self._model_rules]
+        limits = [limit for on, limit in zip(mask, self._model_limits, strict=True) if on]
+        return mask, min(limits, default=0)
 
     def detect_normalised(
         self, normalised: normalize.Normalised, context: Context
