@@ -58,11 +58,9 @@ class Finding:
 Candidate = tuple[tuple[int, int, int], str]
 
 
-def _collect(
-    pattern_id: int, start: int, end: int, _flags: int, raw: list[tuple[int, int, int]]
-) -> None:
-    """Hyperscan's match handler: a module function with the list as its context costs
-    less per match than a closure."""
+def _collect(pattern_id: int, start: int, end: int, _flags: int, raw: Any) -> None:
+    """Hyperscan's match handler: a module function with the list (typed ``object`` by
+    Hyperscan's stub) as its context costs less per match than a closure."""
     raw.append((pattern_id, start, end))
 
 
