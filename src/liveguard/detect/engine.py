@@ -7,6 +7,7 @@ sorted lists where a hit has to find its neighbours.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -101,6 +102,8 @@ _ROLE_OF_KIND = {
     "negated_before": _NEGATION,
     "negated_after": _NEGATION,
 }
+
+_NOTHING_DECIDED: set[str] = set()  # shared by the texts without hits: never written to
 
 _ARRAYS_FROM = 200  # raw hits in one text from which the NumPy path is faster
 
@@ -286,35 +289,31 @@ class Detector:
         contexts = contexts or [Context()] * len(texts)
         if len(contexts) != len(texts):
             raise ValueError(f"{len(texts)} texts but {len(contexts)} contexts")
-        for text in texts:
-            if len(text) > MAX_TEXT:
-                raise TextTooLong(len(text))
+        lengths = [len(text) for text in texts]
+        if lengths and max(lengths) > MAX_TEXT:
+            raise TextTooLong(max(lengths))
         normalised = self.normaliser("\n".join(texts))
-        ends = []  # text i is [ends[i-1] + 1, ends[i]) of the joined text
-        position = -1
-        for text in texts:
-            position += len(text) + 1
-            ends.append(position)
+        # text i is [starts[i], ends[i]) of the joined text, a line break after each
+        ends = [end - 1 for end in itertools.accumulate(length + 1 for length in lengths)]
+        starts = [end - length for end, length in zip(ends, lengths, strict=True)]
         views = {"base": normalised.base, "compact": normalised.compact}
         lives = self._lives(contexts)
         hits, checked = self._text_hits(normalised, ends, contexts)
-        decided: list[set[str]] = [set() for _ in texts]
-        results = [
-            self._findings(
-                text_hits,
-                normalised,
-                views,
-                lives[i],
-                ends[i] - len(texts[i]),
-                checked,
-                decided[i],
-            )
-            if text_hits
-            else []
-            for i, text_hits in enumerate(hits)
-        ]
+        # what the rules read and undid, per text (only a text with hits can have any)
+        decided: list[set[str]] = [_NOTHING_DECIDED] * len(texts)
+        results: list[list[Finding]] = []
+        for i, text_hits in enumerate(hits):
+            if text_hits:
+                decided[i] = set()
+                results.append(
+                    self._findings(
+                        text_hits, normalised, views, lives[i], starts[i], checked, decided[i]
+                    )
+                )
+            else:
+                results.append([])
         if self._model_rules:
-            spans = [(end - len(text), end) for text, end in zip(texts, ends, strict=True)]
+            spans = list(zip(starts, ends, strict=True))
             self._add_model_findings(results, normalised, spans, contexts, lives, decided)
         return results
 
