@@ -57,9 +57,8 @@ class Tables:
     @classmethod
     def of(cls, ruleset: RuleSet) -> Tables:
         patterns = ruleset.patterns
-        names = sorted(
-            {rule.category for rule in ruleset.rules} | set(ruleset.allow_scopes) - {None}
-        )
+        scoped: set[str] = {scope for scope in ruleset.allow_scopes if scope is not None}
+        names = sorted({rule.category for rule in ruleset.rules} | scoped)
         index = {name: i for i, name in enumerate(names)}
 
         def category(kind: str, owner: int) -> int:
