@@ -150,10 +150,10 @@ class Detector:
         self.model = classifier.packaged() if self._model_rules else None
         # per model rule (in ``_model_rules`` order): its category, the model's column
         # for it, its threshold and the longest text it scores
-        model_uses = [ruleset.rules[i].spec.model for i in self._model_rules]
+        model_uses = [use for i in self._model_rules if (use := ruleset.rules[i].spec.model)]
         self._model_categories = [ruleset.rules[i].category for i in self._model_rules]
-        self._model_limits = [use.max_chars if use else 0 for use in model_uses]
-        self._model_thresholds = np.array([use.threshold if use else 2.0 for use in model_uses])
+        self._model_limits = [use.max_chars for use in model_uses]
+        self._model_thresholds = np.array([use.threshold for use in model_uses])
         self._model_column_array = np.array(
             [self.model.categories.index(c) for c in self._model_categories] if self.model else [],
             dtype=np.intp,
@@ -350,8 +350,9 @@ class Detector:
         rules, categories, limits = self.ruleset.rules, self._model_categories, self._model_limits
         todo: list[int] = []  # the texts to score
         wanted: list[list[bool]] = []  # per text to score: which model rules it needs
-        applying: dict[int, tuple[list[bool], int]] = {}  # per live table (a burst shares
-        for i, (start, end) in enumerate(spans):  # a few): model rules live, shortest limit
+        # per live table (a burst shares a few): the model rules live, the shortest limit
+        applying: dict[int, tuple[list[bool], int]] = {}
+        for i, (start, end) in enumerate(spans):
             length = end - start
             if length <= 0:
                 continue
