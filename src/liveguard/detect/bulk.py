@@ -30,6 +30,7 @@ KIND_CODES = {
     "negated_before": NEGATED_BEFORE,
     "negated_after": NEGATED_AFTER,
 }
+SCOPED_KINDS = frozenset(("allow", "negated_before", "negated_after"))  # owner: a scope
 VIEWS = ("compact", "base")
 _IDEOGRAPHS = (0x3400, 0x9FFF)  # as spans.token_edge
 
@@ -48,16 +49,32 @@ class Tables:
     kinds: NDArray[np.int64]  # KIND_CODES
     latin_start: NDArray[np.bool_]
     latin_end: NDArray[np.bool_]
+    # the category a hit concerns, as an index: its rule's, or for an allowed phrase or
+    # a negation cue its file's; -1 for an allowed phrase of every category
+    categories: NDArray[np.int64]
+    category_count: int
 
     @classmethod
     def of(cls, ruleset: RuleSet) -> Tables:
         patterns = ruleset.patterns
+        scoped: set[str] = {scope for scope in ruleset.allow_scopes if scope is not None}
+        names = sorted({rule.category for rule in ruleset.rules} | scoped)
+        index = {name: i for i, name in enumerate(names)}
+
+        def category(kind: str, owner: int) -> int:
+            if kind in SCOPED_KINDS:
+                scope = ruleset.allow_scopes[owner]
+                return -1 if scope is None else index[scope]
+            return index[ruleset.rules[owner].category]
+
         return cls(
             lengths=np.array([p.literal_bytes for p in patterns], dtype=np.int64),
             owners=np.array([p.owner for p in patterns], dtype=np.int64),
             kinds=np.array([KIND_CODES[p.kind] for p in patterns], dtype=np.int64),
             latin_start=np.array([p.latin_start for p in patterns], dtype=bool),
             latin_end=np.array([p.latin_end for p in patterns], dtype=bool),
+            categories=np.array([category(p.kind, p.owner) for p in patterns], dtype=np.int64),
+            category_count=len(names),
         )
 
 
@@ -113,6 +130,24 @@ def in_reach(
     for kind in (UNLESS_NEAR, UNLESS):
         these = kinds == kind
         keep[these] = partnered(these, anchors)
+    # An allowed phrase covers, and a negation cue governs, only a match of its category
+    # in its own sentence (a clause is inside a sentence): elsewhere they do nothing.
+    these = (kinds == ALLOW) | (kinds == NEGATED_BEFORE) | (kinds == NEGATED_AFTER)
+    if these.any():
+        # both sides of a near pair: its span runs from one to the other
+        anchors = (kinds <= NEAR_B) & keep
+        categories = tables.categories[ids]
+        sentences = int(counts[-1]) + 1
+        by_category = np.zeros((tables.category_count + 1) * sentences, dtype=bool)
+        by_category[(categories[anchors] + 1) * sentences + sentence[anchors]] = True
+        by_category[sentence[anchors]] = True  # row 0 (category -1): any anchor at all
+        loose = np.zeros(tables.category_count + 1, dtype=bool)
+        loose[categories[anchors & wild] + 1] = True  # an anchor across a sentence end
+        loose[0] = loose.any()
+        category = categories[these] + 1
+        keep[these] = (
+            by_category[category * sentences + sentence[these]] | loose[category] | wild[these]
+        )
     return keep
 
 
@@ -182,19 +217,30 @@ def hits(
         tables.latin_end[ids] & token[b_ends - 1] & token[b_ends]
     )
     keep &= ~(own & inside)
+    # A text without a hit of a rule's own words (or a kept first side of a near rule)
+    # can have no finding: its other hits (warnings, exceptions, negations) would only
+    # undo one. Most texts of a burst are such; none of their hits goes into Python.
+    anchored = np.zeros(len(limits) + 1, dtype=bool)
+    anchored[which[keep & (tables.kinds[ids] <= NEAR_A)]] = True
+    keep &= anchored[which]
     chosen = np.flatnonzero(keep)
     chosen = chosen[np.argsort(which[chosen], kind="stable")]
-    rows = zip(
-        ids[chosen].tolist(),
-        [VIEWS[v] for v in view_codes[chosen].tolist()],
-        starts[chosen].tolist(),
-        ends[chosen].tolist(),
-        b_starts[chosen].tolist(),
-        b_ends[chosen].tolist(),
-        strict=True,
+    rows = list(
+        zip(
+            ids[chosen].tolist(),
+            [VIEWS[v] for v in view_codes[chosen].tolist()],
+            starts[chosen].tolist(),
+            ends[chosen].tolist(),
+            b_starts[chosen].tolist(),
+            b_ends[chosen].tolist(),
+            strict=True,
+        )
     )
     per_text: list[list[Hit]] = [[] for _ in text_ends]
-    texts = which[chosen].tolist()
-    for text, group in itertools.groupby(zip(texts, rows, strict=True), key=lambda r: r[0]):
-        per_text[text] = [row for _, row in group]
+    # each text's rows are a run of the sorted rows: slice them, no per-row grouping
+    texts = which[chosen]
+    firsts = np.flatnonzero(np.diff(texts, prepend=-1))
+    bounds = [*firsts.tolist(), len(rows)]
+    for k, text in enumerate(texts[firsts].tolist()):
+        per_text[text] = rows[bounds[k] : bounds[k + 1]]
     return per_text

@@ -7,9 +7,11 @@ sorted lists where a hit has to find its neighbours.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import Any
 
 import hyperscan
 import numpy as np
@@ -57,14 +59,10 @@ class Finding:
 Candidate = tuple[tuple[int, int, int], str]
 
 
-@dataclass
-class _Merging:
-    """A finding while overlapping hits of its category merge into it (batch offsets)."""
-
-    rule: Rule
-    start: int
-    end: int
-    matched: str
+def _collect(pattern_id: int, start: int, end: int, _flags: int, raw: Any) -> None:
+    """Hyperscan's match handler: a module function with the list (typed ``object`` by
+    Hyperscan's stub) as its context costs less per match than a closure."""
+    raw.append((pattern_id, start, end))
 
 
 def _names(rule: Rule) -> frozenset[str]:
@@ -91,6 +89,22 @@ def applies(rule: Rule, context: Context) -> bool:
 _CONTEXT_KINDS = frozenset(("near_b", "unless", "unless_near"))  # matter only beside a hit
 
 
+# what a hit does in ``_findings``: a candidate (or one side of a near pair), an
+# exception or allowed phrase that covers one, a warning word, a negation cue
+_OWN, _COVER, _WARNING, _NEGATION = range(4)
+_ROLE_OF_KIND = {
+    "rule": _OWN,
+    "near_a": _OWN,
+    "near_b": _OWN,
+    "allow": _COVER,
+    "unless": _COVER,
+    "unless_near": _WARNING,
+    "negated_before": _NEGATION,
+    "negated_after": _NEGATION,
+}
+
+_NOTHING_DECIDED: set[str] = set()  # shared by the texts without hits: never written to
+
 _ARRAYS_FROM = 200  # raw hits in one text from which the NumPy path is faster
 
 
@@ -98,7 +112,11 @@ class Detector:
     """A compiled rule set applied to texts. Safe to share between threads: each thread
     scans with scratch space of its own (Hyperscan refuses two scans in one scratch)."""
 
-    def __init__(self, ruleset: RuleSet, disabled: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, ruleset: RuleSet, disabled: frozenset[str] = frozenset(), *, model: bool = True
+    ) -> None:
+        """``model=False``: rules only, the classifier never consulted (what the rules
+        alone find, and cost)."""
         self.ruleset = ruleset
         self.disabled = disabled
         self.normaliser = normalize.default()
@@ -109,14 +127,37 @@ class Detector:
         self._tables = bulk.Tables.of(ruleset)
         self._yields = [bool(rule.yields_to) for rule in ruleset.rules]
         self._qualifies_list = [k in ("rule", "near_a") for k in self._kinds]
+        # per pattern, what ``_findings`` does with a hit: one integer, not string tests
+        self._roles = [_ROLE_OF_KIND[k] for k in self._kinds]
+        # per pattern, the validator its match must pass (a near rule's literal words
+        # need none), or None
+        self._validator = [
+            ruleset.rules[p.owner].validator
+            if p.kind in ("rule", "near_a", "near_b") and (p.kind == "rule" or not p.literal_bytes)
+            else None
+            for p in ruleset.patterns
+        ]
+        self._categories = [rule.category for rule in ruleset.rules]
         self._context_list = [k in _CONTEXT_KINDS for k in self._kinds]
         self._latin_start = [p.latin_start for p in ruleset.patterns]
         self._latin_end = [p.latin_end for p in ruleset.patterns]
         self._live_by_context: dict[tuple[Context, str], list[bool]] = {}
         self._live_arrays: dict[Context, NDArray[np.bool_]] = {}
         self._local = threading.local()
-        self._model_rules = [i for i, rule in enumerate(ruleset.rules) if rule.spec.model]
+        self._model_rules = (
+            [i for i, rule in enumerate(ruleset.rules) if rule.spec.model] if model else []
+        )
         self.model = classifier.packaged() if self._model_rules else None
+        # per model rule (in ``_model_rules`` order): its category, the model's column
+        # for it, its threshold and the longest text it scores
+        model_uses = [use for i in self._model_rules if (use := ruleset.rules[i].spec.model)]
+        self._model_categories = [ruleset.rules[i].category for i in self._model_rules]
+        self._model_limits = [use.max_chars for use in model_uses]
+        self._model_thresholds = np.array([use.threshold for use in model_uses])
+        self._model_column_array = np.array(
+            [self.model.categories.index(c) for c in self._model_categories] if self.model else [],
+            dtype=np.intp,
+        )
 
     def _scratch(self, database: hyperscan.Database) -> hyperscan.Scratch:
         scratches = getattr(self._local, "scratches", None)
@@ -157,9 +198,7 @@ class Detector:
         data = text.encode("utf-8", "surrogatepass")
         raw: list[tuple[int, int, int]] = []
         database.scan(
-            data,
-            match_event_handler=lambda i, frm, to, _f, _c: raw.append((i, frm, to)),
-            scratch=self._scratch(database),
+            data, match_event_handler=_collect, context=raw, scratch=self._scratch(database)
         )
         return data, raw
 
@@ -250,35 +289,31 @@ class Detector:
         contexts = contexts or [Context()] * len(texts)
         if len(contexts) != len(texts):
             raise ValueError(f"{len(texts)} texts but {len(contexts)} contexts")
-        for text in texts:
-            if len(text) > MAX_TEXT:
-                raise TextTooLong(len(text))
+        lengths = [len(text) for text in texts]
+        if lengths and max(lengths) > MAX_TEXT:
+            raise TextTooLong(max(lengths))
         normalised = self.normaliser("\n".join(texts))
-        ends = []  # text i is [ends[i-1] + 1, ends[i]) of the joined text
-        position = -1
-        for text in texts:
-            position += len(text) + 1
-            ends.append(position)
+        # text i is [starts[i], ends[i]) of the joined text, a line break after each
+        ends = [end - 1 for end in itertools.accumulate(length + 1 for length in lengths)]
+        starts = [end - length for end, length in zip(ends, lengths, strict=True)]
         views = {"base": normalised.base, "compact": normalised.compact}
         lives = self._lives(contexts)
         hits, checked = self._text_hits(normalised, ends, contexts)
-        decided: list[set[str]] = [set() for _ in texts]
-        results = [
-            self._findings(
-                text_hits,
-                normalised,
-                views,
-                lives[i],
-                ends[i] - len(texts[i]),
-                checked,
-                decided[i],
-            )
-            if text_hits
-            else []
-            for i, text_hits in enumerate(hits)
-        ]
+        # what the rules read and undid, per text (only a text with hits can have any)
+        decided: list[set[str]] = [_NOTHING_DECIDED] * len(texts)
+        results: list[list[Finding]] = []
+        for i, text_hits in enumerate(hits):
+            if text_hits:
+                decided[i] = set()
+                results.append(
+                    self._findings(
+                        text_hits, normalised, views, lives[i], starts[i], checked, decided[i]
+                    )
+                )
+            else:
+                results.append([])
         if self._model_rules:
-            spans = [(end - len(text), end) for text, end in zip(texts, ends, strict=True)]
+            spans = list(zip(starts, ends, strict=True))
             self._add_model_findings(results, normalised, spans, contexts, lives, decided)
         return results
 
@@ -312,42 +347,59 @@ class Detector:
         classifier = self.model
         if classifier is None:  # loaded whenever a rule uses it
             return
-        rules = self.ruleset.rules
-        todo = []  # (text, the model rules it needs, with their use of the model)
-        applying: dict[int, list[Rule]] = {}  # per live table: the model rules that apply
+        rules, categories, limits = self.ruleset.rules, self._model_categories, self._model_limits
+        todo: list[int] = []  # the texts to score
+        wanted: list[list[bool]] = []  # per text to score: which model rules it needs
+        # per live table (a burst shares a few): the model rules live, the shortest limit
+        applying: dict[int, tuple[list[bool], int]] = {}
         for i, (start, end) in enumerate(spans):
+            length = end - start
+            if length <= 0:
+                continue
             live = lives[i]["base"]
-            model_rules = applying.get(id(live))
-            if model_rules is None:
-                model_rules = applying[id(live)] = [
-                    rules[index] for index in self._model_rules if live[index]
+            mask, shortest = applying.get(id(live)) or applying.setdefault(
+                id(live), self._model_mask(live)
+            )
+            if results[i] or (decided is not None and decided[i]):
+                found = {finding.rule.category for finding in results[i]}
+                if decided is not None:
+                    found |= decided[i]
+                mask = [
+                    on and category not in found and length <= limit
+                    for on, category, limit in zip(mask, categories, limits, strict=True)
                 ]
-            found = {finding.rule.category for finding in results[i]} if results[i] else set()
-            if decided is not None and decided[i]:
-                found = found | decided[i]
-            wanted = [
-                (rule, use)
-                for rule in model_rules
-                if (use := rule.spec.model) is not None
-                and rule.category not in found
-                and 0 < end - start <= use.max_chars
-            ]
-            if wanted:
-                todo.append((i, wanted))
+            elif length > shortest:
+                mask = [on and length <= limit for on, limit in zip(mask, limits, strict=True)]
+            # else the common case: no rule found anything in a short text
+            if any(mask):
+                todo.append(i)
+                wanted.append(mask)
         if not todo:
             return
         probabilities = classifier.scores_many(
             normalised.base,
-            [spans[i] for i, _ in todo],
-            [(contexts[i].role, contexts[i].category) for i, _ in todo],
+            [spans[i] for i in todo],
+            [(contexts[i].role, contexts[i].category) for i in todo],
         )
-        column = {category: k for k, category in enumerate(classifier.categories)}
-        for row, (i, wanted) in enumerate(todo):
+        # every (text, model rule) at once; Python sees only the few that fire, in text
+        # order and, within a text, in rule order
+        fires = (probabilities[:, self._model_column_array] >= self._model_thresholds) & np.array(
+            wanted, dtype=bool
+        )
+        for row, k in zip(*(axis.tolist() for axis in np.nonzero(fires)), strict=True):
+            i = todo[row]
             start, end = spans[i]
-            for rule, use in wanted:
-                if probabilities[row, column[rule.category]] >= use.threshold:
-                    text = normalised.base[start:end]
-                    results[i].append(self._finding(rule, start, end, normalised, start, text))
+            rule = rules[self._model_rules[k]]
+            results[i].append(
+                self._finding(rule, start, end, normalised, start, normalised.base[start:end])
+            )
+
+    def _model_mask(self, live: list[bool]) -> tuple[list[bool], int]:
+        """Which model rules are live in a context, and the shortest text limit among
+        those that are."""
+        mask = [live[index] for index in self._model_rules]
+        limits = [limit for on, limit in zip(mask, self._model_limits, strict=True) if on]
+        return mask, min(limits, default=0)
 
     def detect_normalised(
         self, normalised: normalize.Normalised, context: Context
@@ -379,6 +431,7 @@ class Detector:
         joined batch, and findings are reported relative to it. ``checked``: the hits of
         rules that do not apply, and matches inside a Latin word, are already gone."""
         rules, kinds, owners = self.ruleset.rules, self._kinds, self._owners
+        roles, validator_of = self._roles, self._validator
         candidates: dict[tuple[int, int, int], str] = {}
         covers: list[tuple[int, int, str, int]] = []  # (start, end, kind, owner)
         near: dict[tuple[int, str], list[tuple[int, int]]] = {}
@@ -386,15 +439,16 @@ class Detector:
         negations: list[tuple[int, int, bool, int]] = []  # (start, end, before?, scope)
         base, original = normalised.base, normalised.original
         for pattern_id, view, start, end, b_start, b_end in hits:
-            kind, owner = kinds[pattern_id], owners[pattern_id]
-            if kind == "allow" or kind == "unless":
-                covers.append((b_start, b_end, kind, owner))
+            role = roles[pattern_id]
+            if role == _COVER:
+                covers.append((b_start, b_end, kinds[pattern_id], owners[pattern_id]))
                 continue
-            if kind == "unless_near":
+            owner = owners[pattern_id]
+            if role == _WARNING:
                 warnings.setdefault(owner, []).append((b_start, b_end))
                 continue
-            if kind in ("negated_before", "negated_after"):
-                negations.append((b_start, b_end, kind == "negated_before", owner))
+            if role == _NEGATION:
+                negations.append((b_start, b_end, kinds[pattern_id] == "negated_before", owner))
                 continue
             # "sb" inside "disburse": Latin letters and digits match whole tokens, judged
             # in the text as written (with its spaces), not in the compact view
@@ -413,10 +467,10 @@ class Detector:
             ):
                 continue
             matched = views[view][start:end]
-            rule = rules[owner]
-            validated = kind == "rule" or not self._lengths[pattern_id]  # not a near word
-            if rule.validator and validated and not validators.check(rule.validator, matched):
+            validator = validator_of[pattern_id]
+            if validator is not None and not validators.check(validator, matched):
                 continue
+            kind = kinds[pattern_id]
             if kind != "rule":
                 near.setdefault((owner, kind), []).append((b_start, b_end))
                 continue
@@ -450,22 +504,32 @@ class Detector:
             # the rules read these words and undid them: the classifier must not overrule
             kept_keys = {key for key, _ in kept}
             decided.update(rules[key[0]].category for key in candidates if key not in kept_keys)
-        merged: list[_Merging] = []
-        last: dict[str, _Merging] = {}  # category -> its latest finding
+        categories = self._categories
+        merged: list[list[Any]] = []  # [rule index, start, end, matched], batch offsets
+        last: dict[str, list[Any]] = {}  # category -> its latest finding
         for (rule_index, start, end), matched in sorted(
             self._after_yielding(kept), key=lambda c: (c[0][1], c[0][0], -c[0][2])
         ):
-            rule = rules[rule_index]
-            previous = last.get(rule.category)
-            if previous is not None and start < previous.end:
+            category = categories[rule_index]
+            previous = last.get(category)
+            if previous is not None and start < previous[2]:
                 # overlapping hits of one category read as one finding, under the first rule
-                previous.end = max(previous.end, end)
+                if end > previous[2]:
+                    previous[2] = end
                 continue
-            last[rule.category] = found = _Merging(rule, start, end, matched)
+            last[category] = found = [rule_index, start, end, matched]
             merged.append(found)
+        version = self.ruleset.version
         return [
-            self._finding(found.rule, found.start, found.end, normalised, offset, found.matched)
-            for found in merged
+            Finding(
+                rules[rule_index],
+                start - offset,
+                end - offset,
+                original[start:end],
+                matched or base[start:end],
+                version,
+            )
+            for rule_index, start, end, matched in merged
         ]
 
     def _after_yielding(self, kept: list[Candidate]) -> list[Candidate]:

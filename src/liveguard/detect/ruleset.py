@@ -9,7 +9,9 @@ rules. Hyperscan (Intel's multi-pattern engine) measured 140-190 MB/s over Chine
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import itertools
+import json
 import os
 import platform
 import re
@@ -100,8 +102,12 @@ class RuleSet:
         raise KeyError(rule_id)
 
 
+def _spelled(term: str, styles: Sequence[str]) -> bool:
+    return bool(styles) and all("\u4e00" <= ch <= "\u9fff" for ch in term)
+
+
 def _pinyin(term: str, styles: Sequence[str]) -> list[str]:
-    if not styles or not all("\u4e00" <= ch <= "\u9fff" for ch in term):
+    if not _spelled(term, styles):
         return []
     from pypinyin import Style, lazy_pinyin  # compile time only: 0.26 MB/s is no hot path
 
@@ -113,19 +119,51 @@ def _pinyin(term: str, styles: Sequence[str]) -> list[str]:
     return spellings
 
 
+def _pinyin_all(wanted: list[tuple[str, tuple[str, ...]]]) -> list[list[str]]:
+    """``_pinyin`` of each (term, styles), read from the compile cache when the same
+    terms were spelled before: pypinyin's dictionaries stay resident once imported (about
+    55 MB), more than the compiled rule set itself, and a detection worker need not
+    carry them."""
+    version = importlib.metadata.version("pypinyin")
+    digest = hashlib.sha256(json.dumps([version, wanted], ensure_ascii=False).encode())
+    path = _cache_dir() / f"pinyin-{digest.hexdigest()}.json"
+    try:
+        cached = json.loads(path.read_text("utf-8"))
+        if isinstance(cached, list) and len(cached) == len(wanted):
+            return [[str(spelling) for spelling in spellings] for spellings in cached]
+    except (OSError, ValueError):
+        pass  # absent or unreadable: spell them
+    spelled = [_pinyin(term, styles) for term, styles in wanted]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(spelled, ensure_ascii=False), "utf-8")
+        partial.replace(path)  # whole or not at all
+    except OSError:
+        pass  # a read-only home: spell them each time
+    return spelled
+
+
 def _groups(files: list[RuleFile]) -> tuple[dict[str, list[str]], list[str]]:
     groups: dict[str, list[str]] = {}
     problems = []
+    wanted: list[tuple[str, tuple[str, ...]]] = []  # (term, styles) to spell in pinyin
+    where: list[str] = []  # the group each spelling goes to
     for spec in files:
         for name, group in spec.groups.items():
             if name in groups:
                 problems.append(f"{spec.where('groups', name)}: group {name!r} is defined twice")
             terms = group.terms if isinstance(group, GroupSpec) else group
-            styles = group.pinyin if isinstance(group, GroupSpec) else []
-            expanded = list(terms)
+            styles = tuple(group.pinyin) if isinstance(group, GroupSpec) else ()
+            groups[name] = list(terms)
             for term in terms:
-                expanded.extend(_pinyin(term, styles))
-            groups[name] = expanded
+                if _spelled(term, styles):
+                    wanted.append((term, styles))
+                    where.append(name)
+    if wanted:
+        # each group's spellings after its own terms, in the order of its terms
+        for name, spellings in zip(where, _pinyin_all(wanted), strict=True):
+            groups[name].extend(spellings)
     return groups, problems
 
 

@@ -138,3 +138,29 @@ def test_a_compiled_rule_set_is_cached_and_a_bad_cache_file_is_ignored(tmp_path,
         path.write_bytes(b"not a database")
     rebuilt = ruleset.compile_files([parse(GOOD_RULE, "demo.yaml")])
     assert [f.rule.id for f in engine.Detector(rebuilt).detect("最佳")] == ["demo.one"]
+
+
+PINYIN_RULE = GOOD_RULE.replace(
+    "rules:",
+    "groups:\n  best:\n    terms: [最佳, 极品]\n    pinyin: [full, initials]\nrules:",
+).replace("    terms: [最佳]", "    templates: ['{best}']")
+
+
+def test_pinyin_spellings_are_cached_so_a_later_compile_needs_no_pypinyin(tmp_path, monkeypatch):
+    monkeypatch.setenv("LIVEGUARD_CACHE_DIR", str(tmp_path))
+    first = ruleset.compile_files([parse(PINYIN_RULE, "demo.yaml")])
+    assert {b"zuijia", b"zj", b"jipin", b"jp"} <= set(first.expressions)
+    assert list(tmp_path.glob("pinyin-*.json"))
+
+    def no_pypinyin(*_args, **_kwargs):
+        raise AssertionError("spelled again")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(ruleset, "_pinyin", no_pypinyin)
+        again = ruleset.compile_files([parse(PINYIN_RULE, "demo.yaml")])
+    assert again.expressions == first.expressions
+    assert [f.rule.id for f in engine.Detector(again).detect("这款zuijia")] == ["demo.one"]
+    for path in tmp_path.glob("pinyin-*.json"):
+        path.write_text("[not json", "utf-8")
+    rebuilt = ruleset.compile_files([parse(PINYIN_RULE, "demo.yaml")])
+    assert rebuilt.expressions == first.expressions
