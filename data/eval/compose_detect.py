@@ -632,6 +632,324 @@ NEGATIVE: list[tuple[str, tuple[str, ...]]] = (
 )
 
 
+# Families composed from parts (this round, issue 18): each sentence is a lead, a move
+# and a tail drawn independently, so the model sees the idea in many skeletons rather
+# than one template many times. Positives and hard negatives share leads, tails and the
+# perturbations, so neither can be told apart by them.
+LEADS = {
+    "anchor": [
+        "",
+        "",
+        "想要的",
+        "要的宝子",
+        "批发的老板",
+        "囤货的",
+        "老粉都知道，",
+        "量大的",
+        "想再便宜点的",
+        "没抢到的别急，",
+        "外地的朋友",
+        "偷偷跟你们说，",
+        "小声说一句，",
+        "懂的家人，",
+        "刚来的宝宝听着，",
+        "我再说一遍，",
+    ],
+    "viewer": ["", "", "", "有要的吗，", "姐妹们，", "便宜出，", "懂的来，", "家人们，"],
+}
+OFF_MOVES = [
+    "收钱的码我贴在主页背景图上了",
+    "付款的二维码就在我签名里",
+    "去主页背景图扫一下",
+    "我在别的平台还有一家店",
+    "我另一家小店在别处，搜同名就有",
+    "去我们的公众号下单",
+    "小程序里拍，比这边便宜",
+    "朋友圈里有链接，去那边买",
+    "下了播私底下找我",
+    "直接打款给我",
+    "钱给我，我直接给你寄",
+    "不用在车里拍，找我本人拿货",
+    "这边不好说，我们私下谈",
+    "点我头像看简介，上面有路子",
+    "滴滴我",
+    "戳我私聊",
+    "来我另一个号找我",
+    "主页见",
+    "老地方见",
+    "发个红包给我就算拍下了",
+    "先转{money}定金给我",
+    "打{money}到我卡上就行",
+    "v我{money}",
+    "上米就发",
+    "扫我给的码付，别点购买",
+    "拍链接太贵，走我个人账户",
+    "去某书搜我名字，那边价格低",
+    "后台留个号码，我让人联系你",
+    "把你的号发我，我拉你",
+    "进我的粉丝私群，群里单独开价",
+    "到我实体店拿，报直播间暗号便宜",
+    "到我另一个直播间拍，那边不抽成",
+    "我把付款方式挂在置顶评论了",
+    "看我个性签名那串字母",
+    "备注一下暗号，线下结算",
+    "链接下架了也没事，找我补单",
+    "不用下单，直接转我",
+    "找我私下开单",
+]
+OFF_TAILS = [
+    "",
+    "",
+    "，便宜{money}",
+    "，价格更美丽",
+    "，省了平台那份钱",
+    "，没有手续费",
+    "，给你出厂价",
+    "，给你留货",
+    "，更划算",
+    "，懂的都懂",
+    "，这边不方便说",
+    "，平台看不到",
+]
+# the same scenes, said as a warning, a denial, a rule quoted or a plain question
+OFF_NEGATIVE = [
+    "谁让你去主页扫码付款都是骗子，别信",
+    "主页背景图上的码不是我们的，别扫",
+    "我们在别的平台没有店，认准这个直播间",
+    "我们没有公众号卖货，只在这里拍",
+    "平台规定不能引导私下付款，所以只在车里拍",
+    "别给任何人直接打款，出了事平台不管",
+    "有人让你发红包下单的，直接举报",
+    "私下交易没保障，大家别图便宜",
+    "不用加任何人，点下面的链接就行",
+    "说是私下便宜{money}的都是骗子",
+    "定金也要在平台付，别转给个人",
+    "我们的付款只走平台，任何个人账户都是假的",
+    "我们线下也有店，但直播间的价只能在直播间拍",
+    "下播了有问题找平台客服，别找私人号",
+    "主播从来不私下开单，这点大家放心",
+    "评论区说滴滴我的都是托，别理",
+    "签名里那个是店铺名，不是联系方式",
+    "想要发票的在订单页申请，不用找我",
+    "链接下架了就等下一场，别找人私下买",
+    "那种说走个人账户更便宜的，千万别信",
+    "想要的点小黄车{k}号链接",
+    "主页里有直播预告，记得来",
+    "粉丝团在直播间里就能加，不用去别处",
+    "上次我私下转账被骗了，大家别学我",
+    "我们实体店和直播间一个价，哪边买都行",
+    "主播的付款码在哪？没有，就在平台拍",
+]
+
+SUPER_SCOPES = [
+    "市面上",
+    "全网",
+    "整个行业",
+    "全国",
+    "全世界",
+    "所有直播间里",
+    "同价位里",
+    "这个圈子里",
+    "我见过的所有{p}里",
+    "你去任何一家店",
+]
+SUPER_CLAIMS = [
+    "{scope}没有比这更好的了",
+    "{scope}找不出第二家有这个工艺的",
+    "论做工，我们家{scope}排第一",
+    "论口感，{scope}就属我们家",
+    "我敢说{scope}效果最顶的就是这个",
+    "{scope}没有哪个比它更便宜",
+    "{scope}它要说第二，没人敢说第一",
+    "这个品质{scope}是独一份",
+    "{scope}都得叫它一声老大",
+    "{scope}再也找不到比这更新鲜的",
+    "{p}界的天花板，{scope}没有对手",
+    "{scope}没有一个能打得过它",
+    "我们家的{p}{scope}数一数二，不对，就是第一",
+    "要说好，{scope}它是头一份",
+    "{scope}找遍了，它就是最强的",
+    "不管你去{scope}哪里比，它都是最低的价",
+]
+SUPER_NEGATIVE = [
+    "这款是我们店里最便宜的一款{p}，适合学生",
+    "我不敢说{scope}最好，但这个价位挺实在的",
+    "{p}最好放阴凉处保存",
+    "这是今天的第一个链接",
+    "第一次买的可以先拍小份试试",
+    "比上次直播便宜了{n}块",
+    "同价位里算不错的，大家自己比较",
+    "在我们家卖得算好的一款，回购的挺多",
+    "不吹不黑，这个{p}就是个中等水平",
+    "有人说它是全网最好，那是夸张了",
+    "它不是最好的，但是最适合上班族",
+    "我们不说第一，只说真材实料",
+    "平台不让说最好、最低价，我就说它值这个钱",
+    "你最好先看看尺码表再拍",
+    "这一款最近卖得最快的颜色是黑色",
+    "最后说一下发货时间，四十八小时内",
+]
+
+PROMISE_PERIODS = ["三十天内", "一个月内", "一年之内", "三年之内", "用完一瓶", "吃完两盒", "七天"]
+PROMISE_BAD = [
+    "皮肤不变好",
+    "没瘦下来",
+    "坏了",
+    "头发没长出来",
+    "没效果",
+    "掉色了",
+    "起球了",
+    "个子没长高",
+    "斑没淡",
+    "成绩没提高",
+]
+PROMISE_PAY = [
+    "我个人掏钱赔你",
+    "直接给你换新的，东西不用寄回",
+    "双倍退给你",
+    "钱全退了再送你一盒",
+    "倒贴你{big}",
+    "我当着大家的面把它吃了",
+    "我从此不做直播了",
+    "你来找我，我赔你十倍",
+    "不要钱白送你",
+    "我一分不收",
+]
+PROMISE_URGENCY = [
+    "拍到就是赚到，下次开播就恢复原价了",
+    "一分钱都不赚了，就为了冲个销量",
+    "就这一波，以后再也见不到这个价",
+    "厂家只给了这一批，拍完这辈子都没了",
+    "这个价我做主播以来头一回给，错过就没了",
+    "老板说亏本也要卖完，下一场涨回{big}",
+    "今天不拍，明天你花{big}都买不到",
+    "只给前{k}十个人这个价，后面全部原价{big}",
+    "这么低的价全年就今天一天",
+    "再过五分钟就改回{big}了，抓紧",
+]
+PROMISE_NEGATIVE = [
+    "不敢保证百分百不坏，但质量确实不错",
+    "价格是{big}，用了平台券到手{small}",
+    "效果因人而异，我不敢给你打包票",
+    "下次开播价格也一样，不用着急",
+    "库存很多，慢慢挑，不限量",
+    "质量问题按厂家保修卡保修一年",
+    "七天无理由退换，运费险我们出",
+    "我不能保证每个人都瘦，配合运动会好一些",
+    "我们不搞倒计时那一套，想好了再拍",
+    "坏了可以走售后，按平台规则处理",
+    "没效果可以在七天内申请退货，按平台规则来",
+    "用完一瓶觉得不适合的，下次就别回购了",
+    "这个价格平时也是这样，没有虚标原价",
+    "说什么不瘦全额退的都是忽悠",
+]
+
+FOOD_BENEFITS = [
+    "血管都通了",
+    "血糖稳稳的",
+    "睡得特别香，安眠药都停了",
+    "一冬天都没感冒，抵抗力上来了",
+    "血压下来了，药都减了",
+    "结节小了一圈",
+    "不用吃降压药了",
+    "头发不掉了，还长出黑的来",
+    "眼睛不花了，看报纸不用眼镜",
+    "老胃病再也没犯过",
+    "肝功能指标都正常了",
+    "腿脚利索了，不用拄拐",
+    "尿酸降下来了",
+    "肠道里的毒都排出来了",
+    "肺里干净了，不咳了",
+    "体检那几项都不高了",
+]
+FOOD_WHO = [
+    "我爸吃了三个月",
+    "我们粉丝反馈，吃了以后",
+    "家里老人天天喝，现在",
+    "坚持吃一阵子，",
+    "我自己吃了半年，",
+    "很多宝妈给孩子吃，",
+    "喝了这个{food}，",
+]
+FOOD_NEGATIVE = [
+    "{food}就是普通食品，吃着香，别指望治病",
+    "{food}冲一杯当早餐，方便",
+    "有三高的吃{food}之前问问医生",
+    "{food}我们是当零食卖的，不是药",
+    "我爸吃了三个月{food}，说是好吃，别的不敢说",
+    "{food}开封后放冰箱，一周内吃完",
+    "{food}不能代替药，生病了去医院",
+    "这个{food}的配料表就两样，干净",
+    "血糖高的少吃{food}，它有糖",
+    "老人家牙口不好，{food}可以泡软了吃",
+]
+
+# homophones and fillers for perturbing a sentence (applied to positives and negatives)
+HOMOPHONES = {"码": "玛", "钱": "💰", "号": "hao", "店": "dian", "私": "si", "拍": "pai", "加": "+"}
+EMOJI = ["😂", "🔥", "👉", "💰", "🙏", "❤️", "😏", "👀"]
+
+
+def perturb(text: str) -> str:
+    """Slang, pinyin and emoji: a homophone or two, an emoji inside, a split word."""
+    roll = RNG.random()
+    if roll < 0.5:
+        return text
+    if roll < 0.7:
+        for char, other in HOMOPHONES.items():
+            if char in text and RNG.random() < 0.5:
+                text = text.replace(char, other, 1)
+        return text
+    if roll < 0.85 and len(text) > 4:
+        at = RNG.randrange(1, len(text) - 1)
+        return text[:at] + RNG.choice(EMOJI) + text[at:]
+    at = RNG.randrange(0, max(1, len(text) - 3))
+    return text[:at] + split(text[at : at + 3]) + text[at + 3 :]
+
+
+def family(label: str | None, role: str, body: str) -> dict[str, object]:
+    lead = RNG.choice(LEADS["viewer" if role == "viewer" else "anchor"])
+    text = perturb(fill(lead + body)) + RNG.choice(CLOSE)
+    category = RNG.choice(CATEGORIES)
+    if "{food}" in body or body in FOOD_BENEFITS:
+        category = RNG.choice(["food", "agricultural", None])
+    return {
+        "text": text,
+        "source": RNG.choice(SOURCES[role]),
+        "role": role,
+        "category": category,
+        "labels": [label] if label else [],
+        "note": f"family {label or 'hard negative'}",
+    }
+
+
+def families(count: int = 450) -> list[dict[str, object]]:
+    rows = []
+    speakers = ["anchor", "anchor", "assistant", "merchant"]
+    for _ in range(count):
+        role = RNG.choice(["anchor", "anchor", "assistant", "viewer"])
+        body = RNG.choice(OFF_MOVES) + RNG.choice(OFF_TAILS)
+        rows.append(family("diversion", role, body))
+        role = RNG.choice(["viewer", "viewer", "anchor", "assistant"])
+        rows.append(family(None, role, RNG.choice(OFF_NEGATIVE)))
+        claim = RNG.choice(SUPER_CLAIMS).replace("{scope}", RNG.choice(SUPER_SCOPES))
+        rows.append(family("absolute_terms", RNG.choice(speakers), claim))
+        negative = RNG.choice(SUPER_NEGATIVE).replace("{scope}", RNG.choice(SUPER_SCOPES))
+        rows.append(family(None, RNG.choice(speakers + ["viewer"]), negative))
+        if RNG.random() < 0.6:
+            promise = (
+                RNG.choice(PROMISE_PERIODS) + RNG.choice(PROMISE_BAD) + "，" + RNG.choice(PROMISE_PAY)
+            )
+        else:
+            promise = RNG.choice(PROMISE_URGENCY)
+        rows.append(family("false_promises", RNG.choice(speakers), promise))
+        rows.append(family(None, RNG.choice(speakers + ["viewer"]), RNG.choice(PROMISE_NEGATIVE)))
+        who = RNG.choice(FOOD_WHO)
+        claim = who + ("" if "{food}" in who else "{food}") + "，" + RNG.choice(FOOD_BENEFITS)
+        rows.append(family("medical_claims", RNG.choice(speakers), claim))
+        rows.append(family(None, RNG.choice(speakers + ["viewer"]), RNG.choice(FOOD_NEGATIVE)))
+    return rows
+
+
 def make(template: str, roles: tuple[str, ...], labels: list[str], note: str) -> dict[str, object]:
     role = RNG.choice(roles)
     body = fill(template)
@@ -664,6 +982,10 @@ def compose(per_template: int = 14) -> list[dict[str, object]]:
             if row["text"] not in seen:
                 seen.add(str(row["text"]))
                 rows.append(row)
+    for row in families():
+        if row["text"] not in seen:
+            seen.add(str(row["text"]))
+            rows.append(row)
     RNG.shuffle(rows)
     for n, row in enumerate(rows, 1):
         row["id"] = f"c{n:05d}"
