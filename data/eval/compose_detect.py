@@ -267,6 +267,12 @@ def id_number() -> str:
     return body + check
 
 
+def order_number() -> str:
+    """An order number as platforms print them: the date, then digits (18-19 long)."""
+    date = f"2025{RNG.randint(1, 12):02d}{RNG.randint(1, 28):02d}"
+    return date + "".join(RNG.choice("0123456789") for _ in range(RNG.randint(10, 11)))
+
+
 def bank_card() -> str:
     digits = [int(d) for d in RNG.choice(["622848", "621700", "622202", "623058", "436742"])]
     digits += [RNG.randint(0, 9) for _ in range(9)]
@@ -310,6 +316,9 @@ def fill(template: str) -> str:
         "small": RNG.choice(["9.9", "19.9", "29", "39", "49", "59.9", "69", "99"]),
         "k": str(RNG.randint(2, 9)),
         "id": id_number(),
+        "order": order_number(),
+        "parcel": RNG.choice(["SF", "YT", "JD", "ZTO", "75", "43"])
+        + "".join(RNG.choice("0123456789") for _ in range(RNG.randint(11, 14))),
         "card": bank_card(),
         "name": RNG.choice(
             ["王芳", "李建国", "张丽", "刘洋", "陈静", "杨帆", "赵敏", "黄伟", "周婷"]
@@ -871,6 +880,19 @@ FOOD_WHO = [
     "很多宝妈给孩子吃，",
     "喝了这个{food}，",
 ]
+# long numbers that are nobody's personal data: orders, parcels, prices, batch codes
+NUMBER_NEGATIVE = [
+    "订单号{order}，还没发货",
+    "{order} 这个订单能改地址吗",
+    "帮我查下{order}这单到哪了",
+    "快递单号{parcel}一直没更新",
+    "物流单号是{parcel}，显示已签收但我没收到",
+    "我的订单{order}申请退款了，麻烦处理",
+    "批号{order}，生产日期看瓶底",
+    "订单编号 {order} 催发货",
+    "下单时间{order}，付了{small}",
+    "{order}是我的单，备注要黑色",
+]
 FOOD_NEGATIVE = [
     "{food}就是普通食品，吃着香，别指望治病",
     "{food}冲一杯当早餐，方便",
@@ -947,6 +969,8 @@ def families(count: int = 450) -> list[dict[str, object]]:
         claim = who + ("" if "{food}" in who else "{food}") + "，" + RNG.choice(FOOD_BENEFITS)
         rows.append(family("medical_claims", RNG.choice(speakers), claim))
         rows.append(family(None, RNG.choice(speakers + ["viewer"]), RNG.choice(FOOD_NEGATIVE)))
+        if RNG.random() < 0.4:
+            rows.append(family(None, "viewer", RNG.choice(NUMBER_NEGATIVE)))
     return rows
 
 

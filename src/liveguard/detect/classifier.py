@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
 from dataclasses import dataclass, field
 from functools import cache
@@ -256,7 +255,7 @@ def train(
     categories: list[str],
     *,
     steps: int = 400,
-    l2: float = 1e-4,
+    l2: float = 3e-5,
 ) -> Model:
     """Logistic regression per category, full-batch Adam on the sparse features
     (deterministic). Every step is a few array operations over all lines at once: the
@@ -267,10 +266,7 @@ def train(
     weights = np.zeros((width, DIMENSION), dtype=np.float64)
     bias = np.zeros(width, dtype=np.float64)
     moment, velocity = np.zeros_like(weights), np.zeros_like(weights)
-    rate = float(os.environ.get("LG_RATE", "0.02"))
-    l2 = float(os.environ.get("LG_L2", str(l2)))
-    steps = int(os.environ.get("LG_STEPS", str(steps)))
-    beta1, beta2 = 0.9, 0.999
+    rate, beta1, beta2 = 0.02, 0.9, 0.999
     # positives are rarer than the rest: weigh both classes equally
     positive = labels.mean(axis=0).clip(1e-3, 1 - 1e-3)
     balance = np.where(labels > 0, 0.5 / positive, 0.5 / (1 - positive)) / len(rows)
