@@ -972,6 +972,81 @@ HOMOPHONES = {"码": "玛", "钱": "💰", "号": "hao", "店": "dian", "私": "
 EMOJI = ["😂", "🔥", "👉", "💰", "🙏", "❤️", "😏", "👀"]
 
 
+# A small grammar for moving a sale off the platform, so the idea is learnt apart from any
+# one sentence: where something was left, a private channel, another shop, money sent.
+SPOTS = [
+    "头像",
+    "签名",
+    "简介",
+    "主页",
+    "背景图",
+    "纸板上",
+    "置顶评论",
+    "第二张图",
+    "公告",
+    "昵称后面",
+]
+THINGS = ["收款码", "付款码", "号码", "联系方式", "店名", "地址", "转账方式", "我的号"]
+PUT = ["放在", "写在", "藏在", "换成了", "贴在", "挂在", "留在"]
+PRIVATE = ["私底下", "私下", "线下", "下播后", "电话里", "当面", "单独", "背地里"]
+PRIVATE_DO = ["聊", "约个时间看货", "交易", "问价", "给你报价", "给你算便宜点", "把钱结了", "开单"]
+SHOPS = ["小网店", "酒行", "工厂店", "商城", "小程序", "公众号", "铺子", "门店", "外贸店", "茶庄"]
+SHOP_SAY = ["我自己有个", "我们另外开了个", "我老公开了个", "我们家还有个", "我朋友的"]
+SHOP_TAIL = [
+    "，比这里少{n}块",
+    "，那边价格实在",
+    "，去那边买",
+    "，地址在简介",
+    "，搜我名字就有",
+    "",
+]
+MONEY_SEND = ["发个{n}的红包过来", "包个{money}给我", "先转我{money}", "打{money}过来", "v我{n}"]
+MONEY_THEN = ["我就给你留着", "就算你下单了", "马上给你发货", "这件就归你", "我给你走加急"]
+PLATFORM_SNEER = [
+    "平台的价格是做给人看的",
+    "链接上的价是挂着看的",
+    "这里拍的都是冤大头价",
+    "在这儿下单就是给平台送钱",
+]
+REAL_PRICE = ["真实价格私下问我", "实价找我本人", "想要实在价的单独找我", "底价我私下告诉你"]
+
+
+def diversion_grammar() -> str:
+    roll = RNG.random()
+    if roll < 0.25:
+        return RNG.choice(THINGS) + "我" + RNG.choice(PUT) + RNG.choice(SPOTS) + "，自己去看"
+    if roll < 0.45:
+        return "喜欢的" + RNG.choice(PRIVATE) + "跟我" + RNG.choice(PRIVATE_DO)
+    if roll < 0.65:
+        return RNG.choice(SHOP_SAY) + RNG.choice(SHOPS) + RNG.choice(SHOP_TAIL)
+    if roll < 0.85:
+        return RNG.choice(MONEY_SEND) + "，" + RNG.choice(MONEY_THEN)
+    return RNG.choice(PLATFORM_SNEER) + "，" + RNG.choice(REAL_PRICE)
+
+
+def diversion_grammar_negative() -> str:
+    """The same parts, said by someone keeping the sale on the platform or warning."""
+    roll = RNG.random()
+    if roll < 0.25:
+        return RNG.choice(SPOTS) + "里的" + RNG.choice(THINGS) + "不是我们的，别信"
+    if roll < 0.45:
+        return "有人让你" + RNG.choice(PRIVATE) + RNG.choice(PRIVATE_DO) + "的，都是骗子"
+    if roll < 0.6:
+        return "我们没有什么" + RNG.choice(SHOPS) + "，只在这个直播间卖"
+    if roll < 0.75:
+        return "别给任何人" + RNG.choice(MONEY_SEND).replace("过来", "") + "，平台外的钱没保障"
+    if roll < 0.85:
+        return "有人说" + RNG.choice(SHOPS) + "那边便宜，那是假店，认准官方"
+    return RNG.choice(
+        [
+            "私信我的人太多了，回不过来，有问题在公屏问",
+            "刚才有个人私信我说能拿低价，一看就是骗子",
+            "平台的价格就是实价，我们不搞私下那一套",
+            "我们的" + RNG.choice(SHOPS) + "和直播间一个价，在哪买都一样",
+        ]
+    )
+
+
 def perturb(text: str) -> str:
     """Slang, pinyin and emoji: a homophone or two, an emoji inside, a split word."""
     roll = RNG.random()
@@ -1014,22 +1089,27 @@ def families(count: int = 450) -> list[dict[str, object]]:
         rows.append(family("diversion", role, body))
         role = RNG.choice(["viewer", "viewer", "anchor", "assistant"])
         rows.append(family(None, role, RNG.choice(OFF_NEGATIVE)))
+        rows.append(family("diversion", RNG.choice(["anchor", "assistant"]), diversion_grammar()))
+        rows.append(family(None, RNG.choice(["viewer", "anchor"]), diversion_grammar_negative()))
         claim = RNG.choice(SUPER_CLAIMS).replace("{scope}", RNG.choice(SUPER_SCOPES))
         rows.append(family("absolute_terms", RNG.choice(speakers), claim))
         negative = RNG.choice(SUPER_NEGATIVE).replace("{scope}", RNG.choice(SUPER_SCOPES))
-        rows.append(family(None, RNG.choice(speakers + ["viewer"]), negative))
+        rows.append(family(None, RNG.choice([*speakers, "viewer"]), negative))
         if RNG.random() < 0.6:
             promise = (
-                RNG.choice(PROMISE_PERIODS) + RNG.choice(PROMISE_BAD) + "，" + RNG.choice(PROMISE_PAY)
+                RNG.choice(PROMISE_PERIODS)
+                + RNG.choice(PROMISE_BAD)
+                + "，"
+                + RNG.choice(PROMISE_PAY)
             )
         else:
             promise = RNG.choice(PROMISE_URGENCY)
         rows.append(family("false_promises", RNG.choice(speakers), promise))
-        rows.append(family(None, RNG.choice(speakers + ["viewer"]), RNG.choice(PROMISE_NEGATIVE)))
+        rows.append(family(None, RNG.choice([*speakers, "viewer"]), RNG.choice(PROMISE_NEGATIVE)))
         who = RNG.choice(FOOD_WHO)
         claim = who + ("" if "{food}" in who else "{food}") + "，" + RNG.choice(FOOD_BENEFITS)
         rows.append(family("medical_claims", RNG.choice(speakers), claim))
-        rows.append(family(None, RNG.choice(speakers + ["viewer"]), RNG.choice(FOOD_NEGATIVE)))
+        rows.append(family(None, RNG.choice([*speakers, "viewer"]), RNG.choice(FOOD_NEGATIVE)))
         if RNG.random() < 0.4:
             rows.append(family(None, "viewer", RNG.choice(NUMBER_NEGATIVE)))
     return rows

@@ -278,13 +278,12 @@ def train(
     for step in range(1, steps + 1):
         logits = np.add.reduceat(weights[:, indices] * values, starts, axis=1).T + bias
         error = (_sigmoid(logits) - labels) * balance  # (lines, categories)
-        gradient = np.stack(
+        gradient: np.ndarray = l2 * weights + np.stack(
             [
                 np.bincount(indices, values * error[owner, c], minlength=DIMENSION)
                 for c in range(width)
             ]
         )
-        gradient += l2 * weights
         moment = beta1 * moment + (1 - beta1) * gradient
         velocity = beta2 * velocity + (1 - beta2) * gradient * gradient
         correction = rate * np.sqrt(1 - beta2**step) / (1 - beta1**step)
