@@ -267,6 +267,12 @@ def id_number() -> str:
     return body + check
 
 
+def order_number() -> str:
+    """An order number as platforms print them: the date, then digits (18-19 long)."""
+    date = f"2025{RNG.randint(1, 12):02d}{RNG.randint(1, 28):02d}"
+    return date + "".join(RNG.choice("0123456789") for _ in range(RNG.randint(10, 11)))
+
+
 def bank_card() -> str:
     digits = [int(d) for d in RNG.choice(["622848", "621700", "622202", "623058", "436742"])]
     digits += [RNG.randint(0, 9) for _ in range(9)]
@@ -310,6 +316,9 @@ def fill(template: str) -> str:
         "small": RNG.choice(["9.9", "19.9", "29", "39", "49", "59.9", "69", "99"]),
         "k": str(RNG.randint(2, 9)),
         "id": id_number(),
+        "order": order_number(),
+        "parcel": RNG.choice(["SF", "YT", "JD", "ZTO", "75", "43"])
+        + "".join(RNG.choice("0123456789") for _ in range(RNG.randint(11, 14))),
         "card": bank_card(),
         "name": RNG.choice(
             ["王芳", "李建国", "张丽", "刘洋", "陈静", "杨帆", "赵敏", "黄伟", "周婷"]
@@ -632,6 +641,480 @@ NEGATIVE: list[tuple[str, tuple[str, ...]]] = (
 )
 
 
+# Families composed from parts (this round, issue 18): each sentence is a lead, a move
+# and a tail drawn independently, so the model sees the idea in many skeletons rather
+# than one template many times. Positives and hard negatives share leads, tails and the
+# perturbations, so neither can be told apart by them.
+LEADS = {
+    "anchor": [
+        "",
+        "",
+        "想要的",
+        "要的宝子",
+        "批发的老板",
+        "囤货的",
+        "老粉都知道，",
+        "量大的",
+        "想再便宜点的",
+        "没抢到的别急，",
+        "外地的朋友",
+        "偷偷跟你们说，",
+        "小声说一句，",
+        "懂的家人，",
+        "刚来的宝宝听着，",
+        "我再说一遍，",
+    ],
+    "viewer": ["", "", "", "有要的吗，", "姐妹们，", "便宜出，", "懂的来，", "家人们，"],
+}
+OFF_MOVES = [
+    "收钱的码我贴在主页背景图上了",
+    "付款的二维码就在我签名里",
+    "去主页背景图扫一下",
+    "我在别的平台还有一家店",
+    "我另一家小店在别处，搜同名就有",
+    "去我们的公众号下单",
+    "小程序里拍，比这边便宜",
+    "朋友圈里有链接，去那边买",
+    "下了播私底下找我",
+    "直接打款给我",
+    "钱给我，我直接给你寄",
+    "不用在车里拍，找我本人拿货",
+    "这边不好说，我们私下谈",
+    "点我头像看简介，上面有路子",
+    "滴滴我",
+    "戳我私聊",
+    "来我另一个号找我",
+    "主页见",
+    "老地方见",
+    "发个红包给我就算拍下了",
+    "先转{money}定金给我",
+    "打{money}到我卡上就行",
+    "v我{money}",
+    "上米就发",
+    "扫我给的码付，别点购买",
+    "拍链接太贵，走我个人账户",
+    "去某书搜我名字，那边价格低",
+    "后台留个号码，我让人联系你",
+    "把你的号发我，我拉你",
+    "进我的粉丝私群，群里单独开价",
+    "到我实体店拿，报直播间暗号便宜",
+    "到我另一个直播间拍，那边不抽成",
+    "我把付款方式挂在置顶评论了",
+    "看我个性签名那串字母",
+    "备注一下暗号，线下结算",
+    "链接下架了也没事，找我补单",
+    "不用下单，直接转我",
+    "找我私下开单",
+    "东西我放在自己的网店里了，搜店名就有",
+    "我们官网下单有内部价，网址在屏幕左下角",
+    "这边拍要等，直接联系我本人当天发",
+    "钱走我老婆的账户，发货一样快",
+    "要的把收货信息私发给我，货到付款",
+    "转我支付宝，备注直播间",
+    "扫我的码转账，我手动给你改价",
+    "我的个人号上每天发特价，去那边关注",
+    "今晚我在另一个软件开播，那边价格更低",
+    "关注我那个不带货的号，私信给你报价",
+    "懂行的去我们工厂店拿，不经过平台",
+    "跟我走外面的单子，运费我包",
+    "给我留言你的号，我挨个加你",
+    "在我的群里拍，不在这里拍",
+    "订单别在这下，我给你开个人链接",
+    "发我私信报个数，我线下给你配货",
+    "去我们自己的商城，新人立减",
+    "打个电话到店里，说要直播间的价",
+    "想要的拿个小本本记下我的号",
+    "我把店名写在背景板上了，去那边搜",
+]
+OFF_TAILS = [
+    "",
+    "",
+    "，便宜{money}",
+    "，价格更美丽",
+    "，省了平台那份钱",
+    "，没有手续费",
+    "，给你出厂价",
+    "，给你留货",
+    "，更划算",
+    "，懂的都懂",
+    "，这边不方便说",
+    "，平台看不到",
+]
+# the same scenes, said as a warning, a denial, a rule quoted or a plain question
+OFF_NEGATIVE = [
+    "谁让你去主页扫码付款都是骗子，别信",
+    "主页背景图上的码不是我们的，别扫",
+    "我们在别的平台没有店，认准这个直播间",
+    "我们没有公众号卖货，只在这里拍",
+    "平台规定不能引导私下付款，所以只在车里拍",
+    "别给任何人直接打款，出了事平台不管",
+    "有人让你发红包下单的，直接举报",
+    "私下交易没保障，大家别图便宜",
+    "不用加任何人，点下面的链接就行",
+    "说是私下便宜{money}的都是骗子",
+    "定金也要在平台付，别转给个人",
+    "我们的付款只走平台，任何个人账户都是假的",
+    "我们线下也有店，但直播间的价只能在直播间拍",
+    "下播了有问题找平台客服，别找私人号",
+    "主播从来不私下开单，这点大家放心",
+    "评论区说滴滴我的都是托，别理",
+    "签名里那个是店铺名，不是联系方式",
+    "想要发票的在订单页申请，不用找我",
+    "链接下架了就等下一场，别找人私下买",
+    "那种说走个人账户更便宜的，千万别信",
+    "想要的点小黄车{k}号链接",
+    "主页里有直播预告，记得来",
+    "粉丝团在直播间里就能加，不用去别处",
+    "上次我私下转账被骗了，大家别学我",
+    "我们实体店和直播间一个价，哪边买都行",
+    "主播的付款码在哪？没有，就在平台拍",
+    "我们的官网只是介绍产品，下单还是在平台",
+    "有人冒充我们说有内部价，都是假的",
+    "任何让你转支付宝的都不是我们",
+    "货到付款是平台的选项，在下单页选就行",
+    "我们没有什么个人链接，所有链接都在车里",
+    "主播不会私下加你，也不会私发报价",
+    "背景板上是我们的品牌名，不是让你去别处",
+    "支付只在平台完成，别扫陌生人的码",
+    "问一下这个在平台下单有没有运费险",
+    "私信我能看到，但下单还是在直播间",
+    "这位朋友，商品链接就在下面，不用去别处找",
+    "那个刷屏说便宜的号不是我们的，已经拉黑",
+    "工厂店是线下门店，直播间的东西就在直播间拍",
+    "我刚被一个说私下转账更便宜的人骗了，你们别上当",
+    "主播，私信回复太慢了，能在公屏说吗",
+    "我们的粉丝群是平台里的群，不收钱，不卖货",
+]
+
+SUPER_SCOPES = [
+    "市面上",
+    "全网",
+    "整个行业",
+    "全国",
+    "全世界",
+    "所有直播间里",
+    "同价位里",
+    "这个圈子里",
+    "我见过的所有{p}里",
+    "你去任何一家店",
+]
+SUPER_CLAIMS = [
+    "{scope}没有比这更好的了",
+    "{scope}找不出第二家有这个工艺的",
+    "论做工，我们家{scope}排第一",
+    "论口感，{scope}就属我们家",
+    "我敢说{scope}效果最顶的就是这个",
+    "{scope}没有哪个比它更便宜",
+    "{scope}它要说第二，没人敢说第一",
+    "这个品质{scope}是独一份",
+    "{scope}都得叫它一声老大",
+    "{scope}再也找不到比这更新鲜的",
+    "{p}界的天花板，{scope}没有对手",
+    "{scope}没有一个能打得过它",
+    "我们家的{p}{scope}数一数二，不对，就是第一",
+    "要说好，{scope}它是头一份",
+    "{scope}找遍了，它就是最强的",
+    "不管你去{scope}哪里比，它都是最低的价",
+    "{scope}你挑不出比它更耐用的",
+    "{scope}能做到这个价的只有我们",
+    "跟{scope}的比，它就是碾压",
+    "{scope}它说自己第二，没人敢排第一",
+    "{scope}谁家都比不了它的用料",
+]
+SUPER_NEGATIVE = [
+    "这款是我们店里最便宜的一款{p}，适合学生",
+    "我不敢说{scope}最好，但这个价位挺实在的",
+    "{p}最好放阴凉处保存",
+    "这是今天的第一个链接",
+    "第一次买的可以先拍小份试试",
+    "比上次直播便宜了{n}块",
+    "同价位里算不错的，大家自己比较",
+    "在我们家卖得算好的一款，回购的挺多",
+    "不吹不黑，这个{p}就是个中等水平",
+    "有人说它是全网最好，那是夸张了",
+    "它不是最好的，但是最适合上班族",
+    "我们不说第一，只说真材实料",
+    "平台不让说最好、最低价，我就说它值这个钱",
+    "你最好先看看尺码表再拍",
+    "这一款最近卖得最快的颜色是黑色",
+    "最后说一下发货时间，四十八小时内",
+    "跟上一代比，它轻了一点",
+    "和别家差不多，我们就是发货快一点",
+    "它不是全网最便宜的，但是正品有保障",
+    "这是我们家卖得第二好的颜色",
+    "我们家做得也就还行，大家看评价",
+]
+
+PROMISE_PERIODS = ["三十天内", "一个月内", "一年之内", "三年之内", "用完一瓶", "吃完两盒", "七天"]
+PROMISE_BAD = [
+    "皮肤不变好",
+    "没瘦下来",
+    "坏了",
+    "头发没长出来",
+    "没效果",
+    "掉色了",
+    "起球了",
+    "个子没长高",
+    "斑没淡",
+    "成绩没提高",
+]
+PROMISE_PAY = [
+    "我个人掏钱赔你",
+    "直接给你换新的，东西不用寄回",
+    "双倍退给你",
+    "钱全退了再送你一盒",
+    "倒贴你{big}",
+    "我当着大家的面把它吃了",
+    "我从此不做直播了",
+    "你来找我，我赔你十倍",
+    "不要钱白送你",
+    "我一分不收",
+]
+PROMISE_URGENCY = [
+    "拍到就是赚到，下次开播就恢复原价了",
+    "一分钱都不赚了，就为了冲个销量",
+    "就这一波，以后再也见不到这个价",
+    "厂家只给了这一批，拍完这辈子都没了",
+    "这个价我做主播以来头一回给，错过就没了",
+    "老板说亏本也要卖完，下一场涨回{big}",
+    "今天不拍，明天你花{big}都买不到",
+    "只给前{k}十个人这个价，后面全部原价{big}",
+    "这么低的价全年就今天一天",
+    "再过五分钟就改回{big}了，抓紧",
+    "就剩这一批了，卖完厂里就停产了",
+    "老板说了今天赔钱也要清空，明天就不是这个价",
+    "过了十二点这个价格就作废",
+    "这一场过后我们再也不会给这个折扣",
+]
+PROMISE_NEGATIVE = [
+    "不敢保证百分百不坏，但质量确实不错",
+    "价格是{big}，用了平台券到手{small}",
+    "效果因人而异，我不敢给你打包票",
+    "下次开播价格也一样，不用着急",
+    "库存很多，慢慢挑，不限量",
+    "质量问题按厂家保修卡保修一年",
+    "七天无理由退换，运费险我们出",
+    "我不能保证每个人都瘦，配合运动会好一些",
+    "我们不搞倒计时那一套，想好了再拍",
+    "坏了可以走售后，按平台规则处理",
+    "没效果可以在七天内申请退货，按平台规则来",
+    "用完一瓶觉得不适合的，下次就别回购了",
+    "这个价格平时也是这样，没有虚标原价",
+    "说什么不瘦全额退的都是忽悠",
+    "卖完了下周还会补货，别着急",
+    "十二点以后价格也不变，平台价就是这个",
+    "我们只承诺七天无理由，别的不乱说",
+    "用了过敏的可以退，按平台规则来",
+]
+
+FOOD_BENEFITS = [
+    "血管都通了",
+    "血糖稳稳的",
+    "睡得特别香，安眠药都停了",
+    "一冬天都没感冒，抵抗力上来了",
+    "血压下来了，药都减了",
+    "结节小了一圈",
+    "不用吃降压药了",
+    "头发不掉了，还长出黑的来",
+    "眼睛不花了，看报纸不用眼镜",
+    "老胃病再也没犯过",
+    "肝功能指标都正常了",
+    "腿脚利索了，不用拄拐",
+    "尿酸降下来了",
+    "肠道里的毒都排出来了",
+    "肺里干净了，不咳了",
+    "体检那几项都不高了",
+    "心脏再也不慌了",
+    "血稠的毛病改善了，医生都说好",
+    "手脚不麻了，老毛病没了",
+    "吃了以后再也没去过医院",
+]
+FOOD_WHO = [
+    "我爸吃了三个月",
+    "我们粉丝反馈，吃了以后",
+    "家里老人天天喝，现在",
+    "坚持吃一阵子，",
+    "我自己吃了半年，",
+    "很多宝妈给孩子吃，",
+    "喝了这个{food}，",
+]
+# long numbers that are nobody's personal data: orders, parcels, prices, batch codes
+NUMBER_NEGATIVE = [
+    "订单号{order}，还没发货",
+    "{order} 这个订单能改地址吗",
+    "帮我查下{order}这单到哪了",
+    "快递单号{parcel}一直没更新",
+    "物流单号是{parcel}，显示已签收但我没收到",
+    "我的订单{order}申请退款了，麻烦处理",
+    "批号{order}，生产日期看瓶底",
+    "订单编号 {order} 催发货",
+    "下单时间{order}，付了{small}",
+    "{order}是我的单，备注要黑色",
+]
+FOOD_NEGATIVE = [
+    "{food}就是普通食品，吃着香，别指望治病",
+    "{food}冲一杯当早餐，方便",
+    "有三高的吃{food}之前问问医生",
+    "{food}我们是当零食卖的，不是药",
+    "我爸吃了三个月{food}，说是好吃，别的不敢说",
+    "{food}开封后放冰箱，一周内吃完",
+    "{food}不能代替药，生病了去医院",
+    "这个{food}的配料表就两样，干净",
+    "血糖高的少吃{food}，它有糖",
+    "老人家牙口不好，{food}可以泡软了吃",
+    "这款{food}是普通食品，没有什么功效，就是好吃",
+    "我爸爱喝{food}，但是药他还是照吃",
+    "{food}好不好吃见仁见智，别的我不说",
+]
+
+# homophones and fillers for perturbing a sentence (applied to positives and negatives)
+HOMOPHONES = {"码": "玛", "钱": "💰", "号": "hao", "店": "dian", "私": "si", "拍": "pai", "加": "+"}
+EMOJI = ["😂", "🔥", "👉", "💰", "🙏", "❤️", "😏", "👀"]
+
+
+# A small grammar for moving a sale off the platform, so the idea is learnt apart from any
+# one sentence: where something was left, a private channel, another shop, money sent.
+SPOTS = [
+    "头像",
+    "签名",
+    "简介",
+    "主页",
+    "背景图",
+    "纸板上",
+    "置顶评论",
+    "第二张图",
+    "公告",
+    "昵称后面",
+]
+THINGS = ["收款码", "付款码", "号码", "联系方式", "店名", "地址", "转账方式", "我的号"]
+PUT = ["放在", "写在", "藏在", "换成了", "贴在", "挂在", "留在"]
+PRIVATE = ["私底下", "私下", "线下", "下播后", "电话里", "当面", "单独", "背地里"]
+PRIVATE_DO = ["聊", "约个时间看货", "交易", "问价", "给你报价", "给你算便宜点", "把钱结了", "开单"]
+SHOPS = ["小网店", "酒行", "工厂店", "商城", "小程序", "公众号", "铺子", "门店", "外贸店", "茶庄"]
+SHOP_SAY = ["我自己有个", "我们另外开了个", "我老公开了个", "我们家还有个", "我朋友的"]
+SHOP_TAIL = [
+    "，比这里少{n}块",
+    "，那边价格实在",
+    "，去那边买",
+    "，地址在简介",
+    "，搜我名字就有",
+    "",
+]
+MONEY_SEND = ["发个{n}的红包过来", "包个{money}给我", "先转我{money}", "打{money}过来", "v我{n}"]
+MONEY_THEN = ["我就给你留着", "就算你下单了", "马上给你发货", "这件就归你", "我给你走加急"]
+PLATFORM_SNEER = [
+    "平台的价格是做给人看的",
+    "链接上的价是挂着看的",
+    "这里拍的都是冤大头价",
+    "在这儿下单就是给平台送钱",
+]
+REAL_PRICE = ["真实价格私下问我", "实价找我本人", "想要实在价的单独找我", "底价我私下告诉你"]
+
+
+def diversion_grammar() -> str:
+    roll = RNG.random()
+    if roll < 0.25:
+        return RNG.choice(THINGS) + "我" + RNG.choice(PUT) + RNG.choice(SPOTS) + "，自己去看"
+    if roll < 0.45:
+        return "喜欢的" + RNG.choice(PRIVATE) + "跟我" + RNG.choice(PRIVATE_DO)
+    if roll < 0.65:
+        return RNG.choice(SHOP_SAY) + RNG.choice(SHOPS) + RNG.choice(SHOP_TAIL)
+    if roll < 0.85:
+        return RNG.choice(MONEY_SEND) + "，" + RNG.choice(MONEY_THEN)
+    return RNG.choice(PLATFORM_SNEER) + "，" + RNG.choice(REAL_PRICE)
+
+
+def diversion_grammar_negative() -> str:
+    """The same parts, said by someone keeping the sale on the platform or warning."""
+    roll = RNG.random()
+    if roll < 0.25:
+        return RNG.choice(SPOTS) + "里的" + RNG.choice(THINGS) + "不是我们的，别信"
+    if roll < 0.45:
+        return "有人让你" + RNG.choice(PRIVATE) + RNG.choice(PRIVATE_DO) + "的，都是骗子"
+    if roll < 0.6:
+        return "我们没有什么" + RNG.choice(SHOPS) + "，只在这个直播间卖"
+    if roll < 0.75:
+        return "别给任何人" + RNG.choice(MONEY_SEND).replace("过来", "") + "，平台外的钱没保障"
+    if roll < 0.85:
+        return "有人说" + RNG.choice(SHOPS) + "那边便宜，那是假店，认准官方"
+    return RNG.choice(
+        [
+            "私信我的人太多了，回不过来，有问题在公屏问",
+            "刚才有个人私信我说能拿低价，一看就是骗子",
+            "平台的价格就是实价，我们不搞私下那一套",
+            "我们的" + RNG.choice(SHOPS) + "和直播间一个价，在哪买都一样",
+        ]
+    )
+
+
+def perturb(text: str) -> str:
+    """Slang, pinyin and emoji: a homophone or two, an emoji inside, a split word."""
+    roll = RNG.random()
+    if roll < 0.5:
+        return text
+    if roll < 0.7:
+        for char, other in HOMOPHONES.items():
+            if char in text and RNG.random() < 0.5:
+                text = text.replace(char, other, 1)
+        return text
+    if roll < 0.85 and len(text) > 4:
+        at = RNG.randrange(1, len(text) - 1)
+        return text[:at] + RNG.choice(EMOJI) + text[at:]
+    at = RNG.randrange(0, max(1, len(text) - 3))
+    return text[:at] + split(text[at : at + 3]) + text[at + 3 :]
+
+
+def family(label: str | None, role: str, body: str) -> dict[str, object]:
+    lead = RNG.choice(LEADS["viewer" if role == "viewer" else "anchor"])
+    text = perturb(fill(lead + body)) + RNG.choice(CLOSE)
+    category = RNG.choice(CATEGORIES)
+    if "{food}" in body or body in FOOD_BENEFITS:
+        category = RNG.choice(["food", "agricultural", None])
+    return {
+        "text": text,
+        "source": RNG.choice(SOURCES[role]),
+        "role": role,
+        "category": category,
+        "labels": [label] if label else [],
+        "note": f"family {label or 'hard negative'}",
+    }
+
+
+def families(count: int = 450) -> list[dict[str, object]]:
+    rows = []
+    speakers = ["anchor", "anchor", "assistant", "merchant"]
+    for _ in range(count):
+        role = RNG.choice(["anchor", "anchor", "assistant", "viewer"])
+        body = RNG.choice(OFF_MOVES) + RNG.choice(OFF_TAILS)
+        rows.append(family("diversion", role, body))
+        role = RNG.choice(["viewer", "viewer", "anchor", "assistant"])
+        rows.append(family(None, role, RNG.choice(OFF_NEGATIVE)))
+        rows.append(family("diversion", RNG.choice(["anchor", "assistant"]), diversion_grammar()))
+        rows.append(family(None, RNG.choice(["viewer", "anchor"]), diversion_grammar_negative()))
+        claim = RNG.choice(SUPER_CLAIMS).replace("{scope}", RNG.choice(SUPER_SCOPES))
+        rows.append(family("absolute_terms", RNG.choice(speakers), claim))
+        negative = RNG.choice(SUPER_NEGATIVE).replace("{scope}", RNG.choice(SUPER_SCOPES))
+        rows.append(family(None, RNG.choice([*speakers, "viewer"]), negative))
+        if RNG.random() < 0.6:
+            promise = (
+                RNG.choice(PROMISE_PERIODS)
+                + RNG.choice(PROMISE_BAD)
+                + "，"
+                + RNG.choice(PROMISE_PAY)
+            )
+        else:
+            promise = RNG.choice(PROMISE_URGENCY)
+        rows.append(family("false_promises", RNG.choice(speakers), promise))
+        rows.append(family(None, RNG.choice([*speakers, "viewer"]), RNG.choice(PROMISE_NEGATIVE)))
+        who = RNG.choice(FOOD_WHO)
+        claim = who + ("" if "{food}" in who else "{food}") + "，" + RNG.choice(FOOD_BENEFITS)
+        rows.append(family("medical_claims", RNG.choice(speakers), claim))
+        rows.append(family(None, RNG.choice([*speakers, "viewer"]), RNG.choice(FOOD_NEGATIVE)))
+        if RNG.random() < 0.4:
+            rows.append(family(None, "viewer", RNG.choice(NUMBER_NEGATIVE)))
+    return rows
+
+
 def make(template: str, roles: tuple[str, ...], labels: list[str], note: str) -> dict[str, object]:
     role = RNG.choice(roles)
     body = fill(template)
@@ -664,6 +1147,10 @@ def compose(per_template: int = 14) -> list[dict[str, object]]:
             if row["text"] not in seen:
                 seen.add(str(row["text"]))
                 rows.append(row)
+    for row in families():
+        if row["text"] not in seen:
+            seen.add(str(row["text"]))
+            rows.append(row)
     RNG.shuffle(rows)
     for n, row in enumerate(rows, 1):
         row["id"] = f"c{n:05d}"

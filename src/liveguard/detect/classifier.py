@@ -215,9 +215,7 @@ def _labels(items: list[dict[str, Any]], categories: list[str]) -> np.ndarray:
     )
 
 
-def calibrated(
-    items: list[dict[str, Any]], categories: list[str], *, epochs: int = 60, folds: int = 2
-) -> Model:
+def calibrated(items: list[dict[str, Any]], categories: list[str], *, folds: int = 2) -> Model:
     """``train`` on every line, with a Platt calibration per category fitted on the
     scores each line got from a model trained on the other folds (so the probabilities
     mean what they say on text the model has not seen)."""
@@ -226,12 +224,12 @@ def calibrated(
     unseen = np.zeros((len(items), len(categories)))
     for k in range(folds):
         part = [item for item, f in zip(items, fold, strict=True) if f != k]
-        model = train(part, categories, epochs=epochs)
+        model = train(part, categories)
         unseen[fold == k] = model.logits([r for r, f in zip(rows, fold, strict=True) if f == k])
     scale, shift = np.ones(len(categories)), np.zeros(len(categories))
     for c in range(len(categories)):
         scale[c], shift[c] = _platt(unseen[:, c], labels[:, c])
-    final = train(items, categories, epochs=epochs)
+    final = train(items, categories)
     return Model(
         final.categories,
         final.weights,
@@ -253,37 +251,49 @@ def _platt(logits: np.ndarray, labels: np.ndarray, steps: int = 2000) -> tuple[f
 
 
 def train(
-    items: list[dict[str, Any]], categories: list[str], *, epochs: int = 60, l2: float = 1e-4
+    items: list[dict[str, Any]],
+    categories: list[str],
+    *,
+    steps: int = 400,
+    l2: float = 3e-5,
 ) -> Model:
-    """Logistic regression per category by Adam on the sparse features (deterministic)."""
+    """Logistic regression per category, full-batch Adam on the sparse features
+    (deterministic). Every step is a few array operations over all lines at once: the
+    logits are one gather and one ``reduceat``, the gradient one ``bincount`` per
+    category, so a retrain on ten thousand lines takes about a minute."""
     rows, labels = _rows(items), _labels(items, categories)
-    weights = np.zeros((len(categories), DIMENSION), dtype=np.float32)
-    bias = np.zeros(len(categories), dtype=np.float32)
-    moment = np.zeros_like(weights)
-    velocity = np.zeros_like(weights)
-    rate, beta1, beta2, step = 0.05, 0.9, 0.999, 0
+    width = len(categories)
+    weights = np.zeros((width, DIMENSION), dtype=np.float64)
+    bias = np.zeros(width, dtype=np.float64)
+    moment, velocity = np.zeros_like(weights), np.zeros_like(weights)
+    rate, beta1, beta2 = 0.02, 0.9, 0.999
     # positives are rarer than the rest: weigh both classes equally
     positive = labels.mean(axis=0).clip(1e-3, 1 - 1e-3)
-    order = np.random.default_rng(20261123)
-    for _ in range(epochs):
-        for batch in np.array_split(order.permutation(len(rows)), max(1, len(rows) // 64)):
-            step += 1
-            gradient = np.zeros_like(weights)
-            gradient_bias = np.zeros_like(bias)
-            for n in batch:
-                indices, values = rows[n]
-                logits = weights[:, indices] @ values + bias
-                error = _sigmoid(logits) - labels[n]
-                error *= np.where(labels[n] > 0, 0.5 / positive, 0.5 / (1 - positive))
-                np.add.at(gradient.T, indices, np.outer(values, error))
-                gradient_bias += error
-            gradient = gradient / len(batch) + l2 * weights
-            moment = beta1 * moment + (1 - beta1) * gradient
-            velocity = beta2 * velocity + (1 - beta2) * gradient * gradient
-            correction = rate * np.sqrt(1 - beta2**step) / (1 - beta1**step)
-            weights -= correction * moment / (np.sqrt(velocity) + 1e-8)
-            bias -= rate * gradient_bias / len(batch)
-    return Model(tuple(categories), np.ascontiguousarray(weights.T), bias)
+    balance = np.where(labels > 0, 0.5 / positive, 0.5 / (1 - positive)) / len(rows)
+    lengths = np.array([len(i) for i, _ in rows], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    indices = np.concatenate([i for i, _ in rows])
+    values = np.concatenate([v for _, v in rows]).astype(np.float64)
+    owner = np.repeat(np.arange(len(rows)), lengths)
+    for step in range(1, steps + 1):
+        logits = np.add.reduceat(weights[:, indices] * values, starts, axis=1).T + bias
+        error = (_sigmoid(logits) - labels) * balance  # (lines, categories)
+        gradient: np.ndarray = l2 * weights + np.stack(
+            [
+                np.bincount(indices, values * error[owner, c], minlength=DIMENSION)
+                for c in range(width)
+            ]
+        )
+        moment = beta1 * moment + (1 - beta1) * gradient
+        velocity = beta2 * velocity + (1 - beta2) * gradient * gradient
+        correction = rate * np.sqrt(1 - beta2**step) / (1 - beta1**step)
+        weights -= correction * moment / (np.sqrt(velocity) + 1e-8)
+        bias -= rate * 10 * error.sum(axis=0)
+    return Model(
+        tuple(categories),
+        np.ascontiguousarray(weights.T, dtype=np.float32),
+        bias.astype(np.float32),
+    )
 
 
 def main(argv: list[str]) -> int:

@@ -29,7 +29,7 @@ def test_training_learns_and_a_saved_model_reads_back(tmp_path: Path):
         {"text": text, "labels": [], "role": "anchor", "category": None}
         for text in ["今天天气不错", "这件衣服很好看", "大家拍一号链接", "库存很多放心拍"]
     ]
-    trained = classifier.train(items, ["diversion"], epochs=40)
+    trained = classifier.train(items, ["diversion"], steps=200)
     alike = trained.scores(*classifier.features("加我微信私聊下单", "anchor", None))["diversion"]
     unlike = trained.scores(*classifier.features("今天衣服很好看", "anchor", None))["diversion"]
     assert alike > 0.8 > 0.2 > unlike
@@ -50,3 +50,19 @@ def test_the_shipped_model_knows_every_category():
         "medical_claims",
         "personal_info",
     }
+
+
+def test_the_shipped_model_is_small_and_loads_from_the_package_without_network(monkeypatch):
+    import socket
+
+    path = classifier._packaged_path()
+    assert path.stat().st_size < 20 * 1024 * 1024
+
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the classifier tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    model = classifier.load(path)
+    probabilities = model.scores_many("加我微信私聊下单", [(0, 8)], [("anchor", None)])
+    assert probabilities.shape == (1, len(model.categories))
