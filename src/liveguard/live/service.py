@@ -66,11 +66,17 @@ def count(*, db_session: Session) -> int:
 
 
 def get_all(
-    *, db_session: Session, limit: int = 50, merchant_id: int | None = None
+    *,
+    db_session: Session,
+    limit: int = 50,
+    merchant_id: int | None = None,
+    anchor_id: int | None = None,
 ) -> Sequence[LiveSession]:
     query = select(LiveSession).order_by(LiveSession.started_at.desc()).limit(limit)
     if merchant_id is not None:
         query = query.where(LiveSession.merchant_id == merchant_id)
+    if anchor_id is not None:
+        query = query.where(LiveSession.anchor_id == anchor_id)
     return db_session.scalars(query).all()
 
 
