@@ -260,6 +260,14 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/lists/merchants/export.csv"): ANY_STAFF,
     ("GET", "/api/lists/anchors"): ANY_STAFF,
     ("GET", "/api/lists/anchors/export.csv"): ANY_STAFF,
+    ("GET", "/api/lists/listings"): ANY_STAFF,
+    ("GET", "/api/lists/listings/export.csv"): ANY_STAFF,
+    ("GET", "/api/lists/rooms"): ANY_STAFF,
+    ("GET", "/api/lists/rooms/export.csv"): ANY_STAFF,
+    ("GET", "/api/lists/findings"): ANY_STAFF,
+    ("GET", "/api/lists/findings/export.csv"): ANY_STAFF,
+    ("GET", "/console/lists/{name}"): ANY_STAFF,
+    ("GET", "/console/lists/{name}/export.csv"): ANY_STAFF,
     ("GET", "/console/cases/new"): STAFF_OR_CONSUMER,
     ("POST", "/console/cases"): SIGNED_IN,
     ("GET", "/console/cases/{case_id}"): STAFF_OR_CONSUMER,
@@ -406,6 +414,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, clock: FixedClock) -> Iterat
             "subject_id": merchant_id,
             "proceeding_id": 1,
             "act": "objection",
+            "name": "rooms",  # /console/lists/{name}: one of the generic lists
         }
         yield World(client, tokens, {k: str(v) for k, v in ids.items()})
 

@@ -317,3 +317,147 @@ def test_the_console_list_keeps_what_was_typed_and_says_what_is_wrong_in_chinese
     bad_export = client.get("/console/cases/export.csv?status=bogus", follow_redirects=False)
     assert bad_export.status_code == 303
     client.cookies.clear()
+
+
+# --- listings, rooms and findings -------------------------------------------------------------
+
+
+@pytest.fixture
+def rooms(app, db, shops) -> dict[str, int]:
+    """Two rooms of the warm shop's anchor (one ended, one on air), a listing on sale and
+    a draft, and a finding of each severity in the ended room."""
+    from liveguard.catalog.models import Listing, ListingStatus
+    from liveguard.live.enums import EventKind, FindingSource, FindingSpeaker
+    from liveguard.live.models import LiveEvent, LiveFinding, LiveSession
+    from liveguard.parties.schemas import AnchorCreate
+
+    with db() as session:
+        anchor = parties_service.create_anchor(
+            db_session=session,
+            anchor_in=AnchorCreate(**factories.anchor(shops["platform"], nickname="小暖穿搭")),
+            cipher=app.state.cipher,
+        )
+        ids = {"anchor": anchor.id}
+        for key, title, category, status in (
+            ("coat", "冬季加厚羽绒服", "apparel", ListingStatus.on_sale),
+            ("draft", "即食燕窝礼盒", "food", ListingStatus.draft),
+        ):
+            row = Listing(
+                merchant_id=shops["warm"],
+                title=title,
+                category=category,
+                price_fen=66900,
+                status=status,
+            )
+            session.add(row)
+            session.flush()
+            ids[key] = row.id
+        for key, title, started, ended in (
+            ("ended", "年货节羽绒服专场", BASE, BASE + timedelta(hours=2)),
+            ("on_air", "燕窝滋补专场", BASE + timedelta(days=1), None),
+        ):
+            room = LiveSession(
+                platform_id=shops["platform"],
+                room_code=f"XH-{key}",
+                title=title,
+                anchor_id=anchor.id,
+                merchant_id=shops["warm"],
+                started_at=started,
+                ended_at=ended,
+            )
+            session.add(room)
+            session.flush()
+            ids[key] = room.id
+        event = LiveEvent(
+            session_id=ids["ended"],
+            seq=1,
+            kind=EventKind.utterance,
+            occurred_at=BASE,
+            text="加微信",
+        )
+        session.add(event)
+        session.flush()
+        for severity in ("low", "high"):
+            finding = LiveFinding(
+                session_id=ids["ended"],
+                event_pk=event.id,
+                speaker_role=FindingSpeaker.anchor,
+                source=FindingSource.text,
+                rule=f"diversion.wechat_{severity}",
+                category="diversion",
+                severity=severity,
+                message="引导私下交易",
+                quote="加微信",
+                created_at=BASE + timedelta(minutes=5),
+            )
+            session.add(finding)
+            session.flush()
+            ids[severity] = finding.id
+        return ids
+
+
+def test_listings_rooms_and_findings_filter_by_what_staff_ask(client, rooms, shops, auth) -> None:
+    staff = auth("regulator")
+
+    def ids(url: str, **params: str) -> list[int]:
+        response = client.get(url, params=params, headers=staff)
+        assert response.status_code == 200, response.text
+        return [row["id"] for row in response.json()["items"]]
+
+    assert ids("/api/lists/listings", status="on_sale") == [rooms["coat"]]
+    assert ids("/api/lists/listings", category="food") == [rooms["draft"]]
+    assert ids("/api/lists/listings", q="羽绒") == [rooms["coat"]]
+    assert ids("/api/lists/rooms", status="ended") == [rooms["ended"]]
+    assert ids("/api/lists/rooms", status="live") == [rooms["on_air"]]
+    assert ids("/api/lists/rooms", q="XH-on_air") == [rooms["on_air"]]
+    assert ids("/api/lists/rooms", anchor_id=str(rooms["anchor"])) == [
+        rooms["on_air"],
+        rooms["ended"],
+    ]
+    assert ids("/api/lists/findings", severity="high") == [rooms["high"]]
+    assert ids("/api/lists/findings", merchant_id=str(shops["warm"]), sort="oldest") == [
+        rooms["low"],
+        rooms["high"],
+    ]
+    assert ids("/api/lists/findings", merchant_id=str(shops["nest"])) == []
+    assert ids("/api/lists/findings", since="2026-03-11") == []
+    for url, params in (
+        ("/api/lists/listings", {"status": "sold_out"}),
+        ("/api/lists/listings", {"category": "rockets"}),
+        ("/api/lists/rooms", {"status": "paused"}),
+        ("/api/lists/findings", {"severity": "huge"}),
+    ):
+        assert client.get(url, params=params, headers=staff).status_code == 422
+
+
+def test_the_findings_export_reads_in_chinese(client, rooms, auth) -> None:
+    response = client.get("/api/lists/findings/export.csv?severity=high", headers=auth("regulator"))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [r["编号"] for r in rows] == [str(rooms["high"])]
+    assert rows[0]["类别"] == "引导私下交易"
+    assert rows[0]["严重程度"] == "高"
+    assert rows[0]["状态"] == "待处理"
+    assert rows[0]["发现时间（北京时间）"] == "2026-03-10 12:05:00"
+
+
+def test_the_console_shows_each_generic_list_and_the_profiles(
+    client, rooms, shops, token_for
+) -> None:
+    from liveguard.web.deps import SESSION_COOKIE
+
+    client.cookies.set(SESSION_COOKIE, token_for("regulator"))
+    for name in ("listings", "rooms", "findings"):
+        page = client.get(f"/console/lists/{name}")
+        assert page.status_code == 200, page.text
+        assert f'data-testid="list-{name}"' in page.text
+    assert client.get("/console/lists/orders").status_code == 404
+    bad = client.get("/console/lists/findings", params={"severity": "huge"})
+    assert bad.status_code == 422 and "没有这种严重程度" in bad.text
+    anchor = client.get(f"/console/anchors/{rooms['anchor']}")
+    assert anchor.status_code == 200
+    assert "小暖穿搭" in anchor.text and "年货节羽绒服专场" in anchor.text
+    assert f"/console/cases?anchor_id={rooms['anchor']}" in anchor.text
+    merchant = client.get(f"/console/merchants/{shops['warm']}")
+    assert f"/console/cases?merchant_id={shops['warm']}" in merchant.text
+    assert 'data-testid="profile-credit"' in merchant.text
+    client.cookies.clear()

@@ -264,6 +264,11 @@ def search_anchors(
     )
 
 
+def category_of(code: str) -> Any:
+    """The product category of ``code`` in the qualification catalogue, or None."""
+    return catalogue().category(code)
+
+
 def platform_names(*, db_session: Session) -> dict[int, str]:
     """Every platform's name by id (few: a filter's choices, an export's column)."""
     return {p.id: p.name for p in get_all_platforms(db_session=db_session)}

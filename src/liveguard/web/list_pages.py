@@ -9,10 +9,11 @@ numbers masked, so an export holds no personal data in clear (nothing to log as 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 
@@ -20,17 +21,24 @@ from liveguard import paging
 from liveguard.bounds import Id
 from liveguard.cases import service as cases_service
 from liveguard.cases.schemas import CasePage, CaseRead
+from liveguard.catalog import service as catalog_service
+from liveguard.catalog.schemas import ListingPage, ListingRead
+from liveguard.errors import NotFound
 from liveguard.labels import label
 from liveguard.live import service as live_service
+from liveguard.live.enums import FindingStatus
+from liveguard.live.schemas import FindingPage, FindingRead, SessionPage, SessionRead
 from liveguard.parties import reviews
 from liveguard.parties import service as parties_service
 from liveguard.parties.enums import OwnerKind, PartyStatus
 from liveguard.parties.qualifications import catalogue
 from liveguard.parties.schemas import AnchorPage, AnchorRead, MerchantPage, MerchantRead
+from liveguard.vocab import Severity
 from liveguard.web.deps import AnyStaff, DbSession, PageStaff, Today
 from liveguard.web.lists import (
     Column,
     NameCache,
+    cell_text,
     choices,
     csv_export,
     export_link,
@@ -332,3 +340,264 @@ def anchor_page(
         rooms=live_service.get_all(db_session=db_session, anchor_id=anchor.id, limit=20),
         **profile_sections(db_session, kind="anchor", subject_id=anchor.id, today=today),
     )
+
+
+# --- listings, rooms and findings: one page shape, declared per list ---------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    """One filter on a generic list page: ``text``, ``select`` or ``day``."""
+
+    kind: str
+    name: str
+    title: str
+    options: Sequence[tuple[str, str]] = ()
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    name: str  # the path segment: /console/lists/<name>, /api/lists/<name>
+    title: str
+    search: Callable[..., paging.Page[Any]]
+    columns: Callable[[Session], Sequence[Column]]
+    link: Callable[[Any], str]  # the page of one row
+    fields: Callable[[Session], Sequence[Field]]
+
+
+def _id_link(prefix: str) -> Callable[[Any], str]:
+    return lambda row: f"{prefix}/{row.id}"
+
+
+def _date_fields(what: str) -> list[Field]:
+    return [
+        Field("day", "since", f"{what}日期从 From"),
+        Field("day", "until", f"{what}日期至 Until"),
+    ]
+
+
+def _category_options() -> list[tuple[str, str]]:
+    return [(c.code, c.name) for c in catalogue().categories]
+
+
+def listing_columns(db_session: Session) -> Sequence[Column]:
+    shops = NameCache(
+        lambda ids: parties_service.merchant_names(db_session=db_session, merchant_ids=ids)
+    )
+    names = catalogue()
+    return [
+        Column("编号", lambda li: li.id),
+        Column("商品", lambda li: li.title),
+        Column("商家店铺", lambda li: shops(li.merchant_id)),
+        Column("类目", lambda li: c.name if (c := names.category(li.category)) else li.category),
+        Column("状态", lambda li: label(li.status)),
+        Column("价格（元）", lambda li: yuan_cell(li.price_fen)),
+        Column("划线价（元）", lambda li: yuan_cell(li.original_price_fen)),
+        Column("库存", lambda li: li.stock),
+        Column("创建时间（北京时间）", lambda li: li.created_at),
+    ]
+
+
+def room_columns(db_session: Session) -> Sequence[Column]:
+    platforms = parties_service.platform_names(db_session=db_session)
+    shops = NameCache(
+        lambda ids: parties_service.merchant_names(db_session=db_session, merchant_ids=ids)
+    )
+    anchors = NameCache(
+        lambda ids: parties_service.anchor_names(db_session=db_session, anchor_ids=ids)
+    )
+
+    def state(room: Any) -> str:
+        if room.suspended_at is not None:
+            return "已暂停"
+        return "已结束" if room.ended_at is not None else "直播中"
+
+    return [
+        Column("编号", lambda r: r.id),
+        Column("直播间", lambda r: r.title),
+        Column("房间号", lambda r: r.room_code),
+        Column("平台", lambda r: platforms.get(r.platform_id, "")),
+        Column("商家店铺", lambda r: shops(r.merchant_id)),
+        Column("主播", lambda r: anchors(r.anchor_id)),
+        Column("状态", state),
+        Column("开播（北京时间）", lambda r: r.started_at),
+        Column("下播（北京时间）", lambda r: r.ended_at),
+        Column("峰值观众", lambda r: r.peak_viewers),
+    ]
+
+
+def finding_columns(db_session: Session) -> Sequence[Column]:
+    return [
+        Column("编号", lambda f: f.id),
+        Column("发现时间（北京时间）", lambda f: f.created_at),
+        Column("直播场次", lambda f: f.session_id),
+        Column("类别", lambda f: label(f.category, "detect.category")),
+        Column("严重程度", lambda f: label(f.severity, "vocab.Severity")),
+        Column("说明", lambda f: f.message),
+        Column("原话", lambda f: f.quote),
+        Column("来源", lambda f: label(f.speaker_role)),
+        Column("状态", lambda f: label(f.status)),
+    ]
+
+
+LIST_SPECS = {
+    spec.name: spec
+    for spec in (
+        ListSpec(
+            name="listings",
+            title="商品 Listings",
+            search=catalog_service.search,
+            columns=listing_columns,
+            link=_id_link("/listings"),
+            fields=lambda db_session: [
+                Field("text", "q", "搜索 Search"),
+                Field("select", "status", "状态 Status", choices(catalog_service.ListingStatus)),
+                Field("select", "category", "类目 Category", _category_options()),
+                *_date_fields("创建"),
+            ],
+        ),
+        ListSpec(
+            name="rooms",
+            title="直播场次 Live rooms",
+            search=live_service.search_sessions,
+            columns=room_columns,
+            link=_id_link("/console/live"),
+            fields=lambda db_session: [
+                Field("text", "q", "搜索 Search"),
+                Field(
+                    "select",
+                    "status",
+                    "状态 Status",
+                    [("live", "直播中"), ("ended", "已结束"), ("suspended", "已暂停")],
+                ),
+                Field("select", "platform_id", "平台 Platform", platform_choices(db_session)),
+                *_date_fields("开播"),
+            ],
+        ),
+        ListSpec(
+            name="findings",
+            title="直播发现 Live findings",
+            search=live_service.search_findings,
+            columns=finding_columns,
+            link=lambda f: f"/console/live/{f.session_id}",
+            fields=lambda db_session: [
+                Field("text", "q", "搜索 Search"),
+                Field("select", "severity", "严重程度 Severity", choices(Severity)),
+                Field("select", "status", "状态 Status", choices(FindingStatus)),
+                Field("select", "platform_id", "平台 Platform", platform_choices(db_session)),
+                *_date_fields("发现"),
+            ],
+        ),
+    )
+}
+
+
+def _spec(name: str) -> ListSpec:
+    spec = LIST_SPECS.get(name)
+    if spec is None:
+        raise NotFound("list", name)
+    return spec
+
+
+ListName = Annotated[str, Path(max_length=20, description="listings, rooms or findings")]
+
+
+@router.get("/console/lists/{name}", response_class=HTMLResponse)
+def generic_list_page(
+    request: Request, name: ListName, db_session: DbSession, principal: PageStaff
+) -> Response:
+    spec = _spec(name)
+    path = f"/console/lists/{name}"
+    return _list_page(
+        request,
+        principal,
+        db_session,
+        template="list.html",
+        path=path,
+        search=spec.search,
+        spec=spec,
+        fields=spec.fields(db_session),
+        columns=spec.columns(db_session),
+        cell=cell_text,
+    )
+
+
+@router.get("/console/lists/{name}/export.csv")
+def generic_list_export(
+    request: Request, name: ListName, db_session: DbSession, _: PageStaff
+) -> Response:
+    spec = _spec(name)
+    return _export_or_back(
+        request,
+        db_session,
+        path=f"/console/lists/{name}",
+        name=name,
+        search=spec.search,
+        columns=spec.columns,
+    )
+
+
+def _api_export(
+    request: Request, spec: ListSpec, filters: paging.ListQuery, db_session: Session
+) -> StreamingResponse:
+    spec.search(db_session=db_session, filters=filters, after=filters.after, limit=1)
+    return csv_export(
+        request, name=spec.name, search=spec.search, filters=filters, columns=spec.columns
+    )
+
+
+@api_router.get("/listings", response_model=ListingPage)
+def api_listings(filters: Filters, db_session: DbSession, _: AnyStaff) -> ListingPage:
+    """Listings, filtered and sorted, a page at a time: pass ``next_cursor`` as ``after``."""
+    page = catalog_service.search(
+        db_session=db_session, filters=filters, after=filters.after, limit=filters.limit
+    )
+    return ListingPage(
+        items=[ListingRead.model_validate(li) for li in page.items], next_cursor=page.next_cursor
+    )
+
+
+@api_router.get("/listings/export.csv", response_class=StreamingResponse)
+def api_listings_export(
+    request: Request, filters: Filters, db_session: DbSession, _: AnyStaff
+) -> StreamingResponse:
+    """The filtered listings as CSV (UTF-8 with BOM, Chinese headers, yuan)."""
+    return _api_export(request, LIST_SPECS["listings"], filters, db_session)
+
+
+@api_router.get("/rooms", response_model=SessionPage)
+def api_rooms(filters: Filters, db_session: DbSession, _: AnyStaff) -> SessionPage:
+    """Live rooms (sessions), filtered and sorted, a page at a time."""
+    page = live_service.search_sessions(
+        db_session=db_session, filters=filters, after=filters.after, limit=filters.limit
+    )
+    return SessionPage(
+        items=[SessionRead.model_validate(r) for r in page.items], next_cursor=page.next_cursor
+    )
+
+
+@api_router.get("/rooms/export.csv", response_class=StreamingResponse)
+def api_rooms_export(
+    request: Request, filters: Filters, db_session: DbSession, _: AnyStaff
+) -> StreamingResponse:
+    """The filtered rooms as CSV (UTF-8 with BOM, Chinese headers, Beijing time)."""
+    return _api_export(request, LIST_SPECS["rooms"], filters, db_session)
+
+
+@api_router.get("/findings", response_model=FindingPage)
+def api_findings(filters: Filters, db_session: DbSession, _: AnyStaff) -> FindingPage:
+    """Live findings, filtered and sorted, a page at a time."""
+    page = live_service.search_findings(
+        db_session=db_session, filters=filters, after=filters.after, limit=filters.limit
+    )
+    return FindingPage(
+        items=[FindingRead.model_validate(f) for f in page.items], next_cursor=page.next_cursor
+    )
+
+
+@api_router.get("/findings/export.csv", response_class=StreamingResponse)
+def api_findings_export(
+    request: Request, filters: Filters, db_session: DbSession, _: AnyStaff
+) -> StreamingResponse:
+    """The filtered findings as CSV (UTF-8 with BOM, Chinese headers, Beijing time)."""
+    return _api_export(request, LIST_SPECS["findings"], filters, db_session)
