@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlalchemy import Select, and_, or_
+from sqlalchemy import Select, literal, or_, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from liveguard.bounds import INT32_MAX, Day, Id
@@ -149,10 +149,11 @@ def keyset_page(
     descending = sort == "newest"
     if after:
         value, last_id = decode_cursor(after, sort)
-        if descending:
-            query = query.where(or_(order < value, and_(order == value, ident < last_id)))
-        else:
-            query = query.where(or_(order > value, and_(order == value, ident > last_id)))
+        # A row-value comparison, which both backends answer from the (time, id) index; the
+        # equivalent OR of two conditions makes SQLite scan.
+        key = tuple_(order, ident)
+        start = tuple_(literal(value, order.type), literal(last_id, ident.type))
+        query = query.where(key < start if descending else key > start)
     if descending:
         query = query.order_by(order.desc(), ident.desc())
     else:
