@@ -119,3 +119,38 @@ def test_a_regulator_finds_a_shop_reads_its_profile_and_exports_all_its_cases(
 
     # Exactly the shop's cases: the same ones the whole, unfiltered list says are its.
     assert exported == shop_case_ids_in_the_whole_list(page)
+
+
+def test_a_regulator_reads_the_shops_findings_rooms_and_anchor(page: Page) -> None:
+    page.goto("/console/login?next=/console/merchants")
+    page.get_by_label("User name").fill("regulator")
+    page.get_by_label("Password").fill("demo-regulator")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_test_id("merchants").get_by_role("link", name=SHOP).click()
+
+    page.get_by_role("link", name=re.compile("直播发现 Findings")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("直播发现")
+    page.get_by_label(re.compile("严重程度")).select_option(label="高")
+    page.get_by_role("button", name=re.compile("筛选")).click()
+    rows = page.get_by_test_id("list-findings").locator("tbody tr[data-row]")
+    expect(rows.first).to_be_visible()
+    for row in rows.all():
+        expect(row).to_contain_text("高")
+    look(page, "regulator-shop-findings")
+    no_refused_buttons(page)
+
+    page.go_back()
+    page.go_back()
+    page.get_by_role("link", name=re.compile("全部直播 Rooms")).click()
+    rooms = page.get_by_test_id("list-rooms").locator("tbody tr[data-row]")
+    expect(rooms.first).to_be_visible()
+    look(page, "regulator-shop-rooms")
+
+    page.goto("/console/anchors")
+    page.get_by_label(re.compile("搜索")).fill("小暖")
+    page.get_by_role("button", name=re.compile("筛选")).click()
+    page.get_by_test_id("anchors").get_by_role("link").first.click()
+    expect(page.get_by_test_id("profile-cases")).to_be_visible()
+    expect(page.get_by_test_id("anchor-rooms").get_by_role("link").first).to_be_visible()
+    look(page, "regulator-anchor-profile")
+    no_refused_buttons(page)
