@@ -129,6 +129,7 @@ def cases_page(
         first_page=filters.after is None,
         first_href=lists.export_link("/console/cases", filters),
         names=lists.party_names(db_session, page.items),
+        narrowed=lists.filter_names(db_session, dict(request.query_params)),
         **lists.case_list_context(db_session),
         status_code=422 if problems else 200,
     )

@@ -42,6 +42,7 @@ from liveguard.web.lists import (
     choices,
     csv_export,
     export_link,
+    filter_names,
     next_link,
     platform_choices,
     profile_sections,
@@ -83,6 +84,7 @@ def _list_page(
         first_href=export_link(path, filters),
         platforms=platform_choices(db_session),
         platform_names=parties_service.platform_names(db_session=db_session),
+        narrowed=filter_names(db_session, form),
         status_code=422 if problems else 200,
         **context,
     )

@@ -275,3 +275,16 @@ def profile_sections(db_session: Any, *, kind: str, subject_id: int, today: date
             db_session=db_session, subject=subject, limit=PROFILE_ROWS
         ),
     }
+
+
+def filter_names(db_session: Any, form: dict[str, str]) -> dict[str, str]:
+    """The shop's and the anchor's names a list is narrowed to, for the words above it."""
+    found: dict[str, str] = {}
+    merchant, anchor = form.get("merchant_id", ""), form.get("anchor_id", "")
+    if merchant.isdigit() and len(merchant) < 10:
+        names = parties_service.merchant_names(db_session=db_session, merchant_ids=[int(merchant)])
+        found["merchant"] = names.get(int(merchant), f"#{merchant}")
+    if anchor.isdigit() and len(anchor) < 10:
+        names = parties_service.anchor_names(db_session=db_session, anchor_ids=[int(anchor)])
+        found["anchor"] = names.get(int(anchor), f"#{anchor}")
+    return found
