@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy import Select, literal, or_, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -66,6 +66,13 @@ class ListQuery(BaseModel):
         None, max_length=MAX_CURSOR_CHARS, description="the next_cursor of the previous page"
     )
     limit: PageLimit = DEFAULT_PAGE
+
+    @field_validator("q", "status", "category", "severity", "kind", "after")
+    @classmethod
+    def _printable(cls, value: str | None) -> str | None:
+        if value and any(ord(c) < 32 for c in value):  # NUL: PostgreSQL refuses the text
+            raise ValueError("control characters are not allowed: type the words only")
+        return value
 
     @model_validator(mode="after")
     def _range_in_order(self) -> ListQuery:
@@ -145,10 +152,13 @@ def keyset_page(
     limit: int,
 ) -> Page[T]:
     """One page of ``query`` ordered by (``order``, ``ident``), newest or oldest first,
-    starting after the cursor. ``order`` must be a column that is never NULL."""
+    starting after the cursor. ``order`` is a moment column that is never NULL."""
     descending = sort == "newest"
     if after:
         value, last_id = decode_cursor(after, sort)
+        # every list sorts by a moment: a cursor holding anything else was not made here
+        if not isinstance(value, datetime) or value.tzinfo is None:
+            raise _bad_cursor()
         # A row-value comparison, which both backends answer from the (time, id) index; the
         # equivalent OR of two conditions makes SQLite scan.
         key = tuple_(order, ident)
@@ -213,9 +223,10 @@ def one_of(field: str, value: str | None, choices: Mapping[str, object], what: s
 
 
 def every_row(
-    search: Any, *, db_session: Session, filters: ListQuery, chunk: int = EXPORT_CHUNK
+    search: Any, *, db_session: Session, filters: ListQuery, chunk: int | None = None
 ) -> Iterator[Any]:
     """Every row of a filtered list, a chunk at a time (an export never holds them all)."""
+    chunk = chunk or EXPORT_CHUNK
     after = None
     while True:
         page = search(db_session=db_session, filters=filters, after=after, limit=chunk)
