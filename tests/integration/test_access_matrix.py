@@ -266,6 +266,8 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/lists/rooms/export.csv"): ANY_STAFF,
     ("GET", "/api/lists/findings"): ANY_STAFF,
     ("GET", "/api/lists/findings/export.csv"): ANY_STAFF,
+    ("GET", "/api/lists/integrity"): ANY_STAFF,
+    ("GET", "/api/lists/integrity/export.csv"): ANY_STAFF,
     ("GET", "/console/lists/{name}"): ANY_STAFF,
     ("GET", "/console/lists/{name}/export.csv"): ANY_STAFF,
     ("GET", "/console/cases/new"): STAFF_OR_CONSUMER,

@@ -449,7 +449,7 @@ def test_the_console_shows_each_generic_list_and_the_profiles(
     from liveguard.web.deps import SESSION_COOKIE
 
     client.cookies.set(SESSION_COOKIE, token_for("regulator"))
-    for name in ("listings", "rooms", "findings"):
+    for name in ("listings", "rooms", "findings", "integrity"):
         page = client.get(f"/console/lists/{name}")
         assert page.status_code == 200, page.text
         assert f'data-testid="list-{name}"' in page.text
@@ -464,3 +464,44 @@ def test_the_console_shows_each_generic_list_and_the_profiles(
     assert f"/console/cases?merchant_id={shops['warm']}" in merchant.text
     assert 'data-testid="profile-credit"' in merchant.text
     client.cookies.clear()
+
+
+def test_trade_integrity_findings_list_filters_and_exports(client, db, shops, auth) -> None:
+    from liveguard.integrity.enums import FindingKind
+    from liveguard.integrity.models import IntegrityFinding
+    from liveguard.vocab import Severity
+
+    with db() as session:
+        made = {}
+        for kind, severity, merchant in (
+            (FindingKind.brushing, Severity.high, shops["warm"]),
+            (FindingKind.lockstep, Severity.medium, shops["nest"]),
+        ):
+            row = IntegrityFinding(
+                kind=kind,
+                merchant_id=merchant,
+                severity=severity,
+                score=0.9,
+                first_at=BASE,
+                last_at=BASE + timedelta(hours=1),
+                summary=f"{kind.value} 订单集中",
+                evidence={},
+                group_key=kind.value,
+                fingerprint=kind.value,
+                found_at=BASE + timedelta(hours=2),
+                ledger_seq=next(_seq),
+            )
+            session.add(row)
+            session.flush()
+            made[kind] = row.id
+    staff = auth("regulator")
+    found = client.get("/api/lists/integrity", params={"kind": "brushing"}, headers=staff)
+    assert [f["id"] for f in found.json()["items"]] == [made[FindingKind.brushing]]
+    shop = client.get("/api/lists/integrity", params={"merchant_id": shops["nest"]}, headers=staff)
+    assert [f["id"] for f in shop.json()["items"]] == [made[FindingKind.lockstep]]
+    assert client.get("/api/lists/integrity?kind=fraud", headers=staff).status_code == 422
+    exported = client.get("/api/lists/integrity/export.csv?severity=high", headers=staff)
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert [(r["类型"], r["严重程度"], r["商家店铺"]) for r in rows] == [
+        ("刷单（订单集中）", "高", "暖冬服饰旗舰店")
+    ]

@@ -24,6 +24,10 @@ from liveguard.cases.schemas import CasePage, CaseRead
 from liveguard.catalog import service as catalog_service
 from liveguard.catalog.schemas import ListingPage, ListingRead
 from liveguard.errors import NotFound
+from liveguard.integrity import service as integrity_service
+from liveguard.integrity.enums import FindingKind as IntegrityKind
+from liveguard.integrity.schemas import FindingRead as IntegrityFindingRead
+from liveguard.integrity.schemas import IntegrityFindingPage
 from liveguard.labels import label
 from liveguard.live import service as live_service
 from liveguard.live.enums import FindingStatus
@@ -442,6 +446,22 @@ def finding_columns(db_session: Session) -> Sequence[Column]:
     ]
 
 
+def integrity_columns(db_session: Session) -> Sequence[Column]:
+    shops = NameCache(
+        lambda ids: parties_service.merchant_names(db_session=db_session, merchant_ids=ids)
+    )
+    return [
+        Column("编号", lambda f: f.id),
+        Column("发现时间（北京时间）", lambda f: f.found_at),
+        Column("类型", lambda f: label(f.kind)),
+        Column("严重程度", lambda f: label(f.severity)),
+        Column("商家店铺", lambda f: shops(f.merchant_id)),
+        Column("说明", lambda f: f.summary),
+        Column("首笔订单（北京时间）", lambda f: f.first_at),
+        Column("末笔订单（北京时间）", lambda f: f.last_at),
+    ]
+
+
 LIST_SPECS = {
     spec.name: spec
     for spec in (
@@ -490,6 +510,19 @@ LIST_SPECS = {
                 *_date_fields("发现"),
             ],
         ),
+        ListSpec(
+            name="integrity",
+            title="交易诚信发现 Trade-integrity findings",
+            search=integrity_service.search,
+            columns=integrity_columns,
+            link=_id_link("/console/integrity"),
+            fields=lambda db_session: [
+                Field("text", "q", "搜索 Search"),
+                Field("select", "kind", "类型 Kind", choices(IntegrityKind)),
+                Field("select", "severity", "严重程度 Severity", choices(Severity)),
+                *_date_fields("发现"),
+            ],
+        ),
     )
 }
 
@@ -501,7 +534,7 @@ def _spec(name: str) -> ListSpec:
     return spec
 
 
-ListName = Annotated[str, Path(max_length=20, description="listings, rooms or findings")]
+ListName = Annotated[str, Path(max_length=20, description="listings, rooms, findings or integrity")]
 
 
 @router.get("/console/lists/{name}", response_class=HTMLResponse)
@@ -603,3 +636,23 @@ def api_findings_export(
 ) -> StreamingResponse:
     """The filtered findings as CSV (UTF-8 with BOM, Chinese headers, Beijing time)."""
     return _api_export(request, LIST_SPECS["findings"], filters, db_session)
+
+
+@api_router.get("/integrity", response_model=IntegrityFindingPage)
+def api_integrity(filters: Filters, db_session: DbSession, _: AnyStaff) -> IntegrityFindingPage:
+    """Trade-integrity findings (brushing, lockstep), filtered and sorted, a page at a time."""
+    page = integrity_service.search(
+        db_session=db_session, filters=filters, after=filters.after, limit=filters.limit
+    )
+    return IntegrityFindingPage(
+        items=[IntegrityFindingRead.model_validate(f) for f in page.items],
+        next_cursor=page.next_cursor,
+    )
+
+
+@api_router.get("/integrity/export.csv", response_class=StreamingResponse)
+def api_integrity_export(
+    request: Request, filters: Filters, db_session: DbSession, _: AnyStaff
+) -> StreamingResponse:
+    """The filtered trade-integrity findings as CSV (UTF-8 with BOM, Chinese headers)."""
+    return _api_export(request, LIST_SPECS["integrity"], filters, db_session)
