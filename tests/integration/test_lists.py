@@ -288,6 +288,11 @@ def test_merchants_are_found_by_shop_name_and_filtered_by_status(client, shops, 
         "/api/lists/merchants", params={"status": "active"}, headers=auth("regulator")
     )
     assert active.json()["items"] == []
+    staff = auth("regulator")
+    apparel = client.get("/api/lists/merchants", params={"category": "apparel"}, headers=staff)
+    assert {m["id"] for m in apparel.json()["items"]} == {shops["warm"], shops["nest"]}
+    food = client.get("/api/lists/merchants", params={"category": "food"}, headers=staff)
+    assert food.json()["items"] == []
     bad = client.get(
         "/api/lists/merchants", params={"category": "rockets"}, headers=auth("regulator")
     )
