@@ -84,9 +84,9 @@ def test_every_fact_relied_on_shows_where_it_came_from(page: Page) -> None:
 def test_s4_the_case_opened_unasked_for_the_air_conditioner_names_the_shop(page: Page) -> None:
     sign_in_as_case_handler(page)
     # S7's red envelopes and price protection open theirs unasked too (cli/demo_s7_s11.py)
-    row = page.get_by_test_id("cases").locator("tbody tr", has_text="delivery_promise_broken")
+    row = page.get_by_test_id("cases").locator("tbody tr", has_text="发货承诺未兑现")
     expect(row).to_have_count(1)
-    expect(row).to_contain_text("automatic")
+    expect(row).to_contain_text("系统自动立案")
     row.get_by_role("link").first.click()
     expect(page.get_by_test_id("parties").locator('li[data-role="seller"]')).to_contain_text(
         "青岛清凉电器销售有限公司"

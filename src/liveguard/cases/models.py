@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import BigInteger, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import JSON
 
@@ -26,7 +26,11 @@ def _enum(cls: type[StrEnum]) -> Enum:
 
 class Case(TimestampMixin, Base):
     __tablename__ = "cases"
-    __table_args__ = (UniqueConstraint("origin_key"),)
+    # keyset pages of the cases list, newest first (paging.py)
+    __table_args__ = (
+        UniqueConstraint("origin_key"),
+        Index("ix_cases_filed_at_id", "filed_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consumer_id: Mapped[int | None] = mapped_column(ForeignKey("consumers.id"), index=True)

@@ -14,6 +14,7 @@ from liveguard.cases.enums import CaseEventKind
 from liveguard.cases.enums import CaseOrigin as CaseOrigin
 from liveguard.cases.enums import CaseState as CaseState
 from liveguard.cases.enums import PaymentChannel as PaymentChannel
+from liveguard.paging import KeysetPage
 
 
 class ComplaintCreate(BaseModel):
@@ -168,6 +169,10 @@ class CaseRead(BaseModel):
     filed_at: datetime
     closed_at: datetime | None
     published_at: datetime | None
+
+
+class CasePage(KeysetPage[CaseRead]):
+    """A page of the cases list and the cursor of the next."""
 
 
 class CaseDetail(CaseRead):

@@ -17,9 +17,9 @@ from typing import Any, NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from liveguard import uploads
+from liveguard import paging, uploads
 from liveguard.blobs import BlobStore
-from liveguard.cases.enums import CaseEventKind, CaseState
+from liveguard.cases.enums import CaseEventKind, CaseOrigin, CaseState
 from liveguard.cases.models import Case as Case
 from liveguard.cases.models import CaseEvent as CaseEvent
 from liveguard.cases.models import CaseFile, CaseLink
@@ -257,6 +257,46 @@ def get_all(
     if anchor_id is not None:
         query = query.where(Case.anchor_id == anchor_id)
     return db_session.scalars(query).all()
+
+
+def search(
+    *,
+    db_session: Session,
+    filters: paging.ListQuery,
+    after: str | None = None,
+    limit: int = paging.DEFAULT_PAGE,
+    consumer_id: int | None = None,
+) -> paging.Page[Case]:
+    """A page of cases: text in the summary (or a case number), state, origin (``kind``),
+    platform, merchant, anchor, room, Beijing dates filed; newest or oldest first.
+    ``consumer_id`` keeps a consumer to her own cases."""
+    query = select(Case)
+    state = paging.one_of("status", filters.status, {s.value: s for s in CaseState}, "案件状态")
+    origin = paging.one_of("kind", filters.kind, {o.value: o for o in CaseOrigin}, "案件来源")
+    if state is not None:
+        query = query.where(Case.state == state)
+    if origin is not None:
+        query = query.where(Case.origin == origin)
+    for column, value in (
+        (Case.consumer_id, consumer_id),
+        (Case.platform_id, filters.platform_id),
+        (Case.merchant_id, filters.merchant_id),
+        (Case.anchor_id, filters.anchor_id),
+        (Case.session_id, filters.session_id),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    query = paging.matching(query, filters.q, [Case.summary], ident=Case.id)
+    query = paging.in_days(query, Case.filed_at, filters)
+    return paging.keyset_page(
+        db_session,
+        query,
+        order=Case.filed_at,
+        ident=Case.id,
+        sort=filters.sort,
+        after=after,
+        limit=limit,
+    )
 
 
 def get_open(*, db_session: Session) -> Sequence[Case]:

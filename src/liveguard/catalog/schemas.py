@@ -20,6 +20,7 @@ from liveguard.catalog.models import ListingStatus, ReviewerKind, Verdict
 # The enums an API shape carries, exported (``X as X``) for the web layer that fills them in.
 from liveguard.catalog.models import SampleKind as SampleKind
 from liveguard.catalog.models import SampleOutcome as SampleOutcome
+from liveguard.paging import KeysetPage
 from liveguard.parties.schemas import CategoryCode, MerchantPublic
 
 Fen = PriceFen
@@ -392,3 +393,7 @@ class ListingPublic(BaseModel):
     reviewed_at: datetime | None = Field(description="when its current version was approved")
     samples: list[SamplePublic]
     merchant: MerchantPublic
+
+
+class ListingPage(KeysetPage[ListingRead]):
+    """A page of the list and the cursor of the next."""

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from liveguard import paging
 from liveguard.catalog import checks, label_claims, review
 from liveguard.catalog.models import Listing as Listing
 from liveguard.catalog.models import (
@@ -185,6 +186,41 @@ def record(
 
 
 # --- reading ------------------------------------------------------------------------------
+
+
+def search(
+    *,
+    db_session: Session,
+    filters: paging.ListQuery,
+    after: str | None = None,
+    limit: int = paging.DEFAULT_PAGE,
+) -> paging.Page[Listing]:
+    """A page of listings: text in the title (or an id), status, category, shop, Beijing
+    dates created; newest or oldest first."""
+    query = select(Listing)
+    statuses = {s.value: s for s in ListingStatus}
+    status = paging.one_of("status", filters.status, statuses, "商品状态")
+    if status is not None:
+        query = query.where(Listing.status == status)
+    if filters.category:
+        if parties_service.category_of(filters.category) is None:
+            raise InvalidInput(
+                "category", f"没有这个类目: {filters.category!r}", "choose a category"
+            )
+        query = query.where(Listing.category == filters.category)
+    if filters.merchant_id is not None:
+        query = query.where(Listing.merchant_id == filters.merchant_id)
+    query = paging.matching(query, filters.q, [Listing.title], Listing.id)
+    query = paging.in_days(query, Listing.created_at, filters)
+    return paging.keyset_page(
+        db_session,
+        query,
+        order=Listing.created_at,
+        ident=Listing.id,
+        sort=filters.sort,
+        after=after,
+        limit=limit,
+    )
 
 
 def count(*, db_session: Session) -> int:

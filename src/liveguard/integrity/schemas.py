@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from liveguard.bounds import Moment
 from liveguard.integrity.enums import FindingKind
+from liveguard.paging import KeysetPage
 from liveguard.vocab import Severity
 
 
@@ -70,3 +71,7 @@ class DetectReport(BaseModel):
     brushing_shops: int
     lockstep_groups: int
     findings: list[FindingRead] = Field(description="the new findings; known ones are not repeated")
+
+
+class IntegrityFindingPage(KeysetPage[FindingRead]):
+    """A page of the trade-integrity findings list and the cursor of the next."""

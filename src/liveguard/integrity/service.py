@@ -18,6 +18,7 @@ import orjson
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from liveguard import paging
 from liveguard.clock import CHINA
 from liveguard.errors import NotFound
 from liveguard.evidence import service as evidence_service
@@ -35,6 +36,7 @@ from liveguard.integrity.schemas import (
     FindingWindow,
 )
 from liveguard.trade import service as trade_service
+from liveguard.vocab import Severity
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -267,6 +269,39 @@ def _record(db_session: Session, values: dict[str, Any], now: datetime) -> list[
 
 
 # --- reading findings -----------------------------------------------------------------------
+
+
+def search(
+    *,
+    db_session: Session,
+    filters: paging.ListQuery,
+    after: str | None = None,
+    limit: int = paging.DEFAULT_PAGE,
+) -> paging.Page[IntegrityFinding]:
+    """A page of trade-integrity findings: text in the summary (or an id), kind, severity,
+    shop, Beijing dates found; newest or oldest first."""
+    query = select(IntegrityFinding)
+    kind = paging.one_of("kind", filters.kind, {k.value: k for k in FindingKind}, "发现类型")
+    severity = paging.one_of(
+        "severity", filters.severity, {s.value: s for s in Severity}, "严重程度"
+    )
+    if kind is not None:
+        query = query.where(IntegrityFinding.kind == kind)
+    if severity is not None:
+        query = query.where(IntegrityFinding.severity == severity)
+    if filters.merchant_id is not None:
+        query = query.where(IntegrityFinding.merchant_id == filters.merchant_id)
+    query = paging.matching(query, filters.q, [IntegrityFinding.summary], IntegrityFinding.id)
+    query = paging.in_days(query, IntegrityFinding.found_at, filters)
+    return paging.keyset_page(
+        db_session,
+        query,
+        order=IntegrityFinding.found_at,
+        ident=IntegrityFinding.id,
+        sort=filters.sort,
+        after=after,
+        limit=limit,
+    )
 
 
 def get(*, db_session: Session, finding_id: int) -> IntegrityFinding:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import JSON
 
@@ -21,6 +21,7 @@ from liveguard.live.enums import (
 
 class LiveSession(TimestampMixin, Base):
     __tablename__ = "live_sessions"
+    __table_args__ = (Index("ix_live_sessions_started_at_id", "started_at", "id"),)  # keyset
 
     id: Mapped[int] = mapped_column(primary_key=True)
     platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id"), index=True)
@@ -61,6 +62,7 @@ class LiveFinding(Base):
 
     __tablename__ = "live_findings"
     __table_args__ = (
+        Index("ix_live_findings_created_at_id", "created_at", "id"),  # keyset pages
         # a finding is stored once, however often its event is delivered
         UniqueConstraint(
             "event_pk", "rule", "source", "start", "end", name="uq_live_findings_event_rule_span"

@@ -21,6 +21,7 @@ from pydantic import (
 from liveguard.bounds import Count, Id, Moment, PriceFen
 from liveguard.live.enums import EventKind as EventKind
 from liveguard.live.enums import FindingSpeaker, SpeakerRole
+from liveguard.paging import KeysetPage
 
 MAX_FRAME_BYTES = 4 * 1024 * 1024  # a 720p JPEG is ~100-300 KB; a PNG a few MB at most
 FRAME_MAGIC = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
@@ -373,3 +374,11 @@ class RoomPictureRead(BaseModel):
     controllers: Controllers
     findings: int = Field(description="bought-traffic findings stored for the room")
     finding_ledger_seqs: list[int]
+
+
+class SessionPage(KeysetPage[SessionRead]):
+    """A page of the list and the cursor of the next."""
+
+
+class FindingPage(KeysetPage[FindingRead]):
+    """A page of the list and the cursor of the next."""

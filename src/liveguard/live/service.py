@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from liveguard import paging
 from liveguard.errors import Conflict, InvalidInput, NotFound
 from liveguard.live.enums import FindingSource, FindingSpeaker, FindingStatus
 from liveguard.live.models import LiveEvent as LiveEvent
@@ -61,16 +62,120 @@ def ledger_where(live_session: LiveSession) -> dict[str, object]:
     }
 
 
+# A room's state as a list filters it: on air, ended, or suspended (by policy or staff).
+ROOM_STATES = ("live", "ended", "suspended")
+
+
+def search_sessions(
+    *,
+    db_session: Session,
+    filters: paging.ListQuery,
+    after: str | None = None,
+    limit: int = paging.DEFAULT_PAGE,
+) -> paging.Page[LiveSession]:
+    """A page of live rooms: text in the title or room code (or an id), state (live,
+    ended, suspended), platform, shop, anchor, Beijing dates started; newest first."""
+    query = select(LiveSession)
+    state = paging.one_of("status", filters.status, {s: s for s in ROOM_STATES}, "直播状态")
+    if state == "live":
+        query = query.where(LiveSession.ended_at.is_(None), LiveSession.suspended_at.is_(None))
+    elif state == "ended":
+        query = query.where(LiveSession.ended_at.is_not(None))
+    elif state == "suspended":
+        query = query.where(LiveSession.suspended_at.is_not(None))
+    for column, value in (
+        (LiveSession.platform_id, filters.platform_id),
+        (LiveSession.merchant_id, filters.merchant_id),
+        (LiveSession.anchor_id, filters.anchor_id),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    query = paging.matching(
+        query, filters.q, [LiveSession.title, LiveSession.room_code], LiveSession.id
+    )
+    query = paging.in_days(query, LiveSession.started_at, filters)
+    return paging.keyset_page(
+        db_session,
+        query,
+        order=LiveSession.started_at,
+        ident=LiveSession.id,
+        sort=filters.sort,
+        after=after,
+        limit=limit,
+    )
+
+
+SEVERITIES = ("low", "medium", "high", "critical")
+
+
+def search_findings(
+    *,
+    db_session: Session,
+    filters: paging.ListQuery,
+    after: str | None = None,
+    limit: int = paging.DEFAULT_PAGE,
+) -> paging.Page[LiveFinding]:
+    """A page of live findings: text in the message, quote or rule (or an id), category,
+    severity, status, room, shop and anchor (through the room), platform, Beijing dates
+    found; newest or oldest first."""
+    query = select(LiveFinding)
+    status = paging.one_of(
+        "status", filters.status, {s.value: s for s in FindingStatus}, "处理状态"
+    )
+    severity = paging.one_of("severity", filters.severity, {s: s for s in SEVERITIES}, "严重程度")
+    if status is not None:
+        query = query.where(LiveFinding.status == status)
+    if severity is not None:
+        query = query.where(LiveFinding.severity == severity)
+    if filters.category:
+        query = query.where(LiveFinding.category == filters.category)
+    if filters.session_id is not None:
+        query = query.where(LiveFinding.session_id == filters.session_id)
+    rooms = {
+        LiveSession.platform_id: filters.platform_id,
+        LiveSession.merchant_id: filters.merchant_id,
+        LiveSession.anchor_id: filters.anchor_id,
+    }
+    if any(v is not None for v in rooms.values()):
+        room_ids = select(LiveSession.id)
+        for column, value in rooms.items():
+            if value is not None:
+                room_ids = room_ids.where(column == value)
+        query = query.where(LiveFinding.session_id.in_(room_ids))
+    query = paging.matching(
+        query,
+        filters.q,
+        [LiveFinding.message, LiveFinding.quote, LiveFinding.rule],
+        LiveFinding.id,
+    )
+    query = paging.in_days(query, LiveFinding.created_at, filters)
+    return paging.keyset_page(
+        db_session,
+        query,
+        order=LiveFinding.created_at,
+        ident=LiveFinding.id,
+        sort=filters.sort,
+        after=after,
+        limit=limit,
+    )
+
+
 def count(*, db_session: Session) -> int:
     return int(db_session.scalar(select(func.count()).select_from(LiveSession)) or 0)
 
 
 def get_all(
-    *, db_session: Session, limit: int = 50, merchant_id: int | None = None
+    *,
+    db_session: Session,
+    limit: int = 50,
+    merchant_id: int | None = None,
+    anchor_id: int | None = None,
 ) -> Sequence[LiveSession]:
     query = select(LiveSession).order_by(LiveSession.started_at.desc()).limit(limit)
     if merchant_id is not None:
         query = query.where(LiveSession.merchant_id == merchant_id)
+    if anchor_id is not None:
+        query = query.where(LiveSession.anchor_id == anchor_id)
     return db_session.scalars(query).all()
 
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import JSON
 
@@ -41,7 +41,10 @@ class Platform(TimestampMixin, Base):
 
 class Merchant(TimestampMixin, Base):
     __tablename__ = "merchants"
-    __table_args__ = (UniqueConstraint("platform_id", "credit_code"),)
+    __table_args__ = (
+        UniqueConstraint("platform_id", "credit_code"),
+        Index("ix_merchants_created_at_id", "created_at", "id"),  # keyset pages (paging.py)
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id"), index=True)
@@ -79,7 +82,10 @@ class McnAgency(TimestampMixin, Base):
 
 class Anchor(TimestampMixin, Base):
     __tablename__ = "anchors"
-    __table_args__ = (UniqueConstraint("platform_id", "id_number_index"),)
+    __table_args__ = (
+        UniqueConstraint("platform_id", "id_number_index"),
+        Index("ix_anchors_created_at_id", "created_at", "id"),  # keyset pages (paging.py)
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id"), index=True)

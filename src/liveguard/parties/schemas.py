@@ -9,6 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from liveguard.bounds import Day, DepositFen, Id
 from liveguard.legal import LegalBasis
+from liveguard.paging import KeysetPage
 from liveguard.parties import identifiers
 
 # The enums an API shape carries, exported (``X as X``) for the web layer that fills them in.
@@ -154,6 +155,10 @@ class SellingCheck(BaseModel):
 # Anchors, MCNs, relations
 
 
+class MerchantPage(KeysetPage[MerchantRead]):
+    """A page of the merchants list and the cursor of the next."""
+
+
 class AnchorCreate(Input):
     platform_id: Id
     nickname: Text
@@ -171,6 +176,10 @@ class AnchorRead(Output):
     status_reason: str | None
     verified_at: datetime | None
     reverify_due: date | None
+
+
+class AnchorPage(KeysetPage[AnchorRead]):
+    """A page of the anchors list and the cursor of the next."""
 
 
 class IdentityRequest(Input):

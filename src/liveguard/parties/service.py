@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, String, cast, func, select
 from sqlalchemy.orm import Session
 
+from liveguard import paging
 from liveguard.auth.passwords import hash_password
 from liveguard.db import Base
 from liveguard.errors import Conflict, InvalidInput, NotFound, Problems
@@ -186,6 +187,91 @@ def get_all_merchants(
     if status is not None:
         query = query.where(Merchant.status == status)
     return paginate(db_session, query, offset=offset, limit=limit)
+
+
+def _status(filters: paging.ListQuery) -> PartyStatus | None:
+    statuses = {s.value: s for s in PartyStatus}
+    found: PartyStatus | None = paging.one_of("status", filters.status, statuses, "状态")
+    return found
+
+
+def search_merchants(
+    *,
+    db_session: Session,
+    filters: paging.ListQuery,
+    after: str | None = None,
+    limit: int = paging.DEFAULT_PAGE,
+) -> paging.Page[Merchant]:
+    """A page of merchants: text in the company or shop name or credit code (or an id),
+    status, category sold, platform, Beijing dates registered; newest or oldest first."""
+    query = select(Merchant)
+    status = _status(filters)
+    if status is not None:
+        query = query.where(Merchant.status == status)
+    if filters.category:
+        if catalogue().category(filters.category) is None:
+            raise InvalidInput(
+                "category", f"没有这个类目: {filters.category!r}", "choose a category"
+            )
+        # a JSON list of codes, as text on both backends: '["food", "apparel"]'
+        query = query.where(cast(Merchant.categories, String).contains(f'"{filters.category}"'))
+    if filters.platform_id is not None:
+        query = query.where(Merchant.platform_id == filters.platform_id)
+    if filters.merchant_id is not None:
+        query = query.where(Merchant.id == filters.merchant_id)
+    query = paging.matching(
+        query, filters.q, [Merchant.name, Merchant.shop_name, Merchant.credit_code], Merchant.id
+    )
+    query = paging.in_days(query, Merchant.created_at, filters)
+    return paging.keyset_page(
+        db_session,
+        query,
+        order=Merchant.created_at,
+        ident=Merchant.id,
+        sort=filters.sort,
+        after=after,
+        limit=limit,
+    )
+
+
+def search_anchors(
+    *,
+    db_session: Session,
+    filters: paging.ListQuery,
+    after: str | None = None,
+    limit: int = paging.DEFAULT_PAGE,
+) -> paging.Page[Anchor]:
+    """A page of anchors: text in the nickname (or an id), status, platform, Beijing dates
+    registered; newest or oldest first. Real names stay sealed: never searched here."""
+    query = select(Anchor)
+    status = _status(filters)
+    if status is not None:
+        query = query.where(Anchor.status == status)
+    if filters.platform_id is not None:
+        query = query.where(Anchor.platform_id == filters.platform_id)
+    if filters.anchor_id is not None:
+        query = query.where(Anchor.id == filters.anchor_id)
+    query = paging.matching(query, filters.q, [Anchor.nickname], Anchor.id)
+    query = paging.in_days(query, Anchor.created_at, filters)
+    return paging.keyset_page(
+        db_session,
+        query,
+        order=Anchor.created_at,
+        ident=Anchor.id,
+        sort=filters.sort,
+        after=after,
+        limit=limit,
+    )
+
+
+def category_of(code: str) -> Any:
+    """The product category of ``code`` in the qualification catalogue, or None."""
+    return catalogue().category(code)
+
+
+def platform_names(*, db_session: Session) -> dict[int, str]:
+    """Every platform's name by id (few: a filter's choices, an export's column)."""
+    return {p.id: p.name for p in get_all_platforms(db_session=db_session)}
 
 
 def renew_licence(

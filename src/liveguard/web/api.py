@@ -22,6 +22,7 @@ from liveguard.parties.views import router as parties_router
 from liveguard.privacy.views import router as privacy_router
 from liveguard.reports.views import router as reports_router
 from liveguard.trade.views import router as trade_router
+from liveguard.web.list_pages import api_router as lists_router
 
 api_router = APIRouter(prefix="/api")
 api_router.include_router(auth_router)
@@ -42,3 +43,4 @@ api_router.include_router(privacy_router)
 api_router.include_router(integrity_router)
 api_router.include_router(opinion_router)
 api_router.include_router(reports_router)
+api_router.include_router(lists_router)

@@ -33,6 +33,7 @@ from liveguard.web import (
     credit_pages,
     evidence_pages,
     integrity_pages,
+    list_pages,
     listing_pages,
     live_pages,
     openapi,
@@ -155,6 +156,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.add_middleware(SecurityHeaders, always_tls=settings.secure_cookies)
     pages.install(app)
     app.include_router(api_router)
+    app.include_router(list_pages.router)  # before the /{id} pages: /console/cases/export.csv
     app.include_router(console.router)
     app.include_router(evidence_pages.router)
     app.include_router(listing_pages.router)

@@ -33,6 +33,7 @@ from liveguard.liability.facts import CaseFacts
 from liveguard.live import service as live_service
 from liveguard.money import parse_yuan
 from liveguard.vocab import PrincipalKind
+from liveguard.web import lists
 from liveguard.web.deps import (
     Blobs,
     CurrentSettings,
@@ -111,9 +112,27 @@ def parse_answer(name: str, raw: str | list[str]) -> Any:
 def cases_page(
     request: Request, db_session: DbSession, principal: PageSigned, today: Today
 ) -> Response:
+    """The cases list with its filters and pages; a consumer sees her own cases only."""
     own = principal.id if principal.kind is PrincipalKind.consumer else None
-    cases = service.get_all(db_session=db_session, consumer_id=own)
-    return render(request, "cases.html", principal, cases=cases, today=today)
+    filters, problems = lists.query_of(request)
+    page = lists.run_search(service.search, db_session, filters, problems, consumer_id=own)
+    return render(
+        request,
+        "cases.html",
+        principal,
+        cases=page.items,
+        today=today,
+        form={k: v for k, v in request.query_params.items() if k not in ("after", "limit")},
+        problems=problems,
+        next_href=lists.next_link("/console/cases", filters, page),
+        export_href=lists.export_link("/console/cases/export.csv", filters),
+        first_page=filters.after is None,
+        first_href=lists.export_link("/console/cases", filters),
+        names=lists.party_names(db_session, page.items),
+        narrowed=lists.filter_names(db_session, dict(request.query_params)),
+        **lists.case_list_context(db_session),
+        status_code=422 if problems else 200,
+    )
 
 
 @router.get("/console/cases/new", response_class=HTMLResponse)

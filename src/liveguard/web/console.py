@@ -26,6 +26,7 @@ from liveguard.parties import service as parties_service
 from liveguard.parties.enums import PartyStatus
 from liveguard.parties.schemas import Decision, OwnerKind, ReviewIn
 from liveguard.trade import service as trade_service
+from liveguard.web import lists
 from liveguard.web.deps import (
     SESSION_COOKIE,
     CurrentSettings,
@@ -296,6 +297,7 @@ def merchant_page(
         integrity_findings=integrity_service.findings_for_merchant(
             db_session=db_session, merchant_id=merchant.id
         ),
+        **lists.profile_sections(db_session, kind="merchant", subject_id=merchant.id, today=today),
     )
 
 
