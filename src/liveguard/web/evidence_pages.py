@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from liveguard.bounds import Seq
+from liveguard import labels
+from liveguard.bounds import Day, Id, Seq
+from liveguard.cases import service as cases_service
+from liveguard.clock import CHINA
 from liveguard.errors import InvalidInput, NotFound
 from liveguard.evidence import bundle, canonical, merkle
 from liveguard.evidence import service as ledger
-from liveguard.evidence.schemas import CheckpointRead
+from liveguard.evidence.schemas import CheckpointRead, RecordKind
 from liveguard.evidence.signing import fingerprint, verify_signature
+from liveguard.live import service as live_service
 from liveguard.web.deps import Blobs, DbSession, FormAnyStaff, LogSigner, PageStaff
-from liveguard.web.pages import render
+from liveguard.web.pages import render, templates
 
 router = APIRouter(include_in_schema=False)
+templates.env.filters["readable"] = lambda record: readable(record)
 
 
 @router.get("/console/evidence", response_class=HTMLResponse)
@@ -27,7 +35,43 @@ def evidence_page(
     db_session: DbSession,
     signer: LogSigner,
     item: Seq | None = None,
+    kind: Annotated[str, Query(max_length=40)] = "",
+    session_id: Id | None = None,
+    case_id: Id | None = None,
+    since: Day | None = None,
+    until: Day | None = None,
+    before: Seq | None = None,
 ) -> Response:
+    seqs = None
+    if case_id is not None:
+        case = cases_service.get(db_session=db_session, case_id=case_id)
+        seqs = {
+            r.ledger_seq
+            for rows in (
+                cases_service.get_links(db_session=db_session, case_id=case.id),
+                cases_service.get_events(db_session=db_session, case_id=case.id),
+                cases_service.get_files(db_session=db_session, case_id=case.id),
+            )
+            for r in rows
+            if r.ledger_seq is not None
+        } | ({case.ledger_seq} if case.ledger_seq is not None else set())
+    found = ledger.browse(
+        db_session=db_session,
+        kind=kind or None,
+        session_id=session_id,
+        seqs=sorted(seqs) if seqs is not None else None,
+        since=_day_start(since),
+        until=_day_start(until + timedelta(days=1)) if until else None,
+        before=before,
+    )
+    older: dict[str, Any] = {
+        "kind": kind,
+        "session_id": session_id,
+        "case_id": case_id,
+        "since": since,
+        "until": until,
+        "before": found[-1].seq if found else None,
+    }
     size, root = ledger.current_root(db_session=db_session)
     latest = ledger.latest_checkpoint(db_session=db_session)
     signed = latest is not None and verify_signature(
@@ -47,7 +91,53 @@ def evidence_page(
         fingerprint=fingerprint(signer.public_key),
         item=item,
         result=_verify_item(db_session, item, checkpoint) if item is not None else None,
+        items=[_row(leaf) for leaf in found],
+        filters={
+            "kind": kind,
+            "session_id": session_id,
+            "case_id": case_id,
+            "since": since,
+            "until": until,
+        },
+        older=urlencode({k: v for k, v in older.items() if v not in (None, "")})
+        if len(found) == ledger.BROWSE_LIMIT
+        else None,
+        kinds=[(k.value, labels.both(k)) for k in RecordKind],
+        rooms=live_service.get_all(db_session=db_session, limit=200),
+        cases=cases_service.get_all(db_session=db_session),
     )
+
+
+def _day_start(day: date | None) -> datetime | None:
+    return None if day is None else datetime.combine(day, time(0, 0), CHINA)
+
+
+def _row(leaf: Any) -> dict[str, Any]:
+    """One item as a row a person reads: its kind in words, when it happened, what it says."""
+    record = canonical.decode(leaf.data.encode())
+    data = record.get("data") or {}
+    said = next(
+        (
+            str(data[k])
+            for k in ("text", "quote", "message", "summary", "title", "reason")
+            if isinstance(data.get(k), str) and data[k]
+        ),
+        "",
+    )
+    occurred = record.get("occurred_at")
+    return {
+        "seq": leaf.seq,
+        "kind": leaf.kind,
+        "occurred_at": datetime.fromisoformat(occurred.replace("Z", "+00:00"))
+        if isinstance(occurred, str)
+        else leaf.recorded_at,
+        "said": said[:160],
+    }
+
+
+def readable(record: object) -> str:
+    """A verified record as people read it: Chinese as itself (never \\uXXXX), indented."""
+    return json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True)
 
 
 def _verify_item(
@@ -98,6 +188,7 @@ def _verify_item(
         "found": True,
         "leaf": leaf,
         "record": canonical.decode(leaf.data.encode()),
+        "occurred": _row(leaf)["occurred_at"],
         "checks": checks,
     }
 
