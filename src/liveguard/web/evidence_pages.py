@@ -151,13 +151,15 @@ def _verify_item(
     checks = [
         (
             ledger.item_intact(leaf),
-            "the stored record still hashes to the hash the ledger recorded"
+            "the stored record still hashes to the hash the ledger recorded（记录未被改动）"
             if ledger.item_intact(leaf)
-            else "the stored record has been altered since it was recorded",
+            else "the stored record has been altered since it was recorded（记录已被改动）",
         )
     ]
     if checkpoint is None or seq >= checkpoint.tree_size:
-        checks.append((False, "no checkpoint covers this item yet: issue one first"))
+        checks.append(
+            (False, "no checkpoint covers this item yet: issue one first（尚无签名检查点覆盖此条）")
+        )
     else:
         path = ledger.inclusion_proof(db_session=db_session, seq=seq, size=checkpoint.tree_size)
         try:
@@ -173,7 +175,7 @@ def _verify_item(
                     True,
                     f"its inclusion proof ({len(path)} hashes) leads to the root "
                     f"signed in checkpoint {checkpoint.id} "
-                    f"({checkpoint.tree_size} items)",
+                    f"({checkpoint.tree_size} items)（已收录于签名的账本）",
                 )
             )
         except merkle.ProofError:
@@ -181,7 +183,7 @@ def _verify_item(
                 (
                     False,
                     f"its inclusion proof does not lead to the root signed in "
-                    f"checkpoint {checkpoint.id}: the log was altered",
+                    f"checkpoint {checkpoint.id}: the log was altered（账本已被改动）",
                 )
             )
     return {
