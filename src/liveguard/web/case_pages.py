@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile as StarletteUpload
 
+from liveguard import labels
 from liveguard.auth import service as auth_service
 from liveguard.auth.service import Principal
 from liveguard.bounds import Id
@@ -305,6 +306,15 @@ def _moment(raw: object) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _frame_words(data: dict[str, Any]) -> str:
+    """What a frame showed, in words: each QR code's kind and payload, then its text."""
+    said = [
+        f"二维码（{labels.label(c.get('kind'), 'live.PayloadKind')}）{c.get('payload', '')}"
+        for c in data.get("qr") or []
+    ] + [str(line) for line in data.get("lines") or []]
+    return "；".join(said) or "画面"
+
+
 def case_timeline(
     *, links: Sequence[Any], events: Sequence[Any], files: Sequence[Any], show_notes: bool
 ) -> dict[str, Any]:
@@ -330,7 +340,9 @@ def case_timeline(
             "kind": link.kind,
             "action": link.data.get("action"),
             "speaker": link.data.get("speaker_role"),
-            "text": link.data.get("text") or link.summary,
+            "text": _frame_words(link.data)
+            if link.kind == "frame"
+            else link.data.get("text") or link.summary,
             "quote": link.data.get("quote"),
             "seq": link.ledger_seq,
             "findings": [],
