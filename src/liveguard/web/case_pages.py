@@ -335,14 +335,19 @@ def case_timeline(
             findings.append(link)
             continue
         at = _moment(link.data.get("occurred_at") or link.data.get("created_at"))
+        if link.kind in ("action", "warning"):  # its words, not the policy's id and rule
+            by = "系统按规则自动" if link.data.get("actor") == "policy" else link.data.get("actor")
+            text = " · ".join(str(x) for x in (link.data.get("text"), by) if x)
+        elif link.kind == "frame":
+            text = _frame_words(link.data)
+        else:
+            text = link.data.get("text") or link.summary
         row = {
             "at": at,
             "kind": link.kind,
             "action": link.data.get("action"),
             "speaker": link.data.get("speaker_role"),
-            "text": _frame_words(link.data)
-            if link.kind == "frame"
-            else link.data.get("text") or link.summary,
+            "text": text,
             "quote": link.data.get("quote"),
             "seq": link.ledger_seq,
             "findings": [],
