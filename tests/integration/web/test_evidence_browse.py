@@ -29,9 +29,16 @@ def test_staff_browse_the_ledger_by_kind_room_case_and_page(app, client, clock):
 
     warnings = _rows(client.get("/console/evidence?kind=warning").text)
     assert warnings and {k for _, k in warnings} == {"warning"}
-    room = _rows(client.get("/console/evidence?session_id=1&kind=utterance").text)
+    room_id, case_id = (
+        re.search(pattern, client.get(path).text).group(1)
+        for path, pattern in (
+            ("/console/live", r'href="/console/live/(\d+)">暖冬服饰 年货节羽绒服专场<'),
+            ("/console/cases", r'href="/console/cases/(\d+)">在直播间看中一件羽绒服'),
+        )
+    )
+    room = _rows(client.get(f"/console/evidence?session_id={room_id}&kind=utterance").text)
     assert room and all(k == "utterance" for _, k in room)
-    case = _rows(client.get("/console/evidence?case_id=1").text)
+    case = _rows(client.get(f"/console/evidence?case_id={case_id}").text)
     assert {"complaint", "finding", "utterance"} <= {k for _, k in case}
     assert len(case) < len(everything)  # only the items the case links
     # no date matches: an empty, worded answer
