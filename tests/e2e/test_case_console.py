@@ -40,9 +40,9 @@ def test_s1_the_demo_complaint_names_the_account_holder_and_the_fraud_damages(
     page: Page,
 ) -> None:
     open_s1(page)
-    expect(page.get_by_test_id("case-state")).to_have_text("filed")
+    expect(page.get_by_test_id("case-state")).to_have_attribute("data-state", "filed")
     parties = page.get_by_test_id("parties")
-    expect(parties.locator('li[data-role="account_holder"]')).to_contain_text("sole")
+    expect(parties.locator('li[data-role="account_holder"]')).to_contain_text("独立承担责任")
     expect(parties.locator('li[data-role="seller"]')).to_have_count(0)
     cleared = page.get_by_test_id("not-liable")
     expect(cleared.locator('li[data-role="seller"]')).to_contain_text("不是这笔交易的当事人")
@@ -60,7 +60,7 @@ def test_s1_the_demo_complaint_names_the_account_holder_and_the_fraud_damages(
 
 def test_s8_one_answer_says_who_first_by_when_and_where_next(page: Page) -> None:
     open_s1(page)
-    expect(page.get_by_test_id("contact-first")).to_contain_text("account_holder")
+    expect(page.get_by_test_id("contact-first")).to_contain_text("收款账户持有人")
     escalation = page.get_by_test_id("escalation")
     # paid off the platform, but in a live room the records say the anchor ran: the
     # platform is a step (it must hand over the anchor's identity), as are the others
@@ -73,9 +73,11 @@ def test_s8_one_answer_says_who_first_by_when_and_where_next(page: Page) -> None
 def test_every_fact_relied_on_shows_where_it_came_from(page: Page) -> None:
     open_s1(page)
     facts = page.get_by_test_id("facts")
-    expect(facts.locator('tr[data-fact="diverted_by"]')).to_contain_text("recorded")
-    expect(facts.locator('tr[data-fact="diverted_by"]')).to_contain_text("session:1/event:")
-    expect(facts.locator('tr[data-fact="price_paid_fen"]')).to_contain_text("consumer")
+    expect(facts.locator('tr[data-fact="diverted_by"]')).to_contain_text("直播间记录")
+    # the ledger item behind it, one click away; no machine reference in the words
+    expect(facts.locator('tr[data-fact="diverted_by"] a.ledger')).to_have_count(1)
+    expect(facts.locator('tr[data-fact="diverted_by"]')).not_to_contain_text("session:")
+    expect(facts.locator('tr[data-fact="price_paid_fen"]')).to_contain_text("消费者陈述")
     links = page.get_by_test_id("links")
     expect(links.locator('li[data-link="utterance"]', has_text="二维码")).to_have_count(1)
     expect(links.locator('li[data-link="finding"]').first).to_be_visible()
@@ -107,7 +109,7 @@ def test_a_missing_fact_is_asked_and_answering_it_resolves_again(page: Page) -> 
     questions = page.get_by_test_id("questions")
     expect(questions.locator('label[data-question="room_operator"]')).to_have_count(0)
     expect(page.get_by_test_id("facts").locator('tr[data-fact="room_operator"]')).to_contain_text(
-        "parties"
+        "平台登记的主体信息"
     )
     question = questions.locator('label[data-question="knew_of_harm_on"]')
     expect(question).to_be_visible()
@@ -124,7 +126,7 @@ def test_a_missing_fact_is_asked_and_answering_it_resolves_again(page: Page) -> 
         "直播营销平台经营者应当根据消费者的要求提供直播间运营者、直播营销人员相关信息"
     )
     expect(page.get_by_test_id("facts").locator('tr[data-fact="knew_of_harm_on"]')).to_contain_text(
-        "staff"
+        "工作人员核实"
     )
     # S1: the platform hands over the anchor's verified identity, and records that it did
     page.get_by_test_id("anchor-identity").click()
@@ -144,7 +146,7 @@ def test_a_complaint_filed_through_the_form_gets_its_answer_and_asks_what_it_lac
     form.get_by_label("Where you paid").select_option("platform")
     form.get_by_role("button", name="提交 File").click()
     expect(page).to_have_url(re.compile(r"/console/cases/\d+\?notice=saved$"))
-    expect(page.get_by_test_id("case-state")).to_have_text("filed")
+    expect(page.get_by_test_id("case-state")).to_have_attribute("data-state", "filed")
     expect(page.get_by_test_id("questions").locator("label[data-question]").first).to_be_visible()
     expect(page.get_by_test_id("answer-text")).not_to_be_empty()
 
@@ -180,7 +182,7 @@ def test_s2_the_bird_s_nest_names_the_seller_and_the_anchor_as_endorser_jointly(
     expect(endorser.locator("blockquote").first).to_contain_text("《广告法》第56条")
     expect(parties.locator('li[data-role="seller"]')).to_contain_text("北京燕之初食品有限公司")
     facts = page.get_by_test_id("facts")
-    expect(facts.locator('tr[data-fact="category"]')).to_contain_text("listing")
+    expect(facts.locator('tr[data-fact="category"]')).to_contain_text("商品页")
     links = page.get_by_test_id("links")
     expect(links.locator('li[data-link="utterance"]', has_text="假一赔十")).to_have_count(1)
     expect(links.locator('li[data-link="file"]')).to_contain_text("配料表.png")

@@ -219,7 +219,7 @@ def test_session_page_shows_the_transcript(page: Page) -> None:
     expect(events.locator("li", has_text="薇信")).to_contain_text(
         "店铺过年不发货哦，着急的宝宝加我们薇信，可以提前安排发货。"
     )
-    expect(events.locator("li", has_text="薇信")).to_contain_text("assistant")
+    expect(events.locator("li", has_text="薇信")).to_contain_text("助播")
     expect(events).to_contain_text("加V多少")
     expect(events).to_contain_text("全网最低价")
     expect(page.locator("dl.facts")).to_contain_text("小暖穿搭")

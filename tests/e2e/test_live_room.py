@@ -170,7 +170,7 @@ def test_s1_diversion_in_speech_chat_and_a_qr_frame_warns_viewers_live(
         "data-speaker", "room"
     )
     expect(frame_row.get_by_test_id("qr-payload")).to_have_text(WECHAT_CARD)
-    expect(frame_row.get_by_test_id("qr")).to_contain_text("wechat_contact")
+    expect(frame_row.get_by_test_id("qr")).to_contain_text("微信加好友码")
     assert any(f["category"] == "diversion" for f in by_kind["frame"]["findings"])
     expect(staff.get_by_test_id("actions").locator("[data-kind=viewer_warning]")).to_have_count(1)
     expect(staff.get_by_test_id("risk-score")).not_to_have_text("0.0")

@@ -93,7 +93,7 @@ def test_s1_from_the_room_to_the_buyers_verified_bundle(
     moment = datetime.now(CHINA).strftime("%Y-%m-%dT%H:%M")
     form.get_by_label("When in the session").fill(moment)
     form.get_by_role("button", name="提交 File").click()
-    expect(she.get_by_test_id("case-state")).to_have_text("filed")
+    expect(she.get_by_test_id("case-state")).to_have_attribute("data-state", "filed")
     case_url = she.url
 
     # the answer: the person behind the WeChat account, not the shop or the platform
@@ -110,8 +110,8 @@ def test_s1_from_the_room_to_the_buyers_verified_bundle(
     expect(duty).to_have_attribute("data-liability", "disclose_identity")
     expect(duty).to_contain_text("直播营销平台经营者应当根据消费者的要求提供直播间运营者")
     facts = she.get_by_test_id("facts")
-    expect(facts.locator('tr[data-fact="room_operator"]')).to_contain_text("parties")
-    expect(facts.locator('tr[data-fact="diverted_by"]')).to_contain_text("recorded")
+    expect(facts.locator('tr[data-fact="room_operator"]')).to_contain_text("平台登记的主体信息")
+    expect(facts.locator('tr[data-fact="diverted_by"]')).to_contain_text("直播间记录")
     remedies = she.get_by_test_id("remedies")
     expect(remedies.locator('li[data-kind="return_refund"]')).to_have_attribute(
         "data-amount", "66900"
@@ -129,13 +129,15 @@ def test_s1_from_the_room_to_the_buyers_verified_bundle(
         assert by_kind[kind]["findings"], f"the monitor found nothing in the {kind}"
         row = links.locator(f'li[data-link="{kind}"]')
         expect(row).to_have_count(1)
-        expect(row).to_contain_text(f"账本 {by_kind[kind]['ledger_seq']}")
+        expect(row).to_contain_text(f"证据第{by_kind[kind]['ledger_seq']}条")
         for finding in by_kind[kind]["findings"]:
             found = links.locator(f'li[data-link="finding"][data-ledger="{finding["ledger_seq"]}"]')
             expect(found).to_contain_text(finding["quote"][:20])
     expect(links.locator('li[data-link="frame"]')).to_contain_text(WECHAT_PAY)
     action = next(a for a in timeline["actions"] if a["kind"] == "viewer_warning")
-    expect(links.locator('li[data-link="warning"]')).to_contain_text(f"账本 {action['ledger_seq']}")
+    expect(links.locator('li[data-link="warning"]')).to_contain_text(
+        f"证据第{action['ledger_seq']}条"
+    )
 
     # the anchor's verified identity, handed over and recorded
     she.get_by_test_id("anchor-identity").click()

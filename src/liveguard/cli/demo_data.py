@@ -292,16 +292,18 @@ def _load(db: Session, cipher: FieldCipher, blobs: BlobStore, today: date) -> No
             events[-1]["occurred_at"] = at.isoformat()
             if event["kind"] == "utterance":
                 events[-1]["data"] = {"start_ms": e["at"] * 1000, "end_ms": e["at"] * 1000 + 4000}
-        outcome = ingest.ingest(
-            db_session=db,
-            live_session=live_session,
-            raw_events=events,
-            channel="demo",
-            blobs=blobs,
-            now=started + timedelta(minutes=item["minutes"]),
-        )
-        if outcome.refused:
-            raise ValueError(f"demo events refused: {outcome.refused}")
+        # each event as it happens, so every action carries the moment it was taken
+        for event in events:
+            outcome = ingest.ingest(
+                db_session=db,
+                live_session=live_session,
+                raw_events=[event],
+                channel="demo",
+                blobs=blobs,
+                now=datetime.fromisoformat(event["occurred_at"]),
+            )
+            if outcome.refused:
+                raise ValueError(f"demo events refused: {outcome.refused}")
 
     # The licence that lapsed since onboarding is caught the way it would be in production.
     reviews.reverify(db_session=db, today=today)

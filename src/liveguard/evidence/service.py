@@ -325,6 +325,42 @@ def get_item(*, db_session: Session, seq: int) -> LedgerLeaf:
     return leaf
 
 
+BROWSE_LIMIT = 50
+
+
+def browse(
+    *,
+    db_session: Session,
+    kind: str | None = None,
+    session_id: int | None = None,
+    seqs: Sequence[int] | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    before: int | None = None,
+    limit: int = BROWSE_LIMIT,
+) -> Sequence[LedgerLeaf]:
+    """Items newest first, at most ``limit``, filtered by kind, room (the session named in
+    the record), a set of items (a case's), and when recorded; ``before`` pages back by
+    item number, so a page costs one bounded index range whatever the ledger's size."""
+    query = select(LedgerLeaf).order_by(LedgerLeaf.seq.desc()).limit(min(limit, BROWSE_LIMIT))
+    if kind:
+        query = query.where(LedgerLeaf.kind == kind)
+    if session_id is not None:  # canonical JSON: compact, so the key is spelled one way
+        query = query.where(
+            LedgerLeaf.data.contains(f'"session_id":{session_id},')
+            | LedgerLeaf.data.contains(f'"session_id":{session_id}}}')
+        )
+    if seqs is not None:
+        query = query.where(LedgerLeaf.seq.in_(list(seqs)))
+    if since is not None:
+        query = query.where(LedgerLeaf.recorded_at >= since)
+    if until is not None:
+        query = query.where(LedgerLeaf.recorded_at < until)
+    if before is not None:
+        query = query.where(LedgerLeaf.seq < before)
+    return db_session.scalars(query).all()
+
+
 def item_intact(leaf: LedgerLeaf) -> bool:
     """Do the stored bytes still hash to the stored leaf hash?"""
     return merkle.hash_leaf(leaf.data.encode("utf-8")) == bytes(leaf.leaf_hash)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import typing
-from datetime import date, datetime, timedelta
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -19,6 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile as StarletteUpload
 
+from liveguard import labels
 from liveguard.auth import service as auth_service
 from liveguard.auth.service import Principal
 from liveguard.bounds import Id
@@ -296,9 +298,12 @@ def case_page(
         case=case,
         answer=case.resolution,
         fields={q["field"]: fact_field(q["field"]) for q in questions},
-        events=service.get_events(db_session=db_session, case_id=case.id),
-        links=service.get_links(db_session=db_session, case_id=case.id),
-        files=service.get_files(db_session=db_session, case_id=case.id),
+        timeline=case_timeline(
+            links=service.get_links(db_session=db_session, case_id=case.id),
+            events=service.get_events(db_session=db_session, case_id=case.id),
+            files=service.get_files(db_session=db_session, case_id=case.id),
+            show_notes=can_work,
+        ),
         next_states=workflow.next_states(case),
         can_work=can_work,
         # the public record as it would go out, for staff to check before they publish
@@ -308,6 +313,111 @@ def case_page(
         notice=notice,
         error=error,
     )
+
+
+def _moment(raw: object) -> datetime | None:
+    if not isinstance(raw, str) or not raw:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _frame_words(data: dict[str, Any]) -> str:
+    """What a frame showed, in words: each QR code's kind and payload, then its text."""
+    said = [
+        f"二维码（{labels.label(c.get('kind'), 'live.PayloadKind')}）{c.get('payload', '')}"
+        for c in data.get("qr") or []
+    ] + [str(line) for line in data.get("lines") or []]
+    return "；".join(said) or "画面"
+
+
+def case_timeline(
+    *, links: Sequence[Any], events: Sequence[Any], files: Sequence[Any], show_notes: bool
+) -> dict[str, Any]:
+    """The case's facts and evidence in time order: what was said, shown, found and done in
+    the room, then what happened to the case, each with the ledger item behind it. A
+    finding sits under the words or frame it was found in; records without a moment
+    (the room, the listing's versions, files) are listed apart."""
+    rows: list[dict[str, Any]] = []
+    by_ref: dict[str, dict[str, Any]] = {}
+    findings = []
+    undated: list[dict[str, Any]] = []
+    room = None
+    for link in links:
+        if link.kind == "session":
+            room = link
+            continue
+        if link.kind == "finding":
+            findings.append(link)
+            continue
+        at = _moment(link.data.get("occurred_at") or link.data.get("created_at"))
+        if link.kind in ("action", "warning"):  # its words, not the policy's id and rule
+            by = "系统按规则自动" if link.data.get("actor") == "policy" else link.data.get("actor")
+            text = " · ".join(str(x) for x in (link.data.get("text"), by) if x)
+        elif link.kind == "frame":
+            text = _frame_words(link.data)
+        else:
+            text = link.data.get("text") or link.summary
+        row = {
+            "at": at,
+            "kind": link.kind,
+            "action": link.data.get("action"),
+            "speaker": link.data.get("speaker_role"),
+            "text": text,
+            "quote": link.data.get("quote"),
+            "seq": link.ledger_seq,
+            "findings": [],
+        }
+        (rows if at is not None else undated).append(row)
+        by_ref[link.ref] = row
+    for link in findings:
+        finding = {
+            "text": link.summary,
+            "severity": link.data.get("severity"),
+            "quote": link.data.get("quote"),
+            "seq": link.ledger_seq,
+            "status": link.data.get("status"),
+        }
+        if (on := by_ref.get(str(link.data.get("on")))) is not None:
+            on["findings"].append(finding)
+        else:
+            undated.append(
+                {
+                    "kind": "finding",
+                    "text": link.summary,
+                    "seq": link.ledger_seq,
+                    "quote": finding["quote"],
+                    "findings": [],
+                }
+            )
+    for event in events:
+        rows.append(
+            {
+                "at": event.at,
+                "kind": "case_event",
+                "event": event,
+                "text": event.text
+                if event.text and (event.kind.value != "note" or show_notes)
+                else "",
+                "seq": event.ledger_seq,
+                "findings": [],
+            }
+        )
+    for f in files:
+        undated.append(
+            {
+                "kind": "file",
+                "text": f.file_name,
+                "seq": f.ledger_seq,
+                "findings": [],
+                "sha256": f.sha256,
+            }
+        )
+    rows.sort(key=lambda r: (r["at"], r["seq"] if r["seq"] is not None else -1))
+    return {"room": room, "rows": rows, "undated": undated}
 
 
 @router.post("/console/cases/{case_id}/facts")

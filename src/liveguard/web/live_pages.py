@@ -14,13 +14,16 @@ appears as soon as one is issued (``/api/public/live/{id}/warnings/stream``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import Enum
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 
+from liveguard import labels
 from liveguard.bounds import Id, Seq
+from liveguard.catalog import service as catalog_service
 from liveguard.credit import service as credit_service
 from liveguard.credit.enums import SubjectKind
 from liveguard.enforcement import service as enforcement_service
@@ -28,10 +31,12 @@ from liveguard.enforcement.schemas import ActionCreate, ActionKind
 from liveguard.errors import InvalidInput, NotFound
 from liveguard.live import service as live_service
 from liveguard.live import timeline
+from liveguard.live.enums import FindingSource, FindingStatus, SpeakerRole
 from liveguard.live.notify import broadcaster
 from liveguard.live.schemas import EventKind
 from liveguard.parties import service as parties_service
 from liveguard.trade import service as trade_service
+from liveguard.vocab import Severity
 from liveguard.web.deps import Blobs, DbSession, FormStaff, Now, PageStaff, Today
 from liveguard.web.pages import decide_and_return, render
 from liveguard.web.permissions import COMPLIANCE_WORK
@@ -67,11 +72,15 @@ def room_page(
     session_id: Id,
     db_session: DbSession,
     principal: PageStaff,
+    now: Now,
     notice: str = "",
     error: str = "",
 ) -> Response:
     live_session = live_service.get(db_session=db_session, session_id=session_id)
     first = timeline.timeline(db_session=db_session, session_id=session_id)
+    listings = catalog_service.get_all(db_session=db_session, merchant_id=live_session.merchant_id)
+    # live actions (a message to the anchor, a banner, a suspension) only while it is on air
+    on_air = live_session.ended_at is None or live_session.ended_at > now
     return render(
         request,
         "live_room.html",
@@ -89,10 +98,44 @@ def room_page(
             db_session=db_session, session_id=live_session.id
         ),
         can_act=principal.role in COMPLIANCE_WORK,
+        on_air=on_air,
+        suspended=live_session.suspended_at is not None,
+        finding_choices=[
+            {**f, "at": e.occurred_at}
+            for e in first.events
+            for f in (x.model_dump() for x in e.findings)
+            if f["status"] == "open"
+        ],
+        listings=listings,
+        words={**room_words(), "listing": {str(x.id): x.title for x in listings}},
         actions=FORM_ACTIONS,
         notice=notice,
         error=error,
     )
+
+
+def room_words() -> dict[str, dict[str, str]]:
+    """The words the room page's script shows for codes, from the label catalogue."""
+
+    def of(
+        kind: str, enum: type[Enum] | None = None, codes: tuple[str, ...] = ()
+    ) -> dict[str, str]:
+        values = [m.value for m in enum] if enum is not None else list(codes)
+        return {str(v): labels.label(v, kind) for v in values}
+
+    return {
+        "room": of("live.room_status", codes=("live", "ended", "suspended")),
+        "done": of("enforcement.action_done", ActionKind),
+        "severity": of("vocab.Severity", Severity),
+        "event": of("live.EventKind", EventKind),
+        "speaker": of("live.SpeakerRole", SpeakerRole),
+        "status": of("live.FindingStatus", FindingStatus),
+        "source": of("live.FindingSource", FindingSource),
+        # QR payload kinds are the frame reader's (not an enum a page may import)
+        "payload": of(
+            "live.PayloadKind", codes=tuple(labels.catalogue().kinds.get("live.PayloadKind", {}))
+        ),
+    }
 
 
 @router.post("/console/live/{session_id}/actions")

@@ -25,6 +25,8 @@ from liveguard.errors import LiveGuardError, TooManyAttempts
 from liveguard.labels import both, label
 from liveguard.money import yuan
 from liveguard.parties.qualifications import catalogue
+from liveguard.vocab import StaffRole
+from liveguard.web import permissions
 from liveguard.web.deps import SESSION_COOKIE, SignInFirst, csrf_token
 
 templates = Jinja2Templates(directory=str(resources.files("liveguard.web") / "templates"))
@@ -54,6 +56,21 @@ templates.env.globals["document_name"] = document_name
 # {{ case.state|label }} for an enum member; {{ code|label("category") }} for a plain code.
 templates.env.filters["label"] = label
 templates.env.filters["label_both"] = both
+
+
+def can(principal: Principal | None, roles: tuple[StaffRole, ...]) -> bool:
+    """Whether a page shows a button: the role set its route checks (admins always)."""
+    return (
+        principal is not None
+        and principal.is_staff
+        and (principal.role in roles or principal.role is StaffRole.admin)
+    )
+
+
+# {% if can(principal, COMPLIANCE_WORK) %}: a page offers what its route will accept.
+templates.env.globals["can"] = can
+for _name in ("CASE_WORK", "COMPLIANCE_WORK", "SAMPLE_WRITERS", "LIVE_INGEST"):
+    templates.env.globals[_name] = getattr(permissions, _name)
 
 
 def render(

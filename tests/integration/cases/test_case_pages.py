@@ -138,7 +138,7 @@ def test_case_staff_take_every_step_in_the_console_up_to_the_public_record(
     assert 'data-testid="publication-preview"' in preview
     text = step("publish", confirm=re.search(r'name="confirm" value="([0-9a-f]{64})"', preview)[1])
     assert 'data-testid="public-link"' in text
-    assert 'data-testid="case-state">decided<' in text
+    assert 'data-testid="case-state" data-state="decided"' in text
     listed = client.get("/complaints")
     assert f'href="/complaints/{case["id"]}"' in listed.text
     public = client.get(f"/complaints/{case['id']}")

@@ -9,6 +9,7 @@ import hmac
 import json
 import re
 
+from liveguard.live import service as live_service
 from tests.frame_images import encoded, frame
 from tests.integration.live.conftest import speech
 
@@ -126,3 +127,44 @@ def test_the_viewers_page_is_public_and_shows_the_warnings_issued(client, auth, 
     [warning] = client.get(f"/api/public/live/{room.session_id}/warnings").json()
     assert warning["text"] in warned
     assert client.get("/live/999999").status_code == 404
+
+
+def test_staff_choose_a_finding_and_a_listing_from_the_page_and_an_ended_room_stops_live_actions(
+    client, auth, token_for, room, event, clock, db
+):
+    sign_in(client, token_for)
+    send(client, auth, room, [speech(event, "加我微信，私聊下单")])
+    page = client.get(f"/console/live/{room.session_id}").text
+    finding = first_timeline(page)["events"][0]["findings"][0]
+    # picked, not typed: the open finding and the shop's listing are options of a select
+    assert re.search(
+        rf'<select name="finding_id"[^>]*>.*?<option value="{finding["id"]}">', page, re.S
+    )
+    assert re.search(
+        rf'<select name="listing_id"[^>]*>.*?<option value="{room.listing_id}">', page, re.S
+    )
+    assert 'value="viewer_warning"' in page and 'value="suspend_room"' in page
+    assert finding["rule"] not in re.sub(
+        r'<script.*?</script>|data-[a-z-]+="[^"]*"', "", page, flags=re.S
+    )
+
+    with db() as session:  # the room goes off air
+        live_service.get(db_session=session, session_id=room.session_id).ended_at = clock.now()
+    ended = client.get(f"/console/live/{room.session_id}").text
+    assert 'value="viewer_warning"' not in ended and 'value="warn_anchor"' not in ended
+    assert 'value="suspend_room"' not in ended
+    assert 'value="escalate"' in ended and 'value="note"' in ended
+
+
+def test_a_manual_viewer_warning_is_the_text_staff_wrote(client, auth, token_for, room):
+    csrf = sign_in(client, token_for)
+    words = "工作人员提醒：请勿扫码付款，站外交易不受平台保障"
+    done = client.post(
+        f"/console/live/{room.session_id}/actions",
+        data={"csrf": csrf, "kind": "viewer_warning", "text": words, "reason": "seen by staff"},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and "notice=saved" in done.headers["location"]
+    actions = first_timeline(client.get(f"/console/live/{room.session_id}").text)["actions"]
+    assert [(a["kind"], a["text"]) for a in actions] == [("viewer_warning", words)]
+    assert words in client.get(f"/live/{room.session_id}").text

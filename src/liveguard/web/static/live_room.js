@@ -12,6 +12,10 @@
   const seenActions = new Set();
   const RANK = { low: 0, medium: 1, high: 2, critical: 3 };
   const SPEAKERS = JSON.parse(document.getElementById("speaker-labels").textContent);
+  // words for codes, from the label catalogue: no bare code on the page
+  const WORDS = JSON.parse(document.getElementById("room-words").textContent);
+  const word = (map, code) => (WORDS[map] && WORDS[map][code]) || code;
+  const findingsById = new Map();
   const clock = new Intl.DateTimeFormat("zh-CN", {
     timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false,
   });
@@ -60,28 +64,29 @@
   }
 
   function findingItem(f) {
+    findingsById.set(f.id, f);
     const basis = (f.legal_basis || []).map((b) =>
       el("div", { class: "muted", text: "《" + b.law + "》第" + b.article + "条：" + b.quote }));
     const item = el("li", { class: "finding-item " + f.status, "data-finding": f.id, "data-rule": f.rule },
-      el("span", { class: "tag " + f.severity, text: f.severity }),
+      el("span", { class: "tag " + f.severity, "data-severity": f.severity, text: word("severity", f.severity) }),
       el("span", { class: "speaker " + f.speaker_role, "data-testid": "finding-speaker",
         "data-speaker": f.speaker_role, text: SPEAKERS[f.speaker_role] || f.speaker_role }),
       el("span", { text: " " + f.message + " " }),
-      el("code", { text: f.rule }),
       f.quote ? el("q", { "data-testid": "finding-quote", text: f.quote }) : null,
-      el("span", { class: "muted", text: " #" + f.id + " · " + f.source + (f.status !== "open" ? " · " + f.status : "") }),
+      el("span", { class: "muted", text: " · " + word("source", f.source) + (f.status !== "open" ? " · " + word("status", f.status) : "") }),
       ...basis);
     if (canAct && f.status === "open") {
       const form = el("form", { method: "post", action: "/console/live/findings/" + f.id + "/dismiss", class: "inline" },
         el("input", { type: "hidden", name: "csrf", value: csrf }),
         el("input", { name: "reason", placeholder: "理由 reason", "aria-label": "dismiss reason" }),
         el("button", { type: "submit", class: "secondary", text: "驳回 Dismiss" }));
-      const use = el("button", { type: "button", class: "link", text: "→ 处置 act on it" });
+      const use = el("button", { type: "button", class: "link", text: "→ 选中并处置 act on it" });
       use.addEventListener("click", () => {
         const finding = document.querySelector("[data-testid=act-finding]");
         const listing = document.querySelector("[data-testid=act-listing]");
         if (finding) finding.value = f.id;
         if (listing && f.listing_id) listing.value = f.listing_id;
+        if (finding) finding.scrollIntoView({ block: "center" });
       });
       item.append(" ", use, form);
     }
@@ -105,7 +110,7 @@
     const facts = el("div", { class: "frame-facts" });
     for (const code of reading.qr_codes || []) {
       facts.append(el("div", { class: "qr " + (code.rule ? "diversion" : ""), "data-testid": "qr" },
-        el("span", { class: "tag " + (code.severity || ""), text: "QR · " + code.kind }),
+        el("span", { class: "tag " + (code.severity || ""), text: "二维码 · " + word("payload", code.kind) }),
         el("code", { "data-testid": "qr-payload", text: code.payload }),
         code.message ? el("div", { class: "muted", text: code.message }) : null));
     }
@@ -126,11 +131,17 @@
     const item = el("li", { class: "event " + event.kind + (event.findings.length ? " flagged" : ""),
       "data-seq": event.seq, "data-kind": event.kind, "data-testid": "event" },
       el("time", { datetime: event.occurred_at, text: clock.format(new Date(event.occurred_at)) }),
-      el("span", { class: "kind", text: event.kind + (event.speaker_role ? " · " + event.speaker_role : "") }));
+      el("span", { class: "kind", text: word("event", event.kind) + (event.speaker_role ? " · " + word("speaker", event.speaker_role) : "") }));
     if (event.text) item.append(highlighted(event.text, event.findings));
     if (event.kind === "frame") item.append(frameBlock(event));
-    else if (!event.text && Object.keys(event.data || {}).length) {
-      item.append(el("code", { class: "data", text: JSON.stringify(event.data) }));
+    else if (!event.text && event.data && event.data.listing_id) {
+      item.append(el("span", { class: "text", text: "商品：" + word("listing", String(event.data.listing_id)) }));
+    } else if (!event.text && Object.keys(event.data || {}).length) {
+      // counters and the like: name: value pairs, never raw JSON
+      const COUNTS = { likes: "点赞", sales: "销量", stock: "库存", viewers: "在线观看" };
+      item.append(el("span", { class: "text data", text: Object.entries(event.data)
+        .filter(([, v]) => typeof v !== "object")
+        .map(([k, v]) => (COUNTS[k] || k) + " " + v).join(" · ") }));
     }
     if (event.findings.length) {
       item.append(el("ul", { class: "findings", "data-testid": "findings" }, ...event.findings.map(findingItem)));
@@ -138,20 +149,26 @@
     return item;
   }
 
+  // An action told as done, at the moment it was taken: "20:03:11 已向观众发出警示：“…”".
   function actionItem(action) {
+    const finding = action.finding_id ? findingsById.get(action.finding_id) : null;
+    const who = action.actor === "policy" ? "系统按规则自动 automatic" : "由 " + action.actor;
     return el("li", { class: "event action " + action.kind, "data-action": action.id, "data-kind": action.kind,
       "data-testid": "action" },
       el("time", { datetime: action.created_at, text: clock.format(new Date(action.created_at)) }),
-      el("span", { class: "tag", text: action.kind }),
+      el("span", { class: "sentence", text: word("done", action.kind) + (action.text ? "：" : "") }),
       action.text ? el("q", { text: action.text }) : null,
-      el("div", { class: "muted", text: action.reason + " · " + action.actor + (action.rule ? " · " + action.rule : "") }));
+      el("div", { class: "muted", text: (finding ? "针对：" + finding.message + " · " : "") + who +
+        (action.actor !== "policy" && action.reason ? " · " + action.reason : "") }));
   }
 
   function apply(delta) {
     const room = delta.room;
     root.querySelector("[data-testid=risk-score]").textContent = room.risk_score.toFixed(1);
     root.querySelector("[data-testid=open-findings]").textContent = room.open_findings;
-    root.querySelector("[data-testid=room-status]").textContent = room.status;
+    const status = root.querySelector("[data-testid=room-status]");
+    status.textContent = word("room", room.status);
+    status.dataset.status = room.status;
     for (const event of delta.events) {
       if (seenEvents.has(event.seq)) continue;
       seenEvents.add(event.seq);
