@@ -9,7 +9,7 @@ The page modules (``console``, ``*_pages``, ``case_steps``) take their dependenc
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from importlib import resources
 from typing import Any
 from urllib.parse import urlencode
@@ -27,6 +27,8 @@ from liveguard.money import yuan
 from liveguard.parties.qualifications import catalogue
 from liveguard.web.deps import SESSION_COOKIE, SignInFirst, csrf_token
 
+DATE = "%Y-%m-%d"
+
 templates = Jinja2Templates(directory=str(resources.files("liveguard.web") / "templates"))
 
 
@@ -34,9 +36,14 @@ def yuan_shown(fen: int | None) -> str:
     return "" if fen is None else yuan(fen, prefix="¥")
 
 
-def china_time(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """Stored UTC, shown in Beijing time: the time people in the live room saw."""
-    return "" if moment is None else moment.astimezone(CHINA).strftime(fmt)
+def china_time(moment: datetime | date | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Stored UTC, shown in Beijing time: the time people in the live room saw. A date
+    (a report's period, a deadline) is already a Beijing calendar day: shown as it is."""
+    if moment is None:
+        return ""
+    if not isinstance(moment, datetime):
+        return moment.strftime(DATE if fmt == "%Y-%m-%d %H:%M" else fmt)
+    return moment.astimezone(CHINA).strftime(fmt)
 
 
 def category_name(code: str) -> str:
