@@ -134,3 +134,24 @@ def test_demo_loads_once_and_reverify_runs(cli_env, database_url):
     report = runner.invoke(cli, ["reverify"])
     assert report.exit_code == 0
     assert '"checked"' in report.output
+
+
+def test_export_sends_reads_in_words_and_beijing_time_with_the_zone_named(cli_env, database_url):
+    assert runner.invoke(cli, ["demo", "--no-serve"]).exit_code == 0
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        shop = connection.execute(
+            text("SELECT id FROM merchants WHERE shop_name = '暖冬服饰旗舰店'")
+        ).scalar_one()
+    engine.dispose()
+    result = runner.invoke(cli, ["privacy", "export-sends", "--merchant", str(shop)])
+    assert result.exit_code == 0, result.output
+    header, *rows = result.output.splitlines()
+    assert "请求时间（北京时间 UTC+8）" in header
+    assert rows and all(",短信," in r or ",应用内消息," in r for r in rows)
+    assert not any("T" in r.split(",")[2] or "+00:00" in r for r in rows)  # no ISO UTC
+    english = runner.invoke(
+        cli, ["--lang", "en", "privacy", "export-sends", "--merchant", str(shop)]
+    )
+    assert english.output.splitlines()[0].startswith("buyer,channel,requested_at (Beijing")
+    assert ",SMS," in english.output
