@@ -117,3 +117,23 @@ def test_the_catalogue_names_no_kind_twice_and_no_empty_words() -> None:
     for kind, codes in labels.catalogue().kinds.items():
         assert "." in kind, f"{kind}: kinds are <package>.<Enum> or a free-form name with a dot"
         assert codes, f"{kind} has no codes"
+
+
+def test_opinion_categories_read_as_the_classifier_names_them() -> None:
+    from liveguard.opinion import classify
+    from liveguard.opinion.enums import Category
+
+    for category in Category:
+        assert labels.label(category) == classify.label_zh(category.value), category
+
+
+def test_cli_sentences_fill_their_slots_in_both_languages() -> None:
+    zh = labels.say("cli.verify", "item_ok", "zh", seq=5, kind="直播画面")
+    en = labels.say("cli.verify", "item_ok", "en", seq=5, kind="Frame")
+    assert zh == "第 5 项（直播画面）在已签名的日志中，未被改动"
+    assert en == "item 5 (Frame) is in the signed log, unchanged"
+    with pytest.raises(KeyError):
+        labels.say("cli.verify", "no_such_sentence")
+    assert labels.language(None) == "zh" and labels.language("EN") == "en"
+    with pytest.raises(ValueError):
+        labels.language("fr")
