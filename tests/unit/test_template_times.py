@@ -34,3 +34,4 @@ def test_china_time_shows_utc_in_beijing_time_and_a_date_as_it_is() -> None:
     assert china_time(datetime(2026, 11, 17, 16, 30, tzinfo=UTC), "%H:%M") == "00:30"
     assert china_time(date(2026, 11, 17)) == "2026-11-17"
     assert china_time(None) == ""
+    assert china_time("2026-11-17T12:03:00+00:00") == "2026-11-17 20:03"  # from a JSON record

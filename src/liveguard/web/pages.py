@@ -36,11 +36,17 @@ def yuan_shown(fen: int | None) -> str:
     return "" if fen is None else yuan(fen, prefix="¥")
 
 
-def china_time(moment: datetime | date | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+def china_time(moment: datetime | date | str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """Stored UTC, shown in Beijing time: the time people in the live room saw. A date
-    (a report's period, a deadline) is already a Beijing calendar day: shown as it is."""
-    if moment is None:
+    (a report's period, a deadline) is already a Beijing calendar day: shown as it is.
+    An ISO string (a time kept in a JSON record) is read first."""
+    if moment is None or moment == "":
         return ""
+    if isinstance(moment, str):
+        try:
+            return china_time(datetime.fromisoformat(moment), fmt)
+        except ValueError:
+            return moment
     if not isinstance(moment, datetime):
         return moment.strftime(DATE if fmt == "%Y-%m-%d %H:%M" else fmt)
     return moment.astimezone(CHINA).strftime(fmt)
