@@ -75,3 +75,21 @@ def both(value: object, kind: str | None = None) -> str:
     """``已转商家处理 With merchant``: Chinese first, English second, for staff pages."""
     zh, en = label(value, kind, "zh"), label(value, kind, "en")
     return zh if zh == en else f"{zh} {en}"
+
+
+def say(kind: str, code: str, lang: Lang = "zh", /, **slots: object) -> str:
+    """A sentence of ``kind`` (``cli.verify``) in ``lang``, its ``{slots}`` filled in.
+    An unknown sentence is a programming error, so it raises rather than show a code."""
+    found = words(kind, code)
+    if found is None:
+        raise KeyError(f"labels.yaml has no sentence {kind}.{code}")
+    return (found.zh if lang == "zh" else found.en).format(**slots)
+
+
+def language(value: str | None) -> Lang:
+    """``zh`` unless ``value`` (``--lang``, ``LIVEGUARD_LANG``) says ``en``; ValueError
+    names anything else."""
+    chosen = (value or "zh").strip().lower()
+    if chosen not in ("zh", "en"):
+        raise ValueError(chosen)
+    return "en" if chosen == "en" else "zh"

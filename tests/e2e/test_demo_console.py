@@ -179,7 +179,7 @@ def test_regulator_sees_the_queue_without_decision_buttons(page: Page) -> None:
     expect(page.get_by_test_id("who")).to_contain_text("regulator")
     document = queue_row(page, "documents", PENDING_DOCUMENT)
     expect(document).to_have_count(1)
-    expect(document).to_contain_text("pending")
+    expect(document).to_contain_text("待审核")  # the status in words, not "pending"
     expect(queue_row(page, "pending-merchants", PENDING_MERCHANT)).to_have_count(1)
     expect(page.get_by_role("button", name=DECISION_BUTTONS)).to_have_count(0)
     expect(page.locator("form.decide")).to_have_count(0)
@@ -266,7 +266,7 @@ def test_rejecting_a_merchant_needs_a_reason(page: Page) -> None:
     expect(page.get_by_role("status")).to_have_count(0)
     merchant = queue_row(page, "pending-merchants", PENDING_MERCHANT)
     expect(merchant).to_have_count(1)
-    expect(merchant.locator(".status")).to_have_text("pending")
+    expect(merchant.locator(".status")).to_have_text("待审核")
 
     merchant.get_by_role("textbox", name="reason").fill("营业执照照片模糊，无法核对信用代码")
     merchant.get_by_role("button", name="Reject").click()

@@ -91,7 +91,7 @@ def test_a_merchant_sees_why_its_listing_waits_and_appeals_from_the_page(
     expect(page.get_by_test_id("who")).to_contain_text(JACKET_SHOP)
     [mine] = page.get_by_test_id("my-listing").all()  # its own listing, no one else's
     expect(mine).to_contain_text("冬季加厚白鸭绒羽绒服")
-    expect(mine.get_by_test_id("status")).to_have_text("changes_requested")
+    expect(mine.get_by_test_id("status")).to_have_text("需修改后重新提交")  # not the code
     problem = mine.locator('[data-check="price.original_unproven"]')
     expect(problem).to_contain_text("1299.00")  # what is wrong and what to do
     expect(problem).to_contain_text("请去掉划线价")
@@ -101,7 +101,7 @@ def test_a_merchant_sees_why_its_listing_waits_and_appeals_from_the_page(
     mine.get_by_role("button", name="Appeal").click()
     expect(page.get_by_role("status")).to_contain_text("Saved")
     expect(page.get_by_test_id("appeal-waiting")).to_contain_text("吊牌价")
-    expect(page.get_by_test_id("my-listing").get_by_test_id("status")).to_have_text("appealed")
+    expect(page.get_by_test_id("my-listing").get_by_test_id("status")).to_have_text("商家已申诉")
 
 
 def test_a_buyer_sees_the_listing_with_its_label_licence_and_status(
@@ -144,7 +144,7 @@ def test_a_failed_sample_from_the_console_takes_the_listing_off_sale(
     expect(page.get_by_role("status")).to_contain_text("Saved")
     row = page.get_by_test_id("samples").locator("tbody tr", has_text="YW20261101")
     expect(row).to_contain_text("不合格")
-    expect(row.locator(".status.pulled")).to_have_text("pulled")
+    expect(row.locator(".status.pulled")).to_have_text("已下架")
 
     page.goto(f"/listings/{listing_id}")  # what a buyer now sees
     expect(page.get_by_test_id("review-status")).to_contain_text("已下架")
@@ -155,6 +155,6 @@ def test_a_failed_sample_from_the_console_takes_the_listing_off_sale(
     _, token = merchant_token(demo_server, BIRDSNEST_SHOP)
     merchant_sign_in(page, token)
     mine = page.get_by_test_id("my-listing")
-    expect(mine.get_by_test_id("status")).to_have_text("pulled")
+    expect(mine.get_by_test_id("status")).to_have_text("已下架")
     expect(mine.locator('[data-check="sampling.failed"]')).to_contain_text("产品质量法")
     expect(mine.get_by_test_id("samples")).to_contain_text("唾液酸")

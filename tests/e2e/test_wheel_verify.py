@@ -98,9 +98,14 @@ def test_a_demo_session_bundle_verifies_with_only_the_wheel(
     unverified = verify()  # no key given, none pinned: not genuine, and the judge is told why
     assert unverified.returncode == 1, unverified.stdout + unverified.stderr
     fingerprint = published["fingerprint"]
-    assert f"UNVERIFIED: the bundle's key, fingerprint (SHA-256) {fingerprint}" in unverified.stdout
+    assert f"签名者未经核实（UNVERIFIED）：证据包的公钥指纹（SHA-256）{fingerprint}" in (
+        unverified.stdout
+    )  # Chinese by default
     result = verify("--public-key", published["public_key"])
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.count("is in the signed log, unchanged") == len(events)
-    assert "VERDICT: every item is exactly as the ledger recorded it" in result.stdout
+    assert result.stdout.count("在已签名的日志中，未被改动") == len(events)
+    assert "结论：每一项都与账本记录完全一致" in result.stdout
+    english = verify("--public-key", published["public_key"], "--lang", "en")
+    assert english.stdout.count("is in the signed log, unchanged") == len(events)
+    assert "VERDICT: every item is exactly as the ledger recorded it" in english.stdout
     assert not (tmp_path / ".local/share/liveguard").exists()  # verifying wrote nothing

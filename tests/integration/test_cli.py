@@ -27,7 +27,7 @@ def test_db_upgrade_reports_the_revision(cli_env, database_url):
     head = ScriptDirectory.from_config(alembic_config(database_url)).get_current_head()
     result = runner.invoke(cli, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert f"database at revision {head}" in result.output
+    assert f"数据库结构版本：{head}" in result.output
 
 
 def test_user_add_creates_staff_who_can_sign_in(app, cli_env, client):
@@ -36,14 +36,27 @@ def test_user_add_creates_staff_who_can_sign_in(app, cli_env, client):
         ["user", "add", "zhou", "--role", "case_handler", "--password", "s3cret-pass", "--token"],
     )
     assert result.exit_code == 0, result.output
-    assert "added zhou (case_handler)" in result.output
-    token = result.output.split("API token (shown once): ")[1].strip()
+    assert "已添加 zhou（投诉处理员），编号" in result.output
+    token = result.output.split("接口令牌（只显示这一次）：")[1].strip()
     assert (
         client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).json()["role"]
         == "case_handler"
     )
     signed_in = client.post("/api/auth/login", json={"username": "zhou", "password": "s3cret-pass"})
     assert signed_in.status_code == 200
+
+
+def test_the_cli_speaks_english_with_liveguard_lang_and_refuses_other_languages(cli_env):
+    english = runner.invoke(
+        cli,
+        ["user", "add", "wu", "--role", "regulator", "--no-password"],
+        env={"LIVEGUARD_LANG": "en"},
+    )
+    assert english.exit_code == 0, english.output
+    assert "added wu (Regulator (read-only))" in english.output
+    klingon = runner.invoke(cli, ["--lang", "tlh", "db", "upgrade"])
+    assert klingon.exit_code == 2
+    assert "--lang 只能是 zh 或 en" in klingon.output
 
 
 def test_user_add_refuses_a_bad_role_and_a_taken_name(cli_env):
@@ -61,10 +74,11 @@ def test_user_add_refuses_a_bad_role_and_a_taken_name(cli_env):
 def test_demo_loads_once_and_reverify_runs(cli_env, database_url):
     first = runner.invoke(cli, ["demo", "--no-serve"])
     assert first.exit_code == 0, first.output
-    assert "demo data loaded" in first.output
-    assert "compliance / demo-compliance" in first.output
-    second = runner.invoke(cli, ["demo", "--no-serve"])
-    assert "already present" in second.output
+    assert "演示数据已载入" in first.output
+    assert "以 compliance / demo-compliance 登录（合规专员）" in first.output
+    second = runner.invoke(cli, ["--lang", "en", "demo", "--no-serve"])
+    assert "demo data already present" in second.output
+    assert "compliance / demo-compliance  (Compliance officer)" in second.output
     engine = create_engine(database_url)
     with engine.connect() as connection:
         counts = {
@@ -120,3 +134,24 @@ def test_demo_loads_once_and_reverify_runs(cli_env, database_url):
     report = runner.invoke(cli, ["reverify"])
     assert report.exit_code == 0
     assert '"checked"' in report.output
+
+
+def test_export_sends_reads_in_words_and_beijing_time_with_the_zone_named(cli_env, database_url):
+    assert runner.invoke(cli, ["demo", "--no-serve"]).exit_code == 0
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        shop = connection.execute(
+            text("SELECT id FROM merchants WHERE shop_name = '暖冬服饰旗舰店'")
+        ).scalar_one()
+    engine.dispose()
+    result = runner.invoke(cli, ["privacy", "export-sends", "--merchant", str(shop)])
+    assert result.exit_code == 0, result.output
+    header, *rows = result.output.splitlines()
+    assert "请求时间（北京时间 UTC+8）" in header
+    assert rows and all(",短信," in r or ",应用内消息," in r for r in rows)
+    assert not any("T" in r.split(",")[2] or "+00:00" in r for r in rows)  # no ISO UTC
+    english = runner.invoke(
+        cli, ["--lang", "en", "privacy", "export-sends", "--merchant", str(shop)]
+    )
+    assert english.output.splitlines()[0].startswith("buyer,channel,requested_at (Beijing")
+    assert ",SMS," in english.output

@@ -161,7 +161,7 @@ def test_a_case_handler_downloads_a_bundle_that_verifies(app, client, clock, tmp
     published = app.state.signer.public_key.hex()
     result = CliRunner().invoke(cli, ["verify", "--public-key", published, str(path)])
     assert result.exit_code == 0, result.output
-    assert result.output.count("is in the signed log, unchanged") == 6
+    assert result.output.count("在已签名的日志中，未被改动") == 6  # the CLI speaks Chinese
     bad = client.post("/console/evidence/bundle", data={"items": "3-x", "csrf": csrf})
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["field"] == "items"

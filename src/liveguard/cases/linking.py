@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from liveguard import labels
 from liveguard.cases import workflow
 from liveguard.cases.models import CaseLink
 from liveguard.detect import service as detect_service
@@ -107,7 +108,12 @@ def _event_link(event: live_service.LiveEvent) -> CaseLink:
         if "frame" not in event.data:
             data["read"] = False  # kept, never read (no frame reader where it was stored)
         texts = workflow.workflow().texts
-        said = [texts.frame_qr_code.format(**c) for c in codes] + lines
+        said = [
+            texts.frame_qr_code.format(
+                kind=labels.label(c["kind"], "live.PayloadKind"), payload=c["payload"]
+            )
+            for c in codes
+        ] + lines
         summary = texts.frame_separator.join(said) or texts.frame_without_text
     return CaseLink(
         kind=event.kind.value,

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from liveguard.cli import words
+
 cases_app = typer.Typer(help="Complaint cases.", no_args_is_help=True)
 
 
@@ -31,10 +33,18 @@ def remind(
         else:
             late = workflow.remind(db_session=db_session, today=clock.today(), now=clock.now())
         lines = [
-            f"case {o.case.id}  {o.case.state.value:<13} due {o.case.due_on}  "
-            f"{o.days_overdue} day(s) late: {o.case.due_step}"
+            words.say(
+                "overdue_line",
+                "cli.cases",
+                case=o.case.id,
+                state=words.label(o.case.state),
+                due=o.case.due_on,
+                days=o.days_overdue,
+                step=o.case.due_step,
+            )
             for o in late
         ]
     for line in lines:
         typer.echo(line)
-    typer.echo(f"{len(lines)} overdue step(s)" + (" (not recorded: dry run)" if dry_run else ""))
+    dry = words.say("dry_run", "cli.cases") if dry_run else ""
+    typer.echo(words.say("overdue_count", "cli.cases", count=len(lines)) + dry)

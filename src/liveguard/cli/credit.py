@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from liveguard.cli import words
 from liveguard.credit.enums import SubjectKind
 
 credit_app = typer.Typer(help="Credit scores and the red and black lists.", no_args_is_help=True)
@@ -66,8 +67,8 @@ def proceedings(data_dir: DataDirOption = None) -> None:
     with _unit_of_work(_settings(data_dir)) as db_session:
         for p in credit_service.get_all(db_session=db_session):
             typer.echo(
-                f"{p.id}\t{p.subject_kind.value}:{p.subject_id}\t{p.subject_name}\t"
-                f"{p.list_kind.value}\t{p.state.value}\t{'；'.join(p.reasons_zh)}"
+                f"{p.id}\t{words.label(p.subject_kind)}:{p.subject_id}\t{p.subject_name}\t"
+                f"{words.label(p.list_kind)}\t{words.label(p.state)}\t{'；'.join(p.reasons_zh)}"
             )
 
 

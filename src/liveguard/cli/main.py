@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 from sqlalchemy.orm import Session
 
-from liveguard.cli import detection, evaluate_s7_s11  # noqa: F401  (adds evaluate commands)
+from liveguard.cli import detection, evaluate_s7_s11, words  # noqa: F401  (adds evaluate commands)
 from liveguard.cli import integrity as integrity_cli
 from liveguard.cli.cases import cases_app
 from liveguard.cli.credit import credit_app
@@ -42,6 +42,14 @@ app.add_typer(privacy_app, name="privacy")
 integrity_cli.register(app, trade_app, detection.evaluate_app)
 app.add_typer(opinion_app, name="opinion")
 app.add_typer(reports_app, name="reports")
+
+
+@app.callback()
+def main(lang: words.LangOption = None) -> None:
+    """LiveGuard：直播带货消费者保护与合规。LiveGuard: consumer protection and compliance
+    for live-stream commerce. Speaks Chinese; --lang en or LIVEGUARD_LANG=en for English."""
+    words.choose(lang)
+
 
 DataDir = Annotated[
     Path | None,
@@ -79,7 +87,7 @@ def _unit_of_work(settings: Settings) -> Iterator[Session]:
 
 def _finish(report: Any) -> None:
     """Print a check's plain-words lines; exit 0 only when everything held."""
-    for line in report.lines():
+    for line in report.lines(words.lang()):
         typer.echo(line)
     raise typer.Exit(0 if report.ok else 1)
 
@@ -89,7 +97,7 @@ def _serve(settings: Settings) -> None:
 
     from liveguard.web.app import create_app
 
-    typer.echo(f"LiveGuard on http://{settings.host}:{settings.port}  (API docs at /docs)")
+    typer.echo(words.say("serving", host=settings.host, port=settings.port))
     uvicorn.run(
         create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level
     )
@@ -102,7 +110,7 @@ def db_upgrade(data_dir: DataDir = None) -> None:
 
     settings = _settings(data_dir)
     migrations.upgrade(settings.database_url)
-    typer.echo(f"database at revision {migrations.current(settings.database_url)}")
+    typer.echo(words.say("db_revision", revision=migrations.current(settings.database_url)))
 
 
 @app.command()
@@ -137,9 +145,10 @@ def demo(
     settings = _settings(data_dir, host=host, port=port, environment=Environment.demo)
     migrations.upgrade(settings.database_url)
     loaded = demo_data.load(settings)
-    typer.echo("demo data loaded" if loaded else "demo data already present")
+    typer.echo(words.say("demo_loaded" if loaded else "demo_present"))
     for username, role, password in demo_data.DEMO_STAFF:
-        typer.echo(f"  sign in as {username} / {password}  ({role})")
+        shown = words.label(role, "vocab.StaffRole")
+        typer.echo(words.say("demo_sign_in", username=username, password=password, role=shown))
     if serve_after:
         _serve(settings)
 
@@ -197,11 +206,12 @@ def user_add(
                 else None
             )
     except LiveGuardError as error:
-        typer.echo(f"error: {error.detail}", err=True)
+        typer.echo(words.say("error", error=error.detail), err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"added {staff.username} ({staff.role.value}), id {staff.id}")
+    role = words.label(staff.role)
+    typer.echo(words.say("user_added", username=staff.username, role=role, id=staff.id))
     if raw:
-        typer.echo(f"API token (shown once): {raw}")
+        typer.echo(words.say("api_token", token=raw))
 
 
 @app.command()
@@ -224,30 +234,33 @@ def verify(
             help="the file of pinned keys (default: $XDG_CONFIG_HOME/liveguard/pinned-keys)"
         ),
     ] = None,
+    lang: words.LangOption = None,
 ) -> None:
     """Check an evidence bundle offline; exit 0 only when everything in it holds and its
-    key is one you gave or pinned."""
+    key is one you gave or pinned. 离线核验证据包（默认中文，--lang en 为英文）。"""
     from liveguard.evidence import pins
     from liveguard.evidence.signing import fingerprint
     from liveguard.evidence.verify import TrustedKeys, verify_bundle
 
+    if lang is not None:
+        words.choose(lang)
     if public_key is not None and trust_key is not None:
-        typer.echo("error: give --public-key or --trust-key, not both", err=True)
+        typer.echo(words.say("both_keys"), err=True)
         raise typer.Exit(2)
     pin_file = pin or pins.default_pin_file()
     try:
         if trust_key is not None:
             key = pins.parse_key(trust_key)
             added = pins.pin(pin_file, key, f"pinned for {bundle.name}")
-            state = "pinned" if added else "already pinned"
-            typer.echo(f"{state}: key with fingerprint {fingerprint(key)} in {pin_file}")
+            state = "pinned" if added else "already_pinned"
+            typer.echo(words.say(state, fingerprint=fingerprint(key), file=pin_file))
         trusted = (
             TrustedKeys.given_key(public_key)
             if public_key is not None
             else TrustedKeys.pinned(pin_file)
         )
     except ValueError as error:
-        typer.echo(f"error: {error}", err=True)
+        typer.echo(words.say("error", error=error), err=True)
         raise typer.Exit(2) from None
     _finish(verify_bundle(bundle, trusted=trusted))
 
@@ -339,7 +352,7 @@ def monitor(
     settings = _settings(data_dir)
     url = nats_url or settings.nats_url
     if not url:
-        typer.echo("no NATS server: set LIVEGUARD_NATS_URL or pass --nats-url", err=True)
+        typer.echo(words.say("no_nats"), err=True)
         raise typer.Exit(2)
     engine = make_engine(settings.database_url)
     worker = Worker(

@@ -10,6 +10,9 @@ from typing import Annotated
 
 import typer
 
+from liveguard.cli import words
+from liveguard.clock import CHINA
+
 privacy_app = typer.Typer(help="Buyers' personal information.", no_args_is_help=True)
 
 DataDir = Annotated[
@@ -123,15 +126,17 @@ def export_sends(
     settings = _settings(data_dir)
     cipher = FieldCipher.from_key_dir(settings.key_dir)
     writer = csv.writer(sys.stdout)
-    writer.writerow(["buyer", "channel", "requested_at", "allowed", "refusal"])
+    # Read by people (in a spreadsheet): the words for codes, and times in Beijing time
+    # with the zone named in the header, as every page shows them.
+    writer.writerow(words.say("sends_header", "cli.privacy").split(","))
     with _unit_of_work(settings) as db_session:
         for send in service.sends_of(db_session=db_session, merchant_id=merchant):
             writer.writerow(
                 [
                     cipher.pseudonym("consumer", send.consumer_id),
-                    send.channel.value,
-                    send.requested_at.isoformat(),
+                    words.label(send.channel),
+                    send.requested_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S"),
                     int(send.allowed),
-                    send.refusal.value if send.refusal else "",
+                    words.label(send.refusal) if send.refusal else "",
                 ]
             )

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from liveguard.cli import words
 from liveguard.reports.enums import Schedule
 
 reports_app = typer.Typer(help="Reports: scheduled, on demand, and the list.", no_args_is_help=True)
@@ -45,8 +46,15 @@ def run(
             now=clock.now(),
         )
         typer.echo(
-            f"{'made' if made else 'already made'}: report {report.id} "
-            f"{report.start}..{report.end} sha256 {report.pdf_sha256} ledger #{report.ledger_seq}"
+            words.say(
+                "made" if made else "already_made",
+                "cli.reports",
+                id=report.id,
+                start=report.start,
+                end=report.end,
+                sha=report.pdf_sha256,
+                seq=report.ledger_seq,
+            )
         )
 
 
@@ -75,8 +83,14 @@ def make(
         if output is not None:
             output.write_bytes(report.pdf)
         typer.echo(
-            f"report {report.id}: {report.title} sha256 {report.pdf_sha256} "
-            f"ledger #{report.ledger_seq}"
+            words.say(
+                "made_one",
+                "cli.reports",
+                id=report.id,
+                title=report.title,
+                sha=report.pdf_sha256,
+                seq=report.ledger_seq,
+            )
         )
 
 
@@ -89,6 +103,6 @@ def list_reports(data_dir: DataDirOption = None) -> None:
     with _unit_of_work(_settings(data_dir)) as db_session:
         for report in service.get_all(db_session=db_session, limit=200):
             typer.echo(
-                f"{report.id}\t{report.schedule.value}\t{report.start}..{report.end}\t"
+                f"{report.id}\t{words.label(report.schedule)}\t{report.start}..{report.end}\t"
                 f"{report.title}\t{report.pdf_sha256[:16]}"
             )

@@ -10,17 +10,20 @@ a consistency check between an old checkpoint and the current log amounts to whe
 checker may read the whole log; outsiders with only proofs use ``merkle.verify_consistency``.
 
 The report is a summary a person can read however broken the log is: the first problem
-of each kind and how many more, the count, and which items the problems point at.
+of each kind and how many more, the count, and which items the problems point at; in
+Chinese by default, English on request (sentences: data/labels.yaml, kind ``cli.audit``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from liveguard import labels
+from liveguard.clock import CHINA
 from liveguard.evidence import merkle
 from liveguard.evidence import service as ledger
 from liveguard.evidence.models import Checkpoint, LedgerLeaf, LedgerNode
@@ -29,6 +32,7 @@ from liveguard.evidence.witness import CheckpointLog
 
 BATCH = 10_000
 MAX_PROBLEMS = 50  # past this the log is plainly broken; stop counting
+WORDS = "cli.audit"
 
 # Kinds of problem, as the summary names them.
 FORGED = "forged checkpoint"
@@ -45,8 +49,13 @@ STATE = "tree state"
 @dataclass(frozen=True)
 class Problem:
     kind: str
-    text: str
+    code: str  # its sentence in cli.audit
+    slots: dict[str, object]
     items: tuple[int, int] | None = None  # the first and last item it points at
+
+    def text(self, lang: labels.Lang = "zh") -> str:
+        slots = {k: v(lang) if callable(v) else v for k, v in self.slots.items()}
+        return labels.say(WORDS, self.code, lang, **slots)
 
 
 @dataclass
@@ -60,40 +69,40 @@ class AuditReport:
     def ok(self) -> bool:
         return not self.problems
 
-    def add(self, kind: str, text: str, items: tuple[int, int] | None = None) -> None:
-        self.problems.append(Problem(kind, text, items))
+    def add(
+        self, kind: str, code: str, items: tuple[int, int] | None = None, **slots: object
+    ) -> None:
+        self.problems.append(Problem(kind, code, slots, items))
 
-    def lines(self) -> list[str]:
-        head = f"audited {self.leaves} items and {self.checkpoints} signed checkpoints"
+    def lines(self, lang: labels.Lang = "zh") -> list[str]:
+        def say(code: str, **slots: object) -> str:
+            return labels.say(WORDS, code, lang, **slots)
+
+        head = say("head", leaves=self.leaves, checkpoints=self.checkpoints)
         if self.witnessed is None:
-            head += " (no checkpoint log outside the database was given)"
+            head += say("no_witness")
         else:
-            head += f" ({self.witnessed} in the checkpoint log outside the database)"
+            head += say("witnessed", count=self.witnessed)
         if self.ok:
             if self.checkpoints == 0 and not self.witnessed:
-                verdict = (
-                    "VERDICT: every item matches its hash, but there is no checkpoint to "
-                    "compare with: nothing shows the log was not rewritten as a whole."
-                )
-            else:
-                verdict = "VERDICT: the log is intact and consistent with every checkpoint."
-            return [head, verdict]
+                return [head, say("verdict_unanchored")]
+            return [head, say("verdict_ok")]
         first_of_kind: dict[str, list[Problem]] = {}
         for problem in self.problems:
             first_of_kind.setdefault(problem.kind, []).append(problem)
         lines = [head]
         for same in first_of_kind.values():
-            more = f" (and {len(same) - 1} more like it)" if len(same) > 1 else ""
-            lines.append(f"FAIL {same[0].text}{more}")
+            more = say("more_like_it", count=len(same) - 1) if len(same) > 1 else ""
+            lines.append(say("fail_mark") + same[0].text(lang) + more)
         count = len(self.problems)
         lines.append(
-            f"{count} problem{'s' if count > 1 else ''} in all"
-            + ("; stopped counting there" if count >= MAX_PROBLEMS else "")
+            say("count_one" if count == 1 else "count", count=count)
+            + (say("stopped_counting") if count >= MAX_PROBLEMS else "")
         )
         where = _ranges(p.items for p in self.problems)
         if where:
-            lines.append(f"items changed, moved or lost: {where}")
-        lines.append("VERDICT: the log has been altered: see the FAIL lines.")
+            lines.append(say("where", items=where))
+        lines.append(say("verdict_altered"))
         return lines
 
 
@@ -101,7 +110,7 @@ class AuditReport:
 class _Claim:
     """A signed statement that the log's first ``tree_size`` items have root ``root``."""
 
-    name: str
+    name: Callable[[labels.Lang], str]
     tree_size: int
     root: bytes
 
@@ -121,16 +130,14 @@ def audit(
             if leaf.seq != expected_seq:
                 report.add(
                     MISSING,
-                    f"items {expected_seq}..{leaf.seq - 1} are missing from the stored log",
+                    "missing",
                     (expected_seq, leaf.seq - 1),
+                    first=expected_seq,
+                    last=leaf.seq - 1,
                 )
             expected_seq = leaf.seq + 1
             if not ledger.item_intact(leaf):
-                report.add(
-                    CHANGED,
-                    f"item {leaf.seq}: its stored bytes do not match its hash",
-                    (leaf.seq, leaf.seq),
-                )
+                report.add(CHANGED, "changed", (leaf.seq, leaf.seq), seq=leaf.seq)
             completed.extend(
                 frontier.append(merkle.hash_leaf(leaf.data.encode()))[ledger.NODE_FLOOR :]
             )
@@ -141,9 +148,10 @@ def audit(
                 else:
                     report.add(
                         NOT_REACHED,
-                        f"the stored log no longer reaches the root signed in "
-                        f"{claim.name} at size {claim.tree_size}",
+                        "not_reached",
                         (max(s for s in reached if s < claim.tree_size), claim.tree_size - 1),
+                        name=claim.name,
+                        size=claim.tree_size,
                     )
         _compare_nodes(db_session, completed, report)
         if len(report.problems) >= MAX_PROBLEMS:
@@ -151,18 +159,17 @@ def audit(
     report.leaves = frontier.size
     size, root = ledger.current_root(db_session=db_session)
     if frontier.size != size:
-        report.add(STATE, f"the log says it holds {size} items; {frontier.size} are stored")
+        report.add(STATE, "state_size", size=size, stored=frontier.size)
     elif root != frontier.root():
-        report.add(
-            STATE,
-            f"the stored tree state (its frontier) at {size} items is not the tree "
-            "rebuilt from the items",
-        )
+        report.add(STATE, "state_root", size=size)
     for claim in pending:
         report.add(
             SHORT,
-            f"{claim.name} signed {claim.tree_size} items; only {frontier.size} are stored",
+            "short",
             (frontier.size, claim.tree_size - 1),
+            name=claim.name,
+            size=claim.tree_size,
+            stored=frontier.size,
         )
     return report
 
@@ -180,37 +187,28 @@ def _claims(
         body = ledger.checkpoint_body(checkpoint)
         if not verify_signature(public_key, body, bytes(checkpoint.signature)):
             report.add(
-                FORGED,
-                f"checkpoint {checkpoint.id} (size {checkpoint.tree_size}) "
-                "does not carry a valid signature: it was forged or altered",
+                FORGED, "forged", name=_stored_name(checkpoint.id), size=checkpoint.tree_size
             )
         stored.add((body.note(), bytes(checkpoint.signature)))
         claims.append(
-            _Claim(f"checkpoint {checkpoint.id}", checkpoint.tree_size, bytes(checkpoint.root_hash))
+            _Claim(_stored_name(checkpoint.id), checkpoint.tree_size, bytes(checkpoint.root_hash))
         )
     if witness is None:
         return claims
     witnessed, unreadable = witness.read()
     report.witnessed = len(witnessed) + len(unreadable)
     for text in unreadable:
-        report.add(UNREADABLE, text)
+        report.add(UNREADABLE, "unreadable", problem=text)
     for entry in witnessed:
         size = entry.body.tree_size
         if not verify_signature(public_key, entry.body, entry.signature):
-            report.add(
-                FORGED,
-                f"{entry.name} (size {size}) does not carry a valid signature: "
-                "it was forged or altered",
-            )
+            report.add(FORGED, "forged", name=_log_name(entry.line), size=size)
             continue
         if (entry.body.note(), entry.signature) in stored:
             continue
-        report.add(
-            UNWITNESSED,
-            f"{entry.name} (size {size}, issued {entry.body.issued_at.isoformat()}) is not "
-            "among the database's checkpoints: they were deleted or altered",
-        )
-        claims.append(_Claim(entry.name, size, entry.body.root_hash))
+        issued = entry.body.issued_at.astimezone(CHINA).strftime("%Y-%m-%d %H:%M:%S")
+        report.add(UNWITNESSED, "unwitnessed", name=_log_name(entry.line), size=size, issued=issued)
+        claims.append(_Claim(_log_name(entry.line), size, entry.body.root_hash))
     return claims
 
 
@@ -260,13 +258,14 @@ def _compare_nodes(db_session: Session, rebuilt: list[merkle.Node], report: Audi
         for index, value in sorted(nodes.items()):
             items = (index << level, ((index + 1) << level) - 1)
             if index not in stored:
-                report.add(
-                    SUBTREE, f"stored subtree at level {level}, index {index} is missing", items
-                )
+                report.add(SUBTREE, "subtree_missing", items, level=level, index=index)
             elif bytes(stored[index]) != value:
-                report.add(
-                    SUBTREE,
-                    f"stored subtree at level {level}, index {index} "
-                    "differs from the one rebuilt from the items",
-                    items,
-                )
+                report.add(SUBTREE, "subtree_changed", items, level=level, index=index)
+
+
+def _stored_name(checkpoint_id: int) -> Callable[[labels.Lang], str]:
+    return lambda lang: labels.say(WORDS, "stored_checkpoint", lang, id=checkpoint_id)
+
+
+def _log_name(line: int) -> Callable[[labels.Lang], str]:
+    return lambda lang: labels.say(WORDS, "log_checkpoint", lang, line=line)

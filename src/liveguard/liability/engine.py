@@ -6,10 +6,12 @@ Pure: facts in, ``Resolution`` out; no database, no web, no clock (``today`` is 
 from __future__ import annotations
 
 from datetime import date
+from enum import Enum
 from functools import cache
 
 from pydantic import Field, model_validator
 
+from liveguard import labels
 from liveguard.liability import conditions, deadlines, liability, remedies
 from liveguard.liability.facts import CaseFacts, Channel, Defect, Subject
 from liveguard.liability.liability import Strict, load_data
@@ -102,9 +104,15 @@ def fact_texts() -> dict[str, FactText]:
 
 
 def value_zh(value: object) -> str:
-    """A known fact's value in Chinese: 是/否, enum labels, dates as ISO."""
+    """A known fact's value in Chinese: 是/否, enum labels (the questions' own words, else
+    the label catalogue's), a list item by item, dates as ISO."""
+    if isinstance(value, list | tuple | set | frozenset):
+        return "、".join(value_zh(item) for item in value)
     key = str(value).lower() if isinstance(value, bool) else str(getattr(value, "value", value))
-    return _question_file().values.get(key, key)
+    said = _question_file().values.get(key)
+    if said is None and isinstance(value, Enum):
+        said = labels.label(value)
+    return said if said is not None else key
 
 
 def resolve(facts: CaseFacts, *, today: date) -> Resolution:

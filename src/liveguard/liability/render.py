@@ -6,6 +6,7 @@ from functools import cache
 
 from pydantic import model_validator
 
+from liveguard import labels
 from liveguard.liability.liability import Strict, load_data
 from liveguard.liability.resolution import (
     Deadline,
@@ -168,7 +169,7 @@ def _remedies(remedies: list[Remedy]) -> list[str]:
             seq = where.ledger_seq
             ledger = say.promise_ledger.format(seq=seq) if seq is not None else ""
             promise = say.promise.format(
-                text=remedy.promise_text, source=where.source.value, ledger=ledger
+                text=remedy.promise_text, source=labels.label(where.source), ledger=ledger
             )
             lines.append(f"    {promise}")
         lines += _quotes(remedy.rule)

@@ -4,6 +4,7 @@ party's objection, appeal or repair application, and decide with a written reaso
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -15,6 +16,7 @@ from liveguard.credit import rules as credit_rules
 from liveguard.credit import service as credit_service
 from liveguard.credit.enums import Decision, PartyAct, ProceedingState, StepKind, SubjectKind
 from liveguard.errors import InvalidInput
+from liveguard.labels import label, words
 from liveguard.web.deps import (
     DbSession,
     FormStaff,
@@ -30,44 +32,17 @@ from liveguard.web.permissions import COMPLIANCE_WORK, check_credit_party
 
 router = APIRouter(include_in_schema=False)
 
-SUBJECT_ZH = {
-    SubjectKind.merchant: "商家",
-    SubjectKind.anchor: "主播",
-    SubjectKind.mcn: "MCN 机构",
-    SubjectKind.platform: "平台",
-}
-STATE_ZH = {
-    ProceedingState.proposed: "已提议，异议期中",
-    ProceedingState.objected: "当事人已提出异议，待决定",
-    ProceedingState.listed: "已列入",
-    ProceedingState.rejected: "决定不列入",
-    ProceedingState.appealed: "当事人申诉中",
-    ProceedingState.repair_applied: "申请信用修复中",
-    ProceedingState.lifted: "已移出",
-}
-STEP_ZH = {
-    StepKind.proposed: "LiveGuard 提议列入",
-    StepKind.notified: "已通知当事人",
-    StepKind.objected: "当事人提出异议",
-    StepKind.decided: "工作人员决定",
-    StepKind.appealed: "当事人申诉",
-    StepKind.appeal_decided: "申诉决定",
-    StepKind.repair_applied: "当事人申请信用修复",
-    StepKind.repair_decided: "信用修复决定",
-}
-DECISION_ZH = {
-    Decision.list: "列入 / 维持",
-    Decision.reject: "不列入 / 撤销",
-    Decision.lift: "准予修复，移出名单",
-    Decision.keep: "不予修复，维持列入",
-}
-CAUSE_ZH = {
-    "live_finding": "直播间违规记录",
-    "dismissed": "违规记录被驳回",
-    "case": "投诉处理决定",
-    "breach": "未按承诺发货或送达",
-    "sample": "抽检不合格",
-    "proposal": "提议列入名单时重算",
+
+def _words(enum: type[StrEnum]) -> dict[StrEnum, str]:
+    return {member: label(member) for member in enum}
+
+
+# The words are the label catalogue's (data/labels.yaml), shared with exports and the CLI.
+LABELS = {
+    "subject": _words(SubjectKind),
+    "state": _words(ProceedingState),
+    "step": _words(StepKind),
+    "decision": _words(Decision),
 }
 
 
@@ -75,10 +50,8 @@ def cause_zh(cause: str) -> str:
     """A history row's cause in words: ``breach:7`` -> 未按承诺发货或送达 #7."""
     head, _, rest = cause.partition(":")
     number = rest.rsplit(":", 1)[-1]
-    return f"{CAUSE_ZH.get(head, '记录更新')}{' #' + number if number.isdigit() else ''}"
-
-
-LABELS = {"subject": SUBJECT_ZH, "state": STATE_ZH, "step": STEP_ZH, "decision": DECISION_ZH}
+    said = w.zh if (w := words("credit.cause", head)) else "记录更新"
+    return f"{said}{' #' + number if number.isdigit() else ''}"
 
 
 @router.get("/credit", response_class=HTMLResponse)

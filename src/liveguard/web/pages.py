@@ -9,7 +9,7 @@ The page modules (``console``, ``*_pages``, ``case_steps``) take their dependenc
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from importlib import resources
 from typing import Any
 from urllib.parse import urlencode
@@ -29,6 +29,8 @@ from liveguard.vocab import StaffRole
 from liveguard.web import permissions
 from liveguard.web.deps import SESSION_COOKIE, SignInFirst, csrf_token
 
+DATE = "%Y-%m-%d"
+
 templates = Jinja2Templates(directory=str(resources.files("liveguard.web") / "templates"))
 
 
@@ -36,9 +38,20 @@ def yuan_shown(fen: int | None) -> str:
     return "" if fen is None else yuan(fen, prefix="¥")
 
 
-def china_time(moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """Stored UTC, shown in Beijing time: the time people in the live room saw."""
-    return "" if moment is None else moment.astimezone(CHINA).strftime(fmt)
+def china_time(moment: datetime | date | str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Stored UTC, shown in Beijing time: the time people in the live room saw. A date
+    (a report's period, a deadline) is already a Beijing calendar day: shown as it is.
+    An ISO string (a time kept in a JSON record) is read first."""
+    if moment is None or moment == "":
+        return ""
+    if isinstance(moment, str):
+        try:
+            return china_time(datetime.fromisoformat(moment), fmt)
+        except ValueError:
+            return moment
+    if not isinstance(moment, datetime):
+        return moment.strftime(DATE if fmt == "%Y-%m-%d %H:%M" else fmt)
+    return moment.astimezone(CHINA).strftime(fmt)
 
 
 def category_name(code: str) -> str:

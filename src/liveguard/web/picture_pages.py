@@ -21,8 +21,6 @@ from liveguard.web.permissions import check_room_reader
 router = APIRouter(include_in_schema=False)
 
 WIDTH, HEIGHT, PAD = 720, 240, 36
-ROLE_NAMES = {"anchor": "主播", "merchant": "商家", "mcn": "MCN 机构"}
-SEVERITY_NAMES = {"high": "高", "medium": "中", "low": "低"}
 
 
 @dataclass(frozen=True)
@@ -98,6 +96,4 @@ def picture_page(
         principal,
         picture=shown,
         chart=chart(shown.minutes),
-        role_names=ROLE_NAMES,
-        severity_names=SEVERITY_NAMES,
     )

@@ -266,7 +266,12 @@ def test_liveguard_cases_remind_lists_overdue_steps(app, client, world, monkeypa
     )
     result = CliRunner().invoke(cli, ["cases", "remind", "--data-dir", str(settings.data_dir)])
     assert result.exit_code == 0, result.output
-    assert "1 overdue step(s)" in result.output and "决定是否受理投诉" in result.output
+    assert "共 1 个步骤逾期" in result.output and "决定是否受理投诉" in result.output
+    assert "已登记待受理" in result.output  # the state in words, not filed
+    english = CliRunner().invoke(
+        cli, ["--lang", "en", "cases", "remind", "--dry-run", "--data-dir", str(settings.data_dir)]
+    )
+    assert "1 overdue step(s) (not recorded: dry run)" in english.output
 
 
 def test_the_server_reminds_overdue_steps_on_its_timer(app, db, client, world):

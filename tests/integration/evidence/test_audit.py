@@ -38,8 +38,16 @@ def audited_log(client, auth, database_url, data_dir, monkeypatch):
     add(8, 12)
 
 
-def run_audit():
-    return runner.invoke(cli, ["evidence", "audit"])
+def run_audit(lang: str = "en"):
+    """The audit's summary; in English (LIVEGUARD_LANG=en) for the detail tests below."""
+    return runner.invoke(cli, ["evidence", "audit"], env={"LIVEGUARD_LANG": lang})
+
+
+def test_an_untouched_log_passes_the_audit_said_in_chinese_by_default(audited_log):
+    result = runner.invoke(cli, ["evidence", "audit"])
+    assert result.exit_code == 0, result.output
+    assert "已审计 20 项记录和 2 个已签名检查点" in result.output
+    assert "结论：日志完整，与每个检查点一致。" in result.output
 
 
 def test_an_untouched_log_passes_the_audit(audited_log):

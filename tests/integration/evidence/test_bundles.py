@@ -76,7 +76,9 @@ def published(app) -> str:
 
 
 def verify(path: Path, *args: str):
-    return runner.invoke(cli, ["verify", str(path), *args])
+    """The check in English (``--lang en``): the failure tests below read its sentences;
+    the first test reads the default, Chinese."""
+    return runner.invoke(cli, ["verify", str(path), "--lang", "en", *args])
 
 
 def rewrite(path: Path, change: Callable[[dict[str, bytes]], None]) -> Path:
@@ -92,12 +94,25 @@ def rewrite(path: Path, change: Callable[[dict[str, bytes]], None]) -> Path:
     return out
 
 
-def test_an_exported_bundle_verifies_offline_and_says_so(bundle, client):
+def test_an_exported_bundle_verifies_offline_and_says_so_in_chinese_by_default(bundle, client):
+    published = client.get("/api/evidence/public-key").json()
+    result = runner.invoke(cli, ["verify", str(bundle), "--public-key", published["public_key"]])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("通过  第") == 5
+    assert "第 5 项（直播画面）在已签名的日志中，未被改动" in result.output
+    assert result.output.count("与记录中的哈希一致") == 2
+    assert f"由指纹为 {published['fingerprint']} 的公钥签名：你提供的公钥" in result.output
+    assert "结论：每一项都与账本记录完全一致" in result.output
+    assert "北京时间" in result.output  # the checkpoint's time, as pages show times
+    assert "VERDICT" not in result.output
+
+
+def test_an_exported_bundle_verifies_offline_and_says_so_in_english_on_request(bundle, client):
     published = client.get("/api/evidence/public-key").json()
     result = verify(bundle, "--public-key", published["public_key"])
     assert result.exit_code == 0, result.output
     assert result.output.count("OK   item") == 5
-    assert "item 5 (frame) is in the signed log, unchanged" in result.output
+    assert "item 5 (Frame) is in the signed log, unchanged" in result.output
     assert result.output.count("matches the hash its item recorded") == 2
     assert f"fingerprint {published['fingerprint']}: the key you gave" in result.output
     assert "VERDICT: every item is exactly as the ledger recorded it" in result.output
@@ -209,7 +224,7 @@ def test_a_bundle_of_the_demo_session_verifies_offline(app, client, auth, clock,
     path.write_bytes(response.content)
     result = verify(path, "--public-key", app.state.signer.public_key.hex())
     assert result.exit_code == 0, result.output
-    assert "(chat_message) is in the signed log, unchanged" in result.output
+    assert "(Chat message) is in the signed log, unchanged" in result.output
     with zipfile.ZipFile(path) as archive:
         texts = [json.loads(archive.read(f"items/{s}.json"))["data"]["text"] for s in seqs]
         frames = [name for name in archive.namelist() if name.startswith("blobs/")]

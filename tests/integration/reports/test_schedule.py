@@ -27,15 +27,17 @@ def test_the_daily_run_makes_yesterdays_report_once(app, cli_env, client, auth) 
         pytest.skip(missing.detail)
     first = runner.invoke(cli, ["reports", "run", "--schedule", "daily", "--today", "2026-06-21"])
     assert first.exit_code == 0, first.output
-    assert first.output.startswith("made: report") and "2026-06-20..2026-06-20" in first.output
-    again = runner.invoke(cli, ["reports", "run", "--schedule", "daily", "--today", "2026-06-21"])
+    assert first.output.startswith("已生成：报告") and "2026-06-20..2026-06-20" in first.output
+    again = runner.invoke(
+        cli, ["--lang", "en", "reports", "run", "--schedule", "daily", "--today", "2026-06-21"]
+    )
     assert (
         again.output.startswith("already made")
-        and again.output.split()[3] == (first.output.split()[2])
+        and again.output.split()[3] == (first.output.split()[1])
     )
     listed = client.get("/api/reports", headers=auth("regulator")).json()
     assert [(r["schedule"], r["start"], r["end"]) for r in listed["items"]] == [
         ("daily", "2026-06-20", "2026-06-20")
     ]
     listing = runner.invoke(cli, ["reports", "list"])
-    assert "daily\t2026-06-20..2026-06-20" in listing.output
+    assert "每日\t2026-06-20..2026-06-20" in listing.output
