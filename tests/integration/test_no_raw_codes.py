@@ -30,6 +30,7 @@ from liveguard.db import transaction
 from liveguard.vocab import PrincipalKind
 from liveguard.web.app import create_app
 from liveguard.web.deps import SESSION_COOKIE
+from liveguard.web.list_pages import LIST_SPECS
 from tests import factories
 
 # Not pages a person reads as text: the API, its docs, images and PDFs (checked apart).
@@ -47,15 +48,6 @@ OWNED_ELSEWHERE = {
     "/complaints/{case_id}": "consumer",
     "/console/cases/new": "consumer",
     "/console/my-data": "consumer",
-    # lists helper
-    "/console/cases": "lists",
-    "/console/listings": "lists",
-    "/console/live": "lists",
-    # pages helper
-    "/console/cases/{case_id}": "pages",
-    "/console/live/{session_id}": "pages",
-    "/console/sessions/{session_id}": "pages",
-    "/console/evidence": "pages",
 }
 
 # Demo rows for each path parameter: one per state where the table has states.
@@ -67,6 +59,7 @@ ROWS = {
     "finding_id": "SELECT id FROM integrity_findings ORDER BY id LIMIT 3",
     "report_id": "SELECT id FROM reports ORDER BY id LIMIT 3",
     "proceeding_id": "SELECT MIN(id) FROM credit_proceedings GROUP BY state",
+    "anchor_id": "SELECT MIN(id) FROM anchors GROUP BY status",
     "token": "SELECT unsubscribe_token FROM privacy_consents ORDER BY id LIMIT 2",
 }
 STAFF_USERS = {"admin": "admin", "compliance": "compliance", "cases": "case_handler"}
@@ -194,6 +187,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory, clock: FixedClock) -> Iterato
         ids = {
             name: [str(row[0]) for row in db.execute(text(query))] for name, query in ROWS.items()
         }
+        ids["name"] = list(LIST_SPECS)  # /console/lists/{name}: every list the console has
         for username, role in STAFF_USERS.items():
             staff_id = db.execute(
                 text("SELECT id FROM staff WHERE username = :u"), {"u": username}
