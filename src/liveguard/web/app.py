@@ -30,6 +30,7 @@ from liveguard.web import (
     case_pages,
     case_steps,
     console,
+    consumer_pages,
     credit_pages,
     evidence_pages,
     integrity_pages,
@@ -156,6 +157,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     pages.install(app)
     app.include_router(api_router)
     app.include_router(console.router)
+    app.include_router(consumer_pages.router)
     app.include_router(evidence_pages.router)
     app.include_router(listing_pages.router)
     app.include_router(live_pages.router)
