@@ -64,4 +64,3 @@ def case_by_link(*, db_session: Session, secret: str) -> int | None:
     return db_session.scalar(
         select(CaseKey.case_id).where(CaseKey.link_hash == _digest(secret.strip()[:100]))
     )
-

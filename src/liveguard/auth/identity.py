@@ -53,9 +53,7 @@ class ConsumerIdentity(Protocol):
         self, *, db_session: Session, nickname: str, phone: str, password: str, now: datetime
     ) -> SignedUp: ...
 
-    def sign_in(
-        self, *, db_session: Session, phone: str, password: str, now: datetime
-    ) -> int: ...
+    def sign_in(self, *, db_session: Session, phone: str, password: str, now: datetime) -> int: ...
 
     def recover(
         self,
@@ -115,7 +113,9 @@ class PasswordIdentity:
             db_session=db_session, phone=phone, cipher=self.cipher
         )
         if found is not None and db_session.get(ConsumerPassword, found.id) is not None:
-            raise InvalidInput("phone", "这个手机号已经注册过", "请直接登录，忘了密码可用恢复码找回")
+            raise InvalidInput(
+                "phone", "这个手机号已经注册过", "请直接登录，忘了密码可用恢复码找回"
+            )
         try:
             consumer = found or parties_service.create_consumer(
                 db_session=db_session,

@@ -310,7 +310,9 @@ def track_by_code(
         with attempts.guard():
             case_id = case_keys.case_by_code(db_session=db_session, code=code)
             if case_id is None:
-                raise NotAuthenticated("没有找到这个查询码，请核对后再试 No complaint has this code")
+                raise NotAuthenticated(
+                    "没有找到这个查询码，请核对后再试 No complaint has this code"
+                )
     except LiveGuardError as error:
         return render(
             request,
@@ -397,7 +399,9 @@ def _room(db_session: Session, form: Complaint) -> Any:
         except NotFound:
             pass
     if not code:
-        form.errors["room"] = "请填写直播间号（观看页标题下方，例如 XH-880231），或选择您看过的直播间"
+        form.errors["room"] = (
+            "请填写直播间号（观看页标题下方，例如 XH-880231），或选择您看过的直播间"
+        )
         return None
     room = live_service.get_by_room_code(db_session=db_session, room_code=code[:60])
     if room is None:
