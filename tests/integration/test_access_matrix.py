@@ -484,7 +484,7 @@ def expected(method: str, path: str, principal: str) -> set[str]:
     if method == WS:
         return {"refused (4401)" if principal == ANONYMOUS else "refused (1008)"}
     refused = {"refused (401)" if principal == ANONYMOUS else "refused (403)"}
-    if method == "GET" and path.startswith("/console/"):
+    if method == "GET" and path.startswith(("/console/", "/my/")):
         return {"sign-in page"}  # a page sends anyone it does not admit to sign in
     return refused
 

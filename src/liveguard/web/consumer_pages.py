@@ -68,11 +68,9 @@ Identity = Annotated[ConsumerIdentity, Depends(identity)]
 
 
 def page_consumer(principal: MaybePrincipal) -> Principal:
-    """The signed-in buyer; anyone else to the buyer's sign-in page."""
-    if principal is None:
+    """The signed-in buyer; anyone else (staff and shops too) to the buyer's sign-in page."""
+    if principal is None or principal.kind is not PrincipalKind.consumer:
         raise SignInFirst
-    if principal.kind is not PrincipalKind.consumer:
-        raise Forbidden("这里是消费者本人的页面 This page is for the buyer herself")
     return principal
 
 
@@ -192,10 +190,16 @@ def signin(
             form={"phone": phone},
             errors={},
             next=next,
-            status_code=error.status,
+            status_code=_page_status(error),
         )
     token = _open_session(settings, db_session, consumer_id, now)
     return session_redirect(safe_next(next) if next else MY_COMPLAINTS, token, settings)
+
+
+def _page_status(error: LiveGuardError) -> int:
+    """A refused sign-in is the same form again with the reason (200); a throttled one
+    says 429 with Retry-After, as the API does."""
+    return 200 if isinstance(error, NotAuthenticated) else error.status
 
 
 @router.get("/my/recover", response_class=HTMLResponse)
@@ -244,7 +248,7 @@ def recover(
             None,
             form=form,
             errors={"code": sign_in_refusal(error)},
-            status_code=error.status,
+            status_code=_page_status(error),
         )
     token = _open_session(settings, db_session, consumer_id, now)
     return session_redirect(f"{MY_COMPLAINTS}?notice=recovered", token, settings)
@@ -320,7 +324,7 @@ def track_by_code(
             principal,
             form={"code": code},
             errors={"code": sign_in_refusal(error)},
-            status_code=error.status,
+            status_code=_page_status(error),
         )
     case = service.get(db_session=db_session, case_id=case_id)
     return render(request, "my_case.html", principal, **_case_view(db_session, case))
