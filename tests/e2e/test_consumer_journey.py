@@ -138,6 +138,24 @@ def test_a_buyer_without_an_account_files_and_reopens_with_her_code_and_link(
     look(page, "consumer-tracked-by-link")
 
 
+def test_from_the_viewer_page_she_reaches_the_shops_licence_and_its_goods_on_sale(
+    page: Page,
+) -> None:
+    open_the_s1_room_from_home(page)
+    page.get_by_test_id("shop-licence").click()
+    expect(page).to_have_url(re.compile(r"/shops/\d+$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("暖冬服饰旗舰店")
+    look(page, "consumer-shop")
+    page.get_by_test_id("shop-listings").get_by_role("link").first.click()
+    expect(page).to_have_url(re.compile(r"/listings/\d+$"))
+    expect(page.get_by_test_id("shop-licence")).to_be_visible()
+    look(page, "consumer-listing")
+    page.get_by_role("link", name="投诉 Complain").last.click()
+    expect(page.get_by_test_id("complaint-form")).to_be_visible()
+    page.goto("/complaints")
+    look(page, "consumer-public-complaints")
+
+
 def test_a_missing_page_is_a_chinese_page_with_the_way_back(page: Page) -> None:
     page.goto("/listings/987654")
     expect(page.get_by_test_id("error-page")).to_contain_text("没有找到")
