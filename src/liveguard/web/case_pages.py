@@ -128,12 +128,8 @@ def new_case_page(
 ) -> Response:
     """The complaint form; opened from a live room (``session_id``), it says the seller's
     red- or black-list status and fills in the room. Sent back with a mistake, it keeps
-    whom she claimed from (``claimed_against``). A buyer gets her own form."""
-    if principal.kind is PrincipalKind.consumer:
-        room = ""
-        if session_id is not None:
-            room = live_service.get(db_session=db_session, session_id=session_id).room_code
-        return RedirectResponse(f"/complain?{urlencode({'room': room})}", status_code=303)
+    whom she claimed from (``claimed_against``). Buyers' links lead to /complain, the
+    form in the words a buyer knows (web/consumer_pages.py)."""
     credit = None
     if session_id is not None:
         live_session = live_service.get(db_session=db_session, session_id=session_id)
