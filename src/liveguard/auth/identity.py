@@ -116,8 +116,16 @@ class PasswordIdentity:
             raise InvalidInput(
                 "phone", "这个手机号已经注册过", "请直接登录，忘了密码可用恢复码找回"
             )
+        if found is not None:
+            # Known from a platform or a staff filing: with no SMS check here, a password
+            # set by whoever types the number would open her cases to them.
+            raise InvalidInput(
+                "phone",
+                "这个手机号已有投诉记录，请用平台给您的令牌登录，或请客服为您开通",
+                "用令牌登录，或不登录直接投诉",
+            )
         try:
-            consumer = found or parties_service.create_consumer(
+            consumer = parties_service.create_consumer(
                 db_session=db_session,
                 consumer_in=ConsumerCreate(nickname=nickname, phone=phone),
                 cipher=self.cipher,

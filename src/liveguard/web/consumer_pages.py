@@ -445,7 +445,7 @@ def _amount(form: Complaint) -> int | None:
     try:
         fen = parse_yuan(raw[:40])
     except ValueError as error:
-        form.errors["amount"] = f"“{raw[:40]}”看不懂：{error}（例如 199、199.9、¥199、199元）"
+        form.errors["amount"] = f"“{raw[:40]}”看不懂：{error}"
         return None
     if fen <= 0:
         form.errors["amount"] = "金额要大于 0 元"

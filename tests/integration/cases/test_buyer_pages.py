@@ -13,6 +13,7 @@ import pytest
 from liveguard.auth.throttle import PER_ACCOUNT
 from liveguard.db import transaction
 from liveguard.live import service as live_service
+from liveguard.parties import service as parties_service
 from tests.integration.cases.conftest import JACKET
 
 PHONE = "13912340001"
@@ -68,6 +69,16 @@ def test_a_second_sign_up_with_the_same_number_is_told_to_sign_in(client):
     again = sign_up(client, nickname="另一个")
     assert again.status_code == 422 and "已经注册过" in again.text
     assert 'value="另一个"' in again.text  # what she typed is kept
+
+
+def test_a_number_known_from_a_platform_cannot_be_claimed_by_signing_up(client, app, world):
+    # the platform registered this buyer; typing her number is no proof it is hers
+    with transaction(app.state.session_factory) as db_session:
+        phone = parties_service.get_consumer(db_session=db_session, consumer_id=world.buyer)
+        number = app.state.cipher.decrypt(phone.phone_enc, context="consumer.phone")
+    taken = sign_up(client, phone=number)
+    assert taken.status_code == 422 and "已有投诉记录" in taken.text
+    assert "lg_session" not in taken.cookies
 
 
 @pytest.mark.parametrize(
