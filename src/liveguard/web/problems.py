@@ -110,6 +110,7 @@ def _cannot_exist(errors: list[Any]) -> JSONResponse | None:
 _MACHINE_PREFIXES = ("/api", "/healthz", "/static", "/docs", "/redoc", "/openapi")
 _PAGE_WORDS = {
     400: ("请求有误", "这个链接或表单不完整，请返回上一页重新打开。"),
+    422: ("表单有误", "表单里有内容不对或缺少了，请返回上一页，刷新后重新填写。"),
     403: ("这不是您的", "这个页面属于别人，或者需要另一种账号才能打开。"),
     404: ("没有找到", "您要找的页面不存在，可能是链接写错了，或者内容已经下架。"),
     405: ("请求有误", "这个页面不能这样打开，请从首页重新进入。"),
@@ -137,8 +138,11 @@ async def _validation(request: Request, exc: RequestValidationError) -> Response
     errors = list(exc.errors())
     if (not_found := _cannot_exist(errors)) is not None:
         return page_problem(request, 404) if for_a_person(request) else not_found
-    if for_a_person(request) and request.method == "GET":
-        return page_problem(request, 400)
+    if for_a_person(request):
+        # a page's address or form a person cannot fix by reading pydantic's words
+        if any(tuple(e["loc"])[:1] == ("path",) for e in errors):
+            return page_problem(request, 404)
+        return page_problem(request, 400 if request.method == "GET" else 422)
     if bad_headers := [e for e in errors if tuple(e["loc"])[:1] == ("header",)]:
         # A header is set by the client software, not typed by a person: a plain 400.
         items = [

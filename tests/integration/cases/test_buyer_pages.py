@@ -221,6 +221,15 @@ def test_garbage_posted_to_every_buyer_form_never_shows_python_error_text(client
         client.get("/my/complaints/not-a-number", follow_redirects=True),
         client.get("/complain?room=%00%FF"),
     ]
+    sign_up(client)  # and the forms of a signed-in buyer
+    csrf = csrf_of(client.get("/complain").text)
+    pages += [
+        client.post("/complain", data=garbage | {"csrf": csrf}),
+        client.post("/console/my-data/requests", data={"csrf": csrf, "kind": "💥"}),
+        client.post("/console/my-data/consents/abc/withdraw", data={"csrf": csrf}),
+        client.post("/console/cases/abc/facts", data={"csrf": csrf}),
+        client.post("/console/cases", data={"csrf": csrf, "summary": "x", "session_id": "z"}),
+    ]
     for page in pages:
         assert page.status_code < 500, page.text
         for text in PYTHON_TEXT:
