@@ -12,7 +12,7 @@ from __future__ import annotations
 import hmac
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -29,6 +29,7 @@ from liveguard.cases import flows, service
 from liveguard.cases.enums import CaseOrigin, PaymentChannel
 from liveguard.cases.schemas import ComplaintCreate
 from liveguard.catalog import service as catalog_service
+from liveguard.config import Settings
 from liveguard.errors import Forbidden, InvalidInput, LiveGuardError, NotAuthenticated, NotFound
 from liveguard.labels import label
 from liveguard.liability import service as liability_service
@@ -38,6 +39,7 @@ from liveguard.money import parse_yuan
 from liveguard.vocab import PrincipalKind
 from liveguard.web.console import safe_next
 from liveguard.web.deps import (
+    SESSION_COOKIE,
     CurrentSettings,
     DbSession,
     MaybePrincipal,
@@ -83,7 +85,7 @@ def _check_form(request: Request, principal: Principal | None, csrf: str) -> Non
         raise Forbidden("表单已过期，请刷新页面后再提交 The form is stale: reload the page")
 
 
-def _open_session(settings: Any, db_session: Session, consumer_id: int, now: Any) -> str:
+def _open_session(settings: Settings, db_session: Session, consumer_id: int, now: datetime) -> str:
     return auth_service.open_session(
         db_session=db_session,
         principal_kind=PrincipalKind.consumer,
@@ -142,7 +144,7 @@ def signup(
         next=safe_next(next) if next else MY_COMPLAINTS,
     )
     response.set_cookie(
-        "lg_session",
+        SESSION_COOKIE,
         token,
         httponly=True,
         samesite="strict",
