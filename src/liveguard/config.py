@@ -114,6 +114,13 @@ class Settings(BaseSettings):
         description="where compiled rule sets are kept between runs",
     )
     log_level: str = "info"
+    consumer_identity: str = Field(
+        default="password",
+        min_length=1,
+        max_length=200,
+        description="how buyers sign up and sign in: 'password' (LiveGuard's own accounts, "
+        "recovery codes) or 'module:factory' for a platform's adapter (docs/consumer_accounts.md)",
+    )
 
     @classmethod
     def settings_customise_sources(

@@ -274,6 +274,19 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/console/cases"): SIGNED_IN,
     ("GET", "/console/cases/{case_id}"): STAFF_OR_CONSUMER,
     ("POST", "/console/cases/{case_id}/facts"): SIGNED_IN,
+    ("GET", "/my/signup"): PUBLIC,
+    ("POST", "/my/signup"): PUBLIC,
+    ("GET", "/my/login"): PUBLIC,
+    ("POST", "/my/login"): PUBLIC,
+    ("GET", "/my/recover"): PUBLIC,
+    ("POST", "/my/recover"): PUBLIC,
+    ("GET", "/my/complaints"): CONSUMER_ONLY,
+    ("GET", "/my/complaints/{case_id}"): CONSUMER_ONLY,
+    ("GET", "/complain"): PUBLIC,
+    ("POST", "/complain"): PUBLIC - STAFF - {MERCHANT},
+    ("GET", "/track"): PUBLIC,
+    ("POST", "/track"): PUBLIC,
+    ("GET", "/track/{secret}"): PUBLIC,
     ("GET", "/console/consumer-login"): PUBLIC,
     ("POST", "/console/consumer-login"): PUBLIC,
     ("POST", "/console/cases/{case_id}/anchor-identity"): SIGNED_IN,
@@ -494,7 +507,7 @@ def expected(method: str, path: str, principal: str) -> set[str]:
     if method == WS:
         return {"refused (4401)" if principal == ANONYMOUS else "refused (1008)"}
     refused = {"refused (401)" if principal == ANONYMOUS else "refused (403)"}
-    if method == "GET" and path.startswith("/console/"):
+    if method == "GET" and path.startswith(("/console/", "/my/")):
         return {"sign-in page"}  # a page sends anyone it does not admit to sign in
     return refused
 

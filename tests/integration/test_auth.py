@@ -16,6 +16,11 @@ PUBLIC_WRITES = {
     ("POST", "/console/login"),
     ("POST", "/console/merchant/login"),  # a merchant exchanges its token for a session
     ("POST", "/console/consumer-login"),  # a consumer signs in with her token
+    ("POST", "/my/signup"),  # a buyer makes her own account
+    ("POST", "/my/login"),
+    ("POST", "/my/recover"),  # her one-time recovery code is the credential
+    ("POST", "/complain"),  # a complaint may be filed without an account
+    ("POST", "/track"),  # the tracking code is the credential (throttled)
     ("POST", "/u/{token}"),  # one-click unsubscribe: the message's secret link is the credential
 }
 

@@ -100,7 +100,7 @@ def test_demo_loads_once_and_reverify_runs(cli_env, database_url):
         "platforms": 2,
         "merchants": 7 + 1,  # S9's shop black-listed long ago, and its anchor
         "anchors": 4 + 1,
-        "listings": 4,
+        "listings": 4 + 2,  # and two on sale for the buyer's pages (cli/demo_consumer.py)
         "live_sessions": 3 + 20 + 1,  # S11's star session, the "618" period's, S9's old room
         "live_events": 15 + 207 + 99 + 3,  # S11's generated half hour (seed 11), the "618" period
         "qualification_documents": 3,
@@ -117,10 +117,11 @@ def test_demo_loads_once_and_reverify_runs(cli_env, database_url):
     # file and its integrity findings; the credit lists' steps; then the "618" period's
     # events, findings and actions, its five complaints and one decision, the credit steps
     # its findings raise, and its report's PDF hash; S9's old room (3 utterances, their
-    # findings, warning and actions) and its shop's and anchor's listing steps (4 each).
+    # findings, warning and actions) and its shop's and anchor's listing steps (4 each); last, the
+    # two listings on sale for the buyer's pages (cli/demo_consumer.py).
     # By kind, from a fresh demo:
     kinds = {"action": 100 + 6, "chat_message": 94, "complaint": 12, "counters": 31}
-    kinds |= {"credit_step": 19 + 8, "finding": 143 + 3, "frame": 1, "listing_version": 9}
+    kinds |= {"credit_step": 19 + 8, "finding": 143 + 3, "frame": 1, "listing_version": 9 + 2}
     kinds |= {"order": 118, "report": 1, "utterance": 86 + 3, "warning": 21 + 1}
     with engine.connect() as connection:
         by_kind = dict(

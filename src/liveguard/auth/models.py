@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Enum, String
+from sqlalchemy import BigInteger, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from liveguard.db import Base, utcnow
@@ -46,3 +46,39 @@ class SignInBucket(Base):
 
     key: Mapped[str] = mapped_column(String(120), primary_key=True)  # account:… or address:…
     full_at_ms: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class ConsumerPassword(Base):
+    """A buyer's own sign-in: her password, hashed like staff passwords (scrypt)."""
+
+    __tablename__ = "consumer_passwords"
+
+    consumer_id: Mapped[int] = mapped_column(ForeignKey("consumers.id"), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RecoveryCode(Base):
+    """One of the one-time codes shown once at sign-up: a way back in with no outside
+    service. 80 random bits each, so a SHA-256 digest is enough (as for tokens)."""
+
+    __tablename__ = "consumer_recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consumer_id: Mapped[int] = mapped_column(ForeignKey("consumers.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None]
+
+
+class CaseKey(Base):
+    """How a complaint filed without an account is found again: a tracking code she can
+    read over the phone and a secret link, both random and stored only as digests."""
+
+    __tablename__ = "case_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    link_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -171,6 +171,7 @@ def _record(*, db_session: Session, case: Case) -> PublicCase:
         state=case.state,
         merchant=merchant.name if merchant else None,
         shop_name=merchant.shop_name if merchant else None,
+        merchant_id=merchant.id if merchant else None,
         platform=platform.name if platform else None,
         category=case.facts.get("category"),
         filed_on=case.filed_at.astimezone(CHINA).date(),

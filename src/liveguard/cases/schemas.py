@@ -199,6 +199,7 @@ class PublicCase(BaseModel):
     state: CaseState
     merchant: str | None
     shop_name: str | None
+    merchant_id: int | None = None  # for the link to the shop's public licence page
     platform: str | None
     category: str | None
     filed_on: date

@@ -15,6 +15,7 @@ from liveguard.blobs import BlobStore, make_blob_store
 from liveguard.catalog import service as catalog_service
 from liveguard.catalog.schemas import ListingCreate
 from liveguard.cli import (
+    demo_consumer,
     demo_credit,
     demo_integrity,
     demo_liability,
@@ -316,6 +317,7 @@ def _load(db: Session, cipher: FieldCipher, blobs: BlobStore, today: date) -> No
     demo_credit.load(db, cipher, blobs, ids, today)
     demo_opinion.load(db, today)
     demo_reports.load(db, ids, consumers, blobs, today)  # last: its report counts the rest
+    demo_consumer.load(db, ids["merchant"], today)  # listings on sale for the buyer's pages
 
 
 def _complaints(

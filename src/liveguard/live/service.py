@@ -179,6 +179,18 @@ def get_all(
     return db_session.scalars(query).all()
 
 
+def get_by_room_code(*, db_session: Session, room_code: str) -> LiveSession | None:
+    """The latest session of the room a viewer page shows as ``XH-880231`` (typed in any
+    case, with or without the dash); None if no room has that code."""
+    wanted = room_code.strip().upper().replace(" ", "").replace("－", "-")
+    query = select(LiveSession).order_by(LiveSession.started_at.desc())
+    exact = db_session.scalars(query.where(func.upper(LiveSession.room_code) == wanted)).first()
+    if exact is not None or "-" in wanted:
+        return exact
+    loose = func.upper(func.replace(LiveSession.room_code, "-", ""))
+    return db_session.scalars(query.where(loose == wanted)).first()
+
+
 def get_events(*, db_session: Session, session_id: int) -> Sequence[LiveEvent]:
     query = select(LiveEvent).where(LiveEvent.session_id == session_id).order_by(LiveEvent.seq)
     return db_session.scalars(query).all()

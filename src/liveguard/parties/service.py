@@ -490,6 +490,14 @@ def get_consumer(*, db_session: Session, consumer_id: int) -> Consumer:
     return get_by_id(db_session, Consumer, consumer_id, "consumer")
 
 
+def get_consumer_by_phone(
+    *, db_session: Session, phone: str, cipher: FieldCipher
+) -> Consumer | None:
+    """The consumer with this (normalised) mobile number, found by its blind index."""
+    index = cipher.blind_index(phone, context="consumer.phone")
+    return db_session.scalar(select(Consumer).where(Consumer.phone_index == index))
+
+
 def erase_consumer(*, db_session: Session, consumer: Consumer) -> list[str]:
     """Erase a consumer's personal fields (个人信息保护法 art. 47); the row stays, so her
     cases, orders and requests keep their numbers. The fields erased."""

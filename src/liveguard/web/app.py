@@ -30,6 +30,7 @@ from liveguard.web import (
     case_pages,
     case_steps,
     console,
+    consumer_pages,
     credit_pages,
     evidence_pages,
     integrity_pages,
@@ -158,6 +159,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(api_router)
     app.include_router(list_pages.router)  # before the /{id} pages: /console/cases/export.csv
     app.include_router(console.router)
+    app.include_router(consumer_pages.router)
     app.include_router(evidence_pages.router)
     app.include_router(listing_pages.router)
     app.include_router(live_pages.router)

@@ -149,7 +149,8 @@ def new_case_page(
 ) -> Response:
     """The complaint form; opened from a live room (``session_id``), it says the seller's
     red- or black-list status and fills in the room. Sent back with a mistake, it keeps
-    whom she claimed from (``claimed_against``)."""
+    whom she claimed from (``claimed_against``). Buyers' links lead to /complain, the
+    form in the words a buyer knows (web/consumer_pages.py)."""
     credit = None
     if session_id is not None:
         live_session = live_service.get(db_session=db_session, session_id=session_id)
@@ -462,7 +463,9 @@ async def answer_case(
 
 @router.get("/console/consumer-login", response_class=HTMLResponse)
 def consumer_login_page(request: Request, principal: MaybePrincipal, error: str = "") -> Response:
-    return render(request, "consumer_login.html", principal, error=error)
+    return render(
+        request, "consumer_login.html", principal, error=error, form={}, errors={}, next=""
+    )
 
 
 @router.post("/console/consumer-login")
@@ -471,7 +474,7 @@ def consumer_login(
     db_session: DbSession,
     settings: CurrentSettings,
     attempts: SignInAttempts,
-    token: Annotated[str, Form()],
+    token: Annotated[str, Form(max_length=300)] = "",
 ) -> RedirectResponse:
     """A consumer signs in with the token the platform gave her, exchanged for a console
     session as a merchant's is: signing out ends the session, not her token."""

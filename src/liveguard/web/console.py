@@ -123,7 +123,14 @@ def shop(
     permits = parties_service.approved_documents(
         db_session=db_session, owner_kind="merchant", owner_id=merchant.id, on=today
     )
-    return render(request, "shop.html", principal, merchant=merchant, permits=permits)
+    on_sale = [
+        x
+        for x in catalog_service.get_all(db_session=db_session, merchant_id=merchant.id)
+        if x.status.value == "on_sale"
+    ]
+    return render(
+        request, "shop.html", principal, merchant=merchant, permits=permits, on_sale=on_sale
+    )
 
 
 @router.get("/console/login", response_class=HTMLResponse)

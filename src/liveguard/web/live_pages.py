@@ -221,7 +221,7 @@ def viewer_page(request: Request, session_id: Id, db_session: DbSession, today: 
     """What a viewer of the room sees of LiveGuard: the warnings, in plain Chinese."""
     live_session = live_service.get(db_session=db_session, session_id=session_id)
     warnings = enforcement_service.warnings(db_session=db_session, session_id=session_id)
-    return render(
+    page = render(
         request,
         "live_viewer.html",
         None,
@@ -234,6 +234,12 @@ def viewer_page(request: Request, session_id: Id, db_session: DbSession, today: 
             today=today,
         ),
     )
+    # The rooms opened on this device (ids only, newest first), so the complaint form can
+    # offer "a room you watched" with no account.
+    seen = [i for i in request.cookies.get("lg_watched", "").split(".") if i.isdigit()]
+    kept = [str(session_id), *(i for i in seen if i != str(session_id))][:10]
+    page.set_cookie("lg_watched", ".".join(kept), max_age=90 * 86400, samesite="lax", httponly=True)
+    return page
 
 
 def _number(field: str, value: str) -> int | None:

@@ -141,6 +141,8 @@ def install(app: FastAPI) -> None:
     """Send people without a session to the sign-in page instead of an error."""
 
     async def _to_login(request: Request, exc: Exception) -> Response:
-        return RedirectResponse(f"/console/login?next={request.url.path}", status_code=303)
+        # the buyer's own pages have their own sign-in (and sign-up) page
+        login = "/my/login" if request.url.path.startswith("/my/") else "/console/login"
+        return RedirectResponse(f"{login}?next={request.url.path}", status_code=303)
 
     app.add_exception_handler(SignInFirst, _to_login)

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -105,10 +105,44 @@ def _cannot_exist(errors: list[Any]) -> JSONResponse | None:
     return None
 
 
-async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+# Paths a person opens in a browser get a Chinese HTML page for "not found", "not yours"
+# and a bad address; the API (and the machine endpoints) keep problem details.
+_MACHINE_PREFIXES = ("/api", "/healthz", "/static", "/docs", "/redoc", "/openapi")
+_PAGE_WORDS = {
+    400: ("请求有误", "这个链接或表单不完整，请返回上一页重新打开。"),
+    422: ("表单有误", "表单里有内容不对或缺少了，请返回上一页，刷新后重新填写。"),
+    403: ("这不是您的", "这个页面属于别人，或者需要另一种账号才能打开。"),
+    404: ("没有找到", "您要找的页面不存在，可能是链接写错了，或者内容已经下架。"),
+    405: ("请求有误", "这个页面不能这样打开，请从首页重新进入。"),
+}
+
+
+def for_a_person(request: Request) -> bool:
+    return not request.url.path.startswith(_MACHINE_PREFIXES)
+
+
+def page_problem(request: Request, status: int) -> Response:
+    """The error as a Chinese page with the way back, never the internal detail."""
+    from liveguard.web.pages import templates  # the page templates import this module's peers
+
+    title, text = _PAGE_WORDS.get(status, _PAGE_WORDS[400])
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {"principal": None, "status": status, "title": title, "text": text},
+        status_code=status,
+    )
+
+
+async def _validation(request: Request, exc: RequestValidationError) -> Response:
     errors = list(exc.errors())
     if (not_found := _cannot_exist(errors)) is not None:
-        return not_found
+        return page_problem(request, 404) if for_a_person(request) else not_found
+    if for_a_person(request):
+        # a page's address or form a person cannot fix by reading pydantic's words
+        if any(tuple(e["loc"])[:1] == ("path",) for e in errors):
+            return page_problem(request, 404)
+        return page_problem(request, 400 if request.method == "GET" else 422)
     if bad_headers := [e for e in errors if tuple(e["loc"])[:1] == ("header",)]:
         # A header is set by the client software, not typed by a person: a plain 400.
         items = [
@@ -139,7 +173,9 @@ async def _validation(request: Request, exc: RequestValidationError) -> JSONResp
     return problem(422, "Some fields are not valid", detail, slug="invalid-input", errors=items)
 
 
-async def _domain(request: Request, exc: LiveGuardError) -> JSONResponse:
+async def _domain(request: Request, exc: LiveGuardError) -> Response:
+    if exc.status in (403, 404) and for_a_person(request):
+        return page_problem(request, exc.status)
     answer = problem(
         exc.status,
         exc.title,
@@ -153,7 +189,11 @@ async def _domain(request: Request, exc: LiveGuardError) -> JSONResponse:
     return answer
 
 
-async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+    if exc.status_code in (403, 404, 405) and for_a_person(request):
+        answer = page_problem(request, exc.status_code)
+        answer.headers.update(exc.headers or {})
+        return answer
     # Starlette's own headers stay: a 405 names the methods the path takes in ``Allow``.
     return problem(exc.status_code, str(exc.detail), str(exc.detail), headers=exc.headers)
 

@@ -51,7 +51,7 @@ def test_the_public_record_shows_whom_staff_found_liable_and_what_was_owed(clien
     assert record["liable_roles"] == ["platform"]
     assert record["owed_fen"] == 120000
     page = client.get(f"/complaints/{case['id']}").text
-    assert "account_holder" not in page and "1200.00" in page
+    assert "account_holder" not in page and "¥1,200.00" in page  # the yuan filter, never a float
 
 
 def test_public_texts_are_scrubbed_and_published_only_as_previewed(client, world, auth):
