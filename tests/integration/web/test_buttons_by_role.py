@@ -1,5 +1,6 @@
 """Every role sees only the buttons it may use: for each staff role, the case page, a live
-room's page, the listings page and a merchant's page are rendered from the demo, and every
+room's page, a merchant's page and the work queues (listings, reviews, samples, credit,
+integrity, opinion, reports) are rendered from the demo, and every
 form they show is posted as a person would send it (its hidden fields, a choice in each
 select, each submit button). None may be refused: a refusal means the page offered a
 button the route will not honour."""
@@ -17,6 +18,16 @@ from liveguard.cli import demo_data
 ROLES = ["compliance", "case_handler", "regulator", "admin"]
 USERS = {"compliance": "compliance", "case_handler": "cases", "regulator": "regulator"}
 # the words of a refusal (permissions.py's Forbidden messages), as a form's redirect shows it
+# the staff's own queues and desks, each with the forms it offers
+WORK_QUEUES = [
+    "/console/listings",
+    "/console/reviews",
+    "/console/samples",
+    "/console/credit",
+    "/console/integrity",
+    "/console/opinion",
+    "/console/reports",
+]
 REFUSED = re.compile(r"role \w+ |read-only|account cannot|needs one of|stale")
 
 
@@ -113,6 +124,6 @@ def test_no_role_is_offered_a_button_its_route_refuses(app, client, clock, role)
     signed = client.post("/console/login", data={"username": user, "password": f"demo-{user}"})
     assert signed.status_code == 200, signed.text
     refused = []
-    for path in (*s1_pages(client), "/console/listings"):
+    for path in (*s1_pages(client), *WORK_QUEUES):
         refused += post_every_form(client, path)
     assert refused == []
