@@ -369,6 +369,29 @@ async def drive(args, bus: Bus, the_plan: Plan, apis: list[int], factory, room_i
     }
 
 
+class ShortPeriodCap(CpuCap):
+    """bench_live's cgroup quota with a 10 ms period instead of 100 ms: a worker that has
+    spent its share is stopped for the rest of the period, and if it holds the ledger's
+    lock then, every other worker waits with it; 10 ms bounds that wait at 7.5 ms (at a
+    quarter core) instead of 75."""
+
+    PERIOD = 10_000
+
+    def place(self, pid: int) -> None:
+        quota = int(self.cores * self.PERIOD)
+        if (self.V1 / "tasks").exists():
+            group = self.V1 / f"liveguard-bench-{pid}"
+            group.mkdir()
+            (group / "cpu.cfs_period_us").write_text(str(self.PERIOD))
+            (group / "cpu.cfs_quota_us").write_text(str(quota))
+        else:
+            group = self.V2 / f"liveguard-bench-{pid}"
+            group.mkdir()
+            (group / "cpu.max").write_text(f"{quota} {self.PERIOD}")
+        (group / "cgroup.procs").write_text(str(pid))
+        self.groups.append(group)
+
+
 def start_workers(args, settings, bus: Bus, count: int, log) -> tuple[list, CpuCap | None]:
     env = {
         **os.environ,
@@ -392,7 +415,7 @@ def start_workers(args, settings, bus: Bus, count: int, log) -> tuple[list, CpuC
     ]
     cap = None
     if args.worker_cpu:
-        cap = CpuCap(args.worker_cpu)
+        cap = ShortPeriodCap(args.worker_cpu)
         try:
             for proc in procs:
                 cap.place(proc.pid)
