@@ -28,7 +28,7 @@ def test_the_evening_generator_publishes_rooms_and_its_banners_reach_the_viewers
         service_missing(f"no PostgreSQL answers at {admin.host}:{admin.port}")
     if not port_open("127.0.0.1", int(NATS_URL.rsplit(":", 1)[1])):
         service_missing(f"no NATS answers at {NATS_URL}")
-    server = admin.set(database=None).render_as_string(hide_password=False)
+    server = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]  # the server, without its database
     command = [sys.executable, str(ROOT / "benchmarks" / "load_evening.py"), "--server", server]
     command += ["--nats-url", NATS_URL, "--rooms", "12", "--busy", "2", "--flagged", "5"]
     command += ["--seconds", "4", "--workers", "1", "--worker-cpu", "0", "--api", "1"]
