@@ -182,48 +182,74 @@ def append(
     """Append records in order; returns each one's sequence number and leaf hash."""
     if not records:
         return []
-    now = now or utcnow()
-    received = stamp(now)
-    encoded = []
-    for position, record in enumerate(records):
-        try:
-            sealed = None
-            if record.personal:
-                key = subjects.key_for(db_session=db_session, subject_ref=record.subject or "")
-                sealed = subjects.seal(key, record.personal)
-            payload = record_payload(record, recorded_at=received, sealed=sealed)
-            encoded.append(canonical.encode(payload))
-        except ValueError as error:
-            raise InvalidInput(f"records.{position}", str(error)) from None
-    frontier = _read_state(db_session, lock=True)
-    connection = db_session.connection()
-    # Every leaf of a batch shares recorded_at: convert it for the driver once, and hand the
-    # driver plain tuples (Core's per-row parameter processing was a fifth of the cost).
-    recorded = _bind_value(connection, table_of(LedgerLeaf).c.recorded_at, now)
-    leaf_rows: list[tuple[Any, ...]] = []
-    node_rows: list[dict[str, Any]] = []
-    appended: list[Appended] = []
-    for record, data in zip(records, encoded, strict=True):
-        leaf_hash = merkle.hash_leaf(data)
-        completed = frontier.append(leaf_hash)
-        seq = completed[0].index
-        appended.append(Appended(seq, leaf_hash))
-        leaf_rows.append((seq, record.kind.value, recorded, leaf_hash, data.decode("utf-8")))
-        node_rows.extend(
-            {"level": n.level, "index": n.index, "hash": n.hash} for n in completed[NODE_FLOOR:]
-        )
-    if connection.dialect.name == "postgresql":
-        _insert_arrays(connection, leaf_rows, node_rows, recorded)
-    else:
-        connection.exec_driver_sql(
-            _insert_sql(connection, "evidence_leaves", _LEAF_COLUMNS), leaf_rows
-        )
-        if node_rows:
-            connection.execute(_INSERT_NODES, node_rows)
-    connection.execute(
-        _WRITE_STATE, {"size": frontier.size, "roots": [r.hex() for r in frontier.roots]}
-    )
+    open_batch: _Batch | None = db_session.info.get(_OPEN_BATCH)
+    if open_batch is not None:  # called from a held-back append's callback: after it
+        return open_batch.add(records, now or utcnow())
+    batch = _Batch(db_session)
+    appended = batch.add(records, now or utcnow())
+    batch.write()
     return appended
+
+
+class _Batch:
+    """Appends made under one take of the tree-state lock: the frontier read once,
+    extended in memory, and the leaves, the completed subtrees and the new state written
+    once each, however many ``add`` calls (a live batch's events, findings and actions)."""
+
+    def __init__(self, db_session: Session) -> None:
+        self.db_session = db_session
+        self.frontier = _read_state(db_session, lock=True)
+        self.connection = db_session.connection()
+        self.leaf_rows: list[tuple[Any, ...]] = []
+        self.node_rows: list[dict[str, Any]] = []
+
+    def add(self, records: Sequence[RecordIn], now: datetime) -> list[Appended]:
+        received = stamp(now)
+        encoded = []
+        for position, record in enumerate(records):
+            try:
+                sealed = None
+                if record.personal:
+                    key = subjects.key_for(
+                        db_session=self.db_session, subject_ref=record.subject or ""
+                    )
+                    sealed = subjects.seal(key, record.personal)
+                payload = record_payload(record, recorded_at=received, sealed=sealed)
+                encoded.append(canonical.encode(payload))
+            except ValueError as error:
+                raise InvalidInput(f"records.{position}", str(error)) from None
+        # Every leaf of a call shares recorded_at: convert it for the driver once, and hand
+        # the driver plain tuples (Core's per-row parameter processing was a fifth of the cost).
+        recorded = _bind_value(self.connection, table_of(LedgerLeaf).c.recorded_at, now)
+        appended: list[Appended] = []
+        for record, data in zip(records, encoded, strict=True):
+            leaf_hash = merkle.hash_leaf(data)
+            completed = self.frontier.append(leaf_hash)
+            seq = completed[0].index
+            appended.append(Appended(seq, leaf_hash))
+            self.leaf_rows.append(
+                (seq, record.kind.value, recorded, leaf_hash, data.decode("utf-8"))
+            )
+            self.node_rows.extend(
+                {"level": n.level, "index": n.index, "hash": n.hash} for n in completed[NODE_FLOOR:]
+            )
+        return appended
+
+    def write(self) -> None:
+        if not self.leaf_rows:
+            return
+        connection, frontier = self.connection, self.frontier
+        if connection.dialect.name == "postgresql":
+            _insert_arrays(connection, self.leaf_rows, self.node_rows)
+        else:
+            connection.exec_driver_sql(
+                _insert_sql(connection, "evidence_leaves", _LEAF_COLUMNS), self.leaf_rows
+            )
+            if self.node_rows:
+                connection.execute(_INSERT_NODES, self.node_rows)
+        connection.execute(
+            _WRITE_STATE, {"size": frontier.size, "roots": [r.hex() for r in frontier.roots]}
+        )
 
 
 # PostgreSQL: a batch's leaves and nodes by COPY, one stream each. Row by row
@@ -235,10 +261,7 @@ _COPY_NODES = 'COPY evidence_nodes (level, "index", hash) FROM STDIN'
 
 
 def _insert_arrays(
-    connection: Connection,
-    leaf_rows: list[tuple[Any, ...]],
-    node_rows: list[dict[str, Any]],
-    recorded: object,
+    connection: Connection, leaf_rows: list[tuple[Any, ...]], node_rows: list[dict[str, Any]]
 ) -> None:
     cursor = copy_cursor(connection)
     with cursor.copy(_COPY_LEAVES) as copy:
@@ -251,6 +274,7 @@ def _insert_arrays(
 
 
 _PENDING = "liveguard.ledger.pending"  # db_session.info key: appends held back, in order
+_OPEN_BATCH = "liveguard.ledger.batch"  # db_session.info key: the held-back appends' batch
 
 
 @contextmanager
@@ -269,11 +293,21 @@ def appends_at_end(*, db_session: Session, now: datetime | None = None) -> Itera
     try:
         yield
         pending = db_session.info[_PENDING]
+        if not pending:
+            return
+        # One take of the lock, one frontier read and one write of the leaves, the
+        # subtrees and the state for every held-back append. A callback's rows may need
+        # the items before them (a finding's record names its event's item), so each
+        # ``done`` runs as its records are numbered, before the next ``records()``.
+        batch = _Batch(db_session)
+        db_session.info[_OPEN_BATCH] = batch
         while pending:  # a callback may hold back more records: they come after
             build, done, at = pending.pop(0)
-            done(append(db_session=db_session, records=build(), now=at or now))
+            done(batch.add(build(), at or now or utcnow()))
+        batch.write()
     finally:
         del db_session.info[_PENDING]
+        db_session.info.pop(_OPEN_BATCH, None)
 
 
 def holding_back(db_session: Session) -> bool:

@@ -35,6 +35,7 @@ class NewEvent:
     ledger_seq: int | None = None
     id: int = 0
     clear_text: str | None = None  # ``text`` as sent when ``text`` is masked: never stored
+    written: bool = False  # in the table yet (PostgreSQL writes a batch's rows last)
 
 
 _EVENTS = LiveEvent.__table__
@@ -65,17 +66,35 @@ _COPY_EVENTS_PG = (
 )
 
 
+def assign_ids(db_session: Session, rows: list[NewEvent]) -> None:
+    """PostgreSQL: the rows' ids drawn from the table's sequence in one query, before they
+    are written (the monitor's findings name them)."""
+    ids = db_session.connection().execute(_NEXT_IDS_PG, {"n": len(rows)}).scalars().all()
+    for row, pk in zip(rows, ids, strict=True):
+        row.id = pk
+
+
+def insert_linked(db_session: Session, rows: list[NewEvent], appended: list[Any]) -> None:
+    """PostgreSQL: the rows, ids assigned, written once with their ledger items (one COPY),
+    as the ledger appends them. (Written first and linked after, every row was written
+    twice: an UPDATE of 500 rows, each a new row version and index entries.)"""
+    for row, item in zip(rows, appended, strict=True):
+        row.ledger_seq = item.seq
+    insert(db_session, rows)
+
+
 def insert(db_session: Session, rows: list[NewEvent]) -> None:
     connection = db_session.connection()
     if connection.dialect.name == "postgresql":
-        ids = connection.execute(_NEXT_IDS_PG, {"n": len(rows)}).scalars().all()
+        if any(not row.id for row in rows):
+            assign_ids(db_session, rows)
         cursor = copy_cursor(connection)
         with cursor.copy(_COPY_EVENTS_PG) as copy:
-            for row, pk in zip(rows, ids, strict=True):
-                row.id = pk
+            for row in rows:
+                row.written = True
                 copy.write_row(
                     (
-                        pk,
+                        row.id,
                         row.session_id,
                         row.seq,
                         row.event_id,
@@ -96,7 +115,7 @@ def insert(db_session: Session, rows: list[NewEvent]) -> None:
     stamp = _EVENTS.c.occurred_at.type.dialect_impl(dialect).bind_processor(dialect)
     tuples = []
     for pk, row in enumerate(rows, start=int(last or 0) + 1):
-        row.id = pk
+        row.id, row.written = pk, True
         tuples.append(
             (
                 pk,
@@ -112,23 +131,6 @@ def insert(db_session: Session, rows: list[NewEvent]) -> None:
             )
         )
     connection.exec_driver_sql(_INSERT_EVENTS_SQLITE, tuples)
-
-
-# one short statement whatever the batch (an executemany was 6 % of a batch)
-_SET_LEDGER_SEQ = text(
-    "UPDATE live_events SET ledger_seq = v.seq FROM unnest(CAST(:pks AS BIGINT[]), "
-    "CAST(:seqs AS BIGINT[])) AS v(pk, seq) WHERE live_events.id = v.pk"
-)
-
-
-def set_ledger_seqs(db_session: Session, rows: list[NewEvent], appended: list[Any]) -> None:
-    """The event rows' ledger items when the appends came last (PostgreSQL: the rows are
-    stored by then)."""
-    pairs = list(zip(rows, appended, strict=True))
-    params = {"pks": [r.id for r, _ in pairs], "seqs": [a.seq for _, a in pairs]}
-    db_session.connection().execute(_SET_LEDGER_SEQ, params)
-    for row, item in pairs:
-        row.ledger_seq = item.seq
 
 
 _STORED_PG = text(

@@ -50,21 +50,26 @@ def monitor_many(
         groups=[(live_session, found[live_session.id].findings) for live_session, _, _ in groups],
         now=now,
     )
+    # What the seller's side was found doing counts against the room's parties' credit as
+    # it is found (credit/flows.py), not in a nightly scan: once a party a batch, however
+    # many of its rooms the batch holds (one recompute reads all the party's findings).
+    causes: dict[Any, str] = {}
+    parties: dict[tuple[int, int], list[Any]] = {}
     for live_session, _, _ in groups:
         stored = found[live_session.id].findings
         if stored:
-            # What the seller's side was found doing counts against the room's parties'
-            # credit as it is found (credit/flows.py), not in a nightly scan.
-            credit_flows.facts_changed(
-                db_session=db_session,
-                subjects=credit_flows.room_parties(
-                    db_session=db_session,
-                    merchant_id=live_session.merchant_id,
-                    anchor_id=live_session.anchor_id,
-                ),
-                now=now,
-                cause=f"live_finding:{stored[-1].id}",
-            )
+            pair = (live_session.merchant_id, live_session.anchor_id)
+            if pair not in parties:
+                parties[pair] = credit_flows.room_parties(
+                    db_session=db_session, merchant_id=pair[0], anchor_id=pair[1]
+                )
+            for subject in parties[pair]:
+                causes[subject] = f"live_finding:{stored[-1].id}"
+    by_cause: dict[str, list[Any]] = {}
+    for subject, cause in causes.items():
+        by_cause.setdefault(cause, []).append(subject)
+    for cause, subjects in by_cause.items():
+        credit_flows.facts_changed(db_session=db_session, subjects=subjects, now=now, cause=cause)
     return {
         session_id: Result(
             findings=seen.findings, actions=acted.get(session_id, []), counts=seen.counts

@@ -269,11 +269,13 @@ def _store(
         rooms = {sid: _Room.of(sessions[sid]) for sid in ids}  # read once, not per event
         records = [_evidence(rooms[r.session_id], r) for r in rows]
         if ledger.holding_back(db_session):  # PostgreSQL: the ledger's lock taken last
-            event_rows.insert(db_session, rows)
+            # ids now, the rows written once with their items when the ledger appends
+            # them (the monitor reads the batch's own rows from memory meanwhile)
+            event_rows.assign_ids(db_session, rows)
             ledger.append_later(
                 db_session=db_session,
                 records=lambda: records,
-                done=lambda appended: event_rows.set_ledger_seqs(db_session, rows, appended),
+                done=lambda appended: event_rows.insert_linked(db_session, rows, appended),
                 now=now,
             )
         else:  # the items first, so the rows are written once

@@ -71,7 +71,11 @@ class LiveFinding(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("live_sessions.id"), index=True)
-    event_pk: Mapped[int] = mapped_column(ForeignKey("live_events.id"), index=True)
+    # checked at commit: on PostgreSQL a batch's events are written last, with their
+    # ledger items, after the monitor has stored what it found in them (ingest.py)
+    event_pk: Mapped[int] = mapped_column(
+        ForeignKey("live_events.id", deferrable=True, initially="DEFERRED"), index=True
+    )
     speaker_role: Mapped[FindingSpeaker] = mapped_column(
         Enum(FindingSpeaker, native_enum=False, length=16)
     )

@@ -111,6 +111,8 @@ def find_many(
             first=events[0],
             previous_pk=previous_pk,
         )
+        # the batch's rows not in the table yet (PostgreSQL writes them with the ledger)
+        unwritten = [e for e in events if getattr(e, "written", True) is False]
         for event in events:
             state.advance(event)
             role = _ROLES.get(event.speaker_role) if event.speaker_role else None
@@ -133,7 +135,9 @@ def find_many(
             elif event.kind is EventKind.listing_changed:
                 result.findings += _listing_change(db_session, state, event, now)
             elif event.kind is EventKind.counters:
-                result.findings += traffic.check(db_session=db_session, state=state, event=event)
+                result.findings += traffic.check(
+                    db_session=db_session, state=state, event=event, unwritten=unwritten
+                )
         state.keep(events[-1].id)
     for finding in _detect(db_session, platforms, texts):
         results[finding.session_id].findings.append(finding)

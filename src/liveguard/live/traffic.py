@@ -7,8 +7,9 @@ The finding carries the series that shows it. Thresholds are data (``claims.yaml
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -21,7 +22,17 @@ if TYPE_CHECKING:
     from liveguard.live.context import RoomState
 
 
-def check(*, db_session: Session, state: RoomState, event: LiveEvent) -> list[LiveFinding]:
+def check(
+    *,
+    db_session: Session,
+    state: RoomState,
+    event: LiveEvent,
+    unwritten: Sequence[Any] = (),
+) -> list[LiveFinding]:
+    """A traffic finding for a counters event, if its window's viewers and likes are out
+    of all proportion to chat and orders. ``unwritten``: the batch's events not in the
+    table yet (``ingest`` writes them with their ledger items on PostgreSQL), counted
+    as if they were."""
     rule = claims.rules().traffic
     if event.data.get("viewers") is None:
         return []
@@ -42,11 +53,19 @@ def check(*, db_session: Session, state: RoomState, event: LiveEvent) -> list[Li
     last = state.traffic_found_at
     if already or (last is not None and end - last < timedelta(seconds=rule.window_seconds)):
         return []  # one finding per window is enough
-    series = db_session.execute(
-        select(LiveEvent.occurred_at, LiveEvent.data)
-        .where(*in_window, LiveEvent.kind == EventKind.counters, LiveEvent.seq <= event.seq)
-        .order_by(LiveEvent.seq)
+    pending = [e for e in unwritten if start < e.occurred_at <= end]
+    stored = db_session.execute(
+        select(LiveEvent.seq, LiveEvent.occurred_at, LiveEvent.data).where(
+            *in_window, LiveEvent.kind == EventKind.counters, LiveEvent.seq <= event.seq
+        )
     ).all()
+    merged = [(seq, at, data) for seq, at, data in stored]
+    merged += [
+        (e.seq, e.occurred_at, e.data)
+        for e in pending
+        if e.kind is EventKind.counters and e.seq <= event.seq
+    ]
+    series = [(at, data) for _, at, data in sorted(merged, key=lambda item: item[0])]
     points = [
         (at, data["viewers"], data.get("likes"))
         for at, data in series
@@ -63,8 +82,8 @@ def check(*, db_session: Session, state: RoomState, event: LiveEvent) -> list[Li
             .group_by(LiveEvent.kind)
         ).all()
     )
-    chats = counts.get(EventKind.chat, 0)
-    orders = counts.get(EventKind.order, 0)
+    chats = counts.get(EventKind.chat, 0) + sum(e.kind is EventKind.chat for e in pending)
+    orders = counts.get(EventKind.order, 0) + sum(e.kind is EventKind.order for e in pending)
     viewers = sum(p[1] for p in points) / len(points)
     likes_seen = [p[2] for p in points if p[2] is not None]
     likes = (max(likes_seen) - min(likes_seen)) if len(likes_seen) > 1 else 0
