@@ -373,3 +373,59 @@ class RoomPictureRead(BaseModel):
     controllers: Controllers
     findings: int = Field(description="bought-traffic findings stored for the room")
     finding_ledger_seqs: list[int]
+
+
+# --- the bus view: NATS JetStream partitions, their lag and the workers on them ------------
+
+
+class BusPartitionRead(BaseModel):
+    stream: str
+    partition: int
+    consumer: str
+    pending: int  # in the stream, not yet delivered to a worker
+    ack_pending: int  # delivered, not yet acknowledged (being stored, or lost with a worker)
+    redelivered: int  # delivered more than once and not yet acknowledged
+    lag: int  # pending + ack_pending: messages not yet stored
+    holder: str | None  # the worker that stored its last batch
+    held_at: datetime | None
+    holder_alive: bool
+    alert: str | None  # why staff should look, in Chinese; None when all is well
+
+
+class BusStreamRead(BaseModel):
+    name: str
+    found: bool
+    messages: int = 0
+    bytes: int = 0
+    first_seq: int = 0
+    last_seq: int = 0
+    consumers: int = 0
+
+
+class BusWorkerRead(BaseModel):
+    name: str
+    host: str
+    pid: int
+    stream: str
+    partitions: int
+    started_at: datetime
+    seen_at: datetime
+    stopped_at: datetime | None
+    alive: bool
+    batches: int
+    messages: int
+
+
+class BusRead(BaseModel):
+    """What ``GET /api/live/bus`` and ``/console/live/bus`` show."""
+
+    nats_configured: bool
+    error: str | None = None  # NATS configured but not answering
+    lag_alert_messages: int
+    streams: list[BusStreamRead] = []
+    partitions: list[BusPartitionRead] = []
+    workers: list[BusWorkerRead] = []
+    alerts: list[str] = []
+    # Without NATS, events are stored inside the HTTP or WebSocket request: no queue.
+    in_process_queue: int | None = None
+    checked_at: datetime

@@ -30,6 +30,7 @@ from liveguard.live import ingest, room_picture, service, timeline
 from liveguard.live.models import LiveEvent, LiveFinding, LiveSession
 from liveguard.live.notify import broadcaster, sse
 from liveguard.live.schemas import (
+    BusRead,
     EventRead,
     FindingRead,
     IngestRead,
@@ -246,6 +247,15 @@ def rooms(db_session: DbSession, _: AnyStaff) -> list[RoomRead]:
         )
         for r in service.rooms(db_session=db_session)
     ]
+
+
+@rooms_router.get("/bus", response_model=BusRead)
+def bus(request: Request, db_session: DbSession, now: Now, _: AnyStaff) -> BusRead:
+    """The NATS JetStream partitions: backlog, unacknowledged and redelivered messages, the
+    worker that holds each, and alerts over the lag limit (``live/data/bus.yaml``)."""
+    return service.bus_status(
+        db_session=db_session, nats_url=request.app.state.settings.nats_url, now=now
+    )
 
 
 @rooms_router.get("/refusals", response_model=list[RefusalCount])

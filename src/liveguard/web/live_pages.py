@@ -61,6 +61,15 @@ def rooms_page(request: Request, db_session: DbSession, principal: PageStaff) ->
     return render(request, "live_rooms.html", principal, rooms=rooms, anchors=anchors)
 
 
+@router.get("/console/live/bus", response_class=HTMLResponse)
+def bus_page(request: Request, db_session: DbSession, now: Now, principal: PageStaff) -> Response:
+    """The bus beside the room list: each partition's backlog and worker, and alerts."""
+    found = live_service.bus_status(
+        db_session=db_session, nats_url=request.app.state.settings.nats_url, now=now
+    )
+    return render(request, "live_bus.html", principal, bus=found)
+
+
 @router.get("/console/live/{session_id}", response_class=HTMLResponse)
 def room_page(
     request: Request,
