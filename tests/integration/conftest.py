@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 
 from liveguard import migrations
 from liveguard.auth import service as auth_service
+from liveguard.cli import demo_data
 from liveguard.clock import CHINA, FixedClock
 from liveguard.db import Base, import_models, transaction
 from liveguard.parties import service as parties_service
@@ -23,6 +24,7 @@ from liveguard.vocab import PrincipalKind, StaffRole
 from liveguard.web.app import create_app
 from tests import factories
 from tests.conftest import port_open, service_missing
+from tests.integration.demo_snapshot import DemoOnce
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "LIVEGUARD_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -72,6 +74,20 @@ def clock() -> FixedClock:
 def app(database_url: str, data_dir: Path, clock: FixedClock):
     settings = factories.settings(data_dir, database_url)
     return create_app(settings, clock=clock)
+
+
+@pytest.fixture(scope="session")
+def _demo_once() -> Iterator[DemoOnce]:
+    once = DemoOnce(demo_data.load)
+    yield once
+    once.close()
+
+
+@pytest.fixture(autouse=True)
+def _demo_loaded_once(_demo_once: DemoOnce, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo is loaded for real once per database, then restored from its snapshot
+    (``demo_snapshot.py``): the same rows and files, seconds sooner."""
+    monkeypatch.setattr(demo_data, "load", _demo_once.load)
 
 
 @pytest.fixture
