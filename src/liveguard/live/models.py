@@ -120,37 +120,3 @@ class LiveRefusal(Base):
     detail: Mapped[str] = mapped_column(Text)
     event_id: Mapped[str | None] = mapped_column(String(100))
     received_at: Mapped[datetime]
-
-
-class LiveBusWorker(Base):
-    """A monitor worker's heartbeat, so staff can see who is working the bus: written by
-    the worker every few seconds (``live/bus.py``), read by the bus view."""
-
-    __tablename__ = "live_bus_workers"
-
-    name: Mapped[str] = mapped_column(String(120), primary_key=True)  # monitor-<pid>@<host>
-    host: Mapped[str] = mapped_column(String(200))
-    pid: Mapped[int]
-    stream: Mapped[str] = mapped_column(String(100))
-    partitions: Mapped[int]
-    started_at: Mapped[datetime]
-    seen_at: Mapped[datetime]
-    stopped_at: Mapped[datetime | None]
-    batches: Mapped[int] = mapped_column(BigInteger, default=0)
-    messages: Mapped[int] = mapped_column(BigInteger, default=0)
-
-
-class LiveBusClaim(Base):
-    """The worker that last stored a batch of a stream's partition, and when: who holds
-    the partition. Workers take a partition's lock batch by batch (``partitions.py``), so
-    the holder is the latest one; a partition with a backlog and no recent holder is
-    waiting for a worker."""
-
-    __tablename__ = "live_bus_claims"
-
-    stream: Mapped[str] = mapped_column(String(100), primary_key=True)
-    partition: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    worker: Mapped[str] = mapped_column(String(120))
-    claimed_at: Mapped[datetime]
-    batches: Mapped[int] = mapped_column(BigInteger, default=0)
-    messages: Mapped[int] = mapped_column(BigInteger, default=0)

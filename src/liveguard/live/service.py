@@ -25,7 +25,7 @@ from liveguard.live.models import LiveEvent as LiveEvent
 from liveguard.live.models import LiveFinding as LiveFinding
 from liveguard.live.models import LiveFindingTally, LiveRefusal
 from liveguard.live.models import LiveSession as LiveSession
-from liveguard.live.schemas import BusRead, RoomPictureRead, SessionCreate
+from liveguard.live.schemas import RoomPictureRead, SessionCreate
 from liveguard.parties import service as parties_service
 
 
@@ -456,11 +456,3 @@ def latest_finding_of(
             LiveSession.platform_id == platform_id
         )
     return db_session.scalars(query.order_by(LiveFinding.id.desc()).limit(1)).first()
-
-
-def bus_status(*, db_session: Session, nats_url: str | None, now: datetime) -> BusRead:
-    """The NATS JetStream partitions' backlog, their workers and alerts (``live/bus.py``).
-    Blocks on NATS for at most a few seconds: call it from a sync route."""
-    from liveguard.live import bus
-
-    return bus.status(db_session=db_session, nats_url=nats_url, now=now)

@@ -30,7 +30,6 @@ import gc
 import json
 import logging
 import random
-import time
 from collections import defaultdict
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -40,7 +39,6 @@ from liveguard.blobs import BlobStore
 from liveguard.clock import Clock
 from liveguard.db import transaction
 from liveguard.errors import LiveGuardError, StorageUnavailable
-from liveguard.live import bus as bus_view
 from liveguard.live import ingest
 from liveguard.live.notify import NOTIFY_SUBJECT
 from liveguard.live.partitions import PartitionLocks, fetch_now, partition_locks
@@ -174,7 +172,6 @@ class Worker:
         name: str = "monitor",
         bus: Bus = BUS,
         poll: float = 0.02,
-        heartbeat: float | None = None,
     ) -> None:
         self.bus = bus
         self.session_factory = session_factory
@@ -185,11 +182,6 @@ class Worker:
         # event waits for an idle worker, beside the round itself
         self.poll = poll
         self.stats = Stats()
-        # seconds between heartbeats (data/bus.yaml unless given): the bus view's workers
-        self.heartbeat_seconds = heartbeat or bus_view.bus_settings().heartbeat_seconds
-        self.heartbeat = bus_view.Heartbeat(
-            stream=bus.stream, partitions=bus.partitions, started_at=self.clock.now()
-        )
 
     async def run(self, nats_url: str, stop: asyncio.Event | None = None) -> Stats:
 
@@ -210,11 +202,7 @@ class Worker:
             first = random.randrange(self.bus.partitions)
             order = [(first + n) % self.bus.partitions for n in range(self.bus.partitions)]
             await asyncio.to_thread(self.warm)
-            next_beat = 0.0
             while not stop.is_set():
-                if time.monotonic() >= next_beat:
-                    await asyncio.to_thread(self.beat)
-                    next_beat = time.monotonic() + self.heartbeat_seconds
                 found = 0
                 for k in order:
                     if stop.is_set():
@@ -225,16 +213,7 @@ class Worker:
         finally:
             await client.close()  # unacknowledged messages go back to the stream
             locks.close()
-            await asyncio.to_thread(self.beat, stopped=True)
         return self.stats
-
-    def beat(self, *, stopped: bool = False) -> None:
-        """Write the heartbeat; a database that is away costs the beat, not the worker."""
-        try:
-            with transaction(self.session_factory) as db_session:
-                self.heartbeat.beat(db_session=db_session, now=self.clock.now(), stopped=stopped)
-        except Exception as error:
-            log.warning("heartbeat not written: %s", error)
 
     async def _connect(self, nats_url: str, stop: asyncio.Event) -> Any:
         """A client that never gives up on the server: the first connection is tried again
@@ -291,7 +270,6 @@ class Worker:
             if messages:
                 await self.handle(client, messages)
                 await client.flush()  # the acknowledgements reach the server before the lock goes
-                self.heartbeat.stored(k, len(messages), self.clock.now())
             return len(messages)
         finally:
             await asyncio.to_thread(locks.release, k)
