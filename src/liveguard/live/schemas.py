@@ -373,3 +373,33 @@ class RoomPictureRead(BaseModel):
     controllers: Controllers
     findings: int = Field(description="bought-traffic findings stored for the room")
     finding_ledger_seqs: list[int]
+
+
+class PartitionStatus(BaseModel):
+    """One partition of the event stream as JetStream and the workers see it now."""
+
+    partition: int
+    subject: str = Field(description="the partition's subjects, e.g. liveguard.events.*.3")
+    consumer: str = Field(description="its durable consumer (monitor-<k>)")
+    exists: bool = Field(description="false until a worker has created the consumer")
+    backlog: int = Field(description="messages in the stream not yet handed to a worker")
+    unacked: int = Field(description="handed to a worker, not yet acknowledged")
+    redelivered: int = Field(description="handed out again after an ack wait ran out")
+    holder: str | None = Field(description="the worker that stored its last batch")
+    held_at: datetime | None = Field(description="when that worker last stored a batch there")
+
+
+class BusStatus(BaseModel):
+    """The NATS event bus: the stream and each partition's backlog and holder."""
+
+    reachable: bool
+    error: str | None = None
+    stream: str
+    messages: int = 0
+    bytes: int = 0
+    partitions: list[PartitionStatus] = Field(default_factory=list)
+
+    @property
+    def lag(self) -> int:
+        """Messages waiting or in flight, over every partition."""
+        return sum(p.backlog + p.unacked for p in self.partitions)

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy import String, func, select, type_coerce
@@ -25,8 +26,13 @@ from liveguard.live.models import LiveEvent as LiveEvent
 from liveguard.live.models import LiveFinding as LiveFinding
 from liveguard.live.models import LiveFindingTally, LiveRefusal
 from liveguard.live.models import LiveSession as LiveSession
+from liveguard.live.schemas import BusStatus as BusStatus
+from liveguard.live.schemas import PartitionStatus as PartitionStatus
 from liveguard.live.schemas import RoomPictureRead, SessionCreate
 from liveguard.parties import service as parties_service
+
+if TYPE_CHECKING:
+    from liveguard.live.worker import Bus
 
 
 def create(*, db_session: Session, session_in: SessionCreate) -> LiveSession:
@@ -456,3 +462,43 @@ def latest_finding_of(
             LiveSession.platform_id == platform_id
         )
     return db_session.scalars(query.order_by(LiveFinding.id.desc()).limit(1)).first()
+
+
+async def bus_status(*, nats_url: str, bus: Bus | None = None, timeout: float = 2.0) -> BusStatus:
+    """The NATS event bus now: per partition its stream, subject, durable consumer,
+    backlog (not yet handed out), unacknowledged messages and the worker that stored its
+    last batch (``live/bus.py``). NATS away is an answer (``reachable=False``), not an
+    error: the console shows it."""
+    import asyncio
+
+    import nats
+
+    from liveguard.live import bus as event_bus
+    from liveguard.live.worker import BUS
+
+    bus = bus or BUS
+    try:
+        client = await asyncio.wait_for(
+            nats.connect(nats_url, connect_timeout=timeout, max_reconnect_attempts=0), timeout
+        )
+    except (OSError, TimeoutError, nats.errors.Error) as error:
+        return BusStatus(
+            reachable=False, error=str(error) or type(error).__name__, stream=bus.stream
+        )
+    try:
+        return await asyncio.wait_for(
+            event_bus.status(
+                client.jetstream(timeout=timeout),
+                stream=bus.stream,
+                prefix=bus.prefix,
+                durable=bus.durable,
+                partitions=bus.partitions,
+            ),
+            timeout * 4,
+        )
+    except (OSError, TimeoutError, nats.errors.Error) as error:
+        return BusStatus(
+            reachable=False, error=str(error) or type(error).__name__, stream=bus.stream
+        )
+    finally:
+        await client.close()

@@ -40,6 +40,7 @@ from liveguard.clock import Clock
 from liveguard.db import transaction
 from liveguard.errors import LiveGuardError, StorageUnavailable
 from liveguard.live import ingest
+from liveguard.live.bus import HolderBook
 from liveguard.live.notify import NOTIFY_SUBJECT
 from liveguard.live.partitions import PartitionLocks, fetch_now, partition_locks
 from liveguard.live.schemas import Refused
@@ -182,6 +183,7 @@ class Worker:
         # event waits for an idle worker, beside the round itself
         self.poll = poll
         self.stats = Stats()
+        self.book: HolderBook | None = None
 
     async def run(self, nats_url: str, stop: asyncio.Event | None = None) -> Stats:
 
@@ -194,6 +196,7 @@ class Worker:
         try:
             js = client.jetstream()
             await self.bus.ensure(js)
+            self.book = await self._holder_book(js)
             inboxes = [
                 await client.subscribe(client.new_inbox()) for _ in range(self.bus.partitions)
             ]
@@ -214,6 +217,30 @@ class Worker:
             await client.close()  # unacknowledged messages go back to the stream
             locks.close()
         return self.stats
+
+    async def _holder_book(self, js: Any) -> HolderBook | None:
+        """Where this worker notes the partitions it stores (the console's bus view);
+        without it the worker still works, the view just names no holder."""
+        import nats
+
+        book = HolderBook(js, self.bus.stream, self.name)
+        try:
+            await book.open()
+        except (OSError, TimeoutError, nats.errors.Error) as error:
+            log.warning(
+                "no holders bucket for %s (%s): holders go unrecorded", self.bus.stream, error
+            )
+            return None
+        return book
+
+    async def _note_holder(self, partition: int) -> None:
+        import nats
+
+        if self.book is not None:
+            try:
+                await self.book.stored(partition)
+            except (OSError, TimeoutError, nats.errors.Error) as error:  # only the view loses
+                log.debug("holder of partition %d not recorded: %s", partition, error)
 
     async def _connect(self, nats_url: str, stop: asyncio.Event) -> Any:
         """A client that never gives up on the server: the first connection is tried again
@@ -270,6 +297,7 @@ class Worker:
             if messages:
                 await self.handle(client, messages)
                 await client.flush()  # the acknowledgements reach the server before the lock goes
+                await self._note_holder(k)
             return len(messages)
         finally:
             await asyncio.to_thread(locks.release, k)

@@ -3,8 +3,10 @@ worker killed mid-stream loses no event and duplicates no finding."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -14,6 +16,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import func, select
 
+from liveguard.live import service as live_service
 from liveguard.live.models import LiveEvent, LiveFinding
 from liveguard.live.worker import Bus, publish
 from tests.aio import run
@@ -38,10 +41,13 @@ def bus():
 
 async def _delete(bus: Bus) -> None:
     import nats
+    from nats.js.errors import NotFoundError
 
     client = await nats.connect(NATS_URL)
     try:
         await client.jetstream().delete_stream(bus.stream)
+        with contextlib.suppress(NotFoundError):  # the workers' holders bucket (live/bus.py)
+            await client.jetstream().delete_key_value(f"{bus.stream}_HOLDERS")
     finally:
         await client.close()
 
@@ -186,3 +192,36 @@ def test_a_message_without_a_partition_is_refused_by_the_stream(bus):
             await client.close()
 
     run(publish_unpartitioned())
+
+
+def test_the_bus_status_shows_each_partitions_backlog_and_the_worker_that_stored_it(
+    app, client, auth, room, event, bus
+):
+    run(_publish(bus, room.session_id, [[speech(event, f"第{n}句 羽绒服")] for n in range(6)]))
+    before = run(live_service.bus_status(nats_url=NATS_URL, bus=bus))
+    mine = bus.partition(room.session_id)
+    assert before.reachable and [p.partition for p in before.partitions] == list(range(8))
+    assert before.partitions[mine].backlog == 6 and before.partitions[mine].holder is None
+    assert before.partitions[mine].consumer == f"monitor-{mine}"
+    assert before.partitions[mine].subject == f"{bus.prefix}.*.{mine}"
+
+    worker = _worker(app, bus)
+    try:
+        assert _wait(lambda: _counts(app, room.session_id)[0] == 6, 120)
+        after = run(live_service.bus_status(nats_url=NATS_URL, bus=bus))
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.communicate(timeout=20)
+    held = after.partitions[mine]
+    assert held.backlog == 0 and held.unacked == 0 and after.lag == 0
+    assert held.holder == f"monitor-{worker.pid}" and held.held_at is not None
+    assert after.messages == 6
+    assert all(p.holder is None for p in after.partitions if p.partition != mine)
+
+
+def test_the_bus_status_says_nats_is_away_instead_of_failing():
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    status = run(live_service.bus_status(nats_url=f"nats://127.0.0.1:{port}", timeout=0.5))
+    assert not status.reachable and status.error and status.partitions == []
