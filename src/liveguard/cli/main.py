@@ -329,6 +329,7 @@ def monitor(
     import asyncio
     import os
     import signal
+    import socket
 
     from liveguard.blobs import make_blob_store
     from liveguard.db import make_engine, make_session_factory
@@ -349,7 +350,7 @@ def monitor(
         blobs=make_blob_store(
             settings.blob_url, settings.blob_dir, endpoint_url=settings.s3_endpoint
         ),
-        name=f"monitor-{os.getpid()}",
+        name=f"monitor-{os.getpid()}@{socket.gethostname()}",  # the bus view's holder
         bus=Bus(
             stream=stream,
             prefix=prefix,

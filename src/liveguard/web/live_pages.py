@@ -62,11 +62,9 @@ def rooms_page(request: Request, db_session: DbSession, principal: PageStaff) ->
 
 
 @router.get("/console/live/bus", response_class=HTMLResponse)
-def bus_page(request: Request, db_session: DbSession, now: Now, principal: PageStaff) -> Response:
+async def bus_page(request: Request, principal: PageStaff) -> Response:
     """The bus beside the room list: each partition's backlog and worker, and alerts."""
-    found = live_service.bus_status(
-        db_session=db_session, nats_url=request.app.state.settings.nats_url, now=now
-    )
+    found = await live_service.bus_view(nats_url=request.app.state.settings.nats_url)
     return render(request, "live_bus.html", principal, bus=found)
 
 
