@@ -329,7 +329,6 @@ def monitor(
     import asyncio
     import os
     import signal
-    import socket
 
     from liveguard.blobs import make_blob_store
     from liveguard.db import make_engine, make_session_factory
@@ -350,7 +349,7 @@ def monitor(
         blobs=make_blob_store(
             settings.blob_url, settings.blob_dir, endpoint_url=settings.s3_endpoint
         ),
-        name=f"monitor-{os.getpid()}@{socket.gethostname()}",  # the bus view's holder
+        name=f"monitor-{os.getpid()}",
         bus=Bus(
             stream=stream,
             prefix=prefix,
