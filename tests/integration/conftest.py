@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 
 from liveguard import migrations
 from liveguard.auth import service as auth_service
+from liveguard.cli import demo_data
 from liveguard.clock import CHINA, FixedClock
 from liveguard.db import Base, import_models, transaction
 from liveguard.parties import service as parties_service
@@ -23,6 +24,7 @@ from liveguard.vocab import PrincipalKind, StaffRole
 from liveguard.web.app import create_app
 from tests import factories
 from tests.conftest import port_open, service_missing
+from tests.integration.demo_snapshot import DemoOnce
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "LIVEGUARD_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -71,12 +73,44 @@ def clock() -> FixedClock:
 @pytest.fixture(scope="session")
 def app(database_url: str, data_dir: Path, clock: FixedClock):
     settings = factories.settings(data_dir, database_url)
-    return create_app(settings, clock=clock)
+    app = create_app(settings, clock=clock)
+    # Each test's TestClient runs the app's shutdown, which disposes of the engine's pool:
+    # the next test would connect afresh (on PostgreSQL a new backend, its catalog cache
+    # cold: ~40 ms a test before any work). The pool lives as long as the session's app.
+    engine = app.state.engine
+    dispose = engine.dispose
+    engine.dispose = lambda close=True: None  # type: ignore[method-assign]
+    yield app
+    dispose()
+
+
+@pytest.fixture(scope="session")
+def _demo_once() -> Iterator[DemoOnce]:
+    once = DemoOnce(demo_data.load)
+    yield once
+    once.close()
+
+
+@pytest.fixture(autouse=True)
+def _demo_loaded_once(_demo_once: DemoOnce, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo is loaded for real once per database, then restored from its snapshot
+    (``demo_snapshot.py``): the same rows and files, seconds sooner."""
+    monkeypatch.setattr(demo_data, "load", _demo_once.load)
 
 
 @pytest.fixture
 def engine(app) -> Engine:
     return app.state.engine
+
+
+import_models()
+# Every table emptied, children first; evidence_state is seeded by the migration: reset.
+_EMPTY_STATEMENTS = [
+    *(f'DELETE FROM "{t.name}"' for t in reversed(Base.metadata.sorted_tables)),
+    "UPDATE evidence_state SET tree_size = 0, frontier = '[]' WHERE id = 1",
+]
+_EMPTY_STATEMENTS.remove('DELETE FROM "evidence_state"')
+_EMPTY_SCRIPT = ";\n".join(_EMPTY_STATEMENTS)
 
 
 @pytest.fixture(autouse=True)
@@ -89,14 +123,12 @@ def _empty_tables(request: pytest.FixtureRequest) -> Iterator[None]:
     engine: Engine = app.state.engine
     yield
     app.state.settings.checkpoint_log.unlink(missing_ok=True)  # the log's witness goes too
-    import_models()
     with engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
-            if table.name != "evidence_state":  # seeded by the migration: reset, not delete
-                connection.execute(table.delete())
-        connection.execute(
-            text("UPDATE evidence_state SET tree_size = 0, frontier = '[]' WHERE id = 1")
-        )
+        if engine.dialect.name == "postgresql":  # one round trip, not one per table
+            connection.exec_driver_sql(_EMPTY_SCRIPT)
+            return
+        for statement in _EMPTY_STATEMENTS:
+            connection.exec_driver_sql(statement)
 
 
 @pytest.fixture

@@ -33,6 +33,7 @@ from liveguard.live.schemas import RoomPictureRead, SessionCreate
 from liveguard.parties import service as parties_service
 
 if TYPE_CHECKING:
+    from liveguard.live.bus_view import BusView
     from liveguard.live.worker import Bus
 
 
@@ -619,3 +620,13 @@ async def bus_status(*, nats_url: str, bus: Bus | None = None, timeout: float = 
         )
     finally:
         await client.close()
+
+
+async def bus_view(*, nats_url: str | None, bus: Bus | None = None) -> BusView:
+    """``bus_status`` with each partition's lag and alerts (``live/bus_view.py``); without
+    NATS configured, a view that says so. Holders' times are the workers' wall clocks, so
+    the view is judged against the real time, not an injected clock."""
+    from liveguard.live import bus_view as views
+
+    status = await bus_status(nats_url=nats_url, bus=bus) if nats_url else None
+    return views.view(status, now=datetime.now(UTC))

@@ -27,6 +27,7 @@ from liveguard.enforcement import service as enforcement_service
 from liveguard.enforcement.schemas import WarningRead
 from liveguard.errors import Forbidden, InvalidInput, LiveGuardError, NotAuthenticated
 from liveguard.live import ingest, room_picture, service, timeline
+from liveguard.live.bus_view import BusView
 from liveguard.live.models import LiveEvent, LiveFinding, LiveSession
 from liveguard.live.notify import broadcaster, sse
 from liveguard.live.schemas import (
@@ -246,6 +247,13 @@ def rooms(db_session: DbSession, _: AnyStaff) -> list[RoomRead]:
         )
         for r in service.rooms(db_session=db_session)
     ]
+
+
+@rooms_router.get("/bus", response_model=BusView)
+async def bus(request: Request, _: AnyStaff) -> BusView:
+    """The NATS JetStream partitions: backlog, unacknowledged and redelivered messages, the
+    worker that stored each one's last batch, and alerts (``live/data/bus.yaml``)."""
+    return await service.bus_view(nats_url=request.app.state.settings.nats_url)
 
 
 @rooms_router.get("/refusals", response_model=list[RefusalCount])

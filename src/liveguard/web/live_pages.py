@@ -66,6 +66,13 @@ def rooms_page(request: Request, db_session: DbSession, principal: PageStaff) ->
     return render(request, "live_rooms.html", principal, rooms=rooms, anchors=anchors)
 
 
+@router.get("/console/live/bus", response_class=HTMLResponse)
+async def bus_page(request: Request, principal: PageStaff) -> Response:
+    """The bus beside the room list: each partition's backlog and worker, and alerts."""
+    found = await live_service.bus_view(nats_url=request.app.state.settings.nats_url)
+    return render(request, "live_bus.html", principal, bus=found)
+
+
 @router.get("/console/live/{session_id}", response_class=HTMLResponse)
 def room_page(
     request: Request,
