@@ -141,7 +141,8 @@ def apply_policy_many(
 def policy_reason(finding: live_service.LiveFinding) -> str:
     """Why policy acted, as staff read it (the ids stay in the action's policy and rule)."""
     words = live_service.rule_words(finding.rule, finding.category)
-    return f"按处置规则自动执行：{words}（严重程度：{labels.label(finding.severity, 'vocab.Severity')}）"
+    severity = labels.label(finding.severity, "vocab.Severity")
+    return f"按处置规则自动执行：{words}（严重程度：{severity}）"
 
 
 def act(

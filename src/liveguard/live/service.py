@@ -67,8 +67,9 @@ def rule_words(rule: str | None, category: str | None = None) -> str:
         if found:
             return found.rstrip("。.；; ")
         monitor = claims.rules()
-        checks = [*monitor.claims, monitor.listing_change, monitor.traffic]
-        category = next((c.category for c in checks if c.id == rule), category)
+        checks = [(c.id, c.category) for c in monitor.claims]
+        checks += [(c.id, c.category) for c in (monitor.listing_change, monitor.traffic)]
+        category = next((c for r, c in checks if r == rule), category)
     return labels.label(category, "detect.rule_category") if category else "监测发现"
 
 
