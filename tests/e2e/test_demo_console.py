@@ -154,7 +154,9 @@ def test_listing_review_shows_s3_refused_with_its_reason(page: Page) -> None:
     page.get_by_role("link", name="Listings").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Listing review")
     s3 = queue_row(page, "listings", "1分钱秒杀")
-    expect(s3.locator(".status")).to_have_text("rejected")
+    expect(s3.locator(".status.rejected")).to_have_text("审核未通过 Rejected")  # not "rejected"
+    expect(s3.locator("[data-verdict=reject]")).to_have_text("不通过 Reject")
+    expect(s3).to_contain_text("系统自动审核")  # who reviewed it, not "(automatic)"
     expect(s3.locator('[data-check="shipping.excessive"]')).to_contain_text(
         "明码标价和禁止价格欺诈规定"
     )
