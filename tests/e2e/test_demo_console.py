@@ -78,14 +78,14 @@ def test_home_page_shows_the_demo_data(page: Page, tmp_path: Path) -> None:
     expect(merchants.locator("tbody tr")).to_have_count(len(shop_names))
 
     cosmetics = merchants.locator("tbody tr", has_text="美颜坊化妆品")
-    expect(cosmetics.locator(".status")).to_have_text("suspended")
+    expect(cosmetics.locator(".status.suspended")).to_have_text("已暂停经营")  # not "suspended"
     # The suspension is public (电子商务法 art. 36), the reviewers' reason is not; the
     # licence's end date (art. 15) says why.
     expect(cosmetics).not_to_contain_text(re.compile(r"licen[cs]e expired"))
     expect(cosmetics).to_contain_text("2026-11-25")
     # The others were approved and are trading.
     jacket = merchants.locator("tbody tr", has_text="暖冬服饰旗舰店")
-    expect(jacket.locator(".status")).to_have_text("active")
+    expect(jacket.locator(".status.active")).to_have_text("正常经营")
 
     sessions = page.get_by_test_id("sessions")
     # the ten latest: the demo's own rooms, S11's star session (cli/demo_s7_s11.py) and the
@@ -155,7 +155,9 @@ def test_listing_review_shows_s3_refused_with_its_reason(page: Page) -> None:
     page.get_by_role("link", name="Listings").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Listing review")
     s3 = queue_row(page, "listings", "1分钱秒杀")
-    expect(s3.locator(".status")).to_have_text("rejected")
+    expect(s3.locator(".status.rejected")).to_have_text("审核未通过 Rejected")  # not "rejected"
+    expect(s3.locator("[data-verdict=reject]")).to_have_text("不通过 Reject")
+    expect(s3).to_contain_text("系统自动审核")  # who reviewed it, not "(automatic)"
     expect(s3.locator('[data-check="shipping.excessive"]')).to_contain_text(
         "明码标价和禁止价格欺诈规定"
     )
@@ -279,5 +281,5 @@ def test_rejecting_a_merchant_needs_a_reason(page: Page) -> None:
     # The home page tells everyone the outcome, with the reason.
     page.goto("/")
     row = page.get_by_test_id("merchants").locator("tbody tr", has_text=PENDING_MERCHANT)
-    expect(row.locator(".status")).to_have_text("rejected")
+    expect(row.locator(".status.rejected")).to_have_text("入驻未通过")
     expect(row).to_contain_text("营业执照照片模糊")

@@ -299,4 +299,5 @@ def test_the_room_list_raises_a_rooms_risk_as_findings_arrive(
     # no reload: the list polls the rooms API every 3 s
     expect(row.get_by_test_id("risk")).not_to_have_text("0.0", timeout=PAGE_TIMEOUT_MS)
     expect(row.get_by_test_id("open-findings")).not_to_have_text("0")
+    expect(row.locator(".status.live")).to_have_text("直播中")  # refreshed in words, not "live"
     staff.context.close()

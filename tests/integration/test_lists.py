@@ -253,7 +253,7 @@ def test_the_case_export_opens_in_excel_as_chinese_with_labels_beijing_time_and_
     row = rows[0]
     assert row["提交时间（北京时间）"] == "2026-03-10 23:30:00"
     assert row["状态"] == "已登记待受理"
-    assert row["支付方式"] == "微信扫码付款"
+    assert row["支付方式"] == "扫微信收款码"  # the catalogue's words (labels.yaml)
     assert row["支付金额（元）"] == "669.00"
     assert row["应付金额（元）"] == "2676.00"
     assert row["商家店铺"] == "暖冬服饰旗舰店"
@@ -508,5 +508,5 @@ def test_trade_integrity_findings_list_filters_and_exports(client, db, shops, au
     exported = client.get("/api/lists/integrity/export.csv?severity=high", headers=staff)
     rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
     assert [(r["类型"], r["严重程度"], r["商家店铺"]) for r in rows] == [
-        ("刷单（订单集中）", "高", "暖冬服饰旗舰店")
+        ("刷单", "高", "暖冬服饰旗舰店")
     ]

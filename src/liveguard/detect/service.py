@@ -12,8 +12,9 @@ import hashlib
 import json
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -124,6 +125,17 @@ class Registry:
 
 
 registry = Registry()
+
+
+@cache
+def rule_messages() -> Mapping[str, str]:
+    """Each shipped rule's own words (its ``message``) by rule id: what a person reads
+    where a machine would name ``diversion.contact_invite``."""
+    return {rule.id: rule.message for spec in overlays.shipped_files() for rule in spec.rules}
+
+
+def rule_message(rule: str) -> str | None:
+    return rule_messages().get(rule)
 
 
 def _latest_key(db_session: Session, platform: str) -> tuple[int, str] | None:

@@ -15,6 +15,7 @@ from liveguard import datafiles
 from liveguard.datafiles import Strict
 from liveguard.enforcement.enums import ActionKind
 from liveguard.legal import LegalBasis
+from liveguard.live import service as live_service
 from liveguard.live.enums import FindingSpeaker
 from liveguard.vocab import Severity
 
@@ -212,7 +213,7 @@ def decide(
 ) -> list[Decision]:
     """The actions a finding calls for, each once, in the order the policies list them.
     ``speaker`` produced the finding's text (a ``FindingSpeaker``); ``tally`` holds the
-    counts before it and including it."""
+    counts before it and including it. The anchor's message names the rule in words."""
     policies = policies or load()
     decisions: list[Decision] = []
     taken: set[ActionKind] = set()
@@ -229,7 +230,9 @@ def decide(
             if kind is ActionKind.viewer_warning:
                 text = policies.banners[policy.banner or ""]
             elif kind is ActionKind.warn_anchor:
-                text = (policy.anchor_message or "").format(rule=rule, quote=quote)
+                text = (policy.anchor_message or "").format(
+                    rule=live_service.rule_words(rule, category), quote=quote
+                )
             decisions.append(Decision(policy, kind, text))
     return decisions
 

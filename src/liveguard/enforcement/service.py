@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from liveguard import labels
 from liveguard.catalog import service as catalog_service
 from liveguard.credit import flows as credit_flows
 from liveguard.enforcement import policy as policies
@@ -118,7 +119,7 @@ def apply_policy_many(
                         db_session=db_session,
                         live_session=live_session,
                         kind=decision.kind,
-                        reason=f"{decision.policy.id}: {finding.rule} ({finding.severity})",
+                        reason=policy_reason(finding),
                         text=decision.text,
                         finding=finding,
                         policy=decision.policy.id,
@@ -135,6 +136,13 @@ def apply_policy_many(
         now=now,
     )
     return done
+
+
+def policy_reason(finding: live_service.LiveFinding) -> str:
+    """Why policy acted, as staff read it (the ids stay in the action's policy and rule)."""
+    words = live_service.rule_words(finding.rule, finding.category)
+    severity = labels.label(finding.severity, "vocab.Severity")
+    return f"按处置规则自动执行：{words}（严重程度：{severity}）"
 
 
 def act(

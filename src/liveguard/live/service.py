@@ -20,7 +20,8 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from liveguard import paging
+from liveguard import labels, paging
+from liveguard.detect import service as detect_service
 from liveguard.errors import Conflict, InvalidInput, NotFound
 from liveguard.live.enums import FindingSource, FindingSpeaker, FindingStatus
 from liveguard.live.models import LiveEvent as LiveEvent
@@ -58,6 +59,25 @@ def get(*, db_session: Session, session_id: int) -> LiveSession:
     if found is None:
         raise NotFound("live session", session_id)
     return found
+
+
+def rule_words(rule: str | None, category: str | None = None) -> str:
+    """A finding's rule as a person reads it, never its id: a detection rule's or QR
+    payload rule's own message; for the monitor's checks on the room's numbers, whose
+    messages are filled per finding, the name of their category."""
+    from liveguard.live import claims, payloads
+
+    if rule:
+        found = detect_service.rule_message(rule) or next(
+            (r.message for r in payloads.payload_rules() if r.id == rule), None
+        )
+        if found:
+            return found.rstrip("。.；; ")
+        monitor = claims.rules()
+        checks = [(c.id, c.category) for c in monitor.claims]
+        checks += [(c.id, c.category) for c in (monitor.listing_change, monitor.traffic)]
+        category = next((c for r, c in checks if r == rule), category)
+    return labels.label(category, "detect.rule_category") if category else "监测发现"
 
 
 def ledger_where(live_session: LiveSession) -> dict[str, object]:

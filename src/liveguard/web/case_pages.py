@@ -366,6 +366,7 @@ def case_timeline(
             "at": at,
             "kind": link.kind,
             "action": link.data.get("action"),
+            "rule": link.data.get("rule"),  # the id, for machines: the words are in text
             "speaker": link.data.get("speaker_role"),
             "text": text,
             "quote": link.data.get("quote"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -124,6 +125,8 @@ def _row(leaf: Any) -> dict[str, Any]:
         ),
         "",
     )
+    if isinstance(data.get("action"), str):  # an action or a warning: what was done, in words
+        said = _action_words(data, said)
     occurred = record.get("occurred_at")
     return {
         "seq": leaf.seq,
@@ -133,6 +136,23 @@ def _row(leaf: Any) -> dict[str, Any]:
         else leaf.recorded_at,
         "said": said[:160],
     }
+
+
+# How policy actions once gave their reason: "policy.diversion.warn: diversion.x (high)".
+POLICY_REASON = re.compile(r"^policy\.[\w.]+: (?P<rule>[\w.]+) \((?P<severity>\w+)\)$")
+
+
+def _action_words(data: dict[str, Any], said: str) -> str:
+    """``转人工处理：邀请观众添加微信…（严重程度：高）``: the action, then its text or reason,
+    with a rule id and severity put in words (the ids stay in the record itself)."""
+    done = labels.label(data["action"], "enforcement.ActionKind")
+    old = POLICY_REASON.match(said)
+    if old:
+        severity = labels.label(old["severity"], "vocab.Severity")
+        said = f"{live_service.rule_words(old['rule'])}（严重程度：{severity}）"
+    elif not said and isinstance(data.get("rule"), str):
+        said = live_service.rule_words(data["rule"])
+    return f"{done}：{said}" if said else done
 
 
 def readable(record: object) -> str:

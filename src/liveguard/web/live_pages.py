@@ -63,7 +63,14 @@ def rooms_page(request: Request, db_session: DbSession, principal: PageStaff) ->
         )
         for r in rooms
     }
-    return render(request, "live_rooms.html", principal, rooms=rooms, anchors=anchors)
+    return render(
+        request,
+        "live_rooms.html",
+        principal,
+        rooms=rooms,
+        anchors=anchors,
+        status_words=room_words()["room"],
+    )
 
 
 @router.get("/console/live/bus", response_class=HTMLResponse)

@@ -238,7 +238,10 @@ def test_viewers_typing_diversion_in_chat_warn_the_others_but_never_the_anchor_n
     assert {a["finding_id"] for a in notes} >= {
         f["id"] for f in diversions if f["severity"] != "low"
     }
-    assert all(a["reason"].startswith("policy.diversion.viewer") for a in notes)
+    assert all(a["policy"] == "policy.diversion.viewer" for a in notes)
+    # the reason in words for staff: policy's doing, the rule said as its rule file says it
+    assert all(a["reason"].startswith("按处置规则自动执行") for a in notes)
+    assert not any(a["rule"] in a["reason"] for a in notes)
     assert timeline["room"]["status"] == "live"
     warned = client.get(f"/api/public/live/{room.session_id}/warnings").json()
     assert len(warned) == 1 and "Do not pay outside the platform" in warned[0]["text"]

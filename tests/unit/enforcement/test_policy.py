@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from liveguard.datafiles import DataFileError
+from liveguard.detect import service as detect_service
 from liveguard.enforcement import policy
 from liveguard.enforcement.enums import ActionKind
 from liveguard.legal import quote_problem
@@ -47,7 +48,7 @@ def test_a_price_trick_pulls_the_listing():
     )
 
 
-def test_the_banner_is_plain_consumer_text_and_the_anchor_message_names_the_rule():
+def test_the_banner_is_plain_consumer_text_and_the_anchor_message_names_the_rule_in_words():
     decisions = policy.decide(
         rule="diversion.contact_invite",
         category="diversion",
@@ -58,7 +59,30 @@ def test_the_banner_is_plain_consumer_text_and_the_anchor_message_names_the_rule
     )
     banner, message = (d.text or "" for d in decisions)
     assert "请勿私下转账" in banner and "Do not pay outside the platform" in banner
-    assert "diversion.contact_invite" in message and "加V" in message
+    # the rule that fired, as its own rule file words it; never its id (the anchor reads it)
+    rule_words = detect_service.rule_message("diversion.contact_invite") or ""
+    assert rule_words.rstrip("。") in message and "加V" in message
+    assert "diversion.contact_invite" not in message and "diversion" not in message
+
+
+@pytest.mark.parametrize(
+    ("rule", "category", "words"),
+    [
+        ("qr.wechat_pay", "diversion", "微信收款码"),  # a QR payload rule's own message
+        ("claim.sales_vs_counter", "false_advertising", "虚假宣传"),  # the monitor's: category
+    ],
+)
+def test_a_monitor_rule_reaches_the_anchor_in_words_too(rule, category, words):
+    decisions = policy.decide(
+        rule=rule,
+        category=category,
+        severity="critical",
+        quote="扫码",
+        speaker="anchor",
+        tally=policy.Tally(repeat={"anchor": 1}),
+    )
+    message = next(d.text or "" for d in decisions if d.kind is ActionKind.warn_anchor)
+    assert words in message and rule not in message
 
 
 def test_a_viewers_diversion_warns_the_other_viewers_and_is_noted_not_put_on_the_anchor():

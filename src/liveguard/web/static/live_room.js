@@ -154,7 +154,7 @@
     const finding = action.finding_id ? findingsById.get(action.finding_id) : null;
     const who = action.actor === "policy" ? "系统按规则自动 automatic" : "由 " + action.actor;
     return el("li", { class: "event action " + action.kind, "data-action": action.id, "data-kind": action.kind,
-      "data-testid": "action" },
+      "data-rule": action.rule, "data-testid": "action" },
       el("time", { datetime: action.created_at, text: clock.format(new Date(action.created_at)) }),
       el("span", { class: "sentence", text: word("done", action.kind) + (action.text ? "：" : "") }),
       action.text ? el("q", { text: action.text }) : null,

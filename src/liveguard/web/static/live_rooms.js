@@ -2,6 +2,8 @@
 (function () {
   "use strict";
   const table = document.querySelector("[data-testid=rooms] tbody");
+  // a room's status in words, from the label catalogue: no bare code on the page
+  const WORDS = JSON.parse(document.getElementById("status-words").textContent);
   const level = (risk) => (risk >= 60 ? "high" : risk >= 25 ? "medium" : "low");
 
   async function refresh() {
@@ -17,7 +19,7 @@
       risk.className = "risk " + level(room.risk_score);
       row.querySelector("[data-testid=open-findings]").textContent = room.open_findings;
       const status = row.querySelector(".status");
-      status.textContent = room.status;
+      status.textContent = WORDS[room.status] || "";
       status.className = "status " + room.status;
       table.append(row);  // riskiest first, as the API orders them
     }
