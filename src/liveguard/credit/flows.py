@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -124,6 +125,31 @@ def case_parties(
 
 def merchants(merchant_ids: Iterable[int]) -> list[Subject]:
     return [Subject(SubjectKind.merchant, m) for m in merchant_ids]
+
+
+class Found(Protocol):
+    """A new row that counts against a shop: a breach, a finding."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def merchant_id(self) -> int: ...
+
+
+def merchants_changed(
+    *, db_session: Session, found: Sequence[Found], now: datetime, cause_prefix: str
+) -> None:
+    """Flush, then recompute the credit of every shop ``found`` names (nothing when it is
+    empty); the cause names the last row, ``<cause_prefix>:<id>``."""
+    db_session.flush()
+    if found:
+        facts_changed(
+            db_session=db_session,
+            subjects=merchants(sorted({row.merchant_id for row in found})),
+            now=now,
+            cause=f"{cause_prefix}:{found[-1].id}",
+        )
 
 
 # --- decisions and their consequences -------------------------------------------------------

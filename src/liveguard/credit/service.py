@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -406,19 +406,45 @@ def _words(text: str, field: str, what: str) -> str:
     return text
 
 
+class _PartyStep(NamedTuple):
+    """What a party's own step is called, the states it is taken from, its last day, and
+    what to do once that day has passed."""
+
+    what: str
+    allowed: frozenset[ProceedingState]
+    due_of: Callable[[CreditProceeding], date | None]
+    late: str
+
+
+_PARTY_STEPS = {
+    StepKind.objected: _PartyStep(
+        "an objection",
+        frozenset({ProceedingState.proposed}),
+        lambda p: p.objection_due_on,
+        "staff decide on the record; after a listing, the party may appeal",
+    ),
+    StepKind.appealed: _PartyStep(
+        "an appeal",
+        frozenset({ProceedingState.listed}),
+        lambda p: p.appeal_due_on,
+        "after rectification and a clean period, apply for credit repair instead",
+    ),
+}
+
+
 def _party_step(
     db_session: Session,
     proceeding: CreditProceeding,
-    *,
     kind: StepKind,
+    *,
     text: str,
     actor: str,
     now: datetime,
-    due: date | None,
-    late: str,
 ) -> CreditStep:
-    """A party's own step in its words, refused after ``due`` (``late`` says what then)."""
-    what = {StepKind.objected: "an objection", StepKind.appealed: "an appeal"}[kind]
+    """A party's own step in its words, from a state it is allowed in, before its last day."""
+    what, allowed, due_of, late = _PARTY_STEPS[kind]
+    _require(proceeding, set(allowed), what)
+    due = due_of(proceeding)
     if due is not None and china_day(now) > due:
         raise Conflict(
             f"the period for {what} ended on {due.isoformat()}", field_name="text", fix=late
@@ -438,17 +464,7 @@ def object_to(
     *, db_session: Session, proceeding: CreditProceeding, text: str, actor: str, now: datetime
 ) -> CreditStep:
     """The party's objection, within the objection period."""
-    _require(proceeding, {ProceedingState.proposed}, "an objection")
-    return _party_step(
-        db_session,
-        proceeding,
-        kind=StepKind.objected,
-        text=text,
-        actor=actor,
-        now=now,
-        due=proceeding.objection_due_on,
-        late="staff decide on the record; after a listing, the party may appeal",
-    )
+    return _party_step(db_session, proceeding, StepKind.objected, text=text, actor=actor, now=now)
 
 
 def decide(
@@ -535,17 +551,7 @@ def appeal(
     *, db_session: Session, proceeding: CreditProceeding, text: str, actor: str, now: datetime
 ) -> CreditStep:
     """The party's appeal against a listing, within the appeal period."""
-    _require(proceeding, {ProceedingState.listed}, "an appeal")
-    return _party_step(
-        db_session,
-        proceeding,
-        kind=StepKind.appealed,
-        text=text,
-        actor=actor,
-        now=now,
-        due=proceeding.appeal_due_on,
-        late="after rectification and a clean period, apply for credit repair instead",
-    )
+    return _party_step(db_session, proceeding, StepKind.appealed, text=text, actor=actor, now=now)
 
 
 def apply_for_repair(

@@ -22,11 +22,7 @@ def detect(
     """Run both detectors (``service.detect``), then recompute the credit of every shop a
     new finding names."""
     report = service.detect(db_session=db_session, now=now, since=since, until=until)
-    if report.findings:
-        credit_flows.facts_changed(
-            db_session=db_session,
-            subjects=credit_flows.merchants(sorted({f.merchant_id for f in report.findings})),
-            now=now,
-            cause=f"integrity_finding:{report.findings[-1].id}",
-        )
+    credit_flows.merchants_changed(
+        db_session=db_session, found=report.findings, now=now, cause_prefix="integrity_finding"
+    )
     return report

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from liveguard.clock import CHINA
@@ -283,22 +283,32 @@ def posts_total(db_session: Session, *, start: date, end: date) -> int:
     return int(db_session.scalar(query) or 0)
 
 
+def _china_day_sql(db_session: Session, moment: Any) -> Any:
+    """The database's own Beijing day of a stored UTC time: UTC+8 all year (clock.CHINA)."""
+    if db_session.get_bind().dialect.name == "sqlite":  # stored there as naive UTC text
+        return func.date(moment, "+8 hours")
+    return func.date(func.timezone("UTC", moment) + timedelta(hours=8))
+
+
+def _as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
 def daily_counts(db_session: Session, *, start: date, end: date) -> list[DailyCount]:
-    """Posts per Beijing day and category (the main category), and how many negative."""
-    rows = db_session.execute(
-        _in_range(select(Post.posted_at, Post.category, Post.negative), start, end)
-    )
-    totals: Counter[tuple[date, str]] = Counter()
-    negatives: Counter[tuple[date, str]] = Counter()
-    for posted_at, category, negative in rows:
-        key = (china_day(posted_at), category)
-        totals[key] += 1
-        negatives[key] += bool(negative)
+    """Posts per Beijing day and category (the main category), and how many negative;
+    counted by the database, one row a day and category."""
+    day = _china_day_sql(db_session, Post.posted_at)
+    query = select(
+        day,
+        Post.category,
+        func.count(),
+        func.sum(case((Post.negative.is_(True), 1), else_=0)),
+    ).group_by(day, Post.category)
+    rows = db_session.execute(_in_range(query, start, end)).all()
+    counts = sorted((_as_date(d), category, n, int(neg)) for d, category, n, neg in rows)
     return [
-        DailyCount(
-            day=day, category=Category(category), negative=negatives[(day, category)], total=n
-        )
-        for (day, category), n in sorted(totals.items())
+        DailyCount(day=d, category=Category(category), negative=neg, total=n)
+        for d, category, n, neg in counts
     ]
 
 
@@ -312,14 +322,18 @@ def _mention_rows(db_session: Session, start: date, end: date) -> Sequence[Any]:
 def top_parties(
     db_session: Session, *, start: date, end: date, limit: int = 10
 ) -> list[PartyMention]:
-    """The parties most named in the period, with how many posts named each."""
-    counts: Counter[tuple[str, PartyKind, int | None]] = Counter()
-    for _, name, kind, party_id in _mention_rows(db_session, start, end):
-        counts[(name, PartyKind(kind), party_id)] += 1
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0][0]))
+    """The parties most named in the period, with how many posts named each; counted by
+    the database, one row a party."""
+    query = (
+        select(Mention.name, Mention.kind, Mention.party_id, func.count())
+        .join(Post, Mention.post_id == Post.id)
+        .group_by(Mention.name, Mention.kind, Mention.party_id)
+    )
+    rows = db_session.execute(_in_range(query, start, end)).all()
+    ranked = sorted(rows, key=lambda row: (-row[3], row[0]))
     return [
-        PartyMention(name=name, kind=kind, party_id=party_id, count=n)
-        for (name, kind, party_id), n in ranked[:limit]
+        PartyMention(name=name, kind=PartyKind(kind), party_id=party_id, count=n)
+        for name, kind, party_id, n in ranked[:limit]
     ]
 
 

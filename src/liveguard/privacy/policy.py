@@ -8,11 +8,11 @@ handful of queries and one pass of dictionary lookups, not a query per buyer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, time
 from enum import StrEnum
 from functools import cache
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 from pydantic import AwareDatetime, Field
@@ -135,28 +135,33 @@ class Policy(Strict):
         return self.labels[kind][value]
 
     def cap(self, channel: Channel) -> Cap:
-        for cap in self.marketing.caps:
-            if cap.channel is channel:
-                return cap
-        raise KeyError(f"{DATA_FILE} has no cap for channel {channel.value}")
+        return _one(
+            self.marketing.caps, lambda c: c.channel is channel, f"cap for channel {channel.value}"
+        )
 
     def refusal(self, reason: Refusal) -> RefusalText:
-        for text in self.marketing.refusals:
-            if text.reason is reason:
-                return text
-        raise KeyError(f"{DATA_FILE} has no words for refusal {reason.value}")
+        return _one(
+            self.marketing.refusals,
+            lambda t: t.reason is reason,
+            f"words for refusal {reason.value}",
+        )
 
     def reveal_rule(self, field: str) -> RevealRule:
-        for rule in self.reveal:
-            if rule.field == field:
-                return rule
-        raise KeyError(f"{DATA_FILE} has no reveal rule for {field}")
+        return _one(self.reveal, lambda r: r.field == field, f"reveal rule for {field}")
 
     def request_rule(self, kind: RequestKind) -> RequestRule:
-        for rule in self.requests:
-            if rule.kind is kind:
-                return rule
-        raise KeyError(f"{DATA_FILE} has no response period for {kind.value}")
+        return _one(self.requests, lambda r: r.kind is kind, f"response period for {kind.value}")
+
+
+_T = TypeVar("_T")
+
+
+def _one(entries: Iterable[_T], matches: Callable[[_T], bool], missing: str) -> _T:
+    """The first entry that matches; a data file missing it is a ``KeyError`` naming what."""
+    for entry in entries:
+        if matches(entry):
+            return entry
+    raise KeyError(f"{DATA_FILE} has no {missing}")
 
 
 @cache

@@ -69,16 +69,11 @@ def check_benefits(*, db_session: Session, day: date, now: datetime) -> BenefitC
             row = _check_price(db_session, promise, order, now)
             if row is not None:
                 found.append(row)
-    db_session.flush()
-    if found:
-        # A red envelope not paid or a price protection not honoured counts against the
-        # shop's credit the day it is found (S7, credit/flows.py).
-        credit_flows.facts_changed(
-            db_session=db_session,
-            subjects=credit_flows.merchants(sorted({row.merchant_id for row in found})),
-            now=now,
-            cause=f"benefit_finding:{found[-1].id}",
-        )
+    # A red envelope not paid or a price protection not honoured counts against the
+    # shop's credit the day it is found (S7, credit/flows.py).
+    credit_flows.merchants_changed(
+        db_session=db_session, found=found, now=now, cause_prefix="benefit_finding"
+    )
     return BenefitCheckReport(
         day=day,
         orders_checked=len(checked),

@@ -82,11 +82,10 @@ def create_promise(
         recorded_at=now,
         ledger_seq=0,
     )
-    db_session.add(promise)
-    db_session.flush()
-    promise.ledger_seq = records.append_one(
+    records.store_and_ledger(
         db_session,
-        RecordIn(
+        promise,
+        lambda promise: RecordIn(
             kind=RecordKind.order,
             occurred_at=promise.said_at,
             where={"session_id": promise.live_session_id, "listing_id": promise.listing_id},
@@ -180,11 +179,10 @@ def add_payout(
         recorded_at=now,
         ledger_seq=0,
     )
-    db_session.add(payout)
-    db_session.flush()
-    payout.ledger_seq = records.append_one(
+    records.store_and_ledger(
         db_session,
-        records.order_record(
+        payout,
+        lambda payout: records.order_record(
             order,
             payout.paid_at,
             {
@@ -247,11 +245,10 @@ def record_finding(
         found_at=now,
         ledger_seq=0,
     )
-    db_session.add(row)
-    db_session.flush()
-    row.ledger_seq = records.append_one(
+    records.store_and_ledger(
         db_session,
-        records.order_record(
+        row,
+        lambda row: records.order_record(
             order,
             now,
             {

@@ -95,11 +95,10 @@ def record_breach(
         found_at=now,
         ledger_seq=0,
     )
-    db_session.add(row)
-    db_session.flush()
-    row.ledger_seq = records.append_one(
+    records.store_and_ledger(
         db_session,
-        records.order_record(
+        row,
+        lambda row: records.order_record(
             order,
             promise_rules.end_of(breach.due_on),
             {

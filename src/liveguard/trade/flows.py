@@ -44,15 +44,10 @@ def check_promises(*, db_session: Session, day: date, now: datetime) -> CheckRep
             promise = next(p for p in promises if p.id == breach.promise_id)
             row.case_id = _open_case(db_session, order, promise, row, now)
             found.append(row)
-    db_session.flush()
-    if found:
-        # A broken promise counts against the shop's credit the day it is flagged (S4).
-        credit_flows.facts_changed(
-            db_session=db_session,
-            subjects=credit_flows.merchants(sorted({row.merchant_id for row in found})),
-            now=now,
-            cause=f"breach:{found[-1].id}",
-        )
+    # A broken promise counts against the shop's credit the day it is flagged (S4).
+    credit_flows.merchants_changed(
+        db_session=db_session, found=found, now=now, cause_prefix="breach"
+    )
     return CheckReport(
         day=day,
         orders_checked=len(orders),

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -35,6 +36,23 @@ def order_record(
     )
 
 
+class _Ledgered(Protocol):
+    ledger_seq: int
+
+
+Row = TypeVar("Row", bound=_Ledgered)
+
+
 def append_one(db_session: Session, record: RecordIn, now: datetime) -> int:
     [appended] = evidence_service.append(db_session=db_session, records=[record], now=now)
     return appended.seq
+
+
+def store_and_ledger(
+    db_session: Session, row: Row, record_of: Callable[[Row], RecordIn], now: datetime
+) -> Row:
+    """Add ``row``, flush for its id, append ``record_of(row)`` and keep the record's seq."""
+    db_session.add(row)
+    db_session.flush()
+    row.ledger_seq = append_one(db_session, record_of(row), now)
+    return row

@@ -122,11 +122,10 @@ def create(
         updated_at=now,
         ledger_seq=0,
     )
-    db_session.add(order)
-    db_session.flush()
-    order.ledger_seq = records.append_one(
+    records.store_and_ledger(
         db_session,
-        records.order_record(
+        order,
+        lambda order: records.order_record(
             order,
             order.paid_at,
             {
@@ -362,11 +361,10 @@ def add_promise(
         recorded_at=now,
         ledger_seq=0,
     )
-    db_session.add(promise)
-    db_session.flush()
-    promise.ledger_seq = records.append_one(
+    records.store_and_ledger(
         db_session,
-        records.order_record(
+        promise,
+        lambda promise: records.order_record(
             order,
             promise.said_at,
             {
