@@ -36,7 +36,7 @@ def fill_the_complaint(page: Page, room_code: str, amount: str) -> None:
     page.get_by_label("直播间号 Room code").fill(room_code)
     page.get_by_label("买的是哪件商品").fill("羽绒服")
     page.get_by_label("实付金额").fill(amount)
-    page.get_by_label("怎么付的款").select_option(label="扫微信二维码付款")
+    page.get_by_label("怎么付的款").select_option(label="扫微信收款码")
     page.get_by_label("遇到了什么问题").select_option(label="与宣传不符")
     page.get_by_label("卖家或主播是否故意").select_option(label="是 Yes")
     page.get_by_label("发生了什么").fill(
@@ -53,10 +53,10 @@ def read_the_answer(page: Page) -> None:
     liable.locator("summary").first.click()
     expect(liable.locator("blockquote.law").first).to_contain_text("第")
     owed = page.get_by_test_id("owed")
-    expect(owed).to_contain_text("欺诈赔偿")  # three times the price, at least 500 yuan
+    expect(owed).to_contain_text("欺诈三倍赔偿")  # three times the price, at least 500 yuan
     expect(page.get_by_test_id("total")).not_to_have_text("¥0.00")
     expect(page.get_by_test_id("case-state")).not_to_be_empty()
-    expect(page.get_by_test_id("case-events")).to_contain_text("提交投诉")
+    expect(page.get_by_test_id("case-events")).to_contain_text("投诉登记")
 
 
 def test_a_new_buyer_signs_up_files_about_the_s1_room_and_follows_it(page: Page) -> None:
