@@ -77,9 +77,12 @@ def app(database_url: str, data_dir: Path, clock: FixedClock):
     # Each test's TestClient runs the app's shutdown, which disposes of the engine's pool:
     # the next test would connect afresh (on PostgreSQL a new backend, its catalog cache
     # cold: ~40 ms a test before any work). The pool lives as long as the session's app.
+    # PostgreSQL only: on SQLite a connection kept open across tests holds the file's
+    # locks and caches against the worker processes some tests start on the same file.
     engine = app.state.engine
     dispose = engine.dispose
-    engine.dispose = lambda close=True: None  # type: ignore[method-assign]
+    if engine.dialect.name == "postgresql":
+        engine.dispose = lambda close=True: None  # type: ignore[method-assign]
     yield app
     dispose()
 

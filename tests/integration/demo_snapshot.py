@@ -131,6 +131,14 @@ class DemoOnce:
     def load(self, settings: Settings, *, clock: Clock | None = None) -> bool:
         if not settings.database_url:
             return self.real(settings, clock=clock)
+        try:
+            return self._load(settings, clock=clock)
+        finally:
+            # No connection of ours stays open between tests: a SQLite file held open here
+            # broke the monitor workers that later tests start on the same file.
+            self.close()
+
+    def _load(self, settings: Settings, *, clock: Clock | None = None) -> bool:
         key = (settings.database_url, str(settings.data_dir), (clock or Clock()).today())
         engine = self._engine(settings.database_url)
         if not _empty(engine):
