@@ -48,6 +48,12 @@ MAX_SESSION_HOURS_OUTSIDE_DEVELOPMENT = 24
 _LOOPBACK = ("localhost", "127.0.0.1", "::1")
 
 
+def cli_language() -> str | None:
+    """LIVEGUARD_LANG, the command line's language (zh or en): read before any settings,
+    since a command that fails to load them still has to say why in the reader's language."""
+    return os.environ.get("LIVEGUARD_LANG")
+
+
 def _config_file(data_dir: object = None) -> Path | None:
     """LIVEGUARD_CONFIG, else liveguard.toml in the data directory (argument, env, default)."""
     explicit = os.environ.get("LIVEGUARD_CONFIG")

@@ -4,12 +4,11 @@ kinds ``cli.*``, beside the words pages use for the same codes."""
 
 from __future__ import annotations
 
-import os
 from typing import Annotated
 
 import typer
 
-from liveguard import labels
+from liveguard import config, labels
 
 LangOption = Annotated[
     str | None,
@@ -26,7 +25,7 @@ _chosen: dict[str, labels.Lang] = {}
 def choose(value: str | None) -> labels.Lang:
     """Set the language from ``--lang`` or, when not given, ``LIVEGUARD_LANG``; exit 2
     with a message on anything but zh and en."""
-    given = value if value is not None else os.environ.get("LIVEGUARD_LANG")
+    given = value if value is not None else config.cli_language()
     try:
         lang = labels.language(given)
     except ValueError:
