@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from sqlalchemy import Select, literal, or_, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from liveguard import labels
 from liveguard.bounds import INT32_MAX, Day, Id
 from liveguard.clock import CHINA
 from liveguard.errors import InvalidInput
@@ -213,13 +214,21 @@ def matching(
 
 def one_of(field: str, value: str | None, choices: Mapping[str, object], what: str) -> Any:
     """The choice ``value`` names, None when not asked; refused with the choices when it
-    is not one of them (``what``: the field's name in Chinese)."""
+    is not one of them (``what``: the field's code in labels.yaml's ``lists.field``)."""
     if value is None or value == "":
         return None
     if value not in choices:
         shown = ", ".join(list(choices)[:12])
-        raise InvalidInput(field, f"没有这种{what}: {value!r}", f"choose one of: {shown}")
+        what = labels.label(what, "lists.field")
+        said = labels.say("lists.refusal", "no_such", what=what, value=repr(value))
+        raise InvalidInput(field, said, f"choose one of: {shown}")
     return choices[value]
+
+
+def no_such_category(value: str) -> InvalidInput:
+    """The refusal of a category code the qualification catalogue does not have."""
+    said = labels.say("lists.refusal", "no_category", value=repr(value))
+    return InvalidInput("category", said, "choose a category")
 
 
 def every_row(

@@ -271,8 +271,8 @@ def search(
     platform, merchant, anchor, room, Beijing dates filed; newest or oldest first.
     ``consumer_id`` keeps a consumer to her own cases."""
     query = select(Case)
-    state = paging.one_of("status", filters.status, {s.value: s for s in CaseState}, "案件状态")
-    origin = paging.one_of("kind", filters.kind, {o.value: o for o in CaseOrigin}, "案件来源")
+    state = paging.one_of("status", filters.status, {s.value: s for s in CaseState}, "case_state")
+    origin = paging.one_of("kind", filters.kind, {o.value: o for o in CaseOrigin}, "case_origin")
     if state is not None:
         query = query.where(Case.state == state)
     if origin is not None:

@@ -199,14 +199,12 @@ def search(
     dates created; newest or oldest first."""
     query = select(Listing)
     statuses = {s.value: s for s in ListingStatus}
-    status = paging.one_of("status", filters.status, statuses, "商品状态")
+    status = paging.one_of("status", filters.status, statuses, "listing_status")
     if status is not None:
         query = query.where(Listing.status == status)
     if filters.category:
         if parties_service.category_of(filters.category) is None:
-            raise InvalidInput(
-                "category", f"没有这个类目: {filters.category!r}", "choose a category"
-            )
+            raise paging.no_such_category(filters.category)
         query = query.where(Listing.category == filters.category)
     if filters.merchant_id is not None:
         query = query.where(Listing.merchant_id == filters.merchant_id)

@@ -142,7 +142,7 @@ def policy_reason(finding: live_service.LiveFinding) -> str:
     """Why policy acted, as staff read it (the ids stay in the action's policy and rule)."""
     words = live_service.rule_words(finding.rule, finding.category)
     severity = labels.label(finding.severity, "vocab.Severity")
-    return f"按处置规则自动执行：{words}（严重程度：{severity}）"
+    return labels.say("enforcement.sentence", "policy_reason", words=words, severity=severity)
 
 
 def act(

@@ -281,9 +281,9 @@ def search(
     """A page of trade-integrity findings: text in the summary (or an id), kind, severity,
     shop, Beijing dates found; newest or oldest first."""
     query = select(IntegrityFinding)
-    kind = paging.one_of("kind", filters.kind, {k.value: k for k in FindingKind}, "发现类型")
+    kind = paging.one_of("kind", filters.kind, {k.value: k for k in FindingKind}, "finding_kind")
     severity = paging.one_of(
-        "severity", filters.severity, {s.value: s for s in Severity}, "严重程度"
+        "severity", filters.severity, {s.value: s for s in Severity}, "severity"
     )
     if kind is not None:
         query = query.where(IntegrityFinding.kind == kind)

@@ -103,7 +103,7 @@ def search_sessions(
     """A page of live rooms: text in the title or room code (or an id), state (live,
     ended, suspended), platform, shop, anchor, Beijing dates started; newest first."""
     query = select(LiveSession)
-    state = paging.one_of("status", filters.status, {s: s for s in ROOM_STATES}, "直播状态")
+    state = paging.one_of("status", filters.status, {s: s for s in ROOM_STATES}, "room_status")
     if state == "live":
         query = query.where(LiveSession.ended_at.is_(None), LiveSession.suspended_at.is_(None))
     elif state == "ended":
@@ -147,9 +147,9 @@ def search_findings(
     found; newest or oldest first."""
     query = select(LiveFinding)
     status = paging.one_of(
-        "status", filters.status, {s.value: s for s in FindingStatus}, "处理状态"
+        "status", filters.status, {s.value: s for s in FindingStatus}, "finding_status"
     )
-    severity = paging.one_of("severity", filters.severity, {s: s for s in SEVERITIES}, "严重程度")
+    severity = paging.one_of("severity", filters.severity, {s: s for s in SEVERITIES}, "severity")
     if status is not None:
         query = query.where(LiveFinding.status == status)
     if severity is not None:

@@ -191,7 +191,7 @@ def get_all_merchants(
 
 def _status(filters: paging.ListQuery) -> PartyStatus | None:
     statuses = {s.value: s for s in PartyStatus}
-    found: PartyStatus | None = paging.one_of("status", filters.status, statuses, "状态")
+    found: PartyStatus | None = paging.one_of("status", filters.status, statuses, "party_status")
     return found
 
 
@@ -210,9 +210,7 @@ def search_merchants(
         query = query.where(Merchant.status == status)
     if filters.category:
         if catalogue().category(filters.category) is None:
-            raise InvalidInput(
-                "category", f"没有这个类目: {filters.category!r}", "choose a category"
-            )
+            raise paging.no_such_category(filters.category)
         # a JSON list of codes, as text on both backends: '["food", "apparel"]'
         query = query.where(cast(Merchant.categories, String).contains(f'"{filters.category}"'))
     if filters.platform_id is not None:
