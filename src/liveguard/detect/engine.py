@@ -61,8 +61,9 @@ Candidate = tuple[tuple[int, int, int], str]
 
 def _collect(pattern_id: int, start: int, end: int, _flags: int, raw: Any) -> None:
     """Hyperscan's match handler: a module function with the list (typed ``object`` by
-    Hyperscan's stub) as its context costs less per match than a closure."""
-    raw.append((pattern_id, start, end))
+    Hyperscan's stub) as its context costs less per match than a closure. The reports go
+    in flat (id, from, to, id, ...): one array conversion for a burst's thousands."""
+    raw.extend((pattern_id, start, end))
 
 
 def _names(rule: Rule) -> frozenset[str]:
@@ -152,7 +153,7 @@ class Detector:
         # for it, its threshold and the longest text it scores
         model_uses = [use for i in self._model_rules if (use := ruleset.rules[i].spec.model)]
         self._model_categories = [ruleset.rules[i].category for i in self._model_rules]
-        self._model_limits = [use.max_chars for use in model_uses]
+        self._model_limit_array = np.array([use.max_chars for use in model_uses], dtype=np.int64)
         self._model_thresholds = np.array([use.threshold for use in model_uses])
         self._model_column_array = np.array(
             [self.model.categories.index(c) for c in self._model_categories] if self.model else [],
@@ -191,12 +192,11 @@ class Detector:
                 self._live_arrays[context] = live
         return live
 
-    def _scan(
-        self, database: hyperscan.Database, text: str
-    ) -> tuple[bytes, list[tuple[int, int, int]]]:
-        """Hyperscan's reports (pattern id, from, to) over the UTF-8 bytes of ``text``."""
+    def _scan(self, database: hyperscan.Database, text: str) -> tuple[bytes, list[int]]:
+        """Hyperscan's reports over the UTF-8 bytes of ``text``, flat: (pattern id, from,
+        to) after one another."""
         data = text.encode("utf-8", "surrogatepass")
-        raw: list[tuple[int, int, int]] = []
+        raw: list[int] = []
         database.scan(
             data, match_event_handler=_collect, context=raw, scratch=self._scratch(database)
         )
@@ -220,7 +220,7 @@ class Detector:
         checked against the context and for whole tokens. A hit that runs across the
         break into the next text is in neither."""
         scans = self._scans(normalised)
-        total = sum(len(raw) for *_, raw in scans)
+        total = sum(len(raw) for *_, raw in scans) // 3
         per_text: list[list[Hit]] = [[] for _ in ends]
         if not total:
             return per_text, True
@@ -249,7 +249,7 @@ class Detector:
             self._owners,
             self._lengths,
         )
-        qualified = {owners[i] for *_, raw in scans for i, _, _ in raw if kinds_qualify[i]}
+        qualified = {owners[i] for *_, raw in scans for i in raw[::3] if kinds_qualify[i]}
         if not qualified:
             return []
         kept = normalised.kept
@@ -257,7 +257,8 @@ class Detector:
         for view, text, data, raw in scans:
             longest: dict[tuple[int, int], int] = {}
             found = []
-            for i, frm, to in raw:
+            reports = iter(raw)
+            for i, frm, to in zip(reports, reports, reports, strict=True):
                 if context[i] and owners[i] not in qualified:
                     continue
                 if lengths[i]:
@@ -347,33 +348,32 @@ class Detector:
         classifier = self.model
         if classifier is None:  # loaded whenever a rule uses it
             return
-        rules, categories, limits = self.ruleset.rules, self._model_categories, self._model_limits
-        todo: list[int] = []  # the texts to score
-        wanted: list[list[bool]] = []  # per text to score: which model rules it needs
-        # per live table (a burst shares a few): the model rules live, the shortest limit
-        applying: dict[int, tuple[list[bool], int]] = {}
-        for i, (start, end) in enumerate(spans):
-            length = end - start
-            if length <= 0:
-                continue
-            live = lives[i]["base"]
-            mask, shortest = applying.get(id(live)) or applying.setdefault(
-                id(live), self._model_mask(live)
-            )
-            if results[i] or (decided is not None and decided[i]):
-                found = {finding.rule.category for finding in results[i]}
+        rules, categories = self.ruleset.rules, self._model_categories
+        # per text, per model rule: live in its context (a burst shares a few live
+        # tables), the text not empty nor longer than the rule's limit
+        tables: dict[int, int] = {}
+        rows = [tables.setdefault(id(live["base"]), len(tables)) for live in lives]
+        firsts = {row: live["base"] for row, live in zip(rows, lives, strict=True)}
+        masks = np.array(
+            [[firsts[row][k] for k in self._model_rules] for row in range(len(tables))],
+            dtype=bool,
+        ).reshape(len(tables), len(self._model_rules))
+        bounds = np.array(spans, dtype=np.int64).reshape(-1, 2)
+        lengths = bounds[:, 1] - bounds[:, 0]
+        wanted = (
+            masks[rows] & (lengths[:, None] <= self._model_limit_array) & (lengths > 0)[:, None]
+        )
+        # a text where a rule found something, or read its words as no violation: not
+        # those categories (the few texts with hits; the rest need no Python)
+        for i, found in enumerate(results):
+            if found or (decided is not None and decided[i]):
+                done = {finding.rule.category for finding in found}
                 if decided is not None:
-                    found |= decided[i]
-                mask = [
-                    on and category not in found and length <= limit
-                    for on, category, limit in zip(mask, categories, limits, strict=True)
-                ]
-            elif length > shortest:
-                mask = [on and length <= limit for on, limit in zip(mask, limits, strict=True)]
-            # else the common case: no rule found anything in a short text
-            if any(mask):
-                todo.append(i)
-                wanted.append(mask)
+                    done |= decided[i]
+                for k, category in enumerate(categories):
+                    if category in done:
+                        wanted[i, k] = False
+        todo = np.flatnonzero(wanted.any(axis=1)).tolist()
         if not todo:
             return
         probabilities = classifier.scores_many(
@@ -383,9 +383,9 @@ class Detector:
         )
         # every (text, model rule) at once; Python sees only the few that fire, in text
         # order and, within a text, in rule order
-        fires = (probabilities[:, self._model_column_array] >= self._model_thresholds) & np.array(
-            wanted, dtype=bool
-        )
+        fires = (probabilities[:, self._model_column_array] >= self._model_thresholds) & wanted[
+            todo
+        ]
         for row, k in zip(*(axis.tolist() for axis in np.nonzero(fires)), strict=True):
             i = todo[row]
             start, end = spans[i]
@@ -393,13 +393,6 @@ class Detector:
             results[i].append(
                 self._finding(rule, start, end, normalised, start, normalised.base[start:end])
             )
-
-    def _model_mask(self, live: list[bool]) -> tuple[list[bool], int]:
-        """Which model rules are live in a context, and the shortest text limit among
-        those that are."""
-        mask = [live[index] for index in self._model_rules]
-        limits = [limit for on, limit in zip(mask, self._model_limits, strict=True) if on]
-        return mask, min(limits, default=0)
 
     def detect_normalised(
         self, normalised: normalize.Normalised, context: Context
