@@ -904,9 +904,11 @@ def bench_batch_ratio(
     joins them, scanned with a handler that does nothing), interleaved round by round:
     the ratio is the engine's throughput over the bare scan's. Beside them, to say where
     the rest goes: the engine with the rules only (``Detector(model=False)``), the
-    normaliser alone, and the classifier alone scoring every text of each batch. Each
-    path is timed by the wall clock and by the process's CPU time (``process_time``:
-    what another process on the core takes is not counted). ``baseline``: another commit's
+    normaliser alone, the classifier alone scoring every text of each batch, and the
+    engine's scans alone (UTF-8 encoding, the reports collected) and with the reports
+    sorted out into each text's hits (``bulk.hits``). Each path is timed by the wall
+    clock and by the process's CPU time (``process_time``: what another process on the
+    core takes is not counted). ``baseline``: another commit's
     Detector (``baseline_detector``), run the same way beside them, its findings compared
     with this one's on every utterance."""
     section(f"6. batches of {batch} utterances: detect_many beside a bare scan of its views")
@@ -947,6 +949,19 @@ def bench_batch_ratio(
         for text in joined:
             normaliser(text)
 
+    # the engine's own steps before ``_findings``, on the batches normalised beforehand
+    normalised = [normaliser(text) for text in joined]
+    ends = [[end for _, end in batch_spans] for batch_spans in spans]
+    context = [engine.Context()]
+
+    def scans() -> None:
+        for each in normalised:
+            detector._scans(each)
+
+    def sorting_out() -> None:
+        for each, batch_ends in zip(normalised, ends, strict=True):
+            detector._text_hits(each, batch_ends, [0] * len(batch_ends), context)
+
     other, why = baseline
 
     def theirs() -> None:
@@ -964,6 +979,8 @@ def bench_batch_ratio(
     ]
     if rules_only is not None:
         paths.insert(2, ("  the same, rules only (model=False)", rules_alone))
+        paths.insert(3, ("  its scans (encode, collect the reports)", scans))
+        paths.insert(4, ("  its scans and the reports sorted out", sorting_out))
     if model is not None:
         paths.append(("  the classifier alone, every text", classify))
     if other is not None:

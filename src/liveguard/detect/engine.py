@@ -66,6 +66,24 @@ def _collect(pattern_id: int, start: int, end: int, _flags: int, raw: Any) -> No
     raw.extend((pattern_id, start, end))
 
 
+def _grouped(contexts: list[Context]) -> tuple[list[int], list[Context]]:
+    """The distinct context objects of a burst (mostly one, shared) and, per text, the
+    index of its own: what depends on the context is worked out once per context."""
+    first = contexts[0] if contexts else None
+    if all(context is first for context in contexts):
+        return [0] * len(contexts), [first] if first is not None else []
+    index: dict[int, int] = {}
+    distinct: list[Context] = []
+    rows = []
+    for context in contexts:
+        row = index.get(id(context))
+        if row is None:
+            row = index[id(context)] = len(distinct)
+            distinct.append(context)
+        rows.append(row)
+    return rows, distinct
+
+
 def _names(rule: Rule) -> frozenset[str]:
     return frozenset((rule.id, rule.category))
 
@@ -214,11 +232,16 @@ class Detector:
         return scans
 
     def _text_hits(
-        self, normalised: normalize.Normalised, ends: list[int], contexts: list[Context]
+        self,
+        normalised: normalize.Normalised,
+        ends: list[int],
+        rows: list[int],
+        distinct: list[Context],
     ) -> tuple[list[list[Hit]], bool]:
-        """Each text's hits (text i ends at ``ends[i]``), and whether they were already
-        checked against the context and for whole tokens. A hit that runs across the
-        break into the next text is in neither."""
+        """Each text's hits (text i ends at ``ends[i]``, its context is
+        ``distinct[rows[i]]``), and whether they were already checked against the context
+        and for whole tokens. A hit that runs across the break into the next text is in
+        neither."""
         scans = self._scans(normalised)
         total = sum(len(raw) for *_, raw in scans) // 3
         per_text: list[list[Hit]] = [[] for _ in ends]
@@ -226,10 +249,7 @@ class Detector:
             return per_text, True
         # NumPy pays off on a long text's thousands of hits; a chat line has a handful
         if total > _ARRAYS_FROM:
-            distinct: dict[int, int] = {}  # id of a context -> its row in ``live``
-            rows = [distinct.setdefault(id(context), len(distinct)) for context in contexts]
-            firsts = {row: context for row, context in zip(rows, contexts, strict=True)}
-            live = np.array([self._live_array(firsts[row]) for row in range(len(distinct))])
+            live = np.array([self._live_array(context) for context in distinct])
             per_text = bulk.hits(self._tables, normalised, scans, ends, live, np.array(rows))
             return per_text, True
         for hit in self._hits(normalised, scans):
@@ -298,8 +318,9 @@ class Detector:
         ends = [end - 1 for end in itertools.accumulate(length + 1 for length in lengths)]
         starts = [end - length for end, length in zip(ends, lengths, strict=True)]
         views = {"base": normalised.base, "compact": normalised.compact}
-        lives = self._lives(contexts)
-        hits, checked = self._text_hits(normalised, ends, contexts)
+        rows, distinct = _grouped(contexts)
+        lives = [self._lives(context) for context in distinct]
+        hits, checked = self._text_hits(normalised, ends, rows, distinct)
         # what the rules read and undid, per text (only a text with hits can have any)
         decided: list[set[str]] = [_NOTHING_DECIDED] * len(texts)
         results: list[list[Finding]] = []
@@ -308,29 +329,25 @@ class Detector:
                 decided[i] = set()
                 results.append(
                     self._findings(
-                        text_hits, normalised, views, lives[i], starts[i], checked, decided[i]
+                        text_hits,
+                        normalised,
+                        views,
+                        lives[rows[i]],
+                        starts[i],
+                        checked,
+                        decided[i],
                     )
                 )
             else:
                 results.append([])
         if self._model_rules:
             spans = list(zip(starts, ends, strict=True))
-            self._add_model_findings(results, normalised, spans, contexts, lives, decided)
+            self._add_model_findings(results, normalised, spans, contexts, (rows, lives), decided)
         return results
 
-    def _lives(self, contexts: list[Context]) -> list[dict[str, list[bool]]]:
-        """``_live`` of each text's context in both views; a batch's texts mostly share
-        one context object, looked up once."""
-        memo: dict[int, dict[str, list[bool]]] = {}
-        lives = []
-        for context in contexts:
-            live = memo.get(id(context))
-            if live is None:
-                live = memo[id(context)] = {
-                    view: self._live(context, view) for view in ("base", "compact")
-                }
-            lives.append(live)
-        return lives
+    def _lives(self, context: Context) -> dict[str, list[bool]]:
+        """``_live`` of a context in both views."""
+        return {view: self._live(context, view) for view in ("base", "compact")}
 
     def _add_model_findings(
         self,
@@ -338,7 +355,7 @@ class Detector:
         normalised: normalize.Normalised,
         spans: list[tuple[int, int]],
         contexts: list[Context],
-        lives: list[dict[str, list[bool]]],
+        grouped: tuple[list[int], list[dict[str, list[bool]]]],
         decided: list[set[str]] | None = None,
     ) -> None:
         """The classifier's findings for short texts, in categories no rule found and no
@@ -349,15 +366,12 @@ class Detector:
         if classifier is None:  # loaded whenever a rule uses it
             return
         rules, categories = self.ruleset.rules, self._model_categories
-        # per text, per model rule: live in its context (a burst shares a few live
-        # tables), the text not empty nor longer than the rule's limit
-        tables: dict[int, int] = {}
-        rows = [tables.setdefault(id(live["base"]), len(tables)) for live in lives]
-        firsts = {row: live["base"] for row, live in zip(rows, lives, strict=True)}
+        # per text, per model rule: live in its context (text i's is ``lives[rows[i]]``),
+        # the text not empty nor longer than the rule's limit
+        rows, lives = grouped
         masks = np.array(
-            [[firsts[row][k] for k in self._model_rules] for row in range(len(tables))],
-            dtype=bool,
-        ).reshape(len(tables), len(self._model_rules))
+            [[live["base"][k] for k in self._model_rules] for live in lives], dtype=bool
+        ).reshape(len(lives), len(self._model_rules))
         bounds = np.array(spans, dtype=np.int64).reshape(-1, 2)
         lengths = bounds[:, 1] - bounds[:, 0]
         wanted = (
@@ -399,15 +413,16 @@ class Detector:
     ) -> list[Finding]:
         """Findings in a text already normalised (when one text is checked repeatedly)."""
         views = {"base": normalised.base, "compact": normalised.compact}
-        lives = self._lives([context])
-        (hits,), checked = self._text_hits(normalised, [len(normalised.base)], [context])
+        live = self._lives(context)
+        (hits,), checked = self._text_hits(normalised, [len(normalised.base)], [0], [context])
         decided: set[str] = set()
         findings = (
-            self._findings(hits, normalised, views, lives[0], 0, checked, decided) if hits else []
+            self._findings(hits, normalised, views, live, 0, checked, decided) if hits else []
         )
         if self._model_rules:
             spans = [(0, len(normalised.base))]
-            self._add_model_findings([findings], normalised, spans, [context], lives, [decided])
+            grouped = ([0], [live])
+            self._add_model_findings([findings], normalised, spans, [context], grouped, [decided])
         return findings
 
     def _findings(
@@ -529,8 +544,11 @@ class Detector:
         """Drop the findings of rules that yield to another finding in the same text: a
         phone number is personal data unless it is the seller's own in an invitation, and
         an invitation's number is someone else's when they are congratulated or named."""
-        rules = self.ruleset.rules
-        if not any(self._yields[item[0][0]] for item in kept):
+        rules, yields = self.ruleset.rules, self._yields
+        for item in kept:  # a plain loop: most texts have a candidate or two
+            if yields[item[0][0]]:
+                break
+        else:
             return kept
         decided = [item for item in kept if not rules[item[0][0]].yields_to]
         pending = [item for item in kept if rules[item[0][0]].yields_to]

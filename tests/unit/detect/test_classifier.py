@@ -71,8 +71,9 @@ def test_the_shipped_model_is_small_and_loads_from_the_package_without_network(m
 def test_a_batch_hashes_and_scores_every_labelled_line_as_the_line_alone():
     """``scores_many`` over the labelled lines joined in bursts (its n-grams hashed for the
     whole burst, one gather, one ``reduceat``) against the reference: ``features`` and
-    ``scores`` of each line alone. The same feature ids, the same probabilities (the
-    reference sums in float32, the batch in float64), and a line scores the same alone."""
+    ``scores`` of each line alone. The same feature ids, the same probabilities (to float32
+    rounding: both sum float32 weights, in another order), and a line scores exactly the
+    same alone as in a burst."""
     import json
 
     from liveguard.detect import normalize
