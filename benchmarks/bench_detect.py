@@ -1034,6 +1034,20 @@ def bench_batch_ratio(
             for name, _ in paths
         ],
     )
+    if rules_only is not None:
+        cost = {name: 1e6 / cpu_rate[name] for name, _ in paths}  # CPU us per utterance
+        scans_only = cost["  its scans (encode, collect the reports)"]
+        sorted_out = cost["  its scans and the reports sorted out"]
+        rules_cost = cost["  the same, rules only (model=False)"]
+        normalise_cost = cost["  the normaliser alone"]
+        print(
+            f"  where detect_many's {cost[full_name]:.1f} CPU us an utterance go: the bare scan"
+            f" {cost[bare_name]:.1f}, UTF-8 encoding and collecting the reports"
+            f" {scans_only - cost[bare_name]:.1f}, sorting them out (bulk.hits)"
+            f" {sorted_out - scans_only:.1f}, normalising {normalise_cost:.1f}, _findings and"
+            f" the rest of the rules {rules_cost - sorted_out - normalise_cost:.1f}, the model"
+            f" rules {cost[full_name] - rules_cost:.1f}"
+        )
     share = cpu_rate[full_name] and wall_rate[full_name] / cpu_rate[full_name]
     print(
         f"  targets: >= {TARGET_SCAN_RATIO:g}x the bare scan "
