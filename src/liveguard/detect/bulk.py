@@ -52,6 +52,9 @@ class Tables:
     # a negation cue its file's; -1 for an allowed phrase of every category
     categories: NDArray[np.int64]
     category_count: int
+    # per view, what a reported id stands for (``RuleSet.twins``) as flat arrays: the
+    # ids of reported id i are ``twin_ids[twin_starts[i]:twin_starts[i] + twin_counts[i]]``
+    twins: dict[str, tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]]
 
     @classmethod
     def of(cls, ruleset: RuleSet) -> Tables:
@@ -74,13 +77,32 @@ class Tables:
             latin_end=np.array([p.latin_end for p in patterns], dtype=bool),
             categories=np.array([category(p.kind, p.owner) for p in patterns], dtype=np.int64),
             category_count=len(names),
+            twins={view: _flat_twins(len(patterns), ruleset.twins.get(view, {})) for view in VIEWS},
         )
 
 
-def _found(tables: Tables, raw: list[int]) -> NDArray[np.int64]:
-    """(pattern id, from, to) rows of flat reports: a literal starts its length before
-    its end; a regex keeps its longest match from each start."""
+def _flat_twins(
+    size: int, twins: dict[int, tuple[int, ...]]
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """(counts, starts, ids): every pattern id stands for itself, a twin lead for all."""
+    members = [twins.get(i, (i,)) for i in range(size)]
+    counts = np.array([len(m) for m in members], dtype=np.int64)
+    starts = np.cumsum(counts) - counts
+    return counts, starts, np.array([i for m in members for i in m], dtype=np.int64)
+
+
+def _found(tables: Tables, view: str, raw: list[int]) -> NDArray[np.int64]:
+    """(pattern id, from, to) rows of flat reports, a row for every pattern a report
+    stands for: a literal starts its length before its end; a regex keeps its longest
+    match from each start."""
     found = np.array(raw, dtype=np.int64).reshape(-1, 3)
+    counts, starts, ids = tables.twins[view]
+    copies = counts[found[:, 0]]
+    if len(found) and copies.max() > 1:
+        firsts = starts[found[:, 0]]
+        found = np.repeat(found, copies, axis=0)
+        within = np.arange(len(found)) - np.repeat(np.cumsum(copies) - copies, copies)
+        found[:, 0] = ids[np.repeat(firsts, copies) + within]
     lengths = tables.lengths[found[:, 0]]
     literal = lengths > 0
     found[literal, 1] = found[literal, 2] - lengths[literal]
@@ -193,7 +215,7 @@ def hits(
     for view, text, data, raw in scans:
         if not raw:
             continue
-        found = _found(tables, raw)
+        found = _found(tables, view, raw)
         if len(data) == len(text):  # ASCII: bytes are characters
             starts, ends = found[:, 1], found[:, 2]
         else:

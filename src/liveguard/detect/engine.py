@@ -269,16 +269,27 @@ class Detector:
             self._owners,
             self._lengths,
         )
-        qualified = {owners[i] for *_, raw in scans for i in raw[::3] if kinds_qualify[i]}
+        twins = self.ruleset.twins
+        # every pattern a report stands for (an expression is compiled once)
+        expanded = {
+            view: [
+                (i, frm, to)
+                for reported, frm, to in zip(*[iter(raw)] * 3, strict=True)
+                for i in twins[view].get(reported, (reported,))
+            ]
+            for view, _, _, raw in scans
+        }
+        qualified = {
+            owners[i] for found in expanded.values() for i, _, _ in found if kinds_qualify[i]
+        }
         if not qualified:
             return []
         kept = normalised.kept
         hits: list[Hit] = []
-        for view, text, data, raw in scans:
+        for view, text, data, _ in scans:
             longest: dict[tuple[int, int], int] = {}
             found = []
-            reports = iter(raw)
-            for i, frm, to in zip(reports, reports, reports, strict=True):
+            for i, frm, to in expanded[view]:
                 if context[i] and owners[i] not in qualified:
                     continue
                 if lengths[i]:
