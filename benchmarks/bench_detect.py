@@ -142,6 +142,57 @@ def engine_scans(rules: ruleset.RuleSet, normalised) -> list[tuple[object, bytes
     return scans
 
 
+# ------------------------------------------------------------ another commit's engine
+
+
+def baseline_detector(ref: str, rules_version: str) -> tuple[object | None, str]:
+    """A Detector of the engine at ``ref`` (``git archive`` of its ``src/liveguard`` into
+    a temporary folder), loaded into this process beside the one measured: its modules
+    are imported under the name ``liveguard``, the detector built and warmed up, and then
+    they are taken out of ``sys.modules`` again (its functions keep their own globals).
+    It compiles this checkout's rule files with this checkout's model, so that both
+    engines apply the same rules. (None, why) when it cannot."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="liveguard-baseline-"))
+    try:
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", ref, "src/liveguard"],
+            check=True,
+            capture_output=True,
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    except (OSError, subprocess.CalledProcessError) as error:
+        shutil.rmtree(folder, ignore_errors=True)
+        return None, f"git archive {ref} failed: {error}"
+    ours = {k: v for k, v in sys.modules.items() if k == "liveguard" or k.startswith("liveguard.")}
+    for name in ours:
+        del sys.modules[name]
+    sys.path.insert(0, str(folder / "src"))
+    model_path = Path(ruleset.__file__).parent / "data" / "model.npz"
+    try:
+        from liveguard.detect import classifier as their_classifier
+        from liveguard.detect import engine as their_engine
+        from liveguard.detect import ruleset as their_ruleset
+
+        their_classifier._packaged_path = lambda: model_path
+        files = their_ruleset.load_files(ruleset.packaged_files())
+        detector = their_engine.Detector(their_ruleset.compile_files(files))
+        detector.detect_many(["加我微信 abc12345 私聊下单"])
+        why = f"rule set {detector.ruleset.version} (this checkout's is {rules_version})"
+    except Exception as error:  # any failure only skips the comparison
+        detector, why = None, f"the engine at {ref} cannot load these rules: {error!r}"
+    finally:
+        sys.path.remove(str(folder / "src"))
+        for name in [k for k in sys.modules if k == "liveguard" or k.startswith("liveguard.")]:
+            del sys.modules[name]
+        sys.modules.update(ours)
+        shutil.rmtree(folder, ignore_errors=True)
+    return detector, why
+
+
 # ------------------------------------------------------------------------ the corpus
 
 
@@ -841,15 +892,25 @@ def bench_breakdown(loaded: dict, utts: list[str], rounds: int, profile: bool) -
 # -------------------------------------------------------------------------- main
 
 
-def bench_batch_ratio(loaded: dict, utts: list[str], rounds: int, batch: int = 100) -> dict:
+def bench_batch_ratio(
+    loaded: dict,
+    utts: list[str],
+    rounds: int,
+    batch: int = 100,
+    baseline: tuple[object | None, str] = (None, ""),
+) -> dict:
     """Detector.detect_many on batches of utterances beside a bare Hyperscan scan of the
     same views (each batch normalised beforehand, joined by line breaks as the engine
     joins them, scanned with a handler that does nothing), interleaved round by round:
     the ratio is the engine's throughput over the bare scan's. Beside them, to say where
     the rest goes: the engine with the rules only (``Detector(model=False)``), the
-    normaliser alone, and the classifier alone scoring every text of each batch. Each
-    path is timed by the wall clock and by the process's CPU time (``process_time``:
-    what another process on the core takes is not counted)."""
+    normaliser alone, the classifier alone scoring every text of each batch, and the
+    engine's scans alone (UTF-8 encoding, the reports collected) and with the reports
+    sorted out into each text's hits (``bulk.hits``). Each path is timed by the wall
+    clock and by the process's CPU time (``process_time``: what another process on the
+    core takes is not counted). ``baseline``: another commit's
+    Detector (``baseline_detector``), run the same way beside them, its findings compared
+    with this one's on every utterance."""
     section(f"6. batches of {batch} utterances: detect_many beside a bare scan of its views")
     detector, normaliser, rules = loaded["detector"], loaded["normaliser"], loaded["rules"]
     try:
@@ -888,6 +949,25 @@ def bench_batch_ratio(loaded: dict, utts: list[str], rounds: int, batch: int = 1
         for text in joined:
             normaliser(text)
 
+    # the engine's own steps before ``_findings``, on the batches normalised beforehand
+    normalised = [normaliser(text) for text in joined]
+    ends = [[end for _, end in batch_spans] for batch_spans in spans]
+    context = [engine.Context()]
+
+    def scans() -> None:
+        for each in normalised:
+            detector._scans(each)
+
+    def sorting_out() -> None:
+        for each, batch_ends in zip(normalised, ends, strict=True):
+            detector._text_hits(each, batch_ends, [0] * len(batch_ends), context)
+
+    other, why = baseline
+
+    def theirs() -> None:
+        for texts in batches:
+            other.detect_many(texts)  # type: ignore[attr-defined]
+
     def classify() -> None:
         for base, batch_spans in zip(bases, spans, strict=True):
             model.scores_many(base, batch_spans, [(None, None)] * len(batch_spans))
@@ -899,8 +979,26 @@ def bench_batch_ratio(loaded: dict, utts: list[str], rounds: int, batch: int = 1
     ]
     if rules_only is not None:
         paths.insert(2, ("  the same, rules only (model=False)", rules_alone))
+        paths.insert(3, ("  its scans (encode, collect the reports)", scans))
+        paths.insert(4, ("  its scans and the reports sorted out", sorting_out))
     if model is not None:
         paths.append(("  the classifier alone, every text", classify))
+    if other is not None:
+        paths.insert(2, ("  the engine at the baseline commit", theirs))
+        print(f"  baseline engine: {why}")
+        mine = [f for texts in batches for f in detector.detect_many(texts)]
+        found = [f for texts in batches for f in other.detect_many(texts)]  # type: ignore[attr-defined]
+
+        def key(findings: list) -> list[tuple]:
+            return [(f.rule.id, f.start, f.end, f.quote, f.normalised) for f in findings]
+
+        differ = sum(key(a) != key(b) for a, b in zip(mine, found, strict=True))
+        print(
+            f"  findings: {sum(map(len, mine)):,} here, {sum(map(len, found)):,} by the baseline"
+            f" engine; {differ:,} of {len(utts):,} utterances differ"
+        )
+    elif why:
+        print(f"  no baseline engine: {why}")
     full()  # warm-up
     walls: dict[str, list[float]] = {name: [] for name, _ in paths}
     cpus: dict[str, list[float]] = {name: [] for name, _ in paths}
@@ -914,6 +1012,7 @@ def bench_batch_ratio(loaded: dict, utts: list[str], rounds: int, batch: int = 1
     wall_rate = {name: median(v) for name, v in walls.items()}
     cpu_rate = {name: median(v) for name, v in cpus.items()}
     bare_name, full_name = paths[0][0], paths[1][0]
+    their_name = "  the engine at the baseline commit"
     table(
         [
             "path",
@@ -935,6 +1034,20 @@ def bench_batch_ratio(loaded: dict, utts: list[str], rounds: int, batch: int = 1
             for name, _ in paths
         ],
     )
+    if rules_only is not None:
+        cost = {name: 1e6 / cpu_rate[name] for name, _ in paths}  # CPU us per utterance
+        scans_only = cost["  its scans (encode, collect the reports)"]
+        sorted_out = cost["  its scans and the reports sorted out"]
+        rules_cost = cost["  the same, rules only (model=False)"]
+        normalise_cost = cost["  the normaliser alone"]
+        print(
+            f"  where detect_many's {cost[full_name]:.1f} CPU us an utterance go: the bare scan"
+            f" {cost[bare_name]:.1f}, UTF-8 encoding and collecting the reports"
+            f" {scans_only - cost[bare_name]:.1f}, sorting them out (bulk.hits)"
+            f" {sorted_out - scans_only:.1f}, normalising {normalise_cost:.1f}, _findings and"
+            f" the rest of the rules {rules_cost - sorted_out - normalise_cost:.1f}, the model"
+            f" rules {cost[full_name] - rules_cost:.1f}"
+        )
     share = cpu_rate[full_name] and wall_rate[full_name] / cpu_rate[full_name]
     print(
         f"  targets: >= {TARGET_SCAN_RATIO:g}x the bare scan "
@@ -944,6 +1057,12 @@ def bench_batch_ratio(loaded: dict, utts: list[str], rounds: int, batch: int = 1
         f"({verdict(cpu_rate[full_name] >= TARGET_BATCH_RATE)}); the process had "
         f"{share:.0%} of the core"
     )
+    if other is not None:
+        wall, cpu = (rates[full_name] / rates[their_name] for rates in (wall_rate, cpu_rate))
+        print(
+            f"  this engine against the baseline commit's: {wall:.2f}x on wall time, "
+            f"{cpu:.2f}x on CPU time"
+        )
     return {
         "batch_ratio": wall_rate[full_name] / wall_rate[bare_name],
         "batch_cpu_ratio": cpu_rate[full_name] / cpu_rate[bare_name],
@@ -1005,6 +1124,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--batch-only", action="store_true", help="sections 0 and 6 alone (loading, batches)"
     )
+    parser.add_argument(
+        "--baseline",
+        default="7ddac08",
+        help="commit whose engine section 6 runs beside this one (default 7ddac08: main "
+        "before issue 18's speed work); 'none' to skip",
+    )
     args = parser.parse_args(argv)
     size_mb = args.mb or (1.0 if args.quick else 10.0)
     n_utts = args.utterances or (5_000 if args.quick else 20_000)
@@ -1020,6 +1145,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"liveguard from {Path(engine.__file__).parent.parent}")
 
     loaded = bench_loading(args.quick)
+    baseline = (
+        (None, "")
+        if args.baseline == "none"
+        else baseline_detector(args.baseline, loaded["rules"].version)
+    )
 
     texts = shipped_texts()
     rng = random.Random(args.seed)
@@ -1034,7 +1164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
     if args.batch_only:
-        result = bench_batch_ratio(loaded, utts, rounds)
+        result = bench_batch_ratio(loaded, utts, rounds, baseline=baseline)
         section("summary")
         table(["figure", "value", "target", "met?", ""], [*batch_rows(result), rss_row(loaded)])
         print(f"  wall time {time.perf_counter() - started:.1f} s")
@@ -1044,7 +1174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     re_result = bench_re(loaded, docs_result["normalised"], slice_bytes, 3, docs_result)
     utt_result = bench_utterances(loaded, utts, rounds, 500 if args.quick else 2_000)
     bench_breakdown(loaded, utts[: 2_000 if args.quick else 5_000], 3, args.profile)
-    ratio_result = bench_batch_ratio(loaded, utts, rounds)
+    ratio_result = bench_batch_ratio(loaded, utts, rounds, baseline=baseline)
 
     section("summary")
     r = {**docs_result, **re_result, **utt_result, **ratio_result}

@@ -8,7 +8,6 @@ and the engine's loop sees only what could become a finding.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,7 +16,7 @@ from numpy.typing import NDArray
 
 from liveguard.detect import normalize
 from liveguard.detect.ruleset import RuleSet
-from liveguard.detect.spans import byte_starts, sentence_counts
+from liveguard.detect.spans import sentence_counts
 
 RULE, NEAR_A, NEAR_B, UNLESS_NEAR, UNLESS, ALLOW, NEGATED_BEFORE, NEGATED_AFTER = range(8)
 KIND_CODES = {
@@ -34,8 +33,8 @@ SCOPED_KINDS = frozenset(("allow", "negated_before", "negated_after"))  # owner:
 VIEWS = ("compact", "base")
 _IDEOGRAPHS = (0x3400, 0x9FFF)  # as spans.token_edge
 
-# one view's Hyperscan reports: (view, text, its UTF-8, [(pattern id, from, to)])
-Scan = tuple[str, str, bytes, list[tuple[int, int, int]]]
+# one view's Hyperscan reports: (view, text, its UTF-8, [pattern id, from, to, ...])
+Scan = tuple[str, str, bytes, list[int]]
 # one hit: (pattern id, view, start, end in the view, start, end in the original)
 Hit = tuple[int, str, int, int, int, int]
 
@@ -53,6 +52,9 @@ class Tables:
     # a negation cue its file's; -1 for an allowed phrase of every category
     categories: NDArray[np.int64]
     category_count: int
+    # per view, what a reported id stands for (``RuleSet.twins``) as flat arrays: the
+    # ids of reported id i are ``twin_ids[twin_starts[i]:twin_starts[i] + twin_counts[i]]``
+    twins: dict[str, tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]]
 
     @classmethod
     def of(cls, ruleset: RuleSet) -> Tables:
@@ -75,14 +77,32 @@ class Tables:
             latin_end=np.array([p.latin_end for p in patterns], dtype=bool),
             categories=np.array([category(p.kind, p.owner) for p in patterns], dtype=np.int64),
             category_count=len(names),
+            twins={view: _flat_twins(len(patterns), ruleset.twins.get(view, {})) for view in VIEWS},
         )
 
 
-def _found(tables: Tables, raw: list[tuple[int, int, int]]) -> NDArray[np.int64]:
-    """(pattern id, from, to) rows: a literal starts its length before its end; a regex
-    keeps its longest match from each start."""
-    flat = np.fromiter(itertools.chain.from_iterable(raw), dtype=np.int64, count=3 * len(raw))
-    found = flat.reshape(-1, 3)
+def _flat_twins(
+    size: int, twins: dict[int, tuple[int, ...]]
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """(counts, starts, ids): every pattern id stands for itself, a twin lead for all."""
+    members = [twins.get(i, (i,)) for i in range(size)]
+    counts = np.array([len(m) for m in members], dtype=np.int64)
+    starts = np.cumsum(counts) - counts
+    return counts, starts, np.array([i for m in members for i in m], dtype=np.int64)
+
+
+def _found(tables: Tables, view: str, raw: list[int]) -> NDArray[np.int64]:
+    """(pattern id, from, to) rows of flat reports, a row for every pattern a report
+    stands for: a literal starts its length before its end; a regex keeps its longest
+    match from each start."""
+    found = np.array(raw, dtype=np.int64).reshape(-1, 3)
+    counts, starts, ids = tables.twins[view]
+    copies = counts[found[:, 0]]
+    if len(found) and copies.max() > 1:
+        firsts = starts[found[:, 0]]
+        found = np.repeat(found, copies, axis=0)
+        within = np.arange(len(found)) - np.repeat(np.cumsum(copies) - copies, copies)
+        found[:, 0] = ids[np.repeat(firsts, copies) + within]
     lengths = tables.lengths[found[:, 0]]
     literal = lengths > 0
     found[literal, 1] = found[literal, 2] - lengths[literal]
@@ -151,17 +171,32 @@ def in_reach(
     return keep
 
 
-def _token_chars(normalised: normalize.Normalised) -> NDArray[np.bool_]:
-    """Per offset (and one past the end): a Latin letter or digit as written, the
-    characters a whole-token match must not run into (see spans.token_edge)."""
-    base, original = normalised.base_codes, normalised.codes
-    token = np.zeros(len(base) + 1, dtype=bool)
-    token[:-1] = (
-        ((base >= ord("0")) & (base <= ord("9")))
-        | ((base >= ord("a")) & (base <= ord("z")))
-        | ((base >= ord("A")) & (base <= ord("Z")))
-    ) & ~((original >= _IDEOGRAPHS[0]) & (original <= _IDEOGRAPHS[1]))
+def _token_chars(normalised: normalize.Normalised, offsets: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """At each of ``offsets`` (one past the end allowed): a Latin letter or digit as
+    written, the characters a whole-token match must not run into (see
+    spans.token_edge). Looked up where hits begin and end, not over the whole text."""
+    inside = offsets < len(normalised.base_codes)
+    at = np.where(inside, offsets, 0)
+    base, original = normalised.base_codes[at], normalised.codes[at]
+    token: NDArray[np.bool_] = (
+        inside
+        & (
+            ((base >= ord("0")) & (base <= ord("9")))
+            | ((base >= ord("a")) & (base <= ord("z")))
+            | ((base >= ord("A")) & (base <= ord("Z")))
+        )
+        & ~((original >= _IDEOGRAPHS[0]) & (original <= _IDEOGRAPHS[1]))
+    )
     return token
+
+
+def char_offsets(data: bytes) -> NDArray[np.int64]:
+    """Per byte offset of UTF-8 ``data`` (and one past the end): the character offset,
+    where a character starts there (how many characters begin before it)."""
+    leads = np.frombuffer(data, dtype=np.int8) >= -64  # not a continuation byte 10xxxxxx
+    offsets = np.zeros(len(data) + 1, dtype=np.int64)
+    np.cumsum(leads, out=offsets[1:])
+    return offsets
 
 
 def hits(
@@ -180,14 +215,11 @@ def hits(
     for view, text, data, raw in scans:
         if not raw:
             continue
-        found = _found(tables, raw)
+        found = _found(tables, view, raw)
         if len(data) == len(text):  # ASCII: bytes are characters
             starts, ends = found[:, 1], found[:, 2]
         else:
-            codes = normalised.base_codes
-            if view == "compact" and normalised.kept is not None:
-                codes = codes[normalised.kept]
-            starts, ends = np.searchsorted(byte_starts(codes), found[:, 1:]).T
+            starts, ends = char_offsets(data)[found[:, 1:]].T
         if view == "compact" and normalised.kept is not None:
             kept = normalised.kept
             b_starts, b_ends = kept[starts], kept[ends - 1] + 1
@@ -211,10 +243,12 @@ def hits(
     own = tables.kinds[ids] <= NEAR_B
     context = text_context[np.minimum(which, len(limits) - 1)]
     keep &= ~own | live[context, view_codes, tables.owners[ids]]
-    token = _token_chars(normalised)
+    # a match of Latin letters or digits whose first (last) one has another beside it
     left = np.maximum(b_starts - 1, 0)
-    inside = (tables.latin_start[ids] & (b_starts > 0) & token[left] & token[b_starts]) | (
-        tables.latin_end[ids] & token[b_ends - 1] & token[b_ends]
+    token = _token_chars(normalised, np.concatenate((left, b_starts, b_ends - 1, b_ends)))
+    before, first, last, after = token.reshape(4, -1)
+    inside = (tables.latin_start[ids] & (b_starts > 0) & before & first) | (
+        tables.latin_end[ids] & last & after
     )
     keep &= ~(own & inside)
     # A text without a hit of a rule's own words (or a kept first side of a near rule)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -63,6 +63,29 @@ def _grams(codes: np.ndarray) -> list[np.ndarray]:
 
 
 WIDTHS = (1, 2, 3, 3)  # characters spanned by each array of ``_grams``
+_WIDTH_COLUMN = np.array(WIDTHS, dtype=np.intp)[:, None]
+_SPARE = np.zeros(1, dtype=np.uint64)
+
+
+def batch_features(
+    text: str, spans: list[tuple[int, int]]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The n-gram feature ids of the texts at ``spans`` of one joined normalised text:
+    (ids, low, high), where ``ids`` holds every n-gram of the joined text, one kind after
+    another in ``_grams`` order, and text i's n-grams of kind k are
+    ``ids[low[k, i]:high[k, i]]`` (the same ids ``features`` gives the text alone, less
+    the role and category). ``ids`` ends with one spare id, so that every bound indexes
+    it (``reduceat`` wants that). Hashed once for the whole batch, in a few array
+    operations."""
+    grams = _grams(_codes(text))
+    sizes = np.array([len(g) for g in grams], dtype=np.intp)[:, None]
+    ids = (np.concatenate([*grams, _SPARE]) & _MASK).astype(np.intp)
+    starts, ends = np.array(spans, dtype=np.intp).reshape(-1, 2).T
+    # text i's grams of a kind start in [start, end - width + 1), within that kind's array
+    low = np.minimum(starts, sizes)
+    high = np.maximum(np.minimum(ends - _WIDTH_COLUMN + 1, sizes), low)
+    offsets = np.cumsum(sizes) - sizes[:, 0]
+    return ids, low + offsets[:, None], high + offsets[:, None]
 
 
 def _sigmoid(logits: np.ndarray) -> np.ndarray:
@@ -87,20 +110,14 @@ def hash_text(token: str) -> int:
 @dataclass(frozen=True)
 class Model:
     categories: tuple[str, ...]
-    weights: np.ndarray  # (DIMENSION, categories): one text's features are a few rows
+    # (DIMENSION, categories), float32 (saved as float16: a float32 reads it exactly, and
+    # is summed without a conversion per read): one text's features are a few rows
+    weights: np.ndarray
     bias: np.ndarray  # (categories,)
     # Platt calibration per category, fitted on scores of lines the model had not seen
     # (two folds): probability = sigmoid(scale * logit + shift)
     scale: np.ndarray | None = None
     shift: np.ndarray | None = None
-    _rows: np.ndarray = field(init=False, repr=False, compare=False)  # weights, maybe halved
-
-    def __post_init__(self) -> None:
-        # A batch reads tens of thousands of scattered rows: half the bytes (the float16
-        # the model is saved in) halves the cache misses. Only where no digit is lost.
-        half = self.weights.astype(np.float16)
-        exact = np.array_equal(half.astype(self.weights.dtype), self.weights)
-        object.__setattr__(self, "_rows", half if exact else self.weights)
 
     def scores(self, indices: np.ndarray, values: np.ndarray) -> dict[str, float]:
         """Probability per category for one text's features."""
@@ -116,44 +133,28 @@ class Model:
         self, text: str, spans: list[tuple[int, int]], contexts: list[tuple[str | None, ...]]
     ) -> np.ndarray:
         """Probabilities (len(spans), categories) for the texts at ``spans`` of one joined
-        normalised text, in one pass: the same numbers ``scores(features(...))`` gives
-        each text alone. Each n-gram's weights are read once for the whole joined text,
-        and one ``reduceat`` per n-gram size sums each text's segment of them."""
-        if len(spans) == 1:  # a single line: fewer array operations, the same sums
-            return self._scores_one(text[spans[0][0] : spans[0][1]], contexts[0])
-        starts, ends = np.array(spans, dtype=np.int64).reshape(-1, 2).T
-        width = len(self.categories)
-        sums = np.zeros((len(spans), width), dtype=np.float64)
-        counts = np.zeros(len(spans), dtype=np.int64)
-        for size, grams in zip(WIDTHS, _grams(_codes(text)), strict=True):
-            rows = np.zeros((len(grams) + 1, width), dtype=np.float64)  # and a row of zeros
-            rows[:-1] = np.take(self._rows, (grams & _MASK).astype(np.int64), axis=0)
-            # text i's grams of this size start in [start, end - size + 1): one segment each
-            last = np.maximum(ends - size + 1, starts)
-            bounds = np.minimum(np.stack((starts, last), axis=1).ravel(), len(grams))
-            segments = np.add.reduceat(rows, bounds, axis=0)[::2]
-            segments[last == starts] = 0  # reduceat gives an empty segment's first row
-            sums += segments
-            counts += last - starts
-        extra = np.array([_context_hashes(*c) for c in contexts], dtype=np.uint64) & _MASK
-        sums += np.take(self.weights, extra.astype(np.int64), axis=0).sum(axis=1)
+        normalised text, in one pass: the numbers ``scores(features(...))`` gives each text
+        alone, to float32 rounding (summed in another order). The batch's n-grams are hashed at
+        once, their weight rows read in one gather, and one ``reduceat`` sums every text's
+        segment of every n-gram kind; a text's sums do not depend on the others in the
+        batch, so a line scores the same alone and in any batch."""
+        if not spans:
+            return np.zeros((0, len(self.categories)))
+        ids, low, high = batch_features(text, spans)
+        rows = self.weights.take(ids, axis=0)
+        bounds = np.stack((low, high), axis=-1).ravel()
+        # float32 sums (the reference's own precision; twice as fast as float64 here)
+        segments = np.add.reduceat(rows, bounds, axis=0)[::2]
+        segments[(high == low).ravel()] = 0  # reduceat gives an empty segment's first row
+        sums = segments.reshape(*low.shape, -1).sum(axis=0, dtype=np.float64)
+        counts = (high - low).sum(axis=0)
+        extra = (np.array([_context_hashes(*c) for c in contexts], dtype=np.uint64) & _MASK).astype(
+            np.intp
+        )
+        sums += self.weights.take(extra, axis=0).sum(axis=1)
         counts += extra.shape[1]
         logits = sums / np.sqrt(np.maximum(counts, 1))[:, None] + self.bias
         return self._calibrated(logits)
-
-    def _scores_one(self, text: str, context: tuple[str | None, ...]) -> np.ndarray:
-        """``scores_many`` of one text, adding in the same order (row after row)."""
-        sums = np.zeros(len(self.categories), dtype=np.float64)
-        count = 0
-        for grams in _grams(_codes(text)):
-            rows = np.take(self._rows, (grams & _MASK).astype(np.int64), axis=0)
-            sums += np.add.reduce(rows.astype(np.float64), axis=0)
-            count += len(grams)
-        extra = np.array([_context_hashes(*context)], dtype=np.uint64) & _MASK
-        sums += np.take(self.weights, extra.astype(np.int64), axis=0).sum(axis=1)[0]
-        count += extra.shape[1]
-        logits = sums / np.sqrt(max(count, 1)) + self.bias
-        return self._calibrated(logits)[None, :]
 
     def logits(self, rows: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
         """Uncalibrated logits (lines, categories) of feature rows, for calibration."""

@@ -61,8 +61,27 @@ Candidate = tuple[tuple[int, int, int], str]
 
 def _collect(pattern_id: int, start: int, end: int, _flags: int, raw: Any) -> None:
     """Hyperscan's match handler: a module function with the list (typed ``object`` by
-    Hyperscan's stub) as its context costs less per match than a closure."""
-    raw.append((pattern_id, start, end))
+    Hyperscan's stub) as its context costs less per match than a closure. The reports go
+    in flat (id, from, to, id, ...): one array conversion for a burst's thousands."""
+    raw.extend((pattern_id, start, end))
+
+
+def _grouped(contexts: list[Context]) -> tuple[list[int], list[Context]]:
+    """The distinct context objects of a burst (mostly one, shared) and, per text, the
+    index of its own: what depends on the context is worked out once per context."""
+    first = contexts[0] if contexts else None
+    if all(context is first for context in contexts):
+        return [0] * len(contexts), [first] if first is not None else []
+    index: dict[int, int] = {}
+    distinct: list[Context] = []
+    rows = []
+    for context in contexts:
+        row = index.get(id(context))
+        if row is None:
+            row = index[id(context)] = len(distinct)
+            distinct.append(context)
+        rows.append(row)
+    return rows, distinct
 
 
 def _names(rule: Rule) -> frozenset[str]:
@@ -152,7 +171,7 @@ class Detector:
         # for it, its threshold and the longest text it scores
         model_uses = [use for i in self._model_rules if (use := ruleset.rules[i].spec.model)]
         self._model_categories = [ruleset.rules[i].category for i in self._model_rules]
-        self._model_limits = [use.max_chars for use in model_uses]
+        self._model_limit_array = np.array([use.max_chars for use in model_uses], dtype=np.int64)
         self._model_thresholds = np.array([use.threshold for use in model_uses])
         self._model_column_array = np.array(
             [self.model.categories.index(c) for c in self._model_categories] if self.model else [],
@@ -191,12 +210,11 @@ class Detector:
                 self._live_arrays[context] = live
         return live
 
-    def _scan(
-        self, database: hyperscan.Database, text: str
-    ) -> tuple[bytes, list[tuple[int, int, int]]]:
-        """Hyperscan's reports (pattern id, from, to) over the UTF-8 bytes of ``text``."""
+    def _scan(self, database: hyperscan.Database, text: str) -> tuple[bytes, list[int]]:
+        """Hyperscan's reports over the UTF-8 bytes of ``text``, flat: (pattern id, from,
+        to) after one another."""
         data = text.encode("utf-8", "surrogatepass")
-        raw: list[tuple[int, int, int]] = []
+        raw: list[int] = []
         database.scan(
             data, match_event_handler=_collect, context=raw, scratch=self._scratch(database)
         )
@@ -214,22 +232,24 @@ class Detector:
         return scans
 
     def _text_hits(
-        self, normalised: normalize.Normalised, ends: list[int], contexts: list[Context]
+        self,
+        normalised: normalize.Normalised,
+        ends: list[int],
+        rows: list[int],
+        distinct: list[Context],
     ) -> tuple[list[list[Hit]], bool]:
-        """Each text's hits (text i ends at ``ends[i]``), and whether they were already
-        checked against the context and for whole tokens. A hit that runs across the
-        break into the next text is in neither."""
+        """Each text's hits (text i ends at ``ends[i]``, its context is
+        ``distinct[rows[i]]``), and whether they were already checked against the context
+        and for whole tokens. A hit that runs across the break into the next text is in
+        neither."""
         scans = self._scans(normalised)
-        total = sum(len(raw) for *_, raw in scans)
+        total = sum(len(raw) for *_, raw in scans) // 3
         per_text: list[list[Hit]] = [[] for _ in ends]
         if not total:
             return per_text, True
         # NumPy pays off on a long text's thousands of hits; a chat line has a handful
         if total > _ARRAYS_FROM:
-            distinct: dict[int, int] = {}  # id of a context -> its row in ``live``
-            rows = [distinct.setdefault(id(context), len(distinct)) for context in contexts]
-            firsts = {row: context for row, context in zip(rows, contexts, strict=True)}
-            live = np.array([self._live_array(firsts[row]) for row in range(len(distinct))])
+            live = np.array([self._live_array(context) for context in distinct])
             per_text = bulk.hits(self._tables, normalised, scans, ends, live, np.array(rows))
             return per_text, True
         for hit in self._hits(normalised, scans):
@@ -249,15 +269,27 @@ class Detector:
             self._owners,
             self._lengths,
         )
-        qualified = {owners[i] for *_, raw in scans for i, _, _ in raw if kinds_qualify[i]}
+        twins = self.ruleset.twins
+        # every pattern a report stands for (an expression is compiled once)
+        expanded = {
+            view: [
+                (i, frm, to)
+                for reported, frm, to in zip(*[iter(raw)] * 3, strict=True)
+                for i in twins[view].get(reported, (reported,))
+            ]
+            for view, _, _, raw in scans
+        }
+        qualified = {
+            owners[i] for found in expanded.values() for i, _, _ in found if kinds_qualify[i]
+        }
         if not qualified:
             return []
         kept = normalised.kept
         hits: list[Hit] = []
-        for view, text, data, raw in scans:
+        for view, text, data, _ in scans:
             longest: dict[tuple[int, int], int] = {}
             found = []
-            for i, frm, to in raw:
+            for i, frm, to in expanded[view]:
                 if context[i] and owners[i] not in qualified:
                     continue
                 if lengths[i]:
@@ -297,8 +329,9 @@ class Detector:
         ends = [end - 1 for end in itertools.accumulate(length + 1 for length in lengths)]
         starts = [end - length for end, length in zip(ends, lengths, strict=True)]
         views = {"base": normalised.base, "compact": normalised.compact}
-        lives = self._lives(contexts)
-        hits, checked = self._text_hits(normalised, ends, contexts)
+        rows, distinct = _grouped(contexts)
+        lives = [self._lives(context) for context in distinct]
+        hits, checked = self._text_hits(normalised, ends, rows, distinct)
         # what the rules read and undid, per text (only a text with hits can have any)
         decided: list[set[str]] = [_NOTHING_DECIDED] * len(texts)
         results: list[list[Finding]] = []
@@ -307,29 +340,25 @@ class Detector:
                 decided[i] = set()
                 results.append(
                     self._findings(
-                        text_hits, normalised, views, lives[i], starts[i], checked, decided[i]
+                        text_hits,
+                        normalised,
+                        views,
+                        lives[rows[i]],
+                        starts[i],
+                        checked,
+                        decided[i],
                     )
                 )
             else:
                 results.append([])
         if self._model_rules:
             spans = list(zip(starts, ends, strict=True))
-            self._add_model_findings(results, normalised, spans, contexts, lives, decided)
+            self._add_model_findings(results, normalised, spans, contexts, (rows, lives), decided)
         return results
 
-    def _lives(self, contexts: list[Context]) -> list[dict[str, list[bool]]]:
-        """``_live`` of each text's context in both views; a batch's texts mostly share
-        one context object, looked up once."""
-        memo: dict[int, dict[str, list[bool]]] = {}
-        lives = []
-        for context in contexts:
-            live = memo.get(id(context))
-            if live is None:
-                live = memo[id(context)] = {
-                    view: self._live(context, view) for view in ("base", "compact")
-                }
-            lives.append(live)
-        return lives
+    def _lives(self, context: Context) -> dict[str, list[bool]]:
+        """``_live`` of a context in both views."""
+        return {view: self._live(context, view) for view in ("base", "compact")}
 
     def _add_model_findings(
         self,
@@ -337,7 +366,7 @@ class Detector:
         normalised: normalize.Normalised,
         spans: list[tuple[int, int]],
         contexts: list[Context],
-        lives: list[dict[str, list[bool]]],
+        grouped: tuple[list[int], list[dict[str, list[bool]]]],
         decided: list[set[str]] | None = None,
     ) -> None:
         """The classifier's findings for short texts, in categories no rule found and no
@@ -347,33 +376,29 @@ class Detector:
         classifier = self.model
         if classifier is None:  # loaded whenever a rule uses it
             return
-        rules, categories, limits = self.ruleset.rules, self._model_categories, self._model_limits
-        todo: list[int] = []  # the texts to score
-        wanted: list[list[bool]] = []  # per text to score: which model rules it needs
-        # per live table (a burst shares a few): the model rules live, the shortest limit
-        applying: dict[int, tuple[list[bool], int]] = {}
-        for i, (start, end) in enumerate(spans):
-            length = end - start
-            if length <= 0:
-                continue
-            live = lives[i]["base"]
-            mask, shortest = applying.get(id(live)) or applying.setdefault(
-                id(live), self._model_mask(live)
-            )
-            if results[i] or (decided is not None and decided[i]):
-                found = {finding.rule.category for finding in results[i]}
+        rules, categories = self.ruleset.rules, self._model_categories
+        # per text, per model rule: live in its context (text i's is ``lives[rows[i]]``),
+        # the text not empty nor longer than the rule's limit
+        rows, lives = grouped
+        masks = np.array(
+            [[live["base"][k] for k in self._model_rules] for live in lives], dtype=bool
+        ).reshape(len(lives), len(self._model_rules))
+        bounds = np.array(spans, dtype=np.int64).reshape(-1, 2)
+        lengths = bounds[:, 1] - bounds[:, 0]
+        wanted = (
+            masks[rows] & (lengths[:, None] <= self._model_limit_array) & (lengths > 0)[:, None]
+        )
+        # a text where a rule found something, or read its words as no violation: not
+        # those categories (the few texts with hits; the rest need no Python)
+        for i, found in enumerate(results):
+            if found or (decided is not None and decided[i]):
+                done = {finding.rule.category for finding in found}
                 if decided is not None:
-                    found |= decided[i]
-                mask = [
-                    on and category not in found and length <= limit
-                    for on, category, limit in zip(mask, categories, limits, strict=True)
-                ]
-            elif length > shortest:
-                mask = [on and length <= limit for on, limit in zip(mask, limits, strict=True)]
-            # else the common case: no rule found anything in a short text
-            if any(mask):
-                todo.append(i)
-                wanted.append(mask)
+                    done |= decided[i]
+                for k, category in enumerate(categories):
+                    if category in done:
+                        wanted[i, k] = False
+        todo = np.flatnonzero(wanted.any(axis=1)).tolist()
         if not todo:
             return
         probabilities = classifier.scores_many(
@@ -383,9 +408,9 @@ class Detector:
         )
         # every (text, model rule) at once; Python sees only the few that fire, in text
         # order and, within a text, in rule order
-        fires = (probabilities[:, self._model_column_array] >= self._model_thresholds) & np.array(
-            wanted, dtype=bool
-        )
+        fires = (probabilities[:, self._model_column_array] >= self._model_thresholds) & wanted[
+            todo
+        ]
         for row, k in zip(*(axis.tolist() for axis in np.nonzero(fires)), strict=True):
             i = todo[row]
             start, end = spans[i]
@@ -394,27 +419,21 @@ class Detector:
                 self._finding(rule, start, end, normalised, start, normalised.base[start:end])
             )
 
-    def _model_mask(self, live: list[bool]) -> tuple[list[bool], int]:
-        """Which model rules are live in a context, and the shortest text limit among
-        those that are."""
-        mask = [live[index] for index in self._model_rules]
-        limits = [limit for on, limit in zip(mask, self._model_limits, strict=True) if on]
-        return mask, min(limits, default=0)
-
     def detect_normalised(
         self, normalised: normalize.Normalised, context: Context
     ) -> list[Finding]:
         """Findings in a text already normalised (when one text is checked repeatedly)."""
         views = {"base": normalised.base, "compact": normalised.compact}
-        lives = self._lives([context])
-        (hits,), checked = self._text_hits(normalised, [len(normalised.base)], [context])
+        live = self._lives(context)
+        (hits,), checked = self._text_hits(normalised, [len(normalised.base)], [0], [context])
         decided: set[str] = set()
         findings = (
-            self._findings(hits, normalised, views, lives[0], 0, checked, decided) if hits else []
+            self._findings(hits, normalised, views, live, 0, checked, decided) if hits else []
         )
         if self._model_rules:
             spans = [(0, len(normalised.base))]
-            self._add_model_findings([findings], normalised, spans, [context], lives, [decided])
+            grouped = ([0], [live])
+            self._add_model_findings([findings], normalised, spans, [context], grouped, [decided])
         return findings
 
     def _findings(
@@ -536,8 +555,11 @@ class Detector:
         """Drop the findings of rules that yield to another finding in the same text: a
         phone number is personal data unless it is the seller's own in an invitation, and
         an invitation's number is someone else's when they are congratulated or named."""
-        rules = self.ruleset.rules
-        if not any(self._yields[item[0][0]] for item in kept):
+        rules, yields = self.ruleset.rules, self._yields
+        for item in kept:  # a plain loop: most texts have a candidate or two
+            if yields[item[0][0]]:
+                break
+        else:
             return kept
         decided = [item for item in kept if not rules[item[0][0]].yields_to]
         pending = [item for item in kept if rules[item[0][0]].yields_to]

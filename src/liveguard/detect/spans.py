@@ -100,12 +100,3 @@ def sentence_counts(codes: NDArray[np.uint32]) -> NDArray[np.int64]:
     counts = np.zeros(len(codes) + 1, dtype=np.int64)
     np.cumsum(_IS_SENTENCE_END[codes], out=counts[1:])
     return counts
-
-
-def byte_starts(codes: NDArray[np.uint32]) -> NDArray[np.int64]:
-    """Where each character of a text given as its code points starts in its UTF-8
-    bytes, and where the text ends."""
-    sizes = 1 + (codes >= 0x80).astype(np.int64) + (codes >= 0x800) + (codes >= 0x10000)
-    starts = np.zeros(len(codes) + 1, dtype=np.int64)
-    np.cumsum(sizes, out=starts[1:])
-    return starts

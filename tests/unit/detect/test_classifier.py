@@ -66,3 +66,47 @@ def test_the_shipped_model_is_small_and_loads_from_the_package_without_network(m
     model = classifier.load(path)
     probabilities = model.scores_many("加我微信私聊下单", [(0, 8)], [("anchor", None)])
     assert probabilities.shape == (1, len(model.categories))
+
+
+def test_a_batch_hashes_and_scores_every_labelled_line_as_the_line_alone():
+    """``scores_many`` over the labelled lines joined in bursts (its n-grams hashed for the
+    whole burst, one gather, one ``reduceat``) against the reference: ``features`` and
+    ``scores`` of each line alone. The same feature ids, the same probabilities (to float32
+    rounding: both sum float32 weights, in another order), and a line scores exactly the
+    same alone as in a burst."""
+    import json
+
+    from liveguard.detect import normalize
+
+    model = classifier.packaged()
+    assert model is not None
+    normaliser = normalize.default()
+    root = Path(__file__).resolve().parents[3] / "data" / "eval"
+    rows = [
+        json.loads(line)
+        for path in sorted(root.glob("detect*.jsonl"))
+        for line in path.open(encoding="utf-8")
+        if line.strip()
+    ]
+    assert len(rows) > 5_000
+    texts = [normaliser(row["text"]).base for row in rows]
+    contexts = [(row.get("role"), row.get("category")) for row in rows]
+    for low in range(0, len(rows), 100):
+        chunk = range(low, min(low + 100, len(rows)))
+        joined = "\n".join(texts[i] for i in chunk)
+        spans, at = [], 0
+        for i in chunk:
+            spans.append((at, at + len(texts[i])))
+            at += len(texts[i]) + 1
+        ids, lows, highs = classifier.batch_features(joined, spans)
+        batch = model.scores_many(joined, spans, [contexts[i] for i in chunk])
+        for row, i in enumerate(chunk):
+            indices, values = classifier.features(texts[i], *contexts[i])
+            mine = np.concatenate(
+                [ids[a:b] for a, b in zip(lows[:, row], highs[:, row], strict=True)]
+            )
+            assert sorted(mine.tolist()) == sorted(indices[:-2].tolist()), texts[i]
+            reference = model.scores(indices, values)
+            assert np.allclose(batch[row], list(reference.values()), atol=1e-5), texts[i]
+            alone = model.scores_many(texts[i], [(0, len(texts[i]))], [contexts[i]])
+            assert np.array_equal(alone[0], batch[row]), texts[i]
