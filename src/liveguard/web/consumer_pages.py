@@ -5,6 +5,11 @@ the tracking code and secret link of a complaint filed without an account.
 
 A bad entry comes back on the same page with a message by its field and everything she
 typed kept; no Python error text ever reaches the page.
+
+Filing is idempotent: the form carries a one-time seed (``auth.case_keys``), the case it
+files is found by it, and the answer is a redirect (Post/Redirect/Get). Sent twice (a
+double click, back and resubmit) the form files one case; reloading the answer page
+shows the same tracking code and link again, for ``KEYS_SHOWN`` after filing.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from liveguard.auth import case_keys
@@ -60,6 +66,11 @@ MY_COMPLAINTS = "/my/complaints"
 # form can offer "the rooms you watched" without an account or any tracking of her.
 WATCHED_COOKIE = "lg_watched"
 WATCHED_KEEP = 10
+# The page that shows an anonymous complaint's keys, and the cookie naming its form's seed
+# (HttpOnly, this path only) so a reload shows them again, for a while, and then never.
+FILED_PAGE = "/complain/filed"
+FILED_COOKIE = "lg_filed"
+KEYS_SHOWN = timedelta(hours=1)
 
 
 def identity(request: Request) -> ConsumerIdentity:
@@ -461,6 +472,7 @@ def _form_page(
     return {
         "form": form.values,
         "errors": form.errors,
+        "once": form.values.get("once") or case_keys.new_seed(),
         "choices": form.choices,
         "watched": _watched(request, db_session),
         "channels": [(c.value, label(c)) for c in CHANNELS],
@@ -487,6 +499,8 @@ def complain_page(
             form.choices = list(
                 catalog_service.get_all(db_session=db_session, merchant_id=found.merchant_id)
             )
+    # cacheable on purpose: "back" shows this form again with the same seed, so sending it
+    # again finds the case it filed instead of filing a second one
     return render(
         request, "complain.html", principal, **_form_page(request, db_session, principal, form)
     )
@@ -500,6 +514,7 @@ def complain(
     now: Now,
     today: Today,
     csrf: Annotated[str, Form(max_length=200)] = "",
+    once: Annotated[str, Form(max_length=200)] = "",
     room: Annotated[str, Form(max_length=200)] = "",
     watched: Annotated[str, Form(max_length=20)] = "",
     listing: Annotated[str, Form(max_length=300)] = "",
@@ -509,12 +524,18 @@ def complain(
     deceived: Annotated[str, Form(max_length=10)] = "",
     summary: Annotated[str, Form(max_length=6000)] = "",
 ) -> Response:
-    """File the complaint as she wrote it; anything wrong comes back by its field."""
+    """File the complaint as she wrote it; anything wrong comes back by its field. The
+    same form sent again files nothing and leads to the case it filed."""
     if principal is not None and principal.kind is not PrincipalKind.consumer:
         raise Forbidden("投诉由消费者本人提交；工作人员请用“代消费者投诉”页面")
     _check_form(request, principal, csrf)
+    seed = once if case_keys.usable_seed(once) else ""
+    filed = _filed_by(db_session, seed)
+    if filed is not None:
+        return _to_filed(request, filed, principal, seed)
     form = Complaint(
         values={
+            "once": seed,
             "room": room,
             "watched": watched,
             "listing": listing,
@@ -534,9 +555,19 @@ def complain(
         form.errors["problem"] = "请从列表中选择遇到的问题"
     if len(summary.strip()) < 5:
         form.errors["summary"] = "请用几句话说说发生了什么（至少 5 个字）"
+    if not seed and not form.errors:
+        # a form not shown by us (or from before forms had a seed): confirm, then file once
+        form.errors["form"] = "请核对上面的内容，再点一次“提交投诉”"
     case = None
     if not form.errors:
-        case = _file(db_session, form, principal, session, item, fen, now, today)
+        try:
+            case = _file(db_session, form, principal, session, item, fen, now, today)
+        except IntegrityError:  # the same form, filed a moment ago by a second click
+            db_session.rollback()
+            filed = _filed_by(db_session, seed)
+            if filed is None:
+                raise
+            return _to_filed(request, filed, principal, seed)
     if case is None:
         db_session.rollback()
         return render(
@@ -546,18 +577,65 @@ def complain(
             status_code=422,
             **_form_page(request, db_session, principal, form),
         )
+    if principal is None:
+        case_keys.issue(db_session=db_session, case_id=case.id, now=now, seed=seed)
+    return _to_filed(request, case, principal, seed)
+
+
+def _filed_by(db_session: Session, seed: str) -> service.Case | None:
+    """The case the form with this seed filed already, if any."""
+    if not seed:
+        return None
+    return service.get_by_origin_key(db_session=db_session, origin_key=case_keys.origin_key(seed))
+
+
+def _to_filed(
+    request: Request, case: service.Case, principal: Principal | None, seed: str
+) -> Response:
+    """After filing (or filing again): her case page when signed in, else the page with the
+    keys, found again on reload by the seed's cookie."""
     if principal is not None:
+        if case.consumer_id != principal.id:
+            raise Forbidden("这不是您的投诉 This complaint is not yours")
         return RedirectResponse(f"{MY_COMPLAINTS}/{case.id}?notice=filed", status_code=303)
-    keys = case_keys.issue(db_session=db_session, case_id=case.id, now=now)
+    response = RedirectResponse(FILED_PAGE, status_code=303)
+    settings: Settings = request.app.state.settings
+    response.set_cookie(
+        FILED_COOKIE,
+        seed,
+        path=FILED_PAGE,
+        httponly=True,
+        samesite="lax",
+        max_age=int(KEYS_SHOWN.total_seconds()),
+        secure=settings.secure_cookies,
+    )
+    return response
+
+
+@router.get(FILED_PAGE, response_class=HTMLResponse)
+def complaint_filed(
+    request: Request, db_session: DbSession, principal: MaybePrincipal, now: Now
+) -> Response:
+    """The keys of the complaint this browser filed without an account, as often as she
+    reloads, for ``KEYS_SHOWN``; after that only how to follow it."""
+    seed = request.cookies.get(FILED_COOKIE, "")
+    case = _filed_by(db_session, seed) if case_keys.usable_seed(seed) else None
+    keys = None
+    if case is not None and case.consumer_id is None and now - case.filed_at <= KEYS_SHOWN:
+        keys = case_keys.keys_for(db_session=db_session, case_id=case.id, seed=seed)
+    if case is None or keys is None:
+        return render(request, "complaint_filed.html", principal, keys=None, status_code=404)
     response = render(
         request,
         "complaint_filed.html",
-        None,
+        principal,
         keys=keys,
         link=f"/track/{keys.secret}",
+        shown_minutes=int(KEYS_SHOWN.total_seconds() // 60),
         **_case_view(db_session, case),
     )
     response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"  # the page holds the link's key
     return response
 
 
@@ -607,6 +685,7 @@ def _file(
             actor=f"consumer:{principal.id}" if principal is not None else "consumer:anonymous",
             now=now,
             today=today,
+            origin_key=case_keys.origin_key(values["once"]),
         )
     except ValidationError as error:
         for problem in error.errors():

@@ -169,7 +169,7 @@ def test_a_shop_that_is_not_the_seller_does_not_pay_from_its_deposit(client, wor
         headers=auth("case_handler"),
     )
     assert refused.status_code == 409
-    assert "not held liable" in refused.json()["detail"]
+    assert "不承担责任" in refused.json()["detail"]
 
 
 def test_decided_is_reached_by_recording_the_decision_not_a_bare_state_change(client, world, auth):
