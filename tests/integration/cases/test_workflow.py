@@ -100,7 +100,7 @@ def test_the_workflow_refuses_a_step_out_of_order_and_says_which_are_allowed(cli
         headers=auth("case_handler"),
     )
     assert response.status_code == 409
-    assert "accepted, refused" in response.json()["errors"][0]["fix"]
+    assert "已受理、不予受理" in response.json()["errors"][0]["fix"]  # the allowed steps, in words
     no_reason = client.post(
         f"/api/cases/{case['id']}/transition",
         json={"to_state": "refused"},
