@@ -38,6 +38,7 @@ from liveguard.web.deps import (
 )
 from liveguard.web.pages import back, render, session_redirect, sign_in_refusal
 from liveguard.web.permissions import CASE_WORK, check_case_access
+from liveguard.web.refusal_words import said
 
 router = APIRouter(include_in_schema=False)
 
@@ -248,7 +249,7 @@ async def answer_case(
         )
     except (LiveGuardError, ValueError) as error:
         db_session.rollback()
-        return back(f"/console/cases/{case.id}", error=getattr(error, "detail", str(error)))
+        return back(f"/console/cases/{case.id}", error=said(error))
     return back(f"/console/cases/{case.id}", notice="saved")
 
 
@@ -275,7 +276,7 @@ def consumer_login(
                 db_session=db_session,
                 raw_token=token.strip(),
                 kind=PrincipalKind.consumer,
-                refusal="this is not a consumer's token",
+                refusal=labels.say("auth.refusal", "not_consumer_token"),
                 ttl=timedelta(hours=settings.session_hours),
                 now=get_now(request),
             )
@@ -302,7 +303,7 @@ def anchor_identity(
         )
     except LiveGuardError as error:
         db_session.rollback()
-        return back(f"/console/cases/{case.id}", error=error.detail)
+        return back(f"/console/cases/{case.id}", error=said(error))
     return render(request, "anchor_identity.html", principal, case=case, identity=identity)
 
 

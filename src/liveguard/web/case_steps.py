@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from liveguard.auth.service import Principal
 from liveguard.bounds import Id
-from liveguard.cases import handling, publicity, service, workflow
+from liveguard.cases import handling, publicity, refusals, service, workflow
 from liveguard.cases.schemas import CaseState, CompensationCreate, DecisionCreate
 from liveguard.errors import Forbidden, LiveGuardError
 from liveguard.money import parse_yuan
@@ -29,6 +29,7 @@ from liveguard.web.deps import (
 )
 from liveguard.web.pages import back
 from liveguard.web.permissions import CASE_WORK, check_case_access
+from liveguard.web.refusal_words import said
 
 router = APIRouter(include_in_schema=False)
 
@@ -40,11 +41,11 @@ def _staff_step(
     page = f"/console/cases/{case.id}"
     try:
         if not (principal.is_staff and principal.role in CASE_WORK):
-            raise Forbidden("case steps are taken by case handlers and compliance staff")
+            raise Forbidden(refusals.sentence("not_staff_step"))
         step(case)
     except (LiveGuardError, ValueError) as error:
         db_session.rollback()
-        return back(page, error=getattr(error, "detail", None) or str(error))
+        return back(page, error=said(error))
     return back(page, notice="saved")
 
 

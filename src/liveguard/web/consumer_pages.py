@@ -15,7 +15,6 @@ shows the same tracking code and link again, for ``KEYS_SHOWN`` after filing.
 from __future__ import annotations
 
 import hmac
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Annotated, Any
@@ -57,6 +56,7 @@ from liveguard.web.deps import (
     get_cipher,
 )
 from liveguard.web.pages import render, session_redirect, sign_in_refusal
+from liveguard.web.refusal_words import pydantic_said, said
 
 router = APIRouter(include_in_schema=False)
 
@@ -136,7 +136,7 @@ def signup(
     except InvalidInput as error:
         db_session.rollback()
         problem = error.problems[0] if error.problems else None
-        errors = {problem.field if problem else "form": _words(error)}
+        errors = {problem.field if problem else "form": said(error)}
         return render(
             request,
             "consumer_signup.html",
@@ -250,7 +250,7 @@ def recover(
             "consumer_recover.html",
             None,
             form=form,
-            errors={"new_password": _words(error)},
+            errors={"new_password": said(error)},
             status_code=422,
         )
     except LiveGuardError as error:
@@ -393,12 +393,6 @@ class Complaint:
     values: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     choices: list[Any] = field(default_factory=list)  # the room's listings, to pick from
-
-
-def _words(error: LiveGuardError) -> str:
-    """A domain error as a person reads it: Chinese when we have it, never Python text."""
-    text = error.problems[0].message if error.problems else error.detail
-    return text if re.search(r"[\u4e00-\u9fff]", text) else "这一项填写得不对，请检查后再提交"
 
 
 def _watched(request: Request, db_session: Session) -> list[Any]:
@@ -690,8 +684,8 @@ def _file(
     except ValidationError as error:
         for problem in error.errors():
             name = str(problem["loc"][0]) if problem["loc"] else "form"
-            form.errors[_FIELDS.get(name, "form")] = "这一项填写得不对，请检查后再提交"
+            form.errors[_FIELDS.get(name, "form")] = pydantic_said(problem)
     except LiveGuardError as error:
         name = error.problems[0].field if error.problems else "form"
-        form.errors[_FIELDS.get(name, "form")] = _words(error)
+        form.errors[_FIELDS.get(name, "form")] = said(error)
     return None

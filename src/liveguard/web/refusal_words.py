@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from pydantic import ValidationError
+
 from liveguard.cases import refusals
 from liveguard.errors import LiveGuardError
 
@@ -42,6 +44,8 @@ def _generic(code: str = "not_valid") -> str:
 def said(error: LiveGuardError | ValueError) -> str:
     """The first thing refused, as a sentence with its fix; a generic Chinese sentence
     for a refusal that has no Chinese words (never the English detail)."""
+    if isinstance(error, ValidationError):
+        return pydantic_said(error.errors()[0]) if error.errors() else _generic()
     if isinstance(error, LiveGuardError):
         problem = error.problems[0] if error.problems else None
         message = problem.message if problem else error.detail

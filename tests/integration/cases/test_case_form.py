@@ -12,14 +12,10 @@ import pytest
 from liveguard.db import transaction
 from liveguard.parties import service as parties_service
 from tests.integration.cases.conftest import JACKET
+from tests.integration.cases.test_buyer_pages import once_of
 from tests.integration.cases.test_case_pages import csrf_of, staff_signs_in
 
 SUMMARY = "直播间说是加厚羽绒服，收到的是薄款，客服不理。"
-
-
-def once_of(page) -> str:
-    found = re.search(r'name="once" value="([A-Za-z0-9_-]+)"', page.text)
-    return found.group(1) if found else ""
 
 
 def buyer_phone(app, world) -> str:
@@ -31,7 +27,7 @@ def buyer_phone(app, world) -> str:
 def filled(app, world, page, **overrides: str) -> dict[str, str]:
     form = {
         "csrf": csrf_of(page),
-        "once": once_of(page),
+        "once": once_of(page.text),
         "consumer_phone": buyer_phone(app, world),
         "summary": SUMMARY,
         "session_id": str(world.jacket_session),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.integration.cases.test_case_form import once_of
+from tests.integration.cases.test_buyer_pages import once_of
 from tests.integration.cases.test_case_pages import consumer_signs_in, csrf_of
 
 DIRECT = {
@@ -35,7 +35,7 @@ def test_the_form_offers_plain_choices_and_files_the_roles_behind_them(client, w
         data={
             **DIRECT,
             "csrf": csrf_of(form),
-            "once": once_of(form),
+            "once": once_of(form.text),
             "claimed_against": ["seller", "anchor"],
         },
     )
