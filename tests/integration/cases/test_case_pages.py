@@ -129,12 +129,18 @@ def test_case_staff_take_every_step_in_the_console_up_to_the_public_record(
     refused = client.post(
         f"{url}/transition", data={"csrf": csrf_of(client.get(url)), "to_state": "decided"}
     )
-    assert "error=" in str(refused.url)  # decided only by recording the decision
+    assert refused.status_code == 422  # decided only by recording the decision
+    assert "通过记录" in refused.text
+    typed = {"outcome": "主播退款669元并赔偿2007元", "amount_yuan": "两千六"}
+    wrong = client.post(f"{url}/decision", data={"csrf": csrf_of(client.get(url)), **typed})
+    assert wrong.status_code == 422 and "请用数字写金额" in wrong.text
+    assert typed["outcome"] in wrong.text and 'value="两千六"' in wrong.text  # kept
     step("decision", outcome="主播退款669元并赔偿2007元", amount_yuan="2676")
     # paid off the platform: the shop is not the seller, its deposit does not pay
     page = client.get(url)
     refused = client.post(f"{url}/compensation", data={"csrf": csrf_of(page), "amount_yuan": "669"})
-    assert "error=" in str(refused.url)
+    assert refused.status_code == 422 and "不承担责任" in refused.text
+    assert 'value="669"' in refused.text  # what staff typed, kept
     preview = client.get(url).text
     assert 'data-testid="publication-preview"' in preview
     text = step("publish", confirm=re.search(r'name="confirm" value="([0-9a-f]{64})"', preview)[1])
