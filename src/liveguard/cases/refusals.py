@@ -1,26 +1,23 @@
-"""A refused case request in the words people read: the sentence (``cases.refusal``) and
-how to fix it (``cases.fix``) from labels.yaml, in Chinese; the problem's type and field
-stay the API's codes. No web imports."""
+"""The cases package's refusals (``cases.refusal`` and ``cases.fix`` in labels.yaml),
+through ``liveguard.refusals``."""
 
 from __future__ import annotations
 
-from liveguard import labels
+from liveguard import refusals
 from liveguard.errors import Conflict, InvalidInput
 
 
 def sentence(code: str, **slots: object) -> str:
-    return labels.say("cases.refusal", code, **slots)
+    return refusals.sentence("cases", code, **slots)
 
 
 def fix(code: str, **slots: object) -> str:
-    return labels.say("cases.fix", code, **slots)
+    return refusals.fix("cases", code, **slots)
 
 
 def invalid(field: str, code: str, **slots: object) -> InvalidInput:
-    """Input refused: ``field`` is the API's field name, the words are the person's."""
-    return InvalidInput(field, sentence(code, **slots), fix(code, **slots))
+    return refusals.invalid("cases", field, code, **slots)
 
 
 def conflict(field: str, code: str, **slots: object) -> Conflict:
-    """Refused by the case's state, ``field`` naming what the person would change."""
-    return Conflict(sentence(code, **slots), field_name=field, fix=fix(code, **slots))
+    return refusals.conflict("cases", field, code, **slots)
