@@ -19,7 +19,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile as StarletteUpload
 
@@ -39,6 +38,7 @@ from liveguard.live import service as live_service
 from liveguard.money import parse_yuan
 from liveguard.parties import service as parties_service
 from liveguard.trade import service as trade_service
+from liveguard.web import filing
 from liveguard.web.case_facts import fact_field, parse_answer
 from liveguard.web.deps import (
     Blobs,
@@ -370,10 +370,9 @@ def file_case(
         claimed=[c for c in claimed or [] if c],
         claimed_against=[c for c in claimed_against or [] if c],
     )
-    seed = form.values["once"] if case_keys.usable_seed(form.values["once"]) else ""
+    seed = filing.seed_of(form.values["once"])
     form.values["once"] = seed or case_keys.new_seed()
-    key = case_keys.origin_key(seed) if seed else None
-    filed = service.get_by_origin_key(db_session=db_session, origin_key=key) if key else None
+    filed = filing.filed_by(db_session, seed)
     if filed is not None:
         check_case_access(principal, filed, write=False)
         return back(f"/console/cases/{filed.id}", notice="saved")
@@ -383,24 +382,11 @@ def file_case(
     case = None
     if complaint is not None and not form.errors:
         try:
-            consumer, origin = filer(principal, complaint)
-            case = flows.file_complaint(
-                db_session=db_session,
-                complaint_in=complaint,
-                consumer_id=consumer,
-                origin=origin,
-                actor=actor(principal),
-                now=now,
-                today=today,
-                origin_key=key,
+            case, before = filing.file_once(
+                db_session, seed, lambda: _file(db_session, complaint, principal, seed, now, today)
             )
-            _add_files(db_session, blobs, case, evidence, principal, now)
-        except IntegrityError:  # the same form, filed a moment ago by a second click
-            db_session.rollback()
-            filed = service.get_by_origin_key(db_session=db_session, origin_key=key or "")
-            if filed is None:
-                raise
-            return back(f"/console/cases/{filed.id}", notice="saved")
+            if not before:
+                _add_files(db_session, blobs, case, evidence, principal, now)
         except LiveGuardError as error:
             name = error.problems[0].field if error.problems else "form"
             form.refuse(name, said(error))
@@ -409,6 +395,27 @@ def file_case(
         db_session.rollback()
         return _page(request, db_session, principal, form, today, status_code=422)
     return back(f"/console/cases/{case.id}", notice="saved")
+
+
+def _file(
+    db_session: Session,
+    complaint: ComplaintCreate,
+    principal: Principal,
+    seed: str,
+    now: datetime,
+    today: Any,
+) -> service.Case:
+    consumer, origin = filer(principal, complaint)
+    return flows.file_complaint(
+        db_session=db_session,
+        complaint_in=complaint,
+        consumer_id=consumer,
+        origin=origin,
+        actor=actor(principal),
+        now=now,
+        today=today,
+        origin_key=case_keys.origin_key(seed),
+    )
 
 
 def _add_files(

@@ -22,7 +22,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from liveguard.auth import case_keys
@@ -42,6 +41,7 @@ from liveguard.liability.facts import Defect
 from liveguard.live import service as live_service
 from liveguard.money import parse_yuan
 from liveguard.vocab import PrincipalKind
+from liveguard.web import filing
 from liveguard.web.console import safe_next
 from liveguard.web.deps import (
     SESSION_COOKIE,
@@ -523,8 +523,8 @@ def complain(
     if principal is not None and principal.kind is not PrincipalKind.consumer:
         raise Forbidden("投诉由消费者本人提交；工作人员请用“代消费者投诉”页面")
     _check_form(request, principal, csrf)
-    seed = once if case_keys.usable_seed(once) else ""
-    filed = _filed_by(db_session, seed)
+    seed = filing.seed_of(once)
+    filed = filing.filed_by(db_session, seed)
     if filed is not None:
         return _to_filed(request, filed, principal, seed)
     form = Complaint(
@@ -552,16 +552,13 @@ def complain(
     if not seed and not form.errors:
         # a form not shown by us (or from before forms had a seed): confirm, then file once
         form.errors["form"] = "请核对上面的内容，再点一次“提交投诉”"
-    case = None
+    case, before = None, False
     if not form.errors:
-        try:
-            case = _file(db_session, form, principal, session, item, fen, now, today)
-        except IntegrityError:  # the same form, filed a moment ago by a second click
-            db_session.rollback()
-            filed = _filed_by(db_session, seed)
-            if filed is None:
-                raise
-            return _to_filed(request, filed, principal, seed)
+        case, before = filing.file_once(
+            db_session,
+            seed,
+            lambda: _file(db_session, form, principal, session, item, fen, now, today),
+        )
     if case is None:
         db_session.rollback()
         return render(
@@ -571,16 +568,9 @@ def complain(
             status_code=422,
             **_form_page(request, db_session, principal, form),
         )
-    if principal is None:
+    if principal is None and not before:
         case_keys.issue(db_session=db_session, case_id=case.id, now=now, seed=seed)
     return _to_filed(request, case, principal, seed)
-
-
-def _filed_by(db_session: Session, seed: str) -> service.Case | None:
-    """The case the form with this seed filed already, if any."""
-    if not seed:
-        return None
-    return service.get_by_origin_key(db_session=db_session, origin_key=case_keys.origin_key(seed))
 
 
 def _to_filed(
@@ -613,7 +603,7 @@ def complaint_filed(
     """The keys of the complaint this browser filed without an account, as often as she
     reloads, for ``KEYS_SHOWN``; after that only how to follow it."""
     seed = request.cookies.get(FILED_COOKIE, "")
-    case = _filed_by(db_session, seed) if case_keys.usable_seed(seed) else None
+    case = filing.filed_by(db_session, filing.seed_of(seed))
     keys = None
     if case is not None and case.consumer_id is None and now - case.filed_at <= KEYS_SHOWN:
         keys = case_keys.keys_for(db_session=db_session, case_id=case.id, seed=seed)

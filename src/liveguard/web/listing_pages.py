@@ -146,8 +146,8 @@ def failed_items(text: str) -> list[dict[str, str]]:
         parts = [part.strip() for part in line.replace("｜", "|").split("|")]
         if len(parts) != 3:
             raise ValueError(
-                f"failed items, line {number}: write 项目 | 实测值 | 标准要求, e.g. "
-                "蛋白质 | 0.2 g/100g | ≥ 0.6 g/100g"
+                f"不合格项目第 {number} 行：请写成 项目 | 实测值 | 标准要求，"
+                "例如 蛋白质 | 0.2 g/100g | ≥ 0.6 g/100g"
             )
         items.append(dict(zip(("item", "measured", "required"), parts, strict=True)))
     return items

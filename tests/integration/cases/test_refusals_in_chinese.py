@@ -60,6 +60,19 @@ class Poster:
         assert filed.status_code == 201, filed.text
         return dict(filed.json())
 
+    def staff(self, role: str) -> str:
+        """Sign a new staff member of ``role`` in to the console; the page's CSRF token."""
+        self.client.cookies.clear()
+        username = f"{role}-refused"
+        self.token_for(role, username=username)
+        signed = self.client.post(
+            "/console/login",
+            data={"username": username, "password": "correct horse battery"},
+            follow_redirects=False,
+        )
+        assert signed.status_code == 303, signed.text
+        return csrf_of(self.client.get("/console/listings").text)
+
     def staff_step(self, step: str, **data: str) -> Any:
         case = self.case()
         staff_signs_in(self.client, self.token_for)
@@ -129,6 +142,37 @@ def _consumer_login_with_staff_token(p: Poster) -> Any:
     return p.client.post("/console/consumer-login", data={"token": p.token_for("case_handler")})
 
 
+def _listing_decision(p: Poster) -> Any:
+    csrf = p.staff("compliance")
+    url = f"/console/listings/{p.world.jacket_listing}/decision"
+    return p.client.post(url, data={"csrf": csrf, "decision": "reject", "reason": ""})
+
+
+def _sample(p: Poster) -> Any:
+    csrf = p.staff("compliance")
+    data = {
+        "csrf": csrf,
+        "listing_id": str(p.world.jacket_listing),
+        "kind": "sampling",
+        "bought_at": "2036-11-20T20:30",  # bought in the future
+        "bought_by": "某市市场监督管理局",
+        "tested_by": "某市纤维检验所",
+        "test": "含绒量",
+        "standard": "GB/T 14272-2021",
+        "outcome": "failed",
+        "batch": "B-1108",
+        "failed": "含绒量 | 50% | ≥ 90%",
+    }
+    return p.client.post("/console/samples", data=data)
+
+
+def _report(p: Poster) -> Any:
+    csrf = p.staff("compliance")
+    return p.client.post(
+        "/console/reports", data={"csrf": csrf, "start": "2026-06-20", "end": "2026-06-01"}
+    )
+
+
 # form route -> how to post a value its service refuses (and the page it lands on)
 REFUSED: dict[str, Callable[[Poster], Any]] = {
     "/complain": _complain,
@@ -160,31 +204,32 @@ REFUSED: dict[str, Callable[[Poster], Any]] = {
     "/track": lambda p: p.client.post("/track", data={"code": "TS-AAAA-BBBB-CCCC"}),
     "/console/consumer-login": _consumer_login_with_staff_token,
     "/console/login": _staff_login,
+    "/console/listings/{listing_id}/decision": _listing_decision,
+    "/console/samples": _sample,
+    "/console/reports": _report,
     "/console/merchant/login": lambda p: p.client.post(
         "/console/merchant/login", data={"token": "lg_not-a-token"}
     ),
 }
 
-# Form routes checked elsewhere, or whose answer is no error box, each with the reason.
+# Form routes not posted here, each with the reason. Their pages show refusals through
+# web/refusal_words.said as these do (a Chinese sentence, never the English detail).
 ELSEWHERE = {
     "/console/logout": "refuses nothing",
     "/console/cases/{case_id}/bundle": "answers a zip; its refusals are 403/404 pages",
-    "/u/{token}": "one-click unsubscribe: a wrong link is its own Chinese page (privacy tests)",
-    "/console/documents/{document_id}/review": "compliance reviews (parties tests)",
-    "/console/merchants/{merchant_id}/review": "compliance reviews (parties tests)",
-    "/console/evidence/bundle": "answers a zip (evidence tests)",
-    "/console/listings/{listing_id}/decision": "listing review (catalog tests)",
-    "/console/samples": "sampling results (catalog tests)",
-    "/console/merchant/listings/{listing_id}/appeal": "merchant appeals (catalog tests)",
-    "/console/live/{session_id}/actions": "live room actions (live tests)",
-    "/console/live/findings/{finding_id}/dismiss": "live room actions (live tests)",
-    "/console/credit/{proceeding_id}/decision": "credit proceedings (credit tests)",
-    "/console/credit/{proceeding_id}/statement": "credit proceedings (credit tests)",
-    "/console/my-data/consents/{consent_id}/withdraw": "privacy (privacy tests)",
-    "/console/my-data/requests": "privacy (privacy tests)",
-    "/console/privacy/requests/{request_id}/decision": "privacy (privacy tests)",
-    "/console/opinion/alerts/{alert_id}/acknowledge": "opinion alerts (opinion tests)",
-    "/console/reports": "reports (reports tests)",
+    "/console/evidence/bundle": "answers a zip",
+    "/u/{token}": "one-click unsubscribe: a wrong link is its own Chinese page",
+    "/console/documents/{document_id}/review": "needs a submitted document",
+    "/console/merchants/{merchant_id}/review": "needs a shop under review",
+    "/console/merchant/listings/{listing_id}/appeal": "needs a merchant's own refused listing",
+    "/console/live/{session_id}/actions": "live room actions: the live package's words",
+    "/console/live/findings/{finding_id}/dismiss": "live room actions: the live package's words",
+    "/console/credit/{proceeding_id}/decision": "needs a credit proceeding",
+    "/console/credit/{proceeding_id}/statement": "needs a credit proceeding",
+    "/console/my-data/consents/{consent_id}/withdraw": "its refusal is the page's own Chinese",
+    "/console/my-data/requests": "takes a choice from a list only",
+    "/console/privacy/requests/{request_id}/decision": "needs a privacy request",
+    "/console/opinion/alerts/{alert_id}/acknowledge": "needs a spike alert",
 }
 
 
