@@ -132,7 +132,7 @@ def test_a_merchant_lists_its_own_listings_over_the_api(client, shop, make_shop,
 
 def test_staff_tokens_and_unknown_tokens_do_not_open_a_merchant_session(client, token_for):
     staff = client.post("/console/merchant/login", data={"token": token_for("admin")})
-    assert staff.status_code == 401 and "not a merchant" in staff.text
+    assert staff.status_code == 401 and "这不是商家的令牌" in staff.text
     unknown = client.post("/console/merchant/login", data={"token": "lg_nothing"})
     assert unknown.status_code == 401 and "lg_session" not in unknown.headers.get("set-cookie", "")
 
