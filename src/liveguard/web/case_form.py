@@ -113,11 +113,15 @@ FIELDS = (
 _SHOWN_BY = frozenset(FIELDS) | {"claimed", "claimed_against", "evidence"}
 
 
-def _lists(db_session: Session) -> dict[str, Any]:
-    """What the form offers to choose from, by name."""
+def _lists(db_session: Session, chosen_room: str) -> dict[str, Any]:
+    """What the form offers to choose from, by name; the latest rooms, and the room the
+    form was opened from or sent with even when it is older."""
     shops, _ = parties_service.get_all_merchants(db_session=db_session, limit=PICK_LIMIT)
     anchors, _ = parties_service.get_all_anchors(db_session=db_session, limit=PICK_LIMIT)
-    rooms = live_service.get_all(db_session=db_session, limit=ROOMS_SHOWN)
+    rooms = list(live_service.get_all(db_session=db_session, limit=ROOMS_SHOWN))
+    chosen = _an_id(chosen_room)
+    if chosen is not None and chosen not in {r.id for r in rooms}:
+        rooms += live_service.sessions_by_ids(db_session=db_session, session_ids=[chosen])
     listings = list(catalog_service.get_all(db_session=db_session))[:PICK_LIMIT]
     shop_names = {s.id: s.shop_name or s.name for s in shops}
     by_shop: dict[int, list[Any]] = {}
@@ -147,8 +151,8 @@ def _page(
 ) -> Response:
     credit = None
     room = form.values.get("session_id", "")
-    if room.isdigit():
-        live_session = live_service.sessions_by_ids(db_session=db_session, session_ids=[int(room)])
+    if (chosen := _an_id(room)) is not None:
+        live_session = live_service.sessions_by_ids(db_session=db_session, session_ids=[chosen])
         if live_session:
             credit = credit_service.in_force(
                 db_session=db_session,
@@ -166,7 +170,7 @@ def _page(
         field_name=lambda name: label(name, "cases.form_field"),
         credit=credit,
         status_code=status_code,
-        **_lists(db_session),
+        **_lists(db_session, room),
     )
 
 
@@ -186,19 +190,26 @@ def new_case_page(
     return _page(request, db_session, principal, CaseForm(values), today)
 
 
+def _an_id(raw: str) -> int | None:
+    """A choice's value as the id it names; None for anything no list offers."""
+    raw = raw.strip()
+    return int(raw) if raw.isdigit() and len(raw) <= 9 else None
+
+
 def _pick(form: CaseForm, name: str) -> int | None:
     raw = form.values.get(name, "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 9:
+    chosen = _an_id(raw)
+    if chosen is None:
         form.refuse(name, _said_code("not_on_list"))
-        return None
-    return int(raw)
+    return chosen
 
 
 def _said_code(code: str, **slots: object) -> str:
-    fix = refusals.fix(code, **slots)
-    return f"{refusals.sentence(code, **slots)}：{fix}" if fix else refusals.sentence(code)
+    """A refusal of this form (``cases.refusal``) with its fix."""
+    words, fix = refusals.sentence(code, **slots), refusals.fix(code, **slots)
+    return f"{words}：{fix}" if fix else words
 
 
 def _yuan(form: CaseForm, name: str) -> int | None:
