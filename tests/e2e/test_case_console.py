@@ -13,7 +13,7 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from liveguard.clock import CHINA
 
@@ -133,15 +133,24 @@ def test_a_missing_fact_is_asked_and_answering_it_resolves_again(page: Page) -> 
     expect(page.get_by_test_id("real-name")).to_have_text("陈晓暖")
 
 
+def choose(form: Locator, which: str, words: str) -> None:
+    """Pick the option whose name contains ``words`` from the list ``which`` (its test id),
+    as a person reads the list: nobody types an id."""
+    select = form.get_by_test_id(which)
+    value = select.locator("option", has_text=words).first.get_attribute("value")
+    assert value, f"{which}: no option names {words}"
+    select.select_option(value)
+
+
 def test_a_complaint_filed_through_the_form_gets_its_answer_and_asks_what_it_lacks(
     page: Page,
 ) -> None:
     sign_in_as_case_handler(page)
     page.get_by_test_id("new-case").click()
     form = page.get_by_test_id("complaint-form")
-    form.get_by_label("Consumer id").fill("2")
+    form.get_by_label("Consumer's mobile").fill("18653200002")  # 爱买家电的张先生
     form.get_by_label("What happened").fill("直播间买的东西一直没有收到，客服只说耐心等待。")
-    form.get_by_label("Listing id").fill("3")
+    choose(form, "pick-listing", "变频冷暖空调")
     form.get_by_label("Amount paid").fill("1999")
     form.get_by_label("Where you paid").select_option("platform")
     form.get_by_role("button", name="提交 File").click()
@@ -157,9 +166,9 @@ def test_s2_the_bird_s_nest_names_the_seller_and_the_anchor_as_endorser_jointly(
     sign_in_as_case_handler(page)
     page.get_by_test_id("new-case").click()
     form = page.get_by_test_id("complaint-form")
-    form.get_by_label("Consumer id").fill("1")
+    form.get_by_label("Consumer's mobile").fill("13604310001")  # 长春的王女士
     form.get_by_label("What happened").fill("直播间说是正宗即食燕窝，收到的是燕窝风味饮料。")
-    form.get_by_label("Live session id").fill("2")
+    choose(form, "pick-room", "燕姐滋补专场")
     form.get_by_label("Amount paid").fill("299")
     form.get_by_label("Where you paid").select_option("platform")
     form.get_by_label("What is wrong").select_option("not_as_described")

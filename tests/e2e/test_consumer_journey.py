@@ -124,6 +124,13 @@ def test_a_buyer_without_an_account_files_and_reopens_with_her_code_and_link(
     assert link and link.startswith("/track/")
     read_the_answer(page)
     look(page, "consumer-anonymous-filed")
+    # a reload, and the form sent again from "back", show the same keys and file nothing
+    page.reload()
+    expect(page.get_by_test_id("tracking-code")).to_have_text(code)
+    page.go_back()
+    expect(page.get_by_test_id("complaint-form")).to_be_visible()
+    page.get_by_role("button", name="提交投诉").click()
+    expect(page.get_by_test_id("tracking-code")).to_have_text(code)
 
     page.goto("/")
     page.get_by_role("link", name="查询投诉 Track").first.click()

@@ -264,8 +264,8 @@ def test_rejecting_a_merchant_needs_a_reason(page: Page) -> None:
     merchant.get_by_role("button", name="Reject").click()
 
     alert = page.get_by_role("alert")
-    expect(alert).to_contain_text("reason")
-    expect(alert).to_contain_text(re.compile(r"needs? a reason|required"))
+    expect(alert).to_contain_text("要写明理由")  # in Chinese, with what to do
+    expect(alert).to_contain_text("对方会看到")
     expect(page.get_by_role("status")).to_have_count(0)
     merchant = queue_row(page, "pending-merchants", PENDING_MERCHANT)
     expect(merchant).to_have_count(1)

@@ -27,6 +27,7 @@ from playwright.sync_api import Browser, Page, expect
 from liveguard.clock import CHINA
 from liveguard.evidence.verify import TrustedKeys, verify_bundle
 from tests.e2e.conftest import PAGE_TIMEOUT_MS
+from tests.e2e.test_case_console import choose
 from tests.e2e.test_live_room import Api, diverting_room, new_session
 
 pytestmark = pytest.mark.browser
@@ -89,7 +90,7 @@ def test_s1_from_the_room_to_the_buyers_verified_bundle(
     form.get_by_label("What is wrong").select_option("not_as_described")
     form.get_by_label("Deceived on purpose").select_option("yes")
     form.get_by_label("Amount paid").fill("669")
-    form.get_by_label("Live session id").fill(str(session_id))
+    choose(form, "pick-room", "E2E S1 全程 羽绒服")
     moment = datetime.now(CHINA).strftime("%Y-%m-%dT%H:%M")
     form.get_by_label("When in the session").fill(moment)
     form.get_by_role("button", name="提交 File").click()

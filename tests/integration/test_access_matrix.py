@@ -286,6 +286,7 @@ ACCESS: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/my/complaints/{case_id}"): CONSUMER_ONLY,
     ("GET", "/complain"): PUBLIC,
     ("POST", "/complain"): PUBLIC - STAFF - {MERCHANT},
+    ("GET", "/complain/filed"): PUBLIC,
     ("GET", "/track"): PUBLIC,
     ("POST", "/track"): PUBLIC,
     ("GET", "/track/{secret}"): PUBLIC,

@@ -61,7 +61,7 @@ def test_a_regulator_reads_but_cannot_write(client, auth):
 def test_an_unknown_token_is_refused_with_a_reason(client):
     response = client.get("/api/merchants", headers={"Authorization": "Bearer lg_nope"})
     assert response.status_code == 401
-    assert "not known" in response.json()["detail"]
+    assert "令牌无效" in response.json()["detail"]
 
 
 def test_staff_sign_in_opens_a_session_that_expires(client, token_for, clock):
@@ -78,7 +78,7 @@ def test_staff_sign_in_opens_a_session_that_expires(client, token_for, clock):
     clock.at += timedelta(hours=13)
     expired = client.get("/api/auth/me", headers=headers)
     assert expired.status_code == 401
-    assert "expired" in expired.json()["detail"]
+    assert "登录已过期" in expired.json()["detail"]
 
 
 def test_a_signed_out_token_no_longer_works(client, auth):

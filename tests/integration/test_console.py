@@ -47,7 +47,7 @@ def test_staff_pages_send_visitors_to_sign_in(client):
 def test_a_reviewer_signs_in_and_approves_from_the_queue(app, client, clock, token_for):
     load_demo(app, clock)
     bad = client.post("/console/login", data={"username": "compliance", "password": "nope"})
-    assert bad.status_code == 401 and "wrong password" in bad.text
+    assert bad.status_code == 401 and "用户名或密码不对" in bad.text
     client.post("/console/login", data={"username": "compliance", "password": "demo-compliance"})
     queue = client.get("/console/reviews")
     assert "酒类流通备案登记表" in queue.text

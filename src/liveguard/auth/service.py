@@ -11,6 +11,7 @@ from functools import cache
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from liveguard import labels
 from liveguard.auth.models import AuthToken, TokenKind
 from liveguard.auth.passwords import hash_password, verify_password
 from liveguard.db import utcnow
@@ -95,11 +96,11 @@ def resolve(*, db_session: Session, raw_token: str, now: datetime | None = None)
     now = now or utcnow()
     token = db_session.scalar(select(AuthToken).where(AuthToken.token_hash == digest(raw_token)))
     if token is None:
-        raise NotAuthenticated("the token is not known: sign in again or ask for a new token")
+        raise NotAuthenticated(labels.say("auth.refusal", "unknown_token"))
     if token.revoked_at is not None:
-        raise NotAuthenticated("the token was revoked")
+        raise NotAuthenticated(labels.say("auth.refusal", "revoked_token"))
     if token.expires_at is not None and token.expires_at <= now:
-        raise NotAuthenticated("the session has expired: sign in again")
+        raise NotAuthenticated(labels.say("auth.refusal", "expired_session"))
     principal = get_principal(
         db_session=db_session, kind=token.principal_kind, principal_id=token.principal_id
     )
@@ -112,7 +113,7 @@ def get_principal(*, db_session: Session, kind: PrincipalKind, principal_id: int
     if kind is PrincipalKind.staff:
         staff = parties_service.get_staff(db_session=db_session, staff_id=principal_id)
         if not staff.active:
-            raise NotAuthenticated("this staff account is disabled")
+            raise NotAuthenticated(labels.say("auth.refusal", "staff_disabled"))
         return Principal(kind, staff.id, staff.username, staff.role)
     if kind is PrincipalKind.merchant:
         merchant = parties_service.get_merchant(db_session=db_session, merchant_id=principal_id)
@@ -141,7 +142,7 @@ def login(
     stored = staff.password_hash if staff is not None and staff.password_hash else None
     matches = verify_password(password, stored or _dummy_hash())  # always one scrypt check
     if staff is None or stored is None or not staff.active or not matches:
-        raise NotAuthenticated("unknown user name or wrong password")
+        raise NotAuthenticated(labels.say("auth.refusal", "wrong_password"))
     raw = open_session(
         db_session=db_session,
         principal_kind=PrincipalKind.staff,

@@ -13,14 +13,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from liveguard.cases import assembly, intake, service, workflow
+from liveguard.cases import assembly, intake, refusals, service, workflow
 from liveguard.cases.enums import CaseEventKind, CaseOrigin, CaseState, PaymentChannel
 from liveguard.cases.models import Case, CaseEvent, CaseLink
 from liveguard.cases.schemas import ComplaintCreate
 from liveguard.cases.service import SUMMARY_CONTEXT
 from liveguard.catalog import service as catalog_service
 from liveguard.clock import CHINA
-from liveguard.errors import InvalidInput
 from liveguard.evidence import service as ledger
 from liveguard.evidence.schemas import RecordIn, RecordKind
 from liveguard.liability import service as liability_service
@@ -110,15 +109,18 @@ def file_complaint(
     actor: str,
     now: datetime,
     today: date,
+    origin_key: str | None = None,
 ) -> Case:
-    """File a complaint: link the records, derive facts, resolve, record it all."""
+    """File a complaint: link the records, derive facts, resolve, record it all.
+    ``origin_key`` names the form it came from: one case per key (the database's unique
+    constraint refuses a second, even one filed at the same moment)."""
     if consumer_id is not None:
         parties_service.get_consumer(db_session=db_session, consumer_id=consumer_id)
     assembly.check_fact_names(complaint_in.facts)
     found = _where_from(db_session, complaint_in)
     order = found["order"]
     if order is not None and consumer_id is not None and order.consumer_id != consumer_id:
-        raise InvalidInput("order_id", "this order is not the consumer's", "give her own order")
+        raise refusals.invalid("order_id", "order_not_hers")
     gathered = intake.gather(
         db_session=db_session,
         session_id=found["session_id"],
@@ -165,6 +167,7 @@ def file_complaint(
     case = Case(
         consumer_id=consumer_id,
         origin=origin,
+        origin_key=origin_key,
         kind="complaint",
         summary=summary.text,
         summary_enc=summary.enc,
@@ -269,11 +272,7 @@ def answer_facts(
     if not staff:
         locked = sorted(n for n in answers if n in recorded)
         if locked:
-            raise InvalidInput(
-                f"facts.{locked[0]}",
-                "the records already settle this fact",
-                "ask the case handler to correct it if the record is wrong",
-            )
+            raise refusals.invalid(f"facts.{locked[0]}", "fact_settled")
     for name, value in answers.items():
         facts[name] = value
         sources[name] = {"source": party_role, "by": actor}

@@ -9,12 +9,13 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from liveguard.cases import service, workflow
+from liveguard.cases import refusals, service, workflow
 from liveguard.cases.enums import CaseEventKind, CaseState
 from liveguard.cases.models import Case, CaseEvent
 from liveguard.cases.schemas import CompensationCreate, DecisionCreate
 from liveguard.credit import flows as credit_flows
-from liveguard.errors import Conflict, InvalidInput
+from liveguard.labels import label
+from liveguard.money import yuan
 from liveguard.parties import deposits
 from liveguard.parties import service as parties_service
 from liveguard.parties.enums import MovementKind
@@ -38,13 +39,9 @@ def answer(
     """A party's answer to the complaint (the merchant itself, or staff taking the
     anchor's answer down)."""
     if party_role not in PARTY_ROLES:
-        raise InvalidInput("party_role", f"{party_role!r} is not a party", "merchant or anchor")
+        raise refusals.invalid("party_role", "not_a_party", party=party_role)
     if case.state not in ANSWERING:
-        raise Conflict(
-            f"a case in state {case.state.value} takes no answers",
-            field_name="text",
-            fix="answers are taken once the case is accepted and until it is decided",
-        )
+        raise refusals.conflict("text", "no_answers_now", state=label(case.state))
     return service.add_event(
         db_session=db_session,
         case=case,
@@ -59,11 +56,7 @@ def answer(
 def note(*, db_session: Session, case: Case, text: str, actor: str, now: datetime) -> CaseEvent:
     """A mediation note: kept in the ledger sealed under the consumer's key."""
     if case.state is not CaseState.mediation:
-        raise Conflict(
-            "mediation notes are for a case in mediation",
-            field_name="text",
-            fix="move the case to mediation first",
-        )
+        raise refusals.conflict("text", "notes_in_mediation")
     return service.add_event(
         db_session=db_session,
         case=case,
@@ -145,30 +138,22 @@ def compensate(
     """Platform advance compensation: paid to the consumer out of the merchant's deposit
     (消费者权益保护法 art. 44; the platform then recovers from the seller)."""
     if case.merchant_id is None:
-        raise Conflict("the case names no merchant whose deposit could pay", field_name="case")
+        raise refusals.conflict("case", "no_deposit_shop")
     decision = decision_of(db_session=db_session, case=case)
     if decision is None or case.state is not CaseState.decided:
-        raise Conflict(
-            "advance compensation follows a decision",
-            field_name="amount_fen",
-            fix="record the decision first",
-        )
+        raise refusals.conflict("amount_fen", "compensation_after_decision")
     advance = any(
         p.get("liability") == "advance_compensation" for p in case.resolution.get("parties", [])
     )
     if not advance and "seller" not in (decision.data.get("liable") or []):
-        raise Conflict(
-            "the shop whose deposit would pay is not held liable in this case",
-            field_name="amount_fen",
-            fix="advance compensation comes from the deposit of a shop that is the seller, "
-            "or where the answer makes the platform compensate first",
-        )
+        raise refusals.conflict("amount_fen", "shop_not_liable")
     decided = int(decision.data.get("amount_fen") or 0)
     if compensation_in.amount_fen > decided:
-        raise InvalidInput(
+        raise refusals.invalid(
             "amount_fen",
-            f"{compensation_in.amount_fen} fen is more than the {decided} fen decided",
-            "pay at most what the decision says",
+            "over_decided",
+            amount=yuan(compensation_in.amount_fen),
+            decided=yuan(decided),
         )
     merchant = parties_service.get_merchant(
         db_session=db_session, merchant_id=case.merchant_id, for_update=True
@@ -227,19 +212,12 @@ def disclose_anchor_identity(
         p for p in case.resolution.get("parties", []) if p.get("liability") == "disclose_identity"
     ]
     if not duties:
-        raise Conflict(
-            "the answer to this case does not require the platform to hand over an identity",
-            field_name="case",
-        )
+        raise refusals.conflict("case", "no_identity_duty")
     if case.anchor_id is None:
-        raise Conflict("the case names no anchor", field_name="anchor_id")
+        raise refusals.conflict("anchor_id", "no_anchor")
     anchor = parties_service.get_anchor(db_session=db_session, anchor_id=case.anchor_id)
     if anchor.verified_at is None:
-        raise Conflict(
-            "the anchor's identity was never verified",
-            field_name="anchor_id",
-            fix="the platform must verify the anchor before it can hand the identity over",
-        )
+        raise refusals.conflict("anchor_id", "anchor_unverified")
     real_name, _ = parties_service.reveal_anchor_identity(anchor=anchor, cipher=cipher)
     privacy_service.record_access(
         db_session=db_session,

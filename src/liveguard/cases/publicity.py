@@ -18,16 +18,16 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from liveguard.blobs import BlobStore
-from liveguard.cases import handling, service, workflow
+from liveguard.cases import handling, refusals, service, workflow
 from liveguard.cases.enums import CaseEventKind, CaseState
 from liveguard.cases.models import Case
 from liveguard.cases.schemas import PublicationRead, PublicCase
 from liveguard.clock import CHINA
 from liveguard.detect import service as detect_service
-from liveguard.errors import Conflict
 from liveguard.evidence import bundle
 from liveguard.evidence import service as ledger
 from liveguard.evidence.signing import Signer
+from liveguard.labels import label
 from liveguard.parties import service as parties_service
 from liveguard.privacy import service as privacy_service
 
@@ -105,19 +105,10 @@ def publish(
     if case.published_at is not None:
         return public_record(db_session=db_session, case=case)
     if case.state not in PUBLISHABLE:
-        raise Conflict(
-            f"a case in state {case.state.value} is not ready to publish",
-            field_name="case",
-            fix="publish once a decision is recorded",
-        )
+        raise refusals.conflict("case", "not_publishable", state=label(case.state))
     publication = draft(db_session=db_session, case=case)
     if confirm != publication.digest:
-        raise Conflict(
-            "the public record is not the version that was previewed",
-            field_name="confirm",
-            fix=f"preview it again (GET /api/cases/{case.id}/publication), check it, "
-            "and confirm that version",
-        )
+        raise refusals.conflict("confirm", "not_previewed", case_id=case.id)
     case.published_at = now
     service.add_event(
         db_session=db_session,

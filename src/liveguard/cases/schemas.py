@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from liveguard.bounds import Day, Id, LossFen, Moment, PriceFen
+from liveguard.cases import refusals
 from liveguard.cases.enums import CaseEventKind
 
 # The enums an API shape carries, exported (``X as X``) for the web layer that fills them in.
@@ -47,17 +48,14 @@ class ComplaintCreate(BaseModel):
     @model_validator(mode="after")
     def _says_how_she_paid(self) -> ComplaintCreate:
         if self.paid_off_platform and self.order_id is not None:
-            raise ValueError("an off-platform payment has no platform order: drop order_id")
+            raise ValueError(refusals.sentence("order_off_platform"))
         if self.payment_channel is PaymentChannel.platform and self.paid_off_platform:
-            raise ValueError("payment_channel 'platform' contradicts paid_off_platform")
+            raise ValueError(refusals.sentence("platform_off_platform"))
         # a deal with no platform at all, or made in person, has no record here to point at
         no_platform = self.facts.get("channel") in ("direct", "offline")
         where = (self.order_id, self.session_id, self.listing_id, self.merchant_id)
         if not any(where) and not no_platform:
-            raise ValueError(
-                "say where it happened: an order_id, a session_id, a listing_id or a merchant_id "
-                "(or facts.channel direct / offline for a deal with no platform)"
-            )
+            raise ValueError(refusals.sentence("where_missing"))
         return self
 
 

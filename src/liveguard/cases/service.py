@@ -19,12 +19,13 @@ from sqlalchemy.orm import Session
 
 from liveguard import paging, uploads
 from liveguard.blobs import BlobStore
+from liveguard.cases import refusals
 from liveguard.cases.enums import CaseEventKind, CaseOrigin, CaseState
 from liveguard.cases.models import Case as Case
 from liveguard.cases.models import CaseEvent as CaseEvent
 from liveguard.cases.models import CaseFile, CaseLink
 from liveguard.detect import service as detect_service
-from liveguard.errors import InvalidInput, NotFound
+from liveguard.errors import NotFound
 from liveguard.evidence import service as ledger
 from liveguard.evidence.schemas import RecordIn, RecordKind
 from liveguard.privacy import service as privacy_service
@@ -191,13 +192,9 @@ def add_file(
 ) -> CaseFile:
     """Store an evidence file by its SHA-256 and record it in the ledger."""
     if not content:
-        raise InvalidInput("file", "the file is empty", "attach the photo, receipt or chat log")
+        raise refusals.invalid("file", "file_empty")
     if len(content) > MAX_FILE_BYTES:
-        raise InvalidInput(
-            "file",
-            f"the file has {len(content)} bytes; the limit is {MAX_FILE_BYTES}",
-            "send a smaller copy, or split it",
-        )
+        raise refusals.invalid("file", "file_too_big", size=len(content), limit=MAX_FILE_BYTES)
     content_type = uploads.checked_type(
         content, content_type, accepted=EVIDENCE_TYPES, what="case evidence"
     )

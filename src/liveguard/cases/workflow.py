@@ -18,11 +18,11 @@ from pydantic import Field, model_validator
 from sqlalchemy.orm import Session
 
 from liveguard import datafiles
-from liveguard.cases import service
+from liveguard.cases import refusals, service
 from liveguard.cases.enums import CaseEventKind, CaseState
 from liveguard.cases.models import Case, CaseEvent
 from liveguard.clock import CHINA
-from liveguard.errors import Conflict
+from liveguard.labels import label
 from liveguard.legal import LegalBasis
 from liveguard.liability import service as liability_service
 
@@ -139,23 +139,17 @@ def transition(
     payment (``recorded=True`` from ``handling``), never by a bare state change.
     """
     if to_state in BY_RECORD and not recorded:
-        raise Conflict(
-            f"a case becomes {to_state.value} by recording it, not by a state change",
-            field_name="to_state",
-            fix=BY_RECORD[to_state],
+        raise refusals.conflict(
+            "to_state", "by_record_only", state=label(to_state), case_id=case.id
         )
     allowed = next_states(case)
     if to_state not in allowed:
-        names = ", ".join(s.value for s in allowed) or "none (the case is closed)"
-        raise Conflict(
-            f"a case in state {case.state.value} cannot go to {to_state.value}",
-            field_name="to_state",
-            fix=f"choose one of: {names}",
+        names = "、".join(label(s) for s in allowed) or label(CaseState.closed)
+        raise refusals.conflict(
+            "to_state", "no_such_step", state=label(case.state), to=label(to_state), names=names
         )
     if to_state is CaseState.refused and not reason.strip():
-        raise Conflict(
-            "a refusal needs its reason", field_name="reason", fix="say why it is not accepted"
-        )
+        raise refusals.conflict("reason", "refusal_reason")
     event = service.add_event(
         db_session=db_session,
         case=case,

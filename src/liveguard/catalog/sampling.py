@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from liveguard import refusals
 from liveguard.catalog import review_rules, service
 from liveguard.catalog.models import (
     Listing,
@@ -28,7 +29,7 @@ from liveguard.catalog.models import (
 )
 from liveguard.catalog.schemas import SampleCreate
 from liveguard.clock import CHINA
-from liveguard.errors import InvalidInput, NotFound
+from liveguard.errors import NotFound
 from liveguard.evidence.schemas import RecordKind
 from liveguard.legal import LegalBasis
 from liveguard.live import service as live_service
@@ -64,21 +65,14 @@ def record(
     """Store a result and append it to the ledger. It does not act: see ``flows``."""
     listing = service.get(db_session=db_session, listing_id=sample_in.listing_id)
     if sample_in.bought_at > now:
-        raise InvalidInput("bought_at", "is in the future", "give the time the item was bought")
+        raise refusals.invalid("catalog", "bought_at", "bought_in_future")
     if sample_in.live_session_id is not None:
         try:
             live = live_service.get(db_session=db_session, session_id=sample_in.live_session_id)
         except NotFound:
-            raise InvalidInput(
-                "live_session_id", f"no live session {sample_in.live_session_id}"
-            ) from None
+            raise refusals.invalid("catalog", "live_session_id", "no_such_room") from None
         if live.merchant_id != listing.merchant_id:
-            raise InvalidInput(
-                "live_session_id",
-                f"live session {live.id} sold for merchant {live.merchant_id}, but listing "
-                f"{listing.id} belongs to merchant {listing.merchant_id}",
-                "name the session the item was bought in, or leave it out",
-            )
+            raise refusals.invalid("catalog", "live_session_id", "room_of_other_shop")
     fields = sample_in.model_dump(mode="json")
     # The ledger item first: the stored row names it (as a listing version does).
     where = {"session_id": sample_in.live_session_id} if sample_in.live_session_id else {}
@@ -155,7 +149,7 @@ def pull_listing(
     """Take the sampled listing off sale at once, with the failed result as the reason
     (``service.pull``)."""
     if sample.outcome is not SampleOutcome.failed:
-        raise InvalidInput("outcome", f"sample {sample.id} passed: nothing to act on")
+        raise refusals.invalid("catalog", "outcome", "sample_passed")
     listing = service.get(db_session=db_session, listing_id=sample.listing_id)
     problem = reason_problem(sample=sample, listing=listing)
     return service.pull(

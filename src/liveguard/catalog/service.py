@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from liveguard import paging
+from liveguard import paging, refusals
 from liveguard.catalog import checks, label_claims, review
 from liveguard.catalog.models import Listing as Listing
 from liveguard.catalog.models import (
@@ -40,9 +40,10 @@ from liveguard.catalog.schemas import (
     check_original_price,
 )
 from liveguard.clock import CHINA
-from liveguard.errors import Conflict, InvalidInput, NotFound
+from liveguard.errors import InvalidInput, NotFound
 from liveguard.evidence import service as evidence_service
 from liveguard.evidence.schemas import RecordIn, RecordKind
+from liveguard.labels import label
 from liveguard.parties import service as parties_service
 
 APPEALABLE = {ListingStatus.rejected, ListingStatus.changes_requested, ListingStatus.pulled}
@@ -94,11 +95,7 @@ def update(
     """Apply a change as a new version and review it. A change that changes nothing is
     not a version: the listing comes back as it was."""
     if listing.status is ListingStatus.pulled:
-        raise Conflict(
-            f"listing {listing.id} was pulled by staff and cannot be changed",
-            field_name="status",
-            fix="appeal the decision first",
-        )
+        raise refusals.conflict("catalog", "status", "pulled_by_staff")
     changes = {
         name: value
         for name, value in listing_in.model_dump(exclude_unset=True).items()
@@ -313,16 +310,12 @@ def decide(
 ) -> ListingReview:
     """A staff decision on the current version; answers any open appeal."""
     if decision_in.version is not None and decision_in.version != listing.version:
-        raise Conflict(
-            f"listing {listing.id} is at version {listing.version}, not {decision_in.version}",
-            field_name="version",
-            fix="reload the listing and decide on its current version",
+        raise refusals.conflict(
+            "catalog", "version", "stale_version", current=listing.version, seen=decision_in.version
         )
     if decision_in.decision is not StaffDecision.approve and not decision_in.reason:
-        raise InvalidInput(
-            "reason",
-            f"a {decision_in.decision.value} decision needs a reason",
-            "say what is wrong and how to fix it: the merchant will read it",
+        raise refusals.invalid(
+            "catalog", "reason", "decision_needs_reason", decision=label(decision_in.decision)
         )
     verdict = _DECISION_VERDICTS[decision_in.decision]
     status = {
@@ -401,11 +394,7 @@ def appeal(
 ) -> ListingAppeal:
     """The merchant contests the review of the current version: back to the staff queue."""
     if listing.status not in APPEALABLE:
-        raise Conflict(
-            f"listing {listing.id} is {listing.status.value}: only a rejected, pulled or "
-            "changes-requested listing can be appealed",
-            field_name="status",
-        )
+        raise refusals.conflict("catalog", "status", "cannot_appeal", status=label(listing.status))
     appealed = ListingAppeal(
         listing_id=listing.id,
         version=listing.version,
@@ -443,11 +432,12 @@ def put_on_sale(*, db_session: Session, listing: Listing, now: datetime) -> List
         reasons = "; ".join(p["message"] for p in latest.problems) if latest else ""
         if latest is not None and latest.reason:
             reasons = "; ".join(filter(None, [latest.reason, reasons]))
-        raise Conflict(
-            f"listing {listing.id} is {listing.status.value} and cannot go on sale"
-            + (f": {reasons}" if reasons else ""),
-            field_name="status",
-            fix="fix the listing (a change is reviewed again) or appeal the review",
+        raise refusals.conflict(
+            "catalog",
+            "status",
+            "cannot_go_on_sale",
+            status=label(listing.status),
+            reasons=f"：{reasons}" if reasons else "",
         )
     listing.status = ListingStatus.on_sale
     listing.updated_at = now
@@ -487,7 +477,7 @@ def pull(
 def take_off_sale(*, db_session: Session, listing: Listing, now: datetime) -> Listing:
     """The merchant's own unpublishing: back to approved, hers to put on sale again."""
     if listing.status is not ListingStatus.on_sale:
-        raise Conflict(f"listing {listing.id} is not on sale", field_name="status")
+        raise refusals.conflict("catalog", "status", "not_on_sale")
     listing.status = ListingStatus.approved
     listing.updated_at = now
     review.sync_prices(db_session=db_session, listing=listing, now=now)

@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from liveguard import refusals
 from liveguard.clock import CHINA
 from liveguard.credit import rules as credit_rules
 from liveguard.credit.enums import (
@@ -38,9 +39,10 @@ from liveguard.credit.models import CreditStep as CreditStep
 from liveguard.credit.schemas import ListChange
 from liveguard.credit.sources import SOURCES
 from liveguard.credit.sources import Subject as Subject
-from liveguard.errors import Conflict, InvalidInput, NotFound
+from liveguard.errors import Conflict, NotFound
 from liveguard.evidence import service as evidence_service
 from liveguard.evidence.schemas import RecordIn, RecordKind
+from liveguard.labels import label
 from liveguard.liability import service as liability_service
 from liveguard.parties import service as parties_service
 from liveguard.privacy import service as privacy_service
@@ -321,15 +323,12 @@ def propose(
     """Propose the party for a list with the criteria it meets, and notify it: the notice
     gives the reasons, the records and the day the objection period ends."""
     if not met:
-        raise Conflict(
-            f"{subject.ref} meets no criterion of the {list_kind.value} list",
-            field_name="list_kind",
-            fix="see the criteria in the credit rules (GET /api/credit/rules)",
+        raise refusals.conflict(
+            "credit", "list_kind", "meets_no_criterion", who=_who(subject), list=label(list_kind)
         )
     if open_proceeding(db_session=db_session, subject=subject, list_kind=list_kind):
-        raise Conflict(
-            f"{subject.ref} already has an open {list_kind.value}-list proceeding",
-            field_name="list_kind",
+        raise refusals.conflict(
+            "credit", "list_kind", "already_open", who=_who(subject), list=label(list_kind)
         )
     rules = credit_rules.rules()
     who = party(db_session=db_session, subject=subject)
@@ -390,25 +389,37 @@ def notice(proceeding: CreditProceeding) -> str:
     )
 
 
+def _who(subject: Subject) -> str:
+    """The party as a refusal names it: ``商家 3``."""
+    return f"{label(subject.kind)} {subject.id}"
+
+
 def _require(proceeding: CreditProceeding, states: set[ProceedingState], what: str) -> None:
+    """``what``: the step's code in labels.yaml's ``credit.step_name``."""
     if proceeding.state not in states:
-        raise Conflict(
-            f"proceeding {proceeding.id} is {proceeding.state.value}: {what} is not possible now",
-            field_name="state",
-            fix="allowed in: " + ", ".join(sorted(s.value for s in states)),
+        named = label(what, "credit.step_name")
+        raise refusals.conflict(
+            "credit",
+            "state",
+            "not_now",
+            state=label(proceeding.state),
+            what=named,
+            states="、".join(sorted(label(s) for s in states)),
         )
 
 
 def _words(text: str, field: str, what: str) -> str:
     text = text.strip()
     if len(text) < 2:
-        raise InvalidInput(field, f"{what} needs its reasons in words", "write them out")
+        raise refusals.invalid(
+            "credit", field, "needs_reasons", what=label(what, "credit.step_name")
+        )
     return text
 
 
 class _PartyStep(NamedTuple):
-    """What a party's own step is called, the states it is taken from, its last day, and
-    what to do once that day has passed."""
+    """A party's own step: its name (``credit.step_name``), the states it is taken from,
+    its last day, and what to do once that day has passed (``credit.fix``)."""
 
     what: str
     allowed: frozenset[ProceedingState]
@@ -418,16 +429,16 @@ class _PartyStep(NamedTuple):
 
 _PARTY_STEPS = {
     StepKind.objected: _PartyStep(
-        "an objection",
+        "objected",
         frozenset({ProceedingState.proposed}),
         lambda p: p.objection_due_on,
-        "staff decide on the record; after a listing, the party may appeal",
+        "late_objection",
     ),
     StepKind.appealed: _PartyStep(
-        "an appeal",
+        "appealed",
         frozenset({ProceedingState.listed}),
         lambda p: p.appeal_due_on,
-        "after rectification and a clean period, apply for credit repair instead",
+        "late_appeal",
     ),
 }
 
@@ -447,7 +458,11 @@ def _party_step(
     due = due_of(proceeding)
     if due is not None and china_day(now) > due:
         raise Conflict(
-            f"the period for {what} ended on {due.isoformat()}", field_name="text", fix=late
+            refusals.sentence(
+                "credit", "period_ended", what=label(what, "credit.step_name"), due=due
+            ),
+            field_name="text",
+            fix=refusals.fix("credit", late),
         )
     return add_step(
         db_session=db_session,
@@ -479,7 +494,7 @@ def decide(
     """A person's decision with a written reason, by the proceeding's state: on a
     proposal (list / reject), on an appeal (list keeps it / reject lifts it), on a repair
     application (lift / keep). The caller applies the consequences (``flows.decide``)."""
-    reason = _words(reason, "reason", "a decision")
+    reason = _words(reason, "reason", "decision")
     today = china_day(now)
     rules = credit_rules.rules()
     state = proceeding.state
@@ -490,19 +505,20 @@ def decide(
         ProceedingState.repair_applied: {Decision.lift, Decision.keep},
     }.get(state)
     if allowed is None or decision not in allowed:
-        raise Conflict(
-            f"a proceeding in state {state.value} takes no {decision.value} decision",
-            field_name="decision",
-            fix="choose one of: " + ", ".join(sorted(d.value for d in (allowed or set()))),
+        raise refusals.conflict(
+            "credit",
+            "decision",
+            "no_such_decision",
+            state=label(state),
+            decision=label(decision),
+            choices="、".join(sorted(label(d) for d in (allowed or set()))) or "—",
         )
     # A black listing waits for the objection period (or the objection); a red one
     # harms no one and may be decided at once.
     adverse = proceeding.list_kind is ListKind.black
     if adverse and state is ProceedingState.proposed and today <= proceeding.objection_due_on:
-        raise Conflict(
-            f"the party may object until {proceeding.objection_due_on.isoformat()}",
-            field_name="decision",
-            fix="decide after the objection period, or once the party has objected",
+        raise refusals.conflict(
+            "credit", "decision", "objection_period", due=proceeding.objection_due_on
         )
     kind = {
         ProceedingState.appealed: StepKind.appeal_decided,
@@ -564,10 +580,10 @@ def apply_for_repair(
 ) -> CreditStep:
     """The party's application for credit repair: what it rectified, after a clean period
     with no new record since the listing (公示规定 art. 14)."""
-    _require(proceeding, {ProceedingState.listed}, "a repair application")
+    _require(proceeding, {ProceedingState.listed}, "repair")
     if proceeding.list_kind is not ListKind.black:
-        raise Conflict("only a black listing is repaired", field_name="text")
-    text = _words(text, "text", "a repair application")
+        raise refusals.conflict("credit", "text", "black_only_repair")
+    text = _words(text, "text", "repair")
     clean_days = credit_rules.rules().process.repair_clean_days
     scored = compute(db_session=db_session, subject=subject_of(proceeding), now=now)
     listed = proceeding.decided_at or proceeding.proposed_at
@@ -575,11 +591,13 @@ def apply_for_repair(
     start = max([listed, *(r.occurred_at for r in since)])
     clean_until = china_day(start) + timedelta(days=clean_days)
     if china_day(now) < clean_until:
-        raise Conflict(
-            f"repair needs {clean_days} clean days; the party's record is clean since "
-            f"{china_day(start).isoformat()}",
-            field_name="text",
-            fix=f"apply on or after {clean_until.isoformat()} with no new violation",
+        raise refusals.conflict(
+            "credit",
+            "text",
+            "repair_too_soon",
+            days=clean_days,
+            since=china_day(start),
+            after=clean_until,
         )
     return add_step(
         db_session=db_session,

@@ -7,10 +7,11 @@ from datetime import date, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from liveguard import uploads
+from liveguard import refusals, uploads
 from liveguard.blobs import BlobStore
 from liveguard.db import utcnow
-from liveguard.errors import Conflict, InvalidInput
+from liveguard.errors import InvalidInput
+from liveguard.labels import label
 from liveguard.parties import service
 from liveguard.parties.enums import Decision, OwnerKind, PartyStatus, ReviewStatus
 from liveguard.parties.models import (
@@ -52,10 +53,8 @@ def _log(
 def _require_reason(review: ReviewIn) -> None:
     needs_reason = {Decision.reject, Decision.request_more, Decision.suspend}
     if review.decision in needs_reason and not (review.reason and review.reason.strip()):
-        raise InvalidInput(
-            "reason",
-            f"a {review.decision.value} decision needs a reason",
-            "say what is wrong or missing: the party will read it",
+        raise refusals.invalid(
+            "parties", "reason", "decision_needs_reason", decision=label(review.decision)
         )
 
 
@@ -132,16 +131,12 @@ def review_document(
         Decision.request_more: ReviewStatus.more_requested,
     }
     if review.decision not in outcomes:
-        raise InvalidInput(
-            "decision",
-            f"a document cannot be given {review.decision.value}",
-            "use approve, reject or request_more",
+        raise refusals.invalid(
+            "parties", "decision", "not_for_documents", decision=label(review.decision)
         )
     if document.status in (ReviewStatus.approved, ReviewStatus.rejected):
-        raise Conflict(
-            f"document {document.id} was already {document.status.value}",
-            field_name="decision",
-            fix="ask the owner to submit a new document",
+        raise refusals.conflict(
+            "parties", "decision", "already_decided", status=label(document.status)
         )
     document.status = outcomes[review.decision]
     document.status_reason = review.reason
@@ -166,10 +161,13 @@ def _transition(party: Merchant | Anchor, review: ReviewIn, kind: str) -> None:
     _require_reason(review)
     allowed_from, target = _PARTY_TRANSITIONS[review.decision]
     if party.status not in allowed_from:
-        raise Conflict(
-            f"{kind} {party.id} is {party.status.value}; {review.decision.value} applies only "
-            f"to {', '.join(sorted(s.value for s in allowed_from))}",
-            field_name="decision",
+        raise refusals.conflict(
+            "parties",
+            "decision",
+            "wrong_party_state",
+            status=label(party.status),
+            decision=label(review.decision),
+            allowed="、".join(sorted(label(s) for s in allowed_from)),
         )
     party.status = target
     party.status_reason = review.reason
@@ -181,10 +179,8 @@ def review_merchant(
     if review.decision in (Decision.approve, Decision.reinstate) and (
         merchant.licence_valid_to is not None and merchant.licence_valid_to < today
     ):
-        raise Conflict(
-            f"the business licence expired on {merchant.licence_valid_to}",
-            field_name="licence_valid_to",
-            fix="record the renewed licence first",
+        raise refusals.conflict(
+            "parties", "licence_valid_to", "licence_expired", day=merchant.licence_valid_to
         )
     _transition(merchant, review, "merchant")
     merchant.suspended_by = actor if merchant.status is PartyStatus.suspended else None

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from liveguard import refusals
 from liveguard.bounds import Day, Id
 from liveguard.reports.enums import Schedule as Schedule
 
@@ -26,9 +27,9 @@ class ReportCreate(BaseModel):
     @model_validator(mode="after")
     def _period(self) -> ReportCreate:
         if self.end < self.start:
-            raise ValueError("end is before start: give the last day on or after the first")
+            raise ValueError(refusals.sentence("reports", "end_before_start"))
         if (self.end - self.start).days + 1 > MAX_DAYS:
-            raise ValueError(f"the period is longer than {MAX_DAYS} days: split it")
+            raise ValueError(refusals.sentence("reports", "too_long_period", days=MAX_DAYS))
         return self
 
 

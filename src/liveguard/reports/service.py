@@ -17,12 +17,13 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from liveguard import refusals
 from liveguard.cases import service as cases_service
 from liveguard.clock import CHINA
 from liveguard.credit import schemas as credit_schemas
 from liveguard.credit import service as credit_service
 from liveguard.credit.enums import SubjectKind
-from liveguard.errors import InvalidInput, NotFound
+from liveguard.errors import NotFound
 from liveguard.evidence import service as ledger
 from liveguard.evidence.schemas import RecordIn, RecordKind
 from liveguard.live import service as live_service
@@ -62,7 +63,7 @@ def period_of(schedule: Schedule, today: date) -> Period:
     if schedule is Schedule.weekly:
         monday = today - timedelta(days=today.weekday() + 7)
         return Period(monday, monday + timedelta(days=6))
-    raise InvalidInput("schedule", "only daily and weekly runs have a period of their own")
+    raise refusals.invalid("reports", "schedule", "no_period_of_its_own")
 
 
 def month_period(month: str) -> Period:
@@ -70,7 +71,7 @@ def month_period(month: str) -> Period:
     try:
         first = date.fromisoformat(f"{month}-01")
     except ValueError:
-        raise InvalidInput("month", f"{month!r} is not a month", "write it as YYYY-MM") from None
+        raise refusals.invalid("reports", "month", "not_a_month", value=month[:20]) from None
     following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
     return Period(first, following - timedelta(days=1))
 

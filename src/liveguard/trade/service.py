@@ -187,6 +187,13 @@ def get_order(*, db_session: Session, order_id: int) -> Order:
     return get(db_session=db_session, order_id=order_id)
 
 
+def find_order(*, db_session: Session, merchant_id: int, order_no: str) -> Order | None:
+    """A shop's order by the number its order page shows (numbers are unique per shop)."""
+    return db_session.scalar(
+        select(Order).where(Order.merchant_id == merchant_id, Order.order_no == order_no.strip())
+    )
+
+
 def get_all(
     *,
     db_session: Session,

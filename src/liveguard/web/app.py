@@ -27,6 +27,7 @@ from liveguard.privacy import service as privacy_service
 from liveguard.privacy.fields import FieldCipher
 from liveguard.trade import flows as trade_flows
 from liveguard.web import (
+    case_form,
     case_pages,
     case_steps,
     console,
@@ -164,6 +165,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(listing_pages.router)
     app.include_router(live_pages.router)
     app.include_router(picture_pages.router)
+    app.include_router(case_form.router)  # before /console/cases/{case_id}: /new
     app.include_router(case_pages.router)
     app.include_router(case_steps.router)
     app.include_router(credit_pages.router)

@@ -5,12 +5,16 @@ the tracking code and secret link of a complaint filed without an account.
 
 A bad entry comes back on the same page with a message by its field and everything she
 typed kept; no Python error text ever reaches the page.
+
+Filing is idempotent: the form carries a one-time seed (``auth.case_keys``), the case it
+files is found by it, and the answer is a redirect (Post/Redirect/Get). Sent twice (a
+double click, back and resubmit) the form files one case; reloading the answer page
+shows the same tracking code and link again, for ``KEYS_SHOWN`` after filing.
 """
 
 from __future__ import annotations
 
 import hmac
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Annotated, Any
@@ -37,6 +41,7 @@ from liveguard.liability.facts import Defect
 from liveguard.live import service as live_service
 from liveguard.money import parse_yuan
 from liveguard.vocab import PrincipalKind
+from liveguard.web import filing
 from liveguard.web.console import safe_next
 from liveguard.web.deps import (
     SESSION_COOKIE,
@@ -51,6 +56,7 @@ from liveguard.web.deps import (
     get_cipher,
 )
 from liveguard.web.pages import render, session_redirect, sign_in_refusal
+from liveguard.web.refusal_words import pydantic_said, said
 
 router = APIRouter(include_in_schema=False)
 
@@ -60,6 +66,11 @@ MY_COMPLAINTS = "/my/complaints"
 # form can offer "the rooms you watched" without an account or any tracking of her.
 WATCHED_COOKIE = "lg_watched"
 WATCHED_KEEP = 10
+# The page that shows an anonymous complaint's keys, and the cookie naming its form's seed
+# (HttpOnly, this path only) so a reload shows them again, for a while, and then never.
+FILED_PAGE = "/complain/filed"
+FILED_COOKIE = "lg_filed"
+KEYS_SHOWN = timedelta(hours=1)
 
 
 def identity(request: Request) -> ConsumerIdentity:
@@ -125,7 +136,7 @@ def signup(
     except InvalidInput as error:
         db_session.rollback()
         problem = error.problems[0] if error.problems else None
-        errors = {problem.field if problem else "form": _words(error)}
+        errors = {problem.field if problem else "form": said(error)}
         return render(
             request,
             "consumer_signup.html",
@@ -239,7 +250,7 @@ def recover(
             "consumer_recover.html",
             None,
             form=form,
-            errors={"new_password": _words(error)},
+            errors={"new_password": said(error)},
             status_code=422,
         )
     except LiveGuardError as error:
@@ -384,12 +395,6 @@ class Complaint:
     choices: list[Any] = field(default_factory=list)  # the room's listings, to pick from
 
 
-def _words(error: LiveGuardError) -> str:
-    """A domain error as a person reads it: Chinese when we have it, never Python text."""
-    text = error.problems[0].message if error.problems else error.detail
-    return text if re.search(r"[\u4e00-\u9fff]", text) else "这一项填写得不对，请检查后再提交"
-
-
 def _watched(request: Request, db_session: Session) -> list[Any]:
     ids = [int(i) for i in request.cookies.get(WATCHED_COOKIE, "").split(".") if i.isdigit()]
     rooms = live_service.sessions_by_ids(db_session=db_session, session_ids=ids[:WATCHED_KEEP])
@@ -461,6 +466,7 @@ def _form_page(
     return {
         "form": form.values,
         "errors": form.errors,
+        "once": form.values.get("once") or case_keys.new_seed(),
         "choices": form.choices,
         "watched": _watched(request, db_session),
         "channels": [(c.value, label(c)) for c in CHANNELS],
@@ -487,6 +493,8 @@ def complain_page(
             form.choices = list(
                 catalog_service.get_all(db_session=db_session, merchant_id=found.merchant_id)
             )
+    # cacheable on purpose: "back" shows this form again with the same seed, so sending it
+    # again finds the case it filed instead of filing a second one
     return render(
         request, "complain.html", principal, **_form_page(request, db_session, principal, form)
     )
@@ -500,6 +508,7 @@ def complain(
     now: Now,
     today: Today,
     csrf: Annotated[str, Form(max_length=200)] = "",
+    once: Annotated[str, Form(max_length=200)] = "",
     room: Annotated[str, Form(max_length=200)] = "",
     watched: Annotated[str, Form(max_length=20)] = "",
     listing: Annotated[str, Form(max_length=300)] = "",
@@ -509,12 +518,18 @@ def complain(
     deceived: Annotated[str, Form(max_length=10)] = "",
     summary: Annotated[str, Form(max_length=6000)] = "",
 ) -> Response:
-    """File the complaint as she wrote it; anything wrong comes back by its field."""
+    """File the complaint as she wrote it; anything wrong comes back by its field. The
+    same form sent again files nothing and leads to the case it filed."""
     if principal is not None and principal.kind is not PrincipalKind.consumer:
         raise Forbidden("投诉由消费者本人提交；工作人员请用“代消费者投诉”页面")
     _check_form(request, principal, csrf)
+    seed = filing.seed_of(once)
+    filed = filing.filed_by(db_session, seed)
+    if filed is not None:
+        return _to_filed(request, filed, principal, seed)
     form = Complaint(
         values={
+            "once": seed,
             "room": room,
             "watched": watched,
             "listing": listing,
@@ -534,9 +549,16 @@ def complain(
         form.errors["problem"] = "请从列表中选择遇到的问题"
     if len(summary.strip()) < 5:
         form.errors["summary"] = "请用几句话说说发生了什么（至少 5 个字）"
-    case = None
+    if not seed and not form.errors:
+        # a form not shown by us (or from before forms had a seed): confirm, then file once
+        form.errors["form"] = "请核对上面的内容，再点一次“提交投诉”"
+    case, before = None, False
     if not form.errors:
-        case = _file(db_session, form, principal, session, item, fen, now, today)
+        case, before = filing.file_once(
+            db_session,
+            seed,
+            lambda: _file(db_session, form, principal, session, item, fen, now, today),
+        )
     if case is None:
         db_session.rollback()
         return render(
@@ -546,18 +568,58 @@ def complain(
             status_code=422,
             **_form_page(request, db_session, principal, form),
         )
+    if principal is None and not before:
+        case_keys.issue(db_session=db_session, case_id=case.id, now=now, seed=seed)
+    return _to_filed(request, case, principal, seed)
+
+
+def _to_filed(
+    request: Request, case: service.Case, principal: Principal | None, seed: str
+) -> Response:
+    """After filing (or filing again): her case page when signed in, else the page with the
+    keys, found again on reload by the seed's cookie."""
     if principal is not None:
+        if case.consumer_id != principal.id:
+            raise Forbidden("这不是您的投诉 This complaint is not yours")
         return RedirectResponse(f"{MY_COMPLAINTS}/{case.id}?notice=filed", status_code=303)
-    keys = case_keys.issue(db_session=db_session, case_id=case.id, now=now)
+    response = RedirectResponse(FILED_PAGE, status_code=303)
+    settings: Settings = request.app.state.settings
+    response.set_cookie(
+        FILED_COOKIE,
+        seed,
+        path=FILED_PAGE,
+        httponly=True,
+        samesite="lax",
+        max_age=int(KEYS_SHOWN.total_seconds()),
+        secure=settings.secure_cookies,
+    )
+    return response
+
+
+@router.get(FILED_PAGE, response_class=HTMLResponse)
+def complaint_filed(
+    request: Request, db_session: DbSession, principal: MaybePrincipal, now: Now
+) -> Response:
+    """The keys of the complaint this browser filed without an account, as often as she
+    reloads, for ``KEYS_SHOWN``; after that only how to follow it."""
+    seed = request.cookies.get(FILED_COOKIE, "")
+    case = filing.filed_by(db_session, filing.seed_of(seed))
+    keys = None
+    if case is not None and case.consumer_id is None and now - case.filed_at <= KEYS_SHOWN:
+        keys = case_keys.keys_for(db_session=db_session, case_id=case.id, seed=seed)
+    if case is None or keys is None:
+        return render(request, "complaint_filed.html", principal, keys=None, status_code=404)
     response = render(
         request,
         "complaint_filed.html",
-        None,
+        principal,
         keys=keys,
         link=f"/track/{keys.secret}",
+        shown_minutes=int(KEYS_SHOWN.total_seconds() // 60),
         **_case_view(db_session, case),
     )
     response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"  # the page holds the link's key
     return response
 
 
@@ -607,12 +669,13 @@ def _file(
             actor=f"consumer:{principal.id}" if principal is not None else "consumer:anonymous",
             now=now,
             today=today,
+            origin_key=case_keys.origin_key(values["once"]),
         )
     except ValidationError as error:
         for problem in error.errors():
             name = str(problem["loc"][0]) if problem["loc"] else "form"
-            form.errors[_FIELDS.get(name, "form")] = "这一项填写得不对，请检查后再提交"
+            form.errors[_FIELDS.get(name, "form")] = pydantic_said(problem)
     except LiveGuardError as error:
         name = error.problems[0].field if error.problems else "form"
-        form.errors[_FIELDS.get(name, "form")] = _words(error)
+        form.errors[_FIELDS.get(name, "form")] = said(error)
     return None

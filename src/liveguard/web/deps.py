@@ -27,7 +27,7 @@ from liveguard.db import transaction
 from liveguard.errors import Forbidden, NotAuthenticated
 from liveguard.evidence.signing import Signer
 from liveguard.privacy.fields import FieldCipher
-from liveguard.vocab import StaffRole
+from liveguard.vocab import PrincipalKind, StaffRole
 from liveguard.web.permissions import COMPLIANCE_WORK, LIVE_INGEST, SAMPLE_WRITERS, check_staff
 
 SESSION_COOKIE = "lg_session"
@@ -209,6 +209,16 @@ def page_staff(principal: MaybePrincipal) -> Principal:
     if principal is None or not principal.is_staff:
         raise SignInFirst
     return principal
+
+
+def page_signed(principal: MaybePrincipal) -> Principal:
+    """Staff or a consumer; anyone else to the sign-in page."""
+    if principal is None or principal.kind is PrincipalKind.merchant:
+        raise SignInFirst
+    return principal
+
+
+PageSigned = Annotated[Principal, Depends(page_signed)]
 
 
 def form_signed(

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from liveguard import labels
 from liveguard.auth import service as auth_service
 from liveguard.auth.service import Principal
 from liveguard.bounds import Id
@@ -57,6 +58,7 @@ from liveguard.web.pages import (
     sign_in_refusal,
 )
 from liveguard.web.permissions import SAMPLE_WRITERS
+from liveguard.web.refusal_words import pydantic_said, said
 
 router = APIRouter(include_in_schema=False)
 
@@ -144,8 +146,8 @@ def failed_items(text: str) -> list[dict[str, str]]:
         parts = [part.strip() for part in line.replace("｜", "|").split("|")]
         if len(parts) != 3:
             raise ValueError(
-                f"failed items, line {number}: write 项目 | 实测值 | 标准要求, e.g. "
-                "蛋白质 | 0.2 g/100g | ≥ 0.6 g/100g"
+                f"不合格项目第 {number} 行：请写成 项目 | 实测值 | 标准要求，"
+                "例如 蛋白质 | 0.2 g/100g | ≥ 0.6 g/100g"
             )
         items.append(dict(zip(("item", "measured", "required"), parts, strict=True)))
     return items
@@ -191,15 +193,11 @@ def record_sample(
             db_session=db_session, sample_in=sample_in, now=now, actor=principal.name
         )
     except ValidationError as error:
-        words = "; ".join(
-            ".".join(map(str, e["loc"])) + ": " + str(e["msg"]).removeprefix("Value error, ")
-            for e in error.errors()
-        )
-        return back("/console/samples", error=words)
+        return back("/console/samples", error="；".join(pydantic_said(e) for e in error.errors()))
     except ValueError as error:
-        return back("/console/samples", error=str(error))
+        return back("/console/samples", error=said(error))
     except LiveGuardError as error:
-        return back("/console/samples", error=error.detail)
+        return back("/console/samples", error=said(error))
     return back("/console/samples", notice="saved", sample=str(acted.sample.id))
 
 
@@ -254,7 +252,7 @@ def merchant_login(
                 db_session=db_session,
                 raw_token=token.strip(),
                 kind=PrincipalKind.merchant,
-                refusal="not a merchant's token: staff sign in at /console/login",
+                refusal=labels.say("auth.refusal", "not_merchant_token"),
                 ttl=timedelta(hours=settings.session_hours),
                 now=get_now(request),
             )

@@ -40,6 +40,7 @@ from liveguard.vocab import Severity
 from liveguard.web.deps import Blobs, DbSession, FormStaff, Now, PageStaff, Today
 from liveguard.web.pages import decide_and_return, render
 from liveguard.web.permissions import COMPLIANCE_WORK
+from liveguard.web.refusal_words import pydantic_said
 
 router = APIRouter(include_in_schema=False)
 
@@ -275,4 +276,4 @@ def _validated(take: Callable[[], None]) -> None:
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or "form"
-        raise InvalidInput(field, str(first["msg"]).removeprefix("Value error, ")) from None
+        raise InvalidInput(field, pydantic_said(first)) from None

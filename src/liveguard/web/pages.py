@@ -28,6 +28,7 @@ from liveguard.parties.qualifications import catalogue
 from liveguard.vocab import StaffRole
 from liveguard.web import permissions
 from liveguard.web.deps import SESSION_COOKIE, SignInFirst, csrf_token
+from liveguard.web.refusal_words import said
 
 DATE = "%Y-%m-%d"
 
@@ -111,7 +112,7 @@ def decide_and_return(action: Callable[[], object], back: str) -> RedirectRespon
     try:
         action()
     except LiveGuardError as error:
-        return RedirectResponse(f"{back}?{urlencode({'error': error.detail})}", status_code=303)
+        return RedirectResponse(f"{back}?{urlencode({'error': said(error)})}", status_code=303)
     return RedirectResponse(f"{back}?notice=saved", status_code=303)
 
 

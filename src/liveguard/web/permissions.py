@@ -12,9 +12,10 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from liveguard.auth.service import Principal
+from liveguard.cases import refusals
 from liveguard.cases.schemas import CaseOrigin, ComplaintCreate
 from liveguard.credit.enums import SubjectKind
-from liveguard.errors import Forbidden, InvalidInput, NotAuthenticated, NotFound
+from liveguard.errors import Forbidden, NotAuthenticated, NotFound
 from liveguard.vocab import PrincipalKind, StaffRole
 
 # Staff who work complaint cases and orders: handle, decide, compensate, correct.
@@ -116,11 +117,7 @@ def filer(principal: Principal, complaint_in: ComplaintCreate) -> tuple[int | No
         return principal.id, CaseOrigin.consumer
     if principal.is_staff and principal.role in CASE_WORK:
         if complaint_in.consumer_id is None:
-            raise InvalidInput(
-                "consumer_id",
-                "whose complaint is it?",
-                "give the consumer's id (POST /api/consumers)",
-            )
+            raise refusals.invalid("consumer_id", "whose_complaint")
         return complaint_in.consumer_id, CaseOrigin.staff
     raise Forbidden("complaints are filed by the consumer, or by case staff on her behalf")
 

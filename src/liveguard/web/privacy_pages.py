@@ -30,6 +30,7 @@ from liveguard.web.deps import (
 )
 from liveguard.web.pages import back, render
 from liveguard.web.permissions import check_own_data
+from liveguard.web.refusal_words import said
 
 router = APIRouter(include_in_schema=False)
 
@@ -160,7 +161,7 @@ def decide_request(
         )
     except LiveGuardError as error:
         db_session.rollback()
-        return back("/console/privacy", error=error.detail)
+        return back("/console/privacy", error=said(error))
     return back("/console/privacy", notice="saved")
 
 

@@ -21,6 +21,7 @@ from liveguard.reports.schemas import ReportCreate
 from liveguard.web.deps import DbSession, FormStaff, Now, PageStaff, actor
 from liveguard.web.pages import back, render
 from liveguard.web.permissions import COMPLIANCE_WORK
+from liveguard.web.refusal_words import pydantic_said, said
 
 router = APIRouter(include_in_schema=False)
 
@@ -70,21 +71,20 @@ def make_report(
             now=now,
         )
     except (LiveGuardError, ValidationError, ValueError) as error:
-        message = getattr(error, "detail", None) or _first_message(error)
-        return back("/console/reports", error=message)
+        return back("/console/reports", error=_first_message(error))
     return RedirectResponse(f"/console/reports/{report.id}", status_code=303)
 
 
 FIELDS_ZH = {"start": "起始日期", "end": "截止日期", "platform_id": "平台", "title": "标题"}
 
 
-def _first_message(error: Exception) -> str:
-    """The form's first problem, named by the field a person sees."""
+def _first_message(error: LiveGuardError | ValueError) -> str:
+    """The form's first problem in Chinese, named by the field a person sees."""
     if isinstance(error, ValidationError):
         first = error.errors()[0]
         field = FIELDS_ZH.get(str(first["loc"][0]) if first["loc"] else "", "统计期间")
-        return f"{field}：{first['msg']}"
-    return str(error).splitlines()[0]
+        return f"{field}：{pydantic_said(first)}"
+    return said(error)
 
 
 @router.get("/console/reports/harms", response_class=HTMLResponse)
@@ -104,7 +104,7 @@ def harms_page(
             db_session=db_session, period=period, platform_id=platform_id
         )
     except LiveGuardError as problem:
-        error, read = problem.detail, None
+        error, read = said(problem), None
     return render(
         request,
         "report_harms.html",

@@ -7,10 +7,13 @@ complaint filed without an account, found again by its tracking code or secret l
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from liveguard.auth.throttle import PER_ACCOUNT
+from liveguard.cases.models import Case
 from liveguard.db import transaction
 from liveguard.live import service as live_service
 from liveguard.parties import service as parties_service
@@ -39,6 +42,29 @@ def room_code(app, session_id: int) -> str:
 def csrf_of(page: str) -> str:
     found = re.search(r'name="csrf" value="([0-9a-f]+)"', page)
     return found.group(1) if found else ""
+
+
+def once_of(page: str) -> str:
+    found = re.search(r'name="once" value="([A-Za-z0-9_-]+)"', page)
+    return found.group(1) if found else ""
+
+
+def cases_filed(app) -> int:
+    with transaction(app.state.session_factory) as db_session:
+        return db_session.scalar(select(func.count()).select_from(Case)) or 0
+
+
+def tracking_code(page: str) -> str:
+    found = re.search(r'data-testid="tracking-code">(TS-[A-Z2-7-]+)<', page)
+    return found.group(1) if found else ""
+
+
+def file_form(client, data: dict[str, str], **kwargs):
+    """Open the form as a browser does (its csrf and one-time seed), then send it."""
+    form = client.get("/complain").text
+    return client.post(
+        "/complain", data=data | {"csrf": csrf_of(form), "once": once_of(form)}, **kwargs
+    )
 
 
 def complaint(app, world, **overrides: str) -> dict[str, str]:
@@ -151,7 +177,7 @@ def test_a_signed_in_buyer_files_from_the_room_code_and_follows_it_in_my_complai
     assert JACKET in form.text  # the room's listings, to pick by name
     filed = client.post(
         "/complain",
-        data=complaint(app, world) | {"csrf": csrf_of(form.text)},
+        data=complaint(app, world) | {"csrf": csrf_of(form.text), "once": once_of(form.text)},
         follow_redirects=False,
     )
     assert filed.status_code == 303, filed.text
@@ -187,15 +213,15 @@ def test_a_bad_complaint_comes_back_by_its_field_with_what_she_typed(
 
 @pytest.mark.parametrize("amount", ["199", "199.9", "¥199", "199元", "￥199.90"])
 def test_the_amount_is_read_as_she_writes_it(client, app, world, amount):
-    page = client.post("/complain", data=complaint(app, world, amount=amount))
+    page = file_form(client, complaint(app, world, amount=amount))
     assert page.status_code == 200, page.text
     assert "¥199." in page.text
 
 
 def test_an_anonymous_complaint_gets_a_tracking_code_and_a_secret_link(client, app, world):
-    page = client.post("/complain", data=complaint(app, world))
+    page = file_form(client, complaint(app, world))
     assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
-    code = re.search(r'data-testid="tracking-code">(TS-[A-Z2-7-]+)<', page.text).group(1)
+    code = tracking_code(page.text)
     link = re.search(r'href="(/track/[^"]+)" data-testid="secret-link"', page.text).group(1)
     opened = client.get(link)
     assert opened.status_code == 200 and "扫码付款买的羽绒服" in opened.text
@@ -248,7 +274,7 @@ def test_not_found_and_not_yours_are_chinese_pages_and_the_api_keeps_json(client
     form = client.get("/complain")
     filed = client.post(
         "/complain",
-        data=complaint(app, world) | {"csrf": csrf_of(form.text)},
+        data=complaint(app, world) | {"csrf": csrf_of(form.text), "once": once_of(form.text)},
         follow_redirects=False,
     )
     client.cookies.clear()
@@ -256,3 +282,69 @@ def test_not_found_and_not_yours_are_chinese_pages_and_the_api_keeps_json(client
     theirs = client.get(filed.headers["location"])
     assert theirs.status_code == 403 and "这不是您的" in theirs.text
     assert theirs.headers["content-type"].startswith("text/html")
+
+
+def test_the_same_form_sent_twice_files_one_case_and_shows_the_same_keys(client, app, world):
+    before = cases_filed(app)
+    form = client.get("/complain").text
+    data = complaint(app, world) | {"csrf": csrf_of(form), "once": once_of(form)}
+    first = client.post("/complain", data=data, follow_redirects=False)
+    assert first.status_code == 303 and first.headers["location"] == "/complain/filed"
+    shown = client.get("/complain/filed")
+    code = tracking_code(shown.text)
+    assert code and shown.headers["cache-control"] == "no-store"
+    # back and resubmit, or a double click: the same form again
+    again = client.post("/complain", data=data)
+    assert again.status_code == 200 and tracking_code(again.text) == code
+    # reloading the answer page: the same keys, nothing filed
+    for _ in range(2):
+        reloaded = client.get("/complain/filed")
+        assert reloaded.status_code == 200 and tracking_code(reloaded.text) == code
+    assert cases_filed(app) == before + 1
+    by_code = client.post("/track", data={"code": code})
+    assert "扫码付款买的羽绒服" in by_code.text
+
+
+def test_the_same_form_from_another_browser_shows_the_case_but_never_files_again(
+    client, app, world
+):
+    form = client.get("/complain").text
+    data = complaint(app, world) | {"once": once_of(form)}
+    code = tracking_code(client.post("/complain", data=data).text)
+    client.cookies.clear()  # the answer's cookie lost (the first click's answer was dropped)
+    before = cases_filed(app)
+    again = client.post("/complain", data=data)
+    assert tracking_code(again.text) == code and cases_filed(app) == before
+
+
+def test_the_keys_are_shown_again_only_for_a_while(client, app, world, clock):
+    code = tracking_code(file_form(client, complaint(app, world)).text)
+    assert code
+    clock.at += timedelta(hours=2)
+    later = client.get("/complain/filed")
+    assert later.status_code == 404 and code not in later.text
+    assert "查询码已不再显示" in later.text and 'href="/track"' in later.text
+
+
+def test_a_form_without_its_seed_files_nothing_until_she_confirms(client, app, world):
+    before = cases_filed(app)
+    data = complaint(app, world)
+    page = client.post("/complain", data=data)
+    assert page.status_code == 422 and "再点一次" in page.text
+    assert data["summary"] in page.text and cases_filed(app) == before
+    confirmed = client.post("/complain", data=data | {"once": once_of(page.text)})
+    assert tracking_code(confirmed.text) and cases_filed(app) == before + 1
+
+
+def test_a_signed_in_buyer_sending_her_form_twice_has_one_case(client, app, world):
+    sign_up(client)
+    form = client.get("/complain").text
+    data = complaint(app, world) | {"csrf": csrf_of(form), "once": once_of(form)}
+    before = cases_filed(app)
+    first = client.post("/complain", data=data, follow_redirects=False)
+    second = client.post("/complain", data=data, follow_redirects=False)
+    assert first.status_code == second.status_code == 303
+    assert first.headers["location"] == second.headers["location"]
+    assert cases_filed(app) == before + 1
+    mine = client.get("/my/complaints")
+    assert mine.text.count("扫码付款买的羽绒服") == 1

@@ -9,6 +9,7 @@ import zipfile
 from io import BytesIO
 
 from tests.integration.cases.conftest import s1_complaint
+from tests.integration.cases.test_buyer_pages import once_of
 
 
 def csrf_of(page) -> str:
@@ -56,7 +57,7 @@ def test_a_bad_token_does_not_sign_in(client, world, auth):
     assert "consumer-login" in str(wrong.url) and "error=" in str(wrong.url)
     staff_token = auth("case_handler")["Authorization"].removeprefix("Bearer ")
     staff = client.post("/console/consumer-login", data={"token": staff_token})
-    assert "not a consumer" in staff.text or "error=" in str(staff.url)
+    assert "这不是消费者的令牌" in staff.text or "error=" in str(staff.url)
 
 
 def test_signing_out_of_the_console_leaves_her_api_token_working(client, world):
@@ -128,12 +129,18 @@ def test_case_staff_take_every_step_in_the_console_up_to_the_public_record(
     refused = client.post(
         f"{url}/transition", data={"csrf": csrf_of(client.get(url)), "to_state": "decided"}
     )
-    assert "error=" in str(refused.url)  # decided only by recording the decision
+    assert refused.status_code == 422  # decided only by recording the decision
+    assert "通过记录" in refused.text
+    typed = {"outcome": "主播退款669元并赔偿2007元", "amount_yuan": "两千六"}
+    wrong = client.post(f"{url}/decision", data={"csrf": csrf_of(client.get(url)), **typed})
+    assert wrong.status_code == 422 and "请用数字写金额" in wrong.text
+    assert typed["outcome"] in wrong.text and 'value="两千六"' in wrong.text  # kept
     step("decision", outcome="主播退款669元并赔偿2007元", amount_yuan="2676")
     # paid off the platform: the shop is not the seller, its deposit does not pay
     page = client.get(url)
     refused = client.post(f"{url}/compensation", data={"csrf": csrf_of(page), "amount_yuan": "669"})
-    assert "error=" in str(refused.url)
+    assert refused.status_code == 422 and "不承担责任" in refused.text
+    assert 'value="669"' in refused.text  # what staff typed, kept
     preview = client.get(url).text
     assert 'data-testid="publication-preview"' in preview
     text = step("publish", confirm=re.search(r'name="confirm" value="([0-9a-f]{64})"', preview)[1])
@@ -158,6 +165,7 @@ def test_she_files_through_the_form_with_her_evidence_files(client, world, app):
         "/console/cases",
         data={
             "csrf": csrf_of(form),
+            "once": once_of(form.text),
             "summary": "主播让扫码付款，衣服是旧的。",
             "session_id": str(world.jacket_session),
             "occurred_at": (world.jacket_started.replace(tzinfo=None)).isoformat()[:16],
@@ -184,8 +192,10 @@ def test_she_files_through_the_form_with_her_evidence_files(client, world, app):
 def test_a_form_with_a_mistake_comes_back_with_the_reason(client, world):
     consumer_signs_in(client, world)
     form = client.get("/console/cases/new")
-    back = client.post("/console/cases", data={"csrf": csrf_of(form), "summary": "东西坏了"})
-    assert "/console/cases/new" in str(back.url) and "error=" in str(back.url)
+    data = {"csrf": csrf_of(form), "once": once_of(form.text), "summary": "东西坏了，退不了"}
+    back = client.post("/console/cases", data=data)
+    assert back.status_code == 422 and "请说明在哪里买的" in back.text  # the reason, in words
+    assert "东西坏了，退不了" in back.text  # what she typed, kept
     assert client.get("/api/cases", headers=world.as_consumer()).json() == []
 
 
@@ -225,6 +235,7 @@ def test_a_sale_with_no_platform_is_filed_through_the_form_with_what_she_claims(
         "/console/cases",
         data={
             "csrf": csrf_of(form),
+            "once": once_of(form.text),
             "summary": "朋友圈找的上门保洁，收了300元一直不来，只退了100元。",
             "paid": "direct",
             "live_room": "no",

@@ -65,7 +65,7 @@ def test_public_texts_are_scrubbed_and_published_only_as_previewed(client, world
     unconfirmed = client.post(f"{url}/publish", json={}, headers=auth("case_handler"))
     assert unconfirmed.status_code == 422
     other = client.post(f"{url}/publish", json={"confirm": "0" * 64}, headers=auth("case_handler"))
-    assert other.status_code == 409 and "preview" in other.json()["errors"][0]["fix"]
+    assert other.status_code == 409 and "预览" in other.json()["errors"][0]["fix"]
     assert client.get(f"/api/public/cases/{case['id']}").status_code == 404
     published = _publish(client, auth, case["id"])
     assert published == preview["record"]

@@ -100,7 +100,7 @@ def test_the_workflow_refuses_a_step_out_of_order_and_says_which_are_allowed(cli
         headers=auth("case_handler"),
     )
     assert response.status_code == 409
-    assert "accepted, refused" in response.json()["errors"][0]["fix"]
+    assert "已受理、不予受理" in response.json()["errors"][0]["fix"]  # the allowed steps, in words
     no_reason = client.post(
         f"/api/cases/{case['id']}/transition",
         json={"to_state": "refused"},
@@ -169,7 +169,7 @@ def test_a_shop_that_is_not_the_seller_does_not_pay_from_its_deposit(client, wor
         headers=auth("case_handler"),
     )
     assert refused.status_code == 409
-    assert "not held liable" in refused.json()["detail"]
+    assert "不承担责任" in refused.json()["detail"]
 
 
 def test_decided_is_reached_by_recording_the_decision_not_a_bare_state_change(client, world, auth):

@@ -30,7 +30,7 @@ def test_s3_one_cent_with_999_yuan_shipping_is_refused_before_it_goes_live(clien
     refused = client.post(f"/api/listings/{body['id']}/publish", headers=shop.headers)
     assert refused.status_code == 409
     assert refused.headers["content-type"].startswith("application/problem+json")
-    assert "rejected" in refused.json()["detail"]
+    assert "不能上架" in refused.json()["detail"]
     assert "999.00" in refused.json()["detail"]
     assert client.get(f"/api/public/listings/{body['id']}").status_code == 404
 

@@ -131,7 +131,7 @@ def test_s10_a_report_on_demand_is_stored_hashed_in_the_ledger_and_read_by_a_reg
     refused = client.post(
         "/api/reports", json={"start": "2026-11-30", "end": "2026-11-01"}, headers=auth()
     )
-    assert refused.status_code == 422 and "end is before start" in refused.text
+    assert refused.status_code == 422 and "截止日期早于起始日期" in refused.text
     asked = {"start": "2026-11-01", "end": "2026-11-30", "title": "11月直播带货消费维权报告"}
     assert client.post("/api/reports", json=asked, headers=auth("regulator")).status_code == 403
     made = client.post("/api/reports", json=asked, headers=auth())
@@ -179,4 +179,4 @@ def test_s10_a_report_on_demand_is_stored_hashed_in_the_ledger_and_read_by_a_reg
         data={"csrf": csrf, "start": "2026-11-30", "end": "2026-11-01"},
         follow_redirects=True,
     )
-    assert "统计期间" in wrong.text and "end is before start" in wrong.text
+    assert "统计期间" in wrong.text and "截止日期早于起始日期" in wrong.text
