@@ -160,7 +160,19 @@ def rooms(factory, count: int) -> list[int]:
     ingest.ingest_batch(
         session_factory=factory, groups=shown, channel="bench", blobs=blobs, now=now
     )
+    analyze(factory)
     return made
+
+
+def analyze(factory) -> None:
+    """PostgreSQL: the tables' statistics brought up to date, as autovacuum keeps them on
+    a running server. This machine's server runs without autovacuum, so a fresh database
+    kept the statistics of its empty tables, and the planner joined a party's 2,000
+    findings to its rooms by a nested loop: 88 ms a credit query instead of 2 ms."""
+    with factory() as db:
+        if db.get_bind().dialect.name == "postgresql":
+            db.connection().exec_driver_sql("ANALYZE")
+            db.commit()
 
 
 def spread(events: list[dict], room_ids: list[int], rng: random.Random) -> dict[int, list]:
