@@ -61,8 +61,8 @@ def facts_noted(*, db_session: Session, causes: Mapping[Subject, str], now: date
     """Note facts for ``recompute_noted`` instead of recomputing now, in the caller's
     transaction, so a crash loses no recompute: what a monitor worker does on its batch's
     path. A recompute reads every record in the party's window (every finding of a busy
-    anchor's rooms), so made once a batch it grew with the party's record and was half of
-    a batch's time and the tail of its warnings' latency (docs/benchmarks.md)."""
+    anchor's rooms), so made once a batch it grew with the party's record, was a third to
+    a half of a batch's time and made its warnings' latency (docs/benchmarks.md)."""
     service.note(db_session=db_session, causes=causes, now=now)
 
 

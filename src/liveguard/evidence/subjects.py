@@ -38,7 +38,7 @@ def keys_for(
 ) -> dict[str, SubjectKey]:
     """``key_for`` for several subjects: one query and at most one insert, whatever their
     number (a live batch seals every masked line under the ledger's lock: a query and a
-    flush each were a tenth of the lock's time). Conflict if one was erased."""
+    flush each were over a quarter of its appends' time). Conflict if one was erased."""
     refs = sorted(set(subject_refs))
     if not refs:
         return {}

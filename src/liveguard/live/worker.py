@@ -113,7 +113,7 @@ RECONNECT_SECONDS = 1
 IDLE_POLL_SECONDS = 0.08
 # How often a worker recomputes the credit of the parties its batches found against (at
 # most; beside the batches, not on their path): a party's score lags its findings by
-# about this, where a recompute a batch cost half of each batch (docs/benchmarks.md).
+# about this, where a recompute a batch was a third to a half of it (docs/benchmarks.md).
 CREDIT_SECONDS = 1.0
 
 
@@ -221,7 +221,7 @@ class Worker:
                     if stop.is_set():
                         break
                     found += await self._partition(client, locks, inboxes[k], k)
-                self._credit_due()
+                    self._credit_due()
                 if found:
                     pause = self.poll
                 else:

@@ -105,3 +105,28 @@ def test_a_batch_that_does_not_commit_keeps_no_notes_and_is_redelivered(
     timeline = client.get(f"/api/sessions/{room.session_id}/timeline", headers=auth()).json()
     [stored] = timeline["events"]  # stored once, with its findings
     assert stored["findings"]
+
+
+def test_the_worker_recomputes_beside_its_batches_one_at_a_time_at_most_once_a_second(
+    app, client, auth, room, event
+):
+    worker = _worker(app)
+    _batch(worker, room, event)
+
+    async def due_twice() -> int:
+        worker._credit_due()
+        started = worker.credit
+        assert started is not None
+        worker._credit_due()  # one at a time
+        assert worker.credit is started
+        return await started
+
+    assert run(due_twice()) == 2 and _notes(app) == 0
+    done = worker.credit
+    _batch(worker, room, event)
+
+    async def due_again() -> None:
+        worker._credit_due()  # within CREDIT_SECONDS of the last: not yet
+
+    run(due_again())
+    assert worker.credit is done and _notes(app) == 2
