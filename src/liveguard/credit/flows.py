@@ -9,7 +9,7 @@ Flows flush, like services; the request, the command or the timer commits once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -55,6 +55,30 @@ def facts_changed(
                 )
             )
     return proposed
+
+
+def facts_noted(*, db_session: Session, causes: Mapping[Subject, str], now: datetime) -> None:
+    """Note facts for ``recompute_noted`` instead of recomputing now, in the caller's
+    transaction, so a crash loses no recompute: what a monitor worker does on its batch's
+    path. A recompute reads every record in the party's window (every finding of a busy
+    anchor's rooms), so made once a batch it grew with the party's record, was a third to
+    a half of a batch's time and made its warnings' latency (docs/benchmarks.md)."""
+    service.note(db_session=db_session, causes=causes, now=now)
+
+
+def recompute_noted(*, db_session: Session, now: datetime, limit: int = 1000) -> int:
+    """``facts_changed`` once for each party with noted facts, however many, each with its
+    latest cause, and the notes removed, in the caller's transaction: a failure leaves
+    them for the next try. Returns how many parties were recomputed."""
+    notes = service.noted(db_session=db_session, limit=limit)
+    latest = {subject: cause for _, subject, cause in notes}  # oldest first: the last wins
+    by_cause: dict[str, list[Subject]] = {}
+    for subject, cause in latest.items():
+        by_cause.setdefault(cause, []).append(subject)
+    for cause, subjects in by_cause.items():
+        facts_changed(db_session=db_session, subjects=subjects, now=now, cause=cause)
+    service.forget(db_session=db_session, ids=[pk for pk, _, _ in notes])
+    return len(latest)
 
 
 def since_closed(

@@ -84,3 +84,18 @@ class CreditStep(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     at: Mapped[datetime]
     ledger_seq: Mapped[int] = mapped_column(BigInteger)
+
+
+class CreditPending(Base):
+    """A fact a party's score must still take in: noted in the transaction that stored the
+    fact (a monitor worker's batch), removed in the one that recomputes the party. Rows
+    are only added and deleted, never updated, so writers noting the same busy party
+    never wait on each other's row (``flows.facts_noted``, ``flows.recompute_noted``)."""
+
+    __tablename__ = "credit_pending"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_kind: Mapped[SubjectKind] = mapped_column(_enum(SubjectKind))
+    subject_id: Mapped[int]
+    cause: Mapped[str] = mapped_column(String(120))  # as ``CreditScore.cause``
+    noted_at: Mapped[datetime]

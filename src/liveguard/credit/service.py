@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from liveguard import refusals
@@ -33,6 +33,7 @@ from liveguard.credit.enums import (
     StepKind,
     SubjectKind,
 )
+from liveguard.credit.models import CreditPending
 from liveguard.credit.models import CreditProceeding as CreditProceeding
 from liveguard.credit.models import CreditScore as CreditScore
 from liveguard.credit.models import CreditStep as CreditStep
@@ -178,6 +179,40 @@ def recompute(
     db_session.add(row)
     db_session.flush()
     return row, scored
+
+
+def note(*, db_session: Session, causes: Mapping[Subject, str], now: datetime) -> None:
+    """Note that these parties' scores must take in a fact (``cause``), for a recompute in
+    another transaction (``noted``, ``forget``): one row a party, added, never updated."""
+    if causes:
+        db_session.execute(
+            insert(CreditPending),
+            [
+                {"subject_kind": s.kind, "subject_id": s.id, "cause": c[:120], "noted_at": now}
+                for s, c in causes.items()
+            ],
+        )
+
+
+def noted(*, db_session: Session, limit: int) -> list[tuple[int, Subject, str]]:
+    """The oldest notes (id, party, cause), locked for the caller's transaction; on
+    PostgreSQL notes another transaction holds are skipped, not waited for."""
+    query = (
+        select(
+            CreditPending.id,
+            CreditPending.subject_kind,
+            CreditPending.subject_id,
+            CreditPending.cause,
+        )
+        .order_by(CreditPending.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return [(pk, Subject(kind, sid), cause) for pk, kind, sid, cause in db_session.execute(query)]
+
+
+def forget(*, db_session: Session, ids: Sequence[int]) -> None:
+    db_session.execute(delete(CreditPending).where(CreditPending.id.in_(list(ids))))
 
 
 # --- proceedings ---------------------------------------------------------------------------

@@ -206,14 +206,13 @@ class _Batch:
     def add(self, records: Sequence[RecordIn], now: datetime) -> list[Appended]:
         received = stamp(now)
         encoded = []
+        sealing = [record.subject or "" for record in records if record.personal]
+        keys = subjects.keys_for(db_session=self.db_session, subject_refs=sealing)
         for position, record in enumerate(records):
             try:
                 sealed = None
                 if record.personal:
-                    key = subjects.key_for(
-                        db_session=self.db_session, subject_ref=record.subject or ""
-                    )
-                    sealed = subjects.seal(key, record.personal)
+                    sealed = subjects.seal(keys[record.subject or ""], record.personal)
                 payload = record_payload(record, recorded_at=received, sealed=sealed)
                 encoded.append(canonical.encode(payload))
             except ValueError as error:

@@ -40,10 +40,13 @@ def monitor_many(
     groups: Sequence[tuple[LiveSession, list[Any], int | None]],
     now: datetime,
     readings: dict[tuple[int, str], Any] | None = None,
+    defer_credit: bool = False,
 ) -> dict[int, Result]:
     """Monitor newly stored events of several sessions (``monitor.find_many``: groups of
     session, new events, the row id of its last event before them), then take the
-    actions policy calls for on what was found (``enforcement_service.apply_policy_many``)."""
+    actions policy calls for on what was found (``enforcement_service.apply_policy_many``).
+    ``defer_credit``: the parties' credit is only noted, for the caller to recompute
+    apart (``credit_flows.recompute_noted``; a monitor worker does, once a second)."""
     found = monitor.find_many(db_session=db_session, groups=groups, now=now, readings=readings)
     acted = enforcement_service.apply_policy_many(
         db_session=db_session,
@@ -52,7 +55,8 @@ def monitor_many(
     )
     # What the seller's side was found doing counts against the room's parties' credit as
     # it is found (credit/flows.py), not in a nightly scan: once a party a batch, however
-    # many of its rooms the batch holds (one recompute reads all the party's findings).
+    # many of its rooms the batch holds (one recompute reads all the party's findings),
+    # or, deferred, within about a second of the batch, from notes its commit keeps.
     causes: dict[Any, str] = {}
     parties: dict[tuple[int, int], list[Any]] = {}
     for live_session, _, _ in groups:
@@ -65,6 +69,9 @@ def monitor_many(
                 )
             for subject in parties[pair]:
                 causes[subject] = f"live_finding:{stored[-1].id}"
+    if defer_credit:
+        credit_flows.facts_noted(db_session=db_session, causes=causes, now=now)
+        causes = {}
     by_cause: dict[str, list[Any]] = {}
     for subject, cause in causes.items():
         by_cause.setdefault(cause, []).append(subject)
@@ -76,3 +83,9 @@ def monitor_many(
         )
         for session_id, seen in found.items()
     }
+
+
+def recompute_credit(*, db_session: Session, now: datetime) -> int:
+    """Recompute the parties whose credit ``monitor_many(defer_credit=True)`` noted, once
+    each however many batches noted them (the caller commits): how many."""
+    return credit_flows.recompute_noted(db_session=db_session, now=now)

@@ -199,13 +199,20 @@ def store(
     prepared: Sequence[Prepared],
     channel: str,
     now: datetime,
+    defer_credit: bool = False,
 ) -> dict[int, Outcome]:
     """Store, record in the ledger, monitor and act on prepared batches (no commit). The
     ledger appends (events, then findings, then actions) are made last, so the log's
-    lock, which every writer queues on, is held only for them and the commit."""
+    lock, which every writer queues on, is held only for them and the commit.
+    ``defer_credit``: see ``flows.monitor_many``."""
     with ledger.appends_at_end(db_session=db_session, now=now):
         outcomes = _store(
-            db_session=db_session, sessions=sessions, prepared=prepared, channel=channel, now=now
+            db_session=db_session,
+            sessions=sessions,
+            prepared=prepared,
+            channel=channel,
+            now=now,
+            defer_credit=defer_credit,
         )
     db_session.flush()  # the findings' and actions' ledger items
     return outcomes
@@ -218,6 +225,7 @@ def _store(
     prepared: Sequence[Prepared],
     channel: str,
     now: datetime,
+    defer_credit: bool,
 ) -> dict[int, Outcome]:
     outcomes = {p.session_id: p.outcome for p in prepared}
     parsed = {p.session_id: p.events for p in prepared}
@@ -290,6 +298,7 @@ def _store(
         ],
         now=now,
         readings=readings,
+        defer_credit=defer_credit,
     )
     found = event_rows.finding_counts(
         db_session, [pk for _, pk in stored.values() if pk is not None]
@@ -425,10 +434,11 @@ def ingest_batch(
     channel: str,
     blobs: BlobStore,
     now: datetime,
+    defer_credit: bool = False,
 ) -> dict[int, Outcome]:
     """Several sessions' events in one transaction, committed before it returns (what a
     NATS worker acknowledges). One commit a batch, not one a session: the commit is the
-    dearest step on either database."""
+    dearest step on either database. ``defer_credit``: see ``flows.monitor_many``."""
     outcomes = {}
     prepared = {sid: prepare(sid, raw, blobs) for sid, raw in groups.items()}
     with transaction(session_factory, write=True) as db_session:
@@ -449,7 +459,12 @@ def ingest_batch(
         known = [p for sid, p in prepared.items() if sid in sessions]
         outcomes.update(
             store(
-                db_session=db_session, sessions=sessions, prepared=known, channel=channel, now=now
+                db_session=db_session,
+                sessions=sessions,
+                prepared=known,
+                channel=channel,
+                now=now,
+                defer_credit=defer_credit,
             )
         )
     return outcomes

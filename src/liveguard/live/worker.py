@@ -30,6 +30,7 @@ import gc
 import json
 import logging
 import random
+import time
 from collections import defaultdict
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ from liveguard.blobs import BlobStore
 from liveguard.clock import Clock
 from liveguard.db import transaction
 from liveguard.errors import LiveGuardError, StorageUnavailable
-from liveguard.live import ingest
+from liveguard.live import flows, ingest
 from liveguard.live.bus import HolderBook
 from liveguard.live.notify import NOTIFY_SUBJECT
 from liveguard.live.partitions import PartitionLocks, fetch_now, partition_locks
@@ -110,6 +111,10 @@ STORAGE_RETRY_SECONDS = 15
 RECONNECT_SECONDS = 1
 # The longest pause between rounds of an idle worker: the most a new event waits for it.
 IDLE_POLL_SECONDS = 0.08
+# How often a worker recomputes the credit of the parties its batches found against (at
+# most; beside the batches, not on their path): a party's score lags its findings by
+# about this, where a recompute a batch was a third to a half of it (docs/benchmarks.md).
+CREDIT_SECONDS = 1.0
 
 
 @dataclass
@@ -186,6 +191,8 @@ class Worker:
         self.poll = poll
         self.stats = Stats()
         self.book: HolderBook | None = None
+        self.credit: asyncio.Task[int] | None = None  # the running credit recompute
+        self.credit_at = float("-inf")  # when it started (time.monotonic)
 
     async def run(self, nats_url: str, stop: asyncio.Event | None = None) -> Stats:
 
@@ -214,6 +221,7 @@ class Worker:
                     if stop.is_set():
                         break
                     found += await self._partition(client, locks, inboxes[k], k)
+                    self._credit_due()
                 if found:
                     pause = self.poll
                 else:
@@ -223,10 +231,36 @@ class Worker:
                     # IDLE_POLL_SECONDS, and the first round that finds work resets it.
                     await asyncio.sleep(pause)
                     pause = min(pause * 2, max(self.poll, IDLE_POLL_SECONDS))
+            if self.credit is not None:
+                await asyncio.gather(self.credit, return_exceptions=True)
+            await asyncio.to_thread(self.recompute_credit)  # what the last batches noted
         finally:
+            if self.credit is not None:
+                await asyncio.gather(self.credit, return_exceptions=True)
             await client.close()  # unacknowledged messages go back to the stream
             locks.close()
         return self.stats
+
+    def _credit_due(self) -> None:
+        """Start recomputing the noted parties' credit beside the batches, at most every
+        CREDIT_SECONDS and one recompute at a time: a batch's path only notes them
+        (``handle``), so a busy party's record no longer slows every batch."""
+        if self.credit is not None and not self.credit.done():
+            return
+        if time.monotonic() - self.credit_at < CREDIT_SECONDS:
+            return
+        self.credit_at = time.monotonic()
+        self.credit = asyncio.create_task(asyncio.to_thread(self.recompute_credit))
+
+    def recompute_credit(self) -> int:
+        """The noted parties' credit, recomputed and committed (``flows.recompute_credit``);
+        an error leaves the notes for the next time."""
+        try:
+            with transaction(self.session_factory, write=True) as db_session:
+                return flows.recompute_credit(db_session=db_session, now=self.clock.now())
+        except Exception:
+            log.exception("credit recompute failed; its notes wait for the next one")
+            return 0
 
     async def _holder_book(self, js: Any) -> HolderBook | None:
         """Where this worker notes the partitions it stores (the console's bus view);
@@ -342,6 +376,7 @@ class Worker:
                 channel="nats",
                 blobs=self.blobs,
                 now=self.clock.now(),
+                defer_credit=True,  # recomputed beside the batches (``_credit_due``)
             )
         except StorageUnavailable as error:  # the disk, not the batch: try it again later
             log.warning("a batch of %d messages waits for storage: %s", len(messages), error)

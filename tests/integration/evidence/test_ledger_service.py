@@ -116,3 +116,39 @@ def _data(engine, seq: int) -> bytes:
             .scalar_one()
             .encode()
         )
+
+
+def _sealed(n: int, subject: str) -> RecordIn:
+    return utterance(n).model_copy(update={"subject": subject, "personal": {"phone": f"1380{n}"}})
+
+
+def test_a_batch_seals_under_one_key_a_subject_made_once_and_an_erased_one_refuses_it(db):
+    from liveguard.errors import Conflict
+    from liveguard.evidence import subjects
+
+    with db() as session:
+        ledger.append(db_session=session, records=[_sealed(0, "viewer:1:a")])
+        first = subjects.key_for(db_session=session, subject_ref="viewer:1:a")
+        records = [_sealed(1, "viewer:1:a"), _sealed(2, "viewer:1:b"), _sealed(3, "viewer:1:b")]
+        appended = ledger.append(db_session=session, records=records)
+        keys = subjects.keys_for(db_session=session, subject_refs=["viewer:1:a", "viewer:1:b"])
+        assert keys["viewer:1:a"].id == first.id  # the existing key, not a new one
+        key_ids = [
+            canonical.decode(ledger.get_item(db_session=session, seq=a.seq).data.encode())[
+                "personal"
+            ]["key_id"]
+            for a in appended
+        ]
+        assert key_ids == [first.id, keys["viewer:1:b"].id, keys["viewer:1:b"].id]
+        for a, record in zip(appended, records, strict=True):
+            sealed = canonical.decode(ledger.get_item(db_session=session, seq=a.seq).data.encode())
+            assert subjects.open_sealed(db_session=session, sealed=sealed["personal"]) == (
+                record.personal
+            )
+        subjects.erase(db_session=session, subject_ref="viewer:1:b", reason="asked")
+        size = ledger.tree_size(db_session=session)
+        with pytest.raises(Conflict):
+            ledger.append(
+                db_session=session, records=[_sealed(4, "viewer:1:c"), _sealed(5, "viewer:1:b")]
+            )
+        assert ledger.tree_size(db_session=session) == size
