@@ -3,13 +3,14 @@
 Rooms are spread over ``Bus.partitions`` partitions by session id, and a message goes to
 ``liveguard.events.<platform code>.<partition>``; one stream (``LIVEGUARD_EVENTS``) holds
 ``liveguard.events.*.*``, and each partition has its own durable pull consumer
-(``monitor-<k>``) and a lock in the database (``partitions.py``). Every worker visits
-every partition, so workers can be added or killed at any time with nothing to
-rebalance; it stores a partition's batch only while it holds the partition's lock, and a
-partition lets one batch at a time be outstanding (its consumer's ``max_ack_pending`` is
-the batch size). While one worker stores a partition's batch, the others take other
-partitions', so two workers never wait on each other's rooms and a room's events are
-stored in the order they were published.
+(``monitor-<k>``) and a lock in the database (``partitions.py``). A worker stores a
+partition's batch only while it holds the partition's lock, and keeps the lock from batch
+to batch while it holds no more than its fair share of the partitions (the workers count
+each other through the database, so workers can be added or killed at any time and the
+partitions are shared out again within a second); a partition lets one batch at a time be
+outstanding (its consumer's ``max_ack_pending`` is the batch size). So two workers never
+wait on each other's rooms, a room's events are stored in the order they were published,
+and a room's batches go to one worker, whose state of the room stays good.
 (One consumer shared by all, as before, handed every worker a slice of every room: they
 queued on the same rooms' locks and ran no faster than one.)
 
@@ -42,7 +43,7 @@ from liveguard.errors import LiveGuardError, StorageUnavailable
 from liveguard.live import ingest
 from liveguard.live.bus import HolderBook
 from liveguard.live.notify import NOTIFY_SUBJECT
-from liveguard.live.partitions import PartitionLocks, fetch_now, partition_locks
+from liveguard.live.partitions import Share, fetch_now, partition_locks
 from liveguard.live.schemas import Refused
 
 log = logging.getLogger(__name__)
@@ -195,6 +196,7 @@ class Worker:
             return self.stats
         engine = self.session_factory.kw["bind"]
         locks = partition_locks(engine, self.bus.stream)
+        share = Share(locks, self.bus.partitions)
         try:
             js = client.jetstream()
             await self.bus.ensure(js)
@@ -207,13 +209,15 @@ class Worker:
             first = random.randrange(self.bus.partitions)
             order = [(first + n) % self.bus.partitions for n in range(self.bus.partitions)]
             await asyncio.to_thread(self.warm)
+            await asyncio.to_thread(locks.join)  # counted once ready: it takes a share now
             pause = self.poll
             while not stop.is_set():
+                await asyncio.to_thread(share.rebalance)
                 found = 0
                 for k in order:
                     if stop.is_set():
                         break
-                    found += await self._partition(client, locks, inboxes[k], k)
+                    found += await self._partition(client, share, inboxes[k], k)
                 if found:
                     pause = self.poll
                 else:
@@ -292,25 +296,30 @@ class Worker:
         policy.load()
         settle_heap()
 
-    async def _partition(self, client: Any, locks: PartitionLocks, inbox: Any, k: int) -> int:
-        """Store partition k's next batch if no other worker has the partition."""
-        if not await asyncio.to_thread(locks.acquire, k):
+    async def _partition(self, client: Any, share: Share, inbox: Any, k: int) -> int:
+        """Store partition k's next batch if the partition is this worker's, or free and
+        within its share (kept then for the batches after: ``partitions.Share``)."""
+        if not share.holds(k) and (share.full() or not await asyncio.to_thread(share.take, k)):
             return 0
-        try:
-            messages = await fetch_now(
-                client,
-                inbox,
-                stream=self.bus.stream,
-                consumer=self.bus.consumer(k),
-                batch=self.bus.batch,
-            )
-            if messages:
-                await self.handle(client, messages)
-                await client.flush()  # the acknowledgements reach the server before the lock goes
-                await self._note_holder(k)
-            return len(messages)
-        finally:
-            await asyncio.to_thread(locks.release, k)
+        messages = await fetch_now(
+            client,
+            inbox,
+            stream=self.bus.stream,
+            consumer=self.bus.consumer(k),
+            batch=self.bus.batch,
+        )
+        if not messages:
+            return 0
+        if not await asyncio.to_thread(share.still_holds, k):
+            # the lock went with its database session: another worker may hold the
+            # partition now, so the batch goes back to the stream for it, in order
+            for message in messages:
+                await message.nak()
+            return 0
+        await self.handle(client, messages)
+        await client.flush()  # the acknowledgements reach the server before the lock goes
+        await self._note_holder(k)
+        return len(messages)
 
     async def handle(self, client: Any, messages: list[Any]) -> None:
         """Store and monitor one fetched batch, then acknowledge it."""
