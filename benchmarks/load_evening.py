@@ -690,10 +690,13 @@ def report(runs: list[Run], args) -> None:
         ],
         rows,
     )
-    base = runs[0]
+    # against the run with the fewest workers, whatever the order: runs in the same
+    # database pay more for later events (the rooms' party's findings pile up, and its
+    # credit recompute reads them), so --workers 4,2,1 after 1,2,4 cancels the order out
+    base = min(runs, key=lambda run: run.workers)
     base_rate = base.events / base.seconds
     base_eff = base.events / sum(base.worker_cpu) if sum(base.worker_cpu) else 0
-    for run in runs[1:]:
+    for run in sorted((r for r in runs if r is not base), key=lambda r: r.workers):
         measured = (run.events / run.seconds) / base_rate
         eff = run.events / sum(run.worker_cpu) if sum(run.worker_cpu) else 0
         by_cpu = run.workers * eff / base_eff if base_eff else 0

@@ -277,14 +277,22 @@ class Worker:
         return None
 
     def warm(self) -> None:
-        """Load every platform's detector and the monitor's data before the first fetch,
-        then settle the heap: the first batch would otherwise wait seconds for them while
-        its messages' ack wait runs."""
+        """Load every platform's detector and the data a batch reads before the first
+        fetch, then settle the heap: the first batches would otherwise wait seconds for
+        them while their messages' ack wait runs, and each worker pays them once (loaded
+        in its first batches, they were about a second of a quarter-core worker's CPU,
+        counted against the events: docs/benchmarks.md)."""
+        from liveguard import labels
+        from liveguard.catalog import label_claims, review_rules
+        from liveguard.credit import rules as credit_rules
         from liveguard.detect import service as detect_service
         from liveguard.detect.engine import Context
         from liveguard.enforcement import policy
-        from liveguard.live import claims
+        from liveguard.live import claims, monitor
+        from liveguard.parties import qualifications
         from liveguard.parties import service as parties_service
+        from liveguard.privacy import policy as privacy_policy
+        from liveguard.trade import benefits
 
         with transaction(self.session_factory) as db_session:
             for platform in parties_service.get_all_platforms(db_session=db_session):
@@ -294,6 +302,21 @@ class Worker:
                 detector.detect_many(["加我微信私聊"], [Context()])
         claims.rules()
         policy.load()
+        # what a batch's findings read: policy's words, catalog's review rules and
+        # lexicons (label and spoken-terms checks), credit's rules, privacy's and trade's
+        # policies (the credit recompute), and the frame reader with its models
+        for load in (
+            labels.catalogue,
+            review_rules.review_rules,
+            review_rules.lexicons,
+            label_claims.rules,
+            qualifications.catalogue,
+            credit_rules.rules,
+            privacy_policy.policy,
+            benefits.policy,
+            monitor.frame_analyser,
+        ):
+            load()
         settle_heap()
 
     async def _partition(self, client: Any, share: Share, inbox: Any, k: int) -> int:
