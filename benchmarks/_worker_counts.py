@@ -54,6 +54,16 @@ def _cgroup() -> dict[str, int]:
     return {}
 
 
+def _run_queue() -> float:
+    """Seconds this process's threads were ready to run but waited for a CPU (schedstat's
+    second field): the machine's contention, not the worker's own cost."""
+    waited = 0
+    for stat in Path("/proc/self/task").glob("*/schedstat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            waited += int(stat.read_text().split()[1])
+    return waited / 1e9
+
+
 def _wrap(owner: Any, name: str, key: str, *, timed: bool = False, profiled: bool = False) -> None:
     original = getattr(owner, name)
 
@@ -101,6 +111,12 @@ def install() -> None:
         counts["sql statements"] += 1
         if "advisory" in statement or "pg_locks" in statement:
             counts["sql lock statements"] += 1
+        conn.info["lg_started"] = time.perf_counter()
+
+    @event.listens_for(Engine, "after_cursor_execute")
+    def _answered(conn, cursor, statement, parameters, context_, executemany) -> None:
+        # from sending to the answer: the database's work and the wait for its locks
+        seconds["sql"] += time.perf_counter() - conn.info.pop("lg_started", time.perf_counter())
 
     def batch_done(args: Any, kwargs: Any, result: Any) -> None:
         counts["messages"] += len(args[2]) if len(args) > 2 else 0
@@ -174,6 +190,7 @@ def install() -> None:
 
     def dump() -> None:
         throttled = {k: v for k, v in _cgroup().items() if k in ("nr_throttled", "throttled_usec")}
+        seconds["run queue"] = _run_queue()
         report = {
             "counts": dict(counts),
             "seconds": {k: round(v, 3) for k, v in seconds.items()},

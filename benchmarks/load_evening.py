@@ -547,6 +547,8 @@ def report_counts(runs: list[Run]) -> None:
                 f"{c.get('redelivered messages', 0):,}",
                 f"{c.get('idle pauses', 0) * per_k:.0f}",
                 f"{c.get('batch', 0) / events * 1000:.2f}",
+                f"{c.get('sql', 0) / events * 1000:.2f}",
+                f"{c.get('run queue', 0) / events * 1000:.2f}",
                 f"{c.get('nr_throttled', 0):,} / {c.get('throttled_usec', 0) / 1e6:.0f} s",
             ]
         )
@@ -564,6 +566,8 @@ def report_counts(runs: list[Run]) -> None:
             "redelivered",
             "idle pauses /1k ev",
             "batch thread ms an event",
+            "of it in SQL",
+            "ms an event waiting for a CPU",
             "throttled periods / time",
         ],
         rows,
