@@ -284,6 +284,7 @@ class Run:
     worker_rss: list[int]
     peak_lag: int
     end_lag: int
+    counts: dict = field(default_factory=dict)  # --profile: the workers' counts, summed
 
 
 def rss_kb(pid: int) -> int:
@@ -399,9 +400,9 @@ def start_workers(args, settings, bus: Bus, count: int, log) -> tuple[list, CpuC
         "LIVEGUARD_DATA_DIR": str(settings.data_dir),
     }
     command = [sys.executable, "-m", "liveguard.cli.main", "monitor", "--nats-url", args.nats_url]
-    if args.profile:  # each worker's profile, written when it stops
-        out = Path(settings.data_dir) / f"worker-{count}-%d.prof"
-        command[1:1] = ["-m", "cProfile", "-o", str(out)]
+    if args.profile:  # each worker's counts and batch profile, written when it stops
+        out = Path(settings.data_dir) / f"worker-{count}-%d.json"
+        command[1:3] = [str(Path(__file__).with_name("_worker_counts.py")), str(out)]
     command += ["--stream", bus.stream, "--prefix", bus.prefix, "--durable", bus.durable]
     command += ["--batch", str(bus.batch), "--partitions", str(bus.partitions)]
     procs = [
@@ -489,6 +490,7 @@ def one_run(args, settings, factory, apis: list[int], workers: int, seed: int) -
         log.close()
         asyncio.run(_delete(args.nats_url, bus))
     latency = result["latency"]
+    counts = worker_counts(Path(settings.data_dir), workers) if args.profile else {}
     return Run(
         workers=workers,
         events=result["stored"],
@@ -503,6 +505,72 @@ def one_run(args, settings, factory, apis: list[int], workers: int, seed: int) -
         worker_rss=rss,
         peak_lag=result["peak_lag"],
         end_lag=result["end_lag"],
+        counts=counts,
+    )
+
+
+def worker_counts(folder: Path, workers: int) -> dict:
+    """The run's workers' counts (``_worker_counts.py``), summed."""
+    total: dict = {}
+    for path in folder.glob(f"worker-{workers}-*.json"):
+        found = json.loads(path.read_text())
+        for part in ("counts", "seconds", "cgroup"):
+            for key, value in found.get(part, {}).items():
+                total[key] = total.get(key, 0) + value
+    return total
+
+
+def report_counts(runs: list[Run]) -> None:
+    """What a batch and an event cost each run (--profile)."""
+    section("what the work cost (--profile): per batch and per 1,000 events stored")
+    rows = []
+    for run in runs:
+        c = run.counts
+        batches, events = c.get("batches", 0), c.get("events in batches", 0)
+        if not batches or not events:
+            continue
+        per_k = 1000 / events
+        rooms = c.get("rooms in batches", 0)
+        rows.append(
+            [
+                run.workers,
+                f"{batches:,}",
+                f"{c.get('messages', 0) / batches:.0f} / {events / batches:.0f}"
+                f" / {rooms / batches:.0f}",
+                f"{c.get('sql statements', 0) / events:.1f}",
+                f"{c.get('room state loaded', 0) / max(rooms, 1):.0%}",
+                f"{c.get('credit recomputes (a party each)', 0) * per_k:.1f}",
+                f"{c.get('ledger lock take', 0) / batches * 1000:.1f}",
+                f"{c.get('lock tries missed', 0) * per_k:.0f}"
+                f" / {c.get('lock tries taken', 0) * per_k:.0f}",
+                f"{c.get('fetches', 0) * per_k:.0f} / {c.get('empty fetches', 0) * per_k:.0f}",
+                f"{c.get('redelivered messages', 0):,}",
+                f"{c.get('idle pauses', 0) * per_k:.0f}",
+                f"{c.get('batch', 0) / events * 1000:.2f}",
+                f"{c.get('sql', 0) / events * 1000:.2f}",
+                f"{c.get('run queue', 0) / events * 1000:.2f}",
+                f"{c.get('nr_throttled', 0):,} / {c.get('throttled_usec', 0) / 1e6:.0f} s",
+            ]
+        )
+    table(
+        [
+            "workers",
+            "batches",
+            "messages / events / rooms a batch",
+            "SQL statements an event",
+            "rooms' state loaded afresh",
+            "credit recomputes /1k ev",
+            "ledger lock take ms a batch",
+            "lock tries missed / taken /1k ev",
+            "fetches / empty /1k ev",
+            "redelivered",
+            "idle pauses /1k ev",
+            "batch thread ms an event",
+            "of it in SQL",
+            "ms an event waiting for a CPU",
+            "throttled periods / time",
+        ],
+        rows,
     )
 
 
@@ -626,10 +694,13 @@ def report(runs: list[Run], args) -> None:
         ],
         rows,
     )
-    base = runs[0]
+    # against the run with the fewest workers, whatever the order: runs in the same
+    # database pay more for later events (the rooms' party's findings pile up, and its
+    # credit recompute reads them), so --workers 4,2,1 after 1,2,4 cancels the order out
+    base = min(runs, key=lambda run: run.workers)
     base_rate = base.events / base.seconds
     base_eff = base.events / sum(base.worker_cpu) if sum(base.worker_cpu) else 0
-    for run in runs[1:]:
+    for run in sorted((r for r in runs if r is not base), key=lambda r: r.workers):
         measured = (run.events / run.seconds) / base_rate
         eff = run.events / sum(run.worker_cpu) if sum(run.worker_cpu) else 0
         by_cpu = run.workers * eff / base_eff if base_eff else 0
@@ -670,7 +741,12 @@ def main(argv: list[str] | None = None) -> int:
         default=str(Path.home() / ".cache" / "liveguard-evening"),
         help="where the template database's data folder is kept",
     )
-    parser.add_argument("--profile", action="store_true", help="cProfile each worker")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="count each worker's costs (batches, SQL, room state, fetches, lock waits, "
+        "throttling) and profile its batch thread",
+    )
     parser.add_argument("--keep", help="a data folder to keep (the workers' and APIs' logs)")
     args = parser.parse_args(argv)
     if args.quick:  # what was not given
@@ -712,6 +788,8 @@ def main(argv: list[str] | None = None) -> int:
                 proc.wait(30)
             factory.kw["bind"].dispose()
         report(runs, args)
+        if args.profile:
+            report_counts(runs)
     return 0
 
 

@@ -3,13 +3,14 @@
 Rooms are spread over ``Bus.partitions`` partitions by session id, and a message goes to
 ``liveguard.events.<platform code>.<partition>``; one stream (``LIVEGUARD_EVENTS``) holds
 ``liveguard.events.*.*``, and each partition has its own durable pull consumer
-(``monitor-<k>``) and a lock in the database (``partitions.py``). Every worker visits
-every partition, so workers can be added or killed at any time with nothing to
-rebalance; it stores a partition's batch only while it holds the partition's lock, and a
-partition lets one batch at a time be outstanding (its consumer's ``max_ack_pending`` is
-the batch size). While one worker stores a partition's batch, the others take other
-partitions', so two workers never wait on each other's rooms and a room's events are
-stored in the order they were published.
+(``monitor-<k>``) and a lock in the database (``partitions.py``). A worker stores a
+partition's batch only while it holds the partition's lock, and keeps the lock from batch
+to batch while it holds no more than its fair share of the partitions (the workers count
+each other through the database, so workers can be added or killed at any time and the
+partitions are shared out again within a second); a partition lets one batch at a time be
+outstanding (its consumer's ``max_ack_pending`` is the batch size). So two workers never
+wait on each other's rooms, a room's events are stored in the order they were published,
+and a room's batches go to one worker, whose state of the room stays good.
 (One consumer shared by all, as before, handed every worker a slice of every room: they
 queued on the same rooms' locks and ran no faster than one.)
 
@@ -43,7 +44,7 @@ from liveguard.errors import LiveGuardError, StorageUnavailable
 from liveguard.live import flows, ingest
 from liveguard.live.bus import HolderBook
 from liveguard.live.notify import NOTIFY_SUBJECT
-from liveguard.live.partitions import PartitionLocks, fetch_now, partition_locks
+from liveguard.live.partitions import Share, fetch_now, partition_locks
 from liveguard.live.schemas import Refused
 
 log = logging.getLogger(__name__)
@@ -202,6 +203,7 @@ class Worker:
             return self.stats
         engine = self.session_factory.kw["bind"]
         locks = partition_locks(engine, self.bus.stream)
+        share = Share(locks, self.bus.partitions)
         try:
             js = client.jetstream()
             await self.bus.ensure(js)
@@ -214,13 +216,15 @@ class Worker:
             first = random.randrange(self.bus.partitions)
             order = [(first + n) % self.bus.partitions for n in range(self.bus.partitions)]
             await asyncio.to_thread(self.warm)
+            await asyncio.to_thread(locks.join)  # counted once ready: it takes a share now
             pause = self.poll
             while not stop.is_set():
+                await asyncio.to_thread(share.rebalance)
                 found = 0
                 for k in order:
                     if stop.is_set():
                         break
-                    found += await self._partition(client, locks, inboxes[k], k)
+                    found += await self._partition(client, share, inboxes[k], k)
                     self._credit_due()
                 if found:
                     pause = self.poll
@@ -307,14 +311,22 @@ class Worker:
         return None
 
     def warm(self) -> None:
-        """Load every platform's detector and the monitor's data before the first fetch,
-        then settle the heap: the first batch would otherwise wait seconds for them while
-        its messages' ack wait runs."""
+        """Load every platform's detector and the data a batch reads before the first
+        fetch, then settle the heap: the first batches would otherwise wait seconds for
+        them while their messages' ack wait runs, and each worker pays them once (loaded
+        in its first batches, they were about a second of a quarter-core worker's CPU,
+        counted against the events: docs/benchmarks.md)."""
+        from liveguard import labels
+        from liveguard.catalog import label_claims, review_rules
+        from liveguard.credit import rules as credit_rules
         from liveguard.detect import service as detect_service
         from liveguard.detect.engine import Context
         from liveguard.enforcement import policy
-        from liveguard.live import claims
+        from liveguard.live import claims, monitor
+        from liveguard.parties import qualifications
         from liveguard.parties import service as parties_service
+        from liveguard.privacy import policy as privacy_policy
+        from liveguard.trade import benefits
 
         with transaction(self.session_factory) as db_session:
             for platform in parties_service.get_all_platforms(db_session=db_session):
@@ -324,27 +336,47 @@ class Worker:
                 detector.detect_many(["加我微信私聊"], [Context()])
         claims.rules()
         policy.load()
+        # what a batch's findings read: policy's words, catalog's review rules and
+        # lexicons (label and spoken-terms checks), credit's rules, privacy's and trade's
+        # policies (the credit recompute), and the frame reader with its models
+        for load in (
+            labels.catalogue,
+            review_rules.review_rules,
+            review_rules.lexicons,
+            label_claims.rules,
+            qualifications.catalogue,
+            credit_rules.rules,
+            privacy_policy.policy,
+            benefits.policy,
+            monitor.frame_analyser,
+        ):
+            load()
         settle_heap()
 
-    async def _partition(self, client: Any, locks: PartitionLocks, inbox: Any, k: int) -> int:
-        """Store partition k's next batch if no other worker has the partition."""
-        if not await asyncio.to_thread(locks.acquire, k):
+    async def _partition(self, client: Any, share: Share, inbox: Any, k: int) -> int:
+        """Store partition k's next batch if the partition is this worker's, or free and
+        within its share (kept then for the batches after: ``partitions.Share``)."""
+        if not share.holds(k) and (share.full() or not await asyncio.to_thread(share.take, k)):
             return 0
-        try:
-            messages = await fetch_now(
-                client,
-                inbox,
-                stream=self.bus.stream,
-                consumer=self.bus.consumer(k),
-                batch=self.bus.batch,
-            )
-            if messages:
-                await self.handle(client, messages)
-                await client.flush()  # the acknowledgements reach the server before the lock goes
-                await self._note_holder(k)
-            return len(messages)
-        finally:
-            await asyncio.to_thread(locks.release, k)
+        messages = await fetch_now(
+            client,
+            inbox,
+            stream=self.bus.stream,
+            consumer=self.bus.consumer(k),
+            batch=self.bus.batch,
+        )
+        if not messages:
+            return 0
+        if not await asyncio.to_thread(share.still_holds, k):
+            # the lock went with its database session: another worker may hold the
+            # partition now, so the batch goes back to the stream for it, in order
+            for message in messages:
+                await message.nak()
+            return 0
+        await self.handle(client, messages)
+        await client.flush()  # the acknowledgements reach the server before the lock goes
+        await self._note_holder(k)
+        return len(messages)
 
     async def handle(self, client: Any, messages: list[Any]) -> None:
         """Store and monitor one fetched batch, then acknowledge it."""

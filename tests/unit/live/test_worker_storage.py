@@ -37,3 +37,34 @@ def test_a_full_blob_store_puts_the_batch_back_for_later(monkeypatch):
     messages = [Message(1), Message(2)]
     run(worker.handle(None, messages))
     assert [(m.acked, m.nak_delay) for m in messages] == [(False, STORAGE_RETRY_SECONDS)] * 2
+
+
+class LostShare:
+    """A partition held when the round began whose lock went with its database session."""
+
+    def holds(self, partition: int) -> bool:
+        return True
+
+    def full(self) -> bool:
+        return True
+
+    def still_holds(self, partition: int) -> bool:
+        return False
+
+
+def test_a_batch_fetched_after_the_partitions_lock_was_lost_goes_back_unstored(monkeypatch):
+    from liveguard.live import worker as worker_module
+
+    messages = [Message(1), Message(2)]
+
+    async def fetched(*_: object, **__: object) -> list[Message]:
+        return messages
+
+    async def stored(*_: object) -> None:
+        raise AssertionError("another worker may hold the partition now")
+
+    monkeypatch.setattr(worker_module, "fetch_now", fetched)
+    worker = Worker(session_factory=None, blobs=None)  # type: ignore[arg-type]
+    monkeypatch.setattr(worker, "handle", stored)
+    assert run(worker._partition(None, LostShare(), None, 0)) == 0  # type: ignore[arg-type]
+    assert [(m.acked, m.nak_delay) for m in messages] == [(False, None)] * 2
