@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeVarTuple, Unpack
+from typing import TYPE_CHECKING, Any, TypeVarTuple
 
 import numpy as np
 from sqlalchemy import Date, Select, String, cast, func, select, type_coerce
@@ -277,7 +277,7 @@ class Against:
     sources: Iterable[FindingSource] | None = None
     after: datetime | None = None
 
-    def where(self, query: Select[Unpack[Ts]]) -> Select[Unpack[Ts]]:
+    def where(self, query: Select[*Ts]) -> Select[*Ts]:
         query = query.join(LiveSession, LiveSession.id == LiveFinding.session_id).where(
             LiveFinding.status == FindingStatus.open,
             LiveFinding.speaker_role.in_(list(self.speakers)),
@@ -341,7 +341,9 @@ def newest_against(
 def _china_day(db_session: Session) -> ColumnElement[Any]:
     """A finding's day in China (UTC+8, as ``clock.CHINA``) computed by the database."""
     if db_session.get_bind().dialect.name == "sqlite":  # naive UTC text there
-        return func.date(LiveFinding.created_at, "+8 hours")
+        # to the second first: SQLite's date functions round microseconds to milliseconds,
+        # which puts 15:59:59.9999995 UTC on the next day
+        return func.date(func.substr(LiveFinding.created_at, 1, 19), "+8 hours")
     return cast(func.timezone("UTC", LiveFinding.created_at) + timedelta(hours=8), Date)
 
 
