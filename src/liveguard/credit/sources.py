@@ -150,14 +150,16 @@ def _room_tallied(
     first_day = today - timedelta(days=rules().factor(factor).window_days)
     since = datetime.combine(first_day, time(0), CHINA)  # exactly the window's records
     against = _against(db_session, subject, since, words.sources, after)
-    rows, ids = live_service.tally_against(db_session=db_session, against=against)
+    rows, digest = live_service.tally_against(
+        db_session=db_session, against=against, ref_prefix="live_finding:", digest=refs_digest
+    )
     newest = live_service.newest_against(
         db_session=db_session, against=against, limit=rules().records_shown
     )
     return Tallied(
         [Tally(rules().points(severity), day, count) for severity, day, count in rows],
-        len(ids),
-        refs_digest([f"live_finding:{pk}" for pk in ids]),
+        sum(count for _, _, count in rows),
+        digest,
         [_room_record(factor, words, finding) for finding in newest],
     )
 

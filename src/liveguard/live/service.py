@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVarTuple
 
 import numpy as np
-from sqlalchemy import Date, Select, String, cast, func, select, type_coerce
+from sqlalchemy import Date, Select, String, cast, func, literal, select, type_coerce
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -348,19 +349,28 @@ def _china_day(db_session: Session) -> ColumnElement[Any]:
 
 
 def tally_against(
-    *, db_session: Session, against: Against
-) -> tuple[list[tuple[str, date, int]], list[int]]:
-    """The findings ``against`` names as (severity, day in China, how many) and their ids:
-    what a score counts, a few rows a day however many findings, summed by the database
-    instead of loaded one by one."""
+    *, db_session: Session, against: Against, ref_prefix: str, digest: Callable[[list[str]], str]
+) -> tuple[list[tuple[str, date, int]], str]:
+    """The findings ``against`` names as (severity, day in China, how many), and the
+    digest of their refs (``ref_prefix`` and the id): the sha-256 of the refs sorted and
+    joined by newlines, its first 16 hex digits, as ``digest`` makes it. What a score
+    counts, a few rows a day however many findings, summed by the database instead of
+    loaded one by one; PostgreSQL makes the digest too, SQLite reads the ids for it."""
     day = _china_day(db_session)
     query = against.where(select(LiveFinding.severity, day, func.count()))
-    rows = db_session.execute(query.group_by(LiveFinding.severity, day)).all()
-    ids = db_session.scalars(against.where(select(LiveFinding.id))).all()
-    return [
+    rows = [
         (severity, on if isinstance(on, date) else date.fromisoformat(on), count)
-        for severity, on, count in rows
-    ], list(ids)
+        for severity, on, count in db_session.execute(query.group_by(LiveFinding.severity, day))
+    ]
+    if db_session.get_bind().dialect.name == "sqlite":
+        ids = db_session.scalars(against.where(select(LiveFinding.id))).all()
+        return rows, digest([f"{ref_prefix}{pk}" for pk in ids])
+    ref = literal(ref_prefix) + cast(LiveFinding.id, String)
+    joined = func.string_agg(ref, aggregate_order_by(literal("\n"), ref.collate("C")))
+    text = func.coalesce(joined, literal(""))
+    hashed = func.encode(func.sha256(func.convert_to(text, "UTF8")), "hex")
+    found = db_session.scalar(against.where(select(func.substr(hashed, 1, 16))))
+    return rows, str(found)
 
 
 def finding_ledger_seqs(
