@@ -66,9 +66,9 @@ def facts_changed(
 def facts_noted(*, db_session: Session, causes: Mapping[Subject, str], now: datetime) -> None:
     """Note facts for ``recompute_noted`` instead of recomputing now, in the caller's
     transaction, so a crash loses no recompute: what a monitor worker does on its batch's
-    path. A recompute reads every record in the party's window (every finding of a busy
-    anchor's rooms), so made once a batch it grew with the party's record, was a third to
-    a half of a batch's time and made its warnings' latency (docs/benchmarks.md)."""
+    path. Made once a batch, a recompute (then reading every finding of a busy anchor's
+    rooms) was a third to a half of a batch's time and made its warnings' latency
+    (docs/benchmarks.md)."""
     service.note(db_session=db_session, causes=causes, now=now)
 
 
@@ -109,8 +109,7 @@ def room_parties(*, db_session: Session, merchant_id: int, anchor_id: int) -> li
     """Everyone a live room's record counts against and the room's facts recompute: its
     shop, its anchor, the anchor's MCN agencies. The platform's score counts its rooms'
     findings too, but is recomputed when read and on its cases, not on every batch of a
-    room: a recompute reads every finding in the window (benchmarks/bench_credit.py:
-    about 0.1 ms a finding), which for a whole platform is too much for the live path."""
+    room: its counts span every room of the platform."""
     mcns = [
         Subject(SubjectKind.mcn, r.mcn_id)
         for r in parties_service.get_relations(db_session=db_session, anchor_id=anchor_id)
