@@ -247,6 +247,7 @@ class Credit:
         self.worker = Worker(session_factory=factory, blobs=blobs)
         self.last = time.monotonic()
         self.parties = 0
+        self.rounds: list[tuple[float, float]] = []
 
     def inline(self) -> None:
         if self.deferred and time.monotonic() - self.last >= CREDIT_SECONDS:
@@ -254,11 +255,18 @@ class Credit:
             self.parties += self.worker.recompute_credit()
 
     def beside(self, done: threading.Event) -> None:
-        """A thread's loop, as the worker's task beside its batches, until ``done``."""
+        """A thread's loop, as the worker's task beside its batches, until ``done``; each
+        round's wall time and its thread's CPU time (the Python part, which holds the GIL
+        from the batches, and the driver's), kept in ``rounds``."""
         while self.deferred and not done.wait(CREDIT_SECONDS):
-            self.parties += self.worker.recompute_credit()
+            self.timed_round()
         if self.deferred:
-            self.parties += self.worker.recompute_credit()
+            self.timed_round()
+
+    def timed_round(self) -> None:
+        wall, cpu = time.perf_counter(), time.thread_time()
+        self.parties += self.worker.recompute_credit()
+        self.rounds.append((time.perf_counter() - wall, time.thread_time() - cpu))
 
 
 def latency(factory, blobs, args, settle: bool) -> tuple[float, float, int]:
@@ -338,7 +346,13 @@ def latency(factory, blobs, args, settle: bool) -> tuple[float, float, int]:
     consumed.set()
     beside.join()
     if credit.deferred:
-        print(f"  credit: {credit.parties} party recomputes beside the batches")
+        walls, cpus = ([r[i] * 1000 for r in credit.rounds] for i in (0, 1))
+        print(
+            f"  credit: {credit.parties} party recomputes beside the batches, "
+            f"{len(walls)} rounds, a round's wall / thread CPU time median "
+            f"{median(walls):.1f} / {median(cpus):.1f} ms, max {max(walls):.1f} / "
+            f"{max(cpus):.1f} ms"
+        )
     ms = lambda values, p: f"{percentile(values, p) * 1000:.1f} ms"  # noqa: E731
     table(
         ["what", "count", "p50", "p99", "max"],

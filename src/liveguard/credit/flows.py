@@ -32,37 +32,43 @@ def facts_changed(
     """Recompute each party's score (history kept when it changed) and propose a black
     listing when it meets a criterion and has no open one. Returns the new proposals."""
     proposed = []
+    today = service.china_day(now)
     for subject in dict.fromkeys(subjects):
         _, scored = service.recompute(db_session=db_session, subject=subject, now=now, cause=cause)
-        met = credit_rules.criteria_met(
-            ListKind.black,
-            subject.kind,
-            since_closed(db_session, subject, scored, now),
-            service.china_day(now),
-        )
-        if met and not service.open_proceeding(
+        cutoff = closed_cutoff(db_session, subject)
+        judged = scored
+        if cutoff is not None:
+            judged = service.compute(db_session=db_session, subject=subject, now=now, after=cutoff)
+        if not credit_rules.criteria_met(ListKind.black, subject.kind, judged, today):
+            continue
+        if service.open_proceeding(
             db_session=db_session, subject=subject, list_kind=ListKind.black
         ):
-            proposed.append(
-                service.propose(
-                    db_session=db_session,
-                    subject=subject,
-                    list_kind=ListKind.black,
-                    met=met,
-                    score=scored.score,
-                    actor=PROPOSER,
-                    now=now,
-                )
+            continue
+        # A proposal names every record behind its criteria: read them all, once.
+        full = service.compute_records(
+            db_session=db_session, subject=subject, now=now, after=cutoff
+        )
+        proposed.append(
+            service.propose(
+                db_session=db_session,
+                subject=subject,
+                list_kind=ListKind.black,
+                met=credit_rules.criteria_met(ListKind.black, subject.kind, full, today),
+                score=scored.score,
+                actor=PROPOSER,
+                now=now,
             )
+        )
     return proposed
 
 
 def facts_noted(*, db_session: Session, causes: Mapping[Subject, str], now: datetime) -> None:
     """Note facts for ``recompute_noted`` instead of recomputing now, in the caller's
     transaction, so a crash loses no recompute: what a monitor worker does on its batch's
-    path. A recompute reads every record in the party's window (every finding of a busy
-    anchor's rooms), so made once a batch it grew with the party's record, was a third to
-    a half of a batch's time and made its warnings' latency (docs/benchmarks.md)."""
+    path. Made once a batch, a recompute (then reading every finding of a busy anchor's
+    rooms) was a third to a half of a batch's time and made its warnings' latency
+    (docs/benchmarks.md)."""
     service.note(db_session=db_session, causes=causes, now=now)
 
 
@@ -81,12 +87,10 @@ def recompute_noted(*, db_session: Session, now: datetime, limit: int = 1000) ->
     return len(latest)
 
 
-def since_closed(
-    db_session: Session, subject: Subject, scored: credit_rules.Score, now: datetime
-) -> credit_rules.Score:
-    """The score as the records after the party's last closed black proceeding (rejected,
-    lifted on appeal or repaired) make it: what was decided on, or repaired, does not
-    propose the party again; new records do."""
+def closed_cutoff(db_session: Session, subject: Subject) -> datetime | None:
+    """When the party's last closed black proceeding (rejected, lifted on appeal or
+    repaired) closed: what was decided on, or repaired, does not propose the party again;
+    the records after it do. None when it has none."""
     closed = [
         p
         for p in service.get_all(
@@ -97,19 +101,15 @@ def since_closed(
         if p.list_kind is ListKind.black
     ]
     if not closed:
-        return scored
-    cutoff = max(p.lifted_at or p.decided_at or p.proposed_at for p in closed)
-    records = [r for f in scored.factors for r in f.records if r.occurred_at > cutoff]
-    specs = credit_rules.rules().factors_for(subject.kind)
-    return credit_rules.score(specs, records, service.china_day(now))
+        return None
+    return max(p.lifted_at or p.decided_at or p.proposed_at for p in closed)
 
 
 def room_parties(*, db_session: Session, merchant_id: int, anchor_id: int) -> list[Subject]:
     """Everyone a live room's record counts against and the room's facts recompute: its
     shop, its anchor, the anchor's MCN agencies. The platform's score counts its rooms'
     findings too, but is recomputed when read and on its cases, not on every batch of a
-    room: a recompute reads every finding in the window (benchmarks/bench_credit.py:
-    about 0.1 ms a finding), which for a whole platform is too much for the live path."""
+    room: its counts span every room of the platform."""
     mcns = [
         Subject(SubjectKind.mcn, r.mcn_id)
         for r in parties_service.get_relations(db_session=db_session, anchor_id=anchor_id)
@@ -188,7 +188,9 @@ def propose(
     _, scored = service.recompute(
         db_session=db_session, subject=subject, now=now, cause=f"proposal:{list_kind.value}"
     )
-    met = credit_rules.criteria_met(list_kind, subject.kind, scored, service.china_day(now))
+    # the proposal names every record behind its criteria
+    full = service.compute_records(db_session=db_session, subject=subject, now=now)
+    met = credit_rules.criteria_met(list_kind, subject.kind, full, service.china_day(now))
     return service.propose(
         db_session=db_session,
         subject=subject,

@@ -5,7 +5,9 @@ tests."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cache
@@ -173,13 +175,54 @@ class Record:
 
 
 @dataclass(frozen=True)
+class Tally:
+    """A factor's records worth the same points on the same day in China: what a score
+    and a criterion count, so thousands of findings are a few rows a day."""
+
+    points: float
+    day: date
+    count: int
+
+
+@dataclass(frozen=True)
+class Tallied:
+    """A factor's records in its window as a score needs them: tallied, how many, the
+    digest of every ref, and the newest records, newest first (all, or the newest few
+    when they were counted by the database, ``sources.TALLIES``)."""
+
+    tallies: list[Tally]
+    count: int
+    digest: str
+    newest: list[Record]
+
+
+def refs_digest(refs: Sequence[str]) -> str:
+    """A short digest of a factor's record refs: the history notices a changed set of
+    records without storing every ref of a party with thousands."""
+    return hashlib.sha256("\n".join(sorted(refs)).encode()).hexdigest()[:16]
+
+
+def tally(records: Sequence[Record], spec: FactorSpec, today: date) -> Tallied:
+    """``records`` of a factor tallied, those past its window dropped (all kept, newest
+    first)."""
+    mine = [r for r in records if age_days(r.occurred_at, today) <= spec.window_days]
+    mine.sort(key=lambda r: r.occurred_at, reverse=True)
+    counts = Counter((r.points, r.occurred_at.astimezone(CHINA).date()) for r in mine)
+    tallies = [Tally(points, day, n) for (points, day), n in counts.items()]
+    return Tallied(tallies, len(mine), refs_digest([r.ref for r in mine]), mine)
+
+
+@dataclass(frozen=True)
 class Factor:
     id: str
     title_zh: str
     weight: float
     value: float  # the records' points, decayed by age, summed
     deduction: float  # weight x value
-    records: list[Record] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)  # newest first (all, or the newest)
+    record_count: int = 0
+    refs_digest: str = ""
+    tallies: list[Tally] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -192,25 +235,52 @@ def age_days(moment: datetime, today: date) -> int:
     return max(0, (today - moment.astimezone(CHINA).date()).days)
 
 
+def day_age(day: date, today: date) -> int:
+    return max(0, (today - day).days)
+
+
 def score(specs: Sequence[FactorSpec], records: Sequence[Record], today: date) -> Score:
+    """The score of these records (every one kept in its factor)."""
+    return score_tallied(
+        specs,
+        {
+            spec.id: tally([r for r in records if r.factor == spec.id], spec, today)
+            for spec in specs
+        },
+        today,
+    )
+
+
+def score_tallied(
+    specs: Sequence[FactorSpec], tallied: Mapping[str, Tallied], today: date
+) -> Score:
     """100 less each factor's weight x its records' points, each halved every half-life
-    and dropped past the window; never below 0. Rounded to one decimal."""
+    and dropped past the window; never below 0. Rounded to one decimal. Summed a tally at
+    a time, in the tallies' order (day, points), so records and database counts give the
+    same float."""
     factors = []
     total = 0.0
     for spec in specs:
-        mine = [
-            r
-            for r in records
-            if r.factor == spec.id and age_days(r.occurred_at, today) <= spec.window_days
-        ]
-        value = sum(
-            r.points * 0.5 ** (age_days(r.occurred_at, today) / spec.half_life_days) for r in mine
-        )
+        mine = tallied[spec.id]
+        value = 0.0
+        for t in sorted(mine.tallies, key=lambda t: (t.day, t.points)):
+            age = day_age(t.day, today)
+            if age <= spec.window_days:
+                value += t.count * t.points * 0.5 ** (age / spec.half_life_days)
         deduction = round(spec.weight * value, 2)
         total += deduction
-        mine.sort(key=lambda r: r.occurred_at, reverse=True)
         factors.append(
-            Factor(spec.id, spec.title_zh, spec.weight, round(value, 2), deduction, mine)
+            Factor(
+                spec.id,
+                spec.title_zh,
+                spec.weight,
+                round(value, 2),
+                deduction,
+                mine.newest,
+                mine.count,
+                mine.digest,
+                mine.tallies,
+            )
         )
     return Score(round(max(0.0, FULL_SCORE - total), 1), factors)
 
@@ -234,14 +304,21 @@ def criteria_met(list_kind: ListKind, kind: SubjectKind, scored: Score, today: d
             continue
         if criterion.factor is not None:
             factor = by_factor.get(criterion.factor)
+            count = sum(
+                t.count
+                for t in (factor.tallies if factor else [])
+                if t.points >= criterion.record_min_points
+                and day_age(t.day, today) <= criterion.window_days
+            )
+            # the records behind it: all of them, when the score was made from records
             hits = [
                 r
                 for r in (factor.records if factor else [])
                 if r.points >= criterion.record_min_points
                 and age_days(r.occurred_at, today) <= criterion.window_days
             ]
-            if len(hits) >= criterion.min_records:
-                found.append(Met(criterion.id, criterion.reason_zh.format(count=len(hits)), hits))
+            if count >= criterion.min_records:
+                found.append(Met(criterion.id, criterion.reason_zh.format(count=count), hits))
         elif criterion.score_below is not None:
             if scored.score < criterion.score_below:
                 reason = criterion.reason_zh.format(
@@ -251,12 +328,7 @@ def criteria_met(list_kind: ListKind, kind: SubjectKind, scored: Score, today: d
                 found.append(Met(criterion.id, reason, worst))
         elif criterion.score_at_least is not None and scored.score >= criterion.score_at_least:
             days = criterion.clean_days or 0
-            recent = [
-                r
-                for f in scored.factors
-                for r in f.records
-                if age_days(r.occurred_at, today) <= days
-            ]
+            recent = [t for f in scored.factors for t in f.tallies if day_age(t.day, today) <= days]
             if not recent:
                 reason = criterion.reason_zh.format(score=scored.score, days=days)
                 found.append(Met(criterion.id, reason, []))

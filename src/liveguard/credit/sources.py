@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from functools import partial
 
 from sqlalchemy.orm import Session
@@ -21,7 +21,7 @@ from liveguard.cases.enums import CaseEventKind, CaseState
 from liveguard.catalog import service as catalog_service
 from liveguard.clock import CHINA
 from liveguard.credit.enums import SubjectKind
-from liveguard.credit.rules import Record, rules
+from liveguard.credit.rules import Record, Tallied, Tally, refs_digest, rules
 from liveguard.integrity import service as integrity_service
 from liveguard.integrity.enums import FindingKind as IntegrityKind
 from liveguard.liability import service as liability_service
@@ -77,60 +77,107 @@ def _since(factor: str, now: datetime) -> datetime:
     return now - timedelta(days=rules().factor(factor).window_days + 1)
 
 
-def _room_findings(
+def _against(
     db_session: Session,
     subject: Subject,
-    factor: str,
-    now: datetime,
+    since: datetime,
     sources: Sequence[FindingSource],
-) -> list[live_service.FindingAgainst]:
-    find = partial(
-        live_service.findings_against,
-        db_session=db_session,
-        speakers=SELLER_SIDE,
-        since=_since(factor, now),
-        sources=sources,
+    after: datetime | None = None,
+) -> live_service.Against:
+    against = partial(
+        live_service.Against, speakers=SELLER_SIDE, since=since, sources=sources, after=after
     )
     if subject.kind is SubjectKind.merchant:
-        found = find(merchant_id=subject.id)
-    elif subject.kind is SubjectKind.anchor:
-        found = find(anchor_ids=[subject.id])
-    elif subject.kind is SubjectKind.mcn:
-        found = find(anchor_ids=_mcn_anchors(db_session, subject.id))
-    else:
-        found = find(platform_id=subject.id)
-    return found
+        return against(merchant_id=subject.id)
+    if subject.kind is SubjectKind.anchor:
+        return against(anchor_ids=[subject.id])
+    if subject.kind is SubjectKind.mcn:
+        return against(anchor_ids=_mcn_anchors(db_session, subject.id))
+    return against(platform_id=subject.id)
+
+
+@dataclass(frozen=True)
+class RoomWords:
+    """How a room's findings read as records of a factor."""
+
+    sources: tuple[FindingSource, ...]
+    what: str
+    page: str
+
+
+ROOM_FACTORS = {
+    "live_findings": RoomWords(SAID_OR_SHOWN, what="", page=""),
+    "bought_traffic": RoomWords((FindingSource.traffic,), what="疑似购买流量", page="/picture"),
+}
+
+
+def _room_record(factor: str, words: RoomWords, finding: live_service.FindingAgainst) -> Record:
+    return Record(
+        factor=factor,
+        ref=f"live_finding:{finding.id}",
+        occurred_at=finding.created_at,
+        points=rules().points(finding.severity),
+        summary_zh=f"直播间「{finding.session_title}」{words.what}：{finding.message}",
+        link=f"/console/live/{finding.session_id}{words.page}",
+        ledger_seq=finding.ledger_seq,
+    )
 
 
 def _room_records(
-    db_session: Session,
-    subject: Subject,
-    factor: str,
-    now: datetime,
-    sources: Sequence[FindingSource],
-    *,
-    what: str,
-    page: str,
+    db_session: Session, subject: Subject, factor: str, now: datetime, words: RoomWords
 ) -> list[Record]:
-    return [
-        Record(
-            factor=factor,
-            ref=f"live_finding:{finding.id}",
-            occurred_at=finding.created_at,
-            points=rules().points(finding.severity),
-            summary_zh=f"直播间「{finding.session_title}」{what}：{finding.message}",
-            link=f"/console/live/{finding.session_id}{page}",
-            ledger_seq=finding.ledger_seq,
-        )
-        for finding in _room_findings(db_session, subject, factor, now, sources)
-    ]
+    against = _against(db_session, subject, _since(factor, now), words.sources)
+    found = live_service.findings_against(
+        db_session=db_session,
+        speakers=against.speakers,
+        since=against.since,
+        merchant_id=against.merchant_id,
+        anchor_ids=against.anchor_ids,
+        platform_id=against.platform_id,
+        sources=against.sources,
+    )
+    return [_room_record(factor, words, finding) for finding in found]
+
+
+def _room_tallied(
+    db_session: Session, subject: Subject, factor: str, now: datetime, after: datetime | None
+) -> Tallied:
+    """A room factor's records counted by the database: per severity and day, the ids for
+    the digest, and only the newest ``records_shown`` read whole, so a recompute costs
+    the same for a party with ten findings or ten thousand (docs/benchmarks.md)."""
+    words = ROOM_FACTORS[rules().factor(factor).source]
+    today = now.astimezone(CHINA).date()
+    first_day = today - timedelta(days=rules().factor(factor).window_days)
+    since = datetime.combine(first_day, time(0), CHINA)  # exactly the window's records
+    against = _against(db_session, subject, since, words.sources, after)
+    rows, digest = live_service.tally_against(
+        db_session=db_session, against=against, ref_prefix="live_finding:", digest=refs_digest
+    )
+    newest = live_service.newest_against(
+        db_session=db_session, against=against, limit=rules().records_shown
+    )
+    return Tallied(
+        [Tally(rules().points(severity), day, count) for severity, day, count in rows],
+        sum(count for _, _, count in rows),
+        digest,
+        [_room_record(factor, words, finding) for finding in newest],
+    )
+
+
+TallySource = Callable[[Session, Subject, str, datetime, datetime | None], Tallied]
+# Sources whose records the database counts (``Tallied``), by source name: the ones that
+# grow with a party's activity. The others are few and tallied from their records.
+TALLIES: dict[str, TallySource] = {
+    "live_findings": _room_tallied,
+    "bought_traffic": _room_tallied,
+}
 
 
 @source("live_findings")
 def live_findings(
     db_session: Session, subject: Subject, factor: str, now: datetime
 ) -> list[Record]:
-    return _room_records(db_session, subject, factor, now, SAID_OR_SHOWN, what="", page="")
+    return _room_records(db_session, subject, factor, now, ROOM_FACTORS["live_findings"])
 
 
 @source("bought_traffic")
@@ -139,15 +186,7 @@ def bought_traffic(
 ) -> list[Record]:
     """Signs of bought traffic in a room (S11): against its shop, its anchor and the
     anchor's MCN (who controlled the numbers), and the platform that hosts it."""
-    return _room_records(
-        db_session,
-        subject,
-        factor,
-        now,
-        (FindingSource.traffic,),
-        what="疑似购买流量",
-        page="/picture",
-    )
+    return _room_records(db_session, subject, factor, now, ROOM_FACTORS["bought_traffic"])
 
 
 def _cases(

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, TypeVarTuple
 
 import numpy as np
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import Date, Select, String, cast, func, literal, select, type_coerce
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from liveguard import labels, paging
 from liveguard.detect import service as detect_service
@@ -259,6 +261,42 @@ class FindingAgainst:
     ledger_seq: int | None
 
 
+Ts = TypeVarTuple("Ts")
+
+
+@dataclass(frozen=True)
+class Against:
+    """Whose open findings another capability weighs (credit): said or shown by
+    ``speakers`` from ``since`` (and after ``after``) in the rooms of a merchant, of some
+    anchors or of a platform, of ``sources`` only when given."""
+
+    speakers: Iterable[FindingSpeaker]
+    since: datetime
+    merchant_id: int | None = None
+    anchor_ids: Iterable[int] | None = None
+    platform_id: int | None = None
+    sources: Iterable[FindingSource] | None = None
+    after: datetime | None = None
+
+    def where(self, query: Select[*Ts]) -> Select[*Ts]:
+        query = query.join(LiveSession, LiveSession.id == LiveFinding.session_id).where(
+            LiveFinding.status == FindingStatus.open,
+            LiveFinding.speaker_role.in_(list(self.speakers)),
+            LiveFinding.created_at >= self.since,
+        )
+        if self.after is not None:
+            query = query.where(LiveFinding.created_at > self.after)
+        if self.merchant_id is not None:
+            query = query.where(LiveSession.merchant_id == self.merchant_id)
+        if self.anchor_ids is not None:
+            query = query.where(LiveSession.anchor_id.in_(list(self.anchor_ids)))
+        if self.platform_id is not None:
+            query = query.where(LiveSession.platform_id == self.platform_id)
+        if self.sources is not None:
+            query = query.where(LiveFinding.source.in_(list(self.sources)))
+        return query
+
+
 def findings_against(
     *,
     db_session: Session,
@@ -273,33 +311,66 @@ def findings_against(
     the rooms of a merchant, of some anchors, or of a platform, oldest first: what the
     credit capability counts against them. ``sources`` keeps only findings of those
     sources (credit weighs bought traffic apart from what was said)."""
-    query = (
-        select(
-            LiveFinding.id,
-            LiveFinding.session_id,
-            LiveSession.title,
-            LiveFinding.severity,
-            LiveFinding.message,
-            LiveFinding.created_at,
-            LiveFinding.ledger_seq,
-        )
-        .join(LiveSession, LiveSession.id == LiveFinding.session_id)
-        .where(
-            LiveFinding.status == FindingStatus.open,
-            LiveFinding.speaker_role.in_(list(speakers)),
-            LiveFinding.created_at >= since,
-        )
-        .order_by(LiveFinding.id)
-    )
-    if merchant_id is not None:
-        query = query.where(LiveSession.merchant_id == merchant_id)
-    if anchor_ids is not None:
-        query = query.where(LiveSession.anchor_id.in_(list(anchor_ids)))
-    if platform_id is not None:
-        query = query.where(LiveSession.platform_id == platform_id)
-    if sources is not None:
-        query = query.where(LiveFinding.source.in_(list(sources)))
+    against = Against(speakers, since, merchant_id, anchor_ids, platform_id, sources)
+    return newest_against(db_session=db_session, against=against)
+
+
+_AGAINST_COLUMNS = (
+    LiveFinding.id,
+    LiveFinding.session_id,
+    LiveSession.title,
+    LiveFinding.severity,
+    LiveFinding.message,
+    LiveFinding.created_at,
+    LiveFinding.ledger_seq,
+)
+
+
+def newest_against(
+    *, db_session: Session, against: Against, limit: int | None = None
+) -> list[FindingAgainst]:
+    """Every finding ``against`` names, oldest first; or with ``limit``, the newest
+    ``limit`` of them newest first (by time, then by id as stored)."""
+    query = against.where(select(*_AGAINST_COLUMNS))
+    if limit is None:
+        query = query.order_by(LiveFinding.id)
+    else:
+        query = query.order_by(LiveFinding.created_at.desc(), LiveFinding.id).limit(limit)
     return [FindingAgainst(*row) for row in db_session.execute(query).all()]
+
+
+def _china_day(db_session: Session) -> ColumnElement[Any]:
+    """A finding's day in China (UTC+8, as ``clock.CHINA``) computed by the database."""
+    if db_session.get_bind().dialect.name == "sqlite":  # naive UTC text there
+        # to the second first: SQLite's date functions round microseconds to milliseconds,
+        # which puts 15:59:59.9999995 UTC on the next day
+        return func.date(func.substr(LiveFinding.created_at, 1, 19), "+8 hours")
+    return cast(func.timezone("UTC", LiveFinding.created_at) + timedelta(hours=8), Date)
+
+
+def tally_against(
+    *, db_session: Session, against: Against, ref_prefix: str, digest: Callable[[list[str]], str]
+) -> tuple[list[tuple[str, date, int]], str]:
+    """The findings ``against`` names as (severity, day in China, how many), and the
+    digest of their refs (``ref_prefix`` and the id): the sha-256 of the refs sorted and
+    joined by newlines, its first 16 hex digits, as ``digest`` makes it. What a score
+    counts, a few rows a day however many findings, summed by the database instead of
+    loaded one by one; PostgreSQL makes the digest too, SQLite reads the ids for it."""
+    day = _china_day(db_session)
+    query = against.where(select(LiveFinding.severity, day, func.count()))
+    rows = [
+        (severity, on if isinstance(on, date) else date.fromisoformat(on), count)
+        for severity, on, count in db_session.execute(query.group_by(LiveFinding.severity, day))
+    ]
+    if db_session.get_bind().dialect.name == "sqlite":
+        ids = db_session.scalars(against.where(select(LiveFinding.id))).all()
+        return rows, digest([f"{ref_prefix}{pk}" for pk in ids])
+    ref = literal(ref_prefix) + cast(LiveFinding.id, String)
+    joined = func.string_agg(ref, aggregate_order_by(literal("\n"), ref.collate("C")))
+    text = func.coalesce(joined, literal(""))
+    hashed = func.encode(func.sha256(func.convert_to(text, "UTF8")), "hex")
+    found = db_session.scalar(against.where(select(func.substr(hashed, 1, 16))))
+    return rows, str(found)
 
 
 def finding_ledger_seqs(

@@ -3,7 +3,7 @@ criteria by party kind, and every quoted provision checked against the law text.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -103,3 +103,35 @@ def test_a_factor_keeps_its_newest_records_and_a_digest_of_all_of_them() -> None
     fewer = credit_service.factors_json(credit_rules.score(RULES.factors, many[1:], today))[0]
     assert fewer["refs_digest"] != stored["refs_digest"]
     assert stored["value"] == 150.0  # the value counts them all
+
+
+def test_records_are_tallied_by_points_and_day_in_china_past_the_window_dropped() -> None:
+    spec = credit_rules.rules().factor("live_findings")  # half-life 180, window 730 days
+    today = date(2026, 6, 12)
+    noon = datetime(2026, 6, 12, 12, tzinfo=CHINA)
+
+    def record(n: int, at: datetime, points: float) -> Record:
+        return Record("live_findings", f"live_finding:{n}", at, points, "")
+
+    records = [
+        record(1, noon - timedelta(days=180), 1.0),
+        record(2, noon, 6.0),
+        record(3, datetime(2026, 6, 11, 16, tzinfo=UTC), 6.0),  # 00:00 on the 12th in China
+        record(4, noon - timedelta(days=180, hours=1), 1.0),
+        record(5, noon - timedelta(days=731), 10.0),  # past the window
+        record(6, noon - timedelta(hours=1), 6.0),
+    ]
+    tallied = credit_rules.tally(records, spec, today)
+    assert sorted(tallied.tallies, key=str) == sorted(
+        [
+            credit_rules.Tally(6.0, today, 3),
+            credit_rules.Tally(1.0, today - timedelta(days=180), 2),
+        ],
+        key=str,
+    )
+    assert tallied.count == 5 and [r.ref[-1] for r in tallied.newest] == list("26314")
+    assert tallied.digest == credit_rules.refs_digest(
+        [f"live_finding:{n}" for n in (1, 2, 3, 4, 6)]
+    )
+    [factor] = credit_rules.score([spec], records, today).factors
+    assert (factor.value, factor.deduction, factor.record_count) == (19.0, 28.5, 5)
