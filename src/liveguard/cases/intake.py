@@ -58,7 +58,7 @@ class PromiseRule(datafiles.Strict):
 class IntakeRules(datafiles.Strict):
     window_minutes: int = Field(ge=1, le=24 * 60)
     categories: dict[str, CategoryRule]
-    diversion_rules: list[str] = Field(min_length=1)
+    diversion_categories: list[str] = Field(min_length=1)
     diverted_by_role: dict[str, Diverter]
     payment_hints: dict[OffPlatformPayment, list[str]]
     qr_payments: dict[str, OffPlatformPayment]  # a QR payload kind that is a way to pay
@@ -156,7 +156,7 @@ def _diversion(gathered: Gathered, events: list[tuple[live_service.LiveEvent, li
     say how."""
     settings = rules()
     for event, seen in events:
-        hits = [s for s in seen if s.rule in settings.diversion_rules]
+        hits = [s for s in seen if s.category in settings.diversion_categories]
         if not hits:
             continue
         ref = linking.event_ref(event)

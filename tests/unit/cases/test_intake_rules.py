@@ -8,7 +8,8 @@ import pytest
 from liveguard.cases import intake
 from liveguard.detect.overlay import shipped_files
 from liveguard.liability.facts import PromiseKind
-from liveguard.live.payloads import PayloadKind, payload_rules
+from liveguard.live import payloads
+from liveguard.live.payloads import PayloadKind
 from liveguard.parties.qualifications import catalogue
 
 EXAMPLES = [
@@ -56,10 +57,10 @@ def test_every_category_mapped_is_a_category_parties_knows():
     assert set(intake.rules().categories) <= known
 
 
-def test_every_diversion_rule_is_a_shipped_detection_or_qr_payload_rule():
-    shipped = {rule.id for file in shipped_files() for rule in file.rules}
-    shipped |= {rule.id for rule in payload_rules()}
-    assert set(intake.rules().diversion_rules) <= shipped
+def test_every_diversion_category_is_one_that_shipped_rules_and_qr_payloads_find():
+    shipped = {file.category for file in shipped_files() if file.rules}
+    assert set(intake.rules().diversion_categories) <= shipped
+    assert {payloads.CATEGORY} <= set(intake.rules().diversion_categories)
 
 
 def test_qr_payments_name_payload_kinds_that_are_ways_to_pay():
