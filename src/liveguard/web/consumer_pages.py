@@ -44,7 +44,6 @@ from liveguard.vocab import PrincipalKind
 from liveguard.web import filing
 from liveguard.web.console import safe_next
 from liveguard.web.deps import (
-    SESSION_COOKIE,
     CurrentSettings,
     DbSession,
     MaybePrincipal,
@@ -55,7 +54,7 @@ from liveguard.web.deps import (
     csrf_token,
     get_cipher,
 )
-from liveguard.web.pages import render, session_redirect, sign_in_refusal
+from liveguard.web.pages import hold_session, render, session_redirect, sign_in_refusal
 from liveguard.web.refusal_words import pydantic_said, said
 
 router = APIRouter(include_in_schema=False)
@@ -154,14 +153,7 @@ def signup(
         codes=made.recovery_codes,
         next=safe_next(next) if next else MY_COMPLAINTS,
     )
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        httponly=True,
-        samesite="strict",
-        max_age=settings.session_hours * 3600,
-        secure=settings.secure_cookies,
-    )
+    hold_session(response, token, settings)
     response.headers["Cache-Control"] = "no-store"  # the codes must not stay in a cache
     return response
 

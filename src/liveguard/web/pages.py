@@ -123,10 +123,9 @@ def sign_in_refusal(error: LiveGuardError) -> str:
     return error.detail
 
 
-def session_redirect(target: str, token: str, settings: Settings) -> RedirectResponse:
-    """Go to ``target`` holding a console session: HttpOnly, SameSite=Strict, Secure in
-    production (staff and merchant sign-ins alike)."""
-    response = RedirectResponse(target, status_code=303)
+def hold_session(response: Response, token: str, settings: Settings) -> None:
+    """The console session's cookie on ``response``: HttpOnly, SameSite=Strict, Secure in
+    production (staff, merchants and buyers alike)."""
     response.set_cookie(
         SESSION_COOKIE,
         token,
@@ -135,6 +134,12 @@ def session_redirect(target: str, token: str, settings: Settings) -> RedirectRes
         max_age=settings.session_hours * 3600,
         secure=settings.secure_cookies,
     )
+
+
+def session_redirect(target: str, token: str, settings: Settings) -> RedirectResponse:
+    """Go to ``target`` holding a console session."""
+    response = RedirectResponse(target, status_code=303)
+    hold_session(response, token, settings)
     return response
 
 
