@@ -124,42 +124,52 @@ def setup(database_url: str | None, data_dir: Path) -> tuple[Settings, object]:
     return settings, make_session_factory(engine)
 
 
-def rooms(factory, count: int) -> list[int]:
-    """New live rooms of the demo's jacket shop, each showing the jacket listing."""
+def jacket_rooms(
+    factory, count: int, *, code: str = "bench", title: str = "bench"
+) -> tuple[list[int], int]:
+    """``count`` new live rooms of the demo's jacket shop, each showing the jacket listing
+    (shown 500 rooms a batch), and the listing's id."""
     with transaction(factory) as db:
         first = db.scalar(select(LiveSession).order_by(LiveSession.id).limit(1))
         jacket = next(x for x in catalog_service.get_all(db_session=db) if "羽绒服" in x.title)
-        made = []
-        for n in range(count):
-            made.append(
-                live_service.create(
-                    db_session=db,
-                    session_in=SessionCreate(
-                        platform_id=first.platform_id,
-                        room_code=f"bench-{uuid.uuid4().hex[:8]}-{n}",
-                        title="bench",
-                        anchor_id=first.anchor_id,
-                        merchant_id=first.merchant_id,
-                        started_at=datetime.now(UTC),
-                    ),
-                ).id
-            )
-    blobs = None
-    now = datetime.now(UTC)
-    shown = {
-        r: [
-            {
-                "event_id": f"shown-{r}",
-                "kind": "listing_shown",
-                "occurred_at": now.isoformat(),
-                "data": {"listing_id": jacket.id},
-            }
+        tag = uuid.uuid4().hex[:8]
+        made = [
+            live_service.create(
+                db_session=db,
+                session_in=SessionCreate(
+                    platform_id=first.platform_id,
+                    room_code=f"{code}-{tag}-{n}",
+                    title=title,
+                    anchor_id=first.anchor_id,
+                    merchant_id=first.merchant_id,
+                    started_at=datetime.now(UTC),
+                ),
+            ).id
+            for n in range(count)
         ]
-        for r in made
-    }
-    ingest.ingest_batch(
-        session_factory=factory, groups=shown, channel="bench", blobs=blobs, now=now
-    )
+    now = datetime.now(UTC)
+    for i in range(0, len(made), 500):
+        shown = {
+            r: [
+                {
+                    "event_id": f"shown-{r}",
+                    "kind": "listing_shown",
+                    "occurred_at": now.isoformat(),
+                    "data": {"listing_id": jacket.id},
+                }
+            ]
+            for r in made[i : i + 500]
+        }
+        ingest.ingest_batch(
+            session_factory=factory, groups=shown, channel="bench", blobs=None, now=now
+        )
+    return made, jacket.id
+
+
+def rooms(factory, count: int) -> list[int]:
+    """New live rooms of the demo's jacket shop, each showing the jacket listing, with the
+    database's statistics brought up to date."""
+    made, _ = jacket_rooms(factory, count)
     analyze(factory)
     return made
 

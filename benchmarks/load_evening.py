@@ -65,15 +65,11 @@ except ImportError:  # a checkout without the package installed
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from _report import percentile, section, table
-from bench_live import CpuCap, cpu_seconds, lines, setup
+from bench_live import CpuCap, cpu_seconds, jacket_rooms, lines, setup
 from sqlalchemy import func, select
 
-from liveguard.catalog import service as catalog_service
-from liveguard.db import transaction
-from liveguard.live import ingest
 from liveguard.live import service as live_service
-from liveguard.live.models import LiveEvent, LiveSession
-from liveguard.live.schemas import SessionCreate
+from liveguard.live.models import LiveEvent
 from liveguard.live.worker import Bus, publish
 
 DIVERSION = "想要更便宜的加我微信 lg{n:04d} 私聊，私下转账直接发货"
@@ -178,46 +174,6 @@ def plan(room_ids: list[int], listing_id: int, args: argparse.Namespace, seed: i
         key=lambda item: item[0],
     )
     return Plan(messages, len(timed), flagged, busy)
-
-
-def make_rooms(factory, count: int) -> tuple[list[int], int]:
-    """``count`` new rooms of the demo's jacket shop showing the jacket, in one go."""
-    with transaction(factory) as db:
-        first = db.scalar(select(LiveSession).order_by(LiveSession.id).limit(1))
-        jacket = next(x for x in catalog_service.get_all(db_session=db) if "羽绒服" in x.title)
-        tag = uuid.uuid4().hex[:6]
-        made = [
-            live_service.create(
-                db_session=db,
-                session_in=SessionCreate(
-                    platform_id=first.platform_id,
-                    room_code=f"eve-{tag}-{n}",
-                    title="晚间直播",
-                    anchor_id=first.anchor_id,
-                    merchant_id=first.merchant_id,
-                    started_at=datetime.now(UTC),
-                ),
-            ).id
-            for n in range(count)
-        ]
-    now = datetime.now(UTC)
-    shown = {
-        r: [
-            {
-                "event_id": f"shown-{r}",
-                "kind": "listing_shown",
-                "occurred_at": now.isoformat(),
-                "data": {"listing_id": jacket.id},
-            }
-        ]
-        for r in made
-    }
-    for i in range(0, len(made), 500):
-        part = {r: shown[r] for r in made[i : i + 500]}
-        ingest.ingest_batch(
-            session_factory=factory, groups=part, channel="bench", blobs=None, now=now
-        )
-    return made, jacket.id
 
 
 def stored(factory, room_ids: list[int]) -> int:
@@ -431,7 +387,9 @@ async def warmed(args, bus: Bus, procs, factory) -> None:
     their rules first, which takes seconds."""
     import nats
 
-    warm_rooms, _ = await asyncio.to_thread(make_rooms, factory, bus.partitions)
+    warm_rooms, _ = await asyncio.to_thread(
+        jacket_rooms, factory, bus.partitions, code="eve", title="晚间直播"
+    )
     client = await nats.connect(args.nats_url)
     js = client.jetstream()
     await bus.ensure(js)
@@ -467,7 +425,7 @@ def one_run(args, settings, factory, apis: list[int], workers: int, seed: int) -
         partitions=args.partitions,
         batch=args.batch,
     )
-    room_ids, listing_id = make_rooms(factory, args.rooms)
+    room_ids, listing_id = jacket_rooms(factory, args.rooms, code="eve", title="晚间直播")
     the_plan = plan(room_ids, listing_id, args, seed)
     log = open(Path(settings.data_dir) / f"workers-{workers}.log", "w")  # noqa: SIM115
     procs, cap = start_workers(args, settings, bus, workers, log)
