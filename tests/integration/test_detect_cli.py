@@ -135,6 +135,29 @@ def test_evaluate_detect_prints_the_table():
     assert lines[-1].startswith("(micro)")
 
 
+def test_evaluate_detect_scores_each_set_it_is_given(tmp_path: Path):
+    caught = tmp_path / "caught.jsonl"
+    caught.write_text(
+        json.dumps({"id": "a", "text": DIVERSION, "role": "anchor", "labels": ["diversion"]})
+        + "\n",
+        encoding="utf-8",
+    )
+    missed = tmp_path / "missed.jsonl"
+    missed.write_text(
+        json.dumps({"id": "b", "text": "今天天气很好", "labels": ["diversion"]}) + "\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        cli, ["evaluate", "detect", "--data", str(caught), "--data", str(missed)]
+    )
+    assert result.exit_code == 0, result.output
+    tables = result.output.split("\n\n")
+    assert [t.splitlines()[0].split(":")[0] for t in tables] == [str(caught), str(missed)]
+    diversion = [next(r for r in t.splitlines() if r.startswith("diversion")) for t in tables]
+    assert diversion[0].split()[2:4] == ["1.000", "1.000"]  # precision, recall
+    assert diversion[1].split()[3] == "0.000"
+
+
 def test_evaluate_detect_refuses_a_missing_data_file(tmp_path: Path):
     result = runner.invoke(cli, ["evaluate", "detect", "--data", str(tmp_path / "none.jsonl")])
     assert result.exit_code == 1

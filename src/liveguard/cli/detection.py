@@ -214,36 +214,43 @@ def _eval_data() -> Path:
 @evaluate_app.command("detect")
 def evaluate_detect(
     data: Annotated[
-        Path | None, typer.Option(help="labelled JSON lines (default: data/eval/detect.jsonl)")
+        list[Path] | None,
+        typer.Option(
+            help="labelled JSON lines, repeat for several sets (default: data/eval/detect.jsonl)"
+        ),
     ] = None,
     mistakes: Annotated[bool, typer.Option(help="also list every miss and false alarm")] = False,
     platform_file: PlatformFile = None,
 ) -> None:
-    """Precision, recall and F1 of the detector per category on a labelled set."""
+    """Precision, recall and F1 of the detector per category, a table for each labelled set."""
     from liveguard.detect.evaluate import evaluate, read_lines
 
-    path = data or _eval_data()
-    if not path.is_file():
-        typer.echo(f"{path}: no such file", err=True)
-        raise typer.Exit(1)
-    detector, _ = _applied(platform_file)
-    try:
-        items = read_lines(path)
-        categories = {r.category for r in detector.ruleset.rules}
-        categories |= {label for item in items for label in item["labels"]}
-        report = evaluate(detector, items, categories)
-    except (ValueError, UnicodeDecodeError) as error:
-        typer.echo(f"{path}: {error}", err=True)
-        raise typer.Exit(1) from None
-    typer.echo(f"{path}: {report.lines} lines, rule set {detector.ruleset.version}")
-    for row in report.table():
-        typer.echo(row)
-    if mistakes:
-        for mistake in report.mistakes:
-            quotes = f"  [{', '.join(mistake.quotes)}]" if mistake.quotes else ""
-            typer.echo(
-                f"{mistake.line_id} {mistake.category} {mistake.kind}: {mistake.text}{quotes}"
-            )
+    paths = data or [_eval_data()]
+    for path in paths:
+        if not path.is_file():
+            typer.echo(f"{path}: no such file", err=True)
+            raise typer.Exit(1)
+    detector, _ = _applied(platform_file)  # compiled once for every set
+    for number, path in enumerate(paths):
+        try:
+            items = read_lines(path)
+            categories = {r.category for r in detector.ruleset.rules}
+            categories |= {label for item in items for label in item["labels"]}
+            report = evaluate(detector, items, categories)
+        except (ValueError, UnicodeDecodeError) as error:
+            typer.echo(f"{path}: {error}", err=True)
+            raise typer.Exit(1) from None
+        if number:
+            typer.echo("")
+        typer.echo(f"{path}: {report.lines} lines, rule set {detector.ruleset.version}")
+        for row in report.table():
+            typer.echo(row)
+        if mistakes:
+            for mistake in report.mistakes:
+                quotes = f"  [{', '.join(mistake.quotes)}]" if mistake.quotes else ""
+                typer.echo(
+                    f"{mistake.line_id} {mistake.category} {mistake.kind}: {mistake.text}{quotes}"
+                )
 
 
 @evaluate_app.command("listings")
