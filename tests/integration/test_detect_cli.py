@@ -158,6 +158,25 @@ def test_evaluate_detect_scores_each_set_it_is_given(tmp_path: Path):
     assert diversion[1].split()[3] == "0.000"
 
 
+def test_evaluate_detect_leaves_out_lines_seen_in_training(tmp_path: Path):
+    lines = [
+        {"id": "a", "text": DIVERSION, "role": "anchor", "labels": ["diversion"]},
+        {"id": "b", "text": "今天天气很好", "labels": []},
+    ]
+    held = tmp_path / "held.jsonl"
+    held.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), "utf-8")
+    trained = tmp_path / "trained.jsonl"
+    trained.write_text(json.dumps(lines[0], ensure_ascii=False) + "\n", "utf-8")
+    result = runner.invoke(
+        cli, ["evaluate", "detect", "--data", str(held), "--unseen-in", str(trained)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 lines (1 left out: seen in training)" in result.output
+    assert (
+        next(r for r in result.output.splitlines() if r.startswith("diversion")).split()[1] == "0"
+    )
+
+
 def test_evaluate_detect_refuses_a_missing_data_file(tmp_path: Path):
     result = runner.invoke(cli, ["evaluate", "detect", "--data", str(tmp_path / "none.jsonl")])
     assert result.exit_code == 1

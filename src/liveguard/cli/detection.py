@@ -221,19 +221,31 @@ def evaluate_detect(
     ] = None,
     mistakes: Annotated[bool, typer.Option(help="also list every miss and false alarm")] = False,
     platform_file: PlatformFile = None,
+    unseen_in: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="score only lines whose text is in none of these files (the training sets)"
+        ),
+    ] = None,
 ) -> None:
     """Precision, recall and F1 of the detector per category, a table for each labelled set."""
     from liveguard.detect.evaluate import evaluate, read_lines
 
     paths = data or [_eval_data()]
-    for path in paths:
+    for path in [*paths, *(unseen_in or [])]:
         if not path.is_file():
             typer.echo(f"{path}: no such file", err=True)
             raise typer.Exit(1)
     detector, _ = _applied(platform_file)  # compiled once for every set
+    try:
+        seen = {item["text"] for path in unseen_in or [] for item in read_lines(path)}
+    except (ValueError, UnicodeDecodeError) as error:
+        typer.echo(f"{error}", err=True)
+        raise typer.Exit(1) from None
     for number, path in enumerate(paths):
         try:
-            items = read_lines(path)
+            every = read_lines(path)
+            items = [item for item in every if item["text"] not in seen]
             categories = {r.category for r in detector.ruleset.rules}
             categories |= {label for item in items for label in item["labels"]}
             report = evaluate(detector, items, categories)
@@ -242,7 +254,8 @@ def evaluate_detect(
             raise typer.Exit(1) from None
         if number:
             typer.echo("")
-        typer.echo(f"{path}: {report.lines} lines, rule set {detector.ruleset.version}")
+        left_out = f" ({len(every) - len(items)} left out: seen in training)" if seen else ""
+        typer.echo(f"{path}: {report.lines} lines{left_out}, rule set {detector.ruleset.version}")
         for row in report.table():
             typer.echo(row)
         if mistakes:
