@@ -395,8 +395,11 @@ class Detector:
                 done = {finding.rule.category for finding in found}
                 if decided is not None:
                     done |= decided[i]
+                # a model rule yields like any rule: a viewer's own number found by a
+                # personal-data rule is not the diversion model's to report
+                names = set().union(*(_names(finding.rule) for finding in found))
                 for k, category in enumerate(categories):
-                    if category in done:
+                    if category in done or rules[self._model_rules[k]].yields_to & names:
                         wanted[i, k] = False
         todo = np.flatnonzero(wanted.any(axis=1)).tolist()
         if not todo:
