@@ -1115,6 +1115,12 @@ def families(count: int = 450) -> list[dict[str, object]]:
     return rows
 
 
+# Templates whose list gave them the wrong label (label audit, docs/detection.md): kept in
+# their place so the random draws, and so every other line of the file, stay the same.
+# 百分百 with a quality is not a ranking: a guarantee that cannot be kept (docs/labelling.md).
+RELABELLED = {"百分之百纯天然，零缺点": "false_promises"}
+
+
 def make(template: str, roles: tuple[str, ...], labels: list[str], note: str) -> dict[str, object]:
     role = RNG.choice(roles)
     body = fill(template)
@@ -1136,7 +1142,7 @@ def compose(per_template: int = 14) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     seen: set[str] = set()
     plan = [
-        (t, roles, [label], f"composed {label}")
+        (t, roles, [RELABELLED.get(t, label)], f"composed {RELABELLED.get(t, label)}")
         for label, items in POSITIVE.items()
         for t, roles in items
     ]
