@@ -9,14 +9,14 @@ and the engine's loop sees only what could become a finding.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
 from liveguard.detect import normalize
 from liveguard.detect.ruleset import RuleSet
-from liveguard.detect.spans import sentence_counts
+from liveguard.detect.spans import PUNCTUATION, sentence_counts
 
 RULE, NEAR_A, NEAR_B, UNLESS_NEAR, UNLESS, ALLOW, NEGATED_BEFORE, NEGATED_AFTER = range(8)
 KIND_CODES = {
@@ -32,6 +32,8 @@ KIND_CODES = {
 SCOPED_KINDS = frozenset(("allow", "negated_before", "negated_after"))  # owner: a scope
 VIEWS = ("compact", "base")
 _IDEOGRAPHS = (0x3400, 0x9FFF)  # as spans.token_edge
+_NO_REPORTS = np.zeros(0, dtype=np.int64)
+_NO_KEPT = np.zeros(0, dtype=np.intp)
 
 # one view's Hyperscan reports: (view, text, its UTF-8, [pattern id, from, to, ...])
 Scan = tuple[str, str, bytes, list[int]]
@@ -55,6 +57,16 @@ class Tables:
     # per view, what a reported id stands for (``RuleSet.twins``) as flat arrays: the
     # ids of reported id i are ``twin_ids[twin_starts[i]:twin_starts[i] + twin_counts[i]]``
     twins: dict[str, tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]]
+    # the same as ``kernels.sort_out`` takes them: one (6, patterns) array of the columns
+    # above, and the twins of the compact view then the base view's
+    table: NDArray[np.int64] = field(init=False, repr=False, compare=False)
+    flat_twins: tuple[NDArray[np.int64], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        columns = (self.lengths, self.owners, self.kinds, self.latin_start, self.latin_end)
+        table = np.stack([*(c.astype(np.int64) for c in columns), self.categories])
+        object.__setattr__(self, "table", table)
+        object.__setattr__(self, "flat_twins", (*self.twins["compact"], *self.twins["base"]))
 
     @classmethod
     def of(cls, ruleset: RuleSet) -> Tables:
@@ -199,7 +211,44 @@ def char_offsets(data: bytes) -> NDArray[np.int64]:
     return offsets
 
 
-def hits(
+def sort_out(
+    tables: Tables,
+    normalised: normalize.Normalised,
+    scans: list[Scan],
+    text_ends: Sequence[int],
+    live: NDArray[np.bool_],
+    text_context: NDArray[np.intp],
+) -> NDArray[np.int64]:
+    """Each text's hits, rows ``(pattern id, view code, start, end, start, end in the
+    original, text)`` by text: the rule's own hits already checked against the context
+    (``live[text_context[i]]``: per view and rule, does it apply to text i) and for whole
+    tokens, and only texts with a hit of a rule's own words. One compiled pass
+    (``kernels.sort_out``)."""
+    from liveguard.detect import kernels
+
+    views = {
+        view: (np.array(raw, dtype=np.int64), np.frombuffer(data, np.uint8), len(data) == len(text))
+        for view, text, data, raw in scans
+    }
+    nothing = (_NO_REPORTS, np.frombuffer(b"", np.uint8), True)
+    compact, base = (views.get(view, nothing) for view in VIEWS)
+    rows = kernels.sort_out(
+        compact,
+        base,
+        normalised.kept if normalised.kept is not None else _NO_KEPT,
+        normalised.codes,
+        normalised.base_codes,
+        PUNCTUATION,
+        tables.table,
+        tables.flat_twins,
+        np.asarray(text_ends, dtype=np.int64),
+        live,
+        np.asarray(text_context, dtype=np.int64),
+    )
+    return rows  # type: ignore[no-any-return]
+
+
+def hits_numpy(
     tables: Tables,
     normalised: normalize.Normalised,
     scans: list[Scan],

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -30,6 +30,7 @@ DIMENSION = 1 << 18  # hashed features: collisions are rare at a few hundred per
 MODEL_FILE = "data/model.npz"
 _MASK = np.uint64(DIMENSION - 1)  # DIMENSION is a power of two: & is % here, and faster
 _PRIME_1, _PRIME_2 = np.uint64(1_000_003), np.uint64(998_244_353)
+BLOCK = 8  # weight columns the compiled scorer (``kernels.gram_sums``) sums at once
 
 
 def features(text: str, role: str | None, category: str | None) -> tuple[np.ndarray, np.ndarray]:
@@ -47,6 +48,10 @@ def _codes(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(
         np.uint64
     )
+
+
+def _codes32(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
 def _grams(codes: np.ndarray) -> list[np.ndarray]:
@@ -118,6 +123,16 @@ class Model:
     # (two folds): probability = sigmoid(scale * logit + shift)
     scale: np.ndarray | None = None
     shift: np.ndarray | None = None
+    # ``weights`` padded with zero columns to a multiple of ``BLOCK``, what the compiled
+    # scorer reads (``weights`` is a view of it: no second copy)
+    padded: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        rows, width = self.weights.shape
+        padded = np.zeros((rows, -(-width // BLOCK) * BLOCK), dtype=np.float32)
+        padded[:, :width] = self.weights
+        object.__setattr__(self, "padded", padded)
+        object.__setattr__(self, "weights", padded[:, :width])
 
     def scores(self, indices: np.ndarray, values: np.ndarray) -> dict[str, float]:
         """Probability per category for one text's features."""
@@ -134,26 +149,23 @@ class Model:
     ) -> np.ndarray:
         """Probabilities (len(spans), categories) for the texts at ``spans`` of one joined
         normalised text, in one pass: the numbers ``scores(features(...))`` gives each text
-        alone, to float32 rounding (summed in another order). The batch's n-grams are hashed at
-        once, their weight rows read in one gather, and one ``reduceat`` sums every text's
-        segment of every n-gram kind; a text's sums do not depend on the others in the
+        alone, to float32 rounding (summed in another order). One compiled pass
+        (``kernels.gram_sums``) hashes every text's n-grams and sums their weight rows, with
+        no array of feature ids in between; a text's sums do not depend on the others in the
         batch, so a line scores the same alone and in any batch."""
         if not spans:
             return np.zeros((0, len(self.categories)))
-        ids, low, high = batch_features(text, spans)
-        rows = self.weights.take(ids, axis=0)
-        bounds = np.stack((low, high), axis=-1).ravel()
-        # float32 sums (the reference's own precision; twice as fast as float64 here)
-        segments = np.add.reduceat(rows, bounds, axis=0)[::2]
-        segments[(high == low).ravel()] = 0  # reduceat gives an empty segment's first row
-        sums = segments.reshape(*low.shape, -1).sum(axis=0, dtype=np.float64)
-        counts = (high - low).sum(axis=0)
+        from liveguard.detect import kernels  # Numba: imported when a text is first scored
+
+        bounds = np.array(spans, dtype=np.int64).reshape(-1, 2)
         extra = (np.array([_context_hashes(*c) for c in contexts], dtype=np.uint64) & _MASK).astype(
-            np.intp
+            np.int64
         )
-        sums += self.weights.take(extra, axis=0).sum(axis=1)
-        counts += extra.shape[1]
-        logits = sums / np.sqrt(np.maximum(counts, 1))[:, None] + self.bias
+        sums, counts = kernels.gram_sums(
+            _codes32(text), bounds[:, 0].copy(), bounds[:, 1].copy(), self.padded, extra
+        )
+        width = len(self.categories)
+        logits = sums[:, :width] / np.sqrt(np.maximum(counts, 1))[:, None] + self.bias
         return self._calibrated(logits)
 
     def logits(self, rows: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:

@@ -23,6 +23,7 @@ from liveguard.detect.rulefile import Role, Source
 from liveguard.detect.ruleset import Rule, RuleSet
 from liveguard.detect.spans import (
     CLAUSE_END,
+    PUNCTUATION,
     char_map,
     pairs,
     token_edge,
@@ -122,6 +123,40 @@ _ROLE_OF_KIND = {
     "negated_after": _NEGATION,
 }
 
+def _kernel_tables(ruleset: RuleSet) -> tuple[NDArray[np.int64], NDArray[np.bool_], NDArray[np.int64]]:
+    """What ``kernels.findings`` reads of the rules: per rule (category, near within,
+    near ordered, unless_near within, yields to any); whether rule r yields to a
+    finding of rule s; per allow scope (its category or -1 for every one, how far its
+    negation cues reach)."""
+    rules = ruleset.rules
+    names = sorted({rule.category for rule in rules})
+    index = {name: i for i, name in enumerate(names)}
+    table = np.array(
+        [
+            (
+                index[rule.category],
+                rule.spec.near.within if rule.spec.near else 0,
+                rule.spec.near.ordered if rule.spec.near else 0,
+                rule.spec.unless_near.within if rule.spec.unless_near else 0,
+                bool(rule.yields_to),
+            )
+            for rule in rules
+        ],
+        dtype=np.int64,
+    ).reshape(-1, 5)
+    yields = np.array(
+        [[bool(rule.yields_to & _names(other)) for other in rules] for rule in rules], dtype=bool
+    ).reshape(len(rules), len(rules))
+    scopes = np.array(
+        [
+            (index.get(scope, -2) if scope is not None else -1, within)
+            for scope, within in zip(ruleset.allow_scopes, ruleset.negation_within, strict=True)
+        ],
+        dtype=np.int64,
+    ).reshape(-1, 2)
+    return table, yields, scopes
+
+
 _NOTHING_DECIDED: set[str] = set()  # shared by the texts without hits: never written to
 
 _ARRAYS_FROM = 200  # raw hits in one text from which the NumPy path is faster
@@ -160,6 +195,8 @@ class Detector:
         self._context_list = [k in _CONTEXT_KINDS for k in self._kinds]
         self._latin_start = [p.latin_start for p in ruleset.patterns]
         self._latin_end = [p.latin_end for p in ruleset.patterns]
+        self._validated = np.array([v is not None for v in self._validator], dtype=bool)
+        self._rule_table, self._yield_table, self._scope_table = _kernel_tables(ruleset)
         self._live_by_context: dict[tuple[Context, str], list[bool]] = {}
         self._live_arrays: dict[Context, NDArray[np.bool_]] = {}
         self._local = threading.local()
@@ -231,32 +268,104 @@ class Detector:
             )
         return scans
 
-    def _text_hits(
+    def _batch_findings(
         self,
         normalised: normalize.Normalised,
+        starts: list[int],
         ends: list[int],
-        rows: list[int],
-        distinct: list[Context],
-    ) -> tuple[list[list[Hit]], bool]:
-        """Each text's hits (text i ends at ``ends[i]``, its context is
-        ``distinct[rows[i]]``), and whether they were already checked against the context
-        and for whole tokens. A hit that runs across the break into the next text is in
-        neither."""
+        grouped: tuple[list[int], list[Context]],
+        decided: list[set[str]],
+    ) -> list[list[Finding]]:
+        """Each text's findings by the rules (text i is ``[starts[i], ends[i])`` of the
+        joined text, its context ``distinct[rows[i]]``), and in ``decided[i]`` the
+        categories whose words its rules found undone. A hit that runs across the break
+        into the next text is in neither."""
+        rows, distinct = grouped
         scans = self._scans(normalised)
         total = sum(len(raw) for *_, raw in scans) // 3
-        per_text: list[list[Hit]] = [[] for _ in ends]
+        results: list[list[Finding]] = [[] for _ in ends]
         if not total:
-            return per_text, True
-        # NumPy pays off on a long text's thousands of hits; a chat line has a handful
+            return results
         if total > _ARRAYS_FROM:
-            live = np.array([self._live_array(context) for context in distinct])
-            per_text = bulk.hits(self._tables, normalised, scans, ends, live, np.array(rows))
-            return per_text, True
+            # a batch's hundreds of hits: sorted out and turned into findings by two
+            # compiled passes; Python sees only the findings
+            self._compiled_findings(normalised, scans, starts, ends, grouped, results, decided)
+            return results
+        # a chat line's handful: plain Python costs less than setting up the arrays
+        views = {"base": normalised.base, "compact": normalised.compact}
+        per_text: list[list[Hit]] = [[] for _ in ends]
         for hit in self._hits(normalised, scans):
             which = bisect_right(ends, hit[4])
             if hit[5] <= ends[which]:
                 per_text[which].append(hit)
-        return per_text, False
+        for i, text_hits in enumerate(per_text):
+            if text_hits:
+                decided[i] = set()
+                live = self._lives(distinct[rows[i]])
+                results[i] = self._findings(
+                    text_hits, normalised, views, live, starts[i], False, decided[i]
+                )
+        return results
+
+    def _compiled_findings(
+        self,
+        normalised: normalize.Normalised,
+        scans: list[Scan],
+        starts: list[int],
+        ends: list[int],
+        grouped: tuple[list[int], list[Context]],
+        results: list[list[Finding]],
+        decided: list[set[str]],
+    ) -> None:
+        """``_findings`` of every text at once: ``bulk.sort_out`` (each text's hits,
+        checked against its context and for whole tokens), the validators in Python (a
+        phone number's few hits), ``kernels.findings``."""
+        from liveguard.detect import kernels
+
+        rows, distinct = grouped
+        live = np.array([self._live_array(context) for context in distinct])
+        hits = bulk.sort_out(self._tables, normalised, scans, ends, live, np.array(rows))
+        views = (normalised.compact, normalised.base)  # bulk.VIEWS order
+        checked = np.flatnonzero(self._validated[hits[:, 0]])
+        if len(checked):
+            validator_of = self._validator
+            failed = [
+                h
+                for h, (i, view, start, end) in zip(
+                    checked.tolist(), hits[checked, :4].tolist(), strict=True
+                )
+                if not validators.check(validator_of[i], views[view][start:end])  # type: ignore[arg-type]
+            ]
+            hits = np.delete(hits, failed, axis=0)
+        found, undone = kernels.findings(
+            hits,
+            normalised.codes,
+            PUNCTUATION,
+            self._tables.kinds,
+            self._tables.owners,
+            self._rule_table,
+            self._yield_table,
+            self._scope_table,
+        )
+        rules, version = self.ruleset.rules, self.ruleset.version
+        original, base = normalised.original, normalised.base
+        for text, rule, start, end, view, m_start, m_end in found:
+            offset = starts[text]
+            results[text].append(
+                Finding(
+                    rules[rule],
+                    start - offset,
+                    end - offset,
+                    original[start:end],
+                    views[view][m_start:m_end] or base[start:end],
+                    version,
+                )
+            )
+        categories = self._categories
+        for text, rule in undone:
+            if decided[text] is _NOTHING_DECIDED:
+                decided[text] = set()
+            decided[text].add(categories[rule])
 
     def _hits(self, normalised: normalize.Normalised, scans: list[Scan]) -> list[Hit]:
         """Every hit in both views, with its span in the original text. A literal starts
@@ -328,29 +437,11 @@ class Detector:
         # text i is [starts[i], ends[i]) of the joined text, a line break after each
         ends = [end - 1 for end in itertools.accumulate(length + 1 for length in lengths)]
         starts = [end - length for end, length in zip(ends, lengths, strict=True)]
-        views = {"base": normalised.base, "compact": normalised.compact}
         rows, distinct = _grouped(contexts)
         lives = [self._lives(context) for context in distinct]
-        hits, checked = self._text_hits(normalised, ends, rows, distinct)
         # what the rules read and undid, per text (only a text with hits can have any)
         decided: list[set[str]] = [_NOTHING_DECIDED] * len(texts)
-        results: list[list[Finding]] = []
-        for i, text_hits in enumerate(hits):
-            if text_hits:
-                decided[i] = set()
-                results.append(
-                    self._findings(
-                        text_hits,
-                        normalised,
-                        views,
-                        lives[rows[i]],
-                        starts[i],
-                        checked,
-                        decided[i],
-                    )
-                )
-            else:
-                results.append([])
+        results = self._batch_findings(normalised, starts, ends, (rows, distinct), decided)
         if self._model_rules:
             spans = list(zip(starts, ends, strict=True))
             self._add_model_findings(results, normalised, spans, contexts, (rows, lives), decided)
@@ -423,17 +514,14 @@ class Detector:
         self, normalised: normalize.Normalised, context: Context
     ) -> list[Finding]:
         """Findings in a text already normalised (when one text is checked repeatedly)."""
-        views = {"base": normalised.base, "compact": normalised.compact}
         live = self._lives(context)
-        (hits,), checked = self._text_hits(normalised, [len(normalised.base)], [0], [context])
-        decided: set[str] = set()
-        findings = (
-            self._findings(hits, normalised, views, live, 0, checked, decided) if hits else []
-        )
+        decided: list[set[str]] = [_NOTHING_DECIDED]
+        ends = [len(normalised.base)]
+        (findings,) = self._batch_findings(normalised, [0], ends, ([0], [context]), decided)
         if self._model_rules:
             spans = [(0, len(normalised.base))]
             grouped = ([0], [live])
-            self._add_model_findings([findings], normalised, spans, [context], grouped, [decided])
+            self._add_model_findings([findings], normalised, spans, [context], grouped, decided)
         return findings
 
     def _findings(

@@ -11,8 +11,12 @@ from liveguard.detect.ruleset import Rule
 
 SENTENCE_END = frozenset("。！？!?；;\n")
 CLAUSE_END = SENTENCE_END | frozenset("，,：:")
-_IS_SENTENCE_END = np.zeros(0x110000, dtype=bool)
-_IS_SENTENCE_END[[ord(ch) for ch in SENTENCE_END]] = True
+IS_SENTENCE_END = np.zeros(0x110000, dtype=bool)
+IS_SENTENCE_END[[ord(ch) for ch in SENTENCE_END]] = True
+# per code point, for the compiled kernels: 1 ends a sentence, 2 ends a clause (both: 3)
+PUNCTUATION = np.zeros(0x110000, dtype=np.uint8)
+PUNCTUATION[[ord(ch) for ch in CLAUSE_END]] = 2
+PUNCTUATION[[ord(ch) for ch in SENTENCE_END]] = 3
 
 
 def gap_is_close(a: tuple[int, int], b: tuple[int, int], within: int, original: str) -> bool:
@@ -98,5 +102,5 @@ def sentence_counts(codes: NDArray[np.uint32]) -> NDArray[np.int64]:
     points (``len + 1`` of them): two spans with no sentence end between them have
     overlapping ranges of counts."""
     counts = np.zeros(len(codes) + 1, dtype=np.int64)
-    np.cumsum(_IS_SENTENCE_END[codes], out=counts[1:])
+    np.cumsum(IS_SENTENCE_END[codes], out=counts[1:])
     return counts

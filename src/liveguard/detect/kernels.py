@@ -1,0 +1,606 @@
+"""The per-character and per-hit loops of detection, compiled with Numba.
+
+A burst of a hundred chat lines has some 400 n-grams a line for the classifier and about
+ten Hyperscan reports a line to sort out; as NumPy array operations each step costs a
+few microseconds of temporaries and dispatch per batch, and as Python a loop iteration per
+item. Here each stage is one compiled pass over the whole batch. ``cache=True`` keeps the
+machine code on disk (next to this file, or Numba's user cache when that is read-only),
+so only the first process after a change compiles; ``NUMBA_DISABLE_JIT=1`` runs the same
+functions as plain Python, with the same results.
+
+This module imports Numba (about 0.2 s); the engine and the classifier import it when
+they first detect, so commands that never detect do not pay for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+import numpy as np
+from numba import njit  # type: ignore[import-untyped]
+
+from liveguard.detect.classifier import BLOCK  # 8 columns: 16 float32 sums stay in registers
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _compiled(fn: F) -> F:
+    # nogil: threads sharing a Detector score and sort out their batches in parallel
+    return cast(F, njit(cache=True, nogil=True)(fn))
+
+
+_MASK = np.uint64((1 << 18) - 1)  # classifier.DIMENSION - 1 (a power of two: & is %)
+_PRIME_1, _PRIME_2 = np.uint64(1_000_003), np.uint64(998_244_353)
+_ONE, _TWO, _THREE = np.uint64(1), np.uint64(2), np.uint64(3)
+
+
+@_compiled
+def gram_sums(codes: Any, starts: Any, ends: Any, weights: Any, extra: Any) -> tuple[Any, Any]:
+    """The classifier's hashed character 1-, 2-, 3-gram and skip-bigram features
+    (``classifier._grams``) of the texts ``codes[starts[i]:ends[i]]``, their weight rows
+    summed: (sums (texts, columns) float64, feature counts). ``weights`` has a multiple
+    of ``BLOCK`` columns (padded with zeros); ``extra[i]`` are text i's role and
+    category feature ids, counted and summed too.
+
+    The sums are float32 in two sets (1- and 3-grams, 2-grams and skip-bigrams), in
+    text order, then float64: a text's figures depend on it alone. Each of the 16 is a
+    named local, not an array, so that they stay in registers (an array of sums costs
+    twice the time here)."""
+    texts, width = len(starts), weights.shape[1]
+    sums = np.zeros((texts, width), dtype=np.float64)
+    counts = np.zeros(texts, dtype=np.int64)
+    for t in range(texts):
+        start, end = starts[t], ends[t]
+        for block in range(0, width, BLOCK):
+            a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = np.float32(0)
+            b0 = b1 = b2 = b3 = b4 = b5 = b6 = b7 = np.float32(0)
+            for p in range(start, end - 2):  # every kind of n-gram starts here
+                a, b, d = np.uint64(codes[p]), np.uint64(codes[p + 1]), np.uint64(codes[p + 2])
+                i = (a * _PRIME_1) & _MASK
+                j = (a * _PRIME_2 + b * _PRIME_1 + _ONE) & _MASK
+                k = ((a * _PRIME_2 + b) * _PRIME_2 + d * _PRIME_1 + _TWO) & _MASK
+                m = (a * _PRIME_1 + d * _PRIME_2 + _THREE) & _MASK
+                a0 += weights[i, block] + weights[k, block]
+                a1 += weights[i, block + 1] + weights[k, block + 1]
+                a2 += weights[i, block + 2] + weights[k, block + 2]
+                a3 += weights[i, block + 3] + weights[k, block + 3]
+                a4 += weights[i, block + 4] + weights[k, block + 4]
+                a5 += weights[i, block + 5] + weights[k, block + 5]
+                a6 += weights[i, block + 6] + weights[k, block + 6]
+                a7 += weights[i, block + 7] + weights[k, block + 7]
+                b0 += weights[j, block] + weights[m, block]
+                b1 += weights[j, block + 1] + weights[m, block + 1]
+                b2 += weights[j, block + 2] + weights[m, block + 2]
+                b3 += weights[j, block + 3] + weights[m, block + 3]
+                b4 += weights[j, block + 4] + weights[m, block + 4]
+                b5 += weights[j, block + 5] + weights[m, block + 5]
+                b6 += weights[j, block + 6] + weights[m, block + 6]
+                b7 += weights[j, block + 7] + weights[m, block + 7]
+            for p in range(max(start, end - 2), end):  # the last two: 1-grams, a 2-gram
+                a = np.uint64(codes[p])
+                i = (a * _PRIME_1) & _MASK
+                a0 += weights[i, block]
+                a1 += weights[i, block + 1]
+                a2 += weights[i, block + 2]
+                a3 += weights[i, block + 3]
+                a4 += weights[i, block + 4]
+                a5 += weights[i, block + 5]
+                a6 += weights[i, block + 6]
+                a7 += weights[i, block + 7]
+                if p + 1 < end:
+                    j = (a * _PRIME_2 + np.uint64(codes[p + 1]) * _PRIME_1 + _ONE) & _MASK
+                    b0 += weights[j, block]
+                    b1 += weights[j, block + 1]
+                    b2 += weights[j, block + 2]
+                    b3 += weights[j, block + 3]
+                    b4 += weights[j, block + 4]
+                    b5 += weights[j, block + 5]
+                    b6 += weights[j, block + 6]
+                    b7 += weights[j, block + 7]
+            row = sums[t, block : block + BLOCK]
+            row[0] = np.float64(a0) + np.float64(b0)
+            row[1] = np.float64(a1) + np.float64(b1)
+            row[2] = np.float64(a2) + np.float64(b2)
+            row[3] = np.float64(a3) + np.float64(b3)
+            row[4] = np.float64(a4) + np.float64(b4)
+            row[5] = np.float64(a5) + np.float64(b5)
+            row[6] = np.float64(a6) + np.float64(b6)
+            row[7] = np.float64(a7) + np.float64(b7)
+        for k in range(extra.shape[1]):
+            for c in range(width):
+                sums[t, c] += weights[extra[t, k], c]
+        length = max(end - start, 0)
+        counts[t] = length + max(length - 1, 0) + 2 * max(length - 2, 0) + extra.shape[1]
+    return sums, counts
+
+
+# ------------------------------------------------------------------- sorting out hits
+# bulk.KIND_CODES, in this order: a rule's own words (and the two sides of a near rule),
+# then the words that only qualify them
+SENTENCE, CLAUSE = 1, 2  # bits of ``spans.PUNCTUATION``: ends a sentence, a clause
+_RULE, _NEAR_A, _NEAR_B, _UNLESS_NEAR, _UNLESS, _ALLOW, _NEGATED_BEFORE, _NEGATED_AFTER = range(8)
+
+
+@_compiled
+def _rows(raw: Any, counts: Any, firsts: Any, ids: Any, lengths: Any) -> Any:
+    """(pattern id, from, to) rows of one view's flat reports, a row for every pattern a
+    report stands for: literals in report order, a literal starting its length before
+    its end; then regexes by (id, from), each keeping its longest match from a start
+    (as ``bulk._found``)."""
+    reports = len(raw) // 3
+    total = 0
+    for r in range(reports):
+        total += counts[raw[3 * r]]
+    literal = np.empty((total, 3), dtype=np.int64)
+    regex = np.empty((total, 3), dtype=np.int64)
+    literals = regexes = 0
+    widest = 0
+    for r in range(reports):
+        reported, frm, to = raw[3 * r], raw[3 * r + 1], raw[3 * r + 2]
+        for q in range(firsts[reported], firsts[reported] + counts[reported]):
+            i = ids[q]
+            if lengths[i] > 0:
+                literal[literals, 0], literal[literals, 1] = i, to - lengths[i]
+                literal[literals, 2] = to
+                literals += 1
+            else:
+                regex[regexes, 0], regex[regexes, 1], regex[regexes, 2] = i, frm, to
+                regexes += 1
+                widest = max(widest, frm + 1)
+    out = np.empty((total, 3), dtype=np.int64)
+    out[:literals] = literal[:literals]
+    size = literals
+    if regexes:
+        # by (id, from); rows of one (id, from) keep the longest, whichever comes first
+        key = regex[:regexes, 0] * widest + regex[:regexes, 1]
+        order = np.argsort(key)
+        previous = -1
+        for r in order:
+            if key[r] != previous:
+                out[size] = regex[r]
+                size += 1
+                previous = key[r]
+            elif regex[r, 2] > out[size - 1, 2]:
+                out[size - 1, 2] = regex[r, 2]
+    return out[:size]
+
+
+@_compiled
+def _char_offsets(data: Any) -> Any:
+    """Per byte offset of UTF-8 ``data`` (and one past the end), the character offset."""
+    offsets = np.empty(len(data) + 1, dtype=np.int64)
+    count = 0
+    for b in range(len(data)):
+        offsets[b] = count
+        if data[b] & 0xC0 != 0x80:  # not a continuation byte
+            count += 1
+    offsets[len(data)] = count
+    return offsets
+
+
+@_compiled
+def _view_hits(
+    rows: Any, data: Any, ascii: bool, kept: Any, lengths: Any, view: int, out: Any, at: int
+) -> int:
+    """Rows of one view into ``out`` (id, view, start, end, base start, base end) from
+    row ``at``: byte offsets to characters, and offsets in the compact view (``kept``
+    not empty) to the base view's; a regex in the compact view with no separator
+    inside is left to the base view's scan. Returns the rows filled."""
+    offsets = _char_offsets(data) if not ascii else kept[:0]
+    for r in range(len(rows)):
+        i = rows[r, 0]
+        start = rows[r, 1] if ascii else offsets[rows[r, 1]]
+        end = rows[r, 2] if ascii else offsets[rows[r, 2]]
+        b_start, b_end = start, end
+        if len(kept):
+            b_start, b_end = kept[start], kept[end - 1] + 1
+            if lengths[i] == 0 and b_end - b_start == end - start:
+                continue
+        out[at, 0], out[at, 1], out[at, 2], out[at, 3] = i, view, start, end
+        out[at, 4], out[at, 5] = b_start, b_end
+        at += 1
+    return at
+
+
+@_compiled
+def _token_char(base_codes: Any, codes: Any, offset: int) -> bool:
+    """A Latin letter or digit as written at ``offset`` (``bulk._token_chars``)."""
+    if offset < 0 or offset >= len(base_codes):
+        return False
+    c, o = base_codes[offset], codes[offset]
+    latin = (48 <= c <= 57) or (97 <= c <= 122) or (65 <= c <= 90)
+    return latin and not (0x3400 <= o <= 0x9FFF)
+
+
+@_compiled
+def _in_reach(
+    ids: Any, starts: Any, ends: Any, counts: Any, owners: Any, kinds: Any, categories: Any
+) -> Any:
+    """``bulk.in_reach``: which hits to keep, of words that work only beside another
+    hit of their rule (or category) in the same sentence. ``counts``: sentence ends
+    before each offset of the joined text."""
+    n = len(ids)
+    keep = np.ones(n, dtype=np.bool_)
+    if n == 0:
+        return keep
+    sentences = counts[-1] + 1
+    rules = 0
+    category_count = 0
+    for h in range(n):
+        rules = max(rules, owners[ids[h]] + 1)
+        category_count = max(category_count, categories[ids[h]] + 1)
+    owner = np.empty(n, dtype=np.int64)
+    kind = np.empty(n, dtype=np.int64)
+    sentence = np.empty(n, dtype=np.int64)
+    wild = np.empty(n, dtype=np.bool_)
+    for h in range(n):
+        owner[h], kind[h] = owners[ids[h]], kinds[ids[h]]
+        sentence[h] = counts[starts[h]]
+        wild[h] = counts[starts[h]] != counts[ends[h]]
+    present = np.zeros(rules * sentences, dtype=np.bool_)
+    everywhere = np.zeros(rules, dtype=np.bool_)
+    # the second side of a near rule: beside a first side
+    for h in range(n):
+        if kind[h] == _NEAR_A:
+            present[owner[h] * sentences + sentence[h]] = True
+            if wild[h]:
+                everywhere[owner[h]] = True
+    for h in range(n):
+        if kind[h] == _NEAR_B:
+            keep[h] = present[owner[h] * sentences + sentence[h]] or wild[h] or everywhere[owner[h]]
+    # the first side: beside a kept second side
+    present[:] = False
+    everywhere[:] = False
+    for h in range(n):
+        if kind[h] == _NEAR_B and keep[h]:
+            present[owner[h] * sentences + sentence[h]] = True
+            if wild[h]:
+                everywhere[owner[h]] = True
+    for h in range(n):
+        if kind[h] == _NEAR_A:
+            keep[h] = present[owner[h] * sentences + sentence[h]] or wild[h] or everywhere[owner[h]]
+    # warnings and exceptions: beside a hit of the rule (its own words or a kept first side)
+    present[:] = False
+    everywhere[:] = False
+    for h in range(n):
+        if (kind[h] == _RULE or kind[h] == _NEAR_A) and keep[h]:
+            present[owner[h] * sentences + sentence[h]] = True
+            if wild[h]:
+                everywhere[owner[h]] = True
+    scoped = False
+    for h in range(n):
+        if kind[h] == _UNLESS_NEAR or kind[h] == _UNLESS:
+            keep[h] = present[owner[h] * sentences + sentence[h]] or wild[h] or everywhere[owner[h]]
+        elif kind[h] >= _ALLOW:
+            scoped = True
+    if scoped:
+        # allowed phrases and negation cues: beside an anchor of their category (row 0:
+        # any category) in their sentence, or anywhere when one spans a sentence end
+        by_category = np.zeros((category_count + 1) * sentences, dtype=np.bool_)
+        loose = np.zeros(category_count + 1, dtype=np.bool_)
+        for h in range(n):
+            if kind[h] <= _NEAR_B and keep[h]:
+                category = categories[ids[h]] + 1
+                by_category[category * sentences + sentence[h]] = True
+                by_category[sentence[h]] = True
+                if wild[h]:
+                    loose[category] = True
+                    loose[0] = True
+        for h in range(n):
+            if kind[h] >= _ALLOW:
+                category = categories[ids[h]] + 1
+                keep[h] = (
+                    by_category[category * sentences + sentence[h]] or loose[category] or wild[h]
+                )
+    return keep
+
+
+@_compiled
+def sort_out(
+    compact: tuple[Any, Any, bool],
+    base: tuple[Any, Any, bool],
+    kept: Any,
+    codes: Any,
+    base_codes: Any,
+    punctuation: Any,
+    tables: Any,
+    twins: Any,
+    text_ends: Any,
+    live: Any,
+    text_context: Any,
+) -> Any:
+    """``bulk.hits`` in one pass: every view's reports into hits, the words that work
+    only beside a hit of their rule kept only where one shares their sentence
+    (``_in_reach``); hits across a text break, of rules that do not apply in the text's
+    context, or inside a Latin word dropped; texts with no hit of a rule's own words
+    left out. Rows (id, view code, start, end, base start, base end, text), by text, in
+    the order ``bulk.hits`` gives them.
+
+    ``compact``, ``base``: each view's (flat reports, UTF-8 bytes, all ASCII?);
+    ``kept``: the compact view's offsets in the base view (empty: none dropped);
+    ``tables``: per pattern id, rows (literal length, owner, kind code, Latin start,
+    Latin end, category index); ``twins``: the compact view's (counts, starts, ids) of
+    ``bulk.Tables.twins``, then the base view's; ``live[context, view, rule]``."""
+    lengths, owners, kinds = tables[0], tables[1], tables[2]
+    latin_start, latin_end, categories = tables[3], tables[4], tables[5]
+    rows_compact = _rows(compact[0], twins[0], twins[1], twins[2], lengths)
+    rows_base = _rows(base[0], twins[3], twins[4], twins[5], lengths)
+    hits = np.empty((len(rows_compact) + len(rows_base), 6), dtype=np.int64)
+    size = _view_hits(rows_compact, compact[1], compact[2], kept, lengths, 0, hits, 0)
+    empty = kept[:0]
+    size = _view_hits(rows_base, base[1], base[2], empty, lengths, 1, hits, size)
+    hits = hits[:size]
+    counts = np.empty(len(codes) + 1, dtype=np.int64)
+    counts[0] = 0
+    for p in range(len(codes)):
+        counts[p + 1] = counts[p] + (punctuation[codes[p]] & SENTENCE)
+    ids = hits[:, 0]
+    keep = _in_reach(ids, hits[:, 4], hits[:, 5], counts, owners, kinds, categories)
+    texts = len(text_ends)
+    which = np.empty(size, dtype=np.int64)
+    anchored = np.zeros(texts + 1, dtype=np.bool_)
+    for h in range(size):
+        i, b_start, b_end = ids[h], hits[h, 4], hits[h, 5]
+        text = np.searchsorted(text_ends, b_start, side="right")
+        which[h] = text
+        last = min(text, texts - 1)
+        if b_end > text_ends[last]:
+            keep[h] = False
+            continue
+        if kinds[i] > _NEAR_B:
+            continue
+        # the rule's own words: does it apply here, is the match a whole token?
+        if not live[text_context[last], hits[h, 1], owners[i]]:
+            keep[h] = False
+            continue
+        if (
+            latin_start[i]
+            and b_start > 0
+            and _token_char(base_codes, codes, b_start - 1)
+            and _token_char(base_codes, codes, b_start)
+        ) or (
+            latin_end[i]
+            and _token_char(base_codes, codes, b_end - 1)
+            and _token_char(base_codes, codes, b_end)
+        ):
+            keep[h] = False
+            continue
+        if kinds[i] <= _NEAR_A and keep[h]:
+            anchored[text] = True
+    # by text, in hit order within a text: a counting sort (texts are few and known)
+    firsts = np.zeros(texts + 2, dtype=np.int64)
+    for h in range(size):
+        if keep[h] and anchored[which[h]]:
+            firsts[which[h] + 1] += 1
+    for text in range(texts + 1):
+        firsts[text + 1] += firsts[text]
+    out = np.empty((firsts[texts + 1], 7), dtype=np.int64)
+    for h in range(size):
+        if keep[h] and anchored[which[h]]:
+            row = firsts[which[h]]
+            out[row, :6] = hits[h]
+            out[row, 6] = which[h]
+            firsts[which[h]] += 1
+    return out
+
+
+# ------------------------------------------------------------- hits into findings
+
+
+@_compiled
+def _quiet(codes: Any, punctuation: Any, bit: int, low: int, high: int) -> bool:
+    """No character of ``codes[low:high]`` ends a sentence (or a clause, by ``bit``)."""
+    for p in range(low, high):
+        if punctuation[codes[p]] & bit:
+            return False
+    return True
+
+
+@_compiled
+def _close(
+    a_start: int, a_end: int, b_start: int, b_end: int, within: int, codes: Any, punctuation: Any
+) -> bool:
+    """``spans.gap_is_close``: at most ``within`` characters apart, in one sentence."""
+    gap_start, gap_end = min(a_end, b_end), max(a_start, b_start)
+    return gap_end - gap_start <= within and _quiet(codes, punctuation, SENTENCE, gap_start, gap_end)
+
+
+@_compiled
+def findings(
+    rows: Any,
+    codes: Any,
+    punctuation: Any,
+    kinds: Any,
+    owners: Any,
+    rules: Any,
+    yields: Any,
+    scopes: Any,
+) -> tuple[Any, Any]:
+    """``Detector._findings`` of every text of a batch at once, from ``sort_out``'s rows
+    (their validators already passed). Returns (findings, undone): rows (text, rule,
+    start, end, view of the matched words, their start, end) in each text's order, and
+    rows (text, rule) of candidates a cover, a warning or a negation undid.
+
+    ``rules[r]``: (category, near within, near ordered, unless_near within, yields to
+    any); ``yields[r, s]``: rule r yields to a finding of rule s; ``scopes[k]``:
+    (category or -1, negation reach) of allow scope k."""
+    found = []
+    undone = []
+    total = len(rows)
+    lo = 0
+    while lo < total:
+        text = rows[lo, 6]
+        hi = lo
+        while hi < total and rows[hi, 6] == text:
+            hi += 1
+        # candidates: rule, start, end, matched view, its start, end (first one wins)
+        cand = np.empty((hi - lo, 6), dtype=np.int64)
+        n_cand = 0
+        covers = []  # (start, end, kind, owner)
+        negations = []
+        near_owners = []  # rules with a first side, in the order their first appeared
+        for h in range(lo, hi):
+            i = rows[h, 0]
+            kind, owner = kinds[i], owners[i]
+            b_start, b_end = rows[h, 4], rows[h, 5]
+            if kind == _UNLESS or kind == _ALLOW or kind == _UNLESS_NEAR:
+                covers.append((b_start, b_end, kind, owner))
+            elif kind == _NEGATED_BEFORE or kind == _NEGATED_AFTER:
+                negations.append((b_start, b_end, kind, owner))
+            elif kind == _NEAR_A:
+                if owner not in near_owners:
+                    near_owners.append(owner)
+            elif kind == _RULE:
+                seen = False
+                for c in range(n_cand):
+                    if cand[c, 0] == owner and cand[c, 1] == b_start and cand[c, 2] == b_end:
+                        seen = True
+                        break
+                if not seen:
+                    cand[n_cand, 0], cand[n_cand, 1], cand[n_cand, 2] = owner, b_start, b_end
+                    cand[n_cand, 3], cand[n_cand, 4], cand[n_cand, 5] = (
+                        rows[h, 1],
+                        rows[h, 2],
+                        rows[h, 3],
+                    )
+                    n_cand += 1
+        # a near rule's two sides in one sentence: the span from one to the other
+        for owner in near_owners:
+            thens = []
+            for h in range(lo, hi):
+                i = rows[h, 0]
+                if owners[i] == owner and kinds[i] == _NEAR_B:
+                    thens.append((rows[h, 4], rows[h, 5]))
+            if len(thens) == 0:
+                continue
+            thens.sort()
+            within, ordered = rules[owner, 1], rules[owner, 2]
+            for h in range(lo, hi):
+                i = rows[h, 0]
+                if owners[i] != owner or kinds[i] != _NEAR_A:
+                    continue
+                a_start, a_end = rows[h, 4], rows[h, 5]
+                for b_start, b_end in thens:
+                    if ordered and b_start < a_start:
+                        continue
+                    if not _close(a_start, a_end, b_start, b_end, within, codes, punctuation):
+                        continue
+                    start, end = min(a_start, b_start), max(a_end, b_end)
+                    seen = False
+                    for c in range(n_cand):
+                        if cand[c, 0] == owner and cand[c, 1] == start and cand[c, 2] == end:
+                            seen = True
+                            break
+                    if seen:
+                        continue
+                    if n_cand == len(cand):
+                        grown = np.empty((2 * len(cand), 6), dtype=np.int64)
+                        grown[:n_cand] = cand[:n_cand]
+                        cand = grown
+                    cand[n_cand, 0], cand[n_cand, 1], cand[n_cand, 2] = owner, start, end
+                    cand[n_cand, 3], cand[n_cand, 4], cand[n_cand, 5] = 1, start, end
+                    n_cand += 1
+        lo = hi
+        if n_cand == 0:
+            continue
+        # covers (an exception of the rule, an allowed phrase of its category), warning
+        # words close by in the sentence, negation cues of its category in the clause
+        kept = np.ones(n_cand, dtype=np.bool_)
+        for c in range(n_cand):
+            rule, start, end = cand[c, 0], cand[c, 1], cand[c, 2]
+            category = rules[rule, 0]
+            for c_start, c_end, kind, owner in covers:
+                if kind == _UNLESS_NEAR:
+                    if owner == rule and _close(
+                        c_start, c_end, start, end, rules[rule, 3], codes, punctuation
+                    ):
+                        kept[c] = False
+                        break
+                elif c_start <= start and c_end >= end:
+                    if (kind == _UNLESS and owner == rule) or (
+                        kind == _ALLOW and (scopes[owner, 0] == -1 or scopes[owner, 0] == category)
+                    ):
+                        kept[c] = False
+                        break
+            if not kept[c]:
+                continue
+            for c_start, c_end, kind, scope in negations:
+                if scopes[scope, 0] != category:
+                    continue
+                reach = scopes[scope, 1]
+                if kind == _NEGATED_BEFORE:
+                    close = c_start < start and c_end <= end and start - c_end <= reach
+                    low, high = c_end, start
+                else:
+                    close = c_start >= end and c_start - end <= reach
+                    low, high = end, c_start
+                if close and _quiet(codes, punctuation, CLAUSE, low, high):
+                    kept[c] = False
+                    break
+        for c in range(n_cand):
+            if not kept[c]:
+                undone.append((text, cand[c, 0]))
+        # a rule that yields to another's finding in the text: decided once what it yields
+        # to is (a cycle of yielding rules keeps them all)
+        yielding = False
+        for c in range(n_cand):
+            if kept[c] and rules[cand[c, 0], 4]:
+                yielding = True
+        if yielding:
+            named = np.zeros(len(rules), dtype=np.bool_)  # rules of findings decided
+            pending = []
+            for c in range(n_cand):
+                if kept[c]:
+                    if rules[cand[c, 0], 4]:
+                        pending.append(c)
+                        kept[c] = False
+                    else:
+                        named[cand[c, 0]] = True
+            while len(pending) > 0:
+                waiting = []
+                for c in pending:
+                    rule = cand[c, 0]
+                    dropped = False
+                    for s in range(len(rules)):
+                        if named[s] and yields[rule, s]:
+                            dropped = True
+                            break
+                    if dropped:
+                        continue
+                    wait = False
+                    for other in pending:
+                        if other != c and yields[rule, cand[other, 0]]:
+                            wait = True
+                            break
+                    if wait:
+                        waiting.append(c)
+                    else:
+                        kept[c] = True
+                        named[rule] = True
+                if len(waiting) == len(pending):
+                    for c in waiting:
+                        kept[c] = True
+                    break
+                pending = waiting
+        # by (start, rule, longest first); overlapping ones of a category read as one
+        order = []
+        for c in range(n_cand):
+            if kept[c]:
+                order.append((cand[c, 1], cand[c, 0], -cand[c, 2], c))
+        order.sort()
+        first = len(found)
+        for start, rule, _, c in order:
+            category = rules[rule, 0]
+            merged = False
+            for f in range(len(found) - 1, first - 1, -1):  # the category's latest finding
+                if rules[found[f][1], 0] == category:
+                    if start < found[f][3]:
+                        if cand[c, 2] > found[f][3]:
+                            row = found[f]
+                            found[f] = (row[0], row[1], row[2], cand[c, 2], row[4], row[5], row[6])
+                        merged = True
+                    break
+            if not merged:
+                found.append((text, rule, start, cand[c, 2], cand[c, 3], cand[c, 4], cand[c, 5]))
+    return found, undone
