@@ -57,16 +57,26 @@ class Tables:
     # per view, what a reported id stands for (``RuleSet.twins``) as flat arrays: the
     # ids of reported id i are ``twin_ids[twin_starts[i]:twin_starts[i] + twin_counts[i]]``
     twins: dict[str, tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]]
-    # the same as ``kernels.sort_out`` takes them: one (6, patterns) array of the columns
-    # above, and the twins of the compact view then the base view's
-    table: NDArray[np.int64] = field(init=False, repr=False, compare=False)
-    flat_twins: tuple[NDArray[np.int64], ...] = field(init=False, repr=False, compare=False)
+    # the same as ``kernels.sort_out`` reads them: one row per pattern id (64 bytes, so
+    # that a hit's lookups share a cache line): literal length, owner, kind, Latin start,
+    # Latin end, category, then per view (compact, base) its twin count and first index
+    # into that view's ids
+    table: NDArray[np.int32] = field(init=False, repr=False, compare=False)
+    twin_ids: tuple[NDArray[np.int32], NDArray[np.int32]] = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
+        table = np.zeros((len(self.lengths), 16), dtype=np.int32)
         columns = (self.lengths, self.owners, self.kinds, self.latin_start, self.latin_end)
-        table = np.stack([*(c.astype(np.int64) for c in columns), self.categories])
+        for k, column in enumerate((*columns, self.categories)):
+            table[:, k] = column
+        (c_counts, c_starts, c_ids), (b_counts, b_starts, b_ids) = (
+            self.twins[view] for view in VIEWS
+        )
+        table[:, 6], table[:, 7], table[:, 8], table[:, 9] = c_counts, c_starts, b_counts, b_starts
         object.__setattr__(self, "table", table)
-        object.__setattr__(self, "flat_twins", (*self.twins["compact"], *self.twins["base"]))
+        object.__setattr__(self, "twin_ids", (c_ids.astype(np.int32), b_ids.astype(np.int32)))
 
     @classmethod
     def of(cls, ruleset: RuleSet) -> Tables:
@@ -240,7 +250,7 @@ def sort_out(
         normalised.base_codes,
         PUNCTUATION,
         tables.table,
-        tables.flat_twins,
+        tables.twin_ids,
         np.asarray(text_ends, dtype=np.int64),
         live,
         np.asarray(text_context, dtype=np.int64),

@@ -130,6 +130,8 @@ def _kernel_tables(ruleset: RuleSet) -> tuple[NDArray[np.int64], NDArray[np.bool
     negation cues reach)."""
     rules = ruleset.rules
     names = sorted({rule.category for rule in rules})
+    if len(names) > 63:  # a category is a bit of an int64 in kernels.findings
+        raise ValueError(f"{len(names)} categories; the engine handles at most 63")
     index = {name: i for i, name in enumerate(names)}
     table = np.array(
         [
@@ -157,7 +159,6 @@ def _kernel_tables(ruleset: RuleSet) -> tuple[NDArray[np.int64], NDArray[np.bool
     return table, yields, scopes
 
 
-_NOTHING_DECIDED: set[str] = set()  # shared by the texts without hits: never written to
 
 _ARRAYS_FROM = 200  # raw hits in one text from which the NumPy path is faster
 
@@ -197,6 +198,8 @@ class Detector:
         self._latin_end = [p.latin_end for p in ruleset.patterns]
         self._validated = np.array([v is not None for v in self._validator], dtype=bool)
         self._rule_table, self._yield_table, self._scope_table = _kernel_tables(ruleset)
+        names = sorted({rule.category for rule in ruleset.rules})  # as in _kernel_tables
+        self._category_bits = {name: 1 << i for i, name in enumerate(names)}
         self._live_by_context: dict[tuple[Context, str], list[bool]] = {}
         self._live_arrays: dict[Context, NDArray[np.bool_]] = {}
         self._local = threading.local()
@@ -210,6 +213,9 @@ class Detector:
         self._model_categories = [ruleset.rules[i].category for i in self._model_rules]
         self._model_limit_array = np.array([use.max_chars for use in model_uses], dtype=np.int64)
         self._model_thresholds = np.array([use.threshold for use in model_uses])
+        self._model_category_bits = np.array(
+            [self._category_bits[c] for c in self._model_categories], dtype=np.int64
+        )
         self._model_column_array = np.array(
             [self.model.categories.index(c) for c in self._model_categories] if self.model else [],
             dtype=np.intp,
@@ -274,12 +280,13 @@ class Detector:
         starts: list[int],
         ends: list[int],
         grouped: tuple[list[int], list[Context]],
-        decided: list[set[str]],
+        done: NDArray[np.int64],
     ) -> list[list[Finding]]:
         """Each text's findings by the rules (text i is ``[starts[i], ends[i])`` of the
-        joined text, its context ``distinct[rows[i]]``), and in ``decided[i]`` the
-        categories whose words its rules found undone. A hit that runs across the break
-        into the next text is in neither."""
+        joined text, its context ``distinct[rows[i]]``), and in ``done[i]`` the
+        categories (bits, ``_category_bits``) its rules found or read and undid: the
+        classifier must not overrule those. A hit that runs across the break into the
+        next text is in neither."""
         rows, distinct = grouped
         scans = self._scans(normalised)
         total = sum(len(raw) for *_, raw in scans) // 3
@@ -289,7 +296,7 @@ class Detector:
         if total > _ARRAYS_FROM:
             # a batch's hundreds of hits: sorted out and turned into findings by two
             # compiled passes; Python sees only the findings
-            self._compiled_findings(normalised, scans, starts, ends, grouped, results, decided)
+            self._compiled_findings(normalised, scans, starts, ends, grouped, results, done)
             return results
         # a chat line's handful: plain Python costs less than setting up the arrays
         views = {"base": normalised.base, "compact": normalised.compact}
@@ -298,13 +305,16 @@ class Detector:
             which = bisect_right(ends, hit[4])
             if hit[5] <= ends[which]:
                 per_text[which].append(hit)
+        bits = self._category_bits
         for i, text_hits in enumerate(per_text):
             if text_hits:
-                decided[i] = set()
+                decided: set[str] = set()
                 live = self._lives(distinct[rows[i]])
                 results[i] = self._findings(
-                    text_hits, normalised, views, live, starts[i], False, decided[i]
+                    text_hits, normalised, views, live, starts[i], False, decided
                 )
+                decided.update(finding.rule.category for finding in results[i])
+                done[i] = sum(bits[category] for category in decided)
         return results
 
     def _compiled_findings(
@@ -315,7 +325,7 @@ class Detector:
         ends: list[int],
         grouped: tuple[list[int], list[Context]],
         results: list[list[Finding]],
-        decided: list[set[str]],
+        done: NDArray[np.int64],
     ) -> None:
         """``_findings`` of every text at once: ``bulk.sort_out`` (each text's hits,
         checked against its context and for whole tokens), the validators in Python (a
@@ -337,15 +347,15 @@ class Detector:
                 if not validators.check(validator_of[i], views[view][start:end])  # type: ignore[arg-type]
             ]
             hits = np.delete(hits, failed, axis=0)
-        found, undone = kernels.findings(
+        found, done[:] = kernels.findings(
             hits,
             normalised.codes,
             PUNCTUATION,
-            self._tables.kinds,
-            self._tables.owners,
+            self._tables.table,
             self._rule_table,
             self._yield_table,
             self._scope_table,
+            len(ends),
         )
         rules, version = self.ruleset.rules, self.ruleset.version
         original, base = normalised.original, normalised.base
@@ -361,11 +371,6 @@ class Detector:
                     version,
                 )
             )
-        categories = self._categories
-        for text, rule in undone:
-            if decided[text] is _NOTHING_DECIDED:
-                decided[text] = set()
-            decided[text].add(categories[rule])
 
     def _hits(self, normalised: normalize.Normalised, scans: list[Scan]) -> list[Hit]:
         """Every hit in both views, with its span in the original text. A literal starts
@@ -437,14 +442,11 @@ class Detector:
         # text i is [starts[i], ends[i]) of the joined text, a line break after each
         ends = [end - 1 for end in itertools.accumulate(length + 1 for length in lengths)]
         starts = [end - length for end, length in zip(ends, lengths, strict=True)]
-        rows, distinct = _grouped(contexts)
-        lives = [self._lives(context) for context in distinct]
-        # what the rules read and undid, per text (only a text with hits can have any)
-        decided: list[set[str]] = [_NOTHING_DECIDED] * len(texts)
-        results = self._batch_findings(normalised, starts, ends, (rows, distinct), decided)
+        grouped = _grouped(contexts)
+        done = np.zeros(len(texts), dtype=np.int64)
+        results = self._batch_findings(normalised, starts, ends, grouped, done)
         if self._model_rules:
-            spans = list(zip(starts, ends, strict=True))
-            self._add_model_findings(results, normalised, spans, contexts, (rows, lives), decided)
+            self._add_model_findings(results, normalised, starts, ends, grouped, done)
         return results
 
     def _lives(self, context: Context) -> dict[str, list[bool]]:
@@ -455,47 +457,42 @@ class Detector:
         self,
         results: list[list[Finding]],
         normalised: normalize.Normalised,
-        spans: list[tuple[int, int]],
-        contexts: list[Context],
-        grouped: tuple[list[int], list[dict[str, list[bool]]]],
-        decided: list[set[str]] | None = None,
+        starts: list[int],
+        ends: list[int],
+        grouped: tuple[list[int], list[Context]],
+        done: NDArray[np.int64],
     ) -> None:
         """The classifier's findings for short texts, in categories no rule found and no
-        rule's words were found undone in (``decided``: a negation, a warning, an
-        exception or an allowed phrase read them as no violation); one vectorised pass
-        over every text that needs it."""
+        rule's words were found undone in (``done``: a negation, a warning, an exception
+        or an allowed phrase read them as no violation); one vectorised pass over every
+        text that needs it."""
         classifier = self.model
         if classifier is None:  # loaded whenever a rule uses it
             return
-        rules, categories = self.ruleset.rules, self._model_categories
-        # per text, per model rule: live in its context (text i's is ``lives[rows[i]]``),
-        # the text not empty nor longer than the rule's limit
-        rows, lives = grouped
+        rules = self.ruleset.rules
+        # per text, per model rule: live in its context (text i's is ``distinct[rows[i]]``),
+        # the text not empty nor longer than the rule's limit, its category not done
+        rows, distinct = grouped
         masks = np.array(
-            [[live["base"][k] for k in self._model_rules] for live in lives], dtype=bool
-        ).reshape(len(lives), len(self._model_rules))
-        bounds = np.array(spans, dtype=np.int64).reshape(-1, 2)
-        lengths = bounds[:, 1] - bounds[:, 0]
+            [[self._live(context, "base")[k] for k in self._model_rules] for context in distinct],
+            dtype=bool,
+        ).reshape(len(distinct), len(self._model_rules))
+        lengths = np.subtract(ends, starts)
         wanted = (
-            masks[rows] & (lengths[:, None] <= self._model_limit_array) & (lengths > 0)[:, None]
+            masks[rows]
+            & (lengths[:, None] <= self._model_limit_array)
+            & (lengths > 0)[:, None]
+            & ((done[:, None] & self._model_category_bits) == 0)
         )
-        # a text where a rule found something, or read its words as no violation: not
-        # those categories (the few texts with hits; the rest need no Python)
-        for i, found in enumerate(results):
-            if found or (decided is not None and decided[i]):
-                done = {finding.rule.category for finding in found}
-                if decided is not None:
-                    done |= decided[i]
-                for k, category in enumerate(categories):
-                    if category in done:
-                        wanted[i, k] = False
-        todo = np.flatnonzero(wanted.any(axis=1)).tolist()
-        if not todo:
+        todo = np.flatnonzero(wanted.any(axis=1))
+        if not len(todo):
             return
+        pairs = [(context.role, context.category) for context in distinct]
+        todo_list = todo.tolist()
         probabilities = classifier.scores_many(
             normalised.base,
-            [spans[i] for i in todo],
-            [(contexts[i].role, contexts[i].category) for i in todo],
+            [(starts[i], ends[i]) for i in todo_list],
+            [pairs[rows[i]] for i in todo_list],
         )
         # every (text, model rule) at once; Python sees only the few that fire, in text
         # order and, within a text, in rule order
@@ -503,8 +500,8 @@ class Detector:
             todo
         ]
         for row, k in zip(*(axis.tolist() for axis in np.nonzero(fires)), strict=True):
-            i = todo[row]
-            start, end = spans[i]
+            i = todo_list[row]
+            start, end = starts[i], ends[i]
             rule = rules[self._model_rules[k]]
             results[i].append(
                 self._finding(rule, start, end, normalised, start, normalised.base[start:end])
@@ -514,14 +511,11 @@ class Detector:
         self, normalised: normalize.Normalised, context: Context
     ) -> list[Finding]:
         """Findings in a text already normalised (when one text is checked repeatedly)."""
-        live = self._lives(context)
-        decided: list[set[str]] = [_NOTHING_DECIDED]
-        ends = [len(normalised.base)]
-        (findings,) = self._batch_findings(normalised, [0], ends, ([0], [context]), decided)
+        done = np.zeros(1, dtype=np.int64)
+        starts, ends, grouped = [0], [len(normalised.base)], ([0], [context])
+        (findings,) = self._batch_findings(normalised, starts, ends, grouped, done)
         if self._model_rules:
-            spans = [(0, len(normalised.base))]
-            grouped = ([0], [live])
-            self._add_model_findings([findings], normalised, spans, [context], grouped, decided)
+            self._add_model_findings([findings], normalised, starts, ends, grouped, done)
         return findings
 
     def _findings(

@@ -305,7 +305,7 @@ def sort_out(
     base_codes: Any,
     punctuation: Any,
     tables: Any,
-    twins: Any,
+    twin_ids: Any,
     text_ends: Any,
     live: Any,
     text_context: Any,
@@ -319,13 +319,12 @@ def sort_out(
 
     ``compact``, ``base``: each view's (flat reports, UTF-8 bytes, all ASCII?);
     ``kept``: the compact view's offsets in the base view (empty: none dropped);
-    ``tables``: per pattern id, rows (literal length, owner, kind code, Latin start,
-    Latin end, category index); ``twins``: the compact view's (counts, starts, ids) of
-    ``bulk.Tables.twins``, then the base view's; ``live[context, view, rule]``."""
-    lengths, owners, kinds = tables[0], tables[1], tables[2]
-    latin_start, latin_end, categories = tables[3], tables[4], tables[5]
-    rows_compact = _rows(compact[0], twins[0], twins[1], twins[2], lengths)
-    rows_base = _rows(base[0], twins[3], twins[4], twins[5], lengths)
+    ``tables``, ``twin_ids``: ``bulk.Tables.table`` and ``twin_ids``;
+    ``live[context, view, rule]``."""
+    lengths, owners, kinds = tables[:, 0], tables[:, 1], tables[:, 2]
+    latin_start, latin_end, categories = tables[:, 3], tables[:, 4], tables[:, 5]
+    rows_compact = _rows(compact[0], tables[:, 6], tables[:, 7], twin_ids[0], lengths)
+    rows_base = _rows(base[0], tables[:, 8], tables[:, 9], twin_ids[1], lengths)
     hits = np.empty((len(rows_compact) + len(rows_base), 6), dtype=np.int64)
     size = _view_hits(rows_compact, compact[1], compact[2], kept, lengths, 0, hits, 0)
     empty = kept[:0]
@@ -411,22 +410,24 @@ def findings(
     rows: Any,
     codes: Any,
     punctuation: Any,
-    kinds: Any,
-    owners: Any,
+    tables: Any,
     rules: Any,
     yields: Any,
     scopes: Any,
+    texts: int,
 ) -> tuple[Any, Any]:
     """``Detector._findings`` of every text of a batch at once, from ``sort_out``'s rows
-    (their validators already passed). Returns (findings, undone): rows (text, rule,
+    (their validators already passed; ``tables``: ``bulk.Tables.table``). Returns (findings, done): rows (text, rule,
     start, end, view of the matched words, their start, end) in each text's order, and
-    rows (text, rule) of candidates a cover, a warning or a negation undid.
+    per text the categories (bit ``1 << category``) its rules found, or read and undid
+    (a cover, a warning or a negation): the classifier must not overrule those.
 
     ``rules[r]``: (category, near within, near ordered, unless_near within, yields to
     any); ``yields[r, s]``: rule r yields to a finding of rule s; ``scopes[k]``:
     (category or -1, negation reach) of allow scope k."""
+    owners, kinds = tables[:, 1], tables[:, 2]
     found = []
-    undone = []
+    done = np.zeros(texts, dtype=np.int64)
     total = len(rows)
     lo = 0
     while lo < total:
@@ -540,7 +541,7 @@ def findings(
                     break
         for c in range(n_cand):
             if not kept[c]:
-                undone.append((text, cand[c, 0]))
+                done[text] |= 1 << rules[cand[c, 0], 0]
         # a rule that yields to another's finding in the text: decided once what it yields
         # to is (a cycle of yielding rules keeps them all)
         yielding = False
@@ -603,4 +604,5 @@ def findings(
                     break
             if not merged:
                 found.append((text, rule, start, cand[c, 2], cand[c, 3], cand[c, 4], cand[c, 5]))
-    return found, undone
+                done[text] |= 1 << category
+    return found, done
