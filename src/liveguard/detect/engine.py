@@ -123,7 +123,10 @@ _ROLE_OF_KIND = {
     "negated_after": _NEGATION,
 }
 
-def _kernel_tables(ruleset: RuleSet) -> tuple[NDArray[np.int64], NDArray[np.bool_], NDArray[np.int64]]:
+
+def _kernel_tables(
+    ruleset: RuleSet,
+) -> tuple[NDArray[np.int64], NDArray[np.bool_], NDArray[np.int64]]:
     """What ``kernels.findings`` reads of the rules: per rule (category, near within,
     near ordered, unless_near within, yields to any); whether rule r yields to a
     finding of rule s; per allow scope (its category or -1 for every one, how far its
@@ -157,7 +160,6 @@ def _kernel_tables(ruleset: RuleSet) -> tuple[NDArray[np.int64], NDArray[np.bool
         dtype=np.int64,
     ).reshape(-1, 2)
     return table, yields, scopes
-
 
 
 _ARRAYS_FROM = 200  # raw hits in one text from which the NumPy path is faster
@@ -344,7 +346,7 @@ class Detector:
                 for h, (i, view, start, end) in zip(
                     checked.tolist(), hits[checked, :4].tolist(), strict=True
                 )
-                if not validators.check(validator_of[i], views[view][start:end])  # type: ignore[arg-type]
+                if not validators.check(validator_of[i], views[view][start:end])
             ]
             hits = np.delete(hits, failed, axis=0)
         found, done[:] = kernels.findings(

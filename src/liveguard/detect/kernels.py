@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 import numpy as np
-from numba import njit  # type: ignore[import-untyped]
+from numba import njit
 
 from liveguard.detect.classifier import BLOCK  # 8 columns: 16 float32 sums stay in registers
 
@@ -107,9 +107,9 @@ def gram_sums(codes: Any, starts: Any, ends: Any, weights: Any, extra: Any) -> t
             row[5] = np.float64(a5) + np.float64(b5)
             row[6] = np.float64(a6) + np.float64(b6)
             row[7] = np.float64(a7) + np.float64(b7)
-        for k in range(extra.shape[1]):
+        for e in range(extra.shape[1]):
             for c in range(width):
-                sums[t, c] += weights[extra[t, k], c]
+                sums[t, c] += weights[extra[t, e], c]
         length = max(end - start, 0)
         counts[t] = length + max(length - 1, 0) + 2 * max(length - 2, 0) + extra.shape[1]
     return sums, counts
@@ -127,7 +127,7 @@ def _rows(raw: Any, counts: Any, firsts: Any, ids: Any, lengths: Any) -> Any:
     """(pattern id, from, to) rows of one view's flat reports, a row for every pattern a
     report stands for: literals in report order, a literal starting its length before
     its end; then regexes by (id, from), each keeping its longest match from a start
-    (as ``bulk._found``)."""
+    (each kept once per start)."""
     reports = len(raw) // 3
     total = 0
     for r in range(reports):
@@ -205,7 +205,7 @@ def _view_hits(
 
 @_compiled
 def _token_char(base_codes: Any, codes: Any, offset: int) -> bool:
-    """A Latin letter or digit as written at ``offset`` (``bulk._token_chars``)."""
+    """A Latin letter or digit as written at ``offset`` (as ``spans.token_edge``)."""
     if offset < 0 or offset >= len(base_codes):
         return False
     c, o = base_codes[offset], codes[offset]
@@ -217,9 +217,13 @@ def _token_char(base_codes: Any, codes: Any, offset: int) -> bool:
 def _in_reach(
     ids: Any, starts: Any, ends: Any, counts: Any, owners: Any, kinds: Any, categories: Any
 ) -> Any:
-    """``bulk.in_reach``: which hits to keep, of words that work only beside another
-    hit of their rule (or category) in the same sentence. ``counts``: sentence ends
-    before each offset of the joined text."""
+    """Which hits to keep: a word that works only beside another hit of its rule (the
+    two sides of a near rule, warning words, exceptions) only where such a hit shares
+    its sentence (a long text has lure words everywhere, and phone numbers in few
+    places); an allowed phrase or a negation cue only beside a hit of its category.
+    Two spans with no sentence end between them share a sentence count (``counts``:
+    sentence ends before each offset); a hit that spans a sentence end keeps its rule's
+    words everywhere."""
     n = len(ids)
     keep = np.ones(n, dtype=np.bool_)
     if n == 0:
@@ -310,12 +314,14 @@ def sort_out(
     live: Any,
     text_context: Any,
 ) -> Any:
-    """``bulk.hits`` in one pass: every view's reports into hits, the words that work
-    only beside a hit of their rule kept only where one shares their sentence
+    """Each text's hits from both views' reports, in one pass: the words that work only
+    beside a hit of their rule kept only where one shares their sentence
     (``_in_reach``); hits across a text break, of rules that do not apply in the text's
-    context, or inside a Latin word dropped; texts with no hit of a rule's own words
-    left out. Rows (id, view code, start, end, base start, base end, text), by text, in
-    the order ``bulk.hits`` gives them.
+    context, or inside a Latin word dropped; a text with no hit of a rule's own words
+    left out (its other hits could only undo a finding). Rows (id, view code, start,
+    end, base start, base end, text), by text; within a text the compact view's then
+    the base view's (a candidate's matched words come from the first), each view's
+    literals in report order, then its regexes by (id, start).
 
     ``compact``, ``base``: each view's (flat reports, UTF-8 bytes, all ASCII?);
     ``kept``: the compact view's offsets in the base view (empty: none dropped);
@@ -402,7 +408,9 @@ def _close(
 ) -> bool:
     """``spans.gap_is_close``: at most ``within`` characters apart, in one sentence."""
     gap_start, gap_end = min(a_end, b_end), max(a_start, b_start)
-    return gap_end - gap_start <= within and _quiet(codes, punctuation, SENTENCE, gap_start, gap_end)
+    return gap_end - gap_start <= within and _quiet(
+        codes, punctuation, SENTENCE, gap_start, gap_end
+    )
 
 
 @_compiled
@@ -417,16 +425,17 @@ def findings(
     texts: int,
 ) -> tuple[Any, Any]:
     """``Detector._findings`` of every text of a batch at once, from ``sort_out``'s rows
-    (their validators already passed; ``tables``: ``bulk.Tables.table``). Returns (findings, done): rows (text, rule,
-    start, end, view of the matched words, their start, end) in each text's order, and
-    per text the categories (bit ``1 << category``) its rules found, or read and undid
+    (their validators already passed; ``tables``: ``bulk.Tables.table``). Returns
+    (findings, done): rows (text, rule, start, end, view of the matched words, their
+    start, end) in each text's order, and per text the categories (bit ``1 << category``)
+    its rules found, or read and undid
     (a cover, a warning or a negation): the classifier must not overrule those.
 
     ``rules[r]``: (category, near within, near ordered, unless_near within, yields to
     any); ``yields[r, s]``: rule r yields to a finding of rule s; ``scopes[k]``:
     (category or -1, negation reach) of allow scope k."""
     owners, kinds = tables[:, 1], tables[:, 2]
-    found = []
+    found: list[tuple[int, int, int, int, int, int, int]] = []
     done = np.zeros(texts, dtype=np.int64)
     total = len(rows)
     lo = 0
