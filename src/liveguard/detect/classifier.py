@@ -104,6 +104,13 @@ def _context_hashes(role: str | None, category: str | None) -> tuple[int, int]:
 
 
 @cache
+def context_ids(role: str | None, category: str | None) -> tuple[int, int]:
+    """The feature ids of the speaker's role and the product category."""
+    role_hash, category_hash = _context_hashes(role, category)
+    return role_hash & (DIMENSION - 1), category_hash & (DIMENSION - 1)
+
+
+@cache
 def hash_text(token: str) -> int:
     """A stable hash (Python's own is salted per process)."""
     value = 1469598103934665603
@@ -153,16 +160,21 @@ class Model:
         (``kernels.gram_sums``) hashes every text's n-grams and sums their weight rows, with
         no array of feature ids in between; a text's sums do not depend on the others in the
         batch, so a line scores the same alone and in any batch."""
-        if not spans:
+        bounds = np.array(spans, dtype=np.int64).reshape(-1, 2)
+        extra = np.array([context_ids(*c) for c in contexts], dtype=np.int64).reshape(-1, 2)
+        return self.scores_codes(_codes32(text).copy(), bounds[:, 0], bounds[:, 1], extra)
+
+    def scores_codes(
+        self, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, extra: np.ndarray
+    ) -> np.ndarray:
+        """``scores_many`` of a joined text given as its code points (uint32), the texts'
+        bounds (int64) and each text's ``context_ids`` (rows of int64)."""
+        if not len(starts):
             return np.zeros((0, len(self.categories)))
         from liveguard.detect import kernels  # Numba: imported when a text is first scored
 
-        bounds = np.array(spans, dtype=np.int64).reshape(-1, 2)
-        extra = (np.array([_context_hashes(*c) for c in contexts], dtype=np.uint64) & _MASK).astype(
-            np.int64
-        )
         sums, counts = kernels.gram_sums(
-            _codes32(text), bounds[:, 0].copy(), bounds[:, 1].copy(), self.padded, extra
+            codes, np.ascontiguousarray(starts), np.ascontiguousarray(ends), self.padded, extra
         )
         width = len(self.categories)
         logits = sums[:, :width] / np.sqrt(np.maximum(counts, 1))[:, None] + self.bias

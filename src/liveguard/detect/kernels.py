@@ -614,4 +614,8 @@ def findings(
             if not merged:
                 found.append((text, rule, start, cand[c, 2], cand[c, 3], cand[c, 4], cand[c, 5]))
                 done[text] |= 1 << category
-    return found, done
+    rows_found = np.empty((len(found), 7), dtype=np.int64)  # Python ints via tolist()
+    for f in range(len(found)):
+        for k in range(7):
+            rows_found[f, k] = found[f][k]
+    return rows_found, done
