@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -30,7 +30,6 @@ DIMENSION = 1 << 18  # hashed features: collisions are rare at a few hundred per
 MODEL_FILE = "data/model.npz"
 _MASK = np.uint64(DIMENSION - 1)  # DIMENSION is a power of two: & is % here, and faster
 _PRIME_1, _PRIME_2 = np.uint64(1_000_003), np.uint64(998_244_353)
-BLOCK = 8  # weight columns the compiled scorer (``kernels.gram_sums``) sums at once
 
 
 def features(text: str, role: str | None, category: str | None) -> tuple[np.ndarray, np.ndarray]:
@@ -130,16 +129,6 @@ class Model:
     # (two folds): probability = sigmoid(scale * logit + shift)
     scale: np.ndarray | None = None
     shift: np.ndarray | None = None
-    # ``weights`` padded with zero columns to a multiple of ``BLOCK``, what the compiled
-    # scorer reads (``weights`` is a view of it: no second copy)
-    padded: np.ndarray = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        rows, width = self.weights.shape
-        padded = np.zeros((rows, -(-width // BLOCK) * BLOCK), dtype=np.float32)
-        padded[:, :width] = self.weights
-        object.__setattr__(self, "padded", padded)
-        object.__setattr__(self, "weights", padded[:, :width])
 
     def scores(self, indices: np.ndarray, values: np.ndarray) -> dict[str, float]:
         """Probability per category for one text's features."""
@@ -174,10 +163,9 @@ class Model:
         from liveguard.detect import kernels  # Numba: imported when a text is first scored
 
         sums, counts = kernels.gram_sums(
-            codes, np.ascontiguousarray(starts), np.ascontiguousarray(ends), self.padded, extra
+            codes, np.ascontiguousarray(starts), np.ascontiguousarray(ends), self.weights, extra
         )
-        width = len(self.categories)
-        logits = sums[:, :width] / np.sqrt(np.maximum(counts, 1))[:, None] + self.bias
+        logits = sums / np.sqrt(np.maximum(counts, 1))[:, None] + self.bias
         return self._calibrated(logits)
 
     def logits(self, rows: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:

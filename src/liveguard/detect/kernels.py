@@ -20,8 +20,6 @@ from typing import Any, TypeVar, cast
 import numpy as np
 from numba import njit
 
-from liveguard.detect.classifier import BLOCK  # 8 columns: 16 float32 sums stay in registers
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -39,20 +37,22 @@ _ONE, _TWO, _THREE = np.uint64(1), np.uint64(2), np.uint64(3)
 def gram_sums(codes: Any, starts: Any, ends: Any, weights: Any, extra: Any) -> tuple[Any, Any]:
     """The classifier's hashed character 1-, 2-, 3-gram and skip-bigram features
     (``classifier._grams``) of the texts ``codes[starts[i]:ends[i]]``, their weight rows
-    summed: (sums (texts, columns) float64, feature counts). ``weights`` has a multiple
-    of ``BLOCK`` columns (padded with zeros); ``extra[i]`` are text i's role and
-    category feature ids, counted and summed too.
+    summed: (sums (texts, categories) float64, feature counts). ``extra[i]`` are text
+    i's role and category feature ids, counted and summed too.
 
     The sums are float32 in two sets (1- and 3-grams, 2-grams and skip-bigrams), in
-    text order, then float64: a text's figures depend on it alone. Each of the 16 is a
-    named local, not an array, so that they stay in registers (an array of sums costs
-    twice the time here)."""
+    text order, then float64: a text's figures depend on it alone. The columns go eight
+    at a time, each sum a named local rather than an array element, so that they stay
+    in registers (an array of sums costs twice the time); the weight rows are read as
+    they are, unpadded (a smaller table stays in cache: each of a line's 400 n-grams
+    reads a row at random)."""
     texts, width = len(starts), weights.shape[1]
     sums = np.zeros((texts, width), dtype=np.float64)
     counts = np.zeros(texts, dtype=np.int64)
     for t in range(texts):
         start, end = starts[t], ends[t]
-        for block in range(0, width, BLOCK):
+        for block in range(0, width, 8):
+            columns = min(8, width - block)
             a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = np.float32(0)
             b0 = b1 = b2 = b3 = b4 = b5 = b6 = b7 = np.float32(0)
             for p in range(start, end - 2):  # every kind of n-gram starts here
@@ -62,51 +62,67 @@ def gram_sums(codes: Any, starts: Any, ends: Any, weights: Any, extra: Any) -> t
                 k = ((a * _PRIME_2 + b) * _PRIME_2 + d * _PRIME_1 + _TWO) & _MASK
                 m = (a * _PRIME_1 + d * _PRIME_2 + _THREE) & _MASK
                 a0 += weights[i, block] + weights[k, block]
-                a1 += weights[i, block + 1] + weights[k, block + 1]
-                a2 += weights[i, block + 2] + weights[k, block + 2]
-                a3 += weights[i, block + 3] + weights[k, block + 3]
-                a4 += weights[i, block + 4] + weights[k, block + 4]
-                a5 += weights[i, block + 5] + weights[k, block + 5]
-                a6 += weights[i, block + 6] + weights[k, block + 6]
-                a7 += weights[i, block + 7] + weights[k, block + 7]
                 b0 += weights[j, block] + weights[m, block]
-                b1 += weights[j, block + 1] + weights[m, block + 1]
-                b2 += weights[j, block + 2] + weights[m, block + 2]
-                b3 += weights[j, block + 3] + weights[m, block + 3]
-                b4 += weights[j, block + 4] + weights[m, block + 4]
-                b5 += weights[j, block + 5] + weights[m, block + 5]
-                b6 += weights[j, block + 6] + weights[m, block + 6]
-                b7 += weights[j, block + 7] + weights[m, block + 7]
+                if columns > 1:
+                    a1 += weights[i, block + 1] + weights[k, block + 1]
+                    b1 += weights[j, block + 1] + weights[m, block + 1]
+                if columns > 2:
+                    a2 += weights[i, block + 2] + weights[k, block + 2]
+                    b2 += weights[j, block + 2] + weights[m, block + 2]
+                if columns > 3:
+                    a3 += weights[i, block + 3] + weights[k, block + 3]
+                    b3 += weights[j, block + 3] + weights[m, block + 3]
+                if columns > 4:
+                    a4 += weights[i, block + 4] + weights[k, block + 4]
+                    b4 += weights[j, block + 4] + weights[m, block + 4]
+                if columns > 5:
+                    a5 += weights[i, block + 5] + weights[k, block + 5]
+                    b5 += weights[j, block + 5] + weights[m, block + 5]
+                if columns > 6:
+                    a6 += weights[i, block + 6] + weights[k, block + 6]
+                    b6 += weights[j, block + 6] + weights[m, block + 6]
+                if columns > 7:
+                    a7 += weights[i, block + 7] + weights[k, block + 7]
+                    b7 += weights[j, block + 7] + weights[m, block + 7]
             for p in range(max(start, end - 2), end):  # the last two: 1-grams, a 2-gram
                 a = np.uint64(codes[p])
                 i = (a * _PRIME_1) & _MASK
                 a0 += weights[i, block]
-                a1 += weights[i, block + 1]
-                a2 += weights[i, block + 2]
-                a3 += weights[i, block + 3]
-                a4 += weights[i, block + 4]
-                a5 += weights[i, block + 5]
-                a6 += weights[i, block + 6]
-                a7 += weights[i, block + 7]
+                if columns > 1:
+                    a1 += weights[i, block + 1]
+                if columns > 2:
+                    a2 += weights[i, block + 2]
+                if columns > 3:
+                    a3 += weights[i, block + 3]
+                if columns > 4:
+                    a4 += weights[i, block + 4]
+                if columns > 5:
+                    a5 += weights[i, block + 5]
+                if columns > 6:
+                    a6 += weights[i, block + 6]
+                if columns > 7:
+                    a7 += weights[i, block + 7]
                 if p + 1 < end:
                     j = (a * _PRIME_2 + np.uint64(codes[p + 1]) * _PRIME_1 + _ONE) & _MASK
                     b0 += weights[j, block]
-                    b1 += weights[j, block + 1]
-                    b2 += weights[j, block + 2]
-                    b3 += weights[j, block + 3]
-                    b4 += weights[j, block + 4]
-                    b5 += weights[j, block + 5]
-                    b6 += weights[j, block + 6]
-                    b7 += weights[j, block + 7]
-            row = sums[t, block : block + BLOCK]
-            row[0] = np.float64(a0) + np.float64(b0)
-            row[1] = np.float64(a1) + np.float64(b1)
-            row[2] = np.float64(a2) + np.float64(b2)
-            row[3] = np.float64(a3) + np.float64(b3)
-            row[4] = np.float64(a4) + np.float64(b4)
-            row[5] = np.float64(a5) + np.float64(b5)
-            row[6] = np.float64(a6) + np.float64(b6)
-            row[7] = np.float64(a7) + np.float64(b7)
+                    if columns > 1:
+                        b1 += weights[j, block + 1]
+                    if columns > 2:
+                        b2 += weights[j, block + 2]
+                    if columns > 3:
+                        b3 += weights[j, block + 3]
+                    if columns > 4:
+                        b4 += weights[j, block + 4]
+                    if columns > 5:
+                        b5 += weights[j, block + 5]
+                    if columns > 6:
+                        b6 += weights[j, block + 6]
+                    if columns > 7:
+                        b7 += weights[j, block + 7]
+            found = (a0, a1, a2, a3, a4, a5, a6, a7)
+            more = (b0, b1, b2, b3, b4, b5, b6, b7)
+            for c in range(columns):
+                sums[t, block + c] = np.float64(found[c]) + np.float64(more[c])
         for e in range(extra.shape[1]):
             for c in range(width):
                 sums[t, c] += weights[extra[t, e], c]
