@@ -79,12 +79,13 @@ def _collect(pattern_id: int, start: int, end: int, _flags: int, raw: Any) -> No
     raw.extend((pattern_id, start, end))
 
 
-def _grouped(contexts: list[Context]) -> tuple[list[int], list[Context]]:
+def _grouped(contexts: list[Context]) -> tuple[NDArray[np.intp], list[Context]]:
     """The distinct context objects of a burst (mostly one, shared) and, per text, the
     index of its own: what depends on the context is worked out once per context."""
-    first = contexts[0] if contexts else None
-    if all(context is first for context in contexts):
-        return [0] * len(contexts), [first] if first is not None else []
+    if not contexts:
+        return np.zeros(0, dtype=np.intp), []
+    if contexts.count(contexts[0]) == len(contexts):  # a shared object: identity, quick
+        return np.zeros(len(contexts), dtype=np.intp), contexts[:1]
     index: dict[int, int] = {}
     distinct: list[Context] = []
     rows = []
@@ -94,7 +95,7 @@ def _grouped(contexts: list[Context]) -> tuple[list[int], list[Context]]:
             row = index[id(context)] = len(distinct)
             distinct.append(context)
         rows.append(row)
-    return rows, distinct
+    return np.array(rows, dtype=np.intp), distinct
 
 
 def _names(rule: Rule) -> frozenset[str]:
@@ -216,6 +217,7 @@ class Detector:
         self._category_bits = {name: 1 << i for i, name in enumerate(names)}
         self._live_by_context: dict[tuple[Context, str], list[bool]] = {}
         self._live_arrays: dict[Context, NDArray[np.bool_]] = {}
+        self._model_by_context: dict[Context, tuple[list[bool], tuple[int, int]]] = {}
         self._local = threading.local()
         self._model_rules = (
             [i for i, rule in enumerate(ruleset.rules) if rule.spec.model] if model else []
@@ -293,7 +295,7 @@ class Detector:
         normalised: normalize.Normalised,
         starts: list[int],
         ends: list[int],
-        grouped: tuple[list[int], list[Context]],
+        grouped: tuple[NDArray[np.intp], list[Context]],
         done: NDArray[np.int64],
     ) -> list[list[Finding]]:
         """Each text's findings by the rules (text i is ``[starts[i], ends[i])`` of the
@@ -337,7 +339,7 @@ class Detector:
         scans: list[Scan],
         starts: list[int],
         ends: list[int],
-        grouped: tuple[list[int], list[Context]],
+        grouped: tuple[NDArray[np.intp], list[Context]],
         results: list[list[Finding]],
         done: NDArray[np.int64],
     ) -> None:
@@ -348,7 +350,7 @@ class Detector:
 
         rows, distinct = grouped
         live = np.array([self._live_array(context) for context in distinct])
-        hits = bulk.sort_out(self._tables, normalised, scans, ends, live, np.array(rows))
+        hits = bulk.sort_out(self._tables, normalised, scans, ends, live, rows)
         views = (normalised.compact, normalised.base)  # bulk.VIEWS order
         checked = np.flatnonzero(self._validated[hits[:, 0]])
         if len(checked):
@@ -473,7 +475,7 @@ class Detector:
         normalised: normalize.Normalised,
         starts: list[int],
         ends: list[int],
-        grouped: tuple[list[int], list[Context]],
+        grouped: tuple[NDArray[np.intp], list[Context]],
         done: NDArray[np.int64],
     ) -> None:
         """The classifier's findings for short texts, in categories no rule found and no
@@ -487,10 +489,7 @@ class Detector:
         # per text, per model rule: live in its context (text i's is ``distinct[rows[i]]``),
         # the text not empty nor longer than the rule's limit, its category not done
         rows, distinct = grouped
-        masks = np.array(
-            [[self._live(context, "base")[k] for k in self._model_rules] for context in distinct],
-            dtype=bool,
-        ).reshape(len(distinct), len(self._model_rules))
+        masks, extra = self._model_inputs(distinct)
         lengths = np.subtract(ends, starts)
         wanted = (
             masks[rows]
@@ -501,11 +500,8 @@ class Detector:
         todo = np.flatnonzero(wanted.any(axis=1))
         if not len(todo):
             return
-        extra = np.array(
-            [classifier.context_ids(c.role, c.category) for c in distinct], dtype=np.int64
-        ).reshape(-1, 2)[np.asarray(rows)[todo]]
         probabilities = model.scores_codes(
-            normalised.base_codes, np.asarray(starts)[todo], np.asarray(ends)[todo], extra
+            normalised.base_codes, np.take(starts, todo), np.take(ends, todo), extra[rows[todo]]
         )
         todo_list = todo.tolist()
         # every (text, model rule) at once; Python sees only the few that fire, in text
@@ -521,12 +517,33 @@ class Detector:
                 self._finding(rule, start, end, normalised, start, normalised.base[start:end])
             )
 
+    def _model_inputs(self, distinct: list[Context]) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
+        """Per distinct context: which model rules apply, and the classifier's feature
+        ids of its role and category (cached per context)."""
+        found = []
+        for context in distinct:
+            known = self._model_by_context.get(context)
+            if known is None:
+                live = self._live(context, "base")
+                known = (
+                    [live[i] for i in self._model_rules],
+                    classifier.context_ids(context.role, context.category),
+                )
+                if len(self._model_by_context) < 4096:
+                    self._model_by_context[context] = known
+            found.append(known)
+        return (
+            np.array([masks for masks, _ in found], dtype=bool).reshape(len(found), -1),
+            np.array([ids for _, ids in found], dtype=np.int64).reshape(len(found), 2),
+        )
+
     def detect_normalised(
         self, normalised: normalize.Normalised, context: Context
     ) -> list[Finding]:
         """Findings in a text already normalised (when one text is checked repeatedly)."""
         done = np.zeros(1, dtype=np.int64)
-        starts, ends, grouped = [0], [len(normalised.base)], ([0], [context])
+        starts, ends = [0], [len(normalised.base)]
+        grouped = (np.zeros(1, dtype=np.intp), [context])
         (findings,) = self._batch_findings(normalised, starts, ends, grouped, done)
         if self._model_rules:
             self._add_model_findings([findings], normalised, starts, ends, grouped, done)
