@@ -25,7 +25,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def _compiled(fn: F) -> F:
     # nogil: threads sharing a Detector score and sort out their batches in parallel
-    return cast(F, njit(cache=True, nogil=True)(fn))
+    try:
+        return cast(F, njit(cache=True, nogil=True)(fn))
+    except RuntimeError:  # no writable cache (a read-only install, no home): compile each run
+        return cast(F, njit(nogil=True)(fn))
 
 
 _MASK = np.uint64((1 << 18) - 1)  # classifier.DIMENSION - 1 (a power of two: & is %)
@@ -139,6 +142,52 @@ _RULE, _NEAR_A, _NEAR_B, _UNLESS_NEAR, _UNLESS, _ALLOW, _NEGATED_BEFORE, _NEGATE
 
 
 @_compiled
+def _stable_order(keys: Any) -> Any:
+    """Indices that sort ``keys`` (int64), equal keys in their order: a bottom-up merge
+    sort in plain loops (Numba's own sorts take seconds more to compile)."""
+    n = len(keys)
+    order = np.arange(n)
+    spare = np.empty(n, dtype=np.int64)
+    width = 1
+    while width < n:
+        for low in range(0, n, 2 * width):
+            middle, high = min(low + width, n), min(low + 2 * width, n)
+            a, b, out = low, middle, low
+            while a < middle and b < high:
+                if keys[order[b]] < keys[order[a]]:
+                    spare[out] = order[b]
+                    b += 1
+                else:
+                    spare[out] = order[a]
+                    a += 1
+                out += 1
+            while a < middle:
+                spare[out] = order[a]
+                a += 1
+                out += 1
+            while b < high:
+                spare[out] = order[b]
+                b += 1
+                out += 1
+        order, spare = spare, order
+        width *= 2
+    return order
+
+
+@_compiled
+def _text_of(ends: Any, offset: int) -> int:
+    """How many of the sorted ``ends`` are at or before ``offset``: the text it is in."""
+    low, high = 0, len(ends)
+    while low < high:
+        middle = (low + high) // 2
+        if ends[middle] <= offset:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
+@_compiled
 def _rows(raw: Any, counts: Any, firsts: Any, ids: Any, lengths: Any) -> Any:
     """(pattern id, from, to) rows of one view's flat reports, a row for every pattern a
     report stands for: literals in report order, a literal starting its length before
@@ -165,16 +214,18 @@ def _rows(raw: Any, counts: Any, firsts: Any, ids: Any, lengths: Any) -> Any:
                 regexes += 1
                 widest = max(widest, frm + 1)
     out = np.empty((total, 3), dtype=np.int64)
-    out[:literals] = literal[:literals]
+    for r in range(literals):
+        out[r, 0], out[r, 1], out[r, 2] = literal[r, 0], literal[r, 1], literal[r, 2]
     size = literals
     if regexes:
         # by (id, from); rows of one (id, from) keep the longest, whichever comes first
-        key = regex[:regexes, 0] * widest + regex[:regexes, 1]
-        order = np.argsort(key)
+        key = np.empty(regexes, dtype=np.int64)
+        for r in range(regexes):
+            key[r] = regex[r, 0] * widest + regex[r, 1]
         previous = -1
-        for r in order:
+        for r in _stable_order(key):
             if key[r] != previous:
-                out[size] = regex[r]
+                out[size, 0], out[size, 1], out[size, 2] = regex[r, 0], regex[r, 1], regex[r, 2]
                 size += 1
                 previous = key[r]
             elif regex[r, 2] > out[size - 1, 2]:
@@ -363,7 +414,7 @@ def sort_out(
     anchored = np.zeros(texts + 1, dtype=np.bool_)
     for h in range(size):
         i, b_start, b_end = ids[h], hits[h, 4], hits[h, 5]
-        text = np.searchsorted(text_ends, b_start, side="right")
+        text = _text_of(text_ends, b_start)
         which[h] = text
         last = min(text, texts - 1)
         if b_end > text_ends[last]:
@@ -400,7 +451,8 @@ def sort_out(
     for h in range(size):
         if keep[h] and anchored[which[h]]:
             row = firsts[which[h]]
-            out[row, :6] = hits[h]
+            for k in range(6):
+                out[row, k] = hits[h, k]
             out[row, 6] = which[h]
             firsts[which[h]] += 1
     return out
@@ -430,6 +482,107 @@ def _close(
 
 
 @_compiled
+def _yield(cand: Any, n_cand: int, kept: Any, rules: Any, yields: Any) -> None:
+    """Drop from ``kept`` the candidates of rules that yield to another's finding in the
+    text (``Detector._after_yielding``): each decided once what it yields to is, in
+    rounds; a cycle of yielding rules keeps them all."""
+    pending = np.empty(n_cand, dtype=np.int64)
+    n_pending = 0
+    named = np.zeros(len(rules), dtype=np.bool_)  # rules of the findings decided
+    for c in range(n_cand):
+        if kept[c] and rules[cand[c, 0], 4]:
+            pending[n_pending] = c
+            n_pending += 1
+            kept[c] = False
+        elif kept[c]:
+            named[cand[c, 0]] = True
+    while n_pending > 0:
+        waiting = np.empty(n_pending, dtype=np.int64)
+        n_waiting = 0
+        for w in range(n_pending):
+            c = pending[w]
+            rule = cand[c, 0]
+            dropped = False
+            for other_rule in range(len(rules)):
+                if named[other_rule] and yields[rule, other_rule]:
+                    dropped = True
+                    break
+            if dropped:
+                continue
+            wait = False
+            for x in range(n_pending):
+                if pending[x] != c and yields[rule, cand[pending[x], 0]]:
+                    wait = True
+                    break
+            if wait:
+                waiting[n_waiting] = c
+                n_waiting += 1
+            else:
+                kept[c] = True
+                named[rule] = True
+        if n_waiting == n_pending:
+            for w in range(n_waiting):
+                kept[waiting[w]] = True
+            return
+        pending, n_pending = waiting, n_waiting
+
+
+@_compiled
+def _undone(
+    cand: Any,
+    n_cand: int,
+    covers: Any,
+    n_covers: int,
+    negations: Any,
+    n_negations: int,
+    rules: Any,
+    scopes: Any,
+    codes: Any,
+    punctuation: Any,
+) -> Any:
+    """Which candidates stay: not covered by an exception of the rule or an allowed
+    phrase of its category, no warning word of the rule close by in the sentence, no
+    negation cue of its category governing it in the clause (``Detector._covered``,
+    ``spans.warned``, ``Detector._negated``)."""
+    kept = np.ones(n_cand, dtype=np.bool_)
+    for c in range(n_cand):
+        rule, start, end = cand[c, 0], cand[c, 1], cand[c, 2]
+        category = rules[rule, 0]
+        for v in range(n_covers):
+            c_start, c_end, kind, owner = covers[v, 0], covers[v, 1], covers[v, 2], covers[v, 3]
+            if kind == _UNLESS_NEAR:
+                if owner == rule and _close(
+                    c_start, c_end, start, end, rules[rule, 3], codes, punctuation
+                ):
+                    kept[c] = False
+                    break
+            elif c_start <= start and c_end >= end:
+                if (kind == _UNLESS and owner == rule) or (
+                    kind == _ALLOW and (scopes[owner, 0] == -1 or scopes[owner, 0] == category)
+                ):
+                    kept[c] = False
+                    break
+        if not kept[c]:
+            continue
+        for v in range(n_negations):
+            c_start, c_end = negations[v, 0], negations[v, 1]
+            kind, scope = negations[v, 2], negations[v, 3]
+            if scopes[scope, 0] != category:
+                continue
+            reach = scopes[scope, 1]
+            if kind == _NEGATED_BEFORE:
+                close = c_start < start and c_end <= end and start - c_end <= reach
+                low, high = c_end, start
+            else:
+                close = c_start >= end and c_start - end <= reach
+                low, high = end, c_start
+            if close and _quiet(codes, punctuation, CLAUSE, low, high):
+                kept[c] = False
+                break
+    return kept
+
+
+@_compiled
 def findings(
     rows: Any,
     codes: Any,
@@ -451,187 +604,191 @@ def findings(
     any); ``yields[r, s]``: rule r yields to a finding of rule s; ``scopes[k]``:
     (category or -1, negation reach) of allow scope k."""
     owners, kinds = tables[:, 1], tables[:, 2]
-    found: list[tuple[int, int, int, int, int, int, int]] = []
+    found = np.empty((max(len(rows), 1), 7), dtype=np.int64)  # grown when full
+    n_found = 0
     done = np.zeros(texts, dtype=np.int64)
-    total = len(rows)
     lo = 0
-    while lo < total:
-        text = rows[lo, 6]
+    while lo < len(rows):
         hi = lo
-        while hi < total and rows[hi, 6] == text:
+        while hi < len(rows) and rows[hi, 6] == rows[lo, 6]:
             hi += 1
-        # candidates: rule, start, end, matched view, its start, end (first one wins)
-        cand = np.empty((hi - lo, 6), dtype=np.int64)
-        n_cand = 0
-        covers = []  # (start, end, kind, owner)
-        negations = []
-        near_owners = []  # rules with a first side, in the order their first appeared
-        for h in range(lo, hi):
-            i = rows[h, 0]
-            kind, owner = kinds[i], owners[i]
-            b_start, b_end = rows[h, 4], rows[h, 5]
-            if kind == _UNLESS or kind == _ALLOW or kind == _UNLESS_NEAR:
-                covers.append((b_start, b_end, kind, owner))
-            elif kind == _NEGATED_BEFORE or kind == _NEGATED_AFTER:
-                negations.append((b_start, b_end, kind, owner))
-            elif kind == _NEAR_A:
-                if owner not in near_owners:
-                    near_owners.append(owner)
-            elif kind == _RULE:
-                seen = False
-                for c in range(n_cand):
-                    if cand[c, 0] == owner and cand[c, 1] == b_start and cand[c, 2] == b_end:
-                        seen = True
-                        break
-                if not seen:
-                    cand[n_cand, 0], cand[n_cand, 1], cand[n_cand, 2] = owner, b_start, b_end
-                    cand[n_cand, 3], cand[n_cand, 4], cand[n_cand, 5] = (
-                        rows[h, 1],
-                        rows[h, 2],
-                        rows[h, 3],
-                    )
-                    n_cand += 1
-        # a near rule's two sides in one sentence: the span from one to the other
-        for owner in near_owners:
-            thens = []
-            for h in range(lo, hi):
-                i = rows[h, 0]
-                if owners[i] == owner and kinds[i] == _NEAR_B:
-                    thens.append((rows[h, 4], rows[h, 5]))
-            if len(thens) == 0:
-                continue
-            thens.sort()
-            within, ordered = rules[owner, 1], rules[owner, 2]
-            for h in range(lo, hi):
-                i = rows[h, 0]
-                if owners[i] != owner or kinds[i] != _NEAR_A:
-                    continue
-                a_start, a_end = rows[h, 4], rows[h, 5]
-                for b_start, b_end in thens:
-                    if ordered and b_start < a_start:
-                        continue
-                    if not _close(a_start, a_end, b_start, b_end, within, codes, punctuation):
-                        continue
-                    start, end = min(a_start, b_start), max(a_end, b_end)
-                    seen = False
-                    for c in range(n_cand):
-                        if cand[c, 0] == owner and cand[c, 1] == start and cand[c, 2] == end:
-                            seen = True
-                            break
-                    if seen:
-                        continue
-                    if n_cand == len(cand):
-                        grown = np.empty((2 * len(cand), 6), dtype=np.int64)
-                        grown[:n_cand] = cand[:n_cand]
-                        cand = grown
-                    cand[n_cand, 0], cand[n_cand, 1], cand[n_cand, 2] = owner, start, end
-                    cand[n_cand, 3], cand[n_cand, 4], cand[n_cand, 5] = 1, start, end
-                    n_cand += 1
+        text_rows = rows[lo:hi]
         lo = hi
+        cand, n_cand, covers, n_covers, negations, n_negations = _candidates(
+            text_rows, owners, kinds, rules, codes, punctuation
+        )
         if n_cand == 0:
             continue
-        # covers (an exception of the rule, an allowed phrase of its category), warning
-        # words close by in the sentence, negation cues of its category in the clause
-        kept = np.ones(n_cand, dtype=np.bool_)
-        for c in range(n_cand):
-            rule, start, end = cand[c, 0], cand[c, 1], cand[c, 2]
-            category = rules[rule, 0]
-            for c_start, c_end, kind, owner in covers:
-                if kind == _UNLESS_NEAR:
-                    if owner == rule and _close(
-                        c_start, c_end, start, end, rules[rule, 3], codes, punctuation
-                    ):
-                        kept[c] = False
-                        break
-                elif c_start <= start and c_end >= end:
-                    if (kind == _UNLESS and owner == rule) or (
-                        kind == _ALLOW and (scopes[owner, 0] == -1 or scopes[owner, 0] == category)
-                    ):
-                        kept[c] = False
-                        break
-            if not kept[c]:
-                continue
-            for c_start, c_end, kind, scope in negations:
-                if scopes[scope, 0] != category:
-                    continue
-                reach = scopes[scope, 1]
-                if kind == _NEGATED_BEFORE:
-                    close = c_start < start and c_end <= end and start - c_end <= reach
-                    low, high = c_end, start
-                else:
-                    close = c_start >= end and c_start - end <= reach
-                    low, high = end, c_start
-                if close and _quiet(codes, punctuation, CLAUSE, low, high):
-                    kept[c] = False
-                    break
+        text = text_rows[0, 6]
+        kept = _undone(
+            cand,
+            n_cand,
+            covers,
+            n_covers,
+            negations,
+            n_negations,
+            rules,
+            scopes,
+            codes,
+            punctuation,
+        )
         for c in range(n_cand):
             if not kept[c]:
                 done[text] |= 1 << rules[cand[c, 0], 0]
-        # a rule that yields to another's finding in the text: decided once what it yields
-        # to is (a cycle of yielding rules keeps them all)
-        yielding = False
-        for c in range(n_cand):
-            if kept[c] and rules[cand[c, 0], 4]:
-                yielding = True
-        if yielding:
-            named = np.zeros(len(rules), dtype=np.bool_)  # rules of findings decided
-            pending = []
-            for c in range(n_cand):
-                if kept[c]:
-                    if rules[cand[c, 0], 4]:
-                        pending.append(c)
-                        kept[c] = False
-                    else:
-                        named[cand[c, 0]] = True
-            while len(pending) > 0:
-                waiting = []
-                for c in pending:
-                    rule = cand[c, 0]
-                    dropped = False
-                    for s in range(len(rules)):
-                        if named[s] and yields[rule, s]:
-                            dropped = True
-                            break
-                    if dropped:
-                        continue
-                    wait = False
-                    for other in pending:
-                        if other != c and yields[rule, cand[other, 0]]:
-                            wait = True
-                            break
-                    if wait:
-                        waiting.append(c)
-                    else:
-                        kept[c] = True
-                        named[rule] = True
-                if len(waiting) == len(pending):
-                    for c in waiting:
-                        kept[c] = True
-                    break
-                pending = waiting
-        # by (start, rule, longest first); overlapping ones of a category read as one
-        order = []
-        for c in range(n_cand):
-            if kept[c]:
-                order.append((cand[c, 1], cand[c, 0], -cand[c, 2], c))
-        order.sort()
-        first = len(found)
-        for start, rule, _, c in order:
-            category = rules[rule, 0]
-            merged = False
-            for f in range(len(found) - 1, first - 1, -1):  # the category's latest finding
-                if rules[found[f][1], 0] == category:
-                    if start < found[f][3]:
-                        if cand[c, 2] > found[f][3]:
-                            row = found[f]
-                            found[f] = (row[0], row[1], row[2], cand[c, 2], row[4], row[5], row[6])
-                        merged = True
-                    break
-            if not merged:
-                found.append((text, rule, start, cand[c, 2], cand[c, 3], cand[c, 4], cand[c, 5]))
-                done[text] |= 1 << category
-    rows_found = np.empty((len(found), 7), dtype=np.int64)  # Python ints via tolist()
-    for f in range(len(found)):
-        for k in range(7):
-            rows_found[f, k] = found[f][k]
-    return rows_found, done
+        _yield(cand, n_cand, kept, rules, yields)
+        found, n_found = _merge(cand, n_cand, kept, rules, text, found, n_found, done)
+    return found[:n_found], done
+
+
+@_compiled
+def _candidates(
+    rows: Any, owners: Any, kinds: Any, rules: Any, codes: Any, punctuation: Any
+) -> tuple[Any, int, Any, int, Any, int]:
+    """One text's candidates, rows (rule, start, end, matched view, its start, end), the
+    first of each (rule, start, end) kept: its rules' own words, then each near rule's
+    two sides in one sentence (the span from one to the other). With them its covers
+    (exceptions, allowed phrases, warning words) and negation cues, rows (start, end,
+    kind, owner)."""
+    n = len(rows)
+    cand = np.empty((n, 6), dtype=np.int64)
+    n_cand = 0
+    covers = np.empty((n, 4), dtype=np.int64)
+    n_covers = 0
+    negations = np.empty((n, 4), dtype=np.int64)
+    n_negations = 0
+    near_owners = np.empty(n, dtype=np.int64)  # rules with a first side, as they came
+    n_near = 0
+    for h in range(n):
+        i = rows[h, 0]
+        kind, owner = kinds[i], owners[i]
+        if kind == _UNLESS or kind == _ALLOW or kind == _UNLESS_NEAR:
+            covers[n_covers, 0], covers[n_covers, 1] = rows[h, 4], rows[h, 5]
+            covers[n_covers, 2], covers[n_covers, 3] = kind, owner
+            n_covers += 1
+        elif kind == _NEGATED_BEFORE or kind == _NEGATED_AFTER:
+            negations[n_negations, 0], negations[n_negations, 1] = rows[h, 4], rows[h, 5]
+            negations[n_negations, 2], negations[n_negations, 3] = kind, owner
+            n_negations += 1
+        elif kind == _NEAR_A:
+            if not _holds(near_owners, n_near, owner):
+                near_owners[n_near] = owner
+                n_near += 1
+        elif kind == _RULE:
+            n_cand = _candidate(
+                cand, n_cand, owner, rows[h, 4], rows[h, 5], rows[h, 1], rows[h, 2], rows[h, 3]
+            )
+    for k in range(n_near):
+        owner = near_owners[k]
+        then_starts = np.empty(n, dtype=np.int64)
+        then_ends = np.empty(n, dtype=np.int64)
+        then_keys = np.empty(n, dtype=np.int64)
+        n_thens = 0
+        for h in range(n):
+            i = rows[h, 0]
+            if owners[i] == owner and kinds[i] == _NEAR_B:
+                then_starts[n_thens], then_ends[n_thens] = rows[h, 4], rows[h, 5]
+                then_keys[n_thens] = (rows[h, 4] << 32) + rows[h, 5]  # offsets < 2**31
+                n_thens += 1
+        if n_thens == 0:
+            continue
+        thens = _stable_order(then_keys[:n_thens])  # by (start, end)
+        within, ordered = rules[owner, 1], rules[owner, 2]
+        for h in range(n):
+            i = rows[h, 0]
+            if owners[i] != owner or kinds[i] != _NEAR_A:
+                continue
+            a_start, a_end = rows[h, 4], rows[h, 5]
+            for t in thens:
+                b_start, b_end = then_starts[t], then_ends[t]
+                if ordered and b_start < a_start:
+                    continue
+                if not _close(a_start, a_end, b_start, b_end, within, codes, punctuation):
+                    continue
+                start, end = min(a_start, b_start), max(a_end, b_end)
+                if n_cand == len(cand):
+                    cand = _grown(cand)
+                # matched: the base view's span
+                n_cand = _candidate(cand, n_cand, owner, start, end, 1, start, end)
+    return cand, n_cand, covers, n_covers, negations, n_negations
+
+
+@_compiled
+def _grown(rows: Any) -> Any:
+    """``rows`` in an array of twice as many."""
+    grown = np.empty((2 * len(rows), rows.shape[1]), dtype=np.int64)
+    for r in range(len(rows)):
+        for k in range(rows.shape[1]):
+            grown[r, k] = rows[r, k]
+    return grown
+
+
+@_compiled
+def _holds(values: Any, size: int, value: int) -> bool:
+    for k in range(size):
+        if values[k] == value:
+            return True
+    return False
+
+
+@_compiled
+def _candidate(
+    cand: Any, n_cand: int, rule: int, start: int, end: int, view: int, low: int, high: int
+) -> int:
+    """Add (rule, start, end) with its matched words (``view[low:high]``) unless it is
+    there already; the new count."""
+    for c in range(n_cand):
+        if cand[c, 0] == rule and cand[c, 1] == start and cand[c, 2] == end:
+            return n_cand
+    cand[n_cand, 0], cand[n_cand, 1], cand[n_cand, 2] = rule, start, end
+    cand[n_cand, 3], cand[n_cand, 4], cand[n_cand, 5] = view, low, high
+    return n_cand + 1
+
+
+@_compiled
+def _merge(
+    cand: Any,
+    n_cand: int,
+    kept: Any,
+    rules: Any,
+    text: int,
+    found: Any,
+    n_found: int,
+    done: Any,
+) -> tuple[Any, int]:
+    """The kept candidates into ``found`` by (start, rule, longest first), those of a
+    category that overlap the one before read as one under the first rule."""
+    size = 0
+    by_rule = np.empty(n_cand, dtype=np.int64)
+    chosen = np.empty(n_cand, dtype=np.int64)
+    for c in range(n_cand):
+        if kept[c]:
+            chosen[size] = c
+            by_rule[size] = (cand[c, 0] << 32) - cand[c, 2]
+            size += 1
+    by_start = np.empty(size, dtype=np.int64)
+    ordered = np.empty(size, dtype=np.int64)
+    for x, y in enumerate(_stable_order(by_rule[:size])):
+        ordered[x] = chosen[y]
+        by_start[x] = cand[chosen[y], 1]
+    first = n_found
+    for y in _stable_order(by_start):
+        c = ordered[y]
+        rule, start, end = cand[c, 0], cand[c, 1], cand[c, 2]
+        category = rules[rule, 0]
+        merged = False
+        for f in range(n_found - 1, first - 1, -1):  # the category's latest finding
+            if rules[found[f, 1], 0] == category:
+                if start < found[f, 3]:
+                    found[f, 3] = max(found[f, 3], end)
+                    merged = True
+                break
+        if merged:
+            continue
+        if n_found == len(found):
+            found = _grown(found)
+        found[n_found, 0], found[n_found, 1], found[n_found, 2] = text, rule, start
+        found[n_found, 3], found[n_found, 4] = end, cand[c, 3]
+        found[n_found, 5], found[n_found, 6] = cand[c, 4], cand[c, 5]
+        n_found += 1
+        done[text] |= 1 << category
+    return found, n_found
