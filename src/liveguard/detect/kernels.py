@@ -692,13 +692,22 @@ def _candidates(
         if n_thens == 0:
             continue
         thens = _stable_order(then_keys[:n_thens])  # by (start, end)
+        sorted_starts = np.empty(n_thens, dtype=np.int64)
+        longest = 0
+        for x in range(n_thens):
+            sorted_starts[x] = then_starts[thens[x]]
+            longest = max(longest, then_ends[thens[x]] - then_starts[thens[x]])
         within, ordered = rules[owner, 1], rules[owner, 2]
         for h in range(n):
             i = rows[h, 0]
             if owners[i] != owner or kinds[i] != _NEAR_A:
                 continue
             a_start, a_end = rows[h, 4], rows[h, 5]
-            for t in thens:
+            # only a second side starting this close can be in reach (``spans.pairs``)
+            low = _text_of(sorted_starts, a_start - within - longest - 1)
+            high = _text_of(sorted_starts, a_end + within)
+            for x in range(low, high):
+                t = thens[x]
                 b_start, b_end = then_starts[t], then_ends[t]
                 if ordered and b_start < a_start:
                     continue
@@ -709,6 +718,7 @@ def _candidates(
                     cand = _grown(cand)
                 # matched: the base view's span
                 n_cand = _candidate(cand, n_cand, owner, start, end, 1, start, end)
+    n_cand = _first_of_each(cand, n_cand)
     return cand, n_cand, covers, n_covers, negations, n_negations
 
 
@@ -734,14 +744,43 @@ def _holds(values: Any, size: int, value: int) -> bool:
 def _candidate(
     cand: Any, n_cand: int, rule: int, start: int, end: int, view: int, low: int, high: int
 ) -> int:
-    """Add (rule, start, end) with its matched words (``view[low:high]``) unless it is
-    there already; the new count."""
-    for c in range(n_cand):
-        if cand[c, 0] == rule and cand[c, 1] == start and cand[c, 2] == end:
-            return n_cand
+    """Append (rule, start, end) with its matched words (``view[low:high]``); the new
+    count."""
     cand[n_cand, 0], cand[n_cand, 1], cand[n_cand, 2] = rule, start, end
     cand[n_cand, 3], cand[n_cand, 4], cand[n_cand, 5] = view, low, high
     return n_cand + 1
+
+
+@_compiled
+def _first_of_each(cand: Any, n_cand: int) -> int:
+    """Keep the first row of each (rule, start, end), in order (a dict's setdefault):
+    sorted by end, then stably by (rule, start), so each key's rows are together with
+    the first of them first. Returns the count left."""
+    by_end = np.empty(n_cand, dtype=np.int64)
+    for c in range(n_cand):
+        by_end[c] = cand[c, 2]
+    order = _stable_order(by_end)
+    by_start = np.empty(n_cand, dtype=np.int64)
+    for x in range(n_cand):
+        by_start[x] = (cand[order[x], 0] << 32) + cand[order[x], 1]  # offsets < 2**31
+    keep = np.zeros(n_cand, dtype=np.bool_)
+    previous = -1
+    for y in _stable_order(by_start):
+        c = order[y]
+        if previous < 0 or (
+            cand[c, 0] != cand[previous, 0]
+            or cand[c, 1] != cand[previous, 1]
+            or cand[c, 2] != cand[previous, 2]
+        ):
+            keep[c] = True
+        previous = c
+    size = 0
+    for c in range(n_cand):
+        if keep[c]:
+            for k in range(6):
+                cand[size, k] = cand[c, k]
+            size += 1
+    return size
 
 
 @_compiled
@@ -770,25 +809,21 @@ def _merge(
     for x, y in enumerate(_stable_order(by_rule[:size])):
         ordered[x] = chosen[y]
         by_start[x] = cand[chosen[y], 1]
-    first = n_found
+    last = np.full(64, -1, dtype=np.int64)  # per category, its latest finding's row
     for y in _stable_order(by_start):
         c = ordered[y]
         rule, start, end = cand[c, 0], cand[c, 1], cand[c, 2]
         category = rules[rule, 0]
-        merged = False
-        for f in range(n_found - 1, first - 1, -1):  # the category's latest finding
-            if rules[found[f, 1], 0] == category:
-                if start < found[f, 3]:
-                    found[f, 3] = max(found[f, 3], end)
-                    merged = True
-                break
-        if merged:
+        f = last[category]
+        if f >= 0 and start < found[f, 3]:
+            found[f, 3] = max(found[f, 3], end)
             continue
         if n_found == len(found):
             found = _grown(found)
         found[n_found, 0], found[n_found, 1], found[n_found, 2] = text, rule, start
         found[n_found, 3], found[n_found, 4] = end, cand[c, 3]
         found[n_found, 5], found[n_found, 6] = cand[c, 4], cand[c, 5]
+        last[category] = n_found
         n_found += 1
         done[text] |= 1 << category
     return found, n_found
