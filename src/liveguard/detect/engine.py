@@ -175,7 +175,7 @@ def _kernel_tables(
     return table, yields, scopes
 
 
-_ARRAYS_FROM = 200  # raw hits in one text from which the NumPy path is faster
+_ARRAYS_FROM = 200  # reports in a scan from which the compiled path is worth its setup
 
 
 class Detector:
