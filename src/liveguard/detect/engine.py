@@ -488,20 +488,23 @@ class Detector:
         rules = self.ruleset.rules
         # per text, per model rule: live in its context (text i's is ``distinct[rows[i]]``),
         # the text not empty nor longer than the rule's limit, its category not done
+        from liveguard.detect import kernels
+
         rows, distinct = grouped
         masks, extra = self._model_inputs(distinct)
-        lengths = np.subtract(ends, starts)
-        wanted = (
-            masks[rows]
-            & (lengths[:, None] <= self._model_limit_array)
-            & (lengths > 0)[:, None]
-            & ((done[:, None] & self._model_category_bits) == 0)
+        bounds = np.array((starts, ends), dtype=np.int64)
+        wanted, todo = kernels.model_wanted(
+            rows,
+            bounds,
+            masks,
+            self._model_limit_array,
+            done,
+            self._model_category_bits,
         )
-        todo = np.flatnonzero(wanted.any(axis=1))
         if not len(todo):
             return
         probabilities = model.scores_codes(
-            normalised.base_codes, np.take(starts, todo), np.take(ends, todo), extra[rows[todo]]
+            normalised.base_codes, bounds[0, todo], bounds[1, todo], extra[rows[todo]]
         )
         todo_list = todo.tolist()
         # every (text, model rule) at once; Python sees only the few that fire, in text
