@@ -28,8 +28,8 @@ import numpy as np
 
 DIMENSION = 1 << 18  # hashed features: collisions are rare at a few hundred per line
 MODEL_FILE = "data/model.npz"
-_MASK = np.uint64(DIMENSION - 1)  # DIMENSION is a power of two: & is % here, and faster
-_PRIME_1, _PRIME_2 = np.uint64(1_000_003), np.uint64(998_244_353)
+MASK = np.uint64(DIMENSION - 1)  # DIMENSION is a power of two: & is % here, and faster
+PRIME_1, PRIME_2 = np.uint64(1_000_003), np.uint64(998_244_353)
 
 
 def features(text: str, role: str | None, category: str | None) -> tuple[np.ndarray, np.ndarray]:
@@ -38,7 +38,7 @@ def features(text: str, role: str | None, category: str | None) -> tuple[np.ndar
     this runs on every chat line)."""
     grams = _grams(_codes(text))
     extra = np.array(_context_hashes(role, category), dtype=np.uint64)
-    hashed = np.concatenate([*grams, extra]) & _MASK
+    hashed = np.concatenate([*grams, extra]) & MASK
     indices = hashed.astype(np.int64)
     return indices, np.full(len(indices), 1 / np.sqrt(len(indices)), dtype=np.float32)
 
@@ -59,10 +59,10 @@ def _grams(codes: np.ndarray) -> list[np.ndarray]:
     array indexed by where the gram starts; ``WIDTHS`` says how many characters each
     spans."""
     return [
-        codes * _PRIME_1,
-        codes[:-1] * _PRIME_2 + codes[1:] * _PRIME_1 + np.uint64(1),
-        (codes[:-2] * _PRIME_2 + codes[1:-1]) * _PRIME_2 + codes[2:] * _PRIME_1 + np.uint64(2),
-        codes[:-2] * _PRIME_1 + codes[2:] * _PRIME_2 + np.uint64(3),
+        codes * PRIME_1,
+        codes[:-1] * PRIME_2 + codes[1:] * PRIME_1 + np.uint64(1),
+        (codes[:-2] * PRIME_2 + codes[1:-1]) * PRIME_2 + codes[2:] * PRIME_1 + np.uint64(2),
+        codes[:-2] * PRIME_1 + codes[2:] * PRIME_2 + np.uint64(3),
     ]
 
 
@@ -83,7 +83,7 @@ def batch_features(
     operations."""
     grams = _grams(_codes(text))
     sizes = np.array([len(g) for g in grams], dtype=np.intp)[:, None]
-    ids = (np.concatenate([*grams, _SPARE]) & _MASK).astype(np.intp)
+    ids = (np.concatenate([*grams, _SPARE]) & MASK).astype(np.intp)
     starts, ends = np.array(spans, dtype=np.intp).reshape(-1, 2).T
     # text i's grams of a kind start in [start, end - width + 1), within that kind's array
     low = np.minimum(starts, sizes)

@@ -25,6 +25,8 @@ from typing import Any, TypeVar, cast
 import numpy as np
 from numba import njit
 
+from liveguard.detect import classifier
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -36,8 +38,8 @@ def _compiled(fn: F) -> F:
         return cast(F, njit(nogil=True)(fn))
 
 
-_MASK = np.uint64((1 << 18) - 1)  # classifier.DIMENSION - 1 (a power of two: & is %)
-_PRIME_1, _PRIME_2 = np.uint64(1_000_003), np.uint64(998_244_353)
+# the classifier's hashing (``classifier._grams``); DIMENSION is a power of two: & is %
+_MASK, _PRIME_1, _PRIME_2 = classifier.MASK, classifier.PRIME_1, classifier.PRIME_2
 _ONE, _TWO, _THREE = np.uint64(1), np.uint64(2), np.uint64(3)
 
 
