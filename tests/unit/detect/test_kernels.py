@@ -64,3 +64,41 @@ def test_the_kernels_as_plain_python_find_and_score_exactly_the_same():
     assert len(compiled) >= 500
     assert sum(1 for keys, _ in compiled if keys) > 50  # the batches have findings
     assert compiled == plain
+
+
+def test_long_texts_find_with_the_kernels_what_the_python_path_finds(monkeypatch):
+    """A long text (more than 200 reports) goes through the kernels; the same text through
+    the Python of ``_hits`` and ``_findings`` (the path of a single chat line) finds the
+    same: labelled lines joined into documents, in every context a line came with, and
+    repeats of one line (many candidates of one rule, near pairs in every sentence)."""
+    from liveguard.detect import engine, ruleset
+
+    rows = [
+        json.loads(line)
+        for path in sorted((ROOT / "data" / "eval").glob("detect*.jsonl"))
+        for line in path.open(encoding="utf-8")
+        if line.strip()
+    ]
+    labelled = [row for row in rows if row.get("labels")]
+    documents = []
+    for low in range(0, 1_600, 80):  # 20 documents of 80 lines, mostly clean, some not
+        chunk = rows[low * 7 : low * 7 + 60] + labelled[low // 4 : low // 4 + 20]
+        documents.append(("，".join(row["text"] for row in chunk)[:6_000], chunk[0]))
+    for row in labelled[:40:4]:
+        documents.append(("。".join([row["text"]] * 60)[:6_000], row))
+    detector = engine.Detector(ruleset.packaged())
+
+    def found(text: str, row: dict) -> list[tuple]:
+        context = engine.Context(
+            role=row.get("role"), category=row.get("category"), source=row.get("source")
+        )
+        return [
+            (f.rule.id, f.start, f.end, f.quote, f.normalised)
+            for f in detector.detect(text, context)
+        ]
+
+    compiled = [found(text, row) for text, row in documents]
+    monkeypatch.setattr(engine, "_ARRAYS_FROM", 10**9)  # every text through the Python path
+    plain = [found(text, row) for text, row in documents]
+    assert sum(map(len, compiled)) > 200
+    assert compiled == plain
