@@ -28,8 +28,8 @@ import numpy as np
 
 DIMENSION = 1 << 18  # hashed features: collisions are rare at a few hundred per line
 MODEL_FILE = "data/model.npz"
-_MASK = np.uint64(DIMENSION - 1)  # DIMENSION is a power of two: & is % here, and faster
-_PRIME_1, _PRIME_2 = np.uint64(1_000_003), np.uint64(998_244_353)
+MASK = np.uint64(DIMENSION - 1)  # DIMENSION is a power of two: & is % here, and faster
+PRIME_1, PRIME_2 = np.uint64(1_000_003), np.uint64(998_244_353)
 
 
 def features(text: str, role: str | None, category: str | None) -> tuple[np.ndarray, np.ndarray]:
@@ -38,7 +38,7 @@ def features(text: str, role: str | None, category: str | None) -> tuple[np.ndar
     this runs on every chat line)."""
     grams = _grams(_codes(text))
     extra = np.array(_context_hashes(role, category), dtype=np.uint64)
-    hashed = np.concatenate([*grams, extra]) & _MASK
+    hashed = np.concatenate([*grams, extra]) & MASK
     indices = hashed.astype(np.int64)
     return indices, np.full(len(indices), 1 / np.sqrt(len(indices)), dtype=np.float32)
 
@@ -49,16 +49,20 @@ def _codes(text: str) -> np.ndarray:
     )
 
 
+def _codes32(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
 def _grams(codes: np.ndarray) -> list[np.ndarray]:
     """Hashes of the 1-, 2- and 3-grams and of the skip-bigrams (a character and the one
     after next: 加?信, the two ends of a word split by a separator or a filler), each
     array indexed by where the gram starts; ``WIDTHS`` says how many characters each
     spans."""
     return [
-        codes * _PRIME_1,
-        codes[:-1] * _PRIME_2 + codes[1:] * _PRIME_1 + np.uint64(1),
-        (codes[:-2] * _PRIME_2 + codes[1:-1]) * _PRIME_2 + codes[2:] * _PRIME_1 + np.uint64(2),
-        codes[:-2] * _PRIME_1 + codes[2:] * _PRIME_2 + np.uint64(3),
+        codes * PRIME_1,
+        codes[:-1] * PRIME_2 + codes[1:] * PRIME_1 + np.uint64(1),
+        (codes[:-2] * PRIME_2 + codes[1:-1]) * PRIME_2 + codes[2:] * PRIME_1 + np.uint64(2),
+        codes[:-2] * PRIME_1 + codes[2:] * PRIME_2 + np.uint64(3),
     ]
 
 
@@ -79,7 +83,7 @@ def batch_features(
     operations."""
     grams = _grams(_codes(text))
     sizes = np.array([len(g) for g in grams], dtype=np.intp)[:, None]
-    ids = (np.concatenate([*grams, _SPARE]) & _MASK).astype(np.intp)
+    ids = (np.concatenate([*grams, _SPARE]) & MASK).astype(np.intp)
     starts, ends = np.array(spans, dtype=np.intp).reshape(-1, 2).T
     # text i's grams of a kind start in [start, end - width + 1), within that kind's array
     low = np.minimum(starts, sizes)
@@ -96,6 +100,13 @@ def _sigmoid(logits: np.ndarray) -> np.ndarray:
 @cache
 def _context_hashes(role: str | None, category: str | None) -> tuple[int, int]:
     return hash_text(f"role={role}"), hash_text(f"category={category}")
+
+
+@cache
+def context_ids(role: str | None, category: str | None) -> tuple[int, int]:
+    """The feature ids of the speaker's role and the product category."""
+    role_hash, category_hash = _context_hashes(role, category)
+    return role_hash & (DIMENSION - 1), category_hash & (DIMENSION - 1)
 
 
 @cache
@@ -134,25 +145,26 @@ class Model:
     ) -> np.ndarray:
         """Probabilities (len(spans), categories) for the texts at ``spans`` of one joined
         normalised text, in one pass: the numbers ``scores(features(...))`` gives each text
-        alone, to float32 rounding (summed in another order). The batch's n-grams are hashed at
-        once, their weight rows read in one gather, and one ``reduceat`` sums every text's
-        segment of every n-gram kind; a text's sums do not depend on the others in the
+        alone, to float32 rounding (summed in another order). One compiled pass
+        (``kernels.gram_sums``) hashes every text's n-grams and sums their weight rows, with
+        no array of feature ids in between; a text's sums do not depend on the others in the
         batch, so a line scores the same alone and in any batch."""
-        if not spans:
+        bounds = np.array(spans, dtype=np.int64).reshape(-1, 2)
+        extra = np.array([context_ids(*c) for c in contexts], dtype=np.int64).reshape(-1, 2)
+        return self.scores_codes(_codes32(text).copy(), bounds[:, 0], bounds[:, 1], extra)
+
+    def scores_codes(
+        self, codes: np.ndarray, starts: np.ndarray, ends: np.ndarray, extra: np.ndarray
+    ) -> np.ndarray:
+        """``scores_many`` of a joined text given as its code points (uint32), the texts'
+        bounds (int64) and each text's ``context_ids`` (rows of int64)."""
+        if not len(starts):
             return np.zeros((0, len(self.categories)))
-        ids, low, high = batch_features(text, spans)
-        rows = self.weights.take(ids, axis=0)
-        bounds = np.stack((low, high), axis=-1).ravel()
-        # float32 sums (the reference's own precision; twice as fast as float64 here)
-        segments = np.add.reduceat(rows, bounds, axis=0)[::2]
-        segments[(high == low).ravel()] = 0  # reduceat gives an empty segment's first row
-        sums = segments.reshape(*low.shape, -1).sum(axis=0, dtype=np.float64)
-        counts = (high - low).sum(axis=0)
-        extra = (np.array([_context_hashes(*c) for c in contexts], dtype=np.uint64) & _MASK).astype(
-            np.intp
+        from liveguard.detect import kernels  # Numba: imported when a text is first scored
+
+        sums, counts = kernels.gram_sums(
+            codes, np.ascontiguousarray(starts), np.ascontiguousarray(ends), self.weights, extra
         )
-        sums += self.weights.take(extra, axis=0).sum(axis=1)
-        counts += extra.shape[1]
         logits = sums / np.sqrt(np.maximum(counts, 1))[:, None] + self.bias
         return self._calibrated(logits)
 

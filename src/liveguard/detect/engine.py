@@ -23,6 +23,7 @@ from liveguard.detect.rulefile import Role, Source
 from liveguard.detect.ruleset import Rule, RuleSet
 from liveguard.detect.spans import (
     CLAUSE_END,
+    PUNCTUATION,
     char_map,
     pairs,
     token_edge,
@@ -55,6 +56,18 @@ class Finding:
     ruleset_version: str
 
 
+def _new_finding(
+    rule: Rule, start: int, end: int, quote: str, normalised: str, version: str
+) -> Finding:
+    """``Finding(...)`` at half the cost: a frozen dataclass's ``__init__`` sets each
+    field through ``object.__setattr__``, and a batch makes thousands."""
+    finding: Finding = object.__new__(Finding)
+    finding.__dict__.update(
+        rule=rule, start=start, end=end, quote=quote, normalised=normalised, ruleset_version=version
+    )
+    return finding
+
+
 # a candidate finding: ((rule index, start, end in the original), what matched)
 Candidate = tuple[tuple[int, int, int], str]
 
@@ -66,12 +79,13 @@ def _collect(pattern_id: int, start: int, end: int, _flags: int, raw: Any) -> No
     raw.extend((pattern_id, start, end))
 
 
-def _grouped(contexts: list[Context]) -> tuple[list[int], list[Context]]:
+def _grouped(contexts: list[Context]) -> tuple[NDArray[np.intp], list[Context]]:
     """The distinct context objects of a burst (mostly one, shared) and, per text, the
     index of its own: what depends on the context is worked out once per context."""
-    first = contexts[0] if contexts else None
-    if all(context is first for context in contexts):
-        return [0] * len(contexts), [first] if first is not None else []
+    if not contexts:
+        return np.zeros(0, dtype=np.intp), []
+    if contexts.count(contexts[0]) == len(contexts):  # a shared object: identity, quick
+        return np.zeros(len(contexts), dtype=np.intp), contexts[:1]
     index: dict[int, int] = {}
     distinct: list[Context] = []
     rows = []
@@ -81,7 +95,7 @@ def _grouped(contexts: list[Context]) -> tuple[list[int], list[Context]]:
             row = index[id(context)] = len(distinct)
             distinct.append(context)
         rows.append(row)
-    return rows, distinct
+    return np.array(rows, dtype=np.intp), distinct
 
 
 def _names(rule: Rule) -> frozenset[str]:
@@ -122,9 +136,46 @@ _ROLE_OF_KIND = {
     "negated_after": _NEGATION,
 }
 
-_NOTHING_DECIDED: set[str] = set()  # shared by the texts without hits: never written to
 
-_ARRAYS_FROM = 200  # raw hits in one text from which the NumPy path is faster
+def _kernel_tables(
+    ruleset: RuleSet,
+) -> tuple[NDArray[np.int64], NDArray[np.bool_], NDArray[np.int64]]:
+    """What ``kernels.findings`` reads of the rules: per rule (category, near within,
+    near ordered, unless_near within, yields to any); whether rule r yields to a
+    finding of rule s; per allow scope (its category or -1 for every one, how far its
+    negation cues reach)."""
+    rules = ruleset.rules
+    names = sorted({rule.category for rule in rules})
+    if len(names) > 63:  # a category is a bit of an int64 in kernels.findings
+        raise ValueError(f"{len(names)} categories; the engine handles at most 63")
+    index = {name: i for i, name in enumerate(names)}
+    table = np.array(
+        [
+            (
+                index[rule.category],
+                rule.spec.near.within if rule.spec.near else 0,
+                rule.spec.near.ordered if rule.spec.near else 0,
+                rule.spec.unless_near.within if rule.spec.unless_near else 0,
+                bool(rule.yields_to),
+            )
+            for rule in rules
+        ],
+        dtype=np.int64,
+    ).reshape(-1, 5)
+    yields = np.array(
+        [[bool(rule.yields_to & _names(other)) for other in rules] for rule in rules], dtype=bool
+    ).reshape(len(rules), len(rules))
+    scopes = np.array(
+        [
+            (index.get(scope, -2) if scope is not None else -1, within)
+            for scope, within in zip(ruleset.allow_scopes, ruleset.negation_within, strict=True)
+        ],
+        dtype=np.int64,
+    ).reshape(-1, 2)
+    return table, yields, scopes
+
+
+_ARRAYS_FROM = 200  # reports in a scan from which the compiled path is worth its setup
 
 
 class Detector:
@@ -160,8 +211,13 @@ class Detector:
         self._context_list = [k in _CONTEXT_KINDS for k in self._kinds]
         self._latin_start = [p.latin_start for p in ruleset.patterns]
         self._latin_end = [p.latin_end for p in ruleset.patterns]
+        self._validated = np.array([v is not None for v in self._validator], dtype=bool)
+        self._rule_table, self._yield_table, self._scope_table = _kernel_tables(ruleset)
+        names = sorted({rule.category for rule in ruleset.rules})  # as in _kernel_tables
+        self._category_bits = {name: 1 << i for i, name in enumerate(names)}
         self._live_by_context: dict[tuple[Context, str], list[bool]] = {}
         self._live_arrays: dict[Context, NDArray[np.bool_]] = {}
+        self._model_by_context: dict[Context, tuple[list[bool], tuple[int, int]]] = {}
         self._local = threading.local()
         self._model_rules = (
             [i for i, rule in enumerate(ruleset.rules) if rule.spec.model] if model else []
@@ -171,8 +227,12 @@ class Detector:
         # for it, its threshold and the longest text it scores
         model_uses = [use for i in self._model_rules if (use := ruleset.rules[i].spec.model)]
         self._model_categories = [ruleset.rules[i].category for i in self._model_rules]
+        self._model_yielding = any(ruleset.rules[i].yields_to for i in self._model_rules)
         self._model_limit_array = np.array([use.max_chars for use in model_uses], dtype=np.int64)
         self._model_thresholds = np.array([use.threshold for use in model_uses])
+        self._model_category_bits = np.array(
+            [self._category_bits[c] for c in self._model_categories], dtype=np.int64
+        )
         self._model_column_array = np.array(
             [self.model.categories.index(c) for c in self._model_categories] if self.model else [],
             dtype=np.intp,
@@ -231,32 +291,103 @@ class Detector:
             )
         return scans
 
-    def _text_hits(
+    def _batch_findings(
         self,
         normalised: normalize.Normalised,
+        starts: list[int],
         ends: list[int],
-        rows: list[int],
-        distinct: list[Context],
-    ) -> tuple[list[list[Hit]], bool]:
-        """Each text's hits (text i ends at ``ends[i]``, its context is
-        ``distinct[rows[i]]``), and whether they were already checked against the context
-        and for whole tokens. A hit that runs across the break into the next text is in
-        neither."""
+        grouped: tuple[NDArray[np.intp], list[Context]],
+        done: NDArray[np.int64],
+    ) -> list[list[Finding]]:
+        """Each text's findings by the rules (text i is ``[starts[i], ends[i])`` of the
+        joined text, its context ``distinct[rows[i]]``), and in ``done[i]`` the
+        categories (bits, ``_category_bits``) its rules found or read and undid: the
+        classifier must not overrule those. A hit that runs across the break into the
+        next text is in neither."""
+        rows, distinct = grouped
         scans = self._scans(normalised)
         total = sum(len(raw) for *_, raw in scans) // 3
-        per_text: list[list[Hit]] = [[] for _ in ends]
+        results: list[list[Finding]] = [[] for _ in ends]
         if not total:
-            return per_text, True
-        # NumPy pays off on a long text's thousands of hits; a chat line has a handful
+            return results
         if total > _ARRAYS_FROM:
-            live = np.array([self._live_array(context) for context in distinct])
-            per_text = bulk.hits(self._tables, normalised, scans, ends, live, np.array(rows))
-            return per_text, True
+            # a batch's hundreds of hits: sorted out and turned into findings by two
+            # compiled passes; Python sees only the findings
+            self._compiled_findings(normalised, scans, starts, ends, grouped, results, done)
+            return results
+        # a chat line's handful: plain Python costs less than setting up the arrays
+        views = {"base": normalised.base, "compact": normalised.compact}
+        per_text: list[list[Hit]] = [[] for _ in ends]
         for hit in self._hits(normalised, scans):
             which = bisect_right(ends, hit[4])
             if hit[5] <= ends[which]:
                 per_text[which].append(hit)
-        return per_text, False
+        bits = self._category_bits
+        for i, text_hits in enumerate(per_text):
+            if text_hits:
+                decided: set[str] = set()
+                live = self._lives(distinct[rows[i]])
+                results[i] = self._findings(
+                    text_hits, normalised, views, live, starts[i], False, decided
+                )
+                decided.update(finding.rule.category for finding in results[i])
+                done[i] = sum(bits[category] for category in decided)
+        return results
+
+    def _compiled_findings(
+        self,
+        normalised: normalize.Normalised,
+        scans: list[Scan],
+        starts: list[int],
+        ends: list[int],
+        grouped: tuple[NDArray[np.intp], list[Context]],
+        results: list[list[Finding]],
+        done: NDArray[np.int64],
+    ) -> None:
+        """``_findings`` of every text at once: ``bulk.sort_out`` (each text's hits,
+        checked against its context and for whole tokens), the validators in Python (a
+        phone number's few hits), ``kernels.findings``."""
+        from liveguard.detect import kernels
+
+        rows, distinct = grouped
+        live = np.array([self._live_array(context) for context in distinct])
+        hits = bulk.sort_out(self._tables, normalised, scans, ends, live, rows)
+        views = (normalised.compact, normalised.base)  # bulk.VIEWS order
+        checked = np.flatnonzero(self._validated[hits[:, 0]])
+        if len(checked):
+            validator_of = self._validator
+            failed = [
+                h
+                for h, (i, view, start, end) in zip(
+                    checked.tolist(), hits[checked, :4].tolist(), strict=True
+                )
+                if not validators.check(validator_of[i], views[view][start:end])
+            ]
+            hits = np.delete(hits, failed, axis=0)
+        found, done[:] = kernels.findings(
+            hits,
+            normalised.codes,
+            PUNCTUATION,
+            self._tables.table,
+            self._rule_table,
+            self._yield_table,
+            self._scope_table,
+            len(ends),
+        )
+        rules, version = self.ruleset.rules, self.ruleset.version
+        original, base = normalised.original, normalised.base
+        for text, rule, start, end, view, m_start, m_end in found.tolist():
+            offset = starts[text]
+            results[text].append(
+                _new_finding(
+                    rules[rule],
+                    start - offset,
+                    end - offset,
+                    original[start:end],
+                    views[view][m_start:m_end] or base[start:end],
+                    version,
+                )
+            )
 
     def _hits(self, normalised: normalize.Normalised, scans: list[Scan]) -> list[Hit]:
         """Every hit in both views, with its span in the original text. A literal starts
@@ -328,32 +459,11 @@ class Detector:
         # text i is [starts[i], ends[i]) of the joined text, a line break after each
         ends = [end - 1 for end in itertools.accumulate(length + 1 for length in lengths)]
         starts = [end - length for end, length in zip(ends, lengths, strict=True)]
-        views = {"base": normalised.base, "compact": normalised.compact}
-        rows, distinct = _grouped(contexts)
-        lives = [self._lives(context) for context in distinct]
-        hits, checked = self._text_hits(normalised, ends, rows, distinct)
-        # what the rules read and undid, per text (only a text with hits can have any)
-        decided: list[set[str]] = [_NOTHING_DECIDED] * len(texts)
-        results: list[list[Finding]] = []
-        for i, text_hits in enumerate(hits):
-            if text_hits:
-                decided[i] = set()
-                results.append(
-                    self._findings(
-                        text_hits,
-                        normalised,
-                        views,
-                        lives[rows[i]],
-                        starts[i],
-                        checked,
-                        decided[i],
-                    )
-                )
-            else:
-                results.append([])
+        grouped = _grouped(contexts)
+        done = np.zeros(len(texts), dtype=np.int64)
+        results = self._batch_findings(normalised, starts, ends, grouped, done)
         if self._model_rules:
-            spans = list(zip(starts, ends, strict=True))
-            self._add_model_findings(results, normalised, spans, contexts, (rows, lives), decided)
+            self._add_model_findings(results, normalised, starts, ends, grouped, done)
         return results
 
     def _lives(self, context: Context) -> dict[str, list[bool]]:
@@ -364,79 +474,93 @@ class Detector:
         self,
         results: list[list[Finding]],
         normalised: normalize.Normalised,
-        spans: list[tuple[int, int]],
-        contexts: list[Context],
-        grouped: tuple[list[int], list[dict[str, list[bool]]]],
-        decided: list[set[str]] | None = None,
+        starts: list[int],
+        ends: list[int],
+        grouped: tuple[NDArray[np.intp], list[Context]],
+        done: NDArray[np.int64],
     ) -> None:
         """The classifier's findings for short texts, in categories no rule found and no
-        rule's words were found undone in (``decided``: a negation, a warning, an
-        exception or an allowed phrase read them as no violation); one vectorised pass
-        over every text that needs it."""
-        classifier = self.model
-        if classifier is None:  # loaded whenever a rule uses it
+        rule's words were found undone in (``done``: a negation, a warning, an exception
+        or an allowed phrase read them as no violation); one vectorised pass over every
+        text that needs it."""
+        model = self.model
+        if model is None:  # loaded whenever a rule uses it
             return
-        rules, categories = self.ruleset.rules, self._model_categories
-        # per text, per model rule: live in its context (text i's is ``lives[rows[i]]``),
-        # the text not empty nor longer than the rule's limit
-        rows, lives = grouped
-        masks = np.array(
-            [[live["base"][k] for k in self._model_rules] for live in lives], dtype=bool
-        ).reshape(len(lives), len(self._model_rules))
-        bounds = np.array(spans, dtype=np.int64).reshape(-1, 2)
-        lengths = bounds[:, 1] - bounds[:, 0]
-        wanted = (
-            masks[rows] & (lengths[:, None] <= self._model_limit_array) & (lengths > 0)[:, None]
+        rules = self.ruleset.rules
+        # per text, per model rule: live in its context (text i's is ``distinct[rows[i]]``),
+        # the text not empty nor longer than the rule's limit, its category not done
+        from liveguard.detect import kernels
+
+        rows, distinct = grouped
+        masks, extra = self._model_inputs(distinct)
+        bounds = np.array((starts, ends), dtype=np.int64)
+        wanted, todo = kernels.model_wanted(
+            rows,
+            bounds,
+            masks,
+            self._model_limit_array,
+            done,
+            self._model_category_bits,
         )
-        # a text where a rule found something, or read its words as no violation: not
-        # those categories (the few texts with hits; the rest need no Python)
-        for i, found in enumerate(results):
-            if found or (decided is not None and decided[i]):
-                done = {finding.rule.category for finding in found}
-                if decided is not None:
-                    done |= decided[i]
-                # a model rule yields like any rule: a viewer's own number found by a
-                # personal-data rule is not the diversion model's to report
-                names = set().union(*(_names(finding.rule) for finding in found))
-                for k, category in enumerate(categories):
-                    if category in done or rules[self._model_rules[k]].yields_to & names:
-                        wanted[i, k] = False
-        todo = np.flatnonzero(wanted.any(axis=1)).tolist()
-        if not todo:
+        # a model rule yields like any rule: a viewer's own number found by a personal-data
+        # rule is not the diversion model's to report (only texts with findings: few)
+        if self._model_yielding and len(todo):
+            for i in todo.tolist():
+                if results[i]:
+                    names = set().union(*(_names(finding.rule) for finding in results[i]))
+                    for k, index in enumerate(self._model_rules):
+                        if rules[index].yields_to & names:
+                            wanted[i, k] = False
+            todo = todo[wanted[todo].any(axis=1)]
+        if not len(todo):
             return
-        probabilities = classifier.scores_many(
-            normalised.base,
-            [spans[i] for i in todo],
-            [(contexts[i].role, contexts[i].category) for i in todo],
+        probabilities = model.scores_codes(
+            normalised.base_codes, bounds[0, todo], bounds[1, todo], extra[rows[todo]]
         )
+        todo_list = todo.tolist()
         # every (text, model rule) at once; Python sees only the few that fire, in text
         # order and, within a text, in rule order
         fires = (probabilities[:, self._model_column_array] >= self._model_thresholds) & wanted[
             todo
         ]
         for row, k in zip(*(axis.tolist() for axis in np.nonzero(fires)), strict=True):
-            i = todo[row]
-            start, end = spans[i]
+            i = todo_list[row]
+            start, end = starts[i], ends[i]
             rule = rules[self._model_rules[k]]
             results[i].append(
                 self._finding(rule, start, end, normalised, start, normalised.base[start:end])
             )
 
+    def _model_inputs(self, distinct: list[Context]) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
+        """Per distinct context: which model rules apply, and the classifier's feature
+        ids of its role and category (cached per context)."""
+        found = []
+        for context in distinct:
+            known = self._model_by_context.get(context)
+            if known is None:
+                live = self._live(context, "base")
+                known = (
+                    [live[i] for i in self._model_rules],
+                    classifier.context_ids(context.role, context.category),
+                )
+                if len(self._model_by_context) < 4096:
+                    self._model_by_context[context] = known
+            found.append(known)
+        return (
+            np.array([masks for masks, _ in found], dtype=bool).reshape(len(found), -1),
+            np.array([ids for _, ids in found], dtype=np.int64).reshape(len(found), 2),
+        )
+
     def detect_normalised(
         self, normalised: normalize.Normalised, context: Context
     ) -> list[Finding]:
         """Findings in a text already normalised (when one text is checked repeatedly)."""
-        views = {"base": normalised.base, "compact": normalised.compact}
-        live = self._lives(context)
-        (hits,), checked = self._text_hits(normalised, [len(normalised.base)], [0], [context])
-        decided: set[str] = set()
-        findings = (
-            self._findings(hits, normalised, views, live, 0, checked, decided) if hits else []
-        )
+        done = np.zeros(1, dtype=np.int64)
+        starts, ends = [0], [len(normalised.base)]
+        grouped = (np.zeros(1, dtype=np.intp), [context])
+        (findings,) = self._batch_findings(normalised, starts, ends, grouped, done)
         if self._model_rules:
-            spans = [(0, len(normalised.base))]
-            grouped = ([0], [live])
-            self._add_model_findings([findings], normalised, spans, [context], grouped, [decided])
+            self._add_model_findings([findings], normalised, starts, ends, grouped, done)
         return findings
 
     def _findings(
