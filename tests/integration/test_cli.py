@@ -121,7 +121,7 @@ def test_demo_loads_once_and_reverify_runs(cli_env, database_url):
     # two listings on sale for the buyer's pages (cli/demo_consumer.py).
     # By kind, from a fresh demo:
     kinds = {"action": 99 + 6, "chat_message": 94, "complaint": 12, "counters": 31}
-    kinds |= {"credit_step": 19 + 8, "finding": 132 + 3, "frame": 1, "listing_version": 9 + 2}
+    kinds |= {"credit_step": 19 + 8, "finding": 142 + 3, "frame": 1, "listing_version": 9 + 2}
     kinds |= {"order": 118, "report": 1, "utterance": 86 + 3, "warning": 21 + 1}
     with engine.connect() as connection:
         by_kind = dict(

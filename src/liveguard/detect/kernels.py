@@ -38,8 +38,11 @@ def _compiled(fn: F) -> F:
         return cast(F, njit(nogil=True)(fn))
 
 
-# the classifier's hashing (``classifier._grams``); DIMENSION is a power of two: & is %
-_MASK, _PRIME_1, _PRIME_2 = classifier.MASK, classifier.PRIME_1, classifier.PRIME_2
+# the classifier's hashing (``classifier._grams``). The mask comes from the weight table's
+# rows (a power of two: & is %), not a global: Numba freezes globals into its on-disk
+# cache, which does not notice a change in another module, and a stale mask would read
+# outside a smaller table
+_PRIME_1, _PRIME_2 = classifier.PRIME_1, classifier.PRIME_2
 _ONE, _TWO, _THREE = np.uint64(1), np.uint64(2), np.uint64(3)
 
 
@@ -57,6 +60,7 @@ def gram_sums(codes: Any, starts: Any, ends: Any, weights: Any, extra: Any) -> t
     they are, unpadded (a smaller table stays in cache: each of a line's 400 n-grams
     reads a row at random)."""
     texts, width = len(starts), weights.shape[1]
+    mask = np.uint64(weights.shape[0] - 1)
     sums = np.zeros((texts, width), dtype=np.float64)
     counts = np.zeros(texts, dtype=np.int64)
     for t in range(texts):
@@ -67,10 +71,10 @@ def gram_sums(codes: Any, starts: Any, ends: Any, weights: Any, extra: Any) -> t
             b0 = b1 = b2 = b3 = b4 = b5 = b6 = b7 = np.float32(0)
             for p in range(start, end - 2):  # every kind of n-gram starts here
                 a, b, d = np.uint64(codes[p]), np.uint64(codes[p + 1]), np.uint64(codes[p + 2])
-                i = (a * _PRIME_1) & _MASK
-                j = (a * _PRIME_2 + b * _PRIME_1 + _ONE) & _MASK
-                k = ((a * _PRIME_2 + b) * _PRIME_2 + d * _PRIME_1 + _TWO) & _MASK
-                m = (a * _PRIME_1 + d * _PRIME_2 + _THREE) & _MASK
+                i = (a * _PRIME_1) & mask
+                j = (a * _PRIME_2 + b * _PRIME_1 + _ONE) & mask
+                k = ((a * _PRIME_2 + b) * _PRIME_2 + d * _PRIME_1 + _TWO) & mask
+                m = (a * _PRIME_1 + d * _PRIME_2 + _THREE) & mask
                 a0 += weights[i, block] + weights[k, block]
                 b0 += weights[j, block] + weights[m, block]
                 if columns > 1:
@@ -96,7 +100,7 @@ def gram_sums(codes: Any, starts: Any, ends: Any, weights: Any, extra: Any) -> t
                     b7 += weights[j, block + 7] + weights[m, block + 7]
             for p in range(max(start, end - 2), end):  # the last two: 1-grams, a 2-gram
                 a = np.uint64(codes[p])
-                i = (a * _PRIME_1) & _MASK
+                i = (a * _PRIME_1) & mask
                 a0 += weights[i, block]
                 if columns > 1:
                     a1 += weights[i, block + 1]
@@ -113,7 +117,7 @@ def gram_sums(codes: Any, starts: Any, ends: Any, weights: Any, extra: Any) -> t
                 if columns > 7:
                     a7 += weights[i, block + 7]
                 if p + 1 < end:
-                    j = (a * _PRIME_2 + np.uint64(codes[p + 1]) * _PRIME_1 + _ONE) & _MASK
+                    j = (a * _PRIME_2 + np.uint64(codes[p + 1]) * _PRIME_1 + _ONE) & mask
                     b0 += weights[j, block]
                     if columns > 1:
                         b1 += weights[j, block + 1]

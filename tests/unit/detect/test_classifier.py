@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from liveguard.detect import classifier
 
@@ -38,6 +39,19 @@ def test_training_learns_and_a_saved_model_reads_back(tmp_path: Path):
     assert loaded.categories == ("diversion",)
     again = loaded.scores(*classifier.features("加我微信私聊下单", "anchor", None))["diversion"]
     assert abs(again - alike) < 0.01  # stored as float16
+
+
+def test_a_model_hashed_into_another_table_size_is_refused(tmp_path: Path):
+    # the kernels index the table by the hash masked to its rows: a model trained for
+    # another DIMENSION would score noise, so loading it fails instead
+    np.savez(
+        tmp_path / "old.npz",
+        categories=np.array(["diversion"]),
+        weights=np.zeros((1, classifier.DIMENSION * 4), dtype=np.float16),
+        bias=np.zeros(1, dtype=np.float32),
+    )
+    with pytest.raises(ValueError, match="rows"):
+        classifier.load(tmp_path / "old.npz")
 
 
 def test_the_shipped_model_knows_every_category():
