@@ -194,7 +194,33 @@ def _regex_source(pattern: str, normaliser: normalize.Normaliser) -> str:
     # (一 -> 1, 聯 -> 联); ASCII is regex syntax and stays as written. A negated class
     # never crosses a line break: a match must not start in the previous text of a batch.
     folded = "".join(ch if ch.isascii() else normaliser.char(ch) for ch in pattern)
-    return re.sub(r"(?<!\\)\[\^", r"[^\\n", folded)
+    return _spaces_within_a_line(re.sub(r"(?<!\\)\[\^", r"[^\\n", folded))
+
+
+_LINE_SPACE = r" \t\r\f\x0b"  # \s without the line break (PCRE's \v is a class with \n in it)
+
+
+def _spaces_within_a_line(pattern: str) -> str:
+    """``\\s`` as the spaces of one line: with SOM_LEFTMOST a match reaching back across
+    the break into the previous text of a batch would hide the text's own match with the
+    same end (a handle after a text ending in 微信)."""
+    out: list[str] = []
+    in_class, i = False, 0
+    while i < len(pattern):
+        if pattern[i] == "\\" and i + 1 < len(pattern):
+            escape = pattern[i : i + 2]
+            if escape == "\\s":
+                escape = _LINE_SPACE if in_class else f"[{_LINE_SPACE}]"
+            out.append(escape)
+            i += 2
+            continue
+        if pattern[i] == "[" and not in_class:
+            in_class = True
+        elif pattern[i] == "]" and in_class:
+            in_class = False
+        out.append(pattern[i])
+        i += 1
+    return "".join(out)
 
 
 def _with_groups(

@@ -76,3 +76,17 @@ def test_a_burst_of_one_context_finds_what_each_line_alone_finds(detector, label
     found = detector.detect_many(texts[:2_000], [context] * 2_000)
     for text, findings in zip(texts[:2_000], found, strict=True):
         assert _key(findings) == _key(detector.detect(text, context)), text
+
+
+def test_a_match_does_not_reach_back_into_the_previous_text(detector):
+    # "\\s" in a handle pattern once crossed the line break that joins a batch: the match
+    # from the previous text's 微信 hid this text's own, with the same end
+    before = engine.Context(role="viewer", source="chat")
+    after = engine.Context(role="anchor", source="speech")
+    pair = ["有问题找客服，别加任何人微信", "WX qq91373 刷单返利日赚五百"]
+    batch = detector.detect_many(pair, [before, after])
+    assert [_key(f) for f in batch] == [
+        _key(detector.detect(pair[0], before)),
+        _key(detector.detect(pair[1], after)),
+    ]
+    assert [f.normalised for f in batch[1]] == ["wxqq91373"]
