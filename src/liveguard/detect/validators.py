@@ -11,6 +11,15 @@ def _digits(text: str) -> str:
     return "".join(ch for ch in text if ch.isascii() and ch.isdigit())
 
 
+# a letter o typed for a zero inside a digit run (18O 3426 7719; upper case is already
+# lowered): a digit on one side, possibly through more o's; never an o of a word
+_O_IN_DIGITS = re.compile(r"(?<=[0-9])o+(?=[0-9])|(?<=[0-9])o+$")
+
+
+def _mobile_digits(text: str) -> str:
+    return _digits(_O_IN_DIGITS.sub(lambda m: "0" * len(m.group()), text))
+
+
 def luhn(number: str) -> bool:
     total = 0
     for position, ch in enumerate(reversed(number)):
@@ -44,7 +53,7 @@ def check(name: str, matched: str) -> bool:
     if name == "handle":
         return handle(matched)
     if name == "mobile":
-        digits = _digits(matched)
+        digits = _mobile_digits(matched)
         return len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789"
     if name == "luhn":
         digits = _digits(matched)
