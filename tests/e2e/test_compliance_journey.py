@@ -53,8 +53,8 @@ def test_a_compliance_officer_works_the_s1_room_and_closes_its_case(page: Page) 
     expect(noted).to_contain_text("主播举着微信收款码让观众扫码付款，已核实")
     expect(noted).to_contain_text("微信收款码")  # the finding she chose, in words
 
-    # then escalates the private-payment finding, again by choosing it
-    option = finding.locator("option", has_text="私下付款").first
+    # then escalates the finding of paying off the platform ("扫码直接付"), again by choosing it
+    option = finding.locator("option", has_text="平台外付款").first
     finding.select_option(value=option.get_attribute("value"))
     page.get_by_test_id("act-reason").fill("请法务复核：引导站外付款")
     page.get_by_role("button", name="转人工 Escalate").click()
