@@ -60,6 +60,18 @@ def _batches(event, tag: str, n: int) -> list[list[dict]]:
     return [[speech(event, f"{tag} 第{i}句 今天的羽绒服")] for i in range(n)]
 
 
+async def _all_acked(bus: Bus, url: str) -> bool:
+    """No message of the stream is waiting for a consumer's acknowledgement."""
+    import nats
+
+    client = await nats.connect(url)
+    try:
+        infos = await client.jetstream().consumers_info(bus.stream)
+        return all(info.num_ack_pending == 0 for info in infos)
+    finally:
+        await client.close()
+
+
 def test_a_worker_waits_for_nats_reconnects_and_resumes_while_http_ingest_goes_on(
     app, client, auth, room, event, nats_server
 ):
@@ -71,6 +83,9 @@ def test_a_worker_waits_for_nats_reconnects_and_resumes_while_http_ingest_goes_o
         nats_server.start()
         run(_publish(bus, room.session_id, _batches(event, "before", 5), url))
         assert _wait(lambda: _counts(app, room.session_id)[0] == 5, 60)
+        # stored is not yet acknowledged: stopping NATS between the two would have the 5
+        # redelivered (and rightly counted as duplicates), so wait for the acks to arrive
+        assert _wait(lambda: run(_all_acked(bus, url)), 20), "the acks never reached NATS"
 
         nats_server.stop()
         during = [speech(event, "停机时 HTTP 照常")]
