@@ -228,6 +228,19 @@ class Detector:
         model_uses = [use for i in self._model_rules if (use := ruleset.rules[i].spec.model)]
         self._model_categories = [ruleset.rules[i].category for i in self._model_rules]
         self._model_yielding = any(ruleset.rules[i].yields_to for i in self._model_rules)
+        # per rule id: the model rules (bit k: ``_model_rules[k]``) that yield to its
+        # finding, for the rules with any
+        self._model_blockers = {
+            rule.id: bits
+            for rule in ruleset.rules
+            if (
+                bits := sum(
+                    1 << k
+                    for k, index in enumerate(self._model_rules)
+                    if ruleset.rules[index].yields_to & _names(rule)
+                )
+            )
+        }
         self._model_limit_array = np.array([use.max_chars for use in model_uses], dtype=np.int64)
         self._model_thresholds = np.array([use.threshold for use in model_uses])
         self._model_category_bits = np.array(
@@ -494,6 +507,18 @@ class Detector:
         rows, distinct = grouped
         masks, extra = self._model_inputs(distinct)
         bounds = np.array((starts, ends), dtype=np.int64)
+        # a model rule yields like any rule: a viewer's own number found by a personal-data
+        # rule is not the diversion model's to report. Per text, the model rules its
+        # findings block (bits): a lookup per finding, not a set of names per text
+        blocked = np.zeros(len(results), dtype=np.int64)
+        if self._model_yielding:
+            blockers = self._model_blockers
+            for i, found in enumerate(results):
+                if found:
+                    bits = 0
+                    for finding in found:
+                        bits |= blockers.get(finding.rule.id, 0)
+                    blocked[i] = bits
         wanted, todo = kernels.model_wanted(
             rows,
             bounds,
@@ -501,17 +526,8 @@ class Detector:
             self._model_limit_array,
             done,
             self._model_category_bits,
+            blocked,
         )
-        # a model rule yields like any rule: a viewer's own number found by a personal-data
-        # rule is not the diversion model's to report (only texts with findings: few)
-        if self._model_yielding and len(todo):
-            for i in todo.tolist():
-                if results[i]:
-                    names = set().union(*(_names(finding.rule) for finding in results[i]))
-                    for k, index in enumerate(self._model_rules):
-                        if rules[index].yields_to & names:
-                            wanted[i, k] = False
-            todo = todo[wanted[todo].any(axis=1)]
         if not len(todo):
             return
         probabilities = model.scores_codes(

@@ -147,12 +147,13 @@ def gram_sums(codes: Any, starts: Any, ends: Any, weights: Any, extra: Any) -> t
 
 @_compiled
 def model_wanted(
-    rows: Any, bounds: Any, masks: Any, limits: Any, done: Any, bits: Any
+    rows: Any, bounds: Any, masks: Any, limits: Any, done: Any, bits: Any, blocked: Any
 ) -> tuple[Any, Any]:
     """Which (text, model rule) the classifier decides: the rule applies in the text's
     context (``masks[rows[i]]``), the text is not empty nor longer than the rule's
-    limit, and the rules neither found nor undid anything of its category (``done[i]``
-    has none of ``bits``). Returns that mask (texts, model rules) and the texts with
+    limit, the rules neither found nor undid anything of its category (``done[i]``
+    has none of ``bits``) and found nothing it yields to (bit k of ``blocked[i]``
+    clear). Returns that mask (texts, model rules) and the texts with
     any (one pass, not a dozen array operations on a burst's small arrays)."""
     texts, width = len(rows), masks.shape[1]
     wanted = np.zeros((texts, width), dtype=np.bool_)
@@ -162,7 +163,10 @@ def model_wanted(
         length = bounds[1, i] - bounds[0, i]
         for k in range(width):
             wanted[i, k] = (
-                masks[rows[i], k] and 0 < length <= limits[k] and (done[i] & bits[k]) == 0
+                masks[rows[i], k]
+                and 0 < length <= limits[k]
+                and (done[i] & bits[k]) == 0
+                and (blocked[i] >> k) & 1 == 0
             )
             if wanted[i, k] and (size == 0 or todo[size - 1] != i):
                 todo[size] = i
