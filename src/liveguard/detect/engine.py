@@ -246,10 +246,14 @@ class Detector:
         self._model_category_bits = np.array(
             [self._category_bits[c] for c in self._model_categories], dtype=np.int64
         )
-        self._model_column_array = np.array(
-            [self.model.categories.index(c) for c in self._model_categories] if self.model else [],
-            dtype=np.intp,
+        columns = (
+            [self.model.categories.index(c) for c in self._model_categories] if self.model else []
         )
+        # None when the model's columns are the model rules, in order: none to pick out
+        self._model_column_array: NDArray[np.intp] | None = None
+        if self.model is not None and columns != list(range(len(self.model.categories))):
+            self._model_column_array = np.array(columns, dtype=np.intp)
+        self._model_arrays: dict[Context, tuple[NDArray[np.bool_], NDArray[np.int64]]] = {}
 
     def _scratch(self, database: hyperscan.Database) -> hyperscan.Scratch:
         scratches = getattr(self._local, "scratches", None)
@@ -363,7 +367,10 @@ class Detector:
         from liveguard.detect import kernels
 
         rows, distinct = grouped
-        live = np.array([self._live_array(context) for context in distinct])
+        if len(distinct) == 1:  # a burst in one context: a view of the cached array, no copy
+            live = self._live_array(distinct[0])[np.newaxis]
+        else:
+            live = np.array([self._live_array(context) for context in distinct])
         hits = bulk.sort_out(self._tables, normalised, scans, ends, live, rows)
         views = (normalised.compact, normalised.base)  # bulk.VIEWS order
         checked = np.flatnonzero(self._validated[hits[:, 0]])
@@ -533,15 +540,18 @@ class Detector:
         )
         if not len(todo):
             return
-        probabilities = model.scores_codes(
-            normalised.base_codes, bounds[0, todo], bounds[1, todo], extra[rows[todo]]
-        )
+        if len(todo) == len(results):  # every text (most bursts): no rows to pick out
+            starts_of, ends_of, extra_of, wanted_of = bounds[0], bounds[1], extra[rows], wanted
+        else:
+            starts_of, ends_of = bounds[0, todo], bounds[1, todo]
+            extra_of, wanted_of = extra[rows[todo]], wanted[todo]
+        probabilities = model.scores_codes(normalised.base_codes, starts_of, ends_of, extra_of)
+        if self._model_column_array is not None:
+            probabilities = probabilities[:, self._model_column_array]
         todo_list = todo.tolist()
         # every (text, model rule) at once; Python sees only the few that fire, in text
         # order and, within a text, in rule order
-        fires = (probabilities[:, self._model_column_array] >= self._model_thresholds) & wanted[
-            todo
-        ]
+        fires = (probabilities >= self._model_thresholds) & wanted_of
         for row, k in zip(*(axis.tolist() for axis in np.nonzero(fires)), strict=True):
             i = todo_list[row]
             start, end = starts[i], ends[i]
@@ -553,6 +563,19 @@ class Detector:
     def _model_inputs(self, distinct: list[Context]) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
         """Per distinct context: which model rules apply, and the classifier's feature
         ids of its role and category (cached per context)."""
+        if len(distinct) == 1:  # a burst in one context: its arrays, built once
+            arrays = self._model_arrays.get(distinct[0])
+            if arrays is None:
+                arrays = self._model_inputs_of(distinct)
+                if len(self._model_arrays) < 4096:
+                    self._model_arrays[distinct[0]] = arrays
+            return arrays
+        return self._model_inputs_of(distinct)
+
+    def _model_inputs_of(
+        self, distinct: list[Context]
+    ) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
+        """``_model_inputs``, built."""
         found = []
         for context in distinct:
             known = self._model_by_context.get(context)

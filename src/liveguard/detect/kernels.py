@@ -64,9 +64,7 @@ def _warm(weights: Any) -> Any:
 
 
 @_compiled
-def gram_sums(
-    codes: Any, starts: Any, ends: Any, weights: Any, extra: Any
-) -> tuple[Any, Any, Any]:
+def gram_sums(codes: Any, starts: Any, ends: Any, weights: Any, extra: Any) -> tuple[Any, Any, Any]:
     """The classifier's hashed character 1-, 2-, 3-gram and skip-bigram features
     (``classifier._grams``) of the texts ``codes[starts[i]:ends[i]]``, their weight rows
     summed: (sums (texts, categories) float64, feature counts, and a figure to ignore:
