@@ -185,7 +185,7 @@ def baseline_detector(ref: str, rules_version: str) -> tuple[object | None, str]
         their_engine = importlib.import_module(f"{name}.detect.engine")
         their_ruleset = importlib.import_module(f"{name}.detect.ruleset")
 
-        their_classifier._packaged_path = lambda: model_path
+        their_classifier._packaged_path = lambda: model_path  # type: ignore[attr-defined]
         # this checkout's model may hash into another table size than the engine at ref
         # did (2^18 before issue 18's third round): hash as this checkout does
         for constant in ("DIMENSION", "MASK", "_MASK"):
