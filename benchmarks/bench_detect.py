@@ -147,16 +147,21 @@ def engine_scans(rules: ruleset.RuleSet, normalised) -> list[tuple[object, bytes
 
 def baseline_detector(ref: str, rules_version: str) -> tuple[object | None, str]:
     """A Detector of the engine at ``ref`` (``git archive`` of its ``src/liveguard`` into
-    a temporary folder), loaded into this process beside the one measured: its modules
-    are imported under the name ``liveguard``, the detector built and warmed up, and then
-    they are taken out of ``sys.modules`` again (its functions keep their own globals).
-    It compiles this checkout's rule files with this checkout's model, so that both
+    a temporary folder), loaded into this process beside the one measured: its package
+    is renamed ``liveguard_baseline`` (its imports rewritten to match), so that each
+    engine's functions, and the modules they import when first called (the Numba
+    kernels), are its own even where the two differ in a kernel's arguments. It
+    compiles this checkout's rule files with this checkout's model, so that both
     engines apply the same rules. (None, why) when it cannot."""
+    import atexit
+    import importlib
     import shutil
     import subprocess
     import tempfile
 
     folder = Path(tempfile.mkdtemp(prefix="liveguard-baseline-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)  # Numba may cache there
+    name = "liveguard_baseline"
     try:
         archive = subprocess.run(
             ["git", "-C", str(ROOT), "archive", ref, "src/liveguard"],
@@ -165,25 +170,28 @@ def baseline_detector(ref: str, rules_version: str) -> tuple[object | None, str]
         ).stdout
         subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
     except (OSError, subprocess.CalledProcessError) as error:
-        shutil.rmtree(folder, ignore_errors=True)
         return None, f"git archive {ref} failed: {error}"
-    ours = {k: v for k, v in sys.modules.items() if k == "liveguard" or k.startswith("liveguard.")}
-    for name in ours:
-        del sys.modules[name]
+    package = folder / "src" / name
+    (folder / "src" / "liveguard").rename(package)
+    for path in package.rglob("*.py"):
+        source = path.read_text("utf-8")
+        renamed = re.sub(r"\bliveguard(?=[.\s])", name, source)
+        if renamed != source:
+            path.write_text(renamed, "utf-8")
     sys.path.insert(0, str(folder / "src"))
     model_path = Path(ruleset.__file__).parent / "data" / "model.npz"
     try:
-        from liveguard.detect import classifier as their_classifier
-        from liveguard.detect import engine as their_engine
-        from liveguard.detect import ruleset as their_ruleset
+        their_classifier = importlib.import_module(f"{name}.detect.classifier")
+        their_engine = importlib.import_module(f"{name}.detect.engine")
+        their_ruleset = importlib.import_module(f"{name}.detect.ruleset")
 
-        their_classifier._packaged_path = lambda: model_path
+        their_classifier._packaged_path = lambda: model_path  # type: ignore[attr-defined]
         # this checkout's model may hash into another table size than the engine at ref
         # did (2^18 before issue 18's third round): hash as this checkout does
-        for name in ("DIMENSION", "MASK", "_MASK"):
-            if hasattr(their_classifier, name):
-                mine = classifier.MASK if "MASK" in name else classifier.DIMENSION
-                setattr(their_classifier, name, mine)
+        for constant in ("DIMENSION", "MASK", "_MASK"):
+            if hasattr(their_classifier, constant):
+                mine = classifier.MASK if "MASK" in constant else classifier.DIMENSION
+                setattr(their_classifier, constant, mine)
         files = their_ruleset.load_files(ruleset.packaged_files())
         detector = their_engine.Detector(their_ruleset.compile_files(files))
         detector.detect_many(["加我微信 abc12345 私聊下单"])
@@ -192,10 +200,6 @@ def baseline_detector(ref: str, rules_version: str) -> tuple[object | None, str]
         detector, why = None, f"the engine at {ref} cannot load these rules: {error!r}"
     finally:
         sys.path.remove(str(folder / "src"))
-        for name in [k for k in sys.modules if k == "liveguard" or k.startswith("liveguard.")]:
-            del sys.modules[name]
-        sys.modules.update(ours)
-        shutil.rmtree(folder, ignore_errors=True)
     return detector, why
 
 

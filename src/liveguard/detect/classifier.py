@@ -163,7 +163,7 @@ class Model:
             return np.zeros((0, len(self.categories)))
         from liveguard.detect import kernels  # Numba: imported when a text is first scored
 
-        sums, counts = kernels.gram_sums(
+        sums, counts, _ = kernels.gram_sums(
             codes, np.ascontiguousarray(starts), np.ascontiguousarray(ends), self.weights, extra
         )
         logits = sums / np.sqrt(np.maximum(counts, 1))[:, None] + self.bias

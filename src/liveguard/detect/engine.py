@@ -228,15 +228,32 @@ class Detector:
         model_uses = [use for i in self._model_rules if (use := ruleset.rules[i].spec.model)]
         self._model_categories = [ruleset.rules[i].category for i in self._model_rules]
         self._model_yielding = any(ruleset.rules[i].yields_to for i in self._model_rules)
+        # per rule id: the model rules (bit k: ``_model_rules[k]``) that yield to its
+        # finding, for the rules with any
+        self._model_blockers = {
+            rule.id: bits
+            for rule in ruleset.rules
+            if (
+                bits := sum(
+                    1 << k
+                    for k, index in enumerate(self._model_rules)
+                    if ruleset.rules[index].yields_to & _names(rule)
+                )
+            )
+        }
         self._model_limit_array = np.array([use.max_chars for use in model_uses], dtype=np.int64)
         self._model_thresholds = np.array([use.threshold for use in model_uses])
         self._model_category_bits = np.array(
             [self._category_bits[c] for c in self._model_categories], dtype=np.int64
         )
-        self._model_column_array = np.array(
-            [self.model.categories.index(c) for c in self._model_categories] if self.model else [],
-            dtype=np.intp,
+        columns = (
+            [self.model.categories.index(c) for c in self._model_categories] if self.model else []
         )
+        # None when the model's columns are the model rules, in order: none to pick out
+        self._model_column_array: NDArray[np.intp] | None = None
+        if self.model is not None and columns != list(range(len(self.model.categories))):
+            self._model_column_array = np.array(columns, dtype=np.intp)
+        self._model_arrays: dict[Context, tuple[NDArray[np.bool_], NDArray[np.int64]]] = {}
 
     def _scratch(self, database: hyperscan.Database) -> hyperscan.Scratch:
         scratches = getattr(self._local, "scratches", None)
@@ -350,7 +367,10 @@ class Detector:
         from liveguard.detect import kernels
 
         rows, distinct = grouped
-        live = np.array([self._live_array(context) for context in distinct])
+        if len(distinct) == 1:  # a burst in one context: a view of the cached array, no copy
+            live = self._live_array(distinct[0])[np.newaxis]
+        else:
+            live = np.array([self._live_array(context) for context in distinct])
         hits = bulk.sort_out(self._tables, normalised, scans, ends, live, rows)
         views = (normalised.compact, normalised.base)  # bulk.VIEWS order
         checked = np.flatnonzero(self._validated[hits[:, 0]])
@@ -363,7 +383,10 @@ class Detector:
                 )
                 if not validators.check(validator_of[i], views[view][start:end])
             ]
-            hits = np.delete(hits, failed, axis=0)
+            if failed:  # a mask: np.delete's checks of its arguments cost more than the copy
+                keep = np.ones(len(hits), dtype=bool)
+                keep[failed] = False
+                hits = hits[keep]
         found, done[:] = kernels.findings(
             hits,
             normalised.codes,
@@ -494,6 +517,18 @@ class Detector:
         rows, distinct = grouped
         masks, extra = self._model_inputs(distinct)
         bounds = np.array((starts, ends), dtype=np.int64)
+        # a model rule yields like any rule: a viewer's own number found by a personal-data
+        # rule is not the diversion model's to report. Per text, the model rules its
+        # findings block (bits): a lookup per finding, not a set of names per text
+        blocked = np.zeros(len(results), dtype=np.int64)
+        if self._model_yielding:
+            blockers = self._model_blockers
+            for i, found in enumerate(results):
+                if found:
+                    bits = 0
+                    for finding in found:
+                        bits |= blockers.get(finding.rule.id, 0)
+                    blocked[i] = bits
         wanted, todo = kernels.model_wanted(
             rows,
             bounds,
@@ -501,28 +536,22 @@ class Detector:
             self._model_limit_array,
             done,
             self._model_category_bits,
+            blocked,
         )
-        # a model rule yields like any rule: a viewer's own number found by a personal-data
-        # rule is not the diversion model's to report (only texts with findings: few)
-        if self._model_yielding and len(todo):
-            for i in todo.tolist():
-                if results[i]:
-                    names = set().union(*(_names(finding.rule) for finding in results[i]))
-                    for k, index in enumerate(self._model_rules):
-                        if rules[index].yields_to & names:
-                            wanted[i, k] = False
-            todo = todo[wanted[todo].any(axis=1)]
         if not len(todo):
             return
-        probabilities = model.scores_codes(
-            normalised.base_codes, bounds[0, todo], bounds[1, todo], extra[rows[todo]]
-        )
+        if len(todo) == len(results):  # every text (most bursts): no rows to pick out
+            starts_of, ends_of, extra_of, wanted_of = bounds[0], bounds[1], extra[rows], wanted
+        else:
+            starts_of, ends_of = bounds[0, todo], bounds[1, todo]
+            extra_of, wanted_of = extra[rows[todo]], wanted[todo]
+        probabilities = model.scores_codes(normalised.base_codes, starts_of, ends_of, extra_of)
+        if self._model_column_array is not None:
+            probabilities = probabilities[:, self._model_column_array]
         todo_list = todo.tolist()
         # every (text, model rule) at once; Python sees only the few that fire, in text
         # order and, within a text, in rule order
-        fires = (probabilities[:, self._model_column_array] >= self._model_thresholds) & wanted[
-            todo
-        ]
+        fires = (probabilities >= self._model_thresholds) & wanted_of
         for row, k in zip(*(axis.tolist() for axis in np.nonzero(fires)), strict=True):
             i = todo_list[row]
             start, end = starts[i], ends[i]
@@ -534,6 +563,19 @@ class Detector:
     def _model_inputs(self, distinct: list[Context]) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
         """Per distinct context: which model rules apply, and the classifier's feature
         ids of its role and category (cached per context)."""
+        if len(distinct) == 1:  # a burst in one context: its arrays, built once
+            arrays = self._model_arrays.get(distinct[0])
+            if arrays is None:
+                arrays = self._model_inputs_of(distinct)
+                if len(self._model_arrays) < 4096:
+                    self._model_arrays[distinct[0]] = arrays
+            return arrays
+        return self._model_inputs_of(distinct)
+
+    def _model_inputs_of(
+        self, distinct: list[Context]
+    ) -> tuple[NDArray[np.bool_], NDArray[np.int64]]:
+        """``_model_inputs``, built."""
         found = []
         for context in distinct:
             known = self._model_by_context.get(context)

@@ -8,6 +8,8 @@ from liveguard.parties.identifiers import validate_id_number
 
 
 def _digits(text: str) -> str:
+    if text.isascii() and text.isdigit():  # most matches are plain digits: nothing to drop
+        return text
     return "".join(ch for ch in text if ch.isascii() and ch.isdigit())
 
 
@@ -17,6 +19,8 @@ _O_IN_DIGITS = re.compile(r"(?<=[0-9])o+(?=[0-9])|(?<=[0-9])o+$")
 
 
 def _mobile_digits(text: str) -> str:
+    if "o" not in text:  # most matches: no letter o to read as a zero
+        return _digits(text)
     return _digits(_O_IN_DIGITS.sub(lambda m: "0" * len(m.group()), text))
 
 
