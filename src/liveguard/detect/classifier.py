@@ -127,7 +127,7 @@ class Model:
     weights: np.ndarray
     bias: np.ndarray  # (categories,)
     # Platt calibration per category, fitted on scores of lines the model had not seen
-    # (two folds): probability = sigmoid(scale * logit + shift)
+    # (leaving one training file out): probability = sigmoid(scale * logit + shift)
     scale: np.ndarray | None = None
     shift: np.ndarray | None = None
 
@@ -172,6 +172,20 @@ class Model:
     def logits(self, rows: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
         """Uncalibrated logits (lines, categories) of feature rows, for calibration."""
         return np.array([v @ np.take(self.weights, i, axis=0) + self.bias for i, v in rows])
+
+    def raw_logits(self, rows: Rows) -> np.ndarray:
+        """``logits`` of a ``Rows`` matrix, in one compiled pass."""
+        from liveguard.detect import kernels
+
+        return np.asarray(
+            kernels.csr_logits(
+                rows.offsets, rows.indices, rows.values, self.weights.astype(np.float64), self.bias
+            )
+        )
+
+    def probabilities(self, rows: Rows) -> np.ndarray:
+        """Calibrated probabilities (lines, categories) of a ``Rows`` matrix."""
+        return np.asarray(self._calibrated(self.raw_logits(rows)))
 
     def save(self, path: Path) -> None:
         arrays: dict[str, Any] = {
@@ -232,25 +246,100 @@ def _labels(items: list[dict[str, Any]], categories: list[str]) -> np.ndarray:
     )
 
 
-def calibrated(items: list[dict[str, Any]], categories: list[str], *, folds: int = 2) -> Model:
+@dataclass(frozen=True)
+class Rows:
+    """The feature rows of labelled lines as one sparse matrix (CSR): line i's features
+    are ``indices[offsets[i]:offsets[i + 1]]`` with ``values`` alike. Computed once, so
+    that cross-validation trains many models without normalising a line twice."""
+
+    offsets: np.ndarray  # (lines + 1,) int64
+    indices: np.ndarray  # int64
+    values: np.ndarray  # float64
+
+    @classmethod
+    def of(cls, rows: list[tuple[np.ndarray, np.ndarray]]) -> Rows:
+        lengths = np.array([len(i) for i, _ in rows], dtype=np.int64)
+        return cls(
+            np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
+            np.concatenate([i for i, _ in rows]).astype(np.int64),
+            np.concatenate([v for _, v in rows]).astype(np.float64),
+        )
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def take(self, keep: np.ndarray) -> Rows:
+        """The rows where the boolean mask ``keep`` holds."""
+        lengths = np.diff(self.offsets)[keep]
+        owner = np.repeat(keep, np.diff(self.offsets))
+        return Rows(
+            np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
+            self.indices[owner],
+            self.values[owner],
+        )
+
+
+def rows_of(items: list[dict[str, Any]]) -> Rows:
+    return Rows.of(_rows(items))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How a model is trained (``fit``); the defaults are what the shipped model uses,
+    chosen by leave-one-file-out cross-validation (data/eval/cv_model.py,
+    docs/detection.md)."""
+
+    steps: int = 400
+    l2: float = 3e-6  # 3e-5 before: leaving one author out, 1e-5 and 3e-6 did better, 1e-4 worse
+    # the share of the loss the positive lines carry, per category (0.5: both classes
+    # weigh the same however rare the positives)
+    positive_share: float = 0.5
+
+
+def calibrated(
+    items: list[dict[str, Any]],
+    categories: list[str],
+    groups: np.ndarray | None = None,
+    settings: Settings = Settings(),
+) -> Model:
     """``train`` on every line, with a Platt calibration per category fitted on the
-    scores each line got from a model trained on the other folds (so the probabilities
-    mean what they say on text the model has not seen)."""
-    rows, labels = _rows(items), _labels(items, categories)
-    fold = np.arange(len(items)) % folds
-    unseen = np.zeros((len(items), len(categories)))
-    for k in range(folds):
-        part = [item for item, f in zip(items, fold, strict=True) if f != k]
-        model = train(part, categories)
-        unseen[fold == k] = model.logits([r for r, f in zip(rows, fold, strict=True) if f == k])
-    scale, shift = np.ones(len(categories)), np.zeros(len(categories))
-    for c in range(len(categories)):
+    scores each line got from a model trained without its group (``groups``: the file
+    each line came from, so a file's author's phrasings are unseen, as a new author's
+    would be; two interleaved folds when no groups are given)."""
+    rows, labels = rows_of(items), _labels(items, categories)
+    if groups is None:
+        groups = np.arange(len(items)) % 2
+    unseen = out_of_fold(rows, labels, categories, groups, settings)
+    return with_platt(fit(rows, labels, categories, settings), unseen, labels)
+
+
+def out_of_fold(
+    rows: Rows,
+    labels: np.ndarray,
+    categories: list[str],
+    groups: np.ndarray,
+    settings: Settings = Settings(),
+) -> np.ndarray:
+    """Uncalibrated logits (lines, categories), each line's from a model trained on every
+    group but its own."""
+    unseen = np.zeros((len(rows), len(categories)))
+    for group in np.unique(groups):
+        held = groups == group
+        model = fit(rows.take(~held), labels[~held], categories, settings)
+        unseen[held] = model.raw_logits(rows.take(held))
+    return unseen
+
+
+def with_platt(model: Model, unseen: np.ndarray, labels: np.ndarray) -> Model:
+    """``model`` with a Platt calibration per category fitted on out-of-fold logits."""
+    width = len(model.categories)
+    scale, shift = np.ones(width), np.zeros(width)
+    for c in range(width):
         scale[c], shift[c] = _platt(unseen[:, c], labels[:, c])
-    final = train(items, categories)
     return Model(
-        final.categories,
-        final.weights,
-        final.bias,
+        model.categories,
+        model.weights,
+        model.bias,
         scale.astype(np.float32),
         shift.astype(np.float32),
     )
@@ -271,45 +360,44 @@ def train(
     items: list[dict[str, Any]],
     categories: list[str],
     *,
-    steps: int = 400,
-    l2: float = 3e-5,
+    steps: int = Settings.steps,
+    l2: float = Settings.l2,
+) -> Model:
+    """``fit`` on labelled lines."""
+    return fit(rows_of(items), _labels(items, categories), categories, Settings(steps, l2))
+
+
+def fit(
+    rows: Rows, labels: np.ndarray, categories: list[str], settings: Settings = Settings()
 ) -> Model:
     """Logistic regression per category, full-batch Adam on the sparse features
-    (deterministic). Every step is a few array operations over all lines at once: the
-    logits are one gather and one ``reduceat``, the gradient one ``bincount`` per
-    category, so a retrain on ten thousand lines takes about a minute."""
-    rows, labels = _rows(items), _labels(items, categories)
+    (deterministic). Every step is two compiled passes over the lines
+    (``kernels.csr_logits``, ``kernels.csr_gradient``) and a few array operations over
+    the weights, so a training on twenty thousand lines takes seconds."""
+    from liveguard.detect import kernels
+
     width = len(categories)
-    weights = np.zeros((width, DIMENSION), dtype=np.float64)
+    weights = np.zeros((DIMENSION, width), dtype=np.float64)
     bias = np.zeros(width, dtype=np.float64)
+    gradient = np.zeros_like(weights)
     moment, velocity = np.zeros_like(weights), np.zeros_like(weights)
     rate, beta1, beta2 = 0.02, 0.9, 0.999
-    # positives are rarer than the rest: weigh both classes equally
+    # positives are rarer than the rest: weigh the classes by ``positive_share``
     positive = labels.mean(axis=0).clip(1e-3, 1 - 1e-3)
-    balance = np.where(labels > 0, 0.5 / positive, 0.5 / (1 - positive)) / len(rows)
-    lengths = np.array([len(i) for i, _ in rows], dtype=np.int64)
-    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    indices = np.concatenate([i for i, _ in rows])
-    values = np.concatenate([v for _, v in rows]).astype(np.float64)
-    owner = np.repeat(np.arange(len(rows)), lengths)
-    for step in range(1, steps + 1):
-        logits = np.add.reduceat(weights[:, indices] * values, starts, axis=1).T + bias
+    share = settings.positive_share
+    balance = np.where(labels > 0, share / positive, (1 - share) / (1 - positive)) / len(rows)
+    for step in range(1, settings.steps + 1):
+        logits = kernels.csr_logits(rows.offsets, rows.indices, rows.values, weights, bias)
         error = (_sigmoid(logits) - labels) * balance  # (lines, categories)
-        gradient: np.ndarray = l2 * weights + np.stack(
-            [
-                np.bincount(indices, values * error[owner, c], minlength=DIMENSION)
-                for c in range(width)
-            ]
-        )
+        kernels.csr_gradient(rows.offsets, rows.indices, rows.values, error, gradient)
+        gradient += settings.l2 * weights
         moment = beta1 * moment + (1 - beta1) * gradient
         velocity = beta2 * velocity + (1 - beta2) * gradient * gradient
         correction = rate * np.sqrt(1 - beta2**step) / (1 - beta1**step)
         weights -= correction * moment / (np.sqrt(velocity) + 1e-8)
         bias -= rate * 10 * error.sum(axis=0)
     return Model(
-        tuple(categories),
-        np.ascontiguousarray(weights.T, dtype=np.float32),
-        bias.astype(np.float32),
+        tuple(categories), np.ascontiguousarray(weights, dtype=np.float32), bias.astype(np.float32)
     )
 
 
@@ -321,8 +409,10 @@ def main(argv: list[str]) -> int:
     out = Path(argv[argv.index("--out") + 1])
     paths = [Path(a) for a in argv[1 : argv.index("--out")]]
     items = [json.loads(line) for path in paths for line in path.open(encoding="utf-8")]
+    groups = np.array([n for n, path in enumerate(paths) for _ in path.open(encoding="utf-8")])
     categories = sorted({label for item in items for label in item["labels"]})
-    model = calibrated(items, categories)
+    # calibrated leaving one file out: each file is an author (or a generator) of its own
+    model = calibrated(items, categories, groups)
     model.save(out)
     print(f"trained on {len(items)} lines, categories {', '.join(categories)}: {out}")
     return 0

@@ -897,3 +897,40 @@ def _merge(
         n_found += 1
         done[text] |= 1 << category
     return found, n_found
+
+
+# ------------------------------------------------------------------- training
+# the classifier's training (``classifier.fit``) works on a sparse matrix of lines by
+# hashed features (CSR: ``offsets``, ``indices``, ``values``); these two passes are its
+# products, in a few milliseconds a step where NumPy's gather, ``reduceat`` and one
+# ``bincount`` per category took a tenth of a second (leave-one-file-out calibration
+# trains a model per file)
+
+
+@_compiled
+def csr_logits(offsets: Any, indices: Any, values: Any, weights: Any, bias: Any) -> Any:
+    """(lines, categories): each line's features times ``weights`` (features,
+    categories), plus ``bias``."""
+    lines, width = len(offsets) - 1, weights.shape[1]
+    out = np.empty((lines, width), dtype=np.float64)
+    for r in range(lines):
+        for c in range(width):
+            out[r, c] = bias[c]
+        for j in range(offsets[r], offsets[r + 1]):
+            row, value = indices[j], values[j]
+            for c in range(width):
+                out[r, c] += value * weights[row, c]
+    return out
+
+
+@_compiled
+def csr_gradient(offsets: Any, indices: Any, values: Any, error: Any, out: Any) -> None:
+    """``out`` (features, categories) = the lines' features, transposed, times ``error``
+    (lines, categories)."""
+    out[:] = 0.0
+    lines, width = len(offsets) - 1, error.shape[1]
+    for r in range(lines):
+        for j in range(offsets[r], offsets[r + 1]):
+            row, value = indices[j], values[j]
+            for c in range(width):
+                out[row, c] += value * error[r, c]
