@@ -172,6 +172,8 @@ def get_all(
 ) -> tuple[list[Post], int]:
     """Posts newest first, filtered; and how many match."""
     query = select(Post)
+    if start is not None and end is not None:
+        _check_range(start, end)  # a reversed period is a mistake to name, not an empty page
     if start is not None:
         query = query.where(Post.posted_at >= day_start(start))
     if end is not None:

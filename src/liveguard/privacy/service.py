@@ -155,7 +155,7 @@ def check_reveal(*, role: StaffRole | None, field: str, purpose: str) -> str:
     if role not in rule.roles:
         needed = "、".join(label(r) for r in rule.roles)
         raise refusals.forbidden(
-            "privacy", "masked_only", role=label(role), field=rule.title_zh, needed=needed
+            "privacy", "masked_only", role=label(role), what=rule.title_zh, needed=needed
         )
     for known in rule.purposes:
         if known.id == purpose:
@@ -166,7 +166,7 @@ def check_reveal(*, role: StaffRole | None, field: str, purpose: str) -> str:
         "purpose",
         "no_such_purpose",
         purpose=purpose,
-        field=rule.title_zh,
+        what=rule.title_zh,
         purposes=purposes,
     )
 
