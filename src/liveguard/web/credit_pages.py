@@ -150,7 +150,7 @@ def decide_form(
         )
         db_session.flush()
 
-    return decide_and_return(take, page)
+    return decide_and_return(take, page, kept={f"credit.{proceeding_id}.reason": reason})
 
 
 @router.post("/console/credit/{proceeding_id}/statement")
@@ -175,4 +175,4 @@ def statement_form(
             db_session=db_session, proceeding=proceeding, text=text, actor=actor(principal), now=now
         )
 
-    return decide_and_return(take, page)
+    return decide_and_return(take, page, kept={f"credit.{proceeding_id}.{kind}.text": text})
