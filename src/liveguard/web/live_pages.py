@@ -264,7 +264,7 @@ def _number(field: str, value: str) -> int | None:
         return None
     if not value.strip().isdigit():
         named = labels.label(field, "live.form_field")
-        raise refusals.invalid("live", field, "not_a_number", field=named, value=value)
+        raise refusals.invalid("live", field, "not_a_number", what=named, value=value)
     return int(value)
 
 

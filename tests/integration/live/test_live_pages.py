@@ -180,6 +180,8 @@ def test_a_refused_action_says_why_in_chinese_and_keeps_what_was_typed(client, t
     assert f'data-testid="act-reason" value="{reason}"' in page.text
     short = client.post(url, data={"kind": "note", "reason": "短", "csrf": csrf})
     assert "理由或备注：太短了" in short.text  # the field named in Chinese, never pydantic's
+    typed = client.post(url, data={"kind": "escalate", "finding_id": "第三条", "csrf": csrf})
+    assert "“针对哪条发现”要填编号，“第三条”不是：请从列表里选" in typed.text
 
 
 def test_a_stale_form_is_a_chinese_page_that_says_to_reload(client, token_for, room):
