@@ -6,7 +6,7 @@ problem's type and field stay the API's codes. No web imports."""
 from __future__ import annotations
 
 from liveguard import labels
-from liveguard.errors import Conflict, InvalidInput
+from liveguard.errors import Conflict, Forbidden, InvalidInput
 
 
 def sentence(package: str, code: str, **slots: object) -> str:
@@ -30,3 +30,10 @@ def conflict(package: str, field: str, code: str, **slots: object) -> Conflict:
     return Conflict(
         sentence(package, code, **slots), field_name=field, fix=fix(package, code, **slots)
     )
+
+
+def forbidden(package: str, code: str, **slots: object) -> Forbidden:
+    """Not allowed for this caller: the sentence and its fix in one detail, which the API's
+    problem carries and a 403 page shows."""
+    said, how = sentence(package, code, **slots), fix(package, code, **slots)
+    return Forbidden(f"{said}：{how}" if how else said)

@@ -55,7 +55,7 @@ def test_a_regulator_reads_but_cannot_write(client, auth):
     assert client.get("/api/merchants", headers=auth("regulator")).status_code == 200
     response = client.post("/api/platforms", json=factories.platform(), headers=auth("regulator"))
     assert response.status_code == 403
-    assert "regulator" in response.json()["detail"]
+    assert "监管人员（只读）" in response.json()["detail"]  # the role in Chinese, with the fix
 
 
 def test_an_unknown_token_is_refused_with_a_reason(client):

@@ -165,3 +165,19 @@ def test_a_case_handler_downloads_a_bundle_that_verifies(app, client, clock, tmp
     bad = client.post("/console/evidence/bundle", data={"items": "3-x", "csrf": csrf})
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["field"] == "items"
+
+
+def test_a_refused_document_review_says_why_in_chinese_and_keeps_the_reason(app, client, clock):
+    load_demo(app, clock)
+    client.post("/console/login", data={"username": "compliance", "password": "demo-compliance"})
+    queue = client.get("/console/reviews").text
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', queue).group(1)
+    document_id = re.search(r'data-document="(\d+)"', queue).group(1)
+    page = client.post(
+        f"/console/documents/{document_id}/review",
+        data={"decision": "suspend", "reason": "备案表上的印章看不清", "csrf": csrf},
+    )
+    assert page.status_code == 200 and f'data-document="{document_id}"' in page.text
+    assert "资质文件不能作“暂停经营”的决定：请选通过、驳回或要求补充" in page.text
+    assert 'name="reason" value="备案表上的印章看不清"' in page.text
+    assert "cannot be given" not in page.text

@@ -49,8 +49,8 @@ def test_an_expired_licence_is_refused_with_how_to_fix_it(client, auth, platform
     assert response.status_code == 422
     assert problem_fields(response) == ["licence_valid_to"]
     error = response.json()["errors"][0]
-    assert "expired on 2026-11-01" in error["message"]
-    assert "renew" in error["fix"]
+    assert error["message"] == "已于 2026-11-01 过期"
+    assert "换发" in error["fix"]
     assert merchants_in(engine) == 0
 
 

@@ -13,9 +13,10 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from liveguard import refusals
 from liveguard.catalog import service
 from liveguard.catalog.schemas import ImportedRow, ImportResult, ImportRow, ListingCreate, RowError
-from liveguard.errors import InvalidInput, LiveGuardError
+from liveguard.errors import LiveGuardError
 
 MAX_IMPORT_ROWS = 2000
 # A listing row is ~1-5 kB (a long description, a label): 2000 of them fit in 10 MB.
@@ -31,7 +32,7 @@ def parse_import(body: bytes, content_type: str) -> list[Any]:
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InvalidInput("body", "the body is not UTF-8 text", "save the file as UTF-8") from None
+        raise refusals.invalid("catalog", "body", "import_not_utf8") from None
     if "csv" in content_type:
         rows: list[Any] = []
         for raw in csv.DictReader(io.StringIO(text)):
@@ -54,18 +55,32 @@ def parse_import(body: bytes, content_type: str) -> list[Any]:
         try:
             parsed = json.loads(text)
         except ValueError as error:
-            raise InvalidInput("body", f"the body is not valid JSON: {error}") from None
+            raise refusals.invalid("catalog", "body", "import_not_json", reason=error) from None
         listed = parsed.get("listings") if isinstance(parsed, dict) else parsed
         if not isinstance(listed, list):
-            raise InvalidInput("body", "send a JSON list of listings, or {'listings': [...]}")
+            raise refusals.invalid("catalog", "body", "import_not_a_list")
         rows = listed
     if not rows:
-        raise InvalidInput("body", "there are no rows to import")
+        raise refusals.invalid("catalog", "body", "import_no_rows")
     if len(rows) > MAX_IMPORT_ROWS:
-        raise InvalidInput(
-            "body", f"{len(rows)} rows; at most {MAX_IMPORT_ROWS} per import", "split the file"
+        raise refusals.invalid(
+            "catalog",
+            "body",
+            "import_too_many",
+            rows=f"{len(rows):,}",
+            limit=f"{MAX_IMPORT_ROWS:,}",
         )
     return rows
+
+
+def _row_error(number: int, field: str, code: str, **slots: object) -> RowError:
+    """A refused row in the catalogue's words (``catalog.refusal``, ``catalog.fix``)."""
+    return RowError(
+        row=number,
+        field=field,
+        message=refusals.sentence("catalog", code, **slots),
+        fix=refusals.fix("catalog", code, **slots),
+    )
 
 
 def import_rows(
@@ -85,7 +100,7 @@ def import_rows(
     valid: list[tuple[int, ListingCreate]] = []
     for number, raw in enumerate(rows, start=1):
         if not isinstance(raw, dict):
-            errors.append(RowError(row=number, field="row", message="a row must be an object"))
+            errors.append(_row_error(number, "row", "row_not_an_object"))
             continue
         try:
             row = ImportRow.model_validate(raw)
@@ -97,16 +112,11 @@ def import_rows(
             continue
         merchant_id = row.merchant_id if row.merchant_id is not None else own_merchant_id
         if merchant_id is None:
-            errors.append(RowError(row=number, field="merchant_id", message="missing"))
+            errors.append(_row_error(number, "merchant_id", "row_no_merchant"))
             continue
         if own_merchant_id is not None and merchant_id != own_merchant_id:
             errors.append(
-                RowError(
-                    row=number,
-                    field="merchant_id",
-                    message="a merchant can import only its own listings",
-                    fix=f"leave merchant_id out or send {own_merchant_id}",
-                )
+                _row_error(number, "merchant_id", "row_other_merchant", own=own_merchant_id)
             )
             continue
         try:

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, status
 from sqlalchemy.orm import Session
 
+from liveguard import refusals
 from liveguard.auth.service import Principal
 from liveguard.bounds import Id, Moment
 from liveguard.catalog import bulk, flows, public, review, sampling, service
@@ -38,7 +39,7 @@ from liveguard.catalog.schemas import (
     VersionRead,
 )
 from liveguard.clock import CHINA
-from liveguard.errors import Forbidden
+from liveguard.labels import label
 from liveguard.vocab import PrincipalKind, StaffRole
 from liveguard.web.deps import (
     AnyStaff,
@@ -92,7 +93,7 @@ def list_listings(
     if merchant_id is not None:
         check_merchant_access(principal, merchant_id, write=False)
     elif not principal.is_staff:
-        raise Forbidden(f"a {principal.kind.value} account cannot list listings")
+        raise refusals.forbidden("web", "wrong_account", kind=label(principal.kind))
     return service.get_all(db_session=db_session, merchant_id=merchant_id)
 
 
@@ -124,8 +125,13 @@ async def import_listings(
     """
     own = principal.id if principal.kind is PrincipalKind.merchant else None
     if own is None and principal.role not in COMPLIANCE_WORK:
-        raise Forbidden("bulk import is for the merchant itself or compliance staff")
-    fix = f"split the file: at most {bulk.MAX_IMPORT_ROWS} rows and {bulk.MAX_IMPORT_BYTES:,} bytes"
+        raise refusals.forbidden("web", "who_imports")
+    fix = refusals.fix(
+        "catalog",
+        "import_too_big",
+        rows=f"{bulk.MAX_IMPORT_ROWS:,}",
+        size=f"{bulk.MAX_IMPORT_BYTES:,}",
+    )
     body = await read_body(request, bulk.MAX_IMPORT_BYTES, fix)
     rows = bulk.parse_import(body, request.headers.get("content-type", ""))
     return bulk.import_rows(
@@ -208,7 +214,7 @@ def appeal(
 ) -> ListingAppeal:
     """The merchant contests a review of its own listing: it goes back to the staff queue."""
     if principal.kind is not PrincipalKind.merchant or principal.id != listing.merchant_id:
-        raise Forbidden("only the merchant that owns the listing can appeal its review")
+        raise refusals.forbidden("web", "own_listings_only")
     return service.appeal(
         db_session=db_session,
         listing=listing,

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, status
 
+from liveguard import refusals
 from liveguard.auth.service import Principal
 from liveguard.bounds import Id
 from liveguard.credit import flows, service
@@ -25,7 +26,7 @@ from liveguard.credit.schemas import (
     StepRead,
 )
 from liveguard.credit.sources import Subject
-from liveguard.errors import Forbidden
+from liveguard.labels import label
 from liveguard.vocab import PrincipalKind
 from liveguard.web.deps import Compliance, DbSession, Now, Signed, Today, actor
 from liveguard.web.permissions import check_credit_party
@@ -120,7 +121,7 @@ def list_proceedings(db_session: DbSession, principal: Signed) -> Any:
         subject = Subject(SubjectKind.merchant, principal.id)
         return service.get_all(db_session=db_session, subject=subject)
     if not principal.is_staff:
-        raise Forbidden(f"a {principal.kind.value} account cannot use this route")
+        raise refusals.forbidden("web", "wrong_account", kind=label(principal.kind))
     return service.get_all(db_session=db_session)
 
 

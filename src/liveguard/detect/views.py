@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
+from liveguard import refusals
 from liveguard.auth.service import Principal
 from liveguard.bounds import Count
 from liveguard.detect import service
@@ -23,7 +24,8 @@ from liveguard.detect.schemas import (
     RuleRead,
     RulesRead,
 )
-from liveguard.errors import Forbidden, NotAuthenticated
+from liveguard.errors import NotAuthenticated
+from liveguard.labels import label
 from liveguard.vocab import PrincipalKind
 from liveguard.web.deps import AnyStaff, Compliance, DbSession, MaybePrincipal
 
@@ -37,7 +39,7 @@ def require_checker(principal: MaybePrincipal) -> Principal:
     if principal is None:
         raise NotAuthenticated("sign in first: send 'Authorization: Bearer <token>'")
     if not (principal.is_staff or principal.kind is PrincipalKind.merchant):
-        raise Forbidden(f"a {principal.kind.value} account cannot use this route")
+        raise refusals.forbidden("web", "wrong_account", kind=label(principal.kind))
     return principal
 
 

@@ -7,8 +7,10 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 # The enum an API shape carries, exported (``X as X``) for the web layer that fills it in.
+from liveguard import refusals
 from liveguard.bounds import Id
 from liveguard.enforcement.enums import ActionKind as ActionKind
+from liveguard.labels import label
 
 
 class ActionCreate(BaseModel):
@@ -27,9 +29,10 @@ class ActionCreate(BaseModel):
     @model_validator(mode="after")
     def _complete(self) -> ActionCreate:
         if self.kind is ActionKind.dismiss:
-            raise ValueError("dismiss a finding with POST /api/live/findings/{id}/dismiss")
+            raise ValueError(refusals.sentence("enforcement", "dismiss_elsewhere"))
         if self.kind in (ActionKind.viewer_warning, ActionKind.warn_anchor) and not self.text:
-            raise ValueError(f"{self.kind.value} needs the text to show")
+            said = refusals.sentence("enforcement", "needs_text", action=label(self.kind))
+            raise ValueError(f"{said}：{refusals.fix('enforcement', 'needs_text')}")
         return self
 
 

@@ -12,14 +12,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from liveguard import labels
+from liveguard import labels, refusals
 from liveguard.catalog import service as catalog_service
 from liveguard.credit import flows as credit_flows
 from liveguard.enforcement import policy as policies
 from liveguard.enforcement.enums import ActionKind
 from liveguard.enforcement.models import EnforcementAction as EnforcementAction
 from liveguard.enforcement.schemas import ActionCreate
-from liveguard.errors import Conflict, InvalidInput, LiveGuardError
+from liveguard.errors import LiveGuardError
 from liveguard.evidence import service as ledger
 from liveguard.evidence.schemas import RecordIn, RecordKind
 from liveguard.live import service as live_service
@@ -158,10 +158,10 @@ def act(
     if action_in.finding_id is not None:
         finding = live_service.get_finding(db_session=db_session, finding_id=action_in.finding_id)
         if finding.session_id != live_session.id:
-            raise InvalidInput("finding_id", "the finding belongs to another live session")
+            raise refusals.invalid("enforcement", "finding_id", "other_session")
     listing_id = action_in.listing_id or (finding.listing_id if finding else None)
     if action_in.kind is ActionKind.pull_listing and listing_id is None:
-        raise InvalidInput("listing_id", "pull_listing needs the listing", "send listing_id")
+        raise refusals.invalid("enforcement", "listing_id", "pull_needs_listing")
     action = _take(
         db_session=db_session,
         live_session=live_session,
@@ -237,7 +237,7 @@ def _take(
         try:
             listing = catalog_service.get(db_session=db_session, listing_id=listing_id)
             if listing.status is not catalog_service.ListingStatus.on_sale:
-                raise Conflict(f"listing {listing.id} is not on sale", field_name="status")
+                raise refusals.conflict("enforcement", "status", "not_on_sale")
             # a pull is a decision with its reason, not the merchant's unpublishing: it
             # stays pulled until staff review it (the merchant may appeal)
             catalog_service.pull(

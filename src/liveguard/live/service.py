@@ -22,9 +22,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from liveguard import labels, paging
+from liveguard import labels, paging, refusals
 from liveguard.detect import service as detect_service
-from liveguard.errors import Conflict, InvalidInput, NotFound
+from liveguard.errors import NotFound
 from liveguard.live.enums import FindingSource, FindingSpeaker, FindingStatus
 from liveguard.live.models import LiveEvent as LiveEvent
 from liveguard.live.models import LiveFinding as LiveFinding
@@ -47,9 +47,9 @@ def create(*, db_session: Session, session_in: SessionCreate) -> LiveSession:
         db_session=db_session, merchant_id=session_in.merchant_id
     )
     if anchor.platform_id != session_in.platform_id:
-        raise InvalidInput("anchor_id", "the anchor is registered on another platform")
+        raise refusals.invalid("live", "anchor_id", "anchor_elsewhere")
     if merchant.platform_id != session_in.platform_id:
-        raise InvalidInput("merchant_id", "the merchant is registered on another platform")
+        raise refusals.invalid("live", "merchant_id", "merchant_elsewhere")
     live_session = LiveSession(**session_in.model_dump())
     db_session.add(live_session)
     db_session.flush()
@@ -390,7 +390,7 @@ def dismiss_finding(*, db_session: Session, finding: LiveFinding) -> LiveSession
     """Mark a finding dismissed: it leaves the open tallies policy and the risk score read.
     Conflict when it is dismissed already. Returns the finding's session."""
     if finding.status is FindingStatus.dismissed:
-        raise Conflict(f"finding {finding.id} is already dismissed", field_name="finding_id")
+        raise refusals.conflict("live", "finding_id", "finding_dismissed")
     live_session = get(db_session=db_session, session_id=finding.session_id)
     finding.status = FindingStatus.dismissed
     count_findings(

@@ -140,7 +140,9 @@ async def events_socket(websocket: WebSocket, session_id: Id) -> None:
         await websocket.close(code=4401, reason="sign in with a staff token")
         return
     except Forbidden as refused:
-        await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason=refused.detail[:120])
+        # a close frame's reason is at most 123 bytes: the Chinese sentence cut on a character
+        reason = refused.detail.encode()[:123].decode(errors="ignore")
+        await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason=reason)
         return
     await websocket.accept(subprotocol=socket_subprotocol(websocket))
     try:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from liveguard import refusals
 from liveguard.bounds import Day, Moment
 from liveguard.opinion.enums import AlertStatus, Category, PartyKind, SubjectKind
 
@@ -41,7 +42,8 @@ class PostCreate(BaseModel):
     def _links_are_urls(cls, links: list[str]) -> list[str]:
         for link in links:
             if not link.startswith(("http://", "https://")):
-                raise ValueError(f"{link!r} is not a web address: start it with https://")
+                said = refusals.sentence("opinion", "not_a_link", link=link)
+                raise ValueError(f"{said}：{refusals.fix('opinion', 'not_a_link')}")
         return links
 
 

@@ -19,8 +19,9 @@ from pydantic import ValidationError
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from liveguard import refusals
 from liveguard.clock import CHINA
-from liveguard.errors import InvalidInput, NotFound
+from liveguard.errors import NotFound
 from liveguard.opinion import classify, naming, trends
 from liveguard.opinion.enums import AlertStatus, Category, PartyKind, SubjectKind
 from liveguard.opinion.models import Mention, Post, SpikeAlert
@@ -59,9 +60,7 @@ def china_day(moment: datetime) -> date:
 
 def _check_range(start: date, end: date) -> None:
     if end < start:
-        raise InvalidInput(
-            "end", "the period ends before it starts", "give an end on or after start"
-        )
+        raise refusals.invalid("opinion", "end", "ends_before_start")
 
 
 def _in_range(query: Any, start: date, end: date) -> Any:
@@ -173,6 +172,8 @@ def get_all(
 ) -> tuple[list[Post], int]:
     """Posts newest first, filtered; and how many match."""
     query = select(Post)
+    if start is not None and end is not None:
+        _check_range(start, end)  # a reversed period is a mistake to name, not an empty page
     if start is not None:
         query = query.where(Post.posted_at >= day_start(start))
     if end is not None:
@@ -203,7 +204,7 @@ def _rows(body: bytes, content_type: str) -> Iterator[tuple[int, Any]]:
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InvalidInput("body", "the file is not UTF-8 text", "save the file as UTF-8") from None
+        raise refusals.invalid("opinion", "body", "not_utf8") from None
     if "csv" in content_type:
         reader = csv.DictReader(io.StringIO(text))
         line = 1
@@ -240,15 +241,21 @@ def import_file(*, db_session: Session, body: bytes, content_type: str) -> Impor
     skipped = 0
     for number, raw in _rows(body, content_type):
         if len(valid) + len(errors) >= MAX_IMPORT_ROWS:
-            raise InvalidInput(
-                "body", f"more than {MAX_IMPORT_ROWS} rows", "split the file into smaller ones"
-            )
+            raise refusals.invalid("opinion", "body", "too_many_rows", limit=f"{MAX_IMPORT_ROWS:,}")
         if isinstance(raw, ValueError):
-            errors.append(RowError(line=number, field="line", message=f"not JSON: {raw}"))
+            errors.append(
+                RowError(
+                    line=number,
+                    field="line",
+                    message=refusals.sentence("opinion", "not_json", reason=raw),
+                )
+            )
             continue
         if not isinstance(raw, dict):
             errors.append(
-                RowError(line=number, field="line", message="a line must be a JSON object")
+                RowError(
+                    line=number, field="line", message=refusals.sentence("opinion", "not_an_object")
+                )
             )
             continue
         try:
@@ -267,7 +274,7 @@ def import_file(*, db_session: Session, body: bytes, content_type: str) -> Impor
             seen.add(key)
         valid.append(post_in)
     if not valid and not errors and not skipped:
-        raise InvalidInput("body", "the file has no rows", "send one post a line")
+        raise refusals.invalid("opinion", "body", "no_rows")
     found_in = directory(db_session=db_session)
     posts = [_store(db_session, post_in, found_in) for post_in in valid]
     db_session.flush()

@@ -8,8 +8,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, status
 
+from liveguard import refusals
 from liveguard.bounds import Day, Id
-from liveguard.errors import InvalidInput
 from liveguard.opinion import service
 from liveguard.opinion.enums import AlertStatus, Category
 from liveguard.opinion.schemas import (
@@ -36,11 +36,9 @@ Limit = Annotated[int, Query(ge=1, le=200)]
 
 def _period(start: date, end: date) -> None:
     if end < start:
-        raise InvalidInput(
-            "end", "the period ends before it starts", "give an end on or after start"
-        )
+        raise refusals.invalid("opinion", "end", "ends_before_start")
     if (end - start).days > 366:
-        raise InvalidInput("end", "a period is at most a year", "ask for a shorter period")
+        raise refusals.invalid("opinion", "end", "period_too_long")
 
 
 @router.post("/posts", status_code=status.HTTP_201_CREATED, response_model=PostRead)

@@ -9,8 +9,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import ValidationError
 
+from liveguard import refusals
 from liveguard.bounds import Id
-from liveguard.errors import Forbidden
 from liveguard.parties import deposits, reviews, service
 from liveguard.parties.enums import OwnerKind
 from liveguard.parties.models import (
@@ -165,7 +165,7 @@ def upload_document(
     if meta.owner_kind is OwnerKind.merchant:
         check_merchant_access(principal, meta.owner_id, write=True)
     elif not principal.is_staff:
-        raise Forbidden("only staff can file documents for anchors and MCN agencies")
+        raise refusals.forbidden("parties", "staff_files_others")
     return reviews.add_document(
         db_session=db_session,
         meta=meta,
@@ -182,7 +182,7 @@ def read_document(document: CurrentDocument, principal: Signed) -> Qualification
     if document.owner_kind is OwnerKind.merchant:
         check_merchant_access(principal, document.owner_id, write=False)
     elif not principal.is_staff:
-        raise Forbidden("only staff can read this document")
+        raise refusals.forbidden("parties", "staff_reads_others")
     return document
 
 

@@ -73,15 +73,13 @@ def add_document(
 ) -> QualificationDocument:
     """Store the file by its hash, typed by its bytes, and queue the document for review."""
     if db_session.get(_OWNER_MODELS[meta.owner_kind], meta.owner_id) is None:
-        raise InvalidInput("owner_id", f"no {meta.owner_kind.value} with id {meta.owner_id}")
-    if not content:
-        raise InvalidInput("file", "the file is empty", "attach the scanned document")
-    if len(content) > MAX_DOCUMENT_BYTES:
-        raise InvalidInput(
-            "file",
-            f"the file is larger than {MAX_DOCUMENT_BYTES} bytes",
-            "scan at a lower resolution",
+        raise refusals.invalid(
+            "parties", "owner_id", "no_such_owner", kind=label(meta.owner_kind), id=meta.owner_id
         )
+    if not content:
+        raise refusals.invalid("parties", "file", "file_empty")
+    if len(content) > MAX_DOCUMENT_BYTES:
+        raise refusals.invalid("parties", "file", "file_too_big", limit=f"{MAX_DOCUMENT_BYTES:,}")
     content_type = uploads.checked_type(
         content, content_type, accepted=ACCEPTED_TYPES, what="a qualification document"
     )

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, String, cast, func, select
 from sqlalchemy.orm import Session
 
-from liveguard import paging
+from liveguard import paging, refusals
 from liveguard.auth.passwords import hash_password
 from liveguard.db import Base
 from liveguard.errors import Conflict, InvalidInput, NotFound, Problems
@@ -83,16 +83,20 @@ def check_validity_window(
     if valid_from > today:
         problems.add(
             f"{prefix}valid_from",
-            f"{valid_from} is in the future",
-            "give the issue date printed on the document",
+            refusals.sentence("parties", "issued_in_future", day=valid_from),
+            refusals.fix("parties", "issued_in_future"),
         )
     if valid_to is not None and valid_to < valid_from:
-        problems.add(f"{prefix}valid_to", "ends before it starts", "check both dates")
+        problems.add(
+            f"{prefix}valid_to",
+            refusals.sentence("parties", "ends_before_start"),
+            refusals.fix("parties", "ends_before_start"),
+        )
     elif valid_to is not None and valid_to < today:
         problems.add(
             f"{prefix}valid_to",
-            f"expired on {valid_to}",
-            "renew it with the issuing authority, then submit the renewed one",
+            refusals.sentence("parties", "expired", day=valid_to),
+            refusals.fix("parties", "expired"),
         )
     problems.raise_if_any()
 

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from liveguard import refusals
 from liveguard.bounds import Count, Id, Moment
 from liveguard.privacy.enums import (
     Channel,
@@ -44,9 +45,9 @@ class ConsentCreate(BaseModel):
     @model_validator(mode="after")
     def _holder_named(self) -> ConsentCreate:
         if self.holder_kind is not HolderKind.liveguard and self.holder_id is None:
-            raise ValueError("holder_id: name the merchant or platform the consent is given to")
+            raise ValueError(f"holder_id: {refusals.sentence('privacy', 'holder_missing')}")
         if self.purpose is Purpose.marketing and self.channel is None:
-            raise ValueError("channel: a marketing consent is for one channel (sms, ...)")
+            raise ValueError(f"channel: {refusals.sentence('privacy', 'channel_missing')}")
         return self
 
 

@@ -18,11 +18,13 @@ from typing import Any, NamedTuple, cast
 from sqlalchemy import CursorResult, Delete, Update, and_, case, func, insert, select
 from sqlalchemy.orm import Session
 
+from liveguard import refusals
 from liveguard.clock import CHINA
 from liveguard.config import get_settings
 from liveguard.db import table_of
 from liveguard.detect import service as detect_service
-from liveguard.errors import Forbidden, InvalidInput, NotFound
+from liveguard.errors import NotFound
+from liveguard.labels import label
 from liveguard.liability import service as liability_service
 from liveguard.privacy import policy as rules
 from liveguard.privacy.enums import (
@@ -151,15 +153,21 @@ def check_reveal(*, role: StaffRole | None, field: str, purpose: str) -> str:
     Forbidden (the role) or InvalidInput (a purpose the policy does not know)."""
     rule = rules.policy().reveal_rule(field)
     if role not in rule.roles:
-        needed = ", ".join(r.value for r in rule.roles)
-        raise Forbidden(f"role {role} sees {field} masked only; in full needs one of: {needed}")
+        needed = "、".join(label(r) for r in rule.roles)
+        raise refusals.forbidden(
+            "privacy", "masked_only", role=label(role), what=rule.title_zh, needed=needed
+        )
     for known in rule.purposes:
         if known.id == purpose:
             return known.title_zh
-    raise InvalidInput(
+    purposes = "、".join(f"{p.id}（{p.title_zh}）" for p in rule.purposes)
+    raise refusals.invalid(
+        "privacy",
         "purpose",
-        f"{purpose!r} is not a purpose for which {field} may be seen in full",
-        "one of: " + ", ".join(p.id for p in rule.purposes),
+        "no_such_purpose",
+        purpose=purpose,
+        what=rule.title_zh,
+        purposes=purposes,
     )
 
 
@@ -460,9 +468,9 @@ def close_request(
     reason: str | None = None,
 ) -> SubjectRequest:
     if request.status is not RequestStatus.open:
-        raise InvalidInput("request", "this request is already closed", "open a new request")
+        raise refusals.invalid("privacy", "request", "request_closed")
     if status is RequestStatus.refused and not reason:
-        raise InvalidInput("reason", "a refusal must say why (个人信息保护法 art. 50)", "give it")
+        raise refusals.invalid("privacy", "reason", "refusal_needs_reason")
     request.status = status
     request.handled_by = handled_by
     request.completed_at = now

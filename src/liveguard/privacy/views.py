@@ -9,10 +9,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, status
 
+from liveguard import refusals
 from liveguard.auth.service import Principal
 from liveguard.bounds import Count, Id, Moment
 from liveguard.cases import service as cases_service
-from liveguard.errors import Forbidden, InvalidInput
 from liveguard.parties import service as parties_service
 from liveguard.privacy import flows, service
 from liveguard.privacy import policy as rules
@@ -95,7 +95,7 @@ def withdraw_consent(consent_id: Id, db_session: DbSession, own: OwnId, now: Now
     """Withdraw a consent in one call: the buyer herself (art. 15)."""
     consent = service.get_consent(db_session=db_session, consent_id=consent_id)
     if consent.consumer_id != own:
-        raise Forbidden("a buyer withdraws only her own consents")
+        raise refusals.forbidden("privacy", "not_her_consent")
     return service.withdraw(db_session=db_session, consent=consent, via="buyer", now=now)
 
 
@@ -132,9 +132,7 @@ def send(
     shop_name = _merchant_send(principal, send_in, db_session)
     at = send_in.at or now
     if at < now - SCHEDULE_SLACK:
-        raise InvalidInput(
-            "at", "a send cannot be dated in the past", "leave it out to send now, or schedule"
-        )
+        raise refusals.invalid("privacy", "at", "send_in_past")
     return flows.send(
         db_session=db_session,
         merchant_id=send_in.merchant_id,
@@ -241,7 +239,7 @@ def reveal_phone(
     )
     consumer = parties_service.get_consumer(db_session=db_session, consumer_id=consumer_id)
     if not consumer.phone_enc:
-        raise Forbidden("this buyer's phone number was deleted at her request")
+        raise refusals.forbidden("privacy", "phone_deleted")
     service.record_access(
         db_session=db_session,
         accessed_by=principal.name,

@@ -231,12 +231,15 @@ def review_document(
     reason: Annotated[str, Form()] = "",
 ) -> RedirectResponse:
     document = reviews.get_document(db_session=db_session, document_id=document_id)
-    review = ReviewIn(decision=decision, reason=reason or None)
     return decide_and_return(
         lambda: reviews.review_document(
-            db_session=db_session, document=document, review=review, actor=principal.name
+            db_session=db_session,
+            document=document,
+            review=ReviewIn(decision=decision, reason=reason or None),
+            actor=principal.name,
         ),
         "/console/reviews",
+        kept={f"document.{document_id}.reason": reason},
     )
 
 
@@ -250,16 +253,16 @@ def review_merchant(
     reason: Annotated[str, Form()] = "",
 ) -> RedirectResponse:
     merchant = parties_service.get_merchant(db_session=db_session, merchant_id=merchant_id)
-    review = ReviewIn(decision=decision, reason=reason or None)
     return decide_and_return(
         lambda: reviews.review_merchant(
             db_session=db_session,
             merchant=merchant,
-            review=review,
+            review=ReviewIn(decision=decision, reason=reason or None),
             actor=principal.name,
             today=today,
         ),
         "/console/reviews",
+        kept={f"merchant.{merchant_id}.reason": reason},
     )
 
 

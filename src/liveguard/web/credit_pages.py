@@ -10,12 +10,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from liveguard import refusals
 from liveguard.bounds import Id
 from liveguard.credit import flows as credit_flows
 from liveguard.credit import rules as credit_rules
 from liveguard.credit import service as credit_service
 from liveguard.credit.enums import Decision, PartyAct, ProceedingState, StepKind, SubjectKind
-from liveguard.errors import InvalidInput
 from liveguard.labels import label, words
 from liveguard.web.deps import (
     DbSession,
@@ -139,7 +139,7 @@ def decide_form(
         proceeding = credit_service.get(db_session=db_session, proceeding_id=proceeding_id)
         chosen = Decision(decision) if decision in Decision.__members__ else None
         if chosen is None:
-            raise InvalidInput("decision", "请选择决定", "choose one of the decisions offered")
+            raise refusals.invalid("credit", "decision", "choose_decision")
         credit_flows.decide(
             db_session=db_session,
             proceeding=proceeding,
@@ -150,7 +150,7 @@ def decide_form(
         )
         db_session.flush()
 
-    return decide_and_return(take, page)
+    return decide_and_return(take, page, kept={f"credit.{proceeding_id}.reason": reason})
 
 
 @router.post("/console/credit/{proceeding_id}/statement")
@@ -170,9 +170,9 @@ def statement_form(
 
     def take() -> None:
         if kind not in PartyAct.__members__:
-            raise InvalidInput("kind", "请选择异议、申诉或信用修复", "choose one of the forms")
+            raise refusals.invalid("credit", "kind", "choose_act")
         credit_service.PARTY_ACTS[PartyAct(kind)](
             db_session=db_session, proceeding=proceeding, text=text, actor=actor(principal), now=now
         )
 
-    return decide_and_return(take, page)
+    return decide_and_return(take, page, kept={f"credit.{proceeding_id}.{kind}.text": text})

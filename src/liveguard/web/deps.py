@@ -17,6 +17,7 @@ from typing import Annotated, cast
 from fastapi import Depends, Form, Request, WebSocket
 from sqlalchemy.orm import Session, sessionmaker
 
+from liveguard import refusals
 from liveguard.auth import service as auth_service
 from liveguard.auth.service import Principal
 from liveguard.auth.throttle import Attempts
@@ -24,8 +25,9 @@ from liveguard.blobs import BlobStore
 from liveguard.clock import Clock
 from liveguard.config import Settings
 from liveguard.db import transaction
-from liveguard.errors import Forbidden, NotAuthenticated
+from liveguard.errors import NotAuthenticated
 from liveguard.evidence.signing import Signer
+from liveguard.labels import label
 from liveguard.privacy.fields import FieldCipher
 from liveguard.vocab import PrincipalKind, StaffRole
 from liveguard.web.permissions import COMPLIANCE_WORK, LIVE_INGEST, SAMPLE_WRITERS, check_staff
@@ -145,11 +147,7 @@ def check_cookie_csrf(request: Request) -> None:
         return  # the console's own forms are checked by form_signed, from their field
     sent = request.headers.get(CSRF_HEADER, "")
     if not hmac.compare_digest(sent, csrf_token(request)):
-        raise Forbidden(
-            f"an API call signed in by the console's cookie must send the page's CSRF token "
-            f"in the {CSRF_HEADER} header; scripts and integrations send "
-            "'Authorization: Bearer <token>' instead"
-        )
+        raise refusals.forbidden("web", "cookie_without_csrf")
 
 
 def get_principal(request: Request, db_session: DbSession) -> Principal | None:
@@ -228,7 +226,7 @@ def form_signed(
     if principal is None:
         raise NotAuthenticated("sign in to the console first")
     if not hmac.compare_digest(csrf, csrf_token(request)):
-        raise Forbidden("the form is stale or came from another site: reload the page")
+        raise refusals.forbidden("web", "stale_form")
     return principal
 
 
@@ -238,7 +236,7 @@ SignedForm = Annotated[Principal, Depends(form_signed)]
 def form_staff(principal: SignedForm) -> Principal:
     """A signed-in reviewer allowed to decide (compliance or admin)."""
     if principal.role not in COMPLIANCE_WORK:
-        raise Forbidden(f"role {principal.role} cannot decide reviews")
+        raise refusals.forbidden("web", "read_only", role=label(principal.role))
     return principal
 
 

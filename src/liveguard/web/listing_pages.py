@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from liveguard import labels
+from liveguard import labels, refusals
 from liveguard.auth import service as auth_service
 from liveguard.auth.service import Principal
 from liveguard.bounds import Id
@@ -34,7 +34,7 @@ from liveguard.catalog.schemas import (
 from liveguard.clock import CHINA
 from liveguard.credit import service as credit_service
 from liveguard.credit.enums import SubjectKind
-from liveguard.errors import Forbidden, LiveGuardError
+from liveguard.errors import LiveGuardError
 from liveguard.live import service as live_service
 from liveguard.vocab import PrincipalKind
 from liveguard.web.deps import (
@@ -53,6 +53,7 @@ from liveguard.web.deps import (
 from liveguard.web.pages import (
     back,
     decide_and_return,
+    refused,
     render,
     session_redirect,
     sign_in_refusal,
@@ -311,7 +312,7 @@ def merchant_home(
 
 def own_merchant(principal: Principal) -> Principal:
     if principal.kind is not PrincipalKind.merchant:
-        raise Forbidden("this form is for a merchant signed in to its own console")
+        raise refusals.forbidden("web", "merchant_form_only")
     return principal
 
 
@@ -326,12 +327,13 @@ def merchant_appeal(
     merchant = own_merchant(principal)
     listing = service.get(db_session=db_session, listing_id=listing_id)
     if listing.merchant_id != merchant.id:
-        raise Forbidden("a merchant can appeal only its own listings")
+        raise refusals.forbidden("web", "own_listings_only")
+    kept = {f"appeal.{listing_id}.statement": statement}
     try:
         appeal_in = AppealIn(statement=statement)
     except ValidationError:
-        words = "申诉理由需 5 至 5000 字 the reason needs 5 to 5,000 characters"
-        return back(MERCHANT_HOME, error=words)
+        too_short = refusals.invalid("catalog", "statement", "appeal_length")
+        return refused(MERCHANT_HOME, too_short, kept)
     return decide_and_return(
         lambda: service.appeal(
             db_session=db_session,
@@ -341,4 +343,5 @@ def merchant_appeal(
             actor=f"merchant:{merchant.id}",
         ),
         MERCHANT_HOME,
+        kept=kept,
     )

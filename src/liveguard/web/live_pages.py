@@ -21,7 +21,7 @@ from fastapi import APIRouter, BackgroundTasks, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 
-from liveguard import labels
+from liveguard import labels, refusals
 from liveguard.bounds import Id, Seq
 from liveguard.catalog import service as catalog_service
 from liveguard.credit import service as credit_service
@@ -171,7 +171,7 @@ def act_on_room(
 
     def take() -> None:
         if kind not in {k.value for k in FORM_ACTIONS}:
-            raise InvalidInput("kind", f"{kind!r} is not an action", "pick one of the buttons")
+            raise refusals.invalid("live", "kind", "not_an_action", value=kind)
         action_in = ActionCreate.model_validate(
             {
                 "kind": kind,
@@ -190,7 +190,9 @@ def act_on_room(
         )
 
     background.add_task(broadcaster.notify, session_id)  # after the commit: pages update now
-    return decide_and_return(lambda: _validated(take), back)
+    return decide_and_return(
+        lambda: _validated(take), back, kept={"act.reason": reason, "act.text": text}
+    )
 
 
 @router.post("/console/live/findings/{finding_id}/dismiss")
@@ -261,7 +263,8 @@ def _number(field: str, value: str) -> int | None:
     if not value.strip():
         return None
     if not value.strip().isdigit():
-        raise InvalidInput(field, f"{value!r} is not a number")
+        named = labels.label(field, "live.form_field")
+        raise refusals.invalid("live", field, "not_a_number", what=named, value=value)
     return int(value)
 
 
@@ -276,4 +279,6 @@ def _validated(take: Callable[[], None]) -> None:
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(p) for p in first["loc"]) or "form"
-        raise InvalidInput(field, pydantic_said(first)) from None
+        named = labels.words("live.form_field", field)
+        words = pydantic_said(first)
+        raise InvalidInput(field, f"{named.zh}：{words}" if named else words) from None

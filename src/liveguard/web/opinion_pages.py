@@ -13,12 +13,14 @@ from fastapi.responses import HTMLResponse
 
 from liveguard.auth.service import Principal
 from liveguard.bounds import Day, Id
+from liveguard.errors import LiveGuardError
 from liveguard.opinion import classify
 from liveguard.opinion import service as opinion_service
 from liveguard.opinion.enums import AlertStatus, Category, PartyKind
 from liveguard.web.deps import DbSession, Now, PageStaff, actor, form_staff_of
 from liveguard.web.pages import decide_and_return, render
 from liveguard.web.permissions import COMPLIANCE_WORK
+from liveguard.web.refusal_words import said
 
 router = APIRouter(include_in_schema=False)
 
@@ -78,17 +80,21 @@ def posts_page(
     party: Annotated[str, Query(max_length=200)] = "",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> Response:
-    posts, total = opinion_service.get_all(
-        db_session=db_session,
-        start=start,
-        end=end,
-        category=category,
-        negative={"yes": True, "no": False}.get(negative),
-        source=source or None,
-        party=party or None,
-        offset=(page - 1) * PAGE,
-        limit=PAGE,
-    )
+    error, status_code = "", 200
+    try:
+        posts, total = opinion_service.get_all(
+            db_session=db_session,
+            start=start,
+            end=end,
+            category=category,
+            negative={"yes": True, "no": False}.get(negative),
+            source=source or None,
+            party=party or None,
+            offset=(page - 1) * PAGE,
+            limit=PAGE,
+        )
+    except LiveGuardError as refusal:  # a period that ends before it starts: say so, keep it
+        posts, total, error, status_code = [], 0, said(refusal), 422
     filters = {
         "start": start.isoformat() if start else "",
         "end": end.isoformat() if end else "",
@@ -109,6 +115,8 @@ def posts_page(
         labels=_labels(),
         kinds={k.value: v for k, v in KIND_ZH.items()},
         sources=SOURCE_ZH,
+        error=error,
+        status_code=status_code,
     )
 
 

@@ -8,7 +8,7 @@ The page modules (``console``, ``*_pages``, ``case_steps``) take their dependenc
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from importlib import resources
 from typing import Any
@@ -87,6 +87,21 @@ for _name in ("CASE_WORK", "COMPLIANCE_WORK", "SAMPLE_WRITERS", "LIVE_INGEST"):
     templates.env.globals[_name] = getattr(permissions, _name)
 
 
+# A refused form's typed fields ride back to its page in the address as ``kept.<field>``
+# (``document.7.reason``), each cut to what an address carries, so the form shows them again.
+KEPT = "kept."
+KEPT_LIMIT = 2000
+
+
+def kept_of(request: Request) -> dict[str, str]:
+    """The typed fields a refused form's redirect carried back, by the form's own names."""
+    return {
+        key.removeprefix(KEPT): value
+        for key, value in request.query_params.items()
+        if key.startswith(KEPT)
+    }
+
+
 def render(
     request: Request,
     name: str,
@@ -95,6 +110,7 @@ def render(
     status_code: int = 200,
     **context: Any,
 ) -> Response:
+    context.setdefault("kept", kept_of(request))
     return templates.TemplateResponse(
         request,
         name,
@@ -107,19 +123,31 @@ def back(path: str, **query: str) -> RedirectResponse:
     return RedirectResponse(f"{path}?{urlencode(query)}" if query else path, status_code=303)
 
 
-def decide_and_return(action: Callable[[], object], back: str) -> RedirectResponse:
-    """Run a console decision; back to the page with a notice, or with the error in words."""
+def refused(
+    path: str, error: LiveGuardError | ValueError, kept: Mapping[str, str] | None = None
+) -> RedirectResponse:
+    """Back to the form's page with the refusal in Chinese and what was typed (``kept``)."""
+    typed = {KEPT + key: value[:KEPT_LIMIT] for key, value in (kept or {}).items() if value}
+    return back(path, error=said(error), **typed)
+
+
+def decide_and_return(
+    action: Callable[[], object], back: str, kept: Mapping[str, str] | None = None
+) -> RedirectResponse:
+    """Run a console decision; back to the page with a notice, or with the error in words
+    and the form's typed fields (``kept``) to show again."""
     try:
         action()
-    except LiveGuardError as error:
-        return RedirectResponse(f"{back}?{urlencode({'error': said(error)})}", status_code=303)
+    except (LiveGuardError, ValueError) as error:  # pydantic's ValidationError is a ValueError
+        return refused(back, error, kept)
     return RedirectResponse(f"{back}?notice=saved", status_code=303)
 
 
 def sign_in_refusal(error: LiveGuardError) -> str:
     """Why a console sign-in was refused, in the words the page shows."""
     if isinstance(error, TooManyAttempts):
-        return f"登录失败次数过多，请 {error.retry_after} 秒后再试 ({error.detail})"
+        # the Chinese sentence alone: the detail is the API's English for the same wait
+        return f"登录失败次数过多，请 {error.retry_after} 秒后再试（账号没有被永久锁定）"
     return error.detail
 
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
+from liveguard import refusals as words
 from liveguard.auth.service import Principal
 from liveguard.cases import refusals
 from liveguard.cases.schemas import CaseOrigin, ComplaintCreate
 from liveguard.credit.enums import SubjectKind
 from liveguard.errors import Forbidden, NotAuthenticated, NotFound
+from liveguard.labels import label
 from liveguard.vocab import PrincipalKind, StaffRole
 
 # Staff who work complaint cases and orders: handle, decide, compensate, correct.
@@ -29,6 +31,11 @@ SAMPLE_WRITERS = (StaffRole.compliance, StaffRole.regulator, StaffRole.admin)
 LIVE_INGEST = COMPLIANCE_WORK
 
 
+def _refused(code: str, **slots: object) -> Forbidden:
+    """The access refusal ``web.refusal.<code>`` with its fix, as a 403 page shows it."""
+    return words.forbidden("web", code, **slots)
+
+
 def check_staff(principal: Principal | None, roles: Iterable[StaffRole] = ()) -> Principal:
     """Staff with one of ``roles`` (admins always; none given = any staff), else refused:
     NotAuthenticated for nobody, Forbidden for anyone else."""
@@ -37,11 +44,11 @@ def check_staff(principal: Principal | None, roles: Iterable[StaffRole] = ()) ->
             "this route needs a staff sign-in: send 'Authorization: Bearer <token>'"
         )
     if not principal.is_staff:
-        raise Forbidden(f"a {principal.kind.value} account cannot use this route")
+        raise _refused("wrong_account", kind=label(principal.kind))
     allowed = (*roles, StaffRole.admin)
     if len(allowed) > 1 and principal.role not in allowed:
-        needed = ", ".join(role.value for role in dict.fromkeys(allowed))
-        raise Forbidden(f"role {principal.role} cannot do this; needs one of: {needed}")
+        needed = "、".join(label(role) for role in dict.fromkeys(allowed))
+        raise _refused("wrong_role", role=label(principal.role), needed=needed)
     return principal
 
 
@@ -68,7 +75,7 @@ class OrderParties(Protocol):
 def check_own_data(principal: Principal) -> int:
     """The signed-in consumer's own id: her data's page and requests are hers alone."""
     if principal.kind is not PrincipalKind.consumer:
-        raise Forbidden("only the buyer herself sees and manages her personal data here")
+        raise _refused("own_data_only")
     return principal.id
 
 
@@ -76,7 +83,7 @@ def check_consent_writer(principal: Principal, holder_merchant_id: int | None) -
     """Compliance staff, or a merchant recording a consent given to itself."""
     if principal.kind is PrincipalKind.merchant:
         if holder_merchant_id != principal.id:
-            raise Forbidden("a merchant records only consents given to itself")
+            raise _refused("own_consents_only")
         return
     check_staff(principal, COMPLIANCE_WORK)
 
@@ -85,12 +92,12 @@ def check_merchant_access(principal: Principal, merchant_id: int, *, write: bool
     """Staff (writers need compliance) or the merchant itself."""
     if principal.kind is PrincipalKind.merchant:
         if principal.id != merchant_id:
-            raise Forbidden("a merchant can act only on its own records")
+            raise _refused("own_records_only")
         return
     if not principal.is_staff:
-        raise Forbidden(f"a {principal.kind.value} account cannot use this route")
+        raise _refused("wrong_account", kind=label(principal.kind))
     if write and principal.role not in COMPLIANCE_WORK:
-        raise Forbidden(f"role {principal.role} is read-only here")
+        raise _refused("read_only", role=label(principal.role))
 
 
 def check_case_access(principal: Principal, case: CaseOwners, *, write: bool) -> None:
@@ -103,23 +110,23 @@ def check_case_access(principal: Principal, case: CaseOwners, *, write: bool) ->
         if case.merchant_id != principal.id:
             raise NotFound("case", case.id)
         if write:
-            raise Forbidden("a merchant answers a case; it cannot change it")
+            raise _refused("merchant_answers_only")
         return
     if write and principal.role not in CASE_WORK:
-        raise Forbidden(f"role {principal.role} is read-only here")
+        raise _refused("read_only", role=label(principal.role))
 
 
 def filer(principal: Principal, complaint_in: ComplaintCreate) -> tuple[int | None, CaseOrigin]:
     """Who the complaint is for: a consumer files her own; staff file on one's behalf."""
     if principal.kind is PrincipalKind.consumer:
         if complaint_in.consumer_id not in (None, principal.id):
-            raise Forbidden("a consumer files complaints for herself only")
+            raise _refused("own_complaints_only")
         return principal.id, CaseOrigin.consumer
     if principal.is_staff and principal.role in CASE_WORK:
         if complaint_in.consumer_id is None:
             raise refusals.invalid("consumer_id", "whose_complaint")
         return complaint_in.consumer_id, CaseOrigin.staff
-    raise Forbidden("complaints are filed by the consumer, or by case staff on her behalf")
+    raise _refused("who_files")
 
 
 def check_order_reader(principal: Principal, order: OrderParties) -> None:
@@ -130,7 +137,7 @@ def check_order_reader(principal: Principal, order: OrderParties) -> None:
         return
     if principal.kind is PrincipalKind.consumer and principal.id == order.consumer_id:
         return
-    raise Forbidden("an order is seen only by staff, the shop that sold it and its buyer")
+    raise _refused("order_readers")
 
 
 def check_order_writer(principal: Principal, order: OrderParties) -> None:
@@ -139,7 +146,7 @@ def check_order_writer(principal: Principal, order: OrderParties) -> None:
         return
     if principal.is_staff and principal.role in CASE_WORK:
         return
-    raise Forbidden("only the shop that sold the order or case-work staff may change it")
+    raise _refused("order_writers")
 
 
 def check_credit_party(
@@ -160,4 +167,4 @@ def check_room_reader(principal: Principal, merchant_id: int | None = None) -> N
         return
     if principal.kind is PrincipalKind.merchant and merchant_id in (None, principal.id):
         return
-    raise Forbidden("a room's picture is seen only by staff and the merchant whose room it was")
+    raise _refused("room_readers")

@@ -13,6 +13,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from liveguard.errors import LiveGuardError
+from liveguard.web.refusal_words import chinese
 
 MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger(__name__)
@@ -121,11 +122,14 @@ def for_a_person(request: Request) -> bool:
     return not request.url.path.startswith(_MACHINE_PREFIXES)
 
 
-def page_problem(request: Request, status: int) -> Response:
-    """The error as a Chinese page with the way back, never the internal detail."""
+def page_problem(request: Request, status: int, reason: str = "") -> Response:
+    """The error as a Chinese page with the way back, never the internal detail: a refusal
+    with Chinese words of its own (``reason``, a 403's sentence and fix) is shown as it is."""
     from liveguard.web.pages import templates  # the page templates import this module's peers
 
     title, text = _PAGE_WORDS.get(status, _PAGE_WORDS[400])
+    if reason and chinese(reason):
+        text = reason
     return templates.TemplateResponse(
         request,
         "error.html",
@@ -175,7 +179,7 @@ async def _validation(request: Request, exc: RequestValidationError) -> Response
 
 async def _domain(request: Request, exc: LiveGuardError) -> Response:
     if exc.status in (403, 404) and for_a_person(request):
-        return page_problem(request, exc.status)
+        return page_problem(request, exc.status, exc.detail if exc.status == 403 else "")
     answer = problem(
         exc.status,
         exc.title,

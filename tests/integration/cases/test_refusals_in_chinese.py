@@ -173,6 +173,12 @@ def _report(p: Poster) -> Any:
     )
 
 
+def _live_action(p: Poster) -> Any:
+    csrf = p.staff("compliance")
+    url = f"/console/live/{p.world.jacket_session}/actions"
+    return p.client.post(url, data={"csrf": csrf, "kind": "warn_anchor", "reason": "引导私下交易"})
+
+
 # form route -> how to post a value its service refuses (and the page it lands on)
 REFUSED: dict[str, Callable[[Poster], Any]] = {
     "/complain": _complain,
@@ -207,6 +213,7 @@ REFUSED: dict[str, Callable[[Poster], Any]] = {
     "/console/listings/{listing_id}/decision": _listing_decision,
     "/console/samples": _sample,
     "/console/reports": _report,
+    "/console/live/{session_id}/actions": _live_action,
     "/console/merchant/login": lambda p: p.client.post(
         "/console/merchant/login", data={"token": "lg_not-a-token"}
     ),
@@ -222,7 +229,6 @@ ELSEWHERE = {
     "/console/documents/{document_id}/review": "needs a submitted document",
     "/console/merchants/{merchant_id}/review": "needs a shop under review",
     "/console/merchant/listings/{listing_id}/appeal": "needs a merchant's own refused listing",
-    "/console/live/{session_id}/actions": "live room actions: the live package's words",
     "/console/live/findings/{finding_id}/dismiss": "live room actions: the live package's words",
     "/console/credit/{proceeding_id}/decision": "needs a credit proceeding",
     "/console/credit/{proceeding_id}/statement": "needs a credit proceeding",

@@ -29,7 +29,7 @@ def test_an_import_declaring_more_than_its_limit_is_a_413_before_reading(client,
     body = response.json()
     assert body["errors"][0]["field"] == "body"
     assert f"the limit here is {MAX_IMPORT_BYTES:,}" in body["detail"]
-    assert "split the file" in body["errors"][0]["fix"]
+    assert "请把文件分开" in body["errors"][0]["fix"]  # the fix in Chinese, with the limits
     assert sum(sent) < MAX_IMPORT_BYTES  # refused long before the declared bytes arrived
 
 

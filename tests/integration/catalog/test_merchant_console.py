@@ -234,3 +234,19 @@ def test_the_done_when_cases_are_refused_with_their_rule_in_both_consoles(
             row = row_of(page, listing_id, end)
             assert "rejected" in row, (listing_id, row[:300])
             assert f'data-check="{check}"' in row, (listing_id, check)
+
+
+def test_a_short_appeal_is_refused_in_chinese_with_the_statement_kept(client, shop):
+    refused = client.post(
+        "/api/listings", json=listing(shop, label=ADDRESS_MISSING), headers=shop.headers
+    ).json()
+    sign_in_merchant(client, shop)
+    csrf = csrf_of(client.get("/console/merchant"))
+    page = client.post(
+        f"/console/merchant/listings/{refused['id']}/appeal",
+        data={"statement": "复核", "csrf": csrf},
+    )
+    assert page.status_code == 200
+    assert "申诉理由要写 5 至 5000 字：请写明哪里审错了" in page.text
+    assert 'name="statement" value="复核"' in page.text
+    assert "characters" not in page.text

@@ -213,7 +213,7 @@ def test_a_regulator_may_detect_but_not_change_rules(client, auth):
     assert detect(client, auth("regulator"), DIVERSION).status_code == 200
     refused = put(client, auth("regulator"), OVERLAY)
     assert refused.status_code == 403
-    assert "regulator" in refused.json()["detail"]
+    assert "监管人员（只读）" in refused.json()["detail"]  # the role in Chinese
     assert put(client, auth("case_handler"), OVERLAY).status_code == 403
     assert put(client, auth("admin"), OVERLAY).status_code == 200
 

@@ -7,6 +7,8 @@ import json
 import pytest
 from starlette.websockets import WebSocketDisconnect
 
+from liveguard.labels import label
+from liveguard.vocab import StaffRole
 from tests.integration.live.conftest import speech
 
 
@@ -56,7 +58,8 @@ def test_the_websocket_admits_only_the_roles_the_http_batch_route_admits(
         socket.send_text(json.dumps(speech(event, "加我微信 abc12345 私聊下单")))
         socket.receive_json()
     assert closed.value.code == 1008  # policy violation: signed in, but not allowed to write
-    assert role in closed.value.reason
+    assert label(StaffRole(role)) in closed.value.reason  # the role in Chinese
+    assert len(closed.value.reason.encode()) <= 123  # what a close frame can carry
     over_http = client.post(room.events_url(), json=[], headers=auth(role))
     assert over_http.status_code == 403
     timeline = client.get(f"/api/sessions/{room.session_id}/timeline", headers=auth())

@@ -168,3 +168,27 @@ def test_a_manual_viewer_warning_is_the_text_staff_wrote(client, auth, token_for
     actions = first_timeline(client.get(f"/console/live/{room.session_id}").text)["actions"]
     assert [(a["kind"], a["text"]) for a in actions] == [("viewer_warning", words)]
     assert words in client.get(f"/live/{room.session_id}").text
+
+
+def test_a_refused_action_says_why_in_chinese_and_keeps_what_was_typed(client, token_for, room):
+    csrf = sign_in(client, token_for)
+    url = f"/console/live/{room.session_id}/actions"
+    reason = "主播口播引导私下转账"
+    page = client.post(url, data={"kind": "warn_anchor", "reason": reason, "csrf": csrf})
+    assert page.status_code == 200 and 'role="alert"' in page.text
+    assert "“提醒主播”要写提示文字" in page.text and "请在“提示文字”里写" in page.text
+    assert f'data-testid="act-reason" value="{reason}"' in page.text
+    short = client.post(url, data={"kind": "note", "reason": "短", "csrf": csrf})
+    assert "理由或备注：太短了" in short.text  # the field named in Chinese, never pydantic's
+    typed = client.post(url, data={"kind": "escalate", "finding_id": "第三条", "csrf": csrf})
+    assert "“针对哪条发现”要填编号，“第三条”不是：请从列表里选" in typed.text
+
+
+def test_a_stale_form_is_a_chinese_page_that_says_to_reload(client, token_for, room):
+    sign_in(client, token_for)
+    stale = client.post(
+        f"/console/live/{room.session_id}/actions", data={"kind": "escalate", "csrf": "0" * 64}
+    )
+    assert stale.status_code == 403
+    assert "表单已过期" in stale.text and "请刷新页面后重新提交" in stale.text
+    assert "stale" not in stale.text

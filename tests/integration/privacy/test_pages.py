@@ -64,3 +64,32 @@ def test_staff_other_than_admins_are_sent_to_sign_in_from_the_privacy_page(clien
     _session(client, auth("compliance"))
     answer = client.get("/console/privacy", follow_redirects=False)
     assert answer.status_code == 303 and "/login" in answer.headers["location"]
+
+
+def test_a_request_carried_out_twice_is_refused_in_chinese_on_the_admin_page(client, s6, auth):
+    token = _session(client, s6.lin.headers)
+    client.post(
+        "/console/my-data/requests",
+        data={"csrf": csrf_for(token), "kind": "deletion"},
+        follow_redirects=False,
+    )
+    [request] = client.get("/api/privacy/requests", headers=auth("admin")).json()
+    admin = _session(client, auth("admin"))
+    url = f"/console/privacy/requests/{request['id']}/decision"
+    client.post(url, data={"csrf": csrf_for(admin)}, follow_redirects=False)
+    again = client.post(url, data={"csrf": csrf_for(admin)})
+    assert again.status_code == 200 and 'role="alert"' in again.text
+    assert "这个申请已经办结：如需再次办理，请提交新的申请" in again.text
+    assert "already closed" not in again.text
+
+
+def test_a_full_view_refused_to_a_role_says_who_may_in_chinese(client, s6, auth):
+    answer = client.post(
+        f"/api/privacy/consumers/{s6.lin.id}/phone",
+        json={"purpose": "no_such_purpose"},
+        headers=auth("case_handler"),
+    )
+    assert answer.status_code == 422
+    [problem] = answer.json()["errors"]
+    assert problem["field"] == "purpose"  # the API's code stays; the words are Chinese
+    assert "不是可以查看完整" in problem["message"] and "可以选的用途" in problem["fix"]

@@ -17,7 +17,7 @@ from liveguard.cli import demo_data
 
 ROLES = ["compliance", "case_handler", "regulator", "admin"]
 USERS = {"compliance": "compliance", "case_handler": "cases", "regulator": "regulator"}
-# the words of a refusal (permissions.py's Forbidden messages), as a form's redirect shows it
+# the words of a refusal (web.refusal in labels.yaml, permissions.py's), as a redirect shows it
 # the staff's own queues and desks, each with the forms it offers
 WORK_QUEUES = [
     "/console/listings",
@@ -28,7 +28,7 @@ WORK_QUEUES = [
     "/console/opinion",
     "/console/reports",
 ]
-REFUSED = re.compile(r"role \w+ |read-only|account cannot|needs one of|stale")
+REFUSED = re.compile(r"不能做这件事|只能查看|账号不能使用|表单已过期")
 
 
 class Forms(HTMLParser):

@@ -43,7 +43,7 @@ def test_a_consumer_reaches_her_own_case_and_another_s_is_not_shown_to_exist():
 
 def test_the_merchant_reads_a_case_against_it_but_cannot_change_it():
     check_case_access(MERCHANT, Owned(), write=False)
-    with pytest.raises(Forbidden, match="answers a case"):
+    with pytest.raises(Forbidden, match="只能答复案件"):
         check_case_access(MERCHANT, Owned(), write=True)
     with pytest.raises(NotFound):
         check_case_access(OTHER_MERCHANT, Owned(), write=False)
@@ -52,7 +52,7 @@ def test_the_merchant_reads_a_case_against_it_but_cannot_change_it():
 def test_staff_read_every_case_and_only_case_work_roles_change_one():
     check_case_access(REGULATOR, Owned(), write=False)
     check_case_access(HANDLER, Owned(), write=True)
-    with pytest.raises(Forbidden, match="read-only"):
+    with pytest.raises(Forbidden, match="只能查看"):
         check_case_access(REGULATOR, Owned(), write=True)
 
 
@@ -63,13 +63,13 @@ def complaint(consumer_id: int | None = None) -> ComplaintCreate:
 def test_a_consumer_files_for_herself_and_case_staff_file_on_her_behalf():
     assert filer(CONSUMER, complaint()) == (7, CaseOrigin.consumer)
     assert filer(CONSUMER, complaint(7)) == (7, CaseOrigin.consumer)
-    with pytest.raises(Forbidden, match="for herself"):
+    with pytest.raises(Forbidden, match="只能为自己投诉"):
         filer(CONSUMER, complaint(8))
     assert filer(HANDLER, complaint(8)) == (8, CaseOrigin.staff)
     with pytest.raises(InvalidInput):
         filer(HANDLER, complaint())
     for refused in (REGULATOR, MERCHANT):
-        with pytest.raises(Forbidden, match="filed by the consumer"):
+        with pytest.raises(Forbidden, match="由消费者本人提交"):
             filer(refused, complaint(7))
 
 
@@ -93,9 +93,9 @@ def test_merchant_records_are_the_merchant_s_own_and_written_by_compliance_staff
     check_merchant_access(MERCHANT, 3, write=True)
     check_merchant_access(COMPLIANCE, 3, write=True)
     check_merchant_access(HANDLER, 3, write=False)
-    with pytest.raises(Forbidden, match="own records"):
+    with pytest.raises(Forbidden, match="自己店铺的记录"):
         check_merchant_access(OTHER_MERCHANT, 3, write=False)
-    with pytest.raises(Forbidden, match="read-only"):
+    with pytest.raises(Forbidden, match="只能查看"):
         check_merchant_access(HANDLER, 3, write=True)
-    with pytest.raises(Forbidden, match="consumer account"):
+    with pytest.raises(Forbidden, match="消费者账号"):
         check_merchant_access(CONSUMER, 3, write=False)
