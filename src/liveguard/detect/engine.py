@@ -23,6 +23,7 @@ from liveguard.detect.rulefile import Role, Source
 from liveguard.detect.ruleset import Rule, RuleSet
 from liveguard.detect.spans import (
     CLAUSE_END,
+    QUESTION,
     PUNCTUATION,
     char_map,
     pairs,
@@ -774,7 +775,8 @@ class Detector:
             else:  # the match, then the cue
                 close = c_start >= end and c_start - end <= reach[scope]
                 gap = original[end:c_start]
-            if close and not CLAUSE_END.intersection(gap):
+            stops = CLAUSE_END if before else CLAUSE_END - QUESTION  # an answer follows a "?"
+            if close and not stops.intersection(gap):
                 return True
         return False
 

@@ -207,7 +207,8 @@ def model_wanted(
 # ------------------------------------------------------------------- sorting out hits
 # bulk.KIND_CODES, in this order: a rule's own words (and the two sides of a near rule),
 # then the words that only qualify them
-SENTENCE, CLAUSE = 1, 2  # bits of ``spans.PUNCTUATION``: ends a sentence, a clause
+# bits of ``spans.PUNCTUATION``: ends a sentence, ends a clause, asks a question
+SENTENCE, CLAUSE, QUESTION = 1, 2, 4
 _RULE, _NEAR_A, _NEAR_B, _UNLESS_NEAR, _UNLESS, _ALLOW, _NEGATED_BEFORE, _NEGATED_AFTER = range(8)
 
 
@@ -431,8 +432,17 @@ def _in_reach(
         for h in range(n):
             if kind[h] >= _ALLOW:
                 category = categories[ids[h]] + 1
+                # a cue after the match also answers the question before it ("…吗？不能")
+                asked = (
+                    kind[h] == _NEGATED_AFTER
+                    and sentence[h] > 0
+                    and by_category[category * sentences + sentence[h] - 1]
+                )
                 keep[h] = (
-                    by_category[category * sentences + sentence[h]] or loose[category] or wild[h]
+                    by_category[category * sentences + sentence[h]]
+                    or asked
+                    or loose[category]
+                    or wild[h]
                 )
     return keep
 
@@ -536,6 +546,17 @@ def _quiet(codes: Any, punctuation: Any, bit: int, low: int, high: int) -> bool:
     """No character of ``codes[low:high]`` ends a sentence (or a clause, by ``bit``)."""
     for p in range(low, high):
         if punctuation[codes[p]] & bit:
+            return False
+    return True
+
+
+@_compiled
+def _answered(codes: Any, punctuation: Any, before: bool, low: int, high: int) -> bool:
+    """``Detector._negated``'s gap: no clause end, bar (for a cue after the match) a
+    question mark, which the cue answers ("能降血压吗？不能哈")."""
+    for p in range(low, high):
+        mark = punctuation[codes[p]]
+        if mark & CLAUSE and (before or not mark & QUESTION):
             return False
     return True
 
@@ -646,7 +667,7 @@ def _undone(
             else:
                 close = c_start >= end and c_start - end <= reach
                 low, high = end, c_start
-            if close and _quiet(codes, punctuation, CLAUSE, low, high):
+            if close and _answered(codes, punctuation, kind == _NEGATED_BEFORE, low, high):
                 kept[c] = False
                 break
     return kept

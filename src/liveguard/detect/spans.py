@@ -14,6 +14,11 @@ CLAUSE_END = SENTENCE_END | frozenset("，,：:")
 PUNCTUATION = np.zeros(0x110000, dtype=np.uint8)
 PUNCTUATION[[ord(ch) for ch in CLAUSE_END]] = 2
 PUNCTUATION[[ord(ch) for ch in SENTENCE_END]] = 3
+# A question mark is the one clause end a negation cue that follows a match reaches across:
+# a question answered with a denial ("这个能降血压吗？不能哈", "全网最低？这话我可不敢说")
+# (bit 4, for the kernels)
+QUESTION = frozenset("？?")
+PUNCTUATION[[ord(ch) for ch in QUESTION]] |= 4
 
 
 def gap_is_close(a: tuple[int, int], b: tuple[int, int], within: int, original: str) -> bool:
