@@ -304,8 +304,13 @@ class AdvisoryLocks:
 
     def close(self) -> None:
         if self.connection is not None:
-            # the session ends, and every lock it holds with it; closed, the connection
-            # would go back to the pool with its session and locks alive
+            # unlocked first: a session's end reaches the server asynchronously (its
+            # backend exits a moment after the socket closes), and till then the others
+            # would count this worker and see its partitions held
+            with suppress(DBAPIError):
+                self.connection.execute(_LEAVE)
+            # the session ends too; closed, the connection would go back to the pool
+            # with its session alive
             with suppress(DBAPIError):
                 self.connection.invalidate()
             self.connection.close()
@@ -314,6 +319,7 @@ class AdvisoryLocks:
 
 
 _JOIN = text("SELECT pg_advisory_lock_shared(:key)")
+_LEAVE = text("SELECT pg_advisory_unlock_all()")
 _WORKERS = text(
     "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
     " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
