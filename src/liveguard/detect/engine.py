@@ -23,8 +23,8 @@ from liveguard.detect.rulefile import Role, Source
 from liveguard.detect.ruleset import Rule, RuleSet
 from liveguard.detect.spans import (
     CLAUSE_END,
-    QUESTION,
     PUNCTUATION,
+    QUESTION,
     char_map,
     pairs,
     token_edge,
