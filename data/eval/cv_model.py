@@ -29,7 +29,6 @@ About two minutes on one core (one training of ~7 s per file).
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 import time
@@ -40,7 +39,8 @@ import numpy as np
 from audit_labels import EVAL, load, training_files
 
 from liveguard.detect import classifier, engine, ruleset
-from liveguard.detect.rulefile import Role, Source
+from liveguard.detect.evaluate import context_of
+from liveguard.scoring import read_labelled
 
 GRID = np.round(np.arange(0.5, 0.9901, 0.005), 3)
 LEVELS = (0.95, 0.97, 0.98)
@@ -71,14 +71,7 @@ def run(settings: classifier.Settings, batch: int = 400) -> tuple[Folds, list[st
     detector = engine.Detector(compiled)
     assert detector.model is not None and list(detector.model.categories) == categories
     model_rule = {compiled.rules[i].category: compiled.rules[i].id for i in detector._model_rules}
-    contexts = [
-        engine.Context(
-            role=Role(i["role"]) if i.get("role") else None,
-            category=i.get("category"),
-            source=Source(i["source"]) if i.get("source") else None,
-        )
-        for i in items
-    ]
+    contexts = [context_of(i) for i in items]
     texts = [i["text"] for i in items]
 
     def found(d: engine.Detector, which: np.ndarray, only: set[str] | None) -> np.ndarray:
@@ -233,8 +226,7 @@ def listing_floors(model: classifier.Model, categories: list[str]) -> dict[str, 
 
     normaliser = normalize.default()
     highest = dict.fromkeys(categories, 0.0)
-    for line in (EVAL / "listings.jsonl").open(encoding="utf-8"):
-        item = json.loads(line)
+    for item in read_labelled(EVAL / "listings.jsonl", ("listing", "labels")):
         if "claims" in item["labels"]:
             continue
         page = item["listing"]

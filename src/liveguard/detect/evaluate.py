@@ -54,16 +54,20 @@ def read_lines(path: Path) -> list[dict[str, Any]]:
     return read_labelled(path, ("text", "labels"))
 
 
+def context_of(item: dict[str, Any]) -> Context:
+    """The detection context a labelled line was written in (speaker, product, source)."""
+    return Context(
+        role=Role(item["role"]) if item.get("role") else None,
+        category=item.get("category"),
+        source=Source(item["source"]) if item.get("source") else None,
+    )
+
+
 def evaluate(detector: Detector, items: Iterable[dict[str, Any]], categories: set[str]) -> Report:
     report = Report(scores={name: Score() for name in sorted(categories)})
     for item in items:
         report.lines += 1
-        context = Context(
-            role=Role(item["role"]) if item.get("role") else None,
-            category=item.get("category"),
-            source=Source(item["source"]) if item.get("source") else None,
-        )
-        findings = detector.detect(item["text"], context)
+        findings = detector.detect(item["text"], context_of(item))
         found: dict[str, list[str]] = {}
         for finding in findings:
             found.setdefault(finding.rule.category, []).append(finding.quote)
