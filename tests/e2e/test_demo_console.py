@@ -9,6 +9,7 @@ orchard merchant), so file order keeps every earlier check valid.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ import yaml
 from playwright.sync_api import Page, expect
 
 from liveguard.cli import demo_credit, demo_reports
+from liveguard.clock import Clock
 
 pytestmark = pytest.mark.browser
 
@@ -33,6 +35,16 @@ DECISION_BUTTONS = re.compile(r"Approve|Request more|Reject")
 def demo_spec() -> dict[str, Any]:
     text = resources.files("liveguard.cli").joinpath("data", "demo.yaml").read_text("utf-8")
     return yaml.safe_load(text)
+
+
+def licence_end_dates(shop_name: str) -> re.Pattern[str]:
+    """The licence end date the demo gave ``shop_name``: days from the Beijing date the demo
+    was built on, which is today's or, when this run crossed Beijing midnight, yesterday's."""
+    (merchant,) = [m for m in demo_spec()["merchants"] if m["shop_name"] == shop_name]
+    offset = timedelta(days=merchant["licence"]["to_days"])
+    today = Clock().today()
+    days = {today + offset, today - timedelta(days=1) + offset}
+    return re.compile("|".join(sorted(d.isoformat() for d in days)))
 
 
 def sign_in(page: Page, username: str, password: str) -> None:
@@ -82,7 +94,7 @@ def test_home_page_shows_the_demo_data(page: Page, tmp_path: Path) -> None:
     # The suspension is public (电子商务法 art. 36), the reviewers' reason is not; the
     # licence's end date (art. 15) says why.
     expect(cosmetics).not_to_contain_text(re.compile(r"licen[cs]e expired"))
-    expect(cosmetics).to_contain_text("2026-11-25")
+    expect(cosmetics).to_contain_text(licence_end_dates("美颜坊化妆品"))
     # The others were approved and are trading.
     jacket = merchants.locator("tbody tr", has_text="暖冬服饰旗舰店")
     expect(jacket.locator(".status.active")).to_have_text("正常经营")
