@@ -5,12 +5,12 @@ most named), follows a shop to its complaints, and finds the spike alert. Read-o
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from liveguard.cli.demo_opinion import promotion_year
+from liveguard.clock import Clock
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ def test_s10_a_regulator_reads_the_618_posts_and_the_spike(page: Page) -> None:
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/console/opinion$"))
 
-    year = promotion_year(date.today())
+    year = promotion_year(Clock().today())
     page.goto(f"/console/opinion/trends?start={year}-06-01&end={year}-06-20")
     expect(page.get_by_test_id("period")).to_contain_text(f"{year}-06-01 至 {year}-06-20")
     expect(page.get_by_test_id("trend-chart").locator("rect").first).to_be_visible()

@@ -19,6 +19,7 @@ from liveguard.cases import service as cases_service
 from liveguard.cases.enums import CaseOrigin, CaseState
 from liveguard.cases.schemas import ComplaintCreate, DecisionCreate
 from liveguard.cases.workflow import transition
+from liveguard.cli.demo_opinion import promotion_year
 from liveguard.clock import CHINA
 from liveguard.live import ingest
 from liveguard.live import service as live_service
@@ -41,11 +42,6 @@ def session_count() -> int:
     """How many live sessions the period adds to the demo: one a day."""
     promo = _spec()["promotion"]
     return int(promo["last_day"]) - int(promo["first_day"]) + 1
-
-
-def promotion_year(today: date) -> int:
-    """This year's June if it is over, else last year's: the period is always past."""
-    return today.year if today >= date(today.year, 6, 21) else today.year - 1
 
 
 def load(

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 
 from liveguard.auth.service import Principal
 from liveguard.bounds import Day, Id
+from liveguard.clock import Clock
 from liveguard.errors import LiveGuardError
 from liveguard.opinion import classify
 from liveguard.opinion import service as opinion_service
@@ -60,7 +61,7 @@ def _labels() -> dict[str, str]:
 
 def _period(db_session: Any, start: date | None, end: date | None) -> tuple[date, date]:
     """The period asked for, else the 30 days up to the newest post."""
-    end = end or opinion_service.latest_day(db_session=db_session) or date.today()
+    end = end or opinion_service.latest_day(db_session=db_session) or Clock().today()
     start = start or end - timedelta(days=29)
     if start > end:
         start, end = end, start
