@@ -224,6 +224,7 @@ def review_queue(
 
 @router.post("/console/documents/{document_id}/review")
 def review_document(
+    request: Request,
     document_id: Id,
     db_session: DbSession,
     principal: FormStaff,
@@ -232,6 +233,7 @@ def review_document(
 ) -> RedirectResponse:
     document = reviews.get_document(db_session=db_session, document_id=document_id)
     return decide_and_return(
+        request,
         lambda: reviews.review_document(
             db_session=db_session,
             document=document,
@@ -245,6 +247,7 @@ def review_document(
 
 @router.post("/console/merchants/{merchant_id}/review")
 def review_merchant(
+    request: Request,
     merchant_id: Id,
     db_session: DbSession,
     principal: FormStaff,
@@ -254,6 +257,7 @@ def review_merchant(
 ) -> RedirectResponse:
     merchant = parties_service.get_merchant(db_session=db_session, merchant_id=merchant_id)
     return decide_and_return(
+        request,
         lambda: reviews.review_merchant(
             db_session=db_session,
             merchant=merchant,

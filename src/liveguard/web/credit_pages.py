@@ -126,6 +126,7 @@ def proceeding_page(
 
 @router.post("/console/credit/{proceeding_id}/decision")
 def decide_form(
+    request: Request,
     proceeding_id: Id,
     db_session: DbSession,
     principal: FormStaff,
@@ -150,11 +151,12 @@ def decide_form(
         )
         db_session.flush()
 
-    return decide_and_return(take, page, kept={f"credit.{proceeding_id}.reason": reason})
+    return decide_and_return(request, take, page, kept={f"credit.{proceeding_id}.reason": reason})
 
 
 @router.post("/console/credit/{proceeding_id}/statement")
 def statement_form(
+    request: Request,
     proceeding_id: Id,
     db_session: DbSession,
     principal: SignedForm,
@@ -175,4 +177,6 @@ def statement_form(
             db_session=db_session, proceeding=proceeding, text=text, actor=actor(principal), now=now
         )
 
-    return decide_and_return(take, page, kept={f"credit.{proceeding_id}.{kind}.text": text})
+    return decide_and_return(
+        request, take, page, kept={f"credit.{proceeding_id}.{kind}.text": text}
+    )

@@ -96,6 +96,7 @@ def listings_page(
 
 @router.post("/console/listings/{listing_id}/decision")
 def decide_listing(
+    request: Request,
     listing_id: Id,
     db_session: DbSession,
     principal: FormStaff,
@@ -105,6 +106,7 @@ def decide_listing(
 ) -> RedirectResponse:
     listing = service.get(db_session=db_session, listing_id=listing_id)
     return decide_and_return(
+        request,
         lambda: service.decide(
             db_session=db_session,
             listing=listing,
@@ -318,6 +320,7 @@ def own_merchant(principal: Principal) -> Principal:
 
 @router.post("/console/merchant/listings/{listing_id}/appeal")
 def merchant_appeal(
+    request: Request,
     listing_id: Id,
     db_session: DbSession,
     principal: SignedForm,
@@ -333,8 +336,9 @@ def merchant_appeal(
         appeal_in = AppealIn(statement=statement)
     except ValidationError:
         too_short = refusals.invalid("catalog", "statement", "appeal_length")
-        return refused(MERCHANT_HOME, too_short, kept)
+        return refused(request, MERCHANT_HOME, too_short, kept)
     return decide_and_return(
+        request,
         lambda: service.appeal(
             db_session=db_session,
             listing=listing,

@@ -155,6 +155,7 @@ def room_words() -> dict[str, dict[str, str]]:
 
 @router.post("/console/live/{session_id}/actions")
 def act_on_room(
+    request: Request,
     session_id: Id,
     db_session: DbSession,
     principal: FormStaff,
@@ -191,12 +192,13 @@ def act_on_room(
 
     background.add_task(broadcaster.notify, session_id)  # after the commit: pages update now
     return decide_and_return(
-        lambda: _validated(take), back, kept={"act.reason": reason, "act.text": text}
+        request, lambda: _validated(take), back, kept={"act.reason": reason, "act.text": text}
     )
 
 
 @router.post("/console/live/findings/{finding_id}/dismiss")
 def dismiss_finding(
+    request: Request,
     finding_id: Id,
     db_session: DbSession,
     principal: FormStaff,
@@ -207,6 +209,7 @@ def dismiss_finding(
     finding = live_service.get_finding(db_session=db_session, finding_id=finding_id)
     background.add_task(broadcaster.notify, finding.session_id)
     return decide_and_return(
+        request,
         lambda: enforcement_service.dismiss(
             db_session=db_session,
             finding_id=finding_id,

@@ -242,6 +242,7 @@ FormCompliance = Annotated[Principal, Depends(form_staff_of(*COMPLIANCE_WORK))]
 
 @router.post("/console/opinion/alerts/{alert_id}/acknowledge")
 def acknowledge_alert(
+    request: Request,
     alert_id: Id,
     db_session: DbSession,
     now: Now,
@@ -253,4 +254,4 @@ def acknowledge_alert(
             db_session=db_session, alert=alert, actor=actor(principal), now=now
         )
 
-    return decide_and_return(act, "/console/opinion/alerts")
+    return decide_and_return(request, act, "/console/opinion/alerts")

@@ -8,6 +8,8 @@ The page modules (``console``, ``*_pages``, ``case_steps``) take their dependenc
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from importlib import resources
@@ -27,7 +29,7 @@ from liveguard.money import yuan
 from liveguard.parties.qualifications import catalogue
 from liveguard.vocab import StaffRole
 from liveguard.web import permissions
-from liveguard.web.deps import SESSION_COOKIE, SignInFirst, csrf_token
+from liveguard.web.deps import SESSION_COOKIE, SignInFirst, csrf_token, get_settings
 from liveguard.web.refusal_words import said
 
 DATE = "%Y-%m-%d"
@@ -87,19 +89,58 @@ for _name in ("CASE_WORK", "COMPLIANCE_WORK", "SAMPLE_WRITERS", "LIVE_INGEST"):
     templates.env.globals[_name] = getattr(permissions, _name)
 
 
-# A refused form's typed fields ride back to its page in the address as ``kept.<field>``
-# (``document.7.reason``), each cut to what an address carries, so the form shows them again.
-KEPT = "kept."
-KEPT_LIMIT = 2000
+# A refused form's typed fields ride back to its page in a short-lived cookie, by the
+# form's own names (``document.7.reason``), so the form shows them again. Never in the
+# address: a reason or a statement may hold a buyer's name, phone or address, and an
+# address lands in browser history, access logs and Referer headers (PIPL arts. 9, 51).
+KEPT_COOKIE = "lg_kept"
+KEPT_SECONDS = 300  # long enough to follow the redirect; a stale form refills nothing
+KEPT_LIMIT = 2000  # characters a field keeps at most
+# Browsers drop a cookie whose name and value pass 4096 bytes: the value (base64 of UTF-8
+# JSON, a third longer than the JSON) stays under this with room for the name.
+KEPT_BYTES = 3800
+
+
+def _kept_value(fields: Mapping[str, str], cap: int) -> str:
+    """``fields``, each cut to ``cap`` characters, as a cookie-safe value (base64url of
+    UTF-8 JSON, unpadded: ``=`` would make the cookie quoted)."""
+    cut = {key: value[:cap] for key, value in fields.items()}
+    # "replace": a lone surrogate cannot be encoded; a "?" beats no cookie at all
+    raw = json.dumps(cut, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "replace")
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def kept_cookie(fields: Mapping[str, str]) -> str | None:
+    """The cookie value for the typed ``fields`` (empty ones dropped), or None if nothing.
+    Over the size a browser keeps, every field is cut to one common length, the largest
+    that fits: the longest are cut first and the short ones stay whole."""
+    typed = {key: value for key, value in fields.items() if value}
+    low, high = 0, min(KEPT_LIMIT, max(map(len, typed.values()), default=0))
+    if len(_kept_value(typed, high)) > KEPT_BYTES:
+        high -= 1
+        while low < high:  # the largest cap that fits; 0 if none does
+            middle = (low + high + 1) // 2
+            if len(_kept_value(typed, middle)) <= KEPT_BYTES:
+                low = middle
+            else:
+                high = middle - 1
+    return _kept_value(typed, high) if high > 0 else None
 
 
 def kept_of(request: Request) -> dict[str, str]:
-    """The typed fields a refused form's redirect carried back, by the form's own names."""
-    return {
-        key.removeprefix(KEPT): value
-        for key, value in request.query_params.items()
-        if key.startswith(KEPT)
-    }
+    """The typed fields a refused form left in its cookie, by the form's own names. The
+    cookie only refills the person's own form: missing, malformed or tampered, nothing
+    is kept (never an error)."""
+    value = request.cookies.get(KEPT_COOKIE)
+    if not value or len(value) > KEPT_BYTES:
+        return {}
+    try:
+        fields = json.loads(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
+    except ValueError:  # bad base64, bad UTF-8 and bad JSON are all ValueErrors
+        return {}
+    if not isinstance(fields, dict):
+        return {}
+    return {key: text for key, text in fields.items() if isinstance(text, str)}
 
 
 def render(
@@ -111,12 +152,21 @@ def render(
     **context: Any,
 ) -> Response:
     context.setdefault("kept", kept_of(request))
-    return templates.TemplateResponse(
+    response = templates.TemplateResponse(
         request,
         name,
         {"principal": principal, "csrf": csrf_token(request), **context},
         status_code=status_code,
     )
+    if KEPT_COOKIE in request.cookies:  # shown once: a reload shows an empty form
+        response.delete_cookie(
+            KEPT_COOKIE,
+            path=request.url.path,
+            secure=get_settings(request).secure_cookies,
+            httponly=True,
+            samesite="strict",
+        )
+    return response
 
 
 def back(path: str, **query: str) -> RedirectResponse:
@@ -124,22 +174,39 @@ def back(path: str, **query: str) -> RedirectResponse:
 
 
 def refused(
-    path: str, error: LiveGuardError | ValueError, kept: Mapping[str, str] | None = None
+    request: Request,
+    path: str,
+    error: LiveGuardError | ValueError,
+    kept: Mapping[str, str] | None = None,
 ) -> RedirectResponse:
-    """Back to the form's page with the refusal in Chinese and what was typed (``kept``)."""
-    typed = {KEPT + key: value[:KEPT_LIMIT] for key, value in (kept or {}).items() if value}
-    return back(path, error=said(error), **typed)
+    """Back to the form's page with the refusal in Chinese in the address and what was
+    typed (``kept``) in a cookie for that page alone (see ``KEPT_COOKIE``)."""
+    response = back(path, error=said(error))
+    if value := kept_cookie(kept or {}):
+        response.set_cookie(
+            KEPT_COOKIE,
+            value,
+            max_age=KEPT_SECONDS,
+            path=path,
+            secure=get_settings(request).secure_cookies,
+            httponly=True,
+            samesite="strict",
+        )
+    return response
 
 
 def decide_and_return(
-    action: Callable[[], object], back: str, kept: Mapping[str, str] | None = None
+    request: Request,
+    action: Callable[[], object],
+    back: str,
+    kept: Mapping[str, str] | None = None,
 ) -> RedirectResponse:
     """Run a console decision; back to the page with a notice, or with the error in words
     and the form's typed fields (``kept``) to show again."""
     try:
         action()
     except (LiveGuardError, ValueError) as error:  # pydantic's ValidationError is a ValueError
-        return refused(back, error, kept)
+        return refused(request, back, error, kept)
     return RedirectResponse(f"{back}?notice=saved", status_code=303)
 
 

@@ -3,6 +3,8 @@ sampling form, and staff decisions and appeals as ledger items a dispute can cit
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from datetime import timedelta
 from urllib.parse import unquote_plus
@@ -250,3 +252,40 @@ def test_a_short_appeal_is_refused_in_chinese_with_the_statement_kept(client, sh
     assert "申诉理由要写 5 至 5000 字：请写明哪里审错了" in page.text
     assert 'name="statement" value="复核"' in page.text
     assert "characters" not in page.text
+
+
+def test_a_refused_statement_comes_back_once_in_a_cookie_never_in_the_address(client, shop):
+    """What was typed may hold a buyer's phone: the address (history, access logs, Referer)
+    carries only the refusal; the statement rides in a short-lived cookie for the form's page,
+    is shown once and cleared, and a bad cookie is ignored."""
+    rejected = client.post(
+        "/api/listings", json=listing(shop, label=ADDRESS_MISSING), headers=shop.headers
+    ).json()
+    sign_in_merchant(client, shop)
+    csrf = csrf_of(client.get("/console/merchant"))
+    typed = "买家电话13912345678，" + "地址已印在外箱" * 800  # over 5000 characters: refused
+    answer = client.post(
+        f"/console/merchant/listings/{rejected['id']}/appeal",
+        data={"statement": typed, "csrf": csrf},
+        follow_redirects=False,
+    )
+    location = unquote_plus(answer.headers["location"])
+    assert answer.status_code == 303 and location.startswith("/console/merchant?error=")
+    assert "13912345678" not in location and "kept" not in location
+    cookie = answer.headers["set-cookie"]
+    assert cookie.startswith("lg_kept=") and len(cookie.split(";")[0]) < 4096
+    for attribute in ("HttpOnly", "SameSite=strict", "Path=/console/merchant", "Max-Age=300"):
+        assert attribute in cookie
+
+    page = client.get(answer.headers["location"])
+    assert page.status_code == 200 and "申诉理由要写 5 至 5000 字" in page.text
+    assert 'name="statement" value="买家电话13912345678，地址已印在外箱' in page.text  # cut
+    assert 'lg_kept=""' in page.headers["set-cookie"]  # cleared once shown
+    assert "13912345678" not in client.get("/console/merchant").text  # a reload: empty
+
+    not_json = base64.urlsafe_b64encode(b"{not json").decode()
+    a_list = base64.urlsafe_b64encode(json.dumps(["13912345678"]).encode()).decode()
+    for garbage in ("%%%not-base64", "e30", not_json, a_list):
+        client.cookies.set("lg_kept", garbage, path="/console/merchant")
+        shown = client.get("/console/merchant")
+        assert shown.status_code == 200 and "13912345678" not in shown.text
