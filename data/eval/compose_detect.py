@@ -1126,6 +1126,9 @@ def make(template: str, roles: tuple[str, ...], labels: list[str], note: str) ->
     body = fill(template)
     text = RNG.choice(OPEN[role]) + body + RNG.choice(CLOSE)
     category = RNG.choice(CATEGORIES)
+    if role == "viewer" and labels == ["diversion"] and "{phone}" in template:
+        # a viewer's number is a private person's even as she touts (docs/labelling.md)
+        labels = ["diversion", "personal_info"]
     if labels == ["medical_claims"] or "{food}" in template:
         category = RNG.choice(["food", "food", "health_food", "agricultural", None])
     return {
