@@ -238,7 +238,14 @@ def test_viewers_typing_diversion_in_chat_warn_the_others_but_never_the_anchor_n
     assert {a["finding_id"] for a in notes} >= {
         f["id"] for f in diversions if f["severity"] != "low"
     }
-    assert all(a["policy"] == "policy.diversion.viewer" for a in notes)
+    diversion_ids = {f["id"] for f in diversions}
+    assert all(
+        a["policy"] == "policy.diversion.viewer" for a in notes if a["finding_id"] in diversion_ids
+    )
+    # the viewer's own number (一三八零零一三八零零零) is her personal data too (labelling.md)
+    assert [f["rule"] for f in found if f["category"] == "personal_info"] == [
+        "personal_info.viewer_number"
+    ]
     # the reason in words for staff: policy's doing, the rule said as its rule file says it
     assert all(a["reason"].startswith("按处置规则自动执行") for a in notes)
     assert not any(a["rule"] in a["reason"] for a in notes)
