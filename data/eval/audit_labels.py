@@ -32,8 +32,24 @@ EVAL = Path(__file__).resolve().parent
 TRAINING = ["detect.jsonl", "detect_tuning.jsonl", "detect_more.jsonl", "detect_composed.jsonl"]
 
 
+# Sets by authors who wrote for testing, each scored once at a freeze and then read for a
+# round of rules: seen, so their phrasing (every author's own) is training data too. A set
+# joins only once it has been scored and read; a sealed set never (listed by name, no glob).
+# (detect_untuned5.jsonl is the same lines as its policy copy, labelled before labelling.md.)
+READ_UNTUNED = [
+    "detect_holdout.jsonl",
+    "detect_untuned.jsonl",
+    *(f"detect_untuned{n}.jsonl" for n in ("2", "3", "4", "5_policy", "6")),
+    *(f"detect_untuned7{x}.jsonl" for x in "abcdefghijkl"),
+]
+
+
 def training_files() -> list[Path]:
-    return [EVAL / name for name in TRAINING] + sorted(EVAL.glob("detect_written_*.jsonl"))
+    return (
+        [EVAL / name for name in TRAINING]
+        + sorted(EVAL.glob("detect_written_*.jsonl"))
+        + [EVAL / name for name in READ_UNTUNED]
+    )
 
 
 def load(paths: list[Path]) -> list[dict[str, Any]]:
