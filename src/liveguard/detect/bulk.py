@@ -36,8 +36,9 @@ VIEWS = ("compact", "base")
 _NO_REPORTS = np.zeros(0, dtype=np.int64)
 _NO_KEPT = np.zeros(0, dtype=np.intp)
 
-# one view's Hyperscan reports: (view, text, its UTF-8, [pattern id, from, to, ...])
-Scan = tuple[str, str, bytes, list[int]]
+# one view's Hyperscan reports: (view, text, its UTF-8, [pattern id, from, to, ...]), the
+# reports a list as collected or an array once some were replaced (``Detector._scans``)
+Scan = tuple[str, str, bytes, list[int] | NDArray[np.int64]]
 # one hit: (pattern id, view, start, end in the view, start, end in the original)
 Hit = tuple[int, str, int, int, int, int]
 
@@ -130,7 +131,11 @@ def sort_out(
     from liveguard.detect import kernels
 
     views = {
-        view: (np.array(raw, dtype=np.int64), np.frombuffer(data, np.uint8), len(data) == len(text))
+        view: (
+            np.asarray(raw, dtype=np.int64),
+            np.frombuffer(data, np.uint8),
+            len(data) == len(text),
+        )
         for view, text, data, raw in scans
     }
     nothing = (_NO_REPORTS, np.frombuffer(b"", np.uint8), True)
