@@ -154,3 +154,62 @@ def sort_out(
         np.asarray(text_context, dtype=np.int64),
     )
     return rows  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class ShortLiterals:
+    """What ``kernels.short_literals`` reads of ``RuleSet.short_literals``: each character
+    of those literals has a slot (1, 2, ...); per slot the id of the literal that is the
+    character alone, and per pair of slots that of the literal of the two characters (a
+    term is one expression, compiled once: one id)."""
+
+    slots: NDArray[np.int16]  # per code point below 2^16, its slot (0: in no literal)
+    wide: NDArray[np.int64]  # (code point, slot) of the others, by code point
+    alone: NDArray[np.int32]  # per slot, the id of the character alone, or -1
+    # a hash table of (first slot * slots + second slot, id), key -1 where empty, a key
+    # first looked for at ``pair_slot``, then in the rows after it
+    pairs: NDArray[np.int32]
+
+    @classmethod
+    def of(cls, literals: Sequence[tuple[int, str]]) -> ShortLiterals:
+        chars = sorted({ch for _, term in literals for ch in term})
+        slot = {ch: s for s, ch in enumerate(chars, start=1)}
+        if len(chars) >= 1 << 15:
+            raise ValueError(f"{len(chars)} characters in short literals; at most 32,767")
+        slots = np.zeros(1 << 16, dtype=np.int16)  # 128 KB: beside Hyperscan's tables
+        wide = []
+        for ch, s in slot.items():
+            if ord(ch) < len(slots):
+                slots[ord(ch)] = s
+            else:
+                wide.append((ord(ch), s))
+        width = len(chars) + 1
+        alone = np.full(width, -1, dtype=np.int32)
+        doubles = [t for t in literals if len(t[1]) == 2]
+        size = 1 << max(4, (2 * len(doubles)).bit_length())  # half full at most
+        pairs = np.full((size, 2), -1, dtype=np.int32)
+        for pattern_id, term in literals:
+            if len(term) == 1:
+                if alone[slot[term]] >= 0:
+                    raise ValueError(f"{term!r} is two expressions")
+                alone[slot[term]] = pattern_id
+                continue
+            key = slot[term[0]] * width + slot[term[1]]
+            at = pair_slot(key, size - 1)
+            while pairs[at, 0] >= 0:
+                if pairs[at, 0] == key:
+                    raise ValueError(f"{term!r} is two expressions")
+                at = (at + 1) & (size - 1)
+            pairs[at] = key, pattern_id
+        return cls(
+            slots=slots,
+            wide=np.array(sorted(wide), dtype=np.int64).reshape(-1, 2),
+            alone=alone,
+            pairs=pairs,
+        )
+
+
+def pair_slot(key: int, mask: int) -> int:
+    """Where ``ShortLiterals.pairs`` holds a key, or the probe for it starts (as
+    ``kernels.short_literals`` computes it)."""
+    return ((key * 0x9E3779B1) >> 16) & mask

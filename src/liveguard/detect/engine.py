@@ -228,6 +228,8 @@ class Detector:
         self._late_ids = frozenset(ruleset.start_databases)
         self._late = np.zeros(len(ruleset.patterns), dtype=bool)
         self._late[list(self._late_ids)] = True
+        short = bulk.ShortLiterals.of(ruleset.short_literals) if ruleset.short_literals else None
+        self._short = (short.slots, short.wide, short.alone, short.pairs) if short else None
         self._model_rules = (
             [i for i, rule in enumerate(ruleset.rules) if rule.spec.model] if model else []
         )
@@ -316,10 +318,15 @@ class Detector:
         scans: list[Scan] = []
         for view, text, database in views:
             data, raw = self._scan(database, text)
+            reports: list[int] | NDArray[np.int64] = raw
             if self._late_ids and not self._late_ids.isdisjoint(raw[0::3]):
-                scans.append((view, text, data, self._with_starts(data, raw)))
-            else:
-                scans.append((view, text, data, raw))
+                reports = self._with_starts(data, raw)
+            if view == "compact" and self._short is not None:
+                from liveguard.detect import kernels
+
+                short = kernels.short_literals(np.frombuffer(data, np.uint8), *self._short)
+                reports = np.concatenate((np.asarray(reports, dtype=np.int64), short))
+            scans.append((view, text, data, reports))
         return scans
 
     def _with_starts(self, data: bytes, raw: list[int]) -> NDArray[np.int64]:

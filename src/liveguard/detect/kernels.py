@@ -305,6 +305,73 @@ def _rows(raw: Any, counts: Any, firsts: Any, ids: Any, lengths: Any) -> Any:
 
 
 @_compiled
+def pair_slot(key: int, mask: int) -> int:
+    """Where a pair's key (``bulk.ShortLiterals.pairs``) is first looked for."""
+    return ((key * 0x9E3779B1) >> 16) & mask
+
+
+@_compiled
+def short_literals(data: Any, slots: Any, wide: Any, alone: Any, pairs: Any) -> Any:
+    """Reports of ``bulk.ShortLiterals`` (the literals of one or two characters) in UTF-8
+    ``data``, flat (id, 0, end) as Hyperscan reports a literal: at each character the
+    literal that is the character alone, then the one it ends after the character
+    before; ``end``, a byte offset, is past the character."""
+    n = len(data)
+    out = np.empty(6 * n, dtype=np.int64)  # two reports a character at most
+    size = 0
+    chars = len(alone)
+    mask = len(pairs) - 1
+    previous = np.int64(0)  # the slot of the character before (0: in no literal)
+    p = 0
+    while p < n:
+        b = np.int64(data[p])
+        if b < 0x80:
+            code, width = b, 1
+        elif b < 0xE0:
+            code, width = b & 0x1F, 2
+        elif b < 0xF0:
+            code, width = b & 0x0F, 3
+        else:
+            code, width = b & 0x07, 4
+        end = min(p + width, n)
+        for q in range(p + 1, end):
+            code = (code << 6) | (np.int64(data[q]) & 0x3F)
+        s = np.int64(0)
+        if code < len(slots):
+            s = np.int64(slots[code])
+        else:
+            low, high = 0, len(wide)
+            while low < high:
+                middle = (low + high) // 2
+                if wide[middle, 0] < code:
+                    low = middle + 1
+                else:
+                    high = middle
+            if low < len(wide) and wide[low, 0] == code:
+                s = wide[low, 1]
+        if s:
+            if alone[s] >= 0:
+                out[size] = alone[s]
+                out[size + 1] = 0
+                out[size + 2] = end
+                size += 3
+            if previous:
+                key = previous * chars + s
+                at = ((key * 0x9E3779B1) >> 16) & mask
+                while pairs[at, 0] >= 0:
+                    if pairs[at, 0] == key:
+                        out[size] = pairs[at, 1]
+                        out[size + 1] = 0
+                        out[size + 2] = end
+                        size += 3
+                        break
+                    at = (at + 1) & mask
+        previous = s
+        p = end
+    return out[:size]
+
+
+@_compiled
 def _char_offsets(data: Any) -> Any:
     """Per byte offset of UTF-8 ``data`` (and one past the end), the character offset."""
     offsets = np.empty(len(data) + 1, dtype=np.int64)

@@ -47,6 +47,9 @@ REGEX_FLAGS = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST | hypersca
 # without start-of-match tracking (``late_start``): its starts come from a scan of its own
 # over the lines it reported in (``RuleSet.start_databases``)
 LATE_START_FLAGS = REGEX_FLAGS & ~hyperscan.HS_FLAG_SOM_LEFTMOST
+# Literals of this many characters or fewer in the compact view (一, 吗, 微信: about 60% of
+# a batch's reports) are looked up per character (``RuleSet.short_literals``), not scanned
+SHORT_LITERAL = 2
 MAX_EXPANSION = 20_000  # one template expanding past this is a mistake, not a lexicon
 
 
@@ -109,6 +112,11 @@ class RuleSet:
     # compiled with REGEX_FLAGS (one database per expression, shared by its ids): a scan
     # of a whole database costs microseconds before the first byte, one regex's less
     start_databases: dict[int, hyperscan.Database] = field(default_factory=dict)
+    # the compact view's literals of at most SHORT_LITERAL characters, (reported id, its
+    # normalised term), kept out of ``database``: Hyperscan's literal matcher is slowest on
+    # the shortest, and each report is a Python call; ``kernels.short_literals`` finds
+    # them by looking each character up (``bulk.ShortLiterals``)
+    short_literals: list[tuple[int, str]] = field(default_factory=list)
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -260,6 +268,7 @@ def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
     allow_scopes: list[str | None] = []
     negation_within: list[int] = []  # per scope: how far a file's negation cues reach
     expressions: list[bytes] = []
+    terms: list[str] = []  # per pattern, a literal's normalised term ("" for a regex)
     flags: list[int] = []
     patterns: list[Pattern] = []
     where: list[str] = []
@@ -271,6 +280,7 @@ def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
             problems.append(f"{at}: {term!r} is empty once normalised")
             return
         expressions.append(_literal_expression(normalised))
+        terms.append(normalised)
         flags.append(hyperscan.HS_FLAG_UTF8)
         patterns.append(
             Pattern(
@@ -363,6 +373,7 @@ def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
                         problems.append(f"{at_t}: pattern names no group {missing}")
                         continue
                     expressions.append(source.encode("utf-8"))
+                    terms.append("")
                     flags.append(LATE_START_FLAGS if late_start(source) else REGEX_FLAGS)
                     patterns.append(Pattern(kind, index, 0))
                     where.append(at_t)
@@ -392,6 +403,11 @@ def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
         if (view_of(p) == "base" if p.literal_bytes else view_of(p) != "compact")
     ]
     compact_ids, compact_twins = _once(expressions, flags, compact_ids)
+    short = [i for i in compact_ids if 0 < len(terms[i]) <= SHORT_LITERAL]
+    if len(short) < len(compact_ids):  # Hyperscan compiles no empty database
+        compact_ids = [i for i in compact_ids if not 0 < len(terms[i]) <= SHORT_LITERAL]
+    else:
+        short = []
     base_ids, base_twins = _once(expressions, flags, base_ids)
     database = _build(expressions, flags, where, patterns, compact_ids)
     base_database = _build(expressions, flags, where, patterns, base_ids) if base_ids else None
@@ -423,6 +439,7 @@ def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
         files=sorted({w.split(":")[0] for w in where}),
         twins={"compact": compact_twins, "base": base_twins},
         start_databases=start_databases,
+        short_literals=[(i, terms[i]) for i in short],
     )
 
 

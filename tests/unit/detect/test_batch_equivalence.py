@@ -8,6 +8,7 @@ import json
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from liveguard.detect import engine, ruleset
@@ -113,12 +114,17 @@ def test_which_regexes_are_scanned_without_their_start(pattern, late):
     assert ruleset.late_start(pattern) is late
 
 
-def test_late_starts_are_the_starts_a_tracked_scan_reports(detector, labelled, monkeypatch):
+def test_the_scans_report_what_one_hyperscan_scan_with_tracking_reports(
+    detector, labelled, monkeypatch
+):
     # the regexes scanned without start-of-match tracking report, once their lines are
-    # scanned again, exactly what the batch's scan with tracking reports
+    # scanned again, and the short literals looked up per character report, exactly
+    # what one scan of every expression, every regex tracked, reports
     monkeypatch.setattr(ruleset, "late_start", lambda source: False)
+    monkeypatch.setattr(ruleset, "SHORT_LITERAL", 0)
     tracked = engine.Detector(ruleset.compile_files(ruleset.load_files(ruleset.packaged_files())))
     assert not tracked.ruleset.start_databases and detector.ruleset.start_databases
+    assert not tracked.ruleset.short_literals and detector.ruleset.short_literals
     texts, _ = labelled
     late = 0
     for low in range(0, len(texts), 100):
@@ -130,3 +136,23 @@ def test_late_starts_are_the_starts_a_tracked_scan_reports(detector, labelled, m
             assert reports == sorted(zip(theirs[0::3], theirs[1::3], theirs[2::3], strict=True))
             late += sum(1 for i, _, _ in reports if i in detector.ruleset.start_databases)
     assert late > 1_000
+
+
+def test_short_literals_are_found_where_they_occur():
+    from liveguard.detect import bulk, kernels
+
+    terms = ["a", "aa", "ab", "吗", "微信", "信", "💗", "v💗", "💗1"]
+    literals = list(enumerate(terms, start=10))
+    table = bulk.ShortLiterals.of(literals)
+    for text in ["", "aaab", "加微信吗？", "v💗💗1 ab\nba", "b"]:
+        data = text.encode("utf-8")
+        reports = kernels.short_literals(
+            np.frombuffer(data, np.uint8), table.slots, table.wide, table.alone, table.pairs
+        ).tolist()
+        expected = sorted(
+            (pattern_id, 0, len(text[: at + len(term)].encode("utf-8")))
+            for pattern_id, term in literals
+            for at in range(len(text))
+            if text.startswith(term, at)
+        )
+        assert sorted(zip(reports[0::3], reports[1::3], reports[2::3], strict=True)) == expected
