@@ -260,8 +260,13 @@ def _literal_expression(term: str) -> bytes:
     return re.escape(term).encode("utf-8")
 
 
-def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
-    """Compile parsed rule files; every problem is reported at once, file and line."""
+def compile_files(
+    files: list[RuleFile], extra_version: str = "", *, plain: bool = False
+) -> RuleSet:
+    """Compile parsed rule files; every problem is reported at once, file and line.
+    ``plain``: every expression in the Hyperscan databases, every regex tracked (no late
+    starts, no short literals): what one bare Hyperscan scan of the rules would scan, for
+    benchmarks and tests (a Detector finds the same with either)."""
     normaliser = normalize.default()
     groups, problems = _groups(files)
     rules: list[Rule] = []
@@ -374,7 +379,8 @@ def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
                         continue
                     expressions.append(source.encode("utf-8"))
                     terms.append("")
-                    flags.append(LATE_START_FLAGS if late_start(source) else REGEX_FLAGS)
+                    late = not plain and late_start(source)
+                    flags.append(LATE_START_FLAGS if late else REGEX_FLAGS)
                     patterns.append(Pattern(kind, index, 0))
                     where.append(at_t)
             for t, phrase in enumerate(rule_spec.unless):
@@ -403,9 +409,10 @@ def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
         if (view_of(p) == "base" if p.literal_bytes else view_of(p) != "compact")
     ]
     compact_ids, compact_twins = _once(expressions, flags, compact_ids)
-    short = [i for i in compact_ids if 0 < len(terms[i]) <= SHORT_LITERAL]
+    short = [i for i in compact_ids if 0 < len(terms[i]) <= SHORT_LITERAL and not plain]
     if len(short) < len(compact_ids):  # Hyperscan compiles no empty database
-        compact_ids = [i for i in compact_ids if not 0 < len(terms[i]) <= SHORT_LITERAL]
+        looked_up = set(short)
+        compact_ids = [i for i in compact_ids if i not in looked_up]
     else:
         short = []
     base_ids, base_twins = _once(expressions, flags, base_ids)

@@ -114,15 +114,12 @@ def test_which_regexes_are_scanned_without_their_start(pattern, late):
     assert ruleset.late_start(pattern) is late
 
 
-def test_the_scans_report_what_one_hyperscan_scan_with_tracking_reports(
-    detector, labelled, monkeypatch
-):
+def test_the_scans_report_what_one_hyperscan_scan_with_tracking_reports(detector, labelled):
     # the regexes scanned without start-of-match tracking report, once their lines are
     # scanned again, and the short literals looked up per character report, exactly
     # what one scan of every expression, every regex tracked, reports
-    monkeypatch.setattr(ruleset, "late_start", lambda source: False)
-    monkeypatch.setattr(ruleset, "SHORT_LITERAL", 0)
-    tracked = engine.Detector(ruleset.compile_files(ruleset.load_files(ruleset.packaged_files())))
+    files = ruleset.load_files(ruleset.packaged_files())
+    tracked = engine.Detector(ruleset.compile_files(files, plain=True))
     assert not tracked.ruleset.start_databases and detector.ruleset.start_databases
     assert not tracked.ruleset.short_literals and detector.ruleset.short_literals
     texts, _ = labelled
