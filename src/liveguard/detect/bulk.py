@@ -160,22 +160,29 @@ def sort_out(
 class ShortLiterals:
     """What ``kernels.short_literals`` reads of ``RuleSet.short_literals``: each character
     of those literals has a slot (1, 2, ...); per slot the id of the literal that is the
-    character alone, and per pair of slots that of the literal of the two characters (a
-    term is one expression, compiled once: one id)."""
+    character alone, and in a hash table those of two and three characters, by their
+    slots (a term is one expression, compiled once: one id)."""
 
     slots: NDArray[np.int16]  # per code point below 2^16, its slot (0: in no literal)
     wide: NDArray[np.int64]  # (code point, slot) of the others, by code point
     alone: NDArray[np.int32]  # per slot, the id of the character alone, or -1
-    # a hash table of (first slot * slots + second slot, id), key -1 where empty, a key
-    # first looked for at ``pair_slot``, then in the rows after it
-    pairs: NDArray[np.int32]
+    # per slot, bits: 1 the first of two characters, 2 the first of three, 4 the second
+    # of three (slot 0, no character of a literal: none)
+    roles: NDArray[np.int8]
+    # a hash table: a literal of slots (a, b, c) (a 0 for two characters) has the key
+    # (a * width + b) * width + c (width: slots + 1), looked for from
+    # ``kernels.gram_slot`` on; -1 where empty. ``ids``: the literal's id at its key's row
+    keys: NDArray[np.int64]
+    ids: NDArray[np.int32]
 
     @classmethod
     def of(cls, literals: Sequence[tuple[int, str]]) -> ShortLiterals:
+        from liveguard.detect import kernels
+
         chars = sorted({ch for _, term in literals for ch in term})
-        slot = {ch: s for s, ch in enumerate(chars, start=1)}
         if len(chars) >= 1 << 15:
             raise ValueError(f"{len(chars)} characters in short literals; at most 32,767")
+        slot = {ch: s for s, ch in enumerate(chars, start=1)}
         slots = np.zeros(1 << 16, dtype=np.int16)  # 128 KB: beside Hyperscan's tables
         wide = []
         for ch, s in slot.items():
@@ -185,31 +192,38 @@ class ShortLiterals:
                 wide.append((ord(ch), s))
         width = len(chars) + 1
         alone = np.full(width, -1, dtype=np.int32)
-        doubles = [t for t in literals if len(t[1]) == 2]
-        size = 1 << max(4, (2 * len(doubles)).bit_length())  # half full at most
-        pairs = np.full((size, 2), -1, dtype=np.int32)
+        roles = np.zeros(width, dtype=np.int8)
+        longer = [t for t in literals if len(t[1]) > 1]
+        size = 1 << max(4, (2 * len(longer)).bit_length())  # half full at most
+        keys = np.full(size, -1, dtype=np.int64)
+        ids = np.full(size, -1, dtype=np.int32)
         for pattern_id, term in literals:
             if len(term) == 1:
                 if alone[slot[term]] >= 0:
                     raise ValueError(f"{term!r} is two expressions")
                 alone[slot[term]] = pattern_id
                 continue
-            key = slot[term[0]] * width + slot[term[1]]
-            at = pair_slot(key, size - 1)
-            while pairs[at, 0] >= 0:
-                if pairs[at, 0] == key:
+            if len(term) > 3:
+                raise ValueError(f"{term!r} is longer than three characters")
+            if len(term) == 2:
+                a, b, c = 0, slot[term[0]], slot[term[1]]
+                roles[b] |= 1
+            else:
+                a, b, c = slot[term[0]], slot[term[1]], slot[term[2]]
+                roles[a] |= 2
+                roles[b] |= 4
+            key = (a * width + b) * width + c
+            at = kernels.gram_slot(a, b, c, size - 1)
+            while keys[at] >= 0:
+                if keys[at] == key:
                     raise ValueError(f"{term!r} is two expressions")
                 at = (at + 1) & (size - 1)
-            pairs[at] = key, pattern_id
+            keys[at], ids[at] = key, pattern_id
         return cls(
             slots=slots,
             wide=np.array(sorted(wide), dtype=np.int64).reshape(-1, 2),
             alone=alone,
-            pairs=pairs,
+            roles=roles,
+            keys=keys,
+            ids=ids,
         )
-
-
-def pair_slot(key: int, mask: int) -> int:
-    """Where ``ShortLiterals.pairs`` holds a key, or the probe for it starts (as
-    ``kernels.short_literals`` computes it)."""
-    return ((key * 0x9E3779B1) >> 16) & mask

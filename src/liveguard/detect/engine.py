@@ -229,7 +229,11 @@ class Detector:
         self._late = np.zeros(len(ruleset.patterns), dtype=bool)
         self._late[list(self._late_ids)] = True
         short = bulk.ShortLiterals.of(ruleset.short_literals) if ruleset.short_literals else None
-        self._short = (short.slots, short.wide, short.alone, short.pairs) if short else None
+        self._short = (
+            (short.slots, short.wide, short.alone, short.roles, short.keys, short.ids)
+            if short
+            else None
+        )
         self._model_rules = (
             [i for i, rule in enumerate(ruleset.rules) if rule.spec.model] if model else []
         )

@@ -47,9 +47,9 @@ REGEX_FLAGS = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST | hypersca
 # without start-of-match tracking (``late_start``): its starts come from a scan of its own
 # over the lines it reported in (``RuleSet.start_databases``)
 LATE_START_FLAGS = REGEX_FLAGS & ~hyperscan.HS_FLAG_SOM_LEFTMOST
-# Literals of this many characters or fewer in the compact view (一, 吗, 微信: about 60% of
-# a batch's reports) are looked up per character (``RuleSet.short_literals``), not scanned
-SHORT_LITERAL = 2
+# Literals of this many characters or fewer in the compact view (吗, 微信, 没保障: about 70%
+# of a batch's reports) are looked up per character (``RuleSet.short_literals``), not scanned
+SHORT_LITERAL = 3
 MAX_EXPANSION = 20_000  # one template expanding past this is a mistake, not a lexicon
 
 

@@ -138,13 +138,19 @@ def test_the_scans_report_what_one_hyperscan_scan_with_tracking_reports(detector
 def test_short_literals_are_found_where_they_occur():
     from liveguard.detect import bulk, kernels
 
-    terms = ["a", "aa", "ab", "吗", "微信", "信", "💗", "v💗", "💗1"]
+    terms = ["a", "aa", "ab", "aaa", "吗", "微信", "信", "加微信", "💗", "v💗", "💗1", "v💗💗"]
     literals = list(enumerate(terms, start=10))
     table = bulk.ShortLiterals.of(literals)
-    for text in ["", "aaab", "加微信吗？", "v💗💗1 ab\nba", "b"]:
+    for text in ["", "aaab", "aaaa", "加微信吗？", "v💗💗1 ab\nba", "b"]:
         data = text.encode("utf-8")
         reports = kernels.short_literals(
-            np.frombuffer(data, np.uint8), table.slots, table.wide, table.alone, table.pairs
+            np.frombuffer(data, np.uint8),
+            table.slots,
+            table.wide,
+            table.alone,
+            table.roles,
+            table.keys,
+            table.ids,
         ).tolist()
         expected = sorted(
             (pattern_id, 0, len(text[: at + len(term)].encode("utf-8")))
