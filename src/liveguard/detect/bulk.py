@@ -36,8 +36,9 @@ VIEWS = ("compact", "base")
 _NO_REPORTS = np.zeros(0, dtype=np.int64)
 _NO_KEPT = np.zeros(0, dtype=np.intp)
 
-# one view's Hyperscan reports: (view, text, its UTF-8, [pattern id, from, to, ...])
-Scan = tuple[str, str, bytes, list[int]]
+# one view's Hyperscan reports: (view, text, its UTF-8, [pattern id, from, to, ...]), the
+# reports a list as collected or an array once some were replaced (``Detector._scans``)
+Scan = tuple[str, str, bytes, list[int] | NDArray[np.int64]]
 # one hit: (pattern id, view, start, end in the view, start, end in the original)
 Hit = tuple[int, str, int, int, int, int]
 
@@ -130,7 +131,11 @@ def sort_out(
     from liveguard.detect import kernels
 
     views = {
-        view: (np.array(raw, dtype=np.int64), np.frombuffer(data, np.uint8), len(data) == len(text))
+        view: (
+            np.asarray(raw, dtype=np.int64),
+            np.frombuffer(data, np.uint8),
+            len(data) == len(text),
+        )
         for view, text, data, raw in scans
     }
     nothing = (_NO_REPORTS, np.frombuffer(b"", np.uint8), True)
@@ -149,3 +154,76 @@ def sort_out(
         np.asarray(text_context, dtype=np.int64),
     )
     return rows  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class ShortLiterals:
+    """What ``kernels.short_literals`` reads of ``RuleSet.short_literals``: each character
+    of those literals has a slot (1, 2, ...); per slot the id of the literal that is the
+    character alone, and in a hash table those of two and three characters, by their
+    slots (a term is one expression, compiled once: one id)."""
+
+    slots: NDArray[np.int16]  # per code point below 2^16, its slot (0: in no literal)
+    wide: NDArray[np.int64]  # (code point, slot) of the others, by code point
+    alone: NDArray[np.int32]  # per slot, the id of the character alone, or -1
+    # per slot, bits: 1 the first of two characters, 2 the first of three, 4 the second
+    # of three (slot 0, no character of a literal: none)
+    roles: NDArray[np.int8]
+    # a hash table: a literal of slots (a, b, c) (a 0 for two characters) has the key
+    # (a * width + b) * width + c (width: slots + 1), looked for from
+    # ``kernels.gram_slot`` on; -1 where empty. ``ids``: the literal's id at its key's row
+    keys: NDArray[np.int64]
+    ids: NDArray[np.int32]
+
+    @classmethod
+    def of(cls, literals: Sequence[tuple[int, str]]) -> ShortLiterals:
+        from liveguard.detect import kernels
+
+        chars = sorted({ch for _, term in literals for ch in term})
+        if len(chars) >= 1 << 15:
+            raise ValueError(f"{len(chars)} characters in short literals; at most 32,767")
+        slot = {ch: s for s, ch in enumerate(chars, start=1)}
+        slots = np.zeros(1 << 16, dtype=np.int16)  # 128 KB: beside Hyperscan's tables
+        wide = []
+        for ch, s in slot.items():
+            if ord(ch) < len(slots):
+                slots[ord(ch)] = s
+            else:
+                wide.append((ord(ch), s))
+        width = len(chars) + 1
+        alone = np.full(width, -1, dtype=np.int32)
+        roles = np.zeros(width, dtype=np.int8)
+        longer = [t for t in literals if len(t[1]) > 1]
+        size = 1 << max(4, (2 * len(longer)).bit_length())  # half full at most
+        keys = np.full(size, -1, dtype=np.int64)
+        ids = np.full(size, -1, dtype=np.int32)
+        for pattern_id, term in literals:
+            if len(term) == 1:
+                if alone[slot[term]] >= 0:
+                    raise ValueError(f"{term!r} is two expressions")
+                alone[slot[term]] = pattern_id
+                continue
+            if len(term) > 3:
+                raise ValueError(f"{term!r} is longer than three characters")
+            if len(term) == 2:
+                a, b, c = 0, slot[term[0]], slot[term[1]]
+                roles[b] |= 1
+            else:
+                a, b, c = slot[term[0]], slot[term[1]], slot[term[2]]
+                roles[a] |= 2
+                roles[b] |= 4
+            key = (a * width + b) * width + c
+            at = kernels.gram_slot(a, b, c, size - 1)
+            while keys[at] >= 0:
+                if keys[at] == key:
+                    raise ValueError(f"{term!r} is two expressions")
+                at = (at + 1) & (size - 1)
+            keys[at], ids[at] = key, pattern_id
+        return cls(
+            slots=slots,
+            wide=np.array(sorted(wide), dtype=np.int64).reshape(-1, 2),
+            alone=alone,
+            roles=roles,
+            keys=keys,
+            ids=ids,
+        )

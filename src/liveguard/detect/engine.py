@@ -80,6 +80,10 @@ def _collect(pattern_id: int, start: int, end: int, _flags: int, raw: Any) -> No
     raw.extend((pattern_id, start, end))
 
 
+def _listed(raw: list[int] | NDArray[np.int64]) -> list[int]:
+    return raw.tolist() if isinstance(raw, np.ndarray) else raw
+
+
 def _grouped(contexts: list[Context]) -> tuple[NDArray[np.intp], list[Context]]:
     """The distinct context objects of a burst (mostly one, shared) and, per text, the
     index of its own: what depends on the context is worked out once per context."""
@@ -220,6 +224,16 @@ class Detector:
         self._live_arrays: dict[Context, NDArray[np.bool_]] = {}
         self._model_by_context: dict[Context, tuple[list[bool], tuple[int, int]]] = {}
         self._local = threading.local()
+        # the regexes scanned without their start (``RuleSet.start_databases``)
+        self._late_ids = frozenset(ruleset.start_databases)
+        self._late = np.zeros(len(ruleset.patterns), dtype=bool)
+        self._late[list(self._late_ids)] = True
+        short = bulk.ShortLiterals.of(ruleset.short_literals) if ruleset.short_literals else None
+        self._short = (
+            (short.slots, short.wide, short.alone, short.roles, short.keys, short.ids)
+            if short
+            else None
+        )
         self._model_rules = (
             [i for i, rule in enumerate(ruleset.rules) if rule.spec.model] if model else []
         )
@@ -302,12 +316,57 @@ class Detector:
         """Hyperscan's reports over each view: (view, text, its UTF-8, reports)."""
         ruleset = self.ruleset
         compact = normalised.compact if normalised.kept is not None else normalised.base
-        scans: list[Scan] = [("compact", compact, *self._scan(ruleset.database, compact))]
+        views = [("compact", compact, ruleset.database)]
         if ruleset.base_database is not None:
-            scans.append(
-                ("base", normalised.base, *self._scan(ruleset.base_database, normalised.base))
-            )
+            views.append(("base", normalised.base, ruleset.base_database))
+        scans: list[Scan] = []
+        for view, text, database in views:
+            data, raw = self._scan(database, text)
+            reports: list[int] | NDArray[np.int64] = raw
+            if self._late_ids and not self._late_ids.isdisjoint(raw[0::3]):
+                reports = self._with_starts(data, raw)
+            if view == "compact" and self._short is not None:
+                from liveguard.detect import kernels
+
+                short = kernels.short_literals(np.frombuffer(data, np.uint8), *self._short)
+                reports = np.concatenate((np.asarray(reports, dtype=np.int64), short))
+            scans.append((view, text, data, reports))
         return scans
+
+    def _with_starts(self, data: bytes, raw: list[int]) -> NDArray[np.int64]:
+        """``raw`` with the reports of the regexes scanned without their start (``from``
+        0) replaced by a scan of each one alone, with start-of-match tracking, over each
+        line it reported in (``RuleSet.start_databases``): such a regex never matches
+        across a line break nor tells a line's edge from the buffer's
+        (``ruleset.late_start``), so its matches in the line alone are its matches there
+        in the batch, each end once with its leftmost start. Those reports come last (the
+        rows of a regex are ordered by start when sorted out, whatever their order)."""
+        flat = np.array(raw, dtype=np.int64)  # as ``bulk.sort_out`` would make it
+        late = self._late[flat[0::3]]
+        databases = self.ruleset.start_databases
+        found: list[int] = []
+        spans: list[int] = []
+        # each late regex and where a line it ended in begins (a last byte is no break)
+        for pattern_id, begin in sorted(
+            {
+                (pattern_id, data.rfind(b"\n", 0, to) + 1)
+                for pattern_id, to in zip(
+                    flat[0::3][late].tolist(), flat[2::3][late].tolist(), strict=True
+                )
+            }
+        ):
+            end = data.find(b"\n", begin)
+            database = databases[pattern_id]
+            spans.clear()
+            database.scan(
+                data[begin : end if end >= 0 else len(data)],
+                match_event_handler=_collect,
+                context=spans,
+                scratch=self._scratch(database),
+            )
+            for k in range(0, len(spans), 3):
+                found += (pattern_id, spans[k + 1] + begin, spans[k + 2] + begin)
+        return np.concatenate((flat.reshape(-1, 3)[~late].ravel(), np.array(found, dtype=np.int64)))
 
     def _batch_findings(
         self,
@@ -429,7 +488,7 @@ class Detector:
         expanded = {
             view: [
                 (i, frm, to)
-                for reported, frm, to in zip(*[iter(raw)] * 3, strict=True)
+                for reported, frm, to in zip(*[iter(_listed(raw))] * 3, strict=True)
                 for i in twins[view].get(reported, (reported,))
             ]
             for view, _, _, raw in scans

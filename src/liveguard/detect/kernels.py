@@ -305,6 +305,96 @@ def _rows(raw: Any, counts: Any, firsts: Any, ids: Any, lengths: Any) -> Any:
 
 
 @_compiled
+def pair_slot(key: int, mask: int) -> int:
+    """Where a pair's key (``bulk.ShortLiterals.pairs``) is first looked for."""
+    return ((key * 0x9E3779B1) >> 16) & mask
+
+
+@_compiled
+def gram_slot(before: Any, previous: Any, slot: Any, mask: int) -> Any:
+    """Where ``bulk.ShortLiterals.keys`` holds the literal of the characters with these
+    slots (``before`` 0 for two characters), or the probe for it starts. Each product
+    stays below 2^48: the same in Python's integers and Numba's."""
+    return (((before * 0x9E3779B1) ^ (previous * 0x85EBCA77) ^ (slot * 0xC2B2AE3D)) >> 16) & mask
+
+
+@_compiled
+def short_literals(
+    data: Any, slots: Any, wide: Any, alone: Any, roles: Any, keys: Any, ids: Any
+) -> Any:
+    """Reports of ``bulk.ShortLiterals`` (the literals of one to three characters) in
+    UTF-8 ``data``, flat (id, 0, end) as Hyperscan reports a literal: at each character
+    the literal that is the character alone, the one it ends after the character before,
+    and the one it ends after the two before; ``end``, a byte offset, is past it."""
+    n = len(data)
+    out = np.empty(9 * n, dtype=np.int64)  # three reports a character at most
+    size = 0
+    width = len(alone)
+    mask = len(keys) - 1
+    before = np.int64(0)  # the slots of the two characters before (0: in no literal)
+    previous = np.int64(0)
+    p = 0
+    while p < n:
+        b = np.int64(data[p])
+        if b < 0x80:
+            code, length = b, 1
+        elif b < 0xE0:
+            code, length = b & 0x1F, 2
+        elif b < 0xF0:
+            code, length = b & 0x0F, 3
+        else:
+            code, length = b & 0x07, 4
+        end = min(p + length, n)
+        for q in range(p + 1, end):
+            code = (code << 6) | (np.int64(data[q]) & 0x3F)
+        s = np.int64(0)
+        if code < len(slots):
+            s = np.int64(slots[code])
+        else:
+            low, high = 0, len(wide)
+            while low < high:
+                middle = (low + high) // 2
+                if wide[middle, 0] < code:
+                    low = middle + 1
+                else:
+                    high = middle
+            if low < len(wide) and wide[low, 0] == code:
+                s = wide[low, 1]
+        if s:
+            if alone[s] >= 0:
+                out[size] = alone[s]
+                out[size + 1] = 0
+                out[size + 2] = end
+                size += 3
+            if roles[previous] & 1:  # the first of two characters (slot 0 has no role)
+                key = previous * width + s
+                at = gram_slot(0, previous, s, mask)
+                while keys[at] >= 0:
+                    if keys[at] == key:
+                        out[size] = ids[at]
+                        out[size + 1] = 0
+                        out[size + 2] = end
+                        size += 3
+                        break
+                    at = (at + 1) & mask
+            if roles[before] & 2 and roles[previous] & 4:  # the first and second of three
+                key = (before * width + previous) * width + s
+                at = gram_slot(before, previous, s, mask)
+                while keys[at] >= 0:
+                    if keys[at] == key:
+                        out[size] = ids[at]
+                        out[size + 1] = 0
+                        out[size + 2] = end
+                        size += 3
+                        break
+                    at = (at + 1) & mask
+        before = previous
+        previous = s
+        p = end
+    return out[:size]
+
+
+@_compiled
 def _char_offsets(data: Any) -> Any:
     """Per byte offset of UTF-8 ``data`` (and one past the end), the character offset."""
     offsets = np.empty(len(data) + 1, dtype=np.int64)

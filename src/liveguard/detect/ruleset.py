@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from re import _constants as sre  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+from typing import Any
 
 import hyperscan
 
@@ -40,6 +43,13 @@ from liveguard.vocab import Severity
 
 # ``$`` and ``^`` also match at line breaks, the boundaries of the texts in a batch
 REGEX_FLAGS = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SOM_LEFTMOST | hyperscan.HS_FLAG_MULTILINE
+# A regex whose match has no bounded width and never reaches past its line is scanned
+# without start-of-match tracking (``late_start``): its starts come from a scan of its own
+# over the lines it reported in (``RuleSet.start_databases``)
+LATE_START_FLAGS = REGEX_FLAGS & ~hyperscan.HS_FLAG_SOM_LEFTMOST
+# Literals of this many characters or fewer in the compact view (吗, 微信, 没保障: about 70%
+# of a batch's reports) are looked up per character (``RuleSet.short_literals``), not scanned
+SHORT_LITERAL = 3
 MAX_EXPANSION = 20_000  # one template expanding past this is a mistake, not a lexicon
 
 
@@ -98,6 +108,15 @@ class RuleSet:
     # "base": ``base_database``) and reported under its first pattern id: per view, that
     # id -> every pattern id of the expression (ids of an expression of their own absent)
     twins: dict[str, dict[int, tuple[int, ...]]] = field(default_factory=dict)
+    # per pattern id of a regex compiled with LATE_START_FLAGS, its expression alone
+    # compiled with REGEX_FLAGS (one database per expression, shared by its ids): a scan
+    # of a whole database costs microseconds before the first byte, one regex's less
+    start_databases: dict[int, hyperscan.Database] = field(default_factory=dict)
+    # the compact view's literals of at most SHORT_LITERAL characters, (reported id, its
+    # normalised term), kept out of ``database``: Hyperscan's literal matcher is slowest on
+    # the shortest, and each report is a Python call; ``kernels.short_literals`` finds
+    # them by looking each character up (``bulk.ShortLiterals``)
+    short_literals: list[tuple[int, str]] = field(default_factory=list)
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -241,14 +260,20 @@ def _literal_expression(term: str) -> bytes:
     return re.escape(term).encode("utf-8")
 
 
-def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
-    """Compile parsed rule files; every problem is reported at once, file and line."""
+def compile_files(
+    files: list[RuleFile], extra_version: str = "", *, plain: bool = False
+) -> RuleSet:
+    """Compile parsed rule files; every problem is reported at once, file and line.
+    ``plain``: every expression in the Hyperscan databases, every regex tracked (no late
+    starts, no short literals): what one bare Hyperscan scan of the rules would scan, for
+    benchmarks and tests (a Detector finds the same with either)."""
     normaliser = normalize.default()
     groups, problems = _groups(files)
     rules: list[Rule] = []
     allow_scopes: list[str | None] = []
     negation_within: list[int] = []  # per scope: how far a file's negation cues reach
     expressions: list[bytes] = []
+    terms: list[str] = []  # per pattern, a literal's normalised term ("" for a regex)
     flags: list[int] = []
     patterns: list[Pattern] = []
     where: list[str] = []
@@ -260,6 +285,7 @@ def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
             problems.append(f"{at}: {term!r} is empty once normalised")
             return
         expressions.append(_literal_expression(normalised))
+        terms.append(normalised)
         flags.append(hyperscan.HS_FLAG_UTF8)
         patterns.append(
             Pattern(
@@ -352,7 +378,9 @@ def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
                         problems.append(f"{at_t}: pattern names no group {missing}")
                         continue
                     expressions.append(source.encode("utf-8"))
-                    flags.append(REGEX_FLAGS)
+                    terms.append("")
+                    late = not plain and late_start(source)
+                    flags.append(LATE_START_FLAGS if late else REGEX_FLAGS)
                     patterns.append(Pattern(kind, index, 0))
                     where.append(at_t)
             for t, phrase in enumerate(rule_spec.unless):
@@ -381,9 +409,23 @@ def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
         if (view_of(p) == "base" if p.literal_bytes else view_of(p) != "compact")
     ]
     compact_ids, compact_twins = _once(expressions, flags, compact_ids)
+    short = [i for i in compact_ids if 0 < len(terms[i]) <= SHORT_LITERAL and not plain]
+    if len(short) < len(compact_ids):  # Hyperscan compiles no empty database
+        looked_up = set(short)
+        compact_ids = [i for i in compact_ids if i not in looked_up]
+    else:
+        short = []
     base_ids, base_twins = _once(expressions, flags, base_ids)
     database = _build(expressions, flags, where, patterns, compact_ids)
     base_database = _build(expressions, flags, where, patterns, base_ids) if base_ids else None
+    tracked = [REGEX_FLAGS if f == LATE_START_FLAGS else f for f in flags]
+    alone: dict[bytes, hyperscan.Database] = {}
+    start_databases = {
+        i: alone.get(expressions[i])
+        or alone.setdefault(expressions[i], _build(expressions, tracked, where, patterns, [i]))
+        for i, f in enumerate(flags)
+        if f == LATE_START_FLAGS
+    }
     digest = hashlib.sha256()
     for spec in files:
         digest.update(spec.model_dump_json().encode("utf-8"))
@@ -403,7 +445,95 @@ def compile_files(files: list[RuleFile], extra_version: str = "") -> RuleSet:
         expressions=expressions,
         files=sorted({w.split(":")[0] for w in where}),
         twins={"compact": compact_twins, "base": base_twins},
+        start_databases=start_databases,
+        short_literals=[(i, terms[i]) for i in short],
     )
+
+
+# what Python's regex parser calls the ops and assertions that keep a match in its line
+_IN_LINE_ASSERTIONS = frozenset(
+    (sre.AT_BEGINNING, sre.AT_END, sre.AT_BOUNDARY, sre.AT_NON_BOUNDARY)
+)
+_REPEATS = frozenset((sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT))
+# PCRE syntax Python's parser reads otherwise or not at all: POSIX classes, ``\v``
+# (PCRE: vertical space, the line break among it), ``\x{...}`` (rewritten before parsing)
+_PCRE_ONLY = re.compile(r"\[:|\\[vVhHRN]")
+_PCRE_CODE_POINT = re.compile(r"(?<!\\)\\x\{([0-9a-fA-F]{1,6})\}")
+
+
+def late_start(source: str) -> bool:
+    """Whether a regex is scanned without start-of-match tracking: Hyperscan tracks a
+    start cheaply only where it can bound how far back the start lies, and a regex with
+    an open repeat (``+``, ``*``, ``{n,}``) made the batch scan 2-3 us an utterance
+    slower for its ~20 such regexes. Only a regex that can neither match a line break nor
+    tell a line's edge from the buffer's (no ``\\A``, ``\\Z``, lookaround): its match in
+    a batch is then its match in the line alone, and scanning that line finds the start.
+    Judged by Python's regex parser on the source; anything it does not read as plainly
+    confined to a line keeps the tracking."""
+    if _PCRE_ONLY.search(source):
+        return False
+    python = _PCRE_CODE_POINT.sub(lambda m: f"\\U{int(m.group(1), 16):08x}", source)
+    try:
+        parsed = sre_parse.parse(python)
+    except (re.error, OverflowError, RecursionError):
+        return False
+    if parsed.state.flags & ~sre.SRE_FLAG_UNICODE:
+        return False
+    return parsed.getwidth()[1] >= sre.MAXREPEAT and _in_line(parsed)
+
+
+def _in_line(items: Any) -> bool:
+    """No item of a parsed regex matches a line break or asserts a buffer edge."""
+    for op, value in items:
+        if op is sre.LITERAL:
+            if value == 10:
+                return False
+        elif op is sre.NOT_LITERAL:
+            if value != 10:
+                return False
+        elif op is sre.ANY:
+            continue  # without DOTALL, anything but a line break
+        elif op is sre.IN:
+            if not _class_in_line(value):
+                return False
+        elif op in _REPEATS:
+            if not _in_line(value[2]):
+                return False
+        elif op is sre.SUBPATTERN:
+            _group, add_flags, del_flags, inner = value
+            if add_flags or del_flags or not _in_line(inner):
+                return False
+        elif op is sre.BRANCH:
+            if not all(_in_line(branch) for branch in value[1]):
+                return False
+        elif op is sre.ATOMIC_GROUP:
+            if not _in_line(value):
+                return False
+        elif op is sre.AT:
+            if value not in _IN_LINE_ASSERTIONS:
+                return False
+        else:  # back references, lookaround, conditionals: not judged
+            return False
+    return True
+
+
+def _class_in_line(items: Any) -> bool:
+    """A character class that does not hold the line break."""
+    negated, holds = False, False
+    for op, value in items:
+        if op is sre.NEGATE:
+            negated = True
+        elif op is sre.LITERAL:
+            holds = holds or value == 10
+        elif op is sre.RANGE:
+            holds = holds or value[0] <= 10 <= value[1]
+        elif op is sre.CATEGORY:
+            if value in (sre.CATEGORY_DIGIT, sre.CATEGORY_WORD, sre.CATEGORY_NOT_SPACE):
+                continue
+            holds = True  # \D, \W, \s and the rest may hold it
+        else:
+            return False
+    return holds == negated
 
 
 def _once(

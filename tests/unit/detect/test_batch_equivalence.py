@@ -8,6 +8,7 @@ import json
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from liveguard.detect import engine, ruleset
@@ -90,3 +91,71 @@ def test_a_match_does_not_reach_back_into_the_previous_text(detector):
         _key(detector.detect(pair[1], after)),
     ]
     assert [f.normalised for f in batch[1]] == ["wxqq91373"]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "late"),
+    [
+        ("[a-z0-9][a-z0-9_-]+", True),  # an open repeat, kept to a line
+        ("(?:^|[ ,])v[^\\n,]*$", True),  # line edges, a negated class without the break
+        ("微[\\x{4e00}-\\x{9fa5}]+", True),
+        ("400[0-9]{7}", False),  # bounded: Hyperscan tracks its start cheaply
+        ("a\\D+", False),  # \D, \W, \s hold the line break
+        ("a\\s+", False),
+        ("a[^b]+", False),
+        ("a\\v+", False),  # PCRE's \v is vertical space, the break among it
+        ("a[[:alpha:]]+", False),  # POSIX classes: Python reads them otherwise
+        ("\\Aa+", False),  # the buffer's edge is not the line's
+        ("a(?=b)c+", False),  # lookaround: not judged
+        ("(?i)a+", False),
+    ],
+)
+def test_which_regexes_are_scanned_without_their_start(pattern, late):
+    assert ruleset.late_start(pattern) is late
+
+
+def test_the_scans_report_what_one_hyperscan_scan_with_tracking_reports(detector, labelled):
+    # the regexes scanned without start-of-match tracking report, once their lines are
+    # scanned again, and the short literals looked up per character report, exactly
+    # what one scan of every expression, every regex tracked, reports
+    files = ruleset.load_files(ruleset.packaged_files())
+    tracked = engine.Detector(ruleset.compile_files(files, plain=True))
+    assert not tracked.ruleset.start_databases and detector.ruleset.start_databases
+    assert not tracked.ruleset.short_literals and detector.ruleset.short_literals
+    texts, _ = labelled
+    late = 0
+    for low in range(0, len(texts), 100):
+        normalised = detector.normaliser("\n".join(texts[low : low + 100]))
+        scans = zip(detector._scans(normalised), tracked._scans(normalised), strict=True)
+        for (_, _, _, mine), (_, _, _, theirs) in scans:
+            mine, theirs = engine._listed(mine), engine._listed(theirs)
+            reports = sorted(zip(mine[0::3], mine[1::3], mine[2::3], strict=True))
+            assert reports == sorted(zip(theirs[0::3], theirs[1::3], theirs[2::3], strict=True))
+            late += sum(1 for i, _, _ in reports if i in detector.ruleset.start_databases)
+    assert late > 1_000
+
+
+def test_short_literals_are_found_where_they_occur():
+    from liveguard.detect import bulk, kernels
+
+    terms = ["a", "aa", "ab", "aaa", "吗", "微信", "信", "加微信", "💗", "v💗", "💗1", "v💗💗"]
+    literals = list(enumerate(terms, start=10))
+    table = bulk.ShortLiterals.of(literals)
+    for text in ["", "aaab", "aaaa", "加微信吗？", "v💗💗1 ab\nba", "b"]:
+        data = text.encode("utf-8")
+        reports = kernels.short_literals(
+            np.frombuffer(data, np.uint8),
+            table.slots,
+            table.wide,
+            table.alone,
+            table.roles,
+            table.keys,
+            table.ids,
+        ).tolist()
+        expected = sorted(
+            (pattern_id, 0, len(text[: at + len(term)].encode("utf-8")))
+            for pattern_id, term in literals
+            for at in range(len(text))
+            if text.startswith(term, at)
+        )
+        assert sorted(zip(reports[0::3], reports[1::3], reports[2::3], strict=True)) == expected
