@@ -319,6 +319,27 @@ def gram_slot(before: Any, previous: Any, slot: Any, mask: int) -> Any:
 
 
 @_compiled
+def _probe(keys: Any, ids: Any, key: Any, at: Any, mask: int) -> Any:
+    """The id of the literal ``key`` in the open-addressing table from slot ``at``, or -1."""
+    while keys[at] >= 0:
+        if keys[at] == key:
+            return ids[at]
+        at = (at + 1) & mask
+    return np.int64(-1)
+
+
+@_compiled
+def _report(out: Any, size: Any, pattern: Any, end: Any) -> Any:
+    """Append (pattern, 0, end) to the flat reports when ``pattern`` is one (>= 0)."""
+    if pattern >= 0:
+        out[size] = pattern
+        out[size + 1] = 0
+        out[size + 2] = end
+        size += 3
+    return size
+
+
+@_compiled
 def short_literals(
     data: Any, slots: Any, wide: Any, alone: Any, roles: Any, keys: Any, ids: Any
 ) -> Any:
@@ -361,33 +382,15 @@ def short_literals(
             if low < len(wide) and wide[low, 0] == code:
                 s = wide[low, 1]
         if s:
-            if alone[s] >= 0:
-                out[size] = alone[s]
-                out[size + 1] = 0
-                out[size + 2] = end
-                size += 3
+            size = _report(out, size, alone[s], end)
             if roles[previous] & 1:  # the first of two characters (slot 0 has no role)
-                key = previous * width + s
                 at = gram_slot(0, previous, s, mask)
-                while keys[at] >= 0:
-                    if keys[at] == key:
-                        out[size] = ids[at]
-                        out[size + 1] = 0
-                        out[size + 2] = end
-                        size += 3
-                        break
-                    at = (at + 1) & mask
+                pattern = _probe(keys, ids, previous * width + s, at, mask)
+                size = _report(out, size, pattern, end)
             if roles[before] & 2 and roles[previous] & 4:  # the first and second of three
-                key = (before * width + previous) * width + s
                 at = gram_slot(before, previous, s, mask)
-                while keys[at] >= 0:
-                    if keys[at] == key:
-                        out[size] = ids[at]
-                        out[size + 1] = 0
-                        out[size + 2] = end
-                        size += 3
-                        break
-                    at = (at + 1) & mask
+                pattern = _probe(keys, ids, (before * width + previous) * width + s, at, mask)
+                size = _report(out, size, pattern, end)
         before = previous
         previous = s
         p = end
