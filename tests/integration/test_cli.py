@@ -119,10 +119,10 @@ def test_demo_loads_once_and_reverify_runs(cli_env, database_url):
     # its findings raise, and its report's PDF hash; S9's old room (3 utterances, their
     # findings, warning and actions) and its shop's and anchor's listing steps (4 each); last, the
     # two listings on sale for the buyer's pages (cli/demo_consumer.py).
-    # By kind, from a fresh demo (a viewer's "vx 一三八 1234 五六七八 私我" is her personal
-    # data as well as diversion, labelling.md: two findings and their notes more than before):
-    kinds = {"action": 101 + 6, "chat_message": 94, "complaint": 12, "counters": 31}
-    kinds |= {"credit_step": 19 + 8, "finding": 144 + 3, "frame": 1, "listing_version": 9 + 2}
+    # By kind, from a fresh demo (labelling.md: a viewer's "vx 一三八 1234 五六七八 私我" is her
+    # personal data as well as diversion, and her "加V多少" a question, not an invitation):
+    kinds = {"action": 100 + 6, "chat_message": 94, "complaint": 12, "counters": 31}
+    kinds |= {"credit_step": 19 + 8, "finding": 143 + 3, "frame": 1, "listing_version": 9 + 2}
     kinds |= {"order": 118, "report": 1, "utterance": 86 + 3, "warning": 21 + 1}
     with engine.connect() as connection:
         by_kind = dict(

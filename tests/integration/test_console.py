@@ -125,7 +125,7 @@ def test_the_evidence_page_verifies_an_item_and_shows_tampering(app, client, clo
     # the rooms (with S2's label claims), S1's case, S4's order, the two complaints with
     # no platform, S7's promises and findings, S11's room, the credit lists' steps (with
     # S9's shop listed long ago: its room's 3 lines, their findings, warning, actions)
-    assert 'data-testid="ledger-size">660<' in page.text
+    assert 'data-testid="ledger-size">658<' in page.text
     assert "signature valid" in page.text
     assert "✔ the stored record still hashes" in page.text
     assert "leads to the root signed in checkpoint" in page.text
