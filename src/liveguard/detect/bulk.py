@@ -227,3 +227,18 @@ class ShortLiterals:
             keys=keys,
             ids=ids,
         )
+
+    def reports(self, data: bytes) -> NDArray[np.int64]:
+        """Their reports in UTF-8 ``data``, flat (id, 0, end) as Hyperscan's."""
+        from liveguard.detect import kernels
+
+        found: NDArray[np.int64] = kernels.short_literals(
+            np.frombuffer(data, np.uint8),
+            self.slots,
+            self.wide,
+            self.alone,
+            self.roles,
+            self.keys,
+            self.ids,
+        )
+        return found

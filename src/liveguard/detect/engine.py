@@ -228,11 +228,8 @@ class Detector:
         self._late_ids = frozenset(ruleset.start_databases)
         self._late = np.zeros(len(ruleset.patterns), dtype=bool)
         self._late[list(self._late_ids)] = True
-        short = bulk.ShortLiterals.of(ruleset.short_literals) if ruleset.short_literals else None
         self._short = (
-            (short.slots, short.wide, short.alone, short.roles, short.keys, short.ids)
-            if short
-            else None
+            bulk.ShortLiterals.of(ruleset.short_literals) if ruleset.short_literals else None
         )
         self._model_rules = (
             [i for i, rule in enumerate(ruleset.rules) if rule.spec.model] if model else []
@@ -326,9 +323,7 @@ class Detector:
             if self._late_ids and not self._late_ids.isdisjoint(raw[0::3]):
                 reports = self._with_starts(data, raw)
             if view == "compact" and self._short is not None:
-                from liveguard.detect import kernels
-
-                short = kernels.short_literals(np.frombuffer(data, np.uint8), *self._short)
+                short = self._short.reports(data)
                 reports = np.concatenate((np.asarray(reports, dtype=np.int64), short))
             scans.append((view, text, data, reports))
         return scans

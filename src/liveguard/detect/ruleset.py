@@ -419,13 +419,13 @@ def compile_files(
     database = _build(expressions, flags, where, patterns, compact_ids)
     base_database = _build(expressions, flags, where, patterns, base_ids) if base_ids else None
     tracked = [REGEX_FLAGS if f == LATE_START_FLAGS else f for f in flags]
-    alone: dict[bytes, hyperscan.Database] = {}
-    start_databases = {
-        i: alone.get(expressions[i])
-        or alone.setdefault(expressions[i], _build(expressions, tracked, where, patterns, [i]))
-        for i, f in enumerate(flags)
-        if f == LATE_START_FLAGS
-    }
+    alone: dict[bytes, hyperscan.Database] = {}  # one database per distinct expression
+    start_databases: dict[int, hyperscan.Database] = {}
+    for i, f in enumerate(flags):
+        if f == LATE_START_FLAGS:
+            if expressions[i] not in alone:
+                alone[expressions[i]] = _build(expressions, tracked, where, patterns, [i])
+            start_databases[i] = alone[expressions[i]]
     digest = hashlib.sha256()
     for spec in files:
         digest.update(spec.model_dump_json().encode("utf-8"))

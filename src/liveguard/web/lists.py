@@ -23,7 +23,6 @@ from pydantic import ValidationError
 from liveguard import paging
 from liveguard.cases import service as cases_service
 from liveguard.cases.enums import CaseOrigin, CaseState
-from liveguard.clock import CHINA, Clock
 from liveguard.credit import service as credit_service
 from liveguard.credit.enums import SubjectKind
 from liveguard.db import transaction
@@ -193,7 +192,7 @@ def csv_export(
             )
             yield from csv_lines(columns(db_session), rows)
 
-    stamp = Clock().now().astimezone(CHINA).strftime("%Y%m%d-%H%M")  # Beijing time, as on the page
+    stamp = china_time(request.app.state.clock.now(), "%Y%m%d-%H%M")  # as on the page
     return StreamingResponse(
         body(),
         media_type="text/csv; charset=utf-8",

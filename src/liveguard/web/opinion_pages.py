@@ -13,7 +13,6 @@ from fastapi.responses import HTMLResponse
 
 from liveguard.auth.service import Principal
 from liveguard.bounds import Day, Id
-from liveguard.clock import Clock
 from liveguard.errors import LiveGuardError
 from liveguard.opinion import classify
 from liveguard.opinion import service as opinion_service
@@ -59,9 +58,11 @@ def _labels() -> dict[str, str]:
     return {c.value: classify.label_zh(c.value) for c in Category}
 
 
-def _period(db_session: Any, start: date | None, end: date | None) -> tuple[date, date]:
-    """The period asked for, else the 30 days up to the newest post."""
-    end = end or opinion_service.latest_day(db_session=db_session) or Clock().today()
+def _period(
+    db_session: Any, start: date | None, end: date | None, today: date
+) -> tuple[date, date]:
+    """The period asked for, else the 30 days up to the newest post (or ``today``)."""
+    end = end or opinion_service.latest_day(db_session=db_session) or today
     start = start or end - timedelta(days=29)
     if start > end:
         start, end = end, start
@@ -169,7 +170,7 @@ def trends_page(
     start: Day | None = None,
     end: Day | None = None,
 ) -> Response:
-    start, end = _period(db_session, start, end)
+    start, end = _period(db_session, start, end, request.app.state.clock.today())
     if (end - start).days > 366:
         start = end - timedelta(days=366)
     counts = opinion_service.daily_counts(db_session, start=start, end=end)
