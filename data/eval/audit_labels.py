@@ -40,7 +40,7 @@ READ_UNTUNED = [
     "detect_holdout.jsonl",
     "detect_untuned.jsonl",
     *(f"detect_untuned{n}.jsonl" for n in ("2", "3", "4", "5_policy", "6")),
-    *(f"detect_untuned7{x}.jsonl" for x in "abcdefghijklmnopqrst"),
+    *(f"detect_untuned7{x}.jsonl" for x in "abcdefghijklmnopqrstuv"),
 ]
 
 
