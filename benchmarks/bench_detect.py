@@ -922,10 +922,11 @@ def bench_batch_ratio(
     rounds: int,
     batch: int = 100,
     baseline: tuple[object | None, str] = (None, ""),
+    block: int = 10,
 ) -> dict:
     """Detector.detect_many on batches of utterances beside a bare Hyperscan scan of the
     same views (each batch normalised beforehand, joined by line breaks as the engine
-    joins them, scanned with a handler that does nothing), interleaved round by round:
+    joins them, scanned with a handler that does nothing), interleaved block by block:
     the ratio is the engine's throughput over the bare scan's. Beside them, to say where
     the rest goes: the engine with the rules only (``Detector(model=False)``), the
     normaliser alone, the classifier alone scoring every text of each batch, and the
@@ -957,60 +958,53 @@ def bench_batch_ratio(
     def noop(*_args: object) -> None:
         return None
 
-    def bare() -> None:
-        for scans in views:
-            for database, data in scans:
-                database.scan(data, match_event_handler=noop, scratch=scratches[id(database)])
+    def bare(k: int) -> None:
+        for database, data in views[k]:
+            database.scan(data, match_event_handler=noop, scratch=scratches[id(database)])
 
-    def bare_own() -> None:
-        for scans in own_views:
-            for database, data in scans:
-                database.scan(data, match_event_handler=noop, scratch=scratches[id(database)])
+    def bare_own(k: int) -> None:
+        for database, data in own_views[k]:
+            database.scan(data, match_event_handler=noop, scratch=scratches[id(database)])
 
-    def full() -> None:
-        for texts in batches:
-            detector.detect_many(texts)
+    def full(k: int) -> None:
+        detector.detect_many(batches[k])
 
-    def rules_alone() -> None:
+    def rules_alone(k: int) -> None:
         assert rules_only is not None
-        for texts in batches:
-            rules_only.detect_many(texts)
+        rules_only.detect_many(batches[k])
 
-    def normalise() -> None:
-        for text in joined:
-            normaliser(text)
+    def normalise(k: int) -> None:
+        normaliser(joined[k])
 
     # the engine's own steps before ``_findings``, on the batches normalised beforehand
     normalised = [normaliser(text) for text in joined]
     ends = [[end for _, end in batch_spans] for batch_spans in spans]
     context = [engine.Context()]
 
-    def scans() -> None:
-        for each in normalised:
-            detector._scans(each)
+    def scans(k: int) -> None:
+        detector._scans(normalised[k])
 
     live = np.array([detector._live_array(context[0])])
 
-    def sorting_out() -> None:
-        for each, batch_ends in zip(normalised, ends, strict=True):
-            if hasattr(detector, "_text_hits"):  # the engine before kernels.sort_out
-                detector._text_hits(each, batch_ends, [0] * len(batch_ends), context)
-                continue
-            text_context = np.zeros(len(batch_ends), dtype=np.intp)
-            scanned = detector._scans(each)
-            bulk.sort_out(detector._tables, each, scanned, batch_ends, live, text_context)
+    def sorting_out(k: int) -> None:
+        each, batch_ends = normalised[k], ends[k]
+        if hasattr(detector, "_text_hits"):  # the engine before kernels.sort_out
+            detector._text_hits(each, batch_ends, [0] * len(batch_ends), context)
+            return
+        text_context = np.zeros(len(batch_ends), dtype=np.intp)
+        scanned = detector._scans(each)
+        bulk.sort_out(detector._tables, each, scanned, batch_ends, live, text_context)
 
     other, why = baseline
 
-    def theirs() -> None:
-        for texts in batches:
-            other.detect_many(texts)  # type: ignore[attr-defined]
+    def theirs(k: int) -> None:
+        other.detect_many(batches[k])  # type: ignore[attr-defined]
 
-    def classify() -> None:
-        for base, batch_spans in zip(bases, spans, strict=True):
-            model.scores_many(base, batch_spans, [(None, None)] * len(batch_spans))
+    def classify(k: int) -> None:
+        batch_spans = spans[k]
+        model.scores_many(bases[k], batch_spans, [(None, None)] * len(batch_spans))
 
-    paths: list[tuple[str, Callable[[], None]]] = [
+    paths: list[tuple[str, Callable[[int], None]]] = [
         ("bare Hyperscan scan of the views", bare),
         (f"Detector.detect_many, {batch} per call", full),
         ("  the normaliser alone", normalise),
@@ -1039,16 +1033,31 @@ def bench_batch_ratio(
         )
     elif why:
         print(f"  no baseline engine: {why}")
-    full()  # warm-up
+    for k in range(len(batches)):  # warm-up
+        full(k)
+    # Interleaved in blocks of ``block`` batches (some tens of milliseconds a path), not
+    # path by path: every path runs on each block within a fraction of a second of the
+    # others, so a slow spell of the shared machine lands on all of them alike (path by
+    # path, one spell could fall on one path's whole round), while a block is long enough
+    # for each path to run with its own tables in the cache, as it would alone. The order
+    # turns with each block, so no path always follows the same one.
     walls: dict[str, list[float]] = {name: [] for name, _ in paths}
     cpus: dict[str, list[float]] = {name: [] for name, _ in paths}
     for _ in range(rounds):
-        for name, fn in paths:
-            gc.collect()
-            wall, cpu = time.perf_counter(), time.process_time()
-            fn()
-            walls[name].append(len(utts) / (time.perf_counter() - wall))
-            cpus[name].append(len(utts) / max(time.process_time() - cpu, 1e-9))
+        wall_time = dict.fromkeys(walls, 0.0)
+        cpu_time = dict.fromkeys(walls, 0.0)
+        gc.collect()
+        for first in range(0, len(batches), block):
+            turn = (first // block) % len(paths)
+            for name, fn in paths[turn:] + paths[:turn]:
+                wall, cpu = time.perf_counter(), time.process_time()
+                for k in range(first, min(first + block, len(batches))):
+                    fn(k)
+                wall_time[name] += time.perf_counter() - wall
+                cpu_time[name] += time.process_time() - cpu
+        for name in walls:
+            walls[name].append(len(utts) / wall_time[name])
+            cpus[name].append(len(utts) / max(cpu_time[name], 1e-9))
     wall_rate = {name: median(v) for name, v in walls.items()}
     cpu_rate = {name: median(v) for name, v in cpus.items()}
     bare_name, full_name = paths[0][0], paths[1][0]

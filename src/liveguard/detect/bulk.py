@@ -156,6 +156,9 @@ def sort_out(
     return rows  # type: ignore[no-any-return]
 
 
+PAIR_FILTER_BITS = 1 << 17  # ``ShortLiterals.pairs`` at most
+
+
 @dataclass(frozen=True)
 class ShortLiterals:
     """What ``kernels.short_literals`` reads of ``RuleSet.short_literals``: each character
@@ -169,6 +172,11 @@ class ShortLiterals:
     # per slot, bits: 1 the first of two characters, 2 the first of three, 4 the second
     # of three (slot 0, no character of a literal: none)
     roles: NDArray[np.int8]
+    # bits, by (previous slot * width + slot) & (bits - 1): set where the two characters
+    # are a literal of two or the last two of a literal of three. A filter in front of
+    # the hash table (16 KB: it stays in the first-level cache); a set bit may be
+    # another pair's, and the probe decides
+    pairs: NDArray[np.uint64]
     # a hash table: a literal of slots (a, b, c) (a 0 for two characters) has the key
     # (a * width + b) * width + c (width: slots + 1), looked for from
     # ``kernels.gram_slot`` on; -1 where empty. ``ids``: the literal's id at its key's row
@@ -194,6 +202,8 @@ class ShortLiterals:
         alone = np.full(width, -1, dtype=np.int32)
         roles = np.zeros(width, dtype=np.int8)
         longer = [t for t in literals if len(t[1]) > 1]
+        pair_bits = min(1 << max(6, (width * width - 1).bit_length()), PAIR_FILTER_BITS)
+        pairs = np.zeros(pair_bits // 64, dtype=np.uint64)
         size = 1 << max(4, (2 * len(longer)).bit_length())  # half full at most
         keys = np.full(size, -1, dtype=np.int64)
         ids = np.full(size, -1, dtype=np.int32)
@@ -212,6 +222,8 @@ class ShortLiterals:
                 a, b, c = slot[term[0]], slot[term[1]], slot[term[2]]
                 roles[a] |= 2
                 roles[b] |= 4
+            pair = (b * width + c) & (pair_bits - 1)
+            pairs[pair >> 6] |= np.uint64(1 << (pair & 63))
             key = (a * width + b) * width + c
             at = kernels.gram_slot(a, b, c, size - 1)
             while keys[at] >= 0:
@@ -224,6 +236,7 @@ class ShortLiterals:
             wide=np.array(sorted(wide), dtype=np.int64).reshape(-1, 2),
             alone=alone,
             roles=roles,
+            pairs=pairs,
             keys=keys,
             ids=ids,
         )
@@ -238,6 +251,7 @@ class ShortLiterals:
             self.wide,
             self.alone,
             self.roles,
+            self.pairs,
             self.keys,
             self.ids,
         )

@@ -329,49 +329,63 @@ def _probe(keys: Any, ids: Any, key: Any, at: Any, mask: int) -> Any:
 
 
 @_compiled
-def _report(out: Any, size: Any, pattern: Any, end: Any) -> Any:
-    """Append (pattern, 0, end) to the flat reports when ``pattern`` is one (>= 0)."""
-    if pattern >= 0:
-        out[size] = pattern
-        out[size + 1] = 0
-        out[size + 2] = end
-        size += 3
-    return size
-
-
-@_compiled
 def short_literals(
-    data: Any, slots: Any, wide: Any, alone: Any, roles: Any, keys: Any, ids: Any
+    data: Any,
+    slots: Any,
+    wide: Any,
+    alone: Any,
+    roles: Any,
+    pairs: Any,
+    keys: Any,
+    ids: Any,
 ) -> Any:
     """Reports of ``bulk.ShortLiterals`` (the literals of one to three characters) in
     UTF-8 ``data``, flat (id, 0, end) as Hyperscan reports a literal: at each character
     the literal that is the character alone, the one it ends after the character before,
-    and the one it ends after the two before; ``end``, a byte offset, is past it."""
+    and the one it ends after the two before; ``end``, a byte offset, is past it. The
+    hash table is probed only where ``pairs`` has the bit of the last two characters:
+    most pairs of common characters end no literal, and a probe that misses costs more
+    than the rest of a character's work."""
     n = len(data)
     out = np.empty(9 * n, dtype=np.int64)  # three reports a character at most
     size = 0
     width = len(alone)
     mask = len(keys) - 1
+    pair_mask = len(pairs) * 64 - 1
     before = np.int64(0)  # the slots of the two characters before (0: in no literal)
     previous = np.int64(0)
     p = 0
     while p < n:
+        # the code point at p, decoded in line (the bytes are whole UTF-8 sequences)
         b = np.int64(data[p])
         if b < 0x80:
-            code, length = b, 1
-        elif b < 0xE0:
-            code, length = b & 0x1F, 2
-        elif b < 0xF0:
-            code, length = b & 0x0F, 3
-        else:
-            code, length = b & 0x07, 4
-        end = min(p + length, n)
-        for q in range(p + 1, end):
-            code = (code << 6) | (np.int64(data[q]) & 0x3F)
+            code = b
+            p += 1
+        elif b < 0xE0 and p + 1 < n:
+            code = ((b & 0x1F) << 6) | (np.int64(data[p + 1]) & 0x3F)
+            p += 2
+        elif b < 0xF0 and p + 2 < n:
+            code = (
+                ((b & 0x0F) << 12)
+                | ((np.int64(data[p + 1]) & 0x3F) << 6)
+                | (np.int64(data[p + 2]) & 0x3F)
+            )
+            p += 3
+        elif p + 3 < n:
+            code = (
+                ((b & 0x07) << 18)
+                | ((np.int64(data[p + 1]) & 0x3F) << 12)
+                | ((np.int64(data[p + 2]) & 0x3F) << 6)
+                | (np.int64(data[p + 3]) & 0x3F)
+            )
+            p += 4
+        else:  # a cut sequence at the end: no character of a literal
+            code = np.int64(-1)
+            p = n
         s = np.int64(0)
-        if code < len(slots):
+        if 0 <= code < len(slots):
             s = np.int64(slots[code])
-        else:
+        elif code >= 0:
             low, high = 0, len(wide)
             while low < high:
                 middle = (low + high) // 2
@@ -382,18 +396,27 @@ def short_literals(
             if low < len(wide) and wide[low, 0] == code:
                 s = wide[low, 1]
         if s:
-            size = _report(out, size, alone[s], end)
-            if roles[previous] & 1:  # the first of two characters (slot 0 has no role)
-                at = gram_slot(0, previous, s, mask)
-                pattern = _probe(keys, ids, previous * width + s, at, mask)
-                size = _report(out, size, pattern, end)
-            if roles[before] & 2 and roles[previous] & 4:  # the first and second of three
-                at = gram_slot(before, previous, s, mask)
-                pattern = _probe(keys, ids, (before * width + previous) * width + s, at, mask)
-                size = _report(out, size, pattern, end)
+            pattern = alone[s]
+            if pattern >= 0:
+                out[size], out[size + 1], out[size + 2] = pattern, 0, p
+                size += 3
+            pair = (previous * width + s) & pair_mask
+            if previous and (pairs[pair >> 6] >> np.uint64(pair & 63)) & np.uint64(1):
+                if roles[previous] & 1:  # the first of two characters
+                    at = gram_slot(0, previous, s, mask)
+                    pattern = _probe(keys, ids, previous * width + s, at, mask)
+                    if pattern >= 0:
+                        out[size], out[size + 1], out[size + 2] = pattern, 0, p
+                        size += 3
+                if roles[before] & 2 and roles[previous] & 4:  # the first and second of three
+                    at = gram_slot(before, previous, s, mask)
+                    key = (before * width + previous) * width + s
+                    pattern = _probe(keys, ids, key, at, mask)
+                    if pattern >= 0:
+                        out[size], out[size + 1], out[size + 2] = pattern, 0, p
+                        size += 3
         before = previous
         previous = s
-        p = end
     return out[:size]
 
 

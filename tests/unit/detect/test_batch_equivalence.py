@@ -8,7 +8,6 @@ import json
 import random
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from liveguard.detect import engine, ruleset
@@ -136,22 +135,14 @@ def test_the_scans_report_what_one_hyperscan_scan_with_tracking_reports(detector
 
 
 def test_short_literals_are_found_where_they_occur():
-    from liveguard.detect import bulk, kernels
+    from liveguard.detect import bulk
 
     terms = ["a", "aa", "ab", "aaa", "吗", "微信", "信", "加微信", "💗", "v💗", "💗1", "v💗💗"]
     literals = list(enumerate(terms, start=10))
     table = bulk.ShortLiterals.of(literals)
     for text in ["", "aaab", "aaaa", "加微信吗？", "v💗💗1 ab\nba", "b"]:
         data = text.encode("utf-8")
-        reports = kernels.short_literals(
-            np.frombuffer(data, np.uint8),
-            table.slots,
-            table.wide,
-            table.alone,
-            table.roles,
-            table.keys,
-            table.ids,
-        ).tolist()
+        reports = table.reports(data).tolist()
         expected = sorted(
             (pattern_id, 0, len(text[: at + len(term)].encode("utf-8")))
             for pattern_id, term in literals
