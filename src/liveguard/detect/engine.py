@@ -228,6 +228,14 @@ class Detector:
         self._late_ids = frozenset(ruleset.start_databases)
         self._late = np.zeros(len(ruleset.patterns), dtype=bool)
         self._late[list(self._late_ids)] = True
+        # the late regexes that cannot look past their match's end (no ``$``, ``\b``, ``\B``:
+        # a plain look at the source, which only ever errs towards no): their rescan may stop
+        # at their last reported end, as no match of theirs ends later in the line
+        self._cut_late = frozenset(
+            i
+            for i in self._late_ids
+            if not any(mark in ruleset.expressions[i] for mark in (b"$", b"\\b", b"\\B"))
+        )
         self._short = (
             bulk.ShortLiterals.of(ruleset.short_literals) if ruleset.short_literals else None
         )
@@ -334,27 +342,34 @@ class Detector:
         line it reported in (``RuleSet.start_databases``): such a regex never matches
         across a line break nor tells a line's edge from the buffer's
         (``ruleset.late_start``), so its matches in the line alone are its matches there
-        in the batch, each end once with its leftmost start. Those reports come last (the
+        in the batch, each end once with its leftmost start; the line is cut after its
+        last end there unless the regex looks past an end (``_cut_late``: half the bytes
+        rescanned, on the benchmark's lines). Those reports come last (the
         rows of a regex are ordered by start when sorted out, whatever their order)."""
         flat = np.array(raw, dtype=np.int64)  # as ``bulk.sort_out`` would make it
         late = self._late[flat[0::3]]
         databases = self.ruleset.start_databases
+        cut = self._cut_late
         found: list[int] = []
         spans: list[int] = []
-        # each late regex and where a line it ended in begins (a last byte is no break)
-        for pattern_id, begin in sorted(
-            {
-                (pattern_id, data.rfind(b"\n", 0, to) + 1)
-                for pattern_id, to in zip(
-                    flat[0::3][late].tolist(), flat[2::3][late].tolist(), strict=True
-                )
-            }
-        ):
-            end = data.find(b"\n", begin)
+        # each late regex, where a line it ended in begins (a last byte is no break) and
+        # its last end there
+        last: dict[tuple[int, int], int] = {}
+        ids, tos = flat[0::3][late].tolist(), flat[2::3][late].tolist()
+        for pattern_id, to in zip(ids, tos, strict=True):
+            key = (pattern_id, data.rfind(b"\n", 0, to) + 1)
+            if last.get(key, -1) < to:
+                last[key] = to
+        for (pattern_id, begin), to in sorted(last.items()):
+            if pattern_id in cut:
+                end = to
+            else:
+                end = data.find(b"\n", begin)
+                end = end if end >= 0 else len(data)
             database = databases[pattern_id]
             spans.clear()
             database.scan(
-                data[begin : end if end >= 0 else len(data)],
+                data[begin:end],
                 match_event_handler=_collect,
                 context=spans,
                 scratch=self._scratch(database),
