@@ -30,7 +30,6 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
-from sqlalchemy import make_url
 
 from liveguard import migrations
 from liveguard.auth import service as auth_service
@@ -42,18 +41,15 @@ from liveguard.parties.schemas import StaffCreate
 from liveguard.vocab import PrincipalKind, StaffRole
 from liveguard.web.app import create_app
 from tests import factories
-from tests.conftest import port_open
-from tests.integration.conftest import POSTGRES_ADMIN_URL, _throwaway_postgres
+from tests.integration.conftest import _throwaway_postgres, postgres_answers
 
-POSTGRES = make_url(POSTGRES_ADMIN_URL)
-POSTGRES_HOST, POSTGRES_PORT = POSTGRES.host or "127.0.0.1", POSTGRES.port or 5432
 pytestmark = pytest.mark.fuzz  # tests/conftest.py: in CI, or with LIVEGUARD_FUZZ=1
 EXAMPLES = int(os.environ.get("LIVEGUARD_FUZZ_EXAMPLES", "15"))
 
 
 def _examples(dialect: str) -> int:
     """Examples per operation and mode on this backend (the module's docstring)."""
-    if dialect == "sqlite" and port_open(POSTGRES_HOST, POSTGRES_PORT):
+    if dialect == "sqlite" and postgres_answers():
         return max(1, EXAMPLES // 3)
     return EXAMPLES
 

@@ -31,9 +31,15 @@ POSTGRES_ADMIN_URL = os.environ.get(
 )
 
 
+def postgres_answers() -> bool:
+    """Whether the PostgreSQL at POSTGRES_ADMIN_URL takes connections."""
+    admin = make_url(POSTGRES_ADMIN_URL)
+    return port_open(admin.host or "127.0.0.1", admin.port or 5432)
+
+
 def _throwaway_postgres() -> Iterator[str]:
     admin = make_url(POSTGRES_ADMIN_URL)
-    if not port_open(admin.host or "127.0.0.1", admin.port or 5432):
+    if not postgres_answers():
         service_missing(f"no PostgreSQL answers at {admin.host}:{admin.port}")
     name = f"liveguard_test_{uuid.uuid4().hex[:10]}"
     engine = create_engine(admin, isolation_level="AUTOCOMMIT")

@@ -228,14 +228,6 @@ class Detector:
         self._late_ids = frozenset(ruleset.start_databases)
         self._late = np.zeros(len(ruleset.patterns), dtype=bool)
         self._late[list(self._late_ids)] = True
-        # the late regexes that cannot look past their match's end (no ``$``, ``\b``, ``\B``:
-        # a plain look at the source, which only ever errs towards no): their rescan may stop
-        # at their last reported end, as no match of theirs ends later in the line
-        self._cut_late = frozenset(
-            i
-            for i in self._late_ids
-            if not any(mark in ruleset.expressions[i] for mark in (b"$", b"\\b", b"\\B"))
-        )
         self._short = (
             bulk.ShortLiterals.of(ruleset.short_literals) if ruleset.short_literals else None
         )
@@ -343,13 +335,13 @@ class Detector:
         across a line break nor tells a line's edge from the buffer's
         (``ruleset.late_start``), so its matches in the line alone are its matches there
         in the batch, each end once with its leftmost start; the line is cut after its
-        last end there unless the regex looks past an end (``_cut_late``: half the bytes
+        last end there unless the regex looks past an end (``RuleSet.cut_at_end``: half the bytes
         rescanned, on the benchmark's lines). Those reports come last (the
         rows of a regex are ordered by start when sorted out, whatever their order)."""
         flat = np.array(raw, dtype=np.int64)  # as ``bulk.sort_out`` would make it
         late = self._late[flat[0::3]]
         databases = self.ruleset.start_databases
-        cut = self._cut_late
+        cut = self.ruleset.cut_at_end
         found: list[int] = []
         spans: list[int] = []
         # each late regex, where a line it ended in begins (a last byte is no break) and

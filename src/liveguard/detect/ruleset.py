@@ -112,6 +112,9 @@ class RuleSet:
     # compiled with REGEX_FLAGS (one database per expression, shared by its ids): a scan
     # of a whole database costs microseconds before the first byte, one regex's less
     start_databases: dict[int, hyperscan.Database] = field(default_factory=dict)
+    # the ids of ``start_databases`` whose regex asserts nothing at or past a match's end
+    # (``ends_blind``): a rescan of their line may stop at their last reported end there
+    cut_at_end: frozenset[int] = frozenset()
     # the compact view's literals of at most SHORT_LITERAL characters, (reported id, its
     # normalised term), kept out of ``database``: Hyperscan's literal matcher is slowest on
     # the shortest, and each report is a Python call; ``kernels.short_literals`` finds
@@ -277,6 +280,7 @@ def compile_files(
     flags: list[int] = []
     patterns: list[Pattern] = []
     where: list[str] = []
+    blind: set[int] = set()  # late regexes that assert nothing at a match's end
     seen_ids: dict[str, str] = {}
 
     def add_literal(kind: str, owner: int, term: str, at: str) -> None:
@@ -380,6 +384,8 @@ def compile_files(
                     expressions.append(source.encode("utf-8"))
                     terms.append("")
                     late = not plain and late_start(source)
+                    if late and ends_blind(source):
+                        blind.add(len(expressions) - 1)
                     flags.append(LATE_START_FLAGS if late else REGEX_FLAGS)
                     patterns.append(Pattern(kind, index, 0))
                     where.append(at_t)
@@ -446,6 +452,7 @@ def compile_files(
         files=sorted({w.split(":")[0] for w in where}),
         twins={"compact": compact_twins, "base": base_twins},
         start_databases=start_databases,
+        cut_at_end=frozenset(blind),
         short_literals=[(i, terms[i]) for i in short],
     )
 
@@ -470,16 +477,47 @@ def late_start(source: str) -> bool:
     a batch is then its match in the line alone, and scanning that line finds the start.
     Judged by Python's regex parser on the source; anything it does not read as plainly
     confined to a line keeps the tracking."""
-    if _PCRE_ONLY.search(source):
-        return False
-    python = _PCRE_CODE_POINT.sub(lambda m: f"\\U{int(m.group(1), 16):08x}", source)
-    try:
-        parsed = sre_parse.parse(python)
-    except (re.error, OverflowError, RecursionError):
+    parsed = _parsed(source)
+    if parsed is None:
         return False
     if parsed.state.flags & ~sre.SRE_FLAG_UNICODE:
         return False
     return parsed.getwidth()[1] >= sre.MAXREPEAT and _in_line(parsed)
+
+
+def ends_blind(source: str) -> bool:
+    """Whether a late-start regex (``late_start``) asserts nothing about what follows a
+    match (no ``$``, ``\\b`` or ``\\B``): its matches in a line cut after its last end
+    there are its matches in the whole line."""
+    parsed = _parsed(source)
+    return parsed is not None and not _asserts(parsed)
+
+
+def _parsed(source: str) -> Any:
+    """Python's parse of a PCRE source (None where it reads it otherwise or not at all)."""
+    if _PCRE_ONLY.search(source):
+        return None
+    python = _PCRE_CODE_POINT.sub(lambda m: f"\\U{int(m.group(1), 16):08x}", source)
+    try:
+        return sre_parse.parse(python)
+    except (re.error, OverflowError, RecursionError):
+        return None
+
+
+def _asserts(items: Any) -> bool:
+    """Any assertion but the start of a line (``^``) in a parsed regex, at any depth."""
+    for op, value in items:
+        if op is sre.AT and value is not sre.AT_BEGINNING:
+            return True
+        if op in _REPEATS and _asserts(value[2]):
+            return True
+        if op is sre.SUBPATTERN and _asserts(value[3]):
+            return True
+        if op is sre.BRANCH and any(_asserts(branch) for branch in value[1]):
+            return True
+        if op is sre.ATOMIC_GROUP and _asserts(value):
+            return True
+    return False
 
 
 def _in_line(items: Any) -> bool:

@@ -113,6 +113,21 @@ def test_which_regexes_are_scanned_without_their_start(pattern, late):
     assert ruleset.late_start(pattern) is late
 
 
+@pytest.mark.parametrize(
+    ("pattern", "blind"),
+    [
+        ("[a-z0-9][a-z0-9_-]+", True),
+        ("(?:^|[ ,])v[^\\n,]*", True),  # a line's start is behind the match, not past it
+        ("(?:^|[ ,])v[^\\n,]*$", False),  # a line's end
+        ("vx[a-z]+\\b", False),  # a word's edge looks at the next character
+        ("(?:a|b\\B)[a-z]+", False),  # in a branch
+        ("a[[:alpha:]]+", False),  # not read: kept to the whole line
+    ],
+)
+def test_which_late_regexes_may_be_rescanned_up_to_their_last_end(pattern, blind):
+    assert ruleset.ends_blind(pattern) is blind
+
+
 def test_the_scans_report_what_one_hyperscan_scan_with_tracking_reports(detector, labelled):
     # the regexes scanned without start-of-match tracking report, once their lines are
     # scanned again, and the short literals looked up per character report, exactly
